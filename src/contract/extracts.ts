@@ -1,0 +1,222 @@
+/**
+ * The canonical data contract: the five extracts the engine reads, their
+ * columns, how each column is checked and which columns form the key.
+ *
+ * docs/data-contract.md is the prose version of this file; keep them in step.
+ */
+
+/** Identifier of one extract of the contract. */
+export type ExtractId = 'declarations' | 'tax_returns' | 'participants' | 'outcomes' | 'item_outcomes';
+
+/** Every extract, in the order they are ingested (participants before the rows that name them). */
+export const EXTRACT_IDS: readonly ExtractId[] = [
+  'participants',
+  'tax_returns',
+  'declarations',
+  'outcomes',
+  'item_outcomes',
+];
+
+/** Validation rules for ids and codes. */
+export type Jurisdiction = 'ru' | 'generic';
+
+export const JURISDICTIONS: readonly Jurisdiction[] = ['ru', 'generic'];
+
+/**
+ * How a column is checked and typed.
+ * - `id`: opaque text id, trimmed, non-empty.
+ * - `inn`: taxpayer id; `ru`: 10 or 12 digits with valid check digits; `generic`: opaque id.
+ * - `text`: free text, trimmed.
+ * - `code`: short code; `pattern` (ru only) constrains it.
+ * - `enum`: one of `values`.
+ * - `integer`: whole number within `min`..`max`.
+ * - `money`: DECIMAL(18,2), non-negative.
+ * - `quantity`: DOUBLE, non-negative.
+ * - `weight`: DOUBLE, strictly positive.
+ * - `probability`: DOUBLE in (0, 1].
+ * - `date`: calendar date, not after today.
+ * - `hs_code`: `ru`: 10 digits (TN VED EAEU); `generic`: 6 to 10 digits.
+ * - `country`: `ru`: ISO 3166-1 alpha-2, `EU` or `00`; `generic`: any code of 2 or 3 letters/digits.
+ * - `tax_period`: `YYYY-Qn`.
+ * - `flag`: boolean written as 0/1, true/false, yes/no.
+ */
+export type ColumnKind =
+  | 'id'
+  | 'inn'
+  | 'text'
+  | 'code'
+  | 'enum'
+  | 'integer'
+  | 'money'
+  | 'quantity'
+  | 'weight'
+  | 'probability'
+  | 'date'
+  | 'hs_code'
+  | 'country'
+  | 'tax_period'
+  | 'flag';
+
+/** One column of an extract. */
+export interface ColumnDef {
+  readonly name: string;
+  readonly kind: ColumnKind;
+  /** Required under `jurisdiction: ru`. */
+  readonly required: boolean;
+  /** Required under `jurisdiction: generic` (defaults to false). */
+  readonly requiredGeneric?: boolean;
+  /** Allowed values of an `enum` column (after mapping value maps). */
+  readonly values?: readonly string[];
+  /** Inclusive bounds of an `integer` column. */
+  readonly min?: number;
+  readonly max?: number;
+  /** Regular expression (DuckDB `regexp_full_match`) for a `code` column under `ru`. */
+  readonly pattern?: string;
+  /** Value used when the column is absent or empty. */
+  readonly default?: string;
+  readonly description: string;
+}
+
+/** One extract of the contract. */
+export interface ExtractDef {
+  readonly id: ExtractId;
+  readonly description: string;
+  readonly columns: readonly ColumnDef[];
+  /** Columns that identify a record; the same key with other content is a `DUPLICATE_KEY` reject. */
+  readonly key: readonly string[];
+  /** Pairs [earlier, later] of date columns where later must not precede earlier. */
+  readonly dateOrder?: readonly (readonly [string, string])[];
+}
+
+const DECLARATIONS: ExtractDef = {
+  id: 'declarations',
+  description: 'One row per goods item of a released declaration (and per correction version).',
+  key: ['decl_id', 'item_no', 'version'],
+  dateOrder: [['release_date', 'version_date']],
+  columns: [
+    { name: 'decl_id', kind: 'id', required: true, requiredGeneric: true, description: 'Declaration registration number.' },
+    { name: 'item_no', kind: 'integer', required: true, min: 1, max: 99999, description: 'Goods item number within the declaration (generic: numbered in file order when absent).' },
+    { name: 'version', kind: 'integer', required: false, min: 1, max: 999, default: '1', description: 'Version of the item: corrections after release carry a higher version.' },
+    { name: 'version_date', kind: 'date', required: false, description: 'Date the version was made (default: release_date). Decides which version is visible as of a date.' },
+    { name: 'release_date', kind: 'date', required: true, requiredGeneric: true, description: 'Date the goods were released.' },
+    { name: 'procedure', kind: 'code', required: true, pattern: '[0-9]{2}', description: 'Customs procedure code, e.g. 40 release for domestic consumption.' },
+    { name: 'importer_inn', kind: 'inn', required: true, requiredGeneric: true, description: 'INN of the importer (generic: any importer id).' },
+    { name: 'customs_representative_inn', kind: 'inn', required: false, description: 'INN of the customs representative (broker), if any.' },
+    { name: 'customs_office', kind: 'code', required: true, pattern: '[0-9]{8}', description: 'Code of the customs office that released the goods (ru: 8 digits).' },
+    { name: 'hs_code', kind: 'hs_code', required: true, requiredGeneric: true, description: 'Commodity code (ru: 10-digit TN VED EAEU; generic: 6 to 10 digits).' },
+    { name: 'origin_country', kind: 'country', required: true, description: 'Country of origin.' },
+    { name: 'dispatch_country', kind: 'country', required: false, description: 'Country of dispatch.' },
+    { name: 'preference', kind: 'code', required: false, description: 'Tariff preference code, empty when none.' },
+    { name: 'customs_value_rub', kind: 'money', required: true, requiredGeneric: true, description: 'Customs value (RUB; generic: the mapping currency).' },
+    { name: 'net_weight_kg', kind: 'weight', required: true, description: 'Net weight in kilograms, > 0.' },
+    { name: 'supplementary_qty', kind: 'quantity', required: false, description: 'Quantity in the supplementary unit.' },
+    { name: 'supplementary_unit', kind: 'code', required: false, description: 'Supplementary unit code (e.g. 796 pieces).' },
+    { name: 'duty_rub', kind: 'money', required: true, description: 'Import duty paid.' },
+    { name: 'import_vat_rub', kind: 'money', required: true, description: 'Import VAT paid at customs.' },
+    { name: 'excise_rub', kind: 'money', required: false, description: 'Excise paid at customs.' },
+    { name: 'valuation_method', kind: 'integer', required: false, min: 1, max: 6, description: 'Customs valuation method 1-6 (1 = transaction value).' },
+  ],
+};
+
+const TAX_RETURNS: ExtractDef = {
+  id: 'tax_returns',
+  description: 'VAT returns: one row per taxpayer, quarter and correction.',
+  key: ['inn', 'tax_period', 'correction_no'],
+  columns: [
+    { name: 'inn', kind: 'inn', required: true, requiredGeneric: true, description: 'Taxpayer INN.' },
+    { name: 'tax_period', kind: 'tax_period', required: true, requiredGeneric: true, description: 'Quarter, YYYY-Qn.' },
+    { name: 'correction_no', kind: 'integer', required: true, requiredGeneric: true, min: 0, max: 999, description: 'Correction number, 0 for the primary return.' },
+    { name: 'filed_date', kind: 'date', required: true, requiredGeneric: true, description: 'Date the return (or correction) was filed.' },
+    { name: 'revenue_rub', kind: 'money', required: true, requiredGeneric: true, description: 'Sales base of the quarter: taxable sales plus zero-rated exports.' },
+    { name: 'cost_of_sales_rub', kind: 'money', required: false, description: 'Cost of sales of the quarter.' },
+    { name: 'vat_accrued_rub', kind: 'money', required: true, description: 'VAT accrued.' },
+    { name: 'vat_deductions_rub', kind: 'money', required: true, description: 'All VAT deductions claimed.' },
+    { name: 'vat_deductions_import_rub', kind: 'money', required: true, description: 'Deductions of VAT paid to customs (Section 3 line 150).' },
+    { name: 'vat_deductions_eaeu_rub', kind: 'money', required: false, description: 'Deductions of VAT on EAEU imports paid to the tax authority.' },
+  ],
+};
+
+const PARTICIPANTS: ExtractDef = {
+  id: 'participants',
+  description: 'Register snapshots of foreign-trade participants.',
+  key: ['inn', 'snapshot_date'],
+  dateOrder: [['registration_date', 'liquidation_date']],
+  columns: [
+    { name: 'inn', kind: 'inn', required: true, requiredGeneric: true, description: 'Taxpayer INN.' },
+    { name: 'snapshot_date', kind: 'date', required: true, requiredGeneric: true, description: 'Date of the register snapshot.' },
+    { name: 'name', kind: 'text', required: true, description: 'Registered name.' },
+    { name: 'registration_date', kind: 'date', required: true, description: 'Date of state registration.' },
+    { name: 'status', kind: 'enum', required: true, values: ['active', 'in_liquidation', 'liquidated'], default: 'active', description: 'Register status.' },
+    { name: 'liquidation_date', kind: 'date', required: false, description: 'Date of liquidation, if liquidated.' },
+    { name: 'region', kind: 'code', required: false, description: 'Region code.' },
+    { name: 'activity_code', kind: 'code', required: false, description: 'Main activity code (OKVED).' },
+    { name: 'headcount', kind: 'integer', required: false, min: 0, max: 10_000_000, description: 'Average headcount.' },
+    { name: 'tax_regime', kind: 'enum', required: true, values: ['general', 'usn', 'patent', 'eshn'], default: 'general', description: 'Tax regime; only `general` files VAT returns.' },
+    { name: 'aeo', kind: 'flag', required: false, default: '0', description: 'Authorised economic operator.' },
+    { name: 'unreliable_record', kind: 'flag', required: false, description: 'Register record marked unreliable.' },
+    { name: 'mass_address', kind: 'flag', required: false, description: 'Registered at a mass-registration address.' },
+  ],
+};
+
+const OUTCOMES: ExtractDef = {
+  id: 'outcomes',
+  description: 'Post-release inspections and their results (labels).',
+  key: ['inspection_id', 'completed_date'],
+  dateOrder: [
+    ['period_from', 'period_to'],
+    ['started_date', 'completed_date'],
+  ],
+  columns: [
+    { name: 'inspection_id', kind: 'id', required: true, requiredGeneric: true, description: 'Inspection id.' },
+    { name: 'inn', kind: 'inn', required: true, requiredGeneric: true, description: 'INN of the inspected participant.' },
+    { name: 'check_type', kind: 'enum', required: true, values: ['desk', 'field'], description: 'Desk or field inspection.' },
+    { name: 'period_from', kind: 'date', required: true, requiredGeneric: true, description: 'First day of the inspected period.' },
+    { name: 'period_to', kind: 'date', required: true, requiredGeneric: true, description: 'Last day of the inspected period.' },
+    { name: 'started_date', kind: 'date', required: true, requiredGeneric: true, description: 'Date the inspection started.' },
+    { name: 'completed_date', kind: 'date', required: false, description: 'Date the inspection was completed; empty while open.' },
+    { name: 'violation', kind: 'integer', required: false, min: 0, max: 1, description: '1 if a violation was found; empty while open.' },
+    { name: 'additional_charges_rub', kind: 'money', required: false, description: 'Additional charges assessed.' },
+    { name: 'selection', kind: 'enum', required: true, values: ['risk', 'random'], default: 'risk', description: 'How the participant was selected.' },
+    { name: 'propensity', kind: 'probability', required: false, description: 'Inclusion probability in (0, 1] when known.' },
+    { name: 'plan_id', kind: 'id', required: false, description: 'Id of the plan that selected it.' },
+  ],
+};
+
+const ITEM_OUTCOMES: ExtractDef = {
+  id: 'item_outcomes',
+  description: 'Every declaration item examined in an inspection, with its finding.',
+  key: ['inspection_id', 'decl_id', 'item_no'],
+  columns: [
+    { name: 'inspection_id', kind: 'id', required: true, requiredGeneric: true, description: 'Inspection id.' },
+    { name: 'decl_id', kind: 'id', required: true, requiredGeneric: true, description: 'Declaration registration number.' },
+    { name: 'item_no', kind: 'integer', required: true, requiredGeneric: true, min: 1, max: 99999, description: 'Goods item number.' },
+    { name: 'violation', kind: 'integer', required: true, requiredGeneric: true, min: 0, max: 1, description: '1 if the item was found in violation.' },
+    { name: 'additional_charges_rub', kind: 'money', required: false, description: 'Additional charges assessed on the item.' },
+  ],
+};
+
+/** The whole contract, by extract id. */
+export const EXTRACTS: Record<ExtractId, ExtractDef> = {
+  declarations: DECLARATIONS,
+  tax_returns: TAX_RETURNS,
+  participants: PARTICIPANTS,
+  outcomes: OUTCOMES,
+  item_outcomes: ITEM_OUTCOMES,
+};
+
+/** Whether a column must be present and non-empty under a jurisdiction. */
+export function isRequired(column: ColumnDef, jurisdiction: Jurisdiction): boolean {
+  return jurisdiction === 'ru' ? column.required : column.requiredGeneric === true;
+}
+
+/** Standard file names of the extracts in a folder (`generate` writes them, `--dir` reads them). */
+export const EXTRACT_FILE_STEMS: Record<ExtractId, string> = {
+  declarations: 'declarations',
+  tax_returns: 'tax_returns',
+  participants: 'participants',
+  outcomes: 'outcomes',
+  item_outcomes: 'item_outcomes',
+};
+
+/** Version of the store schema, recorded in the lineage of every ingest. */
+export const SCHEMA_VERSION = 1;

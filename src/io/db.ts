@@ -1,0 +1,98 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+
+/** A row as read back from DuckDB: DECIMAL, BIGINT and DATE come back as strings, exact. */
+export type Row = Record<string, string | number | boolean | null | unknown[] | Record<string, unknown>>;
+
+/** The small database surface the pipeline needs; one DuckDB adapter implements it. */
+export interface Db {
+  /** Runs statements, discarding any result. */
+  run(sql: string): Promise<void>;
+  /** Runs one query and returns every row. */
+  all(sql: string): Promise<Row[]>;
+  /** Runs `work` inside BEGIN/COMMIT; rolls back and rethrows if it throws. */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
+  /** Releases the connection and the database file. */
+  close(): void;
+  /** Where the database lives: a file path or `:memory:`. */
+  readonly path: string;
+}
+
+/** A DuckDB statement failed; `sql` keeps the statement for the report. */
+export class QueryError extends Error {
+  readonly sql: string;
+  constructor(message: string, sql: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'QueryError';
+    this.sql = sql;
+  }
+}
+
+/** Settings applied to every connection. */
+export interface DuckDbOptions {
+  /** Worker threads (DuckDB `threads`); default: DuckDB's own (all cores). */
+  threads?: number;
+  /** DuckDB `memory_limit`, e.g. `4GB`; default: DuckDB's own (80% of RAM). */
+  memoryLimit?: string;
+}
+
+/** Opens (creating if needed) a DuckDB database at `path` (`:memory:` for none). */
+export async function openDuckDb(path: string, options: DuckDbOptions = {}): Promise<Db> {
+  const config: Record<string, string> = {};
+  if (options.threads !== undefined) config['threads'] = String(options.threads);
+  if (options.memoryLimit !== undefined) config['memory_limit'] = options.memoryLimit;
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path, config);
+  } catch (cause) {
+    throw new Error(`Cannot open the store ${path}: ${messageOf(cause)}`, { cause });
+  }
+  const connection = await instance.connect();
+  return new DuckDbAdapter(path, instance, connection);
+}
+
+class DuckDbAdapter implements Db {
+  constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  async run(sql: string): Promise<void> {
+    try {
+      await this.connection.run(sql);
+    } catch (cause) {
+      throw new QueryError(`DuckDB: ${messageOf(cause)}`, sql, cause);
+    }
+  }
+
+  async all(sql: string): Promise<Row[]> {
+    try {
+      const reader = await this.connection.runAndReadAll(sql);
+      return reader.getRowObjectsJson() as Row[];
+    } catch (cause) {
+      throw new QueryError(`DuckDB: ${messageOf(cause)}`, sql, cause);
+    }
+  }
+
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.run('BEGIN TRANSACTION');
+    try {
+      const result = await work();
+      await this.run('COMMIT');
+      return result;
+    } catch (error) {
+      await this.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** The message of any thrown value. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,20 @@
+/**
+ * SQL text helpers. Every identifier and string literal that reaches DuckDB
+ * goes through these: never splice a file name or user value in raw.
+ */
+
+/** Quotes an identifier: `a"b` -> `"a""b"`. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Quotes a string literal: `it's` -> `'it''s'`. */
+export function quoteLiteral(value: string): string {
+  if (value.includes('\u0000')) throw new Error(`A NUL character cannot be put in a SQL literal: ${JSON.stringify(value)}`);
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** A list of string literals, for `IN (...)` or `[...]`. */
+export function quoteLiteralList(values: readonly string[]): string {
+  return values.map(quoteLiteral).join(', ');
+}

@@ -1,0 +1,42 @@
+import type { ExtractId } from '../contract/extracts.js';
+import { quoteLiteral } from '../io/sql.js';
+
+/**
+ * SQL that reconstructs an extract as it stood at the end of an as-of date:
+ * only what existed then, with later versions, corrections and snapshots
+ * ignored. Older rows are never deleted from the store, so any past date
+ * can be reconstructed.
+ *
+ * - declarations: items released by then, the highest version made by then
+ *   (`version_date`);
+ * - tax_returns: the highest correction of each (inn, tax_period) filed by then;
+ * - participants: the latest register snapshot taken by then;
+ * - outcomes: inspections started by then, with their result only when
+ *   completed by then (otherwise open: completed_date, violation and charges empty);
+ * - item_outcomes: findings of inspections completed by then.
+ */
+export function asOfSql(extract: ExtractId, asOf: string): string {
+  const d = `DATE ${quoteLiteral(asOf)}`;
+  switch (extract) {
+    case 'declarations':
+      return `SELECT * FROM declarations WHERE release_date <= ${d} AND version_date <= ${d}
+        QUALIFY row_number() OVER (PARTITION BY decl_id, item_no ORDER BY version DESC, version_date DESC, ingest_id DESC) = 1`;
+    case 'tax_returns':
+      return `SELECT * FROM tax_returns WHERE filed_date <= ${d}
+        QUALIFY row_number() OVER (PARTITION BY inn, tax_period ORDER BY correction_no DESC, filed_date DESC, ingest_id DESC) = 1`;
+    case 'participants':
+      return `SELECT * FROM participants WHERE snapshot_date <= ${d}
+        QUALIFY row_number() OVER (PARTITION BY inn ORDER BY snapshot_date DESC, ingest_id DESC) = 1`;
+    case 'outcomes':
+      return `SELECT * REPLACE (
+          CASE WHEN completed_date <= ${d} THEN completed_date END AS completed_date,
+          CASE WHEN completed_date <= ${d} THEN violation END AS violation,
+          CASE WHEN completed_date <= ${d} THEN additional_charges_rub END AS additional_charges_rub)
+        FROM outcomes WHERE started_date <= ${d}
+        QUALIFY row_number() OVER (PARTITION BY inspection_id
+          ORDER BY (completed_date <= ${d}) DESC NULLS LAST, completed_date DESC NULLS LAST, ingest_id DESC) = 1`;
+    case 'item_outcomes':
+      return `SELECT i.* FROM item_outcomes i
+        WHERE i.inspection_id IN (SELECT inspection_id FROM outcomes WHERE completed_date <= ${d})`;
+  }
+}

@@ -1,0 +1,555 @@
+import { writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { EXTRACTS, SCHEMA_VERSION, isRequired, type ColumnDef, type ExtractDef, type ExtractId } from '../contract/extracts.js';
+import type { ExtractMapping, Mapping } from '../config/mapping.js';
+import type { Db } from '../io/db.js';
+import { openSource, type CsvSource, type Source } from '../io/source.js';
+import { quoteIdent, quoteLiteral } from '../io/sql.js';
+import type { Clock } from '../util/clock.js';
+import { InputFileError } from '../util/errors.js';
+import type { Logger } from '../util/logger.js';
+import { rejectCodeExpr, typedExpr, type CheckContext } from '../validation/column-checks.js';
+import { innProblemMacroSql } from '../validation/inn.js';
+import { REJECT_CODES, type RejectCode } from '../validation/reject-codes.js';
+import { ensureStoreSchema, storedColumns } from './schema.js';
+import { planStaging, type StagingPlan } from './staging.js';
+
+/** One file to ingest as one extract. */
+export interface IngestInput {
+  extract: ExtractId;
+  file: string;
+}
+
+/** What `ingestFiles` should do. */
+export interface IngestOptions {
+  inputs: readonly IngestInput[];
+  mapping: Mapping;
+  /** Validate only: everything is checked (also against the store) and rolled back. */
+  dryRun: boolean;
+  /**
+   * Largest accepted share of rejected records per file (0..1); above it the
+   * whole ingest is rolled back and `rejectShareExceeded` is set. null: no limit.
+   */
+  maxRejectShare: number | null;
+}
+
+/** One rejected record, or one offending column of a rejected record. */
+export interface RejectRow {
+  file: string;
+  /** Physical line where the record starts (Parquet: 1-based row). */
+  line: number;
+  column: string | null;
+  value: string | null;
+  code: RejectCode;
+  message: string;
+}
+
+/** The outcome for one input file. */
+export interface FileReport {
+  extract: ExtractId;
+  file: string;
+  sha256: string;
+  /** The same bytes were ingested before with the same mapping: nothing was done. */
+  skipped: boolean;
+  recordsRead: number;
+  accepted: number;
+  rejected: number;
+  /** Accepted rows written to the store. */
+  inserted: number;
+  /** Accepted rows repeating an earlier row of the same file exactly. */
+  duplicatesInFile: number;
+  /** Accepted rows already in the store with the same content. */
+  alreadyStored: number;
+  /** Reject codes by number of records, most frequent first. */
+  topReasons: { code: RejectCode; records: number }[];
+}
+
+export interface IngestResult {
+  files: FileReport[];
+  rejects: RejectRow[];
+  /** Set when a file's reject share was above `maxRejectShare`; the store is unchanged. */
+  rejectShareExceeded: FileReport | null;
+  committed: boolean;
+}
+
+interface Prepared {
+  input: IngestInput;
+  source: Source;
+  mapping: ExtractMapping;
+  plan: StagingPlan;
+}
+
+/**
+ * Validates input files and loads their good rows into the store, in one
+ * transaction: a whole-file fault in any file leaves the store unchanged.
+ * Bad rows are returned as rejects; nothing is silently dropped:
+ * for every file, records read = accepted + rejected.
+ */
+export async function ingestFiles(db: Db, options: IngestOptions, clock: Clock, logger: Logger): Promise<IngestResult> {
+  const prepared: Prepared[] = [];
+  try {
+    for (const input of options.inputs) {
+      const mapping = options.mapping.extracts[input.extract];
+      logger.info(`reading ${input.file} (${input.extract})`);
+      const source = await openSource(input.file, { encoding: mapping.encoding, delimiter: mapping.delimiter });
+      prepared.push({ input, source, mapping, plan: { columns: new Map(), present: new Set(), extraCategorical: new Map(), extraNumeric: new Map(), labels: null } });
+      if (source.format === 'parquet') source.header = await parquetColumns(db, source.readPath);
+      const entry = prepared[prepared.length - 1] as Prepared;
+      entry.plan = planStaging(EXTRACTS[input.extract], mapping, uniqueHeader(source.header, input.file), input.file);
+    }
+    await ensureStoreSchema(db);
+    await db.run(innProblemMacroSql());
+    await db.run('BEGIN TRANSACTION');
+    try {
+      const files: FileReport[] = [];
+      const rejects: RejectRow[] = [];
+      let exceeded: FileReport | null = null;
+      for (const entry of prepared) {
+        const { report, rows } = await ingestOne(db, entry, options.mapping.sha256, clock, logger);
+        files.push(report);
+        rejects.push(...rows);
+        const share = report.recordsRead === 0 ? 0 : report.rejected / report.recordsRead;
+        if (exceeded === null && options.maxRejectShare !== null && share > options.maxRejectShare) exceeded = report;
+      }
+      const commit = !options.dryRun && exceeded === null;
+      await db.run(commit ? 'COMMIT' : 'ROLLBACK');
+      return { files, rejects, rejectShareExceeded: exceeded, committed: commit };
+    } catch (error) {
+      await db.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    for (const entry of prepared) await entry.source.cleanup();
+  }
+}
+
+async function parquetColumns(db: Db, path: string): Promise<string[]> {
+  const rows = await db.all(`DESCRIBE SELECT * FROM read_parquet(${quoteLiteral(path)})`);
+  return rows.map((r) => String(r['column_name']));
+}
+
+/** Header names made usable as DuckDB columns: empty names get a position name; duplicates are a fault. */
+function uniqueHeader(header: readonly string[], file: string): string[] {
+  const seen = new Set<string>();
+  return header.map((name, i) => {
+    const usable = name === '' ? `column${i + 1}` : name;
+    if (seen.has(usable)) throw new InputFileError(file, `the header names column "${usable}" twice (columns must be unique)`);
+    seen.add(usable);
+    return usable;
+  });
+}
+
+async function ingestOne(
+  db: Db,
+  entry: Prepared,
+  mappingSha: string | null,
+  clock: Clock,
+  logger: Logger,
+): Promise<{ report: FileReport; rows: RejectRow[] }> {
+  const { input, source, mapping, plan } = entry;
+  const def = EXTRACTS[input.extract];
+  const fileName = basename(input.file);
+  const previous = await db.all(
+    `SELECT ingest_id, ingested_on FROM lineage WHERE extract = ${quoteLiteral(def.id)} AND sha256 = ${quoteLiteral(source.sha256)}
+     AND mapping_sha256 IS NOT DISTINCT FROM ${mappingSha === null ? 'NULL' : quoteLiteral(mappingSha)} ORDER BY ingest_id LIMIT 1`,
+  );
+  if (previous.length > 0) {
+    const first = previous[0] ?? {};
+    logger.info(`${input.file}: already ingested (ingest ${String(first['ingest_id'])} on ${String(first['ingested_on'])}); skipped`);
+    const report: FileReport = {
+      extract: def.id,
+      file: input.file,
+      sha256: source.sha256,
+      skipped: true,
+      recordsRead: source.format === 'csv' ? source.scan.records : 0,
+      accepted: 0,
+      rejected: 0,
+      inserted: 0,
+      duplicatesInFile: 0,
+      alreadyStored: 0,
+      topReasons: [],
+    };
+    return { report, rows: [] };
+  }
+  const read = source.format === 'csv' ? await loadCsv(db, source) : await loadParquet(db, source);
+  const ctx: CheckContext = {
+    jurisdiction: mapping.jurisdiction,
+    decimalSeparator: mapping.decimalSeparator,
+    dateFormat: mapping.dateFormat,
+    today: clock.today(),
+  };
+  await db.run(stagingSql(plan));
+  await db.run(`CREATE OR REPLACE TEMP TABLE ccrg_iss (_line INTEGER, "column" VARCHAR, value VARCHAR, code VARCHAR)`);
+  for (let at = 0; at < read.structural.length; at += 1000) {
+    const values = read.structural
+      .slice(at, at + 1000)
+      .map((row) => `(${row.line}, NULL, ${row.value === null ? 'NULL' : quoteLiteral(row.value)}, ${quoteLiteral(row.code)})`);
+    await db.run(`INSERT INTO ccrg_iss VALUES ${values.join(', ')}`);
+  }
+  const checks = columnCheckSql(def, plan, mapping, ctx);
+  if (checks !== null) await db.run(`INSERT INTO ccrg_iss ${checks}`);
+  const order = dateOrderSql(def, plan, ctx);
+  if (order !== null) await db.run(`INSERT INTO ccrg_iss ${order}`);
+  await db.run(goodRowsSql(def, plan, ctx));
+  await db.run(duplicateSql(def));
+  await db.run(`INSERT INTO ccrg_iss SELECT _line, NULL, ${keyText(def, 'd')}, 'DUPLICATE_KEY' FROM ccrg_dup d WHERE kind = 'conflict'`);
+  const ingestId = await nextIngestId(db);
+  const inserted = await insertNewRows(db, def, ingestId);
+  const counts = await db.all(`SELECT
+      (SELECT count(*) FROM ccrg_dup WHERE kind = 'same_in_file')::INTEGER AS dup_file,
+      (SELECT count(*) FROM ccrg_dup WHERE kind = 'same_in_store')::INTEGER AS dup_store,
+      (SELECT count(DISTINCT _line) FROM ccrg_iss)::INTEGER AS rejected,
+      (SELECT count(*) FROM ccrg_good)::INTEGER AS good`);
+  const c = counts[0] ?? {};
+  const rejected = Number(c['rejected']);
+  const accepted = read.records - rejected;
+  const dupFile = Number(c['dup_file']);
+  const dupStore = Number(c['dup_store']);
+  const conflicts = Number(c['good']) - inserted - dupFile - dupStore;
+  // The good-row table was built from DuckDB's rows independently of the record count: they must agree.
+  if (Number(c['good']) - conflicts !== accepted) {
+    throw new Error(
+      `${input.file}: internal count mismatch: ${read.records} records read, ${rejected} rejected, but ${Number(c['good']) - conflicts} accepted rows`,
+    );
+  }
+  const rows = await collectRejects(db, fileName, ctx);
+  await db.run(
+    `INSERT INTO rejects SELECT ${ingestId}, ${quoteLiteral(fileName)}, _line, "column", value, code, message FROM (${rejectsWithMessagesSql(ctx)})`,
+  );
+  const report: FileReport = {
+    extract: def.id,
+    file: input.file,
+    sha256: source.sha256,
+    skipped: false,
+    recordsRead: read.records,
+    accepted,
+    rejected,
+    inserted,
+    duplicatesInFile: dupFile,
+    alreadyStored: dupStore,
+    topReasons: topReasons(rows),
+  };
+  await db.run(`INSERT INTO lineage VALUES (${[
+    ingestId,
+    quoteLiteral(def.id),
+    quoteLiteral(input.file),
+    quoteLiteral(source.sha256),
+    quoteLiteral(source.format),
+    source.format === 'csv' ? quoteLiteral(mapping.encoding) : 'NULL',
+    source.format === 'csv' ? quoteLiteral(source.delimiter) : 'NULL',
+    quoteLiteral(mapping.jurisdiction),
+    quoteLiteral(mapping.currency),
+    mappingSha === null ? 'NULL' : quoteLiteral(mappingSha),
+    SCHEMA_VERSION,
+    read.records,
+    accepted,
+    rejected,
+    inserted,
+    dupFile,
+    dupStore,
+    `DATE ${quoteLiteral(clock.today())}`,
+  ].join(', ')})`);
+  await dropTemps(db);
+  logger.info(`${input.file}: ${read.records} read, ${accepted} accepted, ${rejected} rejected, ${inserted} new rows stored`);
+  return { report, rows };
+}
+
+interface StructuralReject {
+  line: number;
+  value: string | null;
+  code: RejectCode;
+}
+
+interface LoadedRead {
+  /** Records counted independently of DuckDB's parse. */
+  records: number;
+  /** Records DuckDB could not split into the header's columns. */
+  structural: StructuralReject[];
+}
+
+/**
+ * Reads a CSV into TEMP table `ccrg_src` (all VARCHAR plus `_line`), and
+ * reconciles DuckDB's rows and reject list with the independent scan.
+ */
+async function loadCsv(db: Db, source: CsvSource): Promise<LoadedRead> {
+  const header = uniqueHeader(source.header, source.file);
+  const columns = header.map((h) => `${quoteLiteral(h)}: 'VARCHAR'`).join(', ');
+  await db.run('DROP TABLE IF EXISTS ccrg_rej; DROP TABLE IF EXISTS ccrg_scan');
+  await db.run(`CREATE OR REPLACE TEMP TABLE ccrg_raw AS SELECT * FROM read_csv(${quoteLiteral(source.readPath)},
+    header = true, auto_detect = false, delim = ${quoteLiteral(source.delimiter)}, quote = '"', escape = '"',
+    columns = {${columns}}, compression = ${quoteLiteral(source.compression)}, strict_mode = true, null_padding = false,
+    store_rejects = true, rejects_table = 'ccrg_rej', rejects_scan = 'ccrg_scan', max_line_size = 8388608)`);
+  const rejectedRows = await db.all(`SELECT line_byte_position::DOUBLE AS pos, min(error_type) AS error_type, min(error_message) AS message,
+      min(csv_line) AS csv_line FROM ccrg_rej GROUP BY line_byte_position ORDER BY line_byte_position`);
+  const countRows = await db.all('SELECT count(*)::BIGINT AS n FROM ccrg_raw');
+  const parsed = Number(countRows[0]?.['n']);
+  const { scan } = source;
+  if (parsed + rejectedRows.length !== scan.records) {
+    throw new InputFileError(
+      source.file,
+      `records could not be delimited consistently: ${scan.records} records counted, but DuckDB read ${parsed} and rejected ${rejectedRows.length}; ` +
+        'check the quoting and the delimiter',
+    );
+  }
+  const rejectedOrdinals = new Set<number>();
+  const structural: StructuralReject[] = [];
+  for (const row of rejectedRows) {
+    const ordinal = ordinalAtOffset(scan.recordOffsets, Number(row['pos']));
+    rejectedOrdinals.add(ordinal);
+    const errorType = String(row['error_type']);
+    const ragged = errorType === 'MISSING COLUMNS' || errorType === 'TOO MANY COLUMNS';
+    const fields = scan.fieldCounts[ordinal] ?? 0;
+    structural.push({
+      line: scan.recordLines[ordinal] ?? 0,
+      value: ragged ? `${fields} fields` : truncate(String(row['csv_line'] ?? '').replace(/^\n/, ''), 200),
+      code: ragged ? 'RAGGED_ROW' : 'MALFORMED_RECORD',
+    });
+  }
+  const lines = new Int32Array(parsed);
+  let k = 0;
+  for (let ordinal = 0; ordinal < scan.records; ordinal++) {
+    if (!rejectedOrdinals.has(ordinal)) lines[k++] = scan.recordLines[ordinal] as number;
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'ccrg-lines-'));
+  try {
+    const linesFile = join(dir, 'lines.csv');
+    await writeFile(linesFile, lines.join('\n'));
+    await db.run(`CREATE OR REPLACE TEMP TABLE ccrg_src AS SELECT * FROM ccrg_raw POSITIONAL JOIN
+      read_csv(${quoteLiteral(linesFile)}, header = false, auto_detect = false, columns = {'_line': 'INTEGER'})`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  await db.run('DROP TABLE ccrg_raw');
+  return { records: scan.records, structural };
+}
+
+/** Reads a Parquet file into TEMP table `ccrg_src`: every column as text, `_line` = 1-based row. */
+async function loadParquet(db: Db, source: Source): Promise<LoadedRead> {
+  const described = await db.all(`DESCRIBE SELECT * FROM read_parquet(${quoteLiteral(source.readPath)})`);
+  const casts = described.map((r) => {
+    const name = quoteIdent(String(r['column_name']));
+    const type = String(r['column_type']);
+    // Timestamps would not read back as dates: keep the date part.
+    const value = type.startsWith('TIMESTAMP') ? `CAST(CAST(${name} AS DATE) AS VARCHAR)` : `CAST(${name} AS VARCHAR)`;
+    return `${value} AS ${name}`;
+  });
+  await db.run(`CREATE OR REPLACE TEMP TABLE ccrg_src AS SELECT ${casts.join(', ')}, CAST(file_row_number + 1 AS INTEGER) AS _line
+    FROM read_parquet(${quoteLiteral(source.readPath)}, file_row_number = true)`);
+  const meta = await db.all(`SELECT sum(num_rows)::BIGINT AS n FROM parquet_file_metadata(${quoteLiteral(source.readPath)})`);
+  const records = Number(meta[0]?.['n'] ?? 0);
+  const counted = await db.all('SELECT count(*)::BIGINT AS n FROM ccrg_src');
+  if (Number(counted[0]?.['n']) !== records) {
+    throw new InputFileError(source.file, `the metadata counts ${records} rows but ${String(counted[0]?.['n'])} were read`);
+  }
+  return { records, structural: [] };
+}
+
+/** Index of the record starting at a byte offset (or the last record starting before it). */
+function ordinalAtOffset(offsets: Float64Array, position: number): number {
+  let lo = 0;
+  let hi = offsets.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((offsets[mid] as number) <= position) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+/** TEMP table `ccrg_stg`: `_line` and the trimmed text of every contract, extra and label column. */
+function stagingSql(plan: StagingPlan): string {
+  const select = ['_line'];
+  for (const [name, expr] of plan.columns) select.push(`${expr} AS ${quoteIdent(name)}`);
+  for (const [name, expr] of plan.extraCategorical) select.push(`${expr} AS ${quoteIdent(`xc:${name}`)}`);
+  for (const [name, expr] of plan.extraNumeric) select.push(`${expr} AS ${quoteIdent(`xn:${name}`)}`);
+  if (plan.labels !== null) {
+    select.push(`${plan.labels.violation ?? 'NULL'} AS "label:violation"`);
+    select.push(`${plan.labels.charges ?? 'NULL'} AS "label:charges"`);
+  }
+  return `CREATE OR REPLACE TEMP TABLE ccrg_stg AS SELECT ${select.join(', ')} FROM ccrg_src`;
+}
+
+const LABEL_VIOLATION = { name: 'violation', kind: 'integer', required: false, min: 0, max: 1, description: '' } as const;
+const LABEL_CHARGES = { name: 'additional_charges', kind: 'money', required: false, description: '' } as const;
+const EXTRA_NUMBER = { name: 'extra', kind: 'quantity', required: false, description: '' } as const;
+
+/** SELECT of (_line, column, value, code) for every failing column check, or null when nothing is checked. */
+function columnCheckSql(def: ExtractDef, plan: StagingPlan, mapping: ExtractMapping, ctx: CheckContext): string | null {
+  const parts: string[] = [];
+  const add = (stagedName: string, reportedName: string, codeExpr: string): void => {
+    parts.push(`SELECT _line, ${quoteLiteral(reportedName)} AS "column", ${quoteIdent(stagedName)} AS value, ${codeExpr} AS code FROM ccrg_stg`);
+  };
+  for (const column of def.columns) {
+    const x = quoteIdent(column.name);
+    const required = isRequired(column, mapping.jurisdiction) && plan.present.has(column.name);
+    add(column.name, column.name, rejectCodeExpr(x, column, ctx, required));
+  }
+  for (const name of plan.extraNumeric.keys()) {
+    // Extra numbers may be negative (e.g. balances): only require a number.
+    add(`xn:${name}`, name, `CASE WHEN ${quoteIdent(`xn:${name}`)} IS NOT NULL AND ${typedExpr(quoteIdent(`xn:${name}`), EXTRA_NUMBER, ctx)} IS NULL THEN 'NOT_A_NUMBER' END`);
+  }
+  if (plan.labels !== null) {
+    const labels = mapping.labels;
+    if (plan.labels.violation !== null) add('label:violation', labels?.violation ?? 'violation', rejectCodeExpr('"label:violation"', LABEL_VIOLATION, ctx, false));
+    if (plan.labels.charges !== null) add('label:charges', labels?.additionalCharges ?? 'additional_charges', rejectCodeExpr('"label:charges"', LABEL_CHARGES, ctx, false));
+  }
+  if (parts.length === 0) return null;
+  return `SELECT * FROM (${parts.join('\nUNION ALL\n')}) WHERE code IS NOT NULL`;
+}
+
+/** SELECT of DATE_ORDER issues on rows without column issues. */
+function dateOrderSql(def: ExtractDef, plan: StagingPlan, ctx: CheckContext): string | null {
+  const pairs = (def.dateOrder ?? []).filter(([a, b]) => plan.present.has(a) && plan.present.has(b));
+  if (pairs.length === 0) return null;
+  const parts = pairs.map(([earlier, later]) => {
+    const a = typedExpr(quoteIdent(earlier), columnOf(def, earlier), ctx);
+    const b = typedExpr(quoteIdent(later), columnOf(def, later), ctx);
+    return `SELECT _line, ${quoteLiteral(later)} AS "column", ${quoteIdent(later)} AS value, 'DATE_ORDER' AS code FROM ccrg_stg
+      WHERE ${b} < ${a} AND _line NOT IN (SELECT _line FROM ccrg_iss)`;
+  });
+  return parts.join('\nUNION ALL\n');
+}
+
+function columnOf(def: ExtractDef, name: string): ColumnDef {
+  const column = def.columns.find((c) => c.name === name);
+  if (column === undefined) throw new Error(`${def.id} has no column ${name}`);
+  return column;
+}
+
+/** TEMP table `ccrg_good`: typed rows without issues, with a content hash. */
+function goodRowsSql(def: ExtractDef, plan: StagingPlan, ctx: CheckContext): string {
+  const typed = def.columns.map((c) => {
+    let expr = typedExpr(quoteIdent(c.name), c, ctx);
+    if (c.name === 'version_date' && def.id === 'declarations') expr = `coalesce(${expr}, ${typedExpr('"release_date"', columnOf(def, 'release_date'), ctx)})`;
+    return `${expr} AS ${quoteIdent(c.name)}`;
+  });
+  const cat = [...plan.extraCategorical.keys()];
+  const num = [...plan.extraNumeric.keys()];
+  const extraCat = cat.length === 0 ? 'NULL' : `MAP([${cat.map(quoteLiteral).join(', ')}], [${cat.map((n) => quoteIdent(`xc:${n}`)).join(', ')}])`;
+  const extraNum =
+    num.length === 0 ? 'NULL' : `MAP([${num.map(quoteLiteral).join(', ')}], [${num.map((n) => typedExpr(quoteIdent(`xn:${n}`), EXTRA_NUMBER, ctx)).join(', ')}])`;
+  const select = [...typed, `${extraCat}::MAP(VARCHAR, VARCHAR) AS extra_cat`, `${extraNum}::MAP(VARCHAR, DOUBLE) AS extra_num`];
+  if (def.id === 'declarations') {
+    const labels = plan.labels;
+    select.push(labels?.violation ? `${typedExpr('"label:violation"', LABEL_VIOLATION, ctx)} AS label_violation` : 'NULL::INTEGER AS label_violation');
+    select.push(labels?.charges ? `${typedExpr('"label:charges"', LABEL_CHARGES, ctx)} AS label_charges_rub` : 'NULL::DECIMAL(18,2) AS label_charges_rub');
+    select.push(
+      labels !== null && (labels.violation !== null || labels.charges !== null)
+        ? `(${typedExpr('"release_date"', columnOf(def, 'release_date'), ctx)} + INTERVAL ${labels.lagDays} DAY)::DATE AS label_known_date`
+        : 'NULL::DATE AS label_known_date',
+    );
+  }
+  const names = storedColumns(def)
+    .map(([n]) => n)
+    .filter((n) => n !== 'ingest_id' && n !== 'source_line' && n !== 'row_hash');
+  const hashInput = names.map((n) => `coalesce(CAST(${quoteIdent(n)} AS VARCHAR), '\\N')`).join(", chr(31), ");
+  return `CREATE OR REPLACE TEMP TABLE ccrg_good AS
+    SELECT *, md5(concat(${hashInput})) AS row_hash FROM (
+      SELECT _line, ${select.join(', ')} FROM ccrg_stg WHERE _line NOT IN (SELECT _line FROM ccrg_iss)
+    )`;
+}
+
+function keyJoin(def: ExtractDef, a: string, b: string): string {
+  return def.key.map((k) => `${a}.${quoteIdent(k)} IS NOT DISTINCT FROM ${b}.${quoteIdent(k)}`).join(' AND ');
+}
+
+function keyText(def: ExtractDef, alias: string): string {
+  return `concat_ws(' / ', ${def.key.map((k) => `coalesce(CAST(${alias}.${quoteIdent(k)} AS VARCHAR), '')`).join(', ')})`;
+}
+
+/**
+ * TEMP table `ccrg_dup`: good rows that are not new. `same_in_file` repeats an
+ * earlier row of the file exactly; `same_in_store` is stored already;
+ * `conflict` has a key seen before (in the file or the store) with other content.
+ */
+function duplicateSql(def: ExtractDef): string {
+  const keys = def.key.map(quoteIdent).join(', ');
+  return `CREATE OR REPLACE TEMP TABLE ccrg_dup AS
+    WITH ranked AS (
+      SELECT _line, ${keys}, row_hash,
+        row_number() OVER (PARTITION BY ${keys} ORDER BY _line) AS rn,
+        first_value(row_hash) OVER (PARTITION BY ${keys} ORDER BY _line) AS first_hash
+      FROM ccrg_good
+    ),
+    firsts AS (
+      SELECT f._line, ${def.key.map((k) => `f.${quoteIdent(k)}`).join(', ')},
+        CASE WHEN bool_or(s.row_hash = f.row_hash) THEN 'same_in_store' ELSE 'conflict' END AS kind
+      FROM (SELECT * FROM ranked WHERE rn = 1) f JOIN ${quoteIdent(def.id)} s ON ${keyJoin(def, 'f', 's')}
+      GROUP BY ALL
+    ),
+    later AS (
+      SELECT r._line, ${def.key.map((k) => `r.${quoteIdent(k)}`).join(', ')},
+        CASE WHEN r.row_hash <> r.first_hash OR f.kind = 'conflict' THEN 'conflict' ELSE 'same_in_file' END AS kind
+      FROM ranked r LEFT JOIN firsts f ON ${keyJoin(def, 'r', 'f')}
+      WHERE r.rn > 1
+    )
+    SELECT * FROM firsts UNION ALL SELECT * FROM later`;
+}
+
+async function nextIngestId(db: Db): Promise<number> {
+  const rows = await db.all('SELECT (coalesce(max(ingest_id), 0) + 1)::INTEGER AS id FROM lineage');
+  return Number(rows[0]?.['id']);
+}
+
+async function insertNewRows(db: Db, def: ExtractDef, ingestId: number): Promise<number> {
+  const columns = storedColumns(def).map(([n]) => n);
+  const select = columns.map((n) => (n === 'ingest_id' ? `${ingestId}` : n === 'source_line' ? '_line' : quoteIdent(n)));
+  const rows = await db.all(`INSERT INTO ${quoteIdent(def.id)} (${columns.map(quoteIdent).join(', ')})
+    SELECT ${select.join(', ')} FROM ccrg_good WHERE _line NOT IN (SELECT _line FROM ccrg_dup) ORDER BY _line`);
+  return Number(rows[0]?.['Count'] ?? 0);
+}
+
+function rejectsWithMessagesSql(ctx: CheckContext): string {
+  const whens = Object.entries(REJECT_CODES).map(([code]) => `WHEN ${quoteLiteral(code)} THEN ${quoteLiteral(rejectMessage(code as RejectCode, ctx))}`);
+  return `SELECT _line, "column", value, code, CASE code ${whens.join(' ')} END AS message FROM ccrg_iss`;
+}
+
+/** The message written beside a reject code: what was wrong and what is expected. */
+export function rejectMessage(code: RejectCode, ctx: CheckContext): string {
+  const expectedDate = ctx.dateFormat === null ? 'YYYY-MM-DD' : ctx.dateFormat;
+  switch (code) {
+    case 'BAD_DATE':
+      return `${REJECT_CODES[code]} (${expectedDate})`;
+    case 'FUTURE_DATE':
+      return `${REJECT_CODES[code]} (${ctx.today})`;
+    case 'BAD_HS_CODE':
+      return `${REJECT_CODES[code]} (expected ${ctx.jurisdiction === 'ru' ? '10' : '6 to 10'} digits)`;
+    case 'NOT_A_NUMBER':
+      return `${REJECT_CODES[code]} (decimal separator "${ctx.decimalSeparator}")`;
+    default:
+      return REJECT_CODES[code];
+  }
+}
+
+async function collectRejects(db: Db, fileName: string, ctx: CheckContext): Promise<RejectRow[]> {
+  const rows = await db.all(`${rejectsWithMessagesSql(ctx)} ORDER BY _line, "column" NULLS FIRST, code`);
+  return rows.map((r) => ({
+    file: fileName,
+    line: Number(r['_line']),
+    column: r['column'] === null ? null : String(r['column']),
+    value: r['value'] === null ? null : String(r['value']),
+    code: String(r['code']) as RejectCode,
+    message: String(r['message']),
+  }));
+}
+
+function topReasons(rows: readonly RejectRow[]): { code: RejectCode; records: number }[] {
+  const lines = new Map<RejectCode, Set<number>>();
+  for (const row of rows) {
+    let set = lines.get(row.code);
+    if (set === undefined) lines.set(row.code, (set = new Set()));
+    set.add(row.line);
+  }
+  return [...lines.entries()]
+    .map(([code, set]) => ({ code, records: set.size }))
+    .sort((a, b) => b.records - a.records || a.code.localeCompare(b.code));
+}
+
+async function dropTemps(db: Db): Promise<void> {
+  for (const table of ['ccrg_src', 'ccrg_stg', 'ccrg_iss', 'ccrg_good', 'ccrg_dup']) await db.run(`DROP TABLE IF EXISTS ${table}`);
+}

@@ -1,0 +1,94 @@
+import { EXTRACTS, EXTRACT_IDS, SCHEMA_VERSION, type ExtractDef, type ExtractId } from '../contract/extracts.js';
+import type { Db } from '../io/db.js';
+import { quoteIdent, quoteLiteral } from '../io/sql.js';
+import { sqlTypeOf } from '../validation/column-checks.js';
+
+/**
+ * Columns every stored extract row carries besides the contract columns:
+ * extra features from the mapping, labels (declarations), and lineage.
+ */
+export const EXTRA_COLUMNS = {
+  extra_cat: 'MAP(VARCHAR, VARCHAR)',
+  extra_num: 'MAP(VARCHAR, DOUBLE)',
+} as const;
+
+/** Label columns carried on declaration rows (from the mapping's `labels`). */
+export const LABEL_COLUMNS = {
+  label_violation: 'INTEGER',
+  label_charges_rub: 'DECIMAL(18,2)',
+  label_known_date: 'DATE',
+} as const;
+
+export const LINEAGE_COLUMNS = {
+  ingest_id: 'INTEGER NOT NULL',
+  source_line: 'INTEGER NOT NULL',
+  row_hash: 'VARCHAR NOT NULL',
+} as const;
+
+/** The stored columns of an extract, in order, with their DuckDB types. */
+export function storedColumns(def: ExtractDef): [string, string][] {
+  const columns: [string, string][] = def.columns.map((c) => [c.name, sqlTypeOf(c)]);
+  columns.push(...Object.entries(EXTRA_COLUMNS));
+  if (def.id === 'declarations') columns.push(...Object.entries(LABEL_COLUMNS));
+  columns.push(...Object.entries(LINEAGE_COLUMNS));
+  return columns;
+}
+
+function tableDdl(id: ExtractId): string {
+  const columns = storedColumns(EXTRACTS[id]).map(([name, type]) => `  ${quoteIdent(name)} ${type}`);
+  return `CREATE TABLE IF NOT EXISTS ${quoteIdent(id)} (\n${columns.join(',\n')}\n)`;
+}
+
+const LINEAGE_DDL = `CREATE TABLE IF NOT EXISTS lineage (
+  ingest_id INTEGER PRIMARY KEY,
+  extract VARCHAR NOT NULL,
+  source_path VARCHAR NOT NULL,
+  sha256 VARCHAR NOT NULL,
+  format VARCHAR NOT NULL,
+  encoding VARCHAR,
+  delimiter VARCHAR,
+  jurisdiction VARCHAR NOT NULL,
+  currency VARCHAR NOT NULL,
+  mapping_sha256 VARCHAR,
+  schema_version INTEGER NOT NULL,
+  records_read BIGINT NOT NULL,
+  accepted BIGINT NOT NULL,
+  rejected BIGINT NOT NULL,
+  inserted BIGINT NOT NULL,
+  duplicates_in_file BIGINT NOT NULL,
+  already_stored BIGINT NOT NULL,
+  ingested_on DATE NOT NULL
+)`;
+
+const REJECTS_DDL = `CREATE TABLE IF NOT EXISTS rejects (
+  ingest_id INTEGER NOT NULL,
+  file VARCHAR NOT NULL,
+  line INTEGER NOT NULL,
+  "column" VARCHAR,
+  value VARCHAR,
+  code VARCHAR NOT NULL,
+  message VARCHAR NOT NULL
+)`;
+
+const META_DDL = `CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`;
+
+/**
+ * Creates the store tables when absent and checks the schema version of an
+ * existing store. Throws when the store was written by another schema version.
+ */
+export async function ensureStoreSchema(db: Db): Promise<void> {
+  await db.run(META_DDL);
+  const rows = await db.all(`SELECT value FROM meta WHERE key = 'schema_version'`);
+  const found = rows[0]?.['value'];
+  if (found !== undefined && found !== String(SCHEMA_VERSION)) {
+    throw new Error(
+      `The store ${db.path} has schema version ${String(found)}; this ccrg writes version ${SCHEMA_VERSION}. Ingest into a new store.`,
+    );
+  }
+  for (const id of EXTRACT_IDS) await db.run(tableDdl(id));
+  await db.run(LINEAGE_DDL);
+  await db.run(REJECTS_DDL);
+  if (found === undefined) {
+    await db.run(`INSERT INTO meta VALUES ('schema_version', ${quoteLiteral(String(SCHEMA_VERSION))})`);
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * The source of "now". Everything that depends on the date takes a Clock, so
+ * tests and outputs do not depend on the wall clock.
+ */
+export interface Clock {
+  /** Today as an ISO date, YYYY-MM-DD. */
+  today(): string;
+  /** The current instant (for timings and run metadata only, never for results). */
+  now(): Date;
+}
+
+/** The wall clock, in UTC. */
+export const systemClock: Clock = {
+  today: () => new Date().toISOString().slice(0, 10),
+  now: () => new Date(),
+};
+
+/** A clock stopped at a given ISO date (midnight UTC). */
+export function fixedClock(today: string): Clock {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(`${today}T00:00:00Z`))) {
+    throw new Error(`A date must be YYYY-MM-DD, got "${today}"`);
+  }
+  const at = new Date(`${today}T00:00:00Z`);
+  return { today: () => today, now: () => new Date(at) };
+}
