@@ -82,6 +82,8 @@ export interface Participant {
   /** Inventory build-up decoy: the months of the import spike. */
   spikeFrom: number;
   spikeTo: number;
+  /** Origin manipulation: the country declared instead of the true one; -1 otherwise. */
+  declaredOrigin: number;
   /** Shell importers: share of true revenue reported; whether returns are filed at all. */
   reportShare: number;
   filesReturns: boolean;
@@ -102,7 +104,8 @@ const SURNAMES = ['Иванов', 'Смирнов', 'Кузнецов', 'Поп�
 const GIVEN = ['Александр', 'Сергей', 'Андрей', 'Дмитрий', 'Алексей', 'Игорь', 'Олег', 'Павел'];
 const PATRONYMIC = ['Иванович', 'Сергеевич', 'Петрович', 'Андреевич', 'Николаевич', 'Викторович'];
 
-function companyName(rng: Rng): string {
+/** A Russian-looking company name; a few carry commas or straight double quotes. */
+export function companyName(rng: Rng): string {
   const root = rng.pick(ROOTS) + (rng.chance(0.3) ? rng.pick(ROOTS).toLowerCase() : '') + rng.pick(SUFFIXES);
   const form = rng.weighted([80, 14, 2, 4]);
   const prefix = ['ООО', 'АО', 'ПАО', 'ЗАО'][form] ?? 'ООО';
@@ -187,7 +190,7 @@ export function buildParticipants(world: World, count: number, itemsPerMonth: nu
       const code = world.hs[h];
       if (code !== undefined) meanValueUsd += code.priceUsdPerKg * code.typicalWeightKg;
     }
-    meanValueUsd = (meanValueUsd / Math.max(1, hsPool.length)) * priceFactor * weightFactor * Math.exp(0.5 * 0.45 * 0.45 + 0.5 * 0.9 * 0.9);
+    meanValueUsd = (meanValueUsd / Math.max(1, hsPool.length)) * priceFactor * weightFactor * Math.exp(-1.0 + 0.5 * 0.45 * 0.45 + 0.5 * 0.9 * 0.9);
     const expectedItemValueRub = meanValueUsd * fx0;
     const importQ = lambda * 3 * expectedItemValueRub;
     const lagRoll = rng.next();
@@ -229,6 +232,7 @@ export function buildParticipants(world: World, count: number, itemsPerMonth: nu
       decoyMonth: 0,
       spikeFrom: -1,
       spikeTo: -1,
+      declaredOrigin: -1,
       reportShare: 1,
       filesReturns: regime === 'general',
       expectedItemValueRub,

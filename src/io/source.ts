@@ -95,6 +95,16 @@ export async function openSource(file: string, options: CsvReadOptions): Promise
     const headerText = stripBom(Buffer.from(scan.headerBytes).toString('utf8')).replace(/^[\r\n]+/, '');
     if (headerText.trim() === '') throw new InputFileError(file, 'the file is empty: expected a header line with column names');
     const header = splitCsvRecord(headerText, delimiter).map((name) => name.trim());
+    if (header.length === 1) {
+      const likely = sniffDelimiter(headerText);
+      if (likely !== delimiter) {
+        throw new InputFileError(
+          file,
+          `the header is a single column ${JSON.stringify(headerText.slice(0, 80))} with delimiter ${JSON.stringify(delimiter)}; ` +
+            `the file seems to be delimited by ${JSON.stringify(likely)}: set delimiter in the mapping`,
+        );
+      }
+    }
     return { format: 'csv', file, readPath, compression: readCompression, sha256: hash.digest('hex'), delimiter, header, scan, cleanup };
   } catch (error) {
     out?.destroy();

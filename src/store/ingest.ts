@@ -1,4 +1,4 @@
-import { writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { EXTRACTS, SCHEMA_VERSION, isRequired, type ColumnDef, type ExtractDef, type ExtractId } from '../contract/extracts.js';
@@ -74,54 +74,76 @@ export interface IngestResult {
 }
 
 interface Prepared {
+  index: number;
   input: IngestInput;
   source: Source;
   mapping: ExtractMapping;
   plan: StagingPlan;
 }
 
+/** A validated file waiting to be stored: its temp tables and its report. */
+interface Validated {
+  entry: Prepared;
+  report: FileReport;
+  rows: RejectRow[];
+  ctx: CheckContext;
+}
+
 /**
- * Validates input files and loads their good rows into the store, in one
- * transaction: a whole-file fault in any file leaves the store unchanged.
- * Bad rows are returned as rejects; nothing is silently dropped:
- * for every file, records read = accepted + rejected.
+ * Validates input files and loads their good rows into the store. Whole-file
+ * faults are found before anything is written; the writes of all files are
+ * one transaction, so a failure leaves the store unchanged. Bad rows are
+ * returned as rejects; nothing is silently dropped: for every file, records
+ * read = accepted + rejected.
+ *
+ * Validation runs on temporary tables outside the transaction: DuckDB scans
+ * tables created inside an open transaction several times slower.
  */
 export async function ingestFiles(db: Db, options: IngestOptions, clock: Clock, logger: Logger): Promise<IngestResult> {
   const prepared: Prepared[] = [];
+  const validated: Validated[] = [];
+  const tempDirectory = await mkdtemp(join(tmpdir(), 'ccrg-ingest-'));
   try {
     for (const input of options.inputs) {
       const mapping = options.mapping.extracts[input.extract];
       logger.info(`reading ${input.file} (${input.extract})`);
       const source = await openSource(input.file, { encoding: mapping.encoding, delimiter: mapping.delimiter });
-      prepared.push({ input, source, mapping, plan: { columns: new Map(), present: new Set(), extraCategorical: new Map(), extraNumeric: new Map(), labels: null } });
+      const entry: Prepared = { index: prepared.length, input, source, mapping, plan: emptyPlan() };
+      prepared.push(entry);
       if (source.format === 'parquet') source.header = await parquetColumns(db, source.readPath);
-      const entry = prepared[prepared.length - 1] as Prepared;
       entry.plan = planStaging(EXTRACTS[input.extract], mapping, uniqueHeader(source.header, input.file), input.file);
     }
     await ensureStoreSchema(db);
     await db.run(innProblemMacroSql());
-    await db.run('BEGIN TRANSACTION');
-    try {
-      const files: FileReport[] = [];
-      const rejects: RejectRow[] = [];
-      let exceeded: FileReport | null = null;
-      for (const entry of prepared) {
-        const { report, rows } = await ingestOne(db, entry, options.mapping.sha256, clock, logger);
-        files.push(report);
-        rejects.push(...rows);
-        const share = report.recordsRead === 0 ? 0 : report.rejected / report.recordsRead;
-        if (exceeded === null && options.maxRejectShare !== null && share > options.maxRejectShare) exceeded = report;
-      }
-      const commit = !options.dryRun && exceeded === null;
-      await db.run(commit ? 'COMMIT' : 'ROLLBACK');
-      return { files, rejects, rejectShareExceeded: exceeded, committed: commit };
-    } catch (error) {
-      await db.run('ROLLBACK').catch(() => undefined);
-      throw error;
+    let exceeded: FileReport | null = null;
+    for (const entry of prepared) {
+      const done = await validateOne(db, entry, validated, { mappingSha: options.mapping.sha256, tempDirectory }, clock, logger);
+      validated.push(done);
+      const { report } = done;
+      const share = report.recordsRead === 0 ? 0 : report.rejected / report.recordsRead;
+      if (exceeded === null && options.maxRejectShare !== null && share > options.maxRejectShare) exceeded = report;
     }
+    const commit = !options.dryRun && exceeded === null;
+    if (commit) {
+      await db.transaction(async () => {
+        for (const v of validated) if (!v.report.skipped) await storeOne(db, v, options.mapping.sha256, clock);
+      });
+      for (const v of validated) {
+        if (!v.report.skipped) logger.info(`${v.entry.input.file}: ${v.report.inserted} new rows stored`);
+      }
+    }
+    return { files: validated.map((v) => v.report), rejects: validated.flatMap((v) => v.rows), rejectShareExceeded: exceeded, committed: commit };
   } finally {
-    for (const entry of prepared) await entry.source.cleanup();
+    for (const entry of prepared) {
+      await dropTemps(db, entry.index).catch(() => undefined);
+      await entry.source.cleanup();
+    }
+    await rm(tempDirectory, { recursive: true, force: true });
   }
+}
+
+function emptyPlan(): StagingPlan {
+  return { columns: new Map(), present: new Set(), extraCategorical: new Map(), extraNumeric: new Map(), labels: null };
 }
 
 async function parquetColumns(db: Db, path: string): Promise<string[]> {
@@ -140,23 +162,52 @@ function uniqueHeader(header: readonly string[], file: string): string[] {
   });
 }
 
-async function ingestOne(
+/** Names of the temp tables of one input file. */
+function temps(index: number) {
+  return {
+    raw: `ccrg_raw_${index}`,
+    stg: `ccrg_stg_${index}`,
+    iss: `ccrg_iss_${index}`,
+    good: `ccrg_good_${index}`,
+    dup: `ccrg_dup_${index}`,
+  };
+}
+
+async function dropTemps(db: Db, index: number): Promise<void> {
+  const t = temps(index);
+  for (const table of [t.raw, t.stg, t.iss, t.good, t.dup]) await db.run(`DROP TABLE IF EXISTS ${table}`);
+}
+
+async function validateOne(
   db: Db,
   entry: Prepared,
-  mappingSha: string | null,
+  earlier: readonly Validated[],
+  { mappingSha, tempDirectory }: { mappingSha: string | null; tempDirectory: string },
   clock: Clock,
   logger: Logger,
-): Promise<{ report: FileReport; rows: RejectRow[] }> {
+): Promise<Validated> {
   const { input, source, mapping, plan } = entry;
   const def = EXTRACTS[input.extract];
+  const t = temps(entry.index);
   const fileName = basename(input.file);
-  const previous = await db.all(
+  const ctx: CheckContext = {
+    jurisdiction: mapping.jurisdiction,
+    decimalSeparator: mapping.decimalSeparator,
+    dateFormat: mapping.dateFormat,
+    today: clock.today(),
+  };
+  const seenBefore = await db.all(
     `SELECT ingest_id, ingested_on FROM lineage WHERE extract = ${quoteLiteral(def.id)} AND sha256 = ${quoteLiteral(source.sha256)}
      AND mapping_sha256 IS NOT DISTINCT FROM ${mappingSha === null ? 'NULL' : quoteLiteral(mappingSha)} ORDER BY ingest_id LIMIT 1`,
   );
-  if (previous.length > 0) {
-    const first = previous[0] ?? {};
-    logger.info(`${input.file}: already ingested (ingest ${String(first['ingest_id'])} on ${String(first['ingested_on'])}); skipped`);
+  const sameRun = earlier.find((v) => v.entry.input.extract === def.id && v.report.sha256 === source.sha256);
+  if (seenBefore.length > 0 || sameRun !== undefined) {
+    const first = seenBefore[0];
+    logger.info(
+      first !== undefined
+        ? `${input.file}: already ingested (ingest ${String(first['ingest_id'])} on ${String(first['ingested_on'])}); skipped`
+        : `${input.file}: the same bytes as ${sameRun?.entry.input.file ?? ''} in this run; skipped`,
+    );
     const report: FileReport = {
       extract: def.id,
       file: input.file,
@@ -170,53 +221,45 @@ async function ingestOne(
       alreadyStored: 0,
       topReasons: [],
     };
-    return { report, rows: [] };
+    return { entry, report, rows: [], ctx };
   }
-  const read = source.format === 'csv' ? await loadCsv(db, source) : await loadParquet(db, source);
-  const ctx: CheckContext = {
-    jurisdiction: mapping.jurisdiction,
-    decimalSeparator: mapping.decimalSeparator,
-    dateFormat: mapping.dateFormat,
-    today: clock.today(),
-  };
-  await db.run(stagingSql(plan));
-  await db.run(`CREATE OR REPLACE TEMP TABLE ccrg_iss (_line INTEGER, "column" VARCHAR, value VARCHAR, code VARCHAR)`);
+  const read = source.format === 'csv' ? await loadCsv(db, source, t, tempDirectory) : await loadParquet(db, source, t);
+  await db.run(stagingSql(plan, read.from, t.stg));
+  await db.run(`DROP TABLE ${t.raw}`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${t.iss} (_line INTEGER, "column" VARCHAR, value VARCHAR, code VARCHAR)`);
   for (let at = 0; at < read.structural.length; at += 1000) {
     const values = read.structural
       .slice(at, at + 1000)
       .map((row) => `(${row.line}, NULL, ${row.value === null ? 'NULL' : quoteLiteral(row.value)}, ${quoteLiteral(row.code)})`);
-    await db.run(`INSERT INTO ccrg_iss VALUES ${values.join(', ')}`);
+    await db.run(`INSERT INTO ${t.iss} VALUES ${values.join(', ')}`);
   }
-  const checks = columnCheckSql(def, plan, mapping, ctx);
-  if (checks !== null) await db.run(`INSERT INTO ccrg_iss ${checks}`);
-  const order = dateOrderSql(def, plan, ctx);
-  if (order !== null) await db.run(`INSERT INTO ccrg_iss ${order}`);
-  await db.run(goodRowsSql(def, plan, ctx));
-  await db.run(duplicateSql(def));
-  await db.run(`INSERT INTO ccrg_iss SELECT _line, NULL, ${keyText(def, 'd')}, 'DUPLICATE_KEY' FROM ccrg_dup d WHERE kind = 'conflict'`);
-  const ingestId = await nextIngestId(db);
-  const inserted = await insertNewRows(db, def, ingestId);
+  const checks = columnCheckSql(def, plan, mapping, ctx, t.stg);
+  if (checks !== null) await db.run(`INSERT INTO ${t.iss} ${checks}`);
+  const order = dateOrderSql(def, plan, ctx, t);
+  if (order !== null) await db.run(`INSERT INTO ${t.iss} ${order}`);
+  await db.run(goodRowsSql(def, plan, ctx, t));
+  await db.run(`DROP TABLE ${t.stg}`);
+  const pending = earlier.filter((v) => v.entry.input.extract === def.id && !v.report.skipped).map((v) => temps(v.entry.index));
+  await db.run(duplicateSql(def, t, pending));
+  await db.run(`INSERT INTO ${t.iss} SELECT _line, NULL, ${keyText(def, 'd')}, 'DUPLICATE_KEY' FROM ${t.dup} d WHERE kind = 'conflict'`);
   const counts = await db.all(`SELECT
-      (SELECT count(*) FROM ccrg_dup WHERE kind = 'same_in_file')::INTEGER AS dup_file,
-      (SELECT count(*) FROM ccrg_dup WHERE kind = 'same_in_store')::INTEGER AS dup_store,
-      (SELECT count(DISTINCT _line) FROM ccrg_iss)::INTEGER AS rejected,
-      (SELECT count(*) FROM ccrg_good)::INTEGER AS good`);
+      (SELECT count(*) FROM ${t.dup} WHERE kind = 'same_in_file')::INTEGER AS dup_file,
+      (SELECT count(*) FROM ${t.dup} WHERE kind = 'same_in_store')::INTEGER AS dup_store,
+      (SELECT count(*) FROM ${t.dup} WHERE kind = 'conflict')::INTEGER AS conflicts,
+      (SELECT count(DISTINCT _line) FROM ${t.iss})::INTEGER AS rejected,
+      (SELECT count(*) FROM ${t.good})::INTEGER AS good`);
   const c = counts[0] ?? {};
   const rejected = Number(c['rejected']);
   const accepted = read.records - rejected;
+  const good = Number(c['good']);
   const dupFile = Number(c['dup_file']);
   const dupStore = Number(c['dup_store']);
-  const conflicts = Number(c['good']) - inserted - dupFile - dupStore;
-  // The good-row table was built from DuckDB's rows independently of the record count: they must agree.
-  if (Number(c['good']) - conflicts !== accepted) {
-    throw new Error(
-      `${input.file}: internal count mismatch: ${read.records} records read, ${rejected} rejected, but ${Number(c['good']) - conflicts} accepted rows`,
-    );
+  const conflicts = Number(c['conflicts']);
+  // The good rows come from DuckDB's parse, the record count from the independent scan: they must agree.
+  if (good - conflicts !== accepted) {
+    throw new Error(`${input.file}: internal count mismatch: ${read.records} records read, ${rejected} rejected, but ${good - conflicts} accepted rows`);
   }
-  const rows = await collectRejects(db, fileName, ctx);
-  await db.run(
-    `INSERT INTO rejects SELECT ${ingestId}, ${quoteLiteral(fileName)}, _line, "column", value, code, message FROM (${rejectsWithMessagesSql(ctx)})`,
-  );
+  const rows = await collectRejects(db, fileName, ctx, t.iss);
   const report: FileReport = {
     extract: def.id,
     file: input.file,
@@ -225,15 +268,33 @@ async function ingestOne(
     recordsRead: read.records,
     accepted,
     rejected,
-    inserted,
+    inserted: accepted - dupFile - dupStore,
     duplicatesInFile: dupFile,
     alreadyStored: dupStore,
     topReasons: topReasons(rows),
   };
+  logger.info(`${input.file}: ${read.records} read, ${accepted} accepted, ${rejected} rejected`);
+  return { entry, report, rows, ctx };
+}
+
+/** Writes one validated file's new rows, rejects and lineage (inside the caller's transaction). */
+async function storeOne(db: Db, v: Validated, mappingSha: string | null, clock: Clock): Promise<void> {
+  const { entry, report, ctx } = v;
+  const { source, mapping } = entry;
+  const def = EXTRACTS[entry.input.extract];
+  const t = temps(entry.index);
+  const ingestId = await nextIngestId(db);
+  const inserted = await insertNewRows(db, def, ingestId, t);
+  if (inserted !== report.inserted) {
+    throw new Error(`${entry.input.file}: internal count mismatch: ${report.inserted} rows to store, ${inserted} stored`);
+  }
+  await db.run(
+    `INSERT INTO rejects SELECT ${ingestId}, ${quoteLiteral(basename(entry.input.file))}, _line, "column", value, code, message FROM (${rejectsWithMessagesSql(ctx, t.iss)})`,
+  );
   await db.run(`INSERT INTO lineage VALUES (${[
     ingestId,
     quoteLiteral(def.id),
-    quoteLiteral(input.file),
+    quoteLiteral(entry.input.file),
     quoteLiteral(source.sha256),
     quoteLiteral(source.format),
     source.format === 'csv' ? quoteLiteral(mapping.encoding) : 'NULL',
@@ -242,17 +303,14 @@ async function ingestOne(
     quoteLiteral(mapping.currency),
     mappingSha === null ? 'NULL' : quoteLiteral(mappingSha),
     SCHEMA_VERSION,
-    read.records,
-    accepted,
-    rejected,
+    report.recordsRead,
+    report.accepted,
+    report.rejected,
     inserted,
-    dupFile,
-    dupStore,
+    report.duplicatesInFile,
+    report.alreadyStored,
     `DATE ${quoteLiteral(clock.today())}`,
   ].join(', ')})`);
-  await dropTemps(db);
-  logger.info(`${input.file}: ${read.records} read, ${accepted} accepted, ${rejected} rejected, ${inserted} new rows stored`);
-  return { report, rows };
 }
 
 interface StructuralReject {
@@ -264,25 +322,30 @@ interface StructuralReject {
 interface LoadedRead {
   /** Records counted independently of DuckDB's parse. */
   records: number;
+  /** FROM clause giving the raw text columns and `_line`. */
+  from: string;
   /** Records DuckDB could not split into the header's columns. */
   structural: StructuralReject[];
 }
 
+type Temps = ReturnType<typeof temps>;
+
 /**
- * Reads a CSV into TEMP table `ccrg_src` (all VARCHAR plus `_line`), and
- * reconciles DuckDB's rows and reject list with the independent scan.
+ * Reads a CSV into TEMP table `raw` (all VARCHAR, file order), reconciles
+ * DuckDB's rows and reject list with the independent scan, and writes the
+ * physical line of every parsed row to a file joined by position.
  */
-async function loadCsv(db: Db, source: CsvSource): Promise<LoadedRead> {
+async function loadCsv(db: Db, source: CsvSource, t: Temps, tempDirectory: string): Promise<LoadedRead> {
   const header = uniqueHeader(source.header, source.file);
   const columns = header.map((h) => `${quoteLiteral(h)}: 'VARCHAR'`).join(', ');
   await db.run('DROP TABLE IF EXISTS ccrg_rej; DROP TABLE IF EXISTS ccrg_scan');
-  await db.run(`CREATE OR REPLACE TEMP TABLE ccrg_raw AS SELECT * FROM read_csv(${quoteLiteral(source.readPath)},
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${t.raw} AS SELECT * FROM read_csv(${quoteLiteral(source.readPath)},
     header = true, auto_detect = false, delim = ${quoteLiteral(source.delimiter)}, quote = '"', escape = '"',
     columns = {${columns}}, compression = ${quoteLiteral(source.compression)}, strict_mode = true, null_padding = false,
     store_rejects = true, rejects_table = 'ccrg_rej', rejects_scan = 'ccrg_scan', max_line_size = 8388608)`);
-  const rejectedRows = await db.all(`SELECT line_byte_position::DOUBLE AS pos, min(error_type) AS error_type, min(error_message) AS message,
+  const rejectedRows = await db.all(`SELECT line_byte_position::DOUBLE AS pos, min(error_type) AS error_type,
       min(csv_line) AS csv_line FROM ccrg_rej GROUP BY line_byte_position ORDER BY line_byte_position`);
-  const countRows = await db.all('SELECT count(*)::BIGINT AS n FROM ccrg_raw');
+  const countRows = await db.all(`SELECT count(*)::BIGINT AS n FROM ${t.raw}`);
   const parsed = Number(countRows[0]?.['n']);
   const { scan } = source;
   if (parsed + rejectedRows.length !== scan.records) {
@@ -299,10 +362,9 @@ async function loadCsv(db: Db, source: CsvSource): Promise<LoadedRead> {
     rejectedOrdinals.add(ordinal);
     const errorType = String(row['error_type']);
     const ragged = errorType === 'MISSING COLUMNS' || errorType === 'TOO MANY COLUMNS';
-    const fields = scan.fieldCounts[ordinal] ?? 0;
     structural.push({
       line: scan.recordLines[ordinal] ?? 0,
-      value: ragged ? `${fields} fields` : truncate(String(row['csv_line'] ?? '').replace(/^\n/, ''), 200),
+      value: ragged ? `${scan.fieldCounts[ordinal] ?? 0} fields` : truncate(String(row['csv_line'] ?? '').replace(/^\n/, ''), 200),
       code: ragged ? 'RAGGED_ROW' : 'MALFORMED_RECORD',
     });
   }
@@ -311,21 +373,14 @@ async function loadCsv(db: Db, source: CsvSource): Promise<LoadedRead> {
   for (let ordinal = 0; ordinal < scan.records; ordinal++) {
     if (!rejectedOrdinals.has(ordinal)) lines[k++] = scan.recordLines[ordinal] as number;
   }
-  const dir = await mkdtemp(join(tmpdir(), 'ccrg-lines-'));
-  try {
-    const linesFile = join(dir, 'lines.csv');
-    await writeFile(linesFile, lines.join('\n'));
-    await db.run(`CREATE OR REPLACE TEMP TABLE ccrg_src AS SELECT * FROM ccrg_raw POSITIONAL JOIN
-      read_csv(${quoteLiteral(linesFile)}, header = false, auto_detect = false, columns = {'_line': 'INTEGER'})`);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-  await db.run('DROP TABLE ccrg_raw');
-  return { records: scan.records, structural };
+  const linesFile = join(tempDirectory, `lines-${t.raw}.csv`);
+  await writeFile(linesFile, lines.join('\n'));
+  const from = `${t.raw} POSITIONAL JOIN read_csv(${quoteLiteral(linesFile)}, header = false, auto_detect = false, columns = {'_line': 'INTEGER'})`;
+  return { records: scan.records, structural, from };
 }
 
-/** Reads a Parquet file into TEMP table `ccrg_src`: every column as text, `_line` = 1-based row. */
-async function loadParquet(db: Db, source: Source): Promise<LoadedRead> {
+/** Reads a Parquet file into TEMP table `raw`: every column as text, and `_line`, the 1-based row. */
+async function loadParquet(db: Db, source: Source, t: Temps): Promise<LoadedRead> {
   const described = await db.all(`DESCRIBE SELECT * FROM read_parquet(${quoteLiteral(source.readPath)})`);
   const casts = described.map((r) => {
     const name = quoteIdent(String(r['column_name']));
@@ -334,15 +389,15 @@ async function loadParquet(db: Db, source: Source): Promise<LoadedRead> {
     const value = type.startsWith('TIMESTAMP') ? `CAST(CAST(${name} AS DATE) AS VARCHAR)` : `CAST(${name} AS VARCHAR)`;
     return `${value} AS ${name}`;
   });
-  await db.run(`CREATE OR REPLACE TEMP TABLE ccrg_src AS SELECT ${casts.join(', ')}, CAST(file_row_number + 1 AS INTEGER) AS _line
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${t.raw} AS SELECT ${casts.join(', ')}, CAST(file_row_number + 1 AS INTEGER) AS _line
     FROM read_parquet(${quoteLiteral(source.readPath)}, file_row_number = true)`);
   const meta = await db.all(`SELECT sum(num_rows)::BIGINT AS n FROM parquet_file_metadata(${quoteLiteral(source.readPath)})`);
   const records = Number(meta[0]?.['n'] ?? 0);
-  const counted = await db.all('SELECT count(*)::BIGINT AS n FROM ccrg_src');
+  const counted = await db.all(`SELECT count(*)::BIGINT AS n FROM ${t.raw}`);
   if (Number(counted[0]?.['n']) !== records) {
     throw new InputFileError(source.file, `the metadata counts ${records} rows but ${String(counted[0]?.['n'])} were read`);
   }
-  return { records, structural: [] };
+  return { records, structural: [], from: t.raw };
 }
 
 /** Index of the record starting at a byte offset (or the last record starting before it). */
@@ -361,17 +416,17 @@ function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
 
-/** TEMP table `ccrg_stg`: `_line` and the trimmed text of every contract, extra and label column. */
-function stagingSql(plan: StagingPlan): string {
+/** TEMP table `stg`: `_line` and the trimmed text of every contract, extra and label column. */
+function stagingSql(plan: StagingPlan, from: string, stg: string): string {
   const select = ['_line'];
   for (const [name, expr] of plan.columns) select.push(`${expr} AS ${quoteIdent(name)}`);
   for (const [name, expr] of plan.extraCategorical) select.push(`${expr} AS ${quoteIdent(`xc:${name}`)}`);
   for (const [name, expr] of plan.extraNumeric) select.push(`${expr} AS ${quoteIdent(`xn:${name}`)}`);
   if (plan.labels !== null) {
-    select.push(`${plan.labels.violation ?? 'NULL'} AS "label:violation"`);
-    select.push(`${plan.labels.charges ?? 'NULL'} AS "label:charges"`);
+    select.push(`${plan.labels.violation ?? 'NULL::VARCHAR'} AS "label:violation"`);
+    select.push(`${plan.labels.charges ?? 'NULL::VARCHAR'} AS "label:charges"`);
   }
-  return `CREATE OR REPLACE TEMP TABLE ccrg_stg AS SELECT ${select.join(', ')} FROM ccrg_src`;
+  return `CREATE OR REPLACE TEMP TABLE ${stg} AS SELECT ${select.join(', ')} FROM ${from}`;
 }
 
 const LABEL_VIOLATION = { name: 'violation', kind: 'integer', required: false, min: 0, max: 1, description: '' } as const;
@@ -379,19 +434,21 @@ const LABEL_CHARGES = { name: 'additional_charges', kind: 'money', required: fal
 const EXTRA_NUMBER = { name: 'extra', kind: 'quantity', required: false, description: '' } as const;
 
 /** SELECT of (_line, column, value, code) for every failing column check, or null when nothing is checked. */
-function columnCheckSql(def: ExtractDef, plan: StagingPlan, mapping: ExtractMapping, ctx: CheckContext): string | null {
+function columnCheckSql(def: ExtractDef, plan: StagingPlan, mapping: ExtractMapping, ctx: CheckContext, stg: string): string | null {
   const parts: string[] = [];
   const add = (stagedName: string, reportedName: string, codeExpr: string): void => {
-    parts.push(`SELECT _line, ${quoteLiteral(reportedName)} AS "column", ${quoteIdent(stagedName)} AS value, ${codeExpr} AS code FROM ccrg_stg`);
+    parts.push(`SELECT _line, ${quoteLiteral(reportedName)} AS "column", ${quoteIdent(stagedName)} AS value, ${codeExpr} AS code FROM ${stg}`);
   };
   for (const column of def.columns) {
-    const x = quoteIdent(column.name);
+    // A column absent from the file holds only its default or NULL: nothing to check.
+    if (!plan.present.has(column.name) && !(column.name === 'item_no' && def.id === 'declarations')) continue;
     const required = isRequired(column, mapping.jurisdiction) && plan.present.has(column.name);
-    add(column.name, column.name, rejectCodeExpr(x, column, ctx, required));
+    add(column.name, column.name, rejectCodeExpr(quoteIdent(column.name), column, ctx, required));
   }
   for (const name of plan.extraNumeric.keys()) {
     // Extra numbers may be negative (e.g. balances): only require a number.
-    add(`xn:${name}`, name, `CASE WHEN ${quoteIdent(`xn:${name}`)} IS NOT NULL AND ${typedExpr(quoteIdent(`xn:${name}`), EXTRA_NUMBER, ctx)} IS NULL THEN 'NOT_A_NUMBER' END`);
+    const x = quoteIdent(`xn:${name}`);
+    add(`xn:${name}`, name, `CASE WHEN ${x} IS NOT NULL AND ${typedExpr(x, EXTRA_NUMBER, ctx)} IS NULL THEN 'NOT_A_NUMBER' END`);
   }
   if (plan.labels !== null) {
     const labels = mapping.labels;
@@ -403,14 +460,14 @@ function columnCheckSql(def: ExtractDef, plan: StagingPlan, mapping: ExtractMapp
 }
 
 /** SELECT of DATE_ORDER issues on rows without column issues. */
-function dateOrderSql(def: ExtractDef, plan: StagingPlan, ctx: CheckContext): string | null {
+function dateOrderSql(def: ExtractDef, plan: StagingPlan, ctx: CheckContext, t: Temps): string | null {
   const pairs = (def.dateOrder ?? []).filter(([a, b]) => plan.present.has(a) && plan.present.has(b));
   if (pairs.length === 0) return null;
   const parts = pairs.map(([earlier, later]) => {
-    const a = typedExpr(quoteIdent(earlier), columnOf(def, earlier), ctx);
-    const b = typedExpr(quoteIdent(later), columnOf(def, later), ctx);
-    return `SELECT _line, ${quoteLiteral(later)} AS "column", ${quoteIdent(later)} AS value, 'DATE_ORDER' AS code FROM ccrg_stg
-      WHERE ${b} < ${a} AND _line NOT IN (SELECT _line FROM ccrg_iss)`;
+    const a = typedExpr(`s.${quoteIdent(earlier)}`, columnOf(def, earlier), ctx);
+    const b = typedExpr(`s.${quoteIdent(later)}`, columnOf(def, later), ctx);
+    return `SELECT s._line, ${quoteLiteral(later)} AS "column", s.${quoteIdent(later)} AS value, 'DATE_ORDER' AS code
+      FROM ${t.stg} s ANTI JOIN ${t.iss} i ON s._line = i._line WHERE ${b} < ${a}`;
   });
   return parts.join('\nUNION ALL\n');
 }
@@ -421,36 +478,36 @@ function columnOf(def: ExtractDef, name: string): ColumnDef {
   return column;
 }
 
-/** TEMP table `ccrg_good`: typed rows without issues, with a content hash. */
-function goodRowsSql(def: ExtractDef, plan: StagingPlan, ctx: CheckContext): string {
+/** TEMP table `good`: typed rows without issues, in file order, with `_line` and a content hash. */
+function goodRowsSql(def: ExtractDef, plan: StagingPlan, ctx: CheckContext, t: Temps): string {
   const typed = def.columns.map((c) => {
-    let expr = typedExpr(quoteIdent(c.name), c, ctx);
-    if (c.name === 'version_date' && def.id === 'declarations') expr = `coalesce(${expr}, ${typedExpr('"release_date"', columnOf(def, 'release_date'), ctx)})`;
+    let expr = typedExpr(`s.${quoteIdent(c.name)}`, c, ctx);
+    if (c.name === 'version_date' && def.id === 'declarations') expr = `coalesce(${expr}, ${typedExpr('s."release_date"', columnOf(def, 'release_date'), ctx)})`;
     return `${expr} AS ${quoteIdent(c.name)}`;
   });
   const cat = [...plan.extraCategorical.keys()];
   const num = [...plan.extraNumeric.keys()];
-  const extraCat = cat.length === 0 ? 'NULL' : `MAP([${cat.map(quoteLiteral).join(', ')}], [${cat.map((n) => quoteIdent(`xc:${n}`)).join(', ')}])`;
+  const extraCat = cat.length === 0 ? 'NULL' : `MAP([${cat.map(quoteLiteral).join(', ')}], [${cat.map((n) => `s.${quoteIdent(`xc:${n}`)}`).join(', ')}])`;
   const extraNum =
-    num.length === 0 ? 'NULL' : `MAP([${num.map(quoteLiteral).join(', ')}], [${num.map((n) => typedExpr(quoteIdent(`xn:${n}`), EXTRA_NUMBER, ctx)).join(', ')}])`;
+    num.length === 0 ? 'NULL' : `MAP([${num.map(quoteLiteral).join(', ')}], [${num.map((n) => typedExpr(`s.${quoteIdent(`xn:${n}`)}`, EXTRA_NUMBER, ctx)).join(', ')}])`;
   const select = [...typed, `${extraCat}::MAP(VARCHAR, VARCHAR) AS extra_cat`, `${extraNum}::MAP(VARCHAR, DOUBLE) AS extra_num`];
   if (def.id === 'declarations') {
     const labels = plan.labels;
-    select.push(labels?.violation ? `${typedExpr('"label:violation"', LABEL_VIOLATION, ctx)} AS label_violation` : 'NULL::INTEGER AS label_violation');
-    select.push(labels?.charges ? `${typedExpr('"label:charges"', LABEL_CHARGES, ctx)} AS label_charges_rub` : 'NULL::DECIMAL(18,2) AS label_charges_rub');
+    select.push(labels?.violation ? `${typedExpr('s."label:violation"', LABEL_VIOLATION, ctx)} AS label_violation` : 'NULL::INTEGER AS label_violation');
+    select.push(labels?.charges ? `${typedExpr('s."label:charges"', LABEL_CHARGES, ctx)} AS label_charges_rub` : 'NULL::DECIMAL(18,2) AS label_charges_rub');
     select.push(
       labels !== null && (labels.violation !== null || labels.charges !== null)
-        ? `(${typedExpr('"release_date"', columnOf(def, 'release_date'), ctx)} + INTERVAL ${labels.lagDays} DAY)::DATE AS label_known_date`
+        ? `(${typedExpr('s."release_date"', columnOf(def, 'release_date'), ctx)} + INTERVAL ${labels.lagDays} DAY)::DATE AS label_known_date`
         : 'NULL::DATE AS label_known_date',
     );
   }
   const names = storedColumns(def)
     .map(([n]) => n)
     .filter((n) => n !== 'ingest_id' && n !== 'source_line' && n !== 'row_hash');
-  const hashInput = names.map((n) => `coalesce(CAST(${quoteIdent(n)} AS VARCHAR), '\\N')`).join(", chr(31), ");
-  return `CREATE OR REPLACE TEMP TABLE ccrg_good AS
+  const hashInput = names.map((n) => `coalesce(CAST(${quoteIdent(n)} AS VARCHAR), '\\N')`).join(', chr(31), ');
+  return `CREATE OR REPLACE TEMP TABLE ${t.good} AS
     SELECT *, md5(concat(${hashInput})) AS row_hash FROM (
-      SELECT _line, ${select.join(', ')} FROM ccrg_stg WHERE _line NOT IN (SELECT _line FROM ccrg_iss)
+      SELECT s._line, ${select.join(', ')} FROM ${t.stg} s ANTI JOIN ${t.iss} i ON s._line = i._line
     )`;
 }
 
@@ -463,23 +520,28 @@ function keyText(def: ExtractDef, alias: string): string {
 }
 
 /**
- * TEMP table `ccrg_dup`: good rows that are not new. `same_in_file` repeats an
- * earlier row of the file exactly; `same_in_store` is stored already;
- * `conflict` has a key seen before (in the file or the store) with other content.
+ * TEMP table `dup`: good rows that are not new. `same_in_file` repeats an
+ * earlier row of the file exactly; `same_in_store` is stored already (or
+ * comes in an earlier file of this run); `conflict` has a key seen before
+ * with other content.
  */
-function duplicateSql(def: ExtractDef): string {
+function duplicateSql(def: ExtractDef, t: Temps, pending: readonly Temps[]): string {
   const keys = def.key.map(quoteIdent).join(', ');
-  return `CREATE OR REPLACE TEMP TABLE ccrg_dup AS
+  const existing = [
+    `SELECT ${keys}, row_hash FROM ${quoteIdent(def.id)}`,
+    ...pending.map((p) => `SELECT ${keys}, row_hash FROM ${p.good} g ANTI JOIN ${p.dup} d USING (_line)`),
+  ].join(' UNION ALL ');
+  return `CREATE OR REPLACE TEMP TABLE ${t.dup} AS
     WITH ranked AS (
       SELECT _line, ${keys}, row_hash,
         row_number() OVER (PARTITION BY ${keys} ORDER BY _line) AS rn,
         first_value(row_hash) OVER (PARTITION BY ${keys} ORDER BY _line) AS first_hash
-      FROM ccrg_good
+      FROM ${t.good}
     ),
     firsts AS (
       SELECT f._line, ${def.key.map((k) => `f.${quoteIdent(k)}`).join(', ')},
         CASE WHEN bool_or(s.row_hash = f.row_hash) THEN 'same_in_store' ELSE 'conflict' END AS kind
-      FROM (SELECT * FROM ranked WHERE rn = 1) f JOIN ${quoteIdent(def.id)} s ON ${keyJoin(def, 'f', 's')}
+      FROM (SELECT * FROM ranked WHERE rn = 1) f JOIN (${existing}) s ON ${keyJoin(def, 'f', 's')}
       GROUP BY ALL
     ),
     later AS (
@@ -496,17 +558,17 @@ async function nextIngestId(db: Db): Promise<number> {
   return Number(rows[0]?.['id']);
 }
 
-async function insertNewRows(db: Db, def: ExtractDef, ingestId: number): Promise<number> {
+async function insertNewRows(db: Db, def: ExtractDef, ingestId: number, t: Temps): Promise<number> {
   const columns = storedColumns(def).map(([n]) => n);
-  const select = columns.map((n) => (n === 'ingest_id' ? `${ingestId}` : n === 'source_line' ? '_line' : quoteIdent(n)));
+  const select = columns.map((n) => (n === 'ingest_id' ? `${ingestId}` : n === 'source_line' ? 'g._line' : `g.${quoteIdent(n)}`));
   const rows = await db.all(`INSERT INTO ${quoteIdent(def.id)} (${columns.map(quoteIdent).join(', ')})
-    SELECT ${select.join(', ')} FROM ccrg_good WHERE _line NOT IN (SELECT _line FROM ccrg_dup) ORDER BY _line`);
+    SELECT ${select.join(', ')} FROM ${t.good} g ANTI JOIN ${t.dup} d USING (_line)`);
   return Number(rows[0]?.['Count'] ?? 0);
 }
 
-function rejectsWithMessagesSql(ctx: CheckContext): string {
+function rejectsWithMessagesSql(ctx: CheckContext, iss: string): string {
   const whens = Object.entries(REJECT_CODES).map(([code]) => `WHEN ${quoteLiteral(code)} THEN ${quoteLiteral(rejectMessage(code as RejectCode, ctx))}`);
-  return `SELECT _line, "column", value, code, CASE code ${whens.join(' ')} END AS message FROM ccrg_iss`;
+  return `SELECT _line, "column", value, code, CASE code ${whens.join(' ')} END AS message FROM ${iss}`;
 }
 
 /** The message written beside a reject code: what was wrong and what is expected. */
@@ -526,8 +588,8 @@ export function rejectMessage(code: RejectCode, ctx: CheckContext): string {
   }
 }
 
-async function collectRejects(db: Db, fileName: string, ctx: CheckContext): Promise<RejectRow[]> {
-  const rows = await db.all(`${rejectsWithMessagesSql(ctx)} ORDER BY _line, "column" NULLS FIRST, code`);
+async function collectRejects(db: Db, fileName: string, ctx: CheckContext, iss: string): Promise<RejectRow[]> {
+  const rows = await db.all(`${rejectsWithMessagesSql(ctx, iss)} ORDER BY _line, "column" NULLS FIRST, code`);
   return rows.map((r) => ({
     file: fileName,
     line: Number(r['_line']),
@@ -548,8 +610,4 @@ function topReasons(rows: readonly RejectRow[]): { code: RejectCode; records: nu
   return [...lines.entries()]
     .map(([code, set]) => ({ code, records: set.size }))
     .sort((a, b) => b.records - a.records || a.code.localeCompare(b.code));
-}
-
-async function dropTemps(db: Db): Promise<void> {
-  for (const table of ['ccrg_src', 'ccrg_stg', 'ccrg_iss', 'ccrg_good', 'ccrg_dup']) await db.run(`DROP TABLE IF EXISTS ${table}`);
 }

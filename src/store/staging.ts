@@ -103,7 +103,7 @@ function absentColumnExpr(
         `Rename it in the file or map it in the mapping under extracts.${def.id}.columns`,
     );
   }
-  return 'NULL';
+  return 'NULL::VARCHAR';
 }
 
 /** SQL concatenating a template like `{YEAR}-{PERIOD}`; NULL when any part is NULL. */
@@ -117,5 +117,5 @@ export function deriveExpr(template: string, sourceExpr: (source: string) => str
     last = match.index + match[0].length;
   }
   if (last < template.length) parts.push(quoteLiteral(template.slice(last)));
-  return parts.length === 0 ? 'NULL' : `(${parts.join(' || ')})`;
+  return parts.length === 0 ? 'NULL::VARCHAR' : `(${parts.join(' || ')})`;
 }

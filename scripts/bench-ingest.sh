@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Ingest benchmark (docs/performance.md): one month of ~1.5M declaration items,
+# plus that month's tax returns and register snapshot, into a store that
+# already holds the 12 months before it. Measures wall time and peak RSS
+# (DuckDB's native memory included) with GNU time.
+#
+#   scripts/bench-ingest.sh            # generates data into $BENCH_DIR once, then measures
+#
+# Environment: BENCH_DIR (default /tmp/ccrg-bench), BENCH_PARTICIPANTS (100000),
+# BENCH_ITEMS_PER_MONTH (15), BENCH_THREADS (2), BENCH_MEMORY_LIMIT (4GB).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DIR=${BENCH_DIR:-/tmp/ccrg-bench}
+PARTICIPANTS=${BENCH_PARTICIPANTS:-100000}
+ITEMS=${BENCH_ITEMS_PER_MONTH:-15}
+THREADS=${BENCH_THREADS:-2}
+MEMORY=${BENCH_MEMORY_LIMIT:-4GB}
+TODAY=2026-11-26
+[ -x /usr/bin/time ] || { echo "GNU time is needed: apt-get install -y time" >&2; exit 1; }
+
+npm run -s build
+DATA="$DIR/data-$PARTICIPANTS-$ITEMS"
+if [ ! -f "$DATA/.complete" ]; then
+  rm -rf "$DATA"
+  echo "generating 13 months for $PARTICIPANTS participants into $DATA ..." >&2
+  node bin/ccrg.js generate --participants "$PARTICIPANTS" --months 13 --items-per-month "$ITEMS" --monthly --out "$DATA" --quiet >/dev/null
+  touch "$DATA/.complete"
+fi
+
+months=$(ls "$DATA" | sed -n 's/^declarations-\([0-9-]*\)\.csv$/\1/p' | sort)
+last=$(echo "$months" | tail -n 1)
+store="$DIR/store.duckdb"
+rm -f "$store" "$store.wal"
+run() { node bin/ccrg.js ingest --store "$store" --threads "$THREADS" --memory-limit "$MEMORY" --today "$TODAY" --rejects "$DIR/rejects.csv" --quiet "$@"; }
+month_files() {
+  local m=$1 files=(--declarations "$DATA/declarations-$m.csv")
+  [ -f "$DATA/tax_returns-$m.csv" ] && files+=(--tax-returns "$DATA/tax_returns-$m.csv")
+  [ -f "$DATA/participants-$m.csv" ] && files+=(--participants "$DATA/participants-$m.csv")
+  echo "${files[@]}"
+}
+echo "filling the store with the 12 months before $last ..." >&2
+for m in $(echo "$months" | head -n -1); do
+  # shellcheck disable=SC2046
+  run $(month_files "$m") >/dev/null
+done
+
+echo "measuring the ingest of $last ..." >&2
+# shellcheck disable=SC2046
+/usr/bin/time -v -o "$DIR/time.txt" node bin/ccrg.js ingest --store "$store" --threads "$THREADS" --memory-limit "$MEMORY" \
+  --today "$TODAY" --rejects "$DIR/rejects.csv" --quiet $(month_files "$last") | tee "$DIR/summary.txt"
+wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$DIR/time.txt")
+rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$DIR/time.txt")
+stored=$(node -e "
+  import('@duckdb/node-api').then(async ({ DuckDBInstance }) => {
+    const c = await (await DuckDBInstance.create('$store', { access_mode: 'READ_ONLY' })).connect();
+    const r = await c.runAndReadAll('SELECT (SELECT count(*) FROM declarations) AS d, (SELECT count(*) FROM tax_returns) AS t, (SELECT count(*) FROM participants) AS p');
+    console.log(JSON.stringify(r.getRowObjectsJson()[0]));
+  });")
+echo "month $last: wall $wall, peak RSS $((rss_kb / 1024)) MB, threads $THREADS, memory_limit $MEMORY"
+echo "store after: $stored"

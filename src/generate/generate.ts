@@ -1,0 +1,264 @@
+/**
+ * `generateExtracts`: writes the five extracts, truth.csv and dirty.csv for a
+ * synthetic world with planted fraud schemes, decoys and bad rows
+ * (docs/generator.md). Rows stream to disk month by month.
+ */
+import { mkdir } from 'node:fs/promises';
+import { EXTRACT_FILE_STEMS, EXTRACTS, type ExtractId } from '../contract/extracts.js';
+import type { Logger } from '../util/logger.js';
+import { isoFromDay, parseYearMonth, type MonthRef } from './calendar.js';
+import { CsvWriter } from './csv-writer.js';
+import { DeclIdAllocator, declarationLine, generateMonthItems, maybeCorrection, type Correction } from './declarations.js';
+import { DirtyPlanter, type DirtyEntry, type FreshKey } from './dirty.js';
+import { examineItem, inspectionLines, notePlantedTaxCharge, planInspections } from './outcomes.js';
+import { buildParticipants, DECOY_KINDS, SCHEME_KINDS, snapshotFields, type DecoyKind, type SchemeKind } from './participants.js';
+import { Rng } from './random.js';
+import { planDecoys, planSchemes } from './schemes.js';
+import { TaxBook, taxReturnLine } from './tax-returns.js';
+import { TRUTH_COLUMNS, TruthLog } from './truth.js';
+import { buildWorld } from './world.js';
+
+/** What to generate. */
+export interface GenerateOptions {
+  participants: number;
+  months: number;
+  /** Last month, YYYY-MM. */
+  end: string;
+  seed: number;
+  outDir: string;
+  /** Write `<name>.csv.gz` instead of `.csv`. */
+  gzip: boolean;
+  /** One declarations, tax_returns and participants file per month. */
+  monthly: boolean;
+  /** Mean items per participant and month. */
+  itemsPerMonth: number;
+  /** Share of good rows followed by a planted bad row (default 0.02). */
+  dirtyRate?: number;
+}
+
+/** Rows written to one file. */
+export interface FileSummary {
+  file: string;
+  rows: number;
+  dirtyRows: number;
+}
+
+/** What was written. */
+export interface GenerateSummary {
+  outDir: string;
+  files: FileSummary[];
+  items: number;
+  dirtyRows: number;
+  truthRows: number;
+  inspections: number;
+  /** Participants with each planted scheme. */
+  schemes: Record<SchemeKind, number>;
+  /** Participants with each decoy. */
+  decoys: Record<DecoyKind, number>;
+}
+
+function header(extract: ExtractId): string[] {
+  return EXTRACTS[extract].columns.map((c) => c.name);
+}
+
+function dayFromIso(iso: string): number {
+  return Math.floor(Date.parse(`${iso}T00:00:00Z`) / 86_400_000);
+}
+
+/** Generates every file into `options.outDir`. */
+export async function generateExtracts(options: GenerateOptions, logger: Logger): Promise<GenerateSummary> {
+  const end = parseYearMonth(options.end);
+  if (end === null) throw new Error(`end must be YYYY-MM, got "${options.end}"`);
+  if (!(options.participants >= 1) || !(options.months >= 1) || !(options.itemsPerMonth > 0)) {
+    throw new Error(`participants (${options.participants}), months (${options.months}) and itemsPerMonth (${options.itemsPerMonth}) must be positive`);
+  }
+  const { seed, gzip, monthly, itemsPerMonth, outDir } = options;
+  const dirtyRate = options.dirtyRate ?? 0.02;
+  await mkdir(outDir, { recursive: true });
+
+  const world = buildWorld(seed, end, options.months);
+  const participants = buildParticipants(world, options.participants, itemsPerMonth, seed);
+  planSchemes(world, participants, itemsPerMonth, seed);
+  planDecoys(world, participants, itemsPerMonth, seed);
+  const inspections = planInspections(world, participants, itemsPerMonth, seed);
+  const tax = new TaxBook(world, participants, seed);
+  const truth = new TruthLog();
+  for (const p of participants) {
+    if (p.decoy === null) continue;
+    const month = world.months[p.decoyMonth];
+    const registered = world.months.find((m) => m.lastDay >= p.registrationDay);
+    const period = month !== undefined && registered !== undefined && registered.index > month.index ? registered.key : (month?.key ?? '');
+    truth.addDecoy(p, p.decoy, period);
+  }
+
+  const itemRng = new Rng(seed, 5);
+  const snapshotRng = new Rng(seed, 10);
+  const outcomeRng = new Rng(seed, 9);
+  const ids = new DeclIdAllocator();
+  const stats = new Map<string, FileSummary>();
+  const statOf = (file: string): FileSummary => {
+    let s = stats.get(file);
+    if (s === undefined) {
+      s = { file, rows: 0, dirtyRows: 0 };
+      stats.set(file, s);
+    }
+    return s;
+  };
+  const dirtyWriter = new CsvWriter(outDir, 'dirty', false, ['file', 'line', 'rule']);
+  let dirtyRows = 0;
+  const onPlanted = (entry: DirtyEntry): void => {
+    dirtyWriter.writeLine(`${entry.file},${entry.line},${entry.rule}`);
+    statOf(entry.file).dirtyRows++;
+    dirtyRows++;
+  };
+  const freshKeys: Record<ExtractId, FreshKey> = {
+    declarations: (f) => {
+      f[0] = ids.allocate(f[8] ?? '', dayFromIso(f[4] ?? ''));
+    },
+    tax_returns: (f, serial) => {
+      f[2] = String(100 + (serial % 800));
+    },
+    participants: (f) => {
+      f[1] = `${(f[1] ?? '').slice(0, 8)}15`;
+    },
+    outcomes: (f, serial) => {
+      f[0] = `${f[0] ?? ''}-D${serial}`;
+    },
+    item_outcomes: (f, serial) => {
+      f[2] = String(10_000 + (serial % 89_000));
+    },
+  };
+  const planters = {} as Record<ExtractId, DirtyPlanter>;
+  (Object.keys(freshKeys) as ExtractId[]).forEach((extract, i) => {
+    planters[extract] = new DirtyPlanter(extract, dirtyRate, new Rng(seed, 20 + i), freshKeys[extract], onPlanted);
+  });
+
+  const open = (extract: ExtractId, month: MonthRef | null): CsvWriter => {
+    const stem = month === null ? EXTRACT_FILE_STEMS[extract] : `${EXTRACT_FILE_STEMS[extract]}-${month.key}`;
+    const writer = new CsvWriter(outDir, stem, gzip, header(extract));
+    statOf(writer.fileName);
+    return writer;
+  };
+  const finish = async (writer: CsvWriter): Promise<void> => {
+    await writer.close();
+    statOf(writer.fileName).rows = writer.records;
+  };
+
+  let declWriter: CsvWriter | null = monthly ? null : open('declarations', null);
+  let taxWriter: CsvWriter | null = monthly ? null : open('tax_returns', null);
+  let partWriter: CsvWriter | null = monthly ? null : open('participants', null);
+  const headcount = Float64Array.from(participants, (p) => p.headcount);
+  const corrections = new Map<string, Correction[]>();
+  let totalItems = 0;
+
+  for (const month of world.months) {
+    const decl = declWriter ?? open('declarations', month);
+    const taxes = taxWriter ?? open('tax_returns', month);
+    const part = partWriter ?? open('participants', month);
+
+    for (const p of participants) {
+      if (p.registrationDay > month.lastDay) continue;
+      const isShell = p.scheme?.kind === 'shell_importer';
+      headcount[p.idx] = isShell ? p.headcount : Math.max(0, (headcount[p.idx] ?? 0) * Math.exp(0.04 * snapshotRng.normal()));
+      const fields = snapshotFields(p, month, Math.round(headcount[p.idx] ?? 0), month.lastDay);
+      part.writeFields(fields);
+      planters.participants.afterGood(part, fields);
+      await part.flushIfFull();
+    }
+
+    for (const row of tax.takeFiled(month)) {
+      const line = taxReturnLine(row);
+      taxes.writeLine(line);
+      planters.tax_returns.afterGood(taxes, line.split(','));
+    }
+    await taxes.flushIfFull();
+
+    let monthItems = 0;
+    for (const p of participants) {
+      const items = generateMonthItems(world, p, month, itemRng, ids);
+      if (items.length === 0) continue;
+      const own = inspections.get(p.idx);
+      for (const item of items) {
+        const line = declarationLine(world, item, null);
+        decl.writeLine(line);
+        planters.declarations.afterGood(decl, line.split(','));
+        tax.addImport(p, item.trueLanded, item.vat);
+        examineItem(own, item, outcomeRng);
+        truth.addItem(item, month.key);
+        const correction = maybeCorrection(world, item, itemRng);
+        if (correction !== null) {
+          const key = isoFromDay(correction.versionDay).slice(0, 7);
+          const list = corrections.get(key);
+          if (list === undefined) corrections.set(key, [correction]);
+          else list.push(correction);
+        }
+      }
+      monthItems += items.length;
+      await decl.flushIfFull();
+    }
+    for (const correction of corrections.get(month.key) ?? []) {
+      const line = declarationLine(world, correction.item, correction);
+      decl.writeLine(line);
+      planters.declarations.afterGood(decl, line.split(','));
+      tax.addVat(correction.item.importer, correction.vat - correction.item.vat);
+      monthItems++;
+    }
+    corrections.delete(month.key);
+    totalItems += monthItems;
+
+    if (month.month % 3 === 0) {
+      for (const charge of tax.closeQuarter(month, month.index >= 2)) {
+        truth.addCharge(charge.p, charge.kind, charge.month.key, charge.amount);
+        notePlantedTaxCharge(inspections.get(charge.p.idx), charge.month.lastDay, charge.amount);
+      }
+    }
+    if (monthly) {
+      await Promise.all([finish(decl), finish(taxes), finish(part)]);
+    }
+    await dirtyWriter.flushIfFull();
+    logger.info(`generate: ${month.key}: ${monthItems} declaration rows, ${part.records} participant rows so far`);
+  }
+  for (const writer of [declWriter, taxWriter, partWriter]) if (writer !== null) await finish(writer);
+  declWriter = taxWriter = partWriter = null;
+
+  const outcomes = open('outcomes', null);
+  const itemOutcomes = open('item_outcomes', null);
+  const all = [...inspections.values()].flat().sort((a, b) => a.startedDay - b.startedDay || a.id.localeCompare(b.id));
+  for (const inspection of all) {
+    const { outcome, items } = inspectionLines(inspection, outcomeRng);
+    outcomes.writeLine(outcome);
+    planters.outcomes.afterGood(outcomes, outcome.split(','));
+    for (const line of items) {
+      itemOutcomes.writeLine(line);
+      planters.item_outcomes.afterGood(itemOutcomes, line.split(','));
+    }
+    await itemOutcomes.flushIfFull();
+  }
+  await finish(outcomes);
+  await finish(itemOutcomes);
+
+  const truthWriter = new CsvWriter(outDir, 'truth', false, TRUTH_COLUMNS);
+  for (const fields of truth.lines()) {
+    truthWriter.writeFields(fields);
+    await truthWriter.flushIfFull();
+  }
+  await truthWriter.close();
+  await dirtyWriter.close();
+
+  const schemes = Object.fromEntries(SCHEME_KINDS.map((k) => [k, 0])) as Record<SchemeKind, number>;
+  const decoys = Object.fromEntries(DECOY_KINDS.map((k) => [k, 0])) as Record<DecoyKind, number>;
+  for (const p of participants) {
+    if (p.scheme !== null) schemes[p.scheme.kind]++;
+    if (p.decoy !== null) decoys[p.decoy]++;
+  }
+  return {
+    outDir,
+    files: [...stats.values()],
+    items: totalItems,
+    dirtyRows,
+    truthRows: truth.size,
+    inspections: all.length,
+    schemes,
+    decoys,
+  };
+}

@@ -1,0 +1,218 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXTRACTS } from '../../src/contract/extracts.js';
+import { generateExtracts, type GenerateOptions, type GenerateSummary } from '../../src/generate/generate.js';
+import { SCHEME_KINDS, DECOY_KINDS } from '../../src/generate/participants.js';
+import { isValidInn } from '../../src/validation/inn.js';
+import { REJECT_CODE_LIST } from '../../src/validation/reject-codes.js';
+import { memoryLogger } from '../../src/util/logger.js';
+import { brokenRules, keyOf } from '../util/contract-check.js';
+import { readOutput, type Output } from './output.js';
+
+const TODAY = '2026-06-30';
+const root = mkdtempSync(join(tmpdir(), 'ccrg-generate-'));
+
+function options(name: string, extra: Partial<GenerateOptions> = {}): GenerateOptions {
+  return { participants: 250, months: 12, end: '2026-06', seed: 7, outDir: join(root, name), gzip: false, monthly: false, itemsPerMonth: 4, ...extra };
+}
+
+async function generate(name: string, extra: Partial<GenerateOptions> = {}): Promise<{ summary: GenerateSummary; output: Output; dir: string }> {
+  const opts = options(name, extra);
+  const summary = await generateExtracts(opts, memoryLogger());
+  return { summary, output: readOutput(opts.outDir), dir: opts.outDir };
+}
+
+function filesOf(dir: string): Map<string, Buffer> {
+  return new Map(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f))]));
+}
+
+let plain: Awaited<ReturnType<typeof generate>>;
+let monthly: Awaited<ReturnType<typeof generate>>;
+
+beforeAll(async () => {
+  plain = await generate('plain', { dirtyRate: 0.08 });
+  monthly = await generate('monthly', { monthly: true, gzip: true, months: 4, participants: 150 });
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('generateExtracts', () => {
+  it('writes byte-identical files for the same options and seed, gzip included', async () => {
+    const a = options('det-a', { gzip: true, participants: 80, months: 4 });
+    const b = { ...a, outDir: join(root, 'det-b') };
+    await generateExtracts(a, memoryLogger());
+    await generateExtracts(b, memoryLogger());
+    const fa = filesOf(a.outDir);
+    const fb = filesOf(b.outDir);
+    expect([...fa.keys()]).toEqual([...fb.keys()]);
+    for (const [name, bytes] of fa) expect(bytes.equals(fb.get(name) as Buffer), name).toBe(true);
+    const gz = fa.get('declarations.csv.gz') as Buffer;
+    expect(gz.readUInt32LE(4)).toBe(0); // gzip MTIME
+    expect(gz[3]).toBe(0); // no file name or other optional header fields
+  });
+
+  it('writes different data for a different seed', async () => {
+    const a = options('seed-a', { participants: 60, months: 3 });
+    const b = options('seed-b', { participants: 60, months: 3, seed: 8 });
+    await generateExtracts(a, memoryLogger());
+    await generateExtracts(b, memoryLogger());
+    expect(readFileSync(join(a.outDir, 'declarations.csv')).equals(readFileSync(join(b.outDir, 'declarations.csv')))).toBe(false);
+  });
+
+  it('writes the contract header of every extract in column order', () => {
+    for (const f of plain.output.files) expect(f.header, f.file).toEqual(EXTRACTS[f.extract].columns.map((c) => c.name));
+  });
+
+  it('breaks exactly the one logged rule on every dirty line and no rule on clean lines', () => {
+    for (const out of [plain.output, monthly.output]) {
+      const seenKeys = new Map<string, Set<string>>();
+      const logged = new Set(out.dirty.keys());
+      for (const f of out.files) {
+        const keys = seenKeys.get(f.extract) ?? new Set<string>();
+        seenKeys.set(f.extract, keys);
+        const fileKeys = new Set<string>();
+        for (const r of f.records) {
+          const where = `${f.file}:${r.line}`;
+          const rule = out.dirty.get(where);
+          const broken = [...brokenRules(f.extract, r.fields, TODAY)];
+          logged.delete(where);
+          if (rule === undefined) {
+            expect(broken, where).toEqual([]);
+            const key = keyOf(f.extract, r.fields);
+            expect(keys.has(key), `${where} repeats a clean key`).toBe(false);
+            keys.add(key);
+            fileKeys.add(key);
+          } else if (rule === 'MALFORMED_RECORD') {
+            expect(f.rawLines[r.line - 1], where).toMatch(/,"[^",\n]*" [^",]*,/);
+          } else if (rule === 'DUPLICATE_KEY') {
+            expect(broken, where).toEqual([]);
+            expect(fileKeys.has(keyOf(f.extract, r.fields)), `${where} duplicates an earlier row of its file`).toBe(true);
+          } else {
+            expect(broken, where).toEqual([rule]);
+          }
+        }
+      }
+      expect([...logged], 'dirty.csv lines that start no record').toEqual([]);
+    }
+  });
+
+  it('plants every reject rule at least once', () => {
+    const rules = new Set(plain.output.dirtyRows.map((r) => r[2]));
+    expect([...REJECT_CODE_LIST].filter((c) => !rules.has(c))).toEqual([]);
+  });
+
+  it('plants about 2% dirty rows per file at the default rate', async () => {
+    const { summary } = await generate('rate', { participants: 200, months: 6 });
+    for (const f of summary.files.filter((x) => x.rows > 2000)) {
+      expect(f.dirtyRows / f.rows, f.file).toBeGreaterThan(0.012);
+      expect(f.dirtyRows / f.rows, f.file).toBeLessThan(0.028);
+    }
+  });
+
+  it('writes only valid INNs in clean rows', () => {
+    for (const f of plain.output.files) {
+      const innColumns = EXTRACTS[f.extract].columns.flatMap((c, i) => (c.kind === 'inn' ? [i] : []));
+      for (const r of f.records) {
+        if (plain.output.dirty.has(`${f.file}:${r.line}`)) continue;
+        for (const i of innColumns) {
+          const v = r.fields[i] ?? '';
+          if (v !== '') expect(isValidInn(v), `${f.file}:${r.line} ${v}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('writes no date after the end month in clean rows', () => {
+    for (const f of plain.output.files) {
+      const dateColumns = EXTRACTS[f.extract].columns.flatMap((c, i) => (c.kind === 'date' ? [i] : []));
+      for (const r of f.records) {
+        if (plain.output.dirty.has(`${f.file}:${r.line}`)) continue;
+        for (const i of dateColumns) expect((r.fields[i] ?? '') <= TODAY, `${f.file}:${r.line}`).toBe(true);
+      }
+    }
+  });
+
+  it('quotes names with commas, quotes and 1-3 line breaks', () => {
+    const participants = plain.output.files.find((f) => f.extract === 'participants');
+    const names = new Set(participants?.records.map((r) => r.fields[2] ?? ''));
+    const multiLine = [...names].filter((n) => n.includes('\n'));
+    expect(multiLine.length).toBeGreaterThanOrEqual(1);
+    expect(multiLine.length).toBeLessThanOrEqual(3);
+    expect([...names].some((n) => n.includes('"'))).toBe(true);
+    expect([...names].some((n) => n.includes(','))).toBe(true);
+  });
+
+  it('plants schemes in 5-10% of participants per 12 months, every scheme present, with positive charges', () => {
+    const schemeRows = plain.output.truth.filter((r) => r[1] === 'scheme');
+    const inns = new Set(schemeRows.map((r) => r[0]));
+    const share = inns.size / 250;
+    expect(share).toBeGreaterThanOrEqual(0.04);
+    expect(share).toBeLessThanOrEqual(0.1);
+    expect(new Set(schemeRows.map((r) => r[2]))).toEqual(new Set(SCHEME_KINDS));
+    for (const r of schemeRows) expect(Number(r[6]), r.join(',')).toBeGreaterThan(0);
+    const decoys = plain.output.truth.filter((r) => r[1] === 'decoy');
+    expect(new Set(decoys.map((r) => r[2]))).toEqual(new Set(DECOY_KINDS));
+    for (const r of decoys) expect(r[6]).toBe('0.00');
+  });
+
+  it('lists truth item keys that are clean declaration items of the named importer', () => {
+    const decl = plain.output.files.find((f) => f.extract === 'declarations');
+    const importerOf = new Map<string, string>();
+    for (const r of decl?.records ?? []) {
+      if (!plain.output.dirty.has(`${decl?.file}:${r.line}`)) importerOf.set(`${r.fields[0]}/${r.fields[1]}`, r.fields[6] ?? '');
+    }
+    for (const r of plain.output.truth.filter((x) => x[1] === 'scheme' && x[5] !== '')) {
+      const keys = (r[5] ?? '').split(';');
+      expect(keys.length).toBe(Number(r[4]));
+      for (const k of keys) expect(importerOf.get(k), k).toBe(r[0]);
+    }
+  });
+
+  it('writes item_outcomes only for declaration items and completed inspections', () => {
+    for (const out of [plain.output, monthly.output]) {
+      const items = new Set<string>();
+      for (const f of out.files.filter((x) => x.extract === 'declarations')) {
+        for (const r of f.records) if (!out.dirty.has(`${f.file}:${r.line}`)) items.add(`${r.fields[0]}/${r.fields[1]}`);
+      }
+      const outcomes = out.files.find((f) => f.extract === 'outcomes');
+      const completed = new Set(outcomes?.records.filter((r) => !out.dirty.has(`${outcomes.file}:${r.line}`) && r.fields[6] !== '').map((r) => r.fields[0]));
+      const itemOutcomes = out.files.find((f) => f.extract === 'item_outcomes');
+      for (const r of itemOutcomes?.records ?? []) {
+        if (out.dirty.has(`${itemOutcomes?.file}:${r.line}`)) continue;
+        expect(items.has(`${r.fields[1]}/${r.fields[2]}`), r.fields.join(',')).toBe(true);
+        expect(completed.has(r.fields[0]), r.fields[0]).toBe(true);
+      }
+    }
+  });
+
+  it('leaves violation and charges empty while an inspection is open and gives random selections a propensity', () => {
+    const outcomes = plain.output.files.find((f) => f.extract === 'outcomes');
+    const clean = outcomes?.records.filter((r) => !plain.output.dirty.has(`${outcomes.file}:${r.line}`)) ?? [];
+    expect(clean.length).toBeGreaterThan(10);
+    for (const r of clean) {
+      if (r.fields[6] === '') expect([r.fields[7], r.fields[8]]).toEqual(['', '']);
+      else expect(['0', '1']).toContain(r.fields[7]);
+      if (r.fields[9] === 'random') expect(Number(r.fields[10])).toBeGreaterThan(0);
+    }
+  });
+
+  it('splits declarations, tax returns and participants by month with --monthly', () => {
+    const names = monthly.output.files.map((f) => f.file);
+    for (const m of ['2026-03', '2026-04', '2026-05', '2026-06']) {
+      expect(names).toContain(`declarations-${m}.csv.gz`);
+      expect(names).toContain(`tax_returns-${m}.csv.gz`);
+      expect(names).toContain(`participants-${m}.csv.gz`);
+    }
+    expect(names).toContain('outcomes.csv.gz');
+    for (const f of monthly.output.files.filter((x) => x.file.startsWith('declarations-'))) {
+      const month = f.file.slice('declarations-'.length, 'declarations-'.length + 7);
+      for (const r of f.records) {
+        if (!monthly.output.dirty.has(`${f.file}:${r.line}`)) expect(r.fields[3]?.slice(0, 7), `${f.file}:${r.line}`).toBe(month);
+      }
+    }
+    const dirtyFiles = new Set(monthly.output.dirtyRows.map((r) => r[0]));
+    expect([...dirtyFiles].some((f) => f?.startsWith('declarations-2026-'))).toBe(true);
+  });
+});

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { defaultMapping } from '../../src/config/mapping.js';
+import { rejectsOf } from '../util/fixtures.js';
+
+describe('column checks (jurisdiction ru)', () => {
+  it('accepts the valid row of every extract', async () => {
+    for (const extract of ['declarations', 'tax_returns', 'participants', 'outcomes', 'item_outcomes'] as const) {
+      expect(await rejectsOf(extract, [{}])).toEqual([]);
+    }
+  });
+
+  it('rejects an empty required value as REQUIRED_MISSING', async () => {
+    expect(await rejectsOf('declarations', [{ hs_code: '' }])).toEqual(['2 REQUIRED_MISSING hs_code']);
+    expect(await rejectsOf('declarations', [{ hs_code: '   ' }])).toEqual(['2 REQUIRED_MISSING hs_code']);
+  });
+
+  it('accepts an empty optional value', async () => {
+    expect(await rejectsOf('declarations', [{ excise_rub: '', valuation_method: '', dispatch_country: '' }])).toEqual([]);
+  });
+
+  it('rejects a bad INN and a wrong check digit', async () => {
+    expect(await rejectsOf('declarations', [{ importer_inn: '123' }, { importer_inn: '7707083894' }, { customs_representative_inn: '0000000000' }])).toEqual([
+      '2 BAD_INN importer_inn',
+      '3 INN_CHECKSUM importer_inn',
+      '4 BAD_INN customs_representative_inn',
+    ]);
+  });
+
+  it('rejects HS codes that are not 10 digits, keeping leading zeros', async () => {
+    expect(await rejectsOf('declarations', [{ hs_code: '84713000' }, { hs_code: '0102291000' }, { hs_code: '84713000AB' }])).toEqual([
+      '2 BAD_HS_CODE hs_code',
+      '4 BAD_HS_CODE hs_code',
+    ]);
+  });
+
+  it('rejects countries outside ISO alpha-2, EU and 00', async () => {
+    expect(await rejectsOf('declarations', [{ origin_country: 'RUS' }, { origin_country: 'EU', item_no: '2' }, { origin_country: '00', item_no: '3' }, { dispatch_country: 'ZZ' }])).toEqual([
+      '2 BAD_COUNTRY origin_country',
+      '5 BAD_COUNTRY dispatch_country',
+    ]);
+  });
+
+  it('rejects numbers that are not numbers, negative amounts and non-positive weights', async () => {
+    expect(
+      await rejectsOf('declarations', [{ customs_value_rub: '12O5.00' }, { duty_rub: '-5.00' }, { net_weight_kg: '0' }, { supplementary_qty: '-1' }, { net_weight_kg: 'inf' }]),
+    ).toEqual(['2 NOT_A_NUMBER customs_value_rub', '3 NEGATIVE_AMOUNT duty_rub', '4 NONPOSITIVE_WEIGHT net_weight_kg', '5 NEGATIVE_AMOUNT supplementary_qty', '6 NOT_A_NUMBER net_weight_kg']);
+  });
+
+  it('rejects integers that are not whole or out of range', async () => {
+    expect(await rejectsOf('declarations', [{ item_no: '1.5' }, { item_no: '0' }, { valuation_method: '7' }, { version: 'x' }])).toEqual([
+      '2 NOT_AN_INTEGER item_no',
+      '3 OUT_OF_RANGE item_no',
+      '4 OUT_OF_RANGE valuation_method',
+      '5 NOT_AN_INTEGER version',
+    ]);
+  });
+
+  it('rejects unreal dates and dates after today', async () => {
+    expect(await rejectsOf('declarations', [{ release_date: '2025-02-30' }, { release_date: '15.03.2025' }, { release_date: '2026-11-27' }, { release_date: '2026-11-26' }])).toEqual([
+      '2 BAD_DATE release_date',
+      '3 BAD_DATE release_date',
+      '4 FUTURE_DATE release_date',
+    ]);
+  });
+
+  it('rejects codes of the wrong form', async () => {
+    expect(await rejectsOf('declarations', [{ procedure: '4' }, { customs_office: '1070203' }])).toEqual(['2 BAD_CODE procedure', '3 BAD_CODE customs_office']);
+  });
+
+  it('rejects enum values outside the list, accepting case and spaces', async () => {
+    expect(await rejectsOf('participants', [{ status: 'alive' }, { status: 'In Liquidation' }, { tax_regime: 'simplified' }, { aeo: 'maybe' }])).toEqual([
+      '2 BAD_VALUE status',
+      '4 BAD_VALUE tax_regime',
+      '5 BAD_VALUE aeo',
+    ]);
+  });
+
+  it('rejects malformed tax periods', async () => {
+    expect(await rejectsOf('tax_returns', [{ tax_period: '2025-Q5' }, { tax_period: '2025Q1' }, { tax_period: '2025-Q4' }])).toEqual([
+      '2 BAD_TAX_PERIOD tax_period',
+      '3 BAD_TAX_PERIOD tax_period',
+    ]);
+  });
+
+  it('rejects propensities outside (0, 1]', async () => {
+    expect(await rejectsOf('outcomes', [{ propensity: '0' }, { propensity: '1.5', inspection_id: 'I-2' }, { propensity: '1', inspection_id: 'I-3' }])).toEqual([
+      '2 OUT_OF_RANGE propensity',
+      '3 OUT_OF_RANGE propensity',
+    ]);
+  });
+
+  it('reports every offending column of a row, and DATE_ORDER only on rows whose columns passed', async () => {
+    expect(await rejectsOf('outcomes', [{ completed_date: '2024-01-01' }, { completed_date: '2024-01-01', check_type: 'audit', inspection_id: 'I-2' }])).toEqual([
+      '2 DATE_ORDER completed_date',
+      '3 BAD_VALUE check_type',
+    ]);
+  });
+
+  it('rejects a key seen before with other content, and keeps an exact repeat', async () => {
+    expect(await rejectsOf('tax_returns', [{}, { revenue_rub: '1.00' }, {}])).toEqual(['3 DUPLICATE_KEY']);
+  });
+});
+
+describe('column checks (jurisdiction generic)', () => {
+  const generic = defaultMapping();
+  generic.extracts.declarations.jurisdiction = 'generic';
+
+  it('takes opaque ids and 6 to 10 digit codes', async () => {
+    expect(await rejectsOf('declarations', [{ importer_inn: 'IMP-0042', hs_code: '847130', customs_office: 'SEOUL' }, { hs_code: '84713' }], generic)).toEqual([
+      '3 BAD_HS_CODE hs_code',
+    ]);
+  });
+
+  it('requires only declaration id, date, importer, HS code and value', async () => {
+    const row = { procedure: '', customs_office: '', origin_country: '', net_weight_kg: '', duty_rub: '', import_vat_rub: '' };
+    expect(await rejectsOf('declarations', [row], generic)).toEqual([]);
+    expect(await rejectsOf('declarations', [{ ...row, customs_value_rub: '' }], generic)).toEqual(['2 REQUIRED_MISSING customs_value_rub']);
+  });
+});
