@@ -7,24 +7,26 @@
 #   scripts/bench-ingest.sh            # generates data into $BENCH_DIR once, then measures
 #
 # Environment: BENCH_DIR (default /tmp/ccrg-bench), BENCH_PARTICIPANTS (100000),
-# BENCH_ITEMS_PER_MONTH (15), BENCH_THREADS (2), BENCH_MEMORY_LIMIT (4GB).
+# BENCH_ITEMS_PER_MONTH (18), BENCH_END (2026-07), BENCH_THREADS (2), BENCH_MEMORY_LIMIT (4GB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DIR=${BENCH_DIR:-/tmp/ccrg-bench}
 PARTICIPANTS=${BENCH_PARTICIPANTS:-100000}
-ITEMS=${BENCH_ITEMS_PER_MONTH:-15}
+ITEMS=${BENCH_ITEMS_PER_MONTH:-18}
+# July: the month after a quarter, when most VAT returns are filed.
+END=${BENCH_END:-2026-07}
 THREADS=${BENCH_THREADS:-2}
 MEMORY=${BENCH_MEMORY_LIMIT:-4GB}
 TODAY=2026-11-26
 [ -x /usr/bin/time ] || { echo "GNU time is needed: apt-get install -y time" >&2; exit 1; }
 
 npm run -s build
-DATA="$DIR/data-$PARTICIPANTS-$ITEMS"
+DATA="$DIR/data-$PARTICIPANTS-$ITEMS-$END"
 if [ ! -f "$DATA/.complete" ]; then
   rm -rf "$DATA"
   echo "generating 13 months for $PARTICIPANTS participants into $DATA ..." >&2
-  node bin/ccrg.js generate --participants "$PARTICIPANTS" --months 13 --items-per-month "$ITEMS" --monthly --out "$DATA" --quiet >/dev/null
+  node bin/ccrg.js generate --participants "$PARTICIPANTS" --months 13 --end "$END" --items-per-month "$ITEMS" --monthly --out "$DATA" --quiet >/dev/null
   touch "$DATA/.complete"
 fi
 
@@ -34,7 +36,8 @@ store="$DIR/store.duckdb"
 rm -f "$store" "$store.wal"
 run() { node bin/ccrg.js ingest --store "$store" --threads "$THREADS" --memory-limit "$MEMORY" --today "$TODAY" --rejects "$DIR/rejects.csv" --quiet "$@"; }
 month_files() {
-  local m=$1 files=(--declarations "$DATA/declarations-$m.csv")
+  local m=$1
+  local files=(--declarations "$DATA/declarations-$m.csv")
   [ -f "$DATA/tax_returns-$m.csv" ] && files+=(--tax-returns "$DATA/tax_returns-$m.csv")
   [ -f "$DATA/participants-$m.csv" ] && files+=(--participants "$DATA/participants-$m.csv")
   echo "${files[@]}"

@@ -1,20 +1,12 @@
 import type { Argv, CommandModule } from 'yargs';
-import type { ExtractId } from '../contract/extracts.js';
 import { INGEST_DEFAULTS } from '../config/defaults.js';
-import { findExtractFiles, runIngest, type IngestConfig } from '../pipeline.js';
+import { runIngest, type IngestConfig } from '../pipeline.js';
 import { formatIngestSummary } from '../report/ingest-summary.js';
-import type { IngestInput } from '../store/ingest.js';
 import { RejectShareError, UsageError } from '../util/errors.js';
-import { contextFromArgs, type GlobalArgs } from './context.js';
+import { contextFromArgs, duckDbOptionsFromArgs, type GlobalArgs } from './context.js';
+import { inputsFromArgs, withFileOptions, type FileArgs } from './store-args.js';
 
-interface IngestArgs extends GlobalArgs {
-  declarations?: string[];
-  'tax-returns'?: string[];
-  participants?: string[];
-  outcomes?: string[];
-  'item-outcomes'?: string[];
-  dir?: string;
-  mapping?: string;
+interface IngestArgs extends GlobalArgs, FileArgs {
   store?: string;
   rejects?: string;
   'max-reject-share'?: number;
@@ -22,23 +14,8 @@ interface IngestArgs extends GlobalArgs {
   'memory-limit'?: string;
 }
 
-const FILE_FLAGS: [keyof IngestArgs, ExtractId][] = [
-  ['participants', 'participants'],
-  ['tax-returns', 'tax_returns'],
-  ['declarations', 'declarations'],
-  ['outcomes', 'outcomes'],
-  ['item-outcomes', 'item_outcomes'],
-];
-
 function withIngestOptions(yargs: Argv<GlobalArgs>): Argv<IngestArgs> {
-  return yargs
-    .option('declarations', { type: 'string', array: true, describe: 'Declaration items extract(s): CSV, CSV.gz or Parquet' })
-    .option('tax-returns', { type: 'string', array: true, describe: 'VAT returns extract(s)' })
-    .option('participants', { type: 'string', array: true, describe: 'Register snapshots extract(s)' })
-    .option('outcomes', { type: 'string', array: true, describe: 'Inspection outcomes extract(s)' })
-    .option('item-outcomes', { type: 'string', array: true, describe: 'Item-level inspection findings extract(s)' })
-    .option('dir', { type: 'string', describe: 'Folder with extracts under standard names (declarations.csv.gz, tax_returns-2026-01.csv, ...)' })
-    .option('mapping', { type: 'string', describe: 'Column mapping file (YAML, docs/mapping.md)' })
+  return withFileOptions(yargs)
     .option('store', { type: 'string', describe: `DuckDB store file, or :memory: [default: ${INGEST_DEFAULTS.store}]` })
     .option('rejects', { type: 'string', describe: `Where to write the rejected rows [default: ${INGEST_DEFAULTS.rejectsPath}]` })
     .option('max-reject-share', { type: 'number', describe: 'Fail with exit 3, storing nothing, when a file rejects more than this share (0-1)' })
@@ -47,20 +24,12 @@ function withIngestOptions(yargs: Argv<GlobalArgs>): Argv<IngestArgs> {
 }
 
 async function configFromArgs(args: IngestArgs, dryRun: boolean): Promise<IngestConfig> {
-  const inputs: IngestInput[] = [];
-  if (args.dir !== undefined) inputs.push(...(await findExtractFiles(args.dir)));
-  for (const [flag, extract] of FILE_FLAGS) {
-    for (const file of (args[flag] as string[] | undefined) ?? []) inputs.push({ extract, file });
-  }
+  const inputs = await inputsFromArgs(args);
   const share = args['max-reject-share'];
   if (share !== undefined && (!Number.isFinite(share) || share < 0 || share > 1)) {
     throw new UsageError(`--max-reject-share must be a share between 0 and 1, got ${String(share)}`);
   }
-  const threads = args.threads;
-  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new UsageError(`--threads must be a whole number >= 1, got ${String(threads)}`);
-  const duckdb: IngestConfig['duckdb'] = {};
-  if (threads !== undefined) duckdb.threads = threads;
-  if (args['memory-limit'] !== undefined) duckdb.memoryLimit = args['memory-limit'];
+  const duckdb = duckDbOptionsFromArgs(args);
   return {
     inputs,
     mappingPath: args.mapping ?? null,

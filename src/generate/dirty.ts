@@ -5,7 +5,7 @@
 import { EXTRACTS, type ExtractId } from '../contract/extracts.js';
 import type { RejectCode } from '../validation/reject-codes.js';
 import { isCountryCode } from '../validation/countries.js';
-import { quoteField, type CsvWriter } from './csv-writer.js';
+import { quoteField, type CsvWriter } from '../io/csv-stream-writer.js';
 import type { Rng } from './random.js';
 
 /** One way of breaking a row. `fields` is a copy the rule may change. */

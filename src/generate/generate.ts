@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { EXTRACT_FILE_STEMS, EXTRACTS, type ExtractId } from '../contract/extracts.js';
 import type { Logger } from '../util/logger.js';
 import { isoFromDay, parseYearMonth, type MonthRef } from './calendar.js';
-import { CsvWriter } from './csv-writer.js';
+import { CsvWriter } from '../io/csv-stream-writer.js';
 import { DeclIdAllocator, declarationLine, generateMonthItems, maybeCorrection, type Correction } from './declarations.js';
 import { DirtyPlanter, type DirtyEntry, type FreshKey } from './dirty.js';
 import { examineItem, inspectionLines, notePlantedTaxCharge, planInspections } from './outcomes.js';

@@ -33,6 +33,8 @@ export interface DuckDbOptions {
   threads?: number;
   /** DuckDB `memory_limit`, e.g. `4GB`; default: DuckDB's own (80% of RAM). */
   memoryLimit?: string;
+  /** Open a database file read-only (TEMP tables still work). */
+  readOnly?: boolean;
 }
 
 /** Opens (creating if needed) a DuckDB database at `path` (`:memory:` for none). */
@@ -40,6 +42,7 @@ export async function openDuckDb(path: string, options: DuckDbOptions = {}): Pro
   const config: Record<string, string> = {};
   if (options.threads !== undefined) config['threads'] = String(options.threads);
   if (options.memoryLimit !== undefined) config['memory_limit'] = options.memoryLimit;
+  if (options.readOnly === true && path !== ':memory:') config['access_mode'] = 'READ_ONLY';
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(path, config);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { EXTRACTS, SCHEMA_VERSION, isRequired, type ColumnDef, type ExtractDef, type ExtractId } from '../contract/extracts.js';
 import type { ExtractMapping, Mapping } from '../config/mapping.js';
-import type { Db } from '../io/db.js';
+import type { Db, Row } from '../io/db.js';
 import { openSource, type CsvSource, type Source } from '../io/source.js';
 import { quoteIdent, quoteLiteral } from '../io/sql.js';
 import type { Clock } from '../util/clock.js';
@@ -12,7 +12,7 @@ import type { Logger } from '../util/logger.js';
 import { rejectCodeExpr, typedExpr, type CheckContext } from '../validation/column-checks.js';
 import { innProblemMacroSql } from '../validation/inn.js';
 import { REJECT_CODES, type RejectCode } from '../validation/reject-codes.js';
-import { ensureStoreSchema, storedColumns } from './schema.js';
+import { ensureStoreSchema, LINEAGE_COLUMN_NAMES, storedColumns } from './schema.js';
 import { planStaging, type StagingPlan } from './staging.js';
 
 /** One file to ingest as one extract. */
@@ -167,6 +167,7 @@ function temps(index: number) {
   return {
     raw: `ccrg_raw_${index}`,
     stg: `ccrg_stg_${index}`,
+    fail: `ccrg_fail_${index}`,
     iss: `ccrg_iss_${index}`,
     good: `ccrg_good_${index}`,
     dup: `ccrg_dup_${index}`,
@@ -175,7 +176,7 @@ function temps(index: number) {
 
 async function dropTemps(db: Db, index: number): Promise<void> {
   const t = temps(index);
-  for (const table of [t.raw, t.stg, t.iss, t.good, t.dup]) await db.run(`DROP TABLE IF EXISTS ${table}`);
+  for (const table of [t.raw, t.stg, t.fail, t.iss, t.good, t.dup]) await db.run(`DROP TABLE IF EXISTS ${table}`);
 }
 
 async function validateOne(
@@ -223,9 +224,7 @@ async function validateOne(
     };
     return { entry, report, rows: [], ctx };
   }
-  const read = source.format === 'csv' ? await loadCsv(db, source, t, tempDirectory) : await loadParquet(db, source, t);
-  await db.run(stagingSql(plan, read.from, t.stg));
-  await db.run(`DROP TABLE ${t.raw}`);
+  const read = source.format === 'csv' ? await loadCsv(db, source, plan, t, tempDirectory) : await loadParquet(db, source, plan, t);
   await db.run(`CREATE OR REPLACE TEMP TABLE ${t.iss} (_line INTEGER, "column" VARCHAR, value VARCHAR, code VARCHAR)`);
   for (let at = 0; at < read.structural.length; at += 1000) {
     const values = read.structural
@@ -233,8 +232,7 @@ async function validateOne(
       .map((row) => `(${row.line}, NULL, ${row.value === null ? 'NULL' : quoteLiteral(row.value)}, ${quoteLiteral(row.code)})`);
     await db.run(`INSERT INTO ${t.iss} VALUES ${values.join(', ')}`);
   }
-  const checks = columnCheckSql(def, plan, mapping, ctx, t.stg);
-  if (checks !== null) await db.run(`INSERT INTO ${t.iss} ${checks}`);
+  await insertColumnIssues(db, columnChecks(def, plan, mapping, ctx), t);
   const order = dateOrderSql(def, plan, ctx, t);
   if (order !== null) await db.run(`INSERT INTO ${t.iss} ${order}`);
   await db.run(goodRowsSql(def, plan, ctx, t));
@@ -322,8 +320,6 @@ interface StructuralReject {
 interface LoadedRead {
   /** Records counted independently of DuckDB's parse. */
   records: number;
-  /** FROM clause giving the raw text columns and `_line`. */
-  from: string;
   /** Records DuckDB could not split into the header's columns. */
   structural: StructuralReject[];
 }
@@ -331,56 +327,78 @@ interface LoadedRead {
 type Temps = ReturnType<typeof temps>;
 
 /**
- * Reads a CSV into TEMP table `raw` (all VARCHAR, file order), reconciles
- * DuckDB's rows and reject list with the independent scan, and writes the
- * physical line of every parsed row to a file joined by position.
+ * Reads a CSV into TEMP table `stg` (staged text columns and `_line`, the
+ * physical line of each row) and reconciles DuckDB's rows and reject list
+ * with the independent scan.
  */
-async function loadCsv(db: Db, source: CsvSource, t: Temps, tempDirectory: string): Promise<LoadedRead> {
+async function loadCsv(db: Db, source: CsvSource, plan: StagingPlan, t: Temps, tempDirectory: string): Promise<LoadedRead> {
   const header = uniqueHeader(source.header, source.file);
   const columns = header.map((h) => `${quoteLiteral(h)}: 'VARCHAR'`).join(', ');
-  await db.run('DROP TABLE IF EXISTS ccrg_rej; DROP TABLE IF EXISTS ccrg_scan');
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${t.raw} AS SELECT * FROM read_csv(${quoteLiteral(source.readPath)},
+  const readCsv = `read_csv(${quoteLiteral(source.readPath)},
     header = true, auto_detect = false, delim = ${quoteLiteral(source.delimiter)}, quote = '"', escape = '"',
     columns = {${columns}}, compression = ${quoteLiteral(source.compression)}, strict_mode = true, null_padding = false,
-    store_rejects = true, rejects_table = 'ccrg_rej', rejects_scan = 'ccrg_scan', max_line_size = 8388608)`);
-  const rejectedRows = await db.all(`SELECT line_byte_position::DOUBLE AS pos, min(error_type) AS error_type,
-      min(csv_line) AS csv_line FROM ccrg_rej GROUP BY line_byte_position ORDER BY line_byte_position`);
-  const countRows = await db.all(`SELECT count(*)::BIGINT AS n FROM ${t.raw}`);
-  const parsed = Number(countRows[0]?.['n']);
+    store_rejects = true, rejects_table = 'ccrg_rej', rejects_scan = 'ccrg_scan', max_line_size = 8388608)`;
   const { scan } = source;
-  if (parsed + rejectedRows.length !== scan.records) {
+  const linesFrom = async (rejected: ReadonlySet<number>): Promise<string> => {
+    const lines: number[] = [];
+    for (let ordinal = 0; ordinal < scan.records; ordinal++) if (!rejected.has(ordinal)) lines.push(scan.recordLines[ordinal] as number);
+    const linesFile = join(tempDirectory, `lines-${t.stg}.csv`);
+    await writeFile(linesFile, lines.join('\n'));
+    return `read_csv(${quoteLiteral(linesFile)}, header = false, auto_detect = false, columns = {'_line': 'INTEGER'})`;
+  };
+  // The scan predicts which records DuckDB cannot split into the header's
+  // columns, so one statement can parse, number and stage the rows. If
+  // DuckDB disagrees, the rows are read again and numbered from its rejects.
+  const predicted = new Set<number>(scan.malformed.map((m) => m.ordinal));
+  for (let ordinal = 0; ordinal < scan.records; ordinal++) if (scan.fieldCounts[ordinal] !== header.length) predicted.add(ordinal);
+  await db.run('DROP TABLE IF EXISTS ccrg_rej; DROP TABLE IF EXISTS ccrg_scan');
+  await db.run(stagingSql(plan, `${readCsv} POSITIONAL JOIN ${await linesFrom(predicted)}`, t.stg));
+  let rejectedRows = await rejectsOfRead(db);
+  let rejected = new Set(rejectedRows.map((row) => ordinalAtOffset(scan.recordOffsets, Number(row['pos']))));
+  if (!sameSet(rejected, predicted)) {
+    await db.run('DROP TABLE IF EXISTS ccrg_rej; DROP TABLE IF EXISTS ccrg_scan');
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${t.raw} AS SELECT * FROM ${readCsv}`);
+    rejectedRows = await rejectsOfRead(db);
+    rejected = new Set(rejectedRows.map((row) => ordinalAtOffset(scan.recordOffsets, Number(row['pos']))));
+    await db.run(stagingSql(plan, `${t.raw} POSITIONAL JOIN ${await linesFrom(rejected)}`, t.stg));
+    await db.run(`DROP TABLE ${t.raw}`);
+  }
+  const countRows = await db.all(`SELECT count(*)::BIGINT AS n, count(_line)::BIGINT AS numbered FROM ${t.stg}`);
+  const parsed = Number(countRows[0]?.['n']);
+  if (parsed + rejectedRows.length !== scan.records || Number(countRows[0]?.['numbered']) !== parsed || rejected.size !== rejectedRows.length) {
     throw new InputFileError(
       source.file,
       `records could not be delimited consistently: ${scan.records} records counted, but DuckDB read ${parsed} and rejected ${rejectedRows.length}; ` +
         'check the quoting and the delimiter',
     );
   }
-  const rejectedOrdinals = new Set<number>();
-  const structural: StructuralReject[] = [];
-  for (const row of rejectedRows) {
+  const structural: StructuralReject[] = rejectedRows.map((row) => {
     const ordinal = ordinalAtOffset(scan.recordOffsets, Number(row['pos']));
-    rejectedOrdinals.add(ordinal);
     const errorType = String(row['error_type']);
     const ragged = errorType === 'MISSING COLUMNS' || errorType === 'TOO MANY COLUMNS';
-    structural.push({
+    return {
       line: scan.recordLines[ordinal] ?? 0,
       value: ragged ? `${scan.fieldCounts[ordinal] ?? 0} fields` : truncate(String(row['csv_line'] ?? '').replace(/^\n/, ''), 200),
       code: ragged ? 'RAGGED_ROW' : 'MALFORMED_RECORD',
-    });
-  }
-  const lines = new Int32Array(parsed);
-  let k = 0;
-  for (let ordinal = 0; ordinal < scan.records; ordinal++) {
-    if (!rejectedOrdinals.has(ordinal)) lines[k++] = scan.recordLines[ordinal] as number;
-  }
-  const linesFile = join(tempDirectory, `lines-${t.raw}.csv`);
-  await writeFile(linesFile, lines.join('\n'));
-  const from = `${t.raw} POSITIONAL JOIN read_csv(${quoteLiteral(linesFile)}, header = false, auto_detect = false, columns = {'_line': 'INTEGER'})`;
-  return { records: scan.records, structural, from };
+    };
+  });
+  return { records: scan.records, structural };
 }
 
-/** Reads a Parquet file into TEMP table `raw`: every column as text, and `_line`, the 1-based row. */
-async function loadParquet(db: Db, source: Source, t: Temps): Promise<LoadedRead> {
+/** The records DuckDB's last CSV read rejected, one row per record. */
+async function rejectsOfRead(db: Db): Promise<Row[]> {
+  return db.all(`SELECT line_byte_position::DOUBLE AS pos, min(error_type) AS error_type, min(csv_line) AS csv_line
+    FROM ccrg_rej GROUP BY line_byte_position ORDER BY line_byte_position`);
+}
+
+function sameSet(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}
+
+/** Reads a Parquet file into TEMP table `stg`, every column as text, `_line` being the 1-based row. */
+async function loadParquet(db: Db, source: Source, plan: StagingPlan, t: Temps): Promise<LoadedRead> {
   const described = await db.all(`DESCRIBE SELECT * FROM read_parquet(${quoteLiteral(source.readPath)})`);
   const casts = described.map((r) => {
     const name = quoteIdent(String(r['column_name']));
@@ -397,7 +415,9 @@ async function loadParquet(db: Db, source: Source, t: Temps): Promise<LoadedRead
   if (Number(counted[0]?.['n']) !== records) {
     throw new InputFileError(source.file, `the metadata counts ${records} rows but ${String(counted[0]?.['n'])} were read`);
   }
-  return { records, structural: [], from: t.raw };
+  await db.run(stagingSql(plan, t.raw, t.stg));
+  await db.run(`DROP TABLE ${t.raw}`);
+  return { records, structural: [] };
 }
 
 /** Index of the record starting at a byte offset (or the last record starting before it). */
@@ -433,30 +453,53 @@ const LABEL_VIOLATION = { name: 'violation', kind: 'integer', required: false, m
 const LABEL_CHARGES = { name: 'additional_charges', kind: 'money', required: false, description: '' } as const;
 const EXTRA_NUMBER = { name: 'extra', kind: 'quantity', required: false, description: '' } as const;
 
-/** SELECT of (_line, column, value, code) for every failing column check, or null when nothing is checked. */
-function columnCheckSql(def: ExtractDef, plan: StagingPlan, mapping: ExtractMapping, ctx: CheckContext, stg: string): string | null {
-  const parts: string[] = [];
-  const add = (stagedName: string, reportedName: string, codeExpr: string): void => {
-    parts.push(`SELECT _line, ${quoteLiteral(reportedName)} AS "column", ${quoteIdent(stagedName)} AS value, ${codeExpr} AS code FROM ${stg}`);
-  };
+/** One column check: the staged column, the name reported in rejects, and the SQL giving its reject code. */
+interface ColumnCheck {
+  staged: string;
+  reported: string;
+  code: string;
+}
+
+function columnChecks(def: ExtractDef, plan: StagingPlan, mapping: ExtractMapping, ctx: CheckContext): ColumnCheck[] {
+  const checks: ColumnCheck[] = [];
   for (const column of def.columns) {
     // A column absent from the file holds only its default or NULL: nothing to check.
     if (!plan.present.has(column.name) && !(column.name === 'item_no' && def.id === 'declarations')) continue;
     const required = isRequired(column, mapping.jurisdiction) && plan.present.has(column.name);
-    add(column.name, column.name, rejectCodeExpr(quoteIdent(column.name), column, ctx, required));
+    checks.push({ staged: column.name, reported: column.name, code: rejectCodeExpr(quoteIdent(column.name), column, ctx, required) });
   }
   for (const name of plan.extraNumeric.keys()) {
     // Extra numbers may be negative (e.g. balances): only require a number.
     const x = quoteIdent(`xn:${name}`);
-    add(`xn:${name}`, name, `CASE WHEN ${x} IS NOT NULL AND ${typedExpr(x, EXTRA_NUMBER, ctx)} IS NULL THEN 'NOT_A_NUMBER' END`);
+    checks.push({ staged: `xn:${name}`, reported: name, code: `CASE WHEN ${x} IS NOT NULL AND ${typedExpr(x, EXTRA_NUMBER, ctx)} IS NULL THEN 'NOT_A_NUMBER' END` });
   }
   if (plan.labels !== null) {
     const labels = mapping.labels;
-    if (plan.labels.violation !== null) add('label:violation', labels?.violation ?? 'violation', rejectCodeExpr('"label:violation"', LABEL_VIOLATION, ctx, false));
-    if (plan.labels.charges !== null) add('label:charges', labels?.additionalCharges ?? 'additional_charges', rejectCodeExpr('"label:charges"', LABEL_CHARGES, ctx, false));
+    if (plan.labels.violation !== null) {
+      checks.push({ staged: 'label:violation', reported: labels?.violation ?? 'violation', code: rejectCodeExpr('"label:violation"', LABEL_VIOLATION, ctx, false) });
+    }
+    if (plan.labels.charges !== null) {
+      checks.push({ staged: 'label:charges', reported: labels?.additionalCharges ?? 'additional_charges', code: rejectCodeExpr('"label:charges"', LABEL_CHARGES, ctx, false) });
+    }
   }
-  if (parts.length === 0) return null;
-  return `SELECT * FROM (${parts.join('\nUNION ALL\n')}) WHERE code IS NOT NULL`;
+  return checks;
+}
+
+/**
+ * Adds an issue for every failing column check. One pass over the staged
+ * rows keeps the failing ones with a code per column; the few failing rows
+ * are then turned into one issue per failing column.
+ */
+async function insertColumnIssues(db: Db, checks: readonly ColumnCheck[], t: Temps): Promise<void> {
+  if (checks.length === 0) return;
+  const codes = checks.map((c, i) => `${c.code} AS "#${i}"`);
+  const anyFailing = checks.map((_, i) => `"#${i}" IS NOT NULL`).join(' OR ');
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${t.fail} AS SELECT * FROM (SELECT *, ${codes.join(', ')} FROM ${t.stg}) WHERE ${anyFailing}`);
+  const parts = checks.map(
+    (c, i) => `SELECT _line, ${quoteLiteral(c.reported)} AS "column", ${quoteIdent(c.staged)} AS value, "#${i}" AS code FROM ${t.fail} WHERE "#${i}" IS NOT NULL`,
+  );
+  await db.run(`INSERT INTO ${t.iss} ${parts.join('\nUNION ALL\n')}`);
+  await db.run(`DROP TABLE ${t.fail}`);
 }
 
 /** SELECT of DATE_ORDER issues on rows without column issues. */
@@ -503,10 +546,10 @@ function goodRowsSql(def: ExtractDef, plan: StagingPlan, ctx: CheckContext, t: T
   }
   const names = storedColumns(def)
     .map(([n]) => n)
-    .filter((n) => n !== 'ingest_id' && n !== 'source_line' && n !== 'row_hash');
-  const hashInput = names.map((n) => `coalesce(CAST(${quoteIdent(n)} AS VARCHAR), '\\N')`).join(', chr(31), ');
+    .filter((n) => !LINEAGE_COLUMN_NAMES.has(n));
+  const text = (columns: readonly string[]): string => columns.map((n) => `coalesce(CAST(${quoteIdent(n)} AS VARCHAR), '\\N')`).join(', chr(31), ');
   return `CREATE OR REPLACE TEMP TABLE ${t.good} AS
-    SELECT *, md5(concat(${hashInput})) AS row_hash FROM (
+    SELECT *, md5(concat(${text(names)})) AS row_hash, md5_number_lower(concat(${text(def.key)})) AS key_hash FROM (
       SELECT s._line, ${select.join(', ')} FROM ${t.stg} s ANTI JOIN ${t.iss} i ON s._line = i._line
     )`;
 }
@@ -527,8 +570,10 @@ function keyText(def: ExtractDef, alias: string): string {
  */
 function duplicateSql(def: ExtractDef, t: Temps, pending: readonly Temps[]): string {
   const keys = def.key.map(quoteIdent).join(', ');
+  // Only stored rows whose key hash occurs in the file can match: the
+  // semi-join reads one 64-bit column of the store instead of every key.
   const existing = [
-    `SELECT ${keys}, row_hash FROM ${quoteIdent(def.id)}`,
+    `SELECT ${keys}, row_hash FROM ${quoteIdent(def.id)} WHERE key_hash IN (SELECT key_hash FROM ${t.good})`,
     ...pending.map((p) => `SELECT ${keys}, row_hash FROM ${p.good} g ANTI JOIN ${p.dup} d USING (_line)`),
   ].join(' UNION ALL ');
   return `CREATE OR REPLACE TEMP TABLE ${t.dup} AS

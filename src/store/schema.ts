@@ -19,11 +19,20 @@ export const LABEL_COLUMNS = {
   label_known_date: 'DATE',
 } as const;
 
+/**
+ * Columns that tie a stored row to its ingest: the ingest, the physical line
+ * in its file, md5 of its typed content (to tell a repeat from a conflict),
+ * and a 64-bit md5 of its key (a compact column to find stored keys fast).
+ */
 export const LINEAGE_COLUMNS = {
   ingest_id: 'INTEGER NOT NULL',
   source_line: 'INTEGER NOT NULL',
   row_hash: 'VARCHAR NOT NULL',
+  key_hash: 'UBIGINT NOT NULL',
 } as const;
+
+/** Stored columns that are not part of a row's content. */
+export const LINEAGE_COLUMN_NAMES: ReadonlySet<string> = new Set(Object.keys(LINEAGE_COLUMNS));
 
 /** The stored columns of an extract, in order, with their DuckDB types. */
 export function storedColumns(def: ExtractDef): [string, string][] {

@@ -8,12 +8,9 @@ import { finished } from 'node:stream/promises';
 import { join } from 'node:path';
 import { createGzip, type Gzip } from 'node:zlib';
 
-const NEEDS_QUOTES = /[",\r\n]/;
+import { csvField as quoteField } from './csv-write.js';
 
-/** Quotes a field when it holds a comma, quote, CR or LF. */
-export function quoteField(value: string): string {
-  return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
+export { quoteField };
 
 function countNewlines(text: string): number {
   let n = 0;
