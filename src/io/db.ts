@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
 /** A row as read back from DuckDB: DECIMAL, BIGINT and DATE come back as strings, exact. */
@@ -37,7 +39,7 @@ export interface DuckDbOptions {
   readOnly?: boolean;
 }
 
-/** Opens (creating if needed) a DuckDB database at `path` (`:memory:` for none). */
+/** Opens (creating it and its folder if needed) a DuckDB database at `path` (`:memory:` for none). */
 export async function openDuckDb(path: string, options: DuckDbOptions = {}): Promise<Db> {
   const config: Record<string, string> = {};
   if (options.threads !== undefined) config['threads'] = String(options.threads);
@@ -45,6 +47,7 @@ export async function openDuckDb(path: string, options: DuckDbOptions = {}): Pro
   if (options.readOnly === true && path !== ':memory:') config['access_mode'] = 'READ_ONLY';
   let instance: DuckDBInstance;
   try {
+    if (path !== ':memory:' && options.readOnly !== true) mkdirSync(dirname(path), { recursive: true });
     instance = await DuckDBInstance.create(path, config);
   } catch (cause) {
     throw new Error(`Cannot open the store ${path}: ${messageOf(cause)}`, { cause });

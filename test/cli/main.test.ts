@@ -56,3 +56,14 @@ describe('ccrg exit codes', () => {
     expect(err.join('')).toContain('1 of 2 records rejected, above --max-reject-share 0.1');
   });
 });
+
+describe('ccrg ingest --store', () => {
+  it('creates the folder of a new store', async () => {
+    const dir = await tempDir();
+    const file = await fixtureFile('participants.csv', extractCsv('participants', [{}]), dir);
+    captureOutput();
+    const code = await main(['ingest', '--participants', file, '--store', join(dir, 'new', 'folder', 's.duckdb'), '--rejects', join(dir, 'r.csv'), '--quiet']);
+    expect(code).toBe(0);
+    expect(await readFile(join(dir, 'new', 'folder', 's.duckdb')).then((b) => b.length > 0)).toBe(true);
+  });
+});
