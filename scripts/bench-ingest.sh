@@ -6,7 +6,8 @@
 #
 #   scripts/bench-ingest.sh            # generates data into $BENCH_DIR once, then measures
 #
-# Environment: BENCH_DIR (default /tmp/ccrg-bench), BENCH_PARTICIPANTS (100000),
+# The filled store is kept, so a rerun measures again without refilling.
+# Environment: BENCH_REFILL=1, BENCH_DIR (default /tmp/ccrg-bench), BENCH_PARTICIPANTS (100000),
 # BENCH_ITEMS_PER_MONTH (18), BENCH_END (2026-07), BENCH_THREADS (2), BENCH_MEMORY_LIMIT (4GB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,7 +34,7 @@ fi
 months=$(ls "$DATA" | sed -n 's/^declarations-\([0-9-]*\)\.csv$/\1/p' | sort)
 last=$(echo "$months" | tail -n 1)
 store="$DIR/store.duckdb"
-rm -f "$store" "$store.wal"
+before="$DIR/store-before-$last.duckdb"
 run() { node bin/ccrg.js ingest --store "$store" --threads "$THREADS" --memory-limit "$MEMORY" --today "$TODAY" --rejects "$DIR/rejects.csv" --quiet "$@"; }
 month_files() {
   local m=$1
@@ -42,11 +43,18 @@ month_files() {
   [ -f "$DATA/participants-$m.csv" ] && files+=(--participants "$DATA/participants-$m.csv")
   echo "${files[@]}"
 }
-echo "filling the store with the 12 months before $last ..." >&2
-for m in $(echo "$months" | head -n -1); do
-  # shellcheck disable=SC2046
-  run $(month_files "$m") >/dev/null
-done
+if [ -f "$before" ] && [ "${BENCH_REFILL:-0}" != 1 ]; then
+  echo "reusing the store of the 12 months before $last ($before; BENCH_REFILL=1 rebuilds it)" >&2
+else
+  echo "filling the store with the 12 months before $last ..." >&2
+  rm -f "$store" "$store.wal"
+  for m in $(echo "$months" | head -n -1); do
+    # shellcheck disable=SC2046
+    run $(month_files "$m") >/dev/null
+  done
+  cp "$store" "$before"
+fi
+cp "$before" "$store"
 
 echo "measuring the ingest of $last ..." >&2
 # shellcheck disable=SC2046

@@ -238,7 +238,7 @@ async function validateOne(
   await db.run(goodRowsSql(def, plan, ctx, t));
   await db.run(`DROP TABLE ${t.stg}`);
   const pending = earlier.filter((v) => v.entry.input.extract === def.id && !v.report.skipped).map((v) => temps(v.entry.index));
-  await db.run(duplicateSql(def, t, pending));
+  await db.run(duplicateSql(def, t, pending, await storedKeyHashes(db, def, t)));
   await db.run(`INSERT INTO ${t.iss} SELECT _line, NULL, ${keyText(def, 'd')}, 'DUPLICATE_KEY' FROM ${t.dup} d WHERE kind = 'conflict'`);
   const counts = await db.all(`SELECT
       (SELECT count(*) FROM ${t.dup} WHERE kind = 'same_in_file')::INTEGER AS dup_file,
@@ -549,7 +549,7 @@ function goodRowsSql(def: ExtractDef, plan: StagingPlan, ctx: CheckContext, t: T
     .filter((n) => !LINEAGE_COLUMN_NAMES.has(n));
   const text = (columns: readonly string[]): string => columns.map((n) => `coalesce(CAST(${quoteIdent(n)} AS VARCHAR), '\\N')`).join(', chr(31), ');
   return `CREATE OR REPLACE TEMP TABLE ${t.good} AS
-    SELECT *, md5(concat(${text(names)})) AS row_hash, md5_number_lower(concat(${text(def.key)})) AS key_hash FROM (
+    SELECT *, md5_number(concat(${text(names)})) AS row_hash, md5_number_lower(concat(${text(def.key)})) AS key_hash FROM (
       SELECT s._line, ${select.join(', ')} FROM ${t.stg} s ANTI JOIN ${t.iss} i ON s._line = i._line
     )`;
 }
@@ -568,34 +568,51 @@ function keyText(def: ExtractDef, alias: string): string {
  * comes in an earlier file of this run); `conflict` has a key seen before
  * with other content.
  */
-function duplicateSql(def: ExtractDef, t: Temps, pending: readonly Temps[]): string {
+function duplicateSql(def: ExtractDef, t: Temps, pending: readonly Temps[], storedHashes: readonly string[] | null): string {
   const keys = def.key.map(quoteIdent).join(', ');
-  // Only stored rows whose key hash occurs in the file can match: the
-  // semi-join reads one 64-bit column of the store instead of every key.
-  const existing = [
-    `SELECT ${keys}, row_hash FROM ${quoteIdent(def.id)} WHERE key_hash IN (SELECT key_hash FROM ${t.good})`,
-    ...pending.map((p) => `SELECT ${keys}, row_hash FROM ${p.good} g ANTI JOIN ${p.dup} d USING (_line)`),
+  const keysOf = (alias: string): string => def.key.map((k) => `${alias}.${quoteIdent(k)}`).join(', ');
+  // Only stored rows whose key hash occurs in the file can match. A short
+  // list of constants becomes a scan filter, so other columns are read only
+  // for matching rows; a long one goes through a semi-join.
+  const storedFilter =
+    storedHashes === null ? `key_hash IN (SELECT key_hash FROM ${t.good})` : storedHashes.length === 0 ? 'false' : `key_hash IN (${storedHashes.join(', ')})`;
+  const stored = [
+    `SELECT ${keys}, row_hash, key_hash FROM ${quoteIdent(def.id)} WHERE ${storedFilter}`,
+    ...pending.map((p) => `SELECT ${keysOf('g')}, g.row_hash, g.key_hash FROM ${p.good} g ANTI JOIN ${p.dup} d USING (_line) WHERE g.key_hash IN (SELECT key_hash FROM ${t.good})`),
   ].join(' UNION ALL ');
   return `CREATE OR REPLACE TEMP TABLE ${t.dup} AS
-    WITH ranked AS (
-      SELECT _line, ${keys}, row_hash,
-        row_number() OVER (PARTITION BY ${keys} ORDER BY _line) AS rn,
-        first_value(row_hash) OVER (PARTITION BY ${keys} ORDER BY _line) AS first_hash
+    WITH repeated AS (
+      -- rows whose key occurs more than once in the file (few): ordered by line within each key
+      SELECT _line, ${keys}, row_hash, key_hash,
+        row_number() OVER w AS rn, first_value(row_hash) OVER w AS first_hash
       FROM ${t.good}
+      WHERE key_hash IN (SELECT key_hash FROM ${t.good} GROUP BY key_hash HAVING count(*) > 1)
+      WINDOW w AS (PARTITION BY ${keys} ORDER BY _line)
     ),
+    stored AS (${stored}),
     firsts AS (
-      SELECT f._line, ${def.key.map((k) => `f.${quoteIdent(k)}`).join(', ')},
-        CASE WHEN bool_or(s.row_hash = f.row_hash) THEN 'same_in_store' ELSE 'conflict' END AS kind
-      FROM (SELECT * FROM ranked WHERE rn = 1) f JOIN (${existing}) s ON ${keyJoin(def, 'f', 's')}
+      SELECT g._line, ${keysOf('g')}, CASE WHEN bool_or(s.row_hash = g.row_hash) THEN 'same_in_store' ELSE 'conflict' END AS kind
+      FROM ${t.good} g JOIN stored s ON g.key_hash = s.key_hash AND ${keyJoin(def, 'g', 's')}
+      WHERE g._line NOT IN (SELECT _line FROM repeated WHERE rn > 1)
       GROUP BY ALL
     ),
     later AS (
-      SELECT r._line, ${def.key.map((k) => `r.${quoteIdent(k)}`).join(', ')},
+      SELECT r._line, ${keysOf('r')},
         CASE WHEN r.row_hash <> r.first_hash OR f.kind = 'conflict' THEN 'conflict' ELSE 'same_in_file' END AS kind
-      FROM ranked r LEFT JOIN firsts f ON ${keyJoin(def, 'r', 'f')}
+      FROM repeated r LEFT JOIN firsts f ON ${keyJoin(def, 'r', 'f')}
       WHERE r.rn > 1
     )
     SELECT * FROM firsts UNION ALL SELECT * FROM later`;
+}
+
+const INLINE_HASHES = 20_000;
+
+/** Key hashes of the file already in the store, when few enough to inline; null when many. */
+async function storedKeyHashes(db: Db, def: ExtractDef, t: Temps): Promise<string[] | null> {
+  const rows = await db.all(`SELECT DISTINCT s.key_hash::VARCHAR AS h FROM (SELECT key_hash FROM ${quoteIdent(def.id)}) s
+    SEMI JOIN ${t.good} g ON s.key_hash = g.key_hash LIMIT ${INLINE_HASHES + 1}`);
+  if (rows.length > INLINE_HASHES) return null;
+  return rows.map((r) => String(r['h'])).sort();
 }
 
 async function nextIngestId(db: Db): Promise<number> {

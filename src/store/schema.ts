@@ -27,7 +27,7 @@ export const LABEL_COLUMNS = {
 export const LINEAGE_COLUMNS = {
   ingest_id: 'INTEGER NOT NULL',
   source_line: 'INTEGER NOT NULL',
-  row_hash: 'VARCHAR NOT NULL',
+  row_hash: 'UHUGEINT NOT NULL',
   key_hash: 'UBIGINT NOT NULL',
 } as const;
 
