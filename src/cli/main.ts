@@ -2,7 +2,9 @@ import yargs from 'yargs';
 import { exitCodeOf, UsageError } from '../util/errors.js';
 import { QueryError } from '../io/db.js';
 import { generateCommand } from './generate.js';
+import { explainCommand } from './explain.js';
 import { ingestCommand, validateCommand } from './ingest.js';
+import { scoreCommand } from './score.js';
 
 /**
  * Runs the `ccrg` command line and returns the exit code (docs/cli.md):
@@ -22,6 +24,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       .command(ingestCommand)
       .command(validateCommand)
       .command(generateCommand)
+      .command(scoreCommand)
+      .command(explainCommand)
       .demandCommand(1, 'Name a command: ccrg --help lists them.')
       .strict()
       .recommendCommands()

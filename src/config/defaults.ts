@@ -26,3 +26,39 @@ export const GENERATE_DEFAULTS = {
   gzip: false,
   monthly: false,
 } as const;
+
+/** Feature computation (src/features, docs/features.md): every FeatureParams default except `asOf`. */
+export const SCORE_DEFAULTS = {
+  /** Customs procedures whose payments count (40: release for domestic consumption). */
+  paymentProcedures: ['40'] as readonly string[],
+  /** Days after a VAT return's due date (25th of the month after the quarter) before it counts as missing. */
+  returnGraceDays: 15,
+  /** Due quarters of the cumulative import-VAT deduction comparison. */
+  vatQuarters: 12,
+  /** Months of the activity window (universe, customs-vs-tax quarters, item table). */
+  windowMonths: 12,
+  /** Months of a unit-value peer block. */
+  peerWindowMonths: 3,
+  /** A peer group needs this many items of other importers ... */
+  peerMinItems: 20,
+  /** ... from this many other importers before it is used. */
+  peerMinImporters: 5,
+  /** Post-release control limit in years ... */
+  controlYears: 3,
+  /** ... less this lead time in months: older items count in features but not in amounts at stake. */
+  leadMonths: 6,
+} as const;
+
+/** `ccrg score` and `ccrg explain` (docs/cli.md, docs/outputs.md). */
+export const BATCH_DEFAULTS = {
+  /** The store read when no input files are given. */
+  store: 'ccrg.duckdb',
+  /** Run layout root: every command of a period uses `<outRoot>/<period>/`. */
+  outRoot: 'out',
+  /** Language of reasons. */
+  lang: 'en',
+  /** Participants whose evidence items are written to evidence.csv. */
+  top: 100,
+  /** Evidence items per participant. */
+  evidenceItems: 10,
+} as const;

@@ -17,6 +17,10 @@ export interface FeatureDef {
   readonly rationale: string;
   /** Planted schemes (docs/generator.md) it is meant to catch; empty for context features. */
   readonly catches: readonly string[];
+  /** Contract columns it is computed from, as `extract.column`. */
+  readonly sources?: readonly string[];
+  /** Extracts it needs beyond its family's `needs`; when one is empty as of the date, it is NULL. */
+  readonly needs?: readonly ExtractId[];
 }
 
 /** Parameters of feature computation, defaults in src/config/defaults.ts (SCORE_DEFAULTS). */

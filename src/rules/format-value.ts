@@ -87,14 +87,22 @@ export function formatValue(value: number | null, format: ValueFormat, lang: Lan
     case 'money':
       return formatMoney(value, lang);
     case 'times': {
-      const shown = roundTo(value, Math.abs(value) < 10 ? 1 : 0);
-      const number = formatNumber(shown, Math.abs(shown) < 10 ? 1 : 0, lang, true);
+      // Near 1 the difference is the point: 1.04x, not 1x.
+      const decimals = Math.abs(value) < 2 ? 2 : Math.abs(value) < 10 ? 1 : 0;
+      const shown = roundTo(value, decimals);
+      const number = formatNumber(shown, decimals, lang, true);
       return lang === 'en' ? `${number}x` : `${number} ${ruPlural(shown, 'раз', 'раза', 'раз')}`;
     }
     case 'percent': {
       const percent = def?.unit === 'percent' ? value : value * 100;
       const shown = roundTo(percent, Math.abs(percent) < 10 ? 1 : 0);
       return `${formatNumber(shown, Math.abs(shown) < 10 ? 1 : 0, lang, true)}%`;
+    }
+    case 'logpercent': {
+      // A log ratio shown as the percent change it stands for: ln(0.5) -> "-50%".
+      const percent = (Math.exp(value) - 1) * 100;
+      const shown = roundTo(percent, Math.abs(percent) < 10 ? 1 : 0);
+      return `${shown > 0 ? '+' : ''}${formatNumber(shown, Math.abs(shown) < 10 ? 1 : 0, lang, true)}%`;
     }
     case 'int':
       return formatNumber(value, 0, lang);

@@ -37,7 +37,7 @@ export type Condition = Comparison | Group;
 export type RecoveringAuthority = 'customs' | 'tax';
 
 /** Formats of `{feature:format}` placeholders in reason templates. */
-export const VALUE_FORMATS = ['money', 'times', 'percent', 'int', 'num', 'years', 'months', 'yesno'] as const;
+export const VALUE_FORMATS = ['money', 'times', 'percent', 'logpercent', 'int', 'num', 'years', 'months', 'yesno'] as const;
 export type ValueFormat = (typeof VALUE_FORMATS)[number];
 
 /** One piece of a parsed reason template: literal text or a feature placeholder. */

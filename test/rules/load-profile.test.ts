@@ -195,7 +195,7 @@ describe('riskProfileFromText: errors', () => {
     );
     const unknownFormat = oneIndicator(['{ feature: x, op: not_null }']).replace('"x is {x}"', '"x is {x:mony}"');
     expect(errorOf(unknownFormat)).toBe(
-      'profile.yaml:10:19: indicator big: reason.en: "x is {x:mony}" is not a valid reason template: "{x:mony}" at character 6 has an unknown format "mony"; expected one of: money, times, percent, int, num, years, months, yesno; placeholders are {feature} or {feature:format}',
+      'profile.yaml:10:19: indicator big: reason.en: "x is {x:mony}" is not a valid reason template: "{x:mony}" at character 6 has an unknown format "mony"; expected one of: money, times, percent, logpercent, int, num, years, months, yesno; placeholders are {feature} or {feature:format}',
     );
   });
 

@@ -1,0 +1,92 @@
+import type { ExtractId } from '../contract/extracts.js';
+import type { Db } from '../io/db.js';
+import { quoteLiteralList } from '../io/sql.js';
+import { asOfSql } from '../store/as-of.js';
+import { asOfLiteral, dueQuarters, dueQuartersSql, windowQuarterCount, windowStartSql } from './params.js';
+import type { FeatureParams } from './types.js';
+
+/** TEMP tables holding the store as it stood on the as-of date, and the derived tables every family reads. */
+export const AS_OF_TABLES = {
+  /** Declaration items (latest version by as-of) with derived columns: `inn`, `in_window`, `is_payment`, `q_key` (year·4 + quarter − 1), `peer_block` (months back from the as-of month // peerWindowMonths). */
+  declarations: 'ccrg_asof_declarations',
+  tax_returns: 'ccrg_asof_tax_returns',
+  participants: 'ccrg_asof_participants',
+  outcomes: 'ccrg_asof_outcomes',
+  /** One row per importer with an item released in the window: register data, main office, window customs value. */
+  universe: 'ccrg_universe',
+  /** Due quarters: tax_period, q_start, q_end, q_rank (1 = latest due), q_key. */
+  dueQuarters: 'ccrg_due_quarters',
+  /** Per inn and due quarter: customs value and import VAT of payment-procedure items released in it. */
+  customsQuarters: 'ccrg_customs_quarters',
+} as const;
+
+/** Row counts of the as-of extracts, to tell which features the data can provide. */
+export type AsOfCounts = Record<'declarations' | 'tax_returns' | 'participants' | 'outcomes', number>;
+
+const DECLARATION_COLUMNS = [
+  'decl_id', 'item_no', 'version', 'release_date', 'procedure', 'customs_office', 'hs_code', 'origin_country',
+  'dispatch_country', 'preference', 'customs_value_rub', 'net_weight_kg', 'supplementary_qty', 'supplementary_unit',
+  'duty_rub', 'import_vat_rub', 'excise_rub', 'valuation_method',
+];
+
+/** Statements that (re)create the as-of TEMP tables for `params`. */
+export function asOfTableStatements(params: FeatureParams): string[] {
+  const t = AS_OF_TABLES;
+  const d = asOfLiteral(params);
+  const windowStart = windowStartSql(params, params.windowMonths);
+  const [y, mo] = params.asOf.split('-').map(Number) as [number, number];
+  const asOfMonth = y * 12 + mo - 1;
+  const quarters = dueQuarters(params, Math.max(params.vatQuarters + 2, windowQuarterCount(params)));
+  const asOfTable = (name: string, extract: ExtractId): string => `CREATE OR REPLACE TEMP TABLE ${name} AS ${asOfSql(extract, params.asOf)}`;
+  return [
+    `CREATE OR REPLACE TEMP TABLE ${t.declarations} AS
+     SELECT ${DECLARATION_COLUMNS.join(', ')},
+       importer_inn AS inn,
+       release_date >= ${windowStart} AS in_window,
+       procedure IN (${quoteLiteralList(params.paymentProcedures)}) AS is_payment,
+       year(release_date) * 4 + quarter(release_date) - 1 AS q_key,
+       (${asOfMonth} - (year(release_date) * 12 + month(release_date) - 1)) // ${params.peerWindowMonths} AS peer_block
+     FROM (${asOfSql('declarations', params.asOf)})`,
+    asOfTable(t.tax_returns, 'tax_returns'),
+    asOfTable(t.participants, 'participants'),
+    asOfTable(t.outcomes, 'outcomes'),
+    `CREATE OR REPLACE TEMP TABLE ${t.dueQuarters} AS ${dueQuartersSql(quarters)}`,
+    `CREATE OR REPLACE TEMP TABLE ${t.universe} AS
+     WITH office_value AS (
+       SELECT inn, customs_office, sum(customs_value_rub) AS v
+       FROM ${t.declarations} WHERE in_window GROUP BY inn, customs_office
+     ), main_office AS (
+       SELECT inn, customs_office AS office FROM office_value
+       QUALIFY row_number() OVER (PARTITION BY inn ORDER BY v DESC, customs_office ASC NULLS LAST) = 1
+     ), window_value AS (
+       SELECT inn, sum(v) AS customs_value_window_rub FROM office_value GROUP BY inn
+     )
+     SELECT w.inn, p.name, p.region, o.office, w.customs_value_window_rub,
+       p.tax_regime, p.activity_code, p.registration_date, p.headcount, p.mass_address, p.unreliable_record,
+       p.inn IS NOT NULL AS in_register
+     FROM window_value w JOIN main_office o USING (inn) LEFT JOIN ${t.participants} p USING (inn)`,
+    `CREATE OR REPLACE TEMP TABLE ${t.customsQuarters} AS
+     SELECT i.inn, q.tax_period, sum(i.customs_value_rub) AS customs_value_rub, sum(i.import_vat_rub) AS import_vat_rub
+     FROM ${t.declarations} i JOIN ${t.dueQuarters} q ON i.q_key = q.q_key
+     WHERE i.is_payment
+     GROUP BY i.inn, q.tax_period`,
+  ];
+}
+
+/** Creates the as-of TEMP tables and returns the as-of row counts of the extracts. */
+export async function createAsOfTables(db: Db, params: FeatureParams): Promise<AsOfCounts> {
+  for (const sql of asOfTableStatements(params)) await db.run(sql);
+  const t = AS_OF_TABLES;
+  const rows = await db.all(`SELECT
+    (SELECT count(*) FROM ${t.declarations})::DOUBLE AS declarations,
+    (SELECT count(*) FROM ${t.tax_returns})::DOUBLE AS tax_returns,
+    (SELECT count(*) FROM ${t.participants})::DOUBLE AS participants,
+    (SELECT count(*) FROM ${t.outcomes})::DOUBLE AS outcomes`);
+  const r = rows[0] ?? {};
+  return {
+    declarations: Number(r['declarations'] ?? 0),
+    tax_returns: Number(r['tax_returns'] ?? 0),
+    participants: Number(r['participants'] ?? 0),
+    outcomes: Number(r['outcomes'] ?? 0),
+  };
+}

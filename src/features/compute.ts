@@ -1,0 +1,87 @@
+import type { ExtractId } from '../contract/extracts.js';
+import type { Db } from '../io/db.js';
+import { quoteIdent } from '../io/sql.js';
+import { AS_OF_TABLES, createAsOfTables, type AsOfCounts } from './as-of-tables.js';
+import { FAMILIES, FAMILY_IDS } from './families.js';
+import { ITEM_TABLES, itemSignalStatements } from './item-signals.js';
+import { checkFeatureParams } from './params.js';
+import type { FeatureDef, FeatureParams } from './types.js';
+
+/** What computeFeatures leaves behind: TEMP tables on the connection, and what the data could not provide. */
+export interface FeatureResult {
+  /** TEMP table: one row per participant in the universe: inn, name, region, office, customs_value_window_rub, then every feature column (DOUBLE, rounded to its decimals). */
+  table: string;
+  /** TEMP table: one row per declaration item of the universe in the window, with item-level signals. */
+  itemTable: string;
+  /** Features that the data cannot provide (e.g. no tax returns or no register in the store), by family, with the reason. Their columns are NULL. */
+  unavailable: { family: string; features: string[]; reason: string }[];
+}
+
+/** The features table's name. */
+export const FEATURES_TABLE = 'ccrg_features';
+
+/** Every feature, in the fixed column order of the features table. */
+export const FEATURES: readonly FeatureDef[] = FAMILY_IDS.flatMap((id) => FAMILIES[id].features);
+
+const BY_ID = new Map(FEATURES.map((f) => [f.id, f]));
+
+/** The feature with this id, if any. */
+export function featureById(id: string): FeatureDef | undefined {
+  return BY_ID.get(id);
+}
+
+const COUNTED: readonly (keyof AsOfCounts)[] = ['declarations', 'tax_returns', 'participants', 'outcomes'];
+
+function missingExtracts(needs: readonly ExtractId[], counts: AsOfCounts): string[] {
+  return needs.filter((e): e is keyof AsOfCounts => (COUNTED as readonly string[]).includes(e) && counts[e as keyof AsOfCounts] === 0);
+}
+
+/**
+ * Computes every feature of every importer with an item released in the `windowMonths`
+ * months up to `params.asOf`, from the store as it stood on that date (src/store/as-of.ts).
+ * Leaves TEMP tables on the connection (`ccrg_*`); a second call replaces them. Same
+ * store and parameters give identical values: every value is rounded in SQL.
+ */
+export async function computeFeatures(db: Db, params: FeatureParams): Promise<FeatureResult> {
+  checkFeatureParams(params);
+  const previous = (await db.all(`SELECT current_setting('preserve_insertion_order') AS v`))[0]?.['v'];
+  // Row order of the TEMP tables carries no meaning; not preserving it saves a third of the time.
+  await db.run('SET preserve_insertion_order = false');
+  try {
+    const counts = await createAsOfTables(db, params);
+    for (const sql of itemSignalStatements(params)) await db.run(sql);
+
+    const unavailable: FeatureResult['unavailable'] = [];
+    const nullFeatures = new Set<string>();
+    for (const id of FAMILY_IDS) {
+      const family = FAMILIES[id];
+      const byReason = new Map<string, string[]>();
+      for (const f of family.features) {
+        const missing = missingExtracts([...family.needs, ...(f.needs ?? [])], counts);
+        if (missing.length === 0) continue;
+        const reason = `the store has no ${missing.join(' and ')} rows as of ${params.asOf}`;
+        byReason.set(reason, [...(byReason.get(reason) ?? []), f.id]);
+        nullFeatures.add(f.id);
+      }
+      for (const [reason, features] of byReason) unavailable.push({ family: id, features, reason });
+    }
+
+    const joins = FAMILY_IDS.map((id, n) => `LEFT JOIN (${FAMILIES[id].sql(params)}) f${n} USING (inn)`);
+    const columns = FAMILY_IDS.flatMap((id, n) =>
+      FAMILIES[id].features.map((f) =>
+        nullFeatures.has(f.id)
+          ? `CAST(NULL AS DOUBLE) AS ${quoteIdent(f.id)}`
+          : `round(CAST(f${n}.${quoteIdent(f.id)} AS DOUBLE), ${f.decimals}) AS ${quoteIdent(f.id)}`,
+      ),
+    );
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${FEATURES_TABLE} AS
+      SELECT u.inn, u.name, u.region, u.office, u.customs_value_window_rub,
+        ${columns.join(',\n        ')}
+      FROM ${AS_OF_TABLES.universe} u
+      ${joins.join('\n      ')}
+      ORDER BY u.inn`);
+    return { table: FEATURES_TABLE, itemTable: ITEM_TABLES.items, unavailable };
+  } finally {
+    if (previous !== undefined && previous !== null) await db.run(`SET preserve_insertion_order = ${String(previous) === 'true'}`);
+  }
+}

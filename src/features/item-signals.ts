@@ -1,0 +1,163 @@
+import { AS_OF_TABLES } from './as-of-tables.js';
+import { asOfLiteral } from './params.js';
+import type { FeatureParams } from './types.js';
+
+/** TEMP tables of the item-level peer comparison; `items` is the item table handed to scoring. */
+export const ITEM_TABLES = {
+  /** Window items with a unit value: inn, peer_block, group keys k1..k3, uv (RUB per kg). */
+  base: 'ccrg_uv_base',
+  /** Per (peer_block, hs10+origin, inn): the peer level chosen and the peer counts at that level. */
+  choice: 'ccrg_peer_choice',
+  /** Per (level, peer_block, group): the median unit value of all its items. */
+  groupMedians: 'ccrg_peer_group_median',
+  /** Per (level, peer_block, group, inn): the median unit value of the OTHER importers' items. */
+  medians: 'ccrg_peer_median',
+  /** Per (peer_block, hs10, preference group): value-weighted median effective duty rate. */
+  dutyPeers: 'ccrg_duty_peers',
+  /** Per (peer_block, inn, hs_code, origin_country): peer level, counts and the peer median. */
+  ref: 'ccrg_peer_ref',
+  items: 'ccrg_item_signals',
+} as const;
+
+/**
+ * Own share of a peer group above which the participant's own items are removed exactly
+ * from its peer median; at or below it the whole group's median stands in. The others'
+ * median then sits within s / (2(1 - s)) quantile ranks of the group median (s = own
+ * share, at most 0.05: within the 47.4%..52.6% quantiles), so the error vanishes as the
+ * share does.
+ */
+export const OWN_SHARE_EXACT = 0.05;
+
+/** Peer levels, finest first; `none` when even the coarsest group is too small. */
+export const PEER_LEVELS = ['hs10+origin', 'hs6', 'hs4'] as const;
+
+/** Sum of a DOUBLE expression made exact (DECIMAL), so parallel aggregation cannot change its last bits. */
+export function exactSum(expr: string): string {
+  return `sum(CAST((${expr}) AS DECIMAL(38,6)))`;
+}
+
+/**
+ * Statements that build the item table.
+ *
+ * Unit value = customs_value_rub / net_weight_kg. Peers of an item are the items of OTHER
+ * importers in the same peer block (the `peerWindowMonths` calendar months, counted back
+ * from the as-of month, that hold the item's release month) and group: hs10+origin, else
+ * hs6, else hs4 (all origins), the first with >= peerMinItems items from >= peerMinImporters
+ * other importers. The participant's own items are excluded exactly: with the group ranked
+ * by unit value, the r-th smallest of the others sits at global rank r + j, where j counts
+ * own items with fewer than r others below them.
+ */
+export function itemSignalStatements(params: FeatureParams): string[] {
+  const t = ITEM_TABLES;
+  const d = AS_OF_TABLES.declarations;
+  const minItems = params.peerMinItems;
+  const minImp = params.peerMinImporters;
+  const enough = (n: string, k: string, m: string): string => `(${n} - ${k} >= ${minItems} AND ${m} - 1 >= ${minImp})`;
+  const inspectMonths = params.controlYears * 12 - params.leadMonths;
+  const levelKey = (alias: string): string => `CASE ${alias}.level WHEN 1 THEN ${alias}.k1 WHEN 2 THEN ${alias}.k2 ELSE ${alias}.k3 END`;
+  return [
+    `CREATE OR REPLACE TEMP TABLE ${t.base} AS
+     SELECT inn, peer_block,
+       hs_code || '|' || coalesce(origin_country, '') AS k1, left(hs_code, 6) AS k2, left(hs_code, 4) AS k3,
+       CAST(customs_value_rub AS DOUBLE) / net_weight_kg AS uv
+     FROM ${d} WHERE in_window AND customs_value_rub > 0 AND net_weight_kg > 0`,
+    `CREATE OR REPLACE TEMP TABLE ${t.choice} AS
+     WITH p1 AS (SELECT peer_block, k1, k2, k3, inn, count(*) AS k FROM ${t.base} GROUP BY ALL),
+     g1 AS (SELECT peer_block, k1, sum(k) AS n, count(*) AS m FROM p1 GROUP BY ALL),
+     p2 AS (SELECT peer_block, k2, inn, sum(k) AS k FROM p1 GROUP BY ALL),
+     g2 AS (SELECT peer_block, k2, sum(k) AS n, count(*) AS m FROM p2 GROUP BY ALL),
+     p3 AS (SELECT peer_block, k3, inn, sum(k) AS k FROM p2 JOIN (SELECT DISTINCT k2, k3 FROM p1) USING (k2) GROUP BY ALL),
+     g3 AS (SELECT peer_block, k3, sum(k) AS n, count(*) AS m FROM p3 GROUP BY ALL),
+     c AS (
+       SELECT p1.peer_block, p1.k1, p1.k2, p1.k3, p1.inn,
+         CASE WHEN ${enough('g1.n', 'p1.k', 'g1.m')} THEN 1
+              WHEN ${enough('g2.n', 'p2.k', 'g2.m')} THEN 2
+              WHEN ${enough('g3.n', 'p3.k', 'g3.m')} THEN 3 ELSE 0 END AS level,
+         p1.k AS p1k, p2.k AS p2k, p3.k AS p3k, g1.n - p1.k AS o1, g1.m - 1 AS i1, g2.n - p2.k AS o2, g2.m - 1 AS i2, g3.n - p3.k AS o3, g3.m - 1 AS i3
+       FROM p1 JOIN g1 USING (peer_block, k1)
+         JOIN p2 USING (peer_block, k2, inn) JOIN g2 USING (peer_block, k2)
+         JOIN p3 USING (peer_block, k3, inn) JOIN g3 USING (peer_block, k3)
+     )
+     SELECT peer_block, k1, k2, k3, inn, level,
+       CASE level WHEN 1 THEN p1k WHEN 2 THEN p2k WHEN 3 THEN p3k END AS own_items,
+       CASE level WHEN 1 THEN o1 WHEN 2 THEN o2 WHEN 3 THEN o3 END AS peer_items,
+       CASE level WHEN 1 THEN i1 WHEN 2 THEN i2 WHEN 3 THEN i3 END AS peer_importers
+     FROM c`,
+    `CREATE OR REPLACE TEMP TABLE ${t.groupMedians} AS
+     WITH needed AS (SELECT DISTINCT level, peer_block, ${levelKey('c')} AS k FROM ${t.choice} c WHERE level > 0)
+     ${[1, 2, 3]
+       .map(
+         (level) => `SELECT ${level} AS level, b.peer_block, b.k${level} AS k, quantile_cont(b.uv, 0.5) AS median_uv
+     FROM ${t.base} b SEMI JOIN (SELECT peer_block, k FROM needed WHERE level = ${level}) n
+       ON n.peer_block = b.peer_block AND n.k = b.k${level}
+     GROUP BY ALL`,
+       )
+       .join('\n     UNION ALL\n     ')}`,
+    `CREATE OR REPLACE TEMP TABLE ${t.medians} AS
+     WITH pairs AS (
+       SELECT DISTINCT level, peer_block, ${levelKey('c')} AS k, inn, own_items, peer_items FROM ${t.choice} c WHERE level > 0
+     ), heavy AS (
+       SELECT * FROM pairs WHERE own_items > ${OWN_SHARE_EXACT} * (own_items + peer_items)
+     ), exact AS (
+       ${[1, 2, 3]
+         .map(
+           (level) => `SELECT h.level, h.peer_block, h.k, h.inn, quantile_cont(b.uv, 0.5) AS median_uv
+       FROM (SELECT * FROM heavy WHERE level = ${level}) h JOIN ${t.base} b ON b.peer_block = h.peer_block AND b.k${level} = h.k AND b.inn <> h.inn
+       GROUP BY ALL`,
+         )
+         .join('\n       UNION ALL\n       ')}
+     )
+     SELECT p.level, p.peer_block, p.k, p.inn, coalesce(e.median_uv, g.median_uv) AS median_uv, e.median_uv IS NOT NULL AS exact
+     FROM pairs p JOIN ${t.groupMedians} g USING (level, peer_block, k)
+       LEFT JOIN exact e USING (level, peer_block, k, inn)`,
+    `CREATE OR REPLACE TEMP TABLE ${t.dutyPeers} AS
+     WITH r AS (
+       SELECT peer_block, hs_code, coalesce(preference, '') <> '' AS pref,
+         round(CAST(duty_rub AS DOUBLE) / CAST(customs_value_rub AS DOUBLE), 6) AS rate, sum(customs_value_rub) AS v
+       FROM ${d} WHERE in_window AND is_payment AND customs_value_rub > 0 AND duty_rub IS NOT NULL
+       GROUP BY ALL
+     ), c AS (
+       SELECT *, sum(v) OVER (PARTITION BY peer_block, hs_code, pref ORDER BY rate ROWS UNBOUNDED PRECEDING) AS cum,
+         sum(v) OVER (PARTITION BY peer_block, hs_code, pref) AS total
+       FROM r
+     )
+     SELECT peer_block, hs_code, pref, min(rate) FILTER (WHERE cum * 2 >= total) AS peer_duty_rate
+     FROM c GROUP BY ALL`,
+    `CREATE OR REPLACE TEMP TABLE ${t.ref} AS
+     SELECT c.peer_block, c.inn, split_part(c.k1, '|', 1) AS hs_code, nullif(split_part(c.k1, '|', 2), '') AS origin_country,
+       c.level, c.peer_items, c.peer_importers, m.median_uv
+     FROM ${t.choice} c LEFT JOIN ${t.medians} m
+       ON m.level = c.level AND m.peer_block = c.peer_block AND m.inn = c.inn AND m.k = ${levelKey('c')}`,
+    `CREATE OR REPLACE TEMP TABLE ${t.items} AS
+     WITH i AS (
+       SELECT i.*, CAST(i.customs_value_rub AS DOUBLE) / i.net_weight_kg AS uv,
+         CAST(i.release_date + INTERVAL ${inspectMonths} MONTH AS DATE) AS inspectable_until,
+         CASE WHEN i.is_payment AND i.customs_value_rub > 0 AND i.duty_rub IS NOT NULL
+           THEN round(CAST(i.duty_rub AS DOUBLE) / CAST(i.customs_value_rub AS DOUBLE), 6) END AS duty_rate,
+         c.level, c.peer_items, c.peer_importers, c.median_uv
+       FROM ${d} i
+         LEFT JOIN ${t.ref} c ON c.peer_block = i.peer_block AND c.inn = i.inn
+           AND c.hs_code = i.hs_code AND c.origin_country IS NOT DISTINCT FROM i.origin_country
+       WHERE i.in_window
+     )
+     SELECT i.decl_id, i.item_no, i.version, i.inn, i.release_date, i.inspectable_until,
+       i.inspectable,
+       i.procedure, i.is_payment, i.hs_code, i.origin_country, i.dispatch_country, i.preference, i.customs_office,
+       i.customs_value_rub, i.net_weight_kg, i.duty_rub, i.import_vat_rub, i.excise_rub, i.valuation_method,
+       round(i.uv, 2) AS unit_value_rub_per_kg,
+       round(ln(i.uv / i.median_uv), 6) AS unit_value_log_dev,
+       round(i.median_uv, 2) AS peer_median_unit_value_rub_per_kg,
+       CASE i.level ${PEER_LEVELS.map((name, n) => `WHEN ${n + 1} THEN '${name}'`).join(' ')} ELSE 'none' END AS peer_level,
+       CASE WHEN i.level > 0 THEN CAST(i.peer_items AS INTEGER) END AS peer_items,
+       CASE WHEN i.level > 0 THEN CAST(i.peer_importers AS INTEGER) END AS peer_importers,
+       i.duty_rate,
+       CASE WHEN i.duty_rate IS NOT NULL THEN dp.peer_duty_rate END AS peer_duty_rate,
+       CASE WHEN i.inspectable AND i.is_payment AND i.median_uv IS NOT NULL AND i.uv < i.median_uv
+         THEN round((i.median_uv * i.net_weight_kg - CAST(i.customs_value_rub AS DOUBLE))
+           * (coalesce(i.duty_rate, 0) + (1 + coalesce(i.duty_rate, 0))
+              * coalesce(CAST(i.import_vat_rub AS DOUBLE) / nullif(CAST(i.customs_value_rub + coalesce(i.duty_rub, 0) + coalesce(i.excise_rub, 0) AS DOUBLE), 0), 0)), 2)
+         ELSE 0 END AS item_at_stake_rub
+     FROM (SELECT *, inspectable_until >= ${asOfLiteral(params)} AS inspectable FROM i) i LEFT JOIN ${t.dutyPeers} dp ON dp.peer_block = i.peer_block AND dp.hs_code = i.hs_code
+       AND dp.pref = (coalesce(i.preference, '') <> '')`,
+  ];
+}

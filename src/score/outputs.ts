@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { csvText } from '../io/csv-write.js';
+import type { Row } from '../io/db.js';
+import type { RankedParticipant } from './score.js';
+
+/** Columns of ranked.csv, in order (docs/outputs.md). */
+export const RANKED_COLUMNS = [
+  'rank',
+  'inn',
+  'name',
+  'region',
+  'office',
+  'score',
+  'score_source',
+  'probability',
+  'expected_charges_rub',
+  'customs_at_stake_rub',
+  'tax_at_stake_rub',
+  'customs_value_window_rub',
+  'indicators_fired',
+  'reason_1',
+  'reason_2',
+  'reason_3',
+] as const;
+
+/** Columns of reasons.csv. */
+export const REASON_COLUMNS = ['rank', 'inn', 'indicator_id', 'title', 'weight', 'contribution', 'amount_at_stake_rub', 'recovering_authority', 'reason'] as const;
+
+/** Columns of evidence.csv (from the item signals table). */
+export const EVIDENCE_COLUMNS = [
+  'rank',
+  'inn',
+  'decl_id',
+  'item_no',
+  'version',
+  'release_date',
+  'inspectable_until',
+  'hs_code',
+  'origin_country',
+  'dispatch_country',
+  'customs_office',
+  'customs_value_rub',
+  'net_weight_kg',
+  'duty_rub',
+  'import_vat_rub',
+  'unit_value_log_dev',
+  'peer_median_unit_value_rub_per_kg',
+  'peer_level',
+  'peer_items',
+  'peer_importers',
+  'duty_rate',
+  'peer_duty_rate',
+  'item_at_stake_rub',
+] as const;
+
+/** Money with 2 decimals; empty for null. */
+export function money(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '' : value.toFixed(2);
+}
+
+/** A score or ratio with a fixed number of decimals; empty for null. */
+export function fixed(value: number | null | undefined, decimals: number): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '';
+  const text = value.toFixed(decimals);
+  return text === `-${(0).toFixed(decimals)}` ? (0).toFixed(decimals) : text;
+}
+
+/** ranked.csv: every scored participant, best first. */
+export function rankedCsv(ranked: readonly RankedParticipant[]): string {
+  return csvText(
+    RANKED_COLUMNS,
+    ranked.map((p) => {
+      const e = p.evaluation;
+      return [
+        p.rank,
+        p.inn,
+        p.name,
+        p.region,
+        p.office,
+        fixed(e.score, 4),
+        'rules',
+        '',
+        '',
+        money(e.customsAtStakeRub),
+        money(e.taxAtStakeRub),
+        money(p.values['customs_value_window_rub'] ?? null),
+        e.fired.length,
+        e.fired[0]?.reason ?? '',
+        e.fired[1]?.reason ?? '',
+        e.fired[2]?.reason ?? '',
+      ];
+    }),
+  );
+}
+
+/** reasons.csv: one row per fired indicator per participant, in rank order. */
+export function reasonsCsv(ranked: readonly RankedParticipant[]): string {
+  const rows: (string | number | null)[][] = [];
+  for (const p of ranked) {
+    for (const f of p.evaluation.fired) {
+      rows.push([p.rank, p.inn, f.id, f.title, fixed(f.weight, 4), fixed(f.contribution, 4), money(f.amountAtStakeRub), f.recoveringAuthority, f.reason]);
+    }
+  }
+  return csvText(REASON_COLUMNS, rows);
+}
+
+/** evidence.csv from item rows already ordered by rank and importance. */
+export function evidenceCsv(items: readonly Row[]): string {
+  return csvText(
+    EVIDENCE_COLUMNS,
+    items.map((item) => EVIDENCE_COLUMNS.map((c) => {
+      const v = item[c];
+      return v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    })),
+  );
+}
+
+/** sha256 of a text, hex. */
+export function sha256Hex(text: string | Uint8Array): string {
+  return createHash('sha256').update(text).digest('hex');
+}

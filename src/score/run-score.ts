@@ -1,0 +1,215 @@
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { computeFeatures, FEATURES } from '../features/compute.js';
+import type { FeatureDef, FeatureParams } from '../features/types.js';
+import { openDuckDb, type Db, type DuckDbOptions, type Row } from '../io/db.js';
+import { replaceDirectory } from '../io/run-dir.js';
+import { quoteIdent, quoteLiteralList } from '../io/sql.js';
+import { loadMapping } from '../config/load-mapping.js';
+import { defaultMapping } from '../config/mapping.js';
+import { checkProfileFeatures, disabledIndicators, loadRiskProfile, type RiskProfile } from '../rules/index.js';
+import { ingestFiles, type IngestInput } from '../store/ingest.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import { evidenceCsv, rankedCsv, reasonsCsv, sha256Hex } from './outputs.js';
+import { rankParticipants, type ParticipantFeatures, type RankedParticipant } from './score.js';
+
+/** Everything `ccrg score` needs, defaults resolved. */
+export interface ScoreConfig {
+  period: string;
+  /** A store to read, or files to ingest into a fresh in-memory store. */
+  source: { store: string } | { inputs: IngestInput[]; mappingPath: string | null };
+  riskProfilePath: string | null;
+  lang: 'en' | 'ru';
+  /** Participants whose evidence items are written. */
+  top: number;
+  /** Evidence items per participant. */
+  evidenceItems: number;
+  /** The run folder, `out/<period>` by default. */
+  outDir: string;
+  features: FeatureParams;
+  duckdb: DuckDbOptions;
+}
+
+/** The outcome of a scoring run. */
+export interface ScoreResult {
+  ranked: RankedParticipant[];
+  profile: RiskProfile;
+  manifest: Manifest;
+}
+
+/** manifest.json: a deterministic `result` part and a `run` part with times and host. */
+export interface Manifest {
+  result: Record<string, unknown>;
+  run: Record<string, unknown>;
+}
+
+/** The package version, recorded in manifests as the code version. */
+export function codeVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Opens the store of a score run: the named store, or a fresh in-memory one filled from files. */
+export async function openScoreStore(config: Pick<ScoreConfig, 'source' | 'duckdb'>, clock: Clock, logger: Logger): Promise<Db> {
+  if ('store' in config.source) return openDuckDb(config.source.store, { ...config.duckdb, readOnly: true });
+  const db = await openDuckDb(':memory:', config.duckdb);
+  try {
+    const mapping = config.source.mappingPath === null ? defaultMapping() : await loadMapping(config.source.mappingPath);
+    const result = await ingestFiles(db, { inputs: config.source.inputs, mapping, dryRun: false, maxRejectShare: null }, clock, logger);
+    for (const f of result.files) logger.info(`${f.file}: ${f.recordsRead} read, ${f.rejected} rejected`);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Reads the features table into participant rows, in INN order. */
+async function readFeatureRows(db: Db, table: string, features: readonly FeatureDef[]): Promise<ParticipantFeatures[]> {
+  const rows = await db.all(`SELECT * FROM ${quoteIdent(table)} ORDER BY inn`);
+  return rows.map((row) => {
+    const values: Record<string, number | null> = {};
+    for (const f of features) values[f.id] = numberOrNull(row[f.id]);
+    values['customs_value_window_rub'] = numberOrNull(row['customs_value_window_rub']);
+    return {
+      inn: String(row['inn']),
+      name: row['name'] === null || row['name'] === undefined ? null : String(row['name']),
+      region: row['region'] === null || row['region'] === undefined ? null : String(row['region']),
+      office: row['office'] === null || row['office'] === undefined ? null : String(row['office']),
+      values,
+    };
+  });
+}
+
+function numberOrNull(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** Evidence items of the top participants: inspectable items that drove the score, most at stake first. */
+async function readEvidence(db: Db, itemTable: string, ranked: readonly RankedParticipant[], top: number, perParticipant: number): Promise<Row[]> {
+  const chosen = ranked.slice(0, top);
+  if (chosen.length === 0) return [];
+  const rankOf = new Map(chosen.map((p) => [p.inn, p.rank]));
+  const rows = await db.all(`SELECT * FROM ${quoteIdent(itemTable)} WHERE inspectable AND inn IN (${quoteLiteralList(chosen.map((p) => p.inn))})
+    QUALIFY row_number() OVER (PARTITION BY inn ORDER BY item_at_stake_rub DESC NULLS LAST, unit_value_log_dev ASC NULLS LAST,
+      customs_value_rub DESC, decl_id, item_no) <= ${perParticipant}
+    ORDER BY inn, item_at_stake_rub DESC NULLS LAST, unit_value_log_dev ASC NULLS LAST, customs_value_rub DESC, decl_id, item_no`);
+  return rows
+    .map((row) => ({ ...roundDoubles(row), rank: rankOf.get(String(row['inn'])) ?? 0 }))
+    .sort((a, b) => (a.rank as number) - (b.rank as number));
+}
+
+function roundDoubles(row: Row): Row {
+  const out: Row = {};
+  for (const [k, v] of Object.entries(row)) out[k] = typeof v === 'number' && !Number.isInteger(v) ? Number(v.toFixed(6)) : v;
+  return out;
+}
+
+/** The inputs the store was built from (lineage), for the manifest. */
+async function storeInputs(db: Db): Promise<Row[]> {
+  return db.all(`SELECT extract, source_path, sha256, records_read, accepted, rejected FROM lineage ORDER BY extract, sha256, ingest_id`);
+}
+
+/** What scoring computed, before anything is written. */
+export interface Scored {
+  ranked: RankedParticipant[];
+  itemTable: string;
+  unavailable: { family: string; features: string[]; reason: string }[];
+  disabled: { id: string; features: string[]; warning: string }[];
+}
+
+/** Computes features as of the period and ranks every participant with the risk profile. */
+export async function scoreStore(db: Db, config: ScoreConfig, profile: RiskProfile, logger: Logger): Promise<Scored> {
+  const featureMap = new Map(FEATURES.map((f) => [f.id, f]));
+  logger.info(`computing features as of ${config.features.asOf}`);
+  const computed = await computeFeatures(db, config.features);
+  const unavailable = new Set(computed.unavailable.flatMap((u) => u.features));
+  const disabled = disabledIndicators(profile, unavailable);
+  for (const d of disabled) logger.warn(d.warning);
+  const rows = await readFeatureRows(db, computed.table, FEATURES);
+  const ranked = rankParticipants(rows, { profile, lang: config.lang, disabled: new Set(disabled.map((d) => d.id)), features: featureMap });
+  return { ranked, itemTable: computed.itemTable, unavailable: computed.unavailable, disabled };
+}
+
+/** Loads the risk profile and checks it against the feature catalogue, before any data work. */
+export async function loadCheckedProfile(path: string | null): Promise<RiskProfile> {
+  const profile = await loadRiskProfile(path);
+  checkProfileFeatures(profile, new Map(FEATURES.map((f) => [f.id, f])));
+  return profile;
+}
+
+/**
+ * Scores a period: computes features as of its last day, applies the risk
+ * profile, ranks, and replaces the run folder's ranked.csv, reasons.csv,
+ * evidence.csv and manifest.json as a whole.
+ */
+export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger): Promise<ScoreResult> {
+  const started = clock.now();
+  const t0 = performance.now();
+  const timings: Record<string, number> = {};
+  const lap = (name: string, since: number): number => {
+    const now = performance.now();
+    timings[name] = Math.round(now - since);
+    return now;
+  };
+  const profile = await loadCheckedProfile(config.riskProfilePath);
+  const db = await openScoreStore(config, clock, logger);
+  try {
+    let t = lap('load', t0);
+    const scored = await scoreStore(db, config, profile, logger);
+    const { ranked } = scored;
+    t = lap('score', t);
+    const evidence = await readEvidence(db, scored.itemTable, ranked, config.top, config.evidenceItems);
+    const inputs = await storeInputs(db);
+    t = lap('evidence', t);
+    const files: Record<string, string> = {
+      'ranked.csv': rankedCsv(ranked),
+      'reasons.csv': reasonsCsv(ranked),
+      'evidence.csv': evidenceCsv(evidence),
+    };
+    const result = {
+      command: 'score',
+      period: config.period,
+      as_of: config.features.asOf,
+      code_version: codeVersion(),
+      inputs,
+      parameters: { ...config.features, lang: config.lang, top: config.top, evidence_items: config.evidenceItems, score_source: 'rules' },
+      risk_profile: { name: profile.name, version: profile.version, sha256: profile.sha256 },
+      unavailable_features: scored.unavailable,
+      disabled_indicators: scored.disabled,
+      counts: {
+        participants: ranked.length,
+        with_fired_indicators: ranked.filter((p) => p.evaluation.fired.length > 0).length,
+        evidence_items: evidence.length,
+      },
+      outputs: Object.fromEntries(Object.entries(files).map(([name, text]) => [name, sha256Hex(text)])),
+    };
+    const manifest: Manifest = {
+      result,
+      run: {
+        started_at: started.toISOString(),
+        timings_ms: timings,
+        host: hostname(),
+        node: process.version,
+        threads: config.duckdb.threads ?? null,
+        memory_limit: config.duckdb.memoryLimit ?? null,
+      },
+    };
+    await replaceDirectory(config.outDir, async (dir) => {
+      for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+      lap('write', t);
+      manifest.run['timings_ms'] = { ...timings, total: Math.round(performance.now() - t0) };
+      await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    });
+    logger.info(`scored ${ranked.length} participants as of ${config.features.asOf}; wrote ${config.outDir}`);
+    return { ranked, profile, manifest };
+  } finally {
+    db.close();
+  }
+}

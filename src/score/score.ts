@@ -1,0 +1,60 @@
+import type { FeatureDef, FeatureParams } from '../features/types.js';
+import type { Evaluation, RiskProfile } from '../rules/index.js';
+import { evaluateIndicators } from '../rules/index.js';
+
+/** One participant with its features, as read from the features table. */
+export interface ParticipantFeatures {
+  inn: string;
+  name: string | null;
+  region: string | null;
+  office: string | null;
+  values: Record<string, number | null>;
+}
+
+/** One row of the ranked list. */
+export interface RankedParticipant extends ParticipantFeatures {
+  rank: number;
+  evaluation: Evaluation;
+}
+
+/** What ranking needs besides the rows. */
+export interface RankOptions {
+  profile: RiskProfile;
+  lang: 'en' | 'ru';
+  disabled: ReadonlySet<string>;
+  features: ReadonlyMap<string, FeatureDef>;
+}
+
+/**
+ * Scores every participant with the risk profile and ranks them: score
+ * descending, then total amount at stake descending, then INN ascending
+ * (a full order, so the same input always gives the same list).
+ */
+export function rankParticipants(rows: readonly ParticipantFeatures[], options: RankOptions): RankedParticipant[] {
+  const scored = rows.map((row) => ({
+    ...row,
+    evaluation: evaluateIndicators(options.profile, row.values, { lang: options.lang, disabled: options.disabled, features: options.features }),
+  }));
+  scored.sort((a, b) => {
+    const byScore = b.evaluation.score - a.evaluation.score;
+    if (byScore !== 0) return byScore;
+    const atStake = b.evaluation.customsAtStakeRub + b.evaluation.taxAtStakeRub - (a.evaluation.customsAtStakeRub + a.evaluation.taxAtStakeRub);
+    if (atStake !== 0) return atStake;
+    return a.inn < b.inn ? -1 : a.inn > b.inn ? 1 : 0;
+  });
+  return scored.map((row, i) => ({ ...row, rank: i + 1 }));
+}
+
+/** The as-of date of a period: the last day of the month `YYYY-MM`. */
+export function asOfFromPeriod(period: string): string {
+  const match = /^(\d{4})-(\d{2})$/.exec(period);
+  const month = Number(match?.[2]);
+  if (match === null || month < 1 || month > 12) throw new Error(`A period must be YYYY-MM, got "${period}"`);
+  const last = new Date(Date.UTC(Number(match[1]), month, 0));
+  return last.toISOString().slice(0, 10);
+}
+
+/** Feature parameters for a period from the defaults and overrides. */
+export function featureParamsFor(period: string, defaults: Omit<FeatureParams, 'asOf'>): FeatureParams {
+  return { ...defaults, asOf: asOfFromPeriod(period) };
+}

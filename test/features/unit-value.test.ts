@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import type { Row } from '../../src/io/db.js';
+import { INNS, featuresAsOf, item, rowOf, storeWith } from './helpers.js';
+
+const [X, P1, P2, P3, Y, Z] = INNS.slice(5) as [string, string, string, string, string, string];
+const PEERS = { peerMinItems: 3, peerMinImporters: 3 };
+
+/** Items of 1 kg (unit value = customs value), VAT 20%, no duty, released in May-June 2024 (one peer block as of 2024-06-30). */
+function kg(inn: string, value: number, extra: Record<string, string> = {}): Record<string, string> {
+  return item({
+    importer_inn: inn,
+    release_date: '2024-05-10',
+    customs_value_rub: value.toFixed(2),
+    import_vat_rub: (value * 0.2).toFixed(2),
+    net_weight_kg: '1',
+    ...extra,
+  });
+}
+
+async function store() {
+  return storeWith({
+    declarations: [
+      kg(X, 50),
+      kg(X, 10, { release_date: '2024-06-05' }),
+      kg(P1, 100),
+      kg(P2, 200),
+      kg(P3, 300),
+      kg(Y, 80, { origin_country: 'DE' }),
+      kg(Z, 1000, { hs_code: '8471410000' }),
+    ],
+  });
+}
+
+const byValue = (items: Row[], inn: string, value: string): Row => {
+  const found = items.find((r) => r['inn'] === inn && r['customs_value_rub'] === value);
+  if (found === undefined) throw new Error(`no item ${inn} ${value}`);
+  return found;
+};
+
+describe('unit_value features and the item table', () => {
+  it('excludes the participant\'s own items from its peer median', async () => {
+    const { items } = await featuresAsOf(await store(), '2024-06-30', PEERS);
+    // Others of X in 8471300000+CN: 100, 200, 300 -> 200 (with X's own 10 and 50 it would be 100).
+    expect(byValue(items, X, '50.00')).toMatchObject({ peer_level: 'hs10+origin', peer_items: 3, peer_importers: 3, peer_median_unit_value_rub_per_kg: 200 });
+    expect(byValue(items, X, '50.00')['unit_value_log_dev']).toBeCloseTo(Math.log(0.25), 6);
+    // Others of P1: 10, 50, 200, 300 -> 125.
+    expect(byValue(items, P1, '100.00')).toMatchObject({ peer_median_unit_value_rub_per_kg: 125, peer_items: 4, peer_importers: 3 });
+  });
+
+  it('falls back from hs10+origin to hs6 to hs4', async () => {
+    const { items } = await featuresAsOf(await store(), '2024-06-30', PEERS);
+    // Y (origin DE) is alone in 8471300000+DE: hs6 847130 has 10, 50, 100, 200, 300 from 4 others.
+    expect(byValue(items, Y, '80.00')).toMatchObject({ peer_level: 'hs6', peer_items: 5, peer_importers: 4, peer_median_unit_value_rub_per_kg: 100 });
+    // Z is alone in 847141: hs4 8471 has 10, 50, 80, 100, 200, 300 from 5 others.
+    expect(byValue(items, Z, '1000.00')).toMatchObject({ peer_level: 'hs4', peer_items: 6, peer_importers: 5, peer_median_unit_value_rub_per_kg: 90 });
+  });
+
+  it('leaves items without a big enough peer group uncompared', async () => {
+    const { items, byInn } = await featuresAsOf(await store(), '2024-06-30', { peerMinItems: 3, peerMinImporters: 6 });
+    expect(byValue(items, X, '50.00')).toMatchObject({ peer_level: 'none', unit_value_log_dev: null, peer_items: null, item_at_stake_rub: 0 });
+    expect(rowOf(byInn, X)).toMatchObject({ uv_log_dev_mean: null, uv_compared_share: 0, uv_at_stake_rub: 0 });
+  });
+
+  it('aggregates per participant: mean log deviation, share below half, amount at stake', async () => {
+    const { byInn } = await featuresAsOf(await store(), '2024-06-30', PEERS);
+    // Both X items weigh 200 at the peer median; shortfalls 150 and 190 at VAT 20%: 30 + 38.
+    expect(rowOf(byInn, X)).toMatchObject({
+      uv_log_dev_mean: Number(((Math.log(0.25) + Math.log(0.05)) / 2).toFixed(4)),
+      uv_share_below_half: 1,
+      uv_at_stake_rub: 68,
+      uv_compared_share: 1,
+      uv_peer_level: 1,
+      uv_peer_items: 3,
+    });
+  });
+
+  it('counts items past the control limit in features but not in amounts at stake', async () => {
+    // controlYears 1 - leadMonths 11: inspectable for one month after release.
+    const { items, byInn } = await featuresAsOf(await store(), '2024-06-30', { ...PEERS, controlYears: 1, leadMonths: 11 });
+    expect(byValue(items, X, '50.00')).toMatchObject({ inspectable_until: '2024-06-10', inspectable: false, item_at_stake_rub: 0 });
+    expect(byValue(items, X, '10.00')).toMatchObject({ inspectable_until: '2024-07-05', inspectable: true, item_at_stake_rub: 38 });
+    expect(rowOf(byInn, X)).toMatchObject({ uv_at_stake_rub: 38, uv_share_below_half: 1, uv_log_dev_mean: Number(((Math.log(0.25) + Math.log(0.05)) / 2).toFixed(4)) });
+  });
+
+  it('gives identical tables on two runs', async () => {
+    const db = await store();
+    const first = await featuresAsOf(db, '2024-06-30', PEERS);
+    const second = await featuresAsOf(db, '2024-06-30', PEERS);
+    expect([...second.byInn.values()]).toEqual([...first.byInn.values()]);
+    expect(second.items).toEqual(first.items);
+  });
+});

@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { evaluateAgainstTruth, readTruth } from '../../src/evaluate/truth.js';
+import { runScore } from '../../src/score/run-score.js';
+import { fixedClock } from '../../src/util/clock.js';
+import { memoryLogger } from '../../src/util/logger.js';
+import { tempDir } from '../util/fixtures.js';
+import { generatedStore, scoreConfig } from './helpers.js';
+
+// Seed 9001 was never used while tuning the default risk profile or the features
+// (tuning used seed 42, the committed samples). docs/quality.md has every figure,
+// including the per-scheme targets not met yet.
+describe('quality of the shipped risk profile on generated data (seed 9001)', () => {
+  it('finds planted schemes and recovers charges far above random in the top 5%', async () => {
+    const { dir, store, remove } = await generatedStore({ participants: 2000, months: 24, seed: 9001 });
+    onTestFinished(remove);
+    const result = await runScore(scoreConfig(store, '2026-06', join(await tempDir(), 'out')), fixedClock('2026-11-26'), memoryLogger());
+    const quality = evaluateAgainstTruth(
+      result.ranked.map((p) => p.inn),
+      await readTruth(join(dir, 'data', 'truth.csv')),
+      '2026-06',
+    );
+    const at5 = quality.atShare.find((a) => a.share === 0.05);
+    if (at5 === undefined) throw new Error('no figures at 5%');
+    // Precision at the top 5% at least 3x the base rate (or 0.9), charges at least 3x a random 5%.
+    expect(at5.precision >= 0.9 || at5.liftOverBase >= 3, `precision ${at5.precision}, ${at5.liftOverBase}x the base rate`).toBe(true);
+    expect(at5.chargesLiftOverRandom).toBeGreaterThanOrEqual(3);
+    // The schemes the customs-vs-tax and origin indicators target are at least 2x over-represented in the top 10%.
+    const over = Object.fromEntries(quality.groups.filter((g) => g.kind === 'scheme').map((g) => [g.name, g.overRepresentation]));
+    for (const scheme of ['vat_deduction_inflation', 'shell_importer', 'origin_manipulation']) expect(over[scheme], scheme).toBeGreaterThanOrEqual(2);
+    // Special-regime firms file no VAT returns and stock build-ups even out: those decoys stay below random.
+    const decoys = Object.fromEntries(quality.groups.filter((g) => g.kind === 'decoy').map((g) => [g.name, g.overRepresentation]));
+    for (const decoy of ['special_regime', 'inventory_buildup']) expect(decoys[decoy], decoy).toBeLessThan(1);
+  });
+});

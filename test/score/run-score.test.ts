@@ -1,0 +1,140 @@
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { CsvScanner } from '../../src/io/csv-scan.js';
+import { runScore } from '../../src/score/run-score.js';
+import * as outputs from '../../src/score/outputs.js';
+import { fixedClock } from '../../src/util/clock.js';
+import { memoryLogger } from '../../src/util/logger.js';
+import { tempDir } from '../util/fixtures.js';
+import { generatedStore, scoreConfig } from './helpers.js';
+
+const failEvidence = vi.hoisted(() => ({ on: false }));
+vi.mock('../../src/score/outputs.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/score/outputs.js')>();
+  return {
+    ...original,
+    evidenceCsv: (...args: Parameters<typeof original.evidenceCsv>) => {
+      if (failEvidence.on) throw new Error('disk full');
+      return original.evidenceCsv(...args);
+    },
+  };
+});
+
+const clock = fixedClock('2026-11-26');
+let store: string;
+let remove: () => Promise<void> = async () => undefined;
+
+beforeAll(async () => {
+  ({ store, remove } = await generatedStore({ participants: 300, months: 15, seed: 11 }));
+}, 120_000);
+afterAll(() => remove());
+
+function csvRecords(text: string): number {
+  const scanner = new CsvScanner(',');
+  scanner.push(Buffer.from(text));
+  return scanner.finish().records;
+}
+
+async function readRun(dir: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const name of await readdir(dir)) files[name] = await readFile(join(dir, name), 'utf8');
+  return files;
+}
+
+describe('runScore', () => {
+  it('writes the run layout: ranked, reasons, evidence and manifest', async () => {
+    const out = join(await tempDir(), '2026-06');
+    const result = await runScore(scoreConfig(store, '2026-06', out), clock, memoryLogger());
+    const files = await readRun(out);
+    expect(Object.keys(files).sort()).toEqual(['evidence.csv', 'manifest.json', 'ranked.csv', 'reasons.csv']);
+    expect(files['ranked.csv']?.split('\n')[0]).toBe(outputs.RANKED_COLUMNS.join(','));
+    expect(csvRecords(files['ranked.csv'] ?? '')).toBe(result.ranked.length);
+    const manifest = JSON.parse(files['manifest.json'] ?? '{}');
+    expect(manifest.result).toMatchObject({ command: 'score', period: '2026-06', as_of: '2026-06-30', risk_profile: { name: 'default' } });
+    expect(manifest.result.outputs['ranked.csv']).toBe(outputs.sha256Hex(files['ranked.csv'] ?? ''));
+    expect(result.ranked.map((p) => p.rank)).toEqual(result.ranked.map((_, i) => i + 1));
+  });
+
+  it('gives byte-identical result files and manifest results for the same inputs', async () => {
+    const a = join(await tempDir(), 'a');
+    const b = join(await tempDir(), 'b');
+    await runScore(scoreConfig(store, '2026-06', a), clock, memoryLogger());
+    await runScore(scoreConfig(store, '2026-06', b), clock, memoryLogger());
+    const [runA, runB] = [await readRun(a), await readRun(b)];
+    for (const name of ['ranked.csv', 'reasons.csv', 'evidence.csv']) expect(runA[name]).toBe(runB[name]);
+    expect(JSON.parse(runA['manifest.json'] ?? '').result).toEqual(JSON.parse(runB['manifest.json'] ?? '').result);
+  });
+
+  it('keeps the previous complete set when a run fails midway', async () => {
+    const out = join(await tempDir(), '2026-06');
+    await runScore(scoreConfig(store, '2026-06', out), clock, memoryLogger());
+    await writeFile(join(out, 'plan.csv'), 'from an earlier plan');
+    const before = await readRun(out);
+    failEvidence.on = true;
+    try {
+      await expect(runScore(scoreConfig(store, '2026-05', out), clock, memoryLogger())).rejects.toThrow('disk full');
+    } finally {
+      failEvidence.on = false;
+    }
+    expect(await readRun(out)).toEqual(before);
+  });
+
+  it('refuses a risk profile naming an unknown feature before any work', async () => {
+    const dir = await tempDir();
+    const profile = join(dir, 'p.yaml');
+    const original = await readFile(new URL('../../profiles/default.yaml', import.meta.url), 'utf8');
+    const firstFeature = /feature: (\w+)/.exec(original)?.[1] ?? '';
+    await writeFile(profile, original.replace(`feature: ${firstFeature}`, 'feature: no_such_feature'));
+    const out = join(dir, 'out');
+    await expect(runScore(scoreConfig(store, '2026-06', out, { riskProfilePath: profile }), clock, memoryLogger())).rejects.toThrow(
+      /p\.yaml:\d+:\d+: indicator \w+: condition.*unknown feature "no_such_feature"/,
+    );
+    await expect(readdir(out)).rejects.toThrow();
+  });
+});
+
+describe('runScore without tax returns or register', () => {
+  it('disables the indicators that need them, with a warning each in the manifest, and still ranks', async () => {
+    const { dir, remove } = await generatedStore({ participants: 120, months: 12, seed: 13 });
+    onTestFinished(remove);
+    const out = join(await tempDir(), 'out');
+    const logger = memoryLogger();
+    const config = scoreConfig(':memory:', '2026-06', out, {
+      source: { inputs: [{ extract: 'declarations', file: join(dir, 'data', 'declarations.csv') }], mappingPath: null },
+    });
+    const result = await runScore(config, clock, logger);
+    expect(result.ranked.length).toBeGreaterThan(0);
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    const disabled = manifest.result.disabled_indicators.map((d: { id: string }) => d.id);
+    expect(disabled).toEqual(expect.arrayContaining(['vat_deductions_exceed_paid', 'imports_without_vat_return', 'imports_far_above_revenue', 'shell_importer_profile']));
+    expect(disabled).not.toContain('unit_values_below_peers');
+    expect(logger.lines.filter((l) => l.startsWith('warning:'))).toHaveLength(disabled.length);
+    expect(result.ranked.every((p) => p.evaluation.fired.every((f) => !disabled.includes(f.id)))).toBe(true);
+  });
+});
+
+describe('explainParticipant', () => {
+  it('explains a participant far down the list, and says when one is not scored', async () => {
+    const { explainParticipant } = await import('../../src/score/explain.js');
+    const { loadCheckedProfile, openScoreStore, scoreStore } = await import('../../src/score/run-score.js');
+    const { FEATURES } = await import('../../src/features/compute.js');
+    const config = scoreConfig(store, '2026-06', '');
+    const db = await openScoreStore(config, clock, memoryLogger());
+    try {
+      const scored = await scoreStore(db, config, await loadCheckedProfile(null), memoryLogger());
+      const last = scored.ranked[scored.ranked.length - 1];
+      if (last === undefined) throw new Error('nothing scored');
+      const text = (await explainParticipant(db, scored, FEATURES, last.inn, '2026-06-30')).text;
+      expect(text).toContain(`as of 2026-06-30: rank ${last.rank} of ${scored.ranked.length}`);
+      expect(text).toContain('Indicators that did not fire:');
+      expect(text).toContain('vat_deductions_exceed_paid: ');
+      expect(text).toContain('uv_log_dev_mean');
+      const missing = await explainParticipant(db, scored, FEATURES, '7707083893', '2026-06-30');
+      expect(missing.rank).toBeNull();
+      expect(missing.text).toBe(`7707083893 is not scored as of 2026-06-30: it has no declaration items in the feature window (${scored.ranked.length} participants were scored).`);
+    } finally {
+      db.close();
+    }
+  });
+});
