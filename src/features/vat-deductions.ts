@@ -11,7 +11,7 @@ const FEATURES: readonly FeatureDef[] = [
     decimals: 2,
     title: 'Import VAT deducted beyond the VAT paid at customs',
     formula:
-      'max(0, D - max(V0, V1, V2)): D = vat_deductions_import_rub (line 150) of the returns of the last vatQuarters due quarters (those starting on or after the first release date in the store); Vk = import VAT of payment-procedure items released in the same number of quarters shifted k quarters back (a quarter before the first release in the store counts as the mean quarter of V0). 0 when no return was filed.',
+      'max(0, D - max(V0, V1, V2)): D = vat_deductions_import_rub (line 150) of the returns of the last vatQuarters due quarters, fewer when the declarations in the store start later: only quarters whose two predecessors start on or after the first release date are compared; Vk = import VAT of payment-procedure items released in the same number of quarters shifted k quarters back. 0 when no return was filed.',
     rationale: 'Import VAT may only be deducted once paid at customs. Any mix of deductions taken 0, 1 or 2 quarters after the release sums to a weighted mean of V0, V1, V2, never above their maximum, so a lag is never an excess; a cumulative surplus is VAT refunded without payment (tax-side money at stake).',
     catches: ['vat_deduction_inflation'],
     sources: ['tax_returns.vat_deductions_import_rub', 'declarations.import_vat_rub', 'declarations.release_date'],
@@ -60,7 +60,8 @@ function sql(params: FeatureParams): string {
     `CAST(coalesce(sum(c.import_vat_rub) FILTER (WHERE q.q_rank BETWEEN ${1 + k} AND l.r + ${k} AND q.known), 0) AS DOUBLE)`;
   return `WITH start AS (SELECT min(release_date) AS data_start FROM ${t.declarations}),
   q AS (SELECT q.*, q.q_start >= s.data_start AS known FROM ${t.dueQuarters} q, start s WHERE q.q_rank <= ${v + 2}),
-  l AS (SELECT count(*) FILTER (WHERE q_rank <= ${v} AND known) AS r FROM q),
+  -- compare only quarters whose two predecessors are in the data too, so no quarter has to be guessed
+  l AS (SELECT greatest(0, least(${v}, count(*) FILTER (WHERE known) - 2)) AS r FROM q),
   unknown AS (
     SELECT ${[0, 1, 2].map((k) => `count(*) FILTER (WHERE q.q_rank BETWEEN ${1 + k} AND l.r + ${k} AND NOT q.known) AS u${k}`).join(', ')}
     FROM q, l

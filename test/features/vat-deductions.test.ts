@@ -24,14 +24,16 @@ async function store() {
 describe('vat_deductions features', () => {
   it('does not count deductions taken two quarters after the release as an excess', async () => {
     const { byInn } = await featuresAsOf(await store(), '2024-06-30');
-    // D = 60 000 against V0 = 100 000 (2022-Q4..2024-Q1).
-    expect(rowOf(byInn, LAG)).toMatchObject({ vat_import_deduction_excess_rub: 0, vat_import_deduction_ratio: 0.6 });
+    // Six quarters of data (2022-Q4..2024-Q1): the last four are compared, so that
+    // their two predecessors are known. D = 60 000 (2023-Q2..2024-Q1) against
+    // max(V0 = 80 000, V1 = 80 000, V2 = 60 000).
+    expect(rowOf(byInn, LAG)).toMatchObject({ vat_import_deduction_excess_rub: 0, vat_import_deduction_ratio: 0.75 });
   });
 
   it('measures a cumulative surplus of deductions over VAT paid', async () => {
     const { byInn } = await featuresAsOf(await store(), '2024-06-30');
-    // D = 150 000; V0 = 100 000, V1 = 80 000 + 100 000 / 6, V2 = 60 000 + 2 × 100 000 / 6.
-    expect(rowOf(byInn, INFLATED)).toMatchObject({ vat_import_deduction_excess_rub: 50000, vat_import_deduction_ratio: 1.5 });
+    // D = 4 × 30 000 = 120 000 (2023-Q2..2024-Q1); V0 = 80 000, V1 = 80 000, V2 = 60 000.
+    expect(rowOf(byInn, INFLATED)).toMatchObject({ vat_import_deduction_excess_rub: 40000, vat_import_deduction_ratio: 1.5 });
   });
 
   it('never counts a not-yet-due quarter', async () => {

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Score benchmark (docs/performance.md): `ccrg score` for the last month of a
+# store of 12+ months of ~1.5M items each and 100,000 participants, with GNU
+# time (wall, peak RSS), and the feature computation alone (the floor).
+#
+#   scripts/bench-score.sh            # uses the store left by scripts/bench-ingest.sh
+#
+# Environment: BENCH_DIR (default /tmp/ccrg-bench), BENCH_PERIOD (2026-07),
+# BENCH_THREADS (2), BENCH_MEMORY_LIMIT (4GB).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DIR=${BENCH_DIR:-/tmp/ccrg-bench}
+PERIOD=${BENCH_PERIOD:-2026-07}
+THREADS=${BENCH_THREADS:-2}
+MEMORY=${BENCH_MEMORY_LIMIT:-4GB}
+store="$DIR/store.duckdb"
+[ -f "$store" ] || { echo "no store at $store: run scripts/bench-ingest.sh first" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "GNU time is needed: apt-get install -y time" >&2; exit 1; }
+npm run -s build
+/usr/bin/time -v -o "$DIR/score-time.txt" node bin/ccrg.js score --period "$PERIOD" --store "$store" --out "$DIR/out/$PERIOD" \
+  --threads "$THREADS" --memory-limit "$MEMORY" --quiet > "$DIR/score-summary.txt"
+wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$DIR/score-time.txt")
+rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$DIR/score-time.txt")
+participants=$(($(wc -l < "$DIR/out/$PERIOD/ranked.csv") - 1))
+echo "score $PERIOD: wall $wall, peak RSS $((rss_kb / 1024)) MB, threads $THREADS, memory_limit $MEMORY, ~$participants ranked rows"
+echo "timings (ms): $(node -e "console.log(JSON.stringify(JSON.parse(require('fs').readFileSync('$DIR/out/$PERIOD/manifest.json','utf8')).run.timings_ms))")"
+last_day=$(node -e "const [y,m]='$PERIOD'.split('-').map(Number); console.log(new Date(Date.UTC(y,m,0)).toISOString().slice(0,10))")
+/usr/bin/time -v -o "$DIR/features-time.txt" npx tsx scripts/bench-features.ts "$store" "$last_day" "$THREADS" | tail -n 3
+echo "features alone: wall $(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$DIR/features-time.txt"), peak RSS $(($(sed -n 's/.*Maximum resident set size (kbytes): //p' "$DIR/features-time.txt") / 1024)) MB"
