@@ -1,3 +1,4 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { checkProfileFeatures } from '../../src/rules/check-features.js';
 import { evaluateIndicators } from '../../src/rules/evaluate.js';
@@ -113,4 +114,15 @@ describe('profiles/default.yaml', () => {
   it('every indicator decides on at least one feature', () => {
     for (const indicator of profile.indicators) expect(decidingFeatures(indicator).length, indicator.id).toBeGreaterThan(0);
   });
+});
+
+describe('reason texts of the default profile (golden files)', () => {
+  for (const lang of ['en', 'ru'] as const) {
+    it(`renders every indicator's reason in ${lang} as in test/fixtures/golden/default-profile-reasons.${lang}.txt`, async () => {
+      const text = `${CASES.map((c) => `${c.id}: ${evaluate(c.row, lang).fired[0]?.reason ?? ''}`).join('\n')}\n`;
+      const path = new URL(`../fixtures/golden/default-profile-reasons.${lang}.txt`, import.meta.url);
+      if (process.env['UPDATE_GOLDEN'] === '1') await writeFile(path, text);
+      expect(text).toBe(await readFile(path, 'utf8'));
+    });
+  }
 });
