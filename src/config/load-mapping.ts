@@ -3,15 +3,12 @@
  * `Mapping`: structure checked by the JSON Schema in mapping-schema.ts, then
  * the checks that need the data contract.
  */
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { Ajv, type ErrorObject } from 'ajv';
-import { LineCounter, parseDocument } from 'yaml';
 import { EXTRACTS, type ExtractId, type Jurisdiction } from '../contract/extracts.js';
 import { ConfigError } from '../util/errors.js';
 import { defaultExtractMapping, type Delimiter, type Encoding, type ExtractMapping, type LabelMapping, type Mapping } from './mapping.js';
 import { mappingSchema } from './mapping-schema.js';
-import { describeValue as describe, formatPath, offsetOf, pathFromPointer, typeName, type DocPath } from './yaml-doc.js';
+import { describeValue as describe, formatPath, offsetOf, parseYamlWithPositions, pathFromPointer, readConfigFile, splitBraces, typeName, type DocPath } from './yaml-doc.js';
 
 /** Format options as written in the file (snake_case). */
 interface RawFormat {
@@ -81,14 +78,8 @@ const validateStructure = ajv.compile<RawMappingFile>(mappingSchema);
  * problem (all problems found, one per line).
  */
 export async function loadMapping(path: string): Promise<Mapping> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new ConfigError(`${path}: cannot read the mapping file: ${(error as Error).message}`, { cause: error });
-  }
-  const mapping = mappingFromText(bytes.toString('utf8'), path);
-  return { ...mapping, sha256: createHash('sha256').update(bytes).digest('hex') };
+  const { text, sha256 } = await readConfigFile(path, 'mapping file');
+  return { ...mappingFromText(text, path), sha256 };
 }
 
 /**
@@ -99,19 +90,7 @@ export async function loadMapping(path: string): Promise<Mapping> {
  * `jurisdiction`, then `defaults`, then the extract's own keys.
  */
 export function mappingFromText(text: string, source: string): Mapping {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const at = (offset: number): string => {
-    const { line, col } = lineCounter.linePos(offset);
-    return `${source}:${line}:${col}`;
-  };
-  if (doc.errors.length > 0) {
-    // Some yaml messages carry their own position and a source excerpt; keep only the first line.
-    const lines = doc.errors.map((e) => `${at(e.pos[0])}: YAML syntax error: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}; check the indentation and quoting there (quote text containing ": " or " #")`);
-    throw new ConfigError(lines.join('\n'));
-  }
-
-  const data: unknown = doc.toJS();
+  const { doc, data, at } = parseYamlWithPositions(text, source);
   const fail = (issues: readonly Issue[]): never => {
     const lines = issues.map((issue) => {
       const offset = offsetOf(doc.contents, issue.path, issue.atKey === true);
@@ -181,30 +160,11 @@ export type TemplatePart = { text: string } | { column: string };
  * or nested braces, empty `{}`); templates in a loaded mapping are already checked.
  */
 export function templateParts(template: string): TemplatePart[] {
-  const parts: TemplatePart[] = [];
-  let text = '';
-  let i = 0;
-  while (i < template.length) {
-    const ch = template[i] as string;
-    if (ch === '}') throw new Error(`"}" at character ${i + 1} has no matching "{"`);
-    if (ch !== '{') {
-      text += ch;
-      i += 1;
-      continue;
-    }
-    const close = template.indexOf('}', i + 1);
-    const nested = template.indexOf('{', i + 1);
-    if (close === -1) throw new Error(`"{" at character ${i + 1} is not closed`);
-    if (nested !== -1 && nested < close) throw new Error(`"{" at character ${i + 1} is not closed before the next "{"`);
-    const column = template.slice(i + 1, close);
-    if (column.trim() === '') throw new Error(`"{}" at character ${i + 1} names no column`);
-    if (text !== '') parts.push({ text });
-    text = '';
-    parts.push({ column });
-    i = close + 1;
-  }
-  if (text !== '') parts.push({ text });
-  return parts;
+  return splitBraces(template).map((part) => {
+    if ('text' in part) return part;
+    if (part.inner.trim() === '') throw new Error(`"{}" at character ${part.at} names no column`);
+    return { column: part.inner };
+  });
 }
 
 function resolveFormat(raw: RawFormat): Partial<ExtractMapping> {

@@ -3,7 +3,10 @@
  * configuration files (mapping, risk profile) so their messages read alike:
  * `file:line:col: path: message`.
  */
-import { isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
+import { ConfigError } from '../util/errors.js';
 
 /** A path inside the file: map keys and sequence indexes. */
 export type DocPath = readonly (string | number)[];
@@ -78,4 +81,71 @@ export function offsetOf(root: unknown, path: DocPath, atKey: boolean): number |
   }
   if (atKey && keyOffset !== null) return keyOffset;
   return node?.range?.[0] ?? keyOffset;
+}
+
+/** A piece of a `{...}` template: literal text, or what stood between the braces and where. */
+export type BracePart = { text: string } | { inner: string; at: number };
+
+/**
+ * Splits a template such as `{YEAR}-{PERIOD}` or `{x:money} RUB` into text and
+ * placeholders. Throws `Error` (message with the 1-based character, without
+ * the file) on a `}` without `{`, an unclosed `{`, or nested braces.
+ */
+export function splitBraces(template: string): BracePart[] {
+  const parts: BracePart[] = [];
+  let text = '';
+  let i = 0;
+  while (i < template.length) {
+    const ch = template[i] as string;
+    if (ch === '}') throw new Error(`"}" at character ${i + 1} has no matching "{"`);
+    if (ch !== '{') {
+      text += ch;
+      i += 1;
+      continue;
+    }
+    const close = template.indexOf('}', i + 1);
+    const nested = template.indexOf('{', i + 1);
+    if (close === -1) throw new Error(`"{" at character ${i + 1} is not closed`);
+    if (nested !== -1 && nested < close) throw new Error(`"{" at character ${i + 1} is not closed before the next "{"`);
+    if (text !== '') parts.push({ text });
+    text = '';
+    parts.push({ inner: template.slice(i + 1, close), at: i + 1 });
+    i = close + 1;
+  }
+  if (text !== '') parts.push({ text });
+  return parts;
+}
+
+/** A configuration file's text and the sha256 of its bytes. */
+export async function readConfigFile(path: string, what: string): Promise<{ text: string; sha256: string }> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new ConfigError(`${path}: cannot read the ${what}: ${(error as Error).message}`, { cause: error });
+  }
+  return { text: bytes.toString('utf8'), sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/**
+ * Parses YAML text keeping positions; a syntax error throws `ConfigError`
+ * with `file:line:col` per error. Returns the plain data and `at(offset)`,
+ * which turns a character offset into `file:line:col`.
+ */
+export function parseYamlWithPositions(text: string, source: string): { doc: ReturnType<typeof parseDocument>; data: unknown; at: (offset: number) => string } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const at = (offset: number): string => {
+    const { line, col } = lineCounter.linePos(offset);
+    return `${source}:${line}:${col}`;
+  };
+  if (doc.errors.length > 0) {
+    // Some yaml messages carry their own position and a source excerpt; keep only the first line.
+    const lines = doc.errors.map(
+      (e) =>
+        `${at(e.pos[0])}: YAML syntax error: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}; check the indentation and quoting there (quote text containing ": " or " #")`,
+    );
+    throw new ConfigError(lines.join('\n'));
+  }
+  return { doc, data: doc.toJS(), at };
 }

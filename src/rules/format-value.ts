@@ -4,6 +4,7 @@
  * of the machine.
  */
 import type { FeatureDef } from '../features/types.js';
+import { splitBraces } from '../config/yaml-doc.js';
 import { VALUE_FORMATS, type Lang, type ReasonPart, type ValueFormat } from './profile.js';
 
 /** How a NULL (unknown) value is printed. */
@@ -132,35 +133,17 @@ export function formatValue(value: number | null, format: ValueFormat, lang: Lan
  * position) on unbalanced braces, an empty placeholder or an unknown format.
  */
 export function parseReason(template: string): ReasonPart[] {
-  const parts: ReasonPart[] = [];
-  let text = '';
-  let i = 0;
-  while (i < template.length) {
-    const ch = template[i] as string;
-    if (ch === '}') throw new Error(`"}" at character ${i + 1} has no matching "{"`);
-    if (ch !== '{') {
-      text += ch;
-      i += 1;
-      continue;
-    }
-    const close = template.indexOf('}', i + 1);
-    const nested = template.indexOf('{', i + 1);
-    if (close === -1) throw new Error(`"{" at character ${i + 1} is not closed`);
-    if (nested !== -1 && nested < close) throw new Error(`"{" at character ${i + 1} is not closed before the next "{"`);
-    const inner = template.slice(i + 1, close).trim();
+  return splitBraces(template).map((part) => {
+    if ('text' in part) return part;
+    const inner = part.inner.trim();
     const [feature = '', format = 'num', ...rest] = inner.split(':').map((s) => s.trim());
-    if (feature === '') throw new Error(`"{${inner}}" at character ${i + 1} names no feature`);
-    if (rest.length > 0) throw new Error(`"{${inner}}" at character ${i + 1} has more than one ":"`);
+    if (feature === '') throw new Error(`"{${inner}}" at character ${part.at} names no feature`);
+    if (rest.length > 0) throw new Error(`"{${inner}}" at character ${part.at} has more than one ":"`);
     if (!(VALUE_FORMATS as readonly string[]).includes(format)) {
-      throw new Error(`"{${inner}}" at character ${i + 1} has an unknown format "${format}"; expected one of: ${VALUE_FORMATS.join(', ')}`);
+      throw new Error(`"{${inner}}" at character ${part.at} has an unknown format "${format}"; expected one of: ${VALUE_FORMATS.join(', ')}`);
     }
-    if (text !== '') parts.push({ text });
-    text = '';
-    parts.push({ feature, format: format as ValueFormat });
-    i = close + 1;
-  }
-  if (text !== '') parts.push({ text });
-  return parts;
+    return { feature, format: format as ValueFormat };
+  });
 }
 
 /** Fills a parsed reason with the row's values; absent features print as NULL. */

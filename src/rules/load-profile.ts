@@ -5,11 +5,9 @@
  * feature catalogue, by `checkProfileFeatures`.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
-import { LineCounter, parseDocument } from 'yaml';
-import { describeValue, formatPath, offsetOf, pathFromPointer, typeName, type DocPath } from '../config/yaml-doc.js';
+import { describeValue, formatPath, offsetOf, parseYamlWithPositions, pathFromPointer, readConfigFile, typeName, type DocPath } from '../config/yaml-doc.js';
 import { ConfigError } from '../util/errors.js';
 import { parseReason } from './format-value.js';
 import {
@@ -78,14 +76,8 @@ const LANGUAGE_NAMES: Record<Lang, string> = { en: 'English', ru: 'Russian' };
  */
 export async function loadRiskProfile(path: string | null): Promise<RiskProfile> {
   const file = path ?? DEFAULT_PROFILE_PATH;
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    throw new ConfigError(`${file}: cannot read the risk profile: ${(error as Error).message}`, { cause: error });
-  }
-  const profile = riskProfileFromText(bytes.toString('utf8'), file);
-  return { ...profile, sha256: createHash('sha256').update(bytes).digest('hex') };
+  const { text, sha256 } = await readConfigFile(file, 'risk profile');
+  return { ...riskProfileFromText(text, file), sha256 };
 }
 
 /**
@@ -93,18 +85,7 @@ export async function loadRiskProfile(path: string | null): Promise<RiskProfile>
  * and in `RiskProfile.source`; `sha256` is the digest of the text as UTF-8.
  */
 export function riskProfileFromText(text: string, source: string): RiskProfile {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  const at = (offset: number): string => {
-    const { line, col } = lineCounter.linePos(offset);
-    return `${source}:${line}:${col}`;
-  };
-  if (doc.errors.length > 0) {
-    const lines = doc.errors.map((e) => `${at(e.pos[0])}: YAML syntax error: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}; check the indentation and quoting there (quote text containing ": " or " #")`);
-    throw new ConfigError(lines.join('\n'));
-  }
-
-  const data: unknown = doc.toJS();
+  const { doc, data, at } = parseYamlWithPositions(text, source);
   const where = (path: DocPath, atKey = false): string => {
     const offset = offsetOf(doc.contents, path, atKey);
     return offset === null ? source : at(offset);

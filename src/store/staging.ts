@@ -1,4 +1,5 @@
 import { isRequired, type ColumnDef, type ExtractDef } from '../contract/extracts.js';
+import { templateParts } from '../config/load-mapping.js';
 import type { ExtractMapping } from '../config/mapping.js';
 import { quoteIdent, quoteLiteral } from '../io/sql.js';
 import { InputFileError } from '../util/errors.js';
@@ -108,14 +109,6 @@ function absentColumnExpr(
 
 /** SQL concatenating a template like `{YEAR}-{PERIOD}`; NULL when any part is NULL. */
 export function deriveExpr(template: string, sourceExpr: (source: string) => string): string {
-  const parts: string[] = [];
-  const pattern = /\{([^{}]+)\}/g;
-  let last = 0;
-  for (const match of template.matchAll(pattern)) {
-    if (match.index > last) parts.push(quoteLiteral(template.slice(last, match.index)));
-    parts.push(sourceExpr(match[1] as string));
-    last = match.index + match[0].length;
-  }
-  if (last < template.length) parts.push(quoteLiteral(template.slice(last)));
+  const parts = templateParts(template).map((part) => ('text' in part ? quoteLiteral(part.text) : sourceExpr(part.column)));
   return parts.length === 0 ? 'NULL::VARCHAR' : `(${parts.join(' || ')})`;
 }
