@@ -81,7 +81,7 @@ const FEATURES: readonly FeatureDef[] = [
     unit: 'share',
     decimals: 4,
     title: 'VAT burden against activity-code peers',
-    formula: 'Burden = (vat_accrued − vat_deductions) / revenue over the returns of the due quarters of the window; gap = burden − median burden of window participants with the same activity_code (all of them when fewer than 5 share it).',
+    formula: 'Burden = (vat_accrued − vat_deductions) / revenue over the returns of the due quarters of the window; gap = burden − median burden of window participants with the same activity_code (of all of them when fewer than 5 with a burden share it, or when the participant has no activity code).',
     rationale: 'A firm keeping far less VAT than its industry deducts too much or understates sales.',
     catches: ['vat_deduction_inflation', 'shell_importer'],
     sources: ['tax_returns.vat_accrued_rub', 'tax_returns.vat_deductions_rub', 'tax_returns.revenue_rub', 'participants.activity_code'],
@@ -146,7 +146,7 @@ function sql(params: FeatureParams): string {
     SELECT u.inn, u.activity_code, CAST(r.vat_kept AS DOUBLE) / nullif(CAST(r.revenue AS DOUBLE), 0) AS burden
     FROM ${t.universe} u JOIN returns r USING (inn)
   ), code_median AS (
-    SELECT activity_code, median(burden) AS m, count(burden) AS n FROM burden GROUP BY activity_code
+    SELECT activity_code, median(burden) AS m, count(burden) AS n FROM burden WHERE activity_code IS NOT NULL GROUP BY activity_code
   ), all_median AS (SELECT median(burden) AS m FROM burden)
   SELECT u.inn,
     CAST(i.v_nontx AS DOUBLE) / nullif(CAST(i.v_window AS DOUBLE), 0) AS nontx_valuation_share,
@@ -160,7 +160,7 @@ function sql(params: FeatureParams): string {
     coalesce(i.chapters, 0) AS hs_chapter_count,
     CAST(coalesce(i.v_window, 0) AS DOUBLE) AS window_customs_value_rub
   FROM ${t.universe} u LEFT JOIN imports i USING (inn) LEFT JOIN returns r USING (inn)
-    LEFT JOIN burden b USING (inn) LEFT JOIN code_median cm ON cm.activity_code IS NOT DISTINCT FROM u.activity_code
+    LEFT JOIN burden b USING (inn) LEFT JOIN code_median cm ON cm.activity_code = u.activity_code
     CROSS JOIN all_median am`;
 }
 

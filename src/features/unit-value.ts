@@ -100,7 +100,7 @@ const FEATURES: readonly FeatureDef[] = [
     decimals: 4,
     title: 'Own unit values against own history, beyond the market',
     formula:
-      'Value-weighted mean over the (hs10, origin) pairs the participant imported both in the window and in the windowMonths before it (payment procedures) of (own mean ln unit value per kg in the window − own mean before) − (market mean in the window − market mean before); NULL without such pairs.',
+      'Value-weighted mean over the (hs10, origin) pairs the participant imported both in the window and in the windowMonths before it (payment procedures) of (own mean ln unit value per kg in the window − own mean before) − (market mean in the window − market mean before), the market being all importers\' items of the pair, the participant\'s own included; NULL without such pairs.',
     rationale:
       'A firm whose declared prices fall against its own earlier prices for the same goods, while the market does not, has changed something: honest cheap suppliers stay cheap, undervaluation usually starts at some point.',
     catches: ['undervaluation', 'shell_importer'],

@@ -55,4 +55,46 @@ describe('customs_vs_tax features', () => {
     });
     expect(rowOf(byInn, A)['ct_unreported_customs_value_rub']).toBeNull();
   });
+
+  it('shows the customs value and the revenue of the window quarters with a return', async () => {
+    const D = INNS[3] as string;
+    const db = await storeWith({
+      participants: [{ inn: D }],
+      tax_returns: [
+        { inn: D, tax_period: '2024-Q1', filed_date: '2024-04-20', revenue_rub: '600000.00' },
+        { inn: D, tax_period: '2023-Q4', filed_date: '2024-01-20', revenue_rub: '400000.00' },
+        // A return for a quarter without imports still reports revenue.
+        { inn: D, tax_period: '2023-Q2', filed_date: '2023-07-20', revenue_rub: '250000.00' },
+        // 2023-Q1 is the fifth due quarter as of 2024-06-30: outside the window's four.
+        { inn: D, tax_period: '2023-Q1', filed_date: '2023-04-20', revenue_rub: '10000000.00' },
+      ],
+      declarations: [
+        item({ importer_inn: D, release_date: '2024-02-10', customs_value_rub: '300000.00' }),
+        item({ importer_inn: D, release_date: '2023-11-10', customs_value_rub: '200000.00' }),
+        // Not a payment procedure.
+        item({ importer_inn: D, release_date: '2024-01-10', customs_value_rub: '1000000.00', procedure: '51' }),
+        // 2023-Q3 has no return; 2024-Q2 is not due; 2023-Q1 is outside the window quarters.
+        item({ importer_inn: D, release_date: '2023-08-10', customs_value_rub: '50000.00' }),
+        item({ importer_inn: D, release_date: '2024-05-10', customs_value_rub: '900000.00' }),
+        item({ importer_inn: D, release_date: '2023-02-10', customs_value_rub: '70000.00' }),
+      ],
+    });
+    const { byInn } = await featuresAsOf(db, '2024-06-30');
+    // Filed: 300 000 + 200 000 = 500 000 against 600 000 + 400 000 + 250 000 = 1 250 000.
+    expect(rowOf(byInn, D)).toMatchObject({
+      ct_customs_value_filed_rub: 500000,
+      ct_revenue_rub: 1250000,
+      ct_customs_to_revenue_ratio: 0.4,
+      ct_unreported_customs_value_rub: 50000,
+      ct_missing_return_quarters: 1,
+    });
+  });
+
+  it('leaves the filed customs value and the revenue NULL without a return in the window quarters', async () => {
+    const { byInn } = await featuresAsOf(await store(), '2024-06-30');
+    // B imported 300 000 in 2024-Q1 but filed nothing.
+    expect(rowOf(byInn, B)).toMatchObject({ ct_customs_value_filed_rub: null, ct_revenue_rub: null });
+    // A: 100 000 released in 2024-Q1 against its return's 5 000 000; 2024-Q2 (900 000) is not due.
+    expect(rowOf(byInn, A)).toMatchObject({ ct_customs_value_filed_rub: 100000, ct_revenue_rub: 5000000 });
+  });
 });

@@ -32,4 +32,59 @@ describe('duty_rate features', () => {
     const { byInn } = await featuresAsOf(db, '2024-06-30');
     expect(rowOf(byInn, F)['duty_code_mix_shift']).toBe(-0.08);
   });
+
+  it('counts only inspectable items in the duty gap at stake, all items in the rate gap', async () => {
+    // Window of 36 months: the item of 2021-12-10 is in it but past the control limit
+    // (release + 3 years − 6 months = 2024-06-10 < 2024-06-30).
+    const db = await storeWith({
+      declarations: [
+        item({ importer_inn: F, release_date: '2024-05-10', customs_value_rub: '100000.00', duty_rub: '2000.00' }),
+        item({ importer_inn: F, release_date: '2021-12-10', customs_value_rub: '100000.00', duty_rub: '0.00' }),
+        item({ importer_inn: P, release_date: '2024-05-11', customs_value_rub: '300000.00', duty_rub: '30000.00' }),
+        item({ importer_inn: P, release_date: '2021-12-11', customs_value_rub: '300000.00', duty_rub: '30000.00' }),
+      ],
+    });
+    const { byInn, items } = await featuresAsOf(db, '2024-06-30', { windowMonths: 36 });
+    expect(items.find((r) => r['inn'] === F && r['release_date'] === '2021-12-10')).toMatchObject({ inspectable_until: '2024-06-10', inspectable: false, duty_rate: 0, peer_duty_rate: 0.1 });
+    // Each peer block: 100 000 at the own rate, 300 000 at 0.1 -> value-weighted median 0.1.
+    // Rate gap over both items: (−0.08 − 0.1) / 2 = −0.09.
+    // At stake, the 2024 item only: 100 000 × (0.1 − 0.02) × 1.2 = 9 600 (with the old one: + 12 000).
+    expect(rowOf(byInn, F)).toMatchObject({ duty_rate_gap: -0.09, duty_gap_at_stake_rub: 9600 });
+    expect(rowOf(byInn, P)).toMatchObject({ duty_rate_gap: 0, duty_gap_at_stake_rub: 0 });
+  });
+
+  it('sums the payment-procedure window value with a preference dispatched from another country', async () => {
+    const { byInn } = await featuresAsOf(await preferenceStore(), '2024-06-30', { windowMonths: 36 });
+    // 100 000 + 200 000 (the old item counts); procedure 51, dispatch from the origin and no
+    // preference do not. Share: 300 000 / 380 000 payment window value.
+    expect(rowOf(byInn, H)).toMatchObject({ pref_mismatch_value_rub: 300000, pref_dispatch_mismatch_share: 0.7895 });
+    expect(rowOf(byInn, P)).toMatchObject({ pref_mismatch_value_rub: 0 });
+  });
+
+  it('prices the duty a mismatched preference saved at the typical rate of the code, inspectable items only', async () => {
+    const { byInn } = await featuresAsOf(await preferenceStore(), '2024-06-30', { windowMonths: 36 });
+    // Typical rate of 6110200000: 350 000 at 0 and 430 000 at 0.12 -> value-weighted median 0.12.
+    // 100 000 × (0.12 − 0) × 1.2 = 14 400; the item past the control limit would add 28 800.
+    expect(rowOf(byInn, H)['pref_mismatch_at_stake_rub']).toBe(14400);
+    expect(rowOf(byInn, P)['pref_mismatch_at_stake_rub']).toBe(0);
+  });
 });
+
+/** Items of 6110200000 released 2024-05-10 without duty unless given; H claims a preference. */
+async function preferenceStore() {
+  const knit = (inn: string, values: Record<string, string>) => item({ importer_inn: inn, hs_code: '6110200000', release_date: '2024-05-10', duty_rub: '0.00', ...values });
+  return storeWith({
+    declarations: [
+      knit(P, { customs_value_rub: '400000.00', duty_rub: '48000.00' }),
+      // Preference claimed, origin VN, dispatched from CN.
+      knit(H, { customs_value_rub: '100000.00', preference: 'FTA', origin_country: 'VN', dispatch_country: 'CN' }),
+      // The same but past the control limit (2021-12-10 + 30 months = 2024-06-10).
+      knit(H, { customs_value_rub: '200000.00', preference: 'FTA', origin_country: 'VN', dispatch_country: 'CN', release_date: '2021-12-10' }),
+      // The same but not a payment procedure.
+      knit(H, { customs_value_rub: '70000.00', preference: 'FTA', origin_country: 'VN', dispatch_country: 'CN', procedure: '51' }),
+      // Preference dispatched from the origin country; no preference, dispatched from another country.
+      knit(H, { customs_value_rub: '50000.00', preference: 'FTA', origin_country: 'VN', dispatch_country: 'VN' }),
+      knit(H, { customs_value_rub: '30000.00', duty_rub: '3600.00', origin_country: 'VN', dispatch_country: 'CN' }),
+    ],
+  });
+}

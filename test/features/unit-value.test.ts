@@ -89,4 +89,69 @@ describe('unit_value features and the item table', () => {
     expect([...second.byInn.values()]).toEqual([...first.byInn.values()]);
     expect(second.items).toEqual(first.items);
   });
+
+  it('counts the share of compared items priced above twice the peer median', async () => {
+    const db = await storeWith({
+      declarations: [
+        ...[250, 150, 90, 200].map((v) => kg(X, v)),
+        // Alone with Q's item in 9403 at every level: not compared.
+        kg(X, 10000, { hs_code: '9403200000' }),
+        kg(P1, 100),
+        kg(P2, 100),
+        kg(P3, 100),
+        kg(Z, 5000, { hs_code: '9403200000' }),
+      ],
+    });
+    const { byInn } = await featuresAsOf(db, '2024-06-30', PEERS);
+    // X's peers: 100, 100, 100 -> 100; 250 is above 200, exactly 200 is not: 1 of 4 compared items.
+    expect(rowOf(byInn, X)['uv_share_above_double']).toBe(0.25);
+    // P1's peers: 90, 100, 100, 150, 200, 250 -> 125; 100 is not above 250.
+    expect(rowOf(byInn, P1)['uv_share_above_double']).toBe(0);
+    expect(rowOf(byInn, Z)['uv_share_above_double']).toBeNull();
+  });
+});
+
+describe('uv_own_shift', () => {
+  // As of 2024-06-30: window 2023-07-01..2024-06-30, the window before 2022-07-01..2023-06-30.
+  async function store() {
+    return storeWith({
+      declarations: [
+        // X, 8471300000+CN: 100 before, 50 in the window.
+        kg(X, 100, { release_date: '2023-03-10' }),
+        kg(X, 50, { release_date: '2024-03-10' }),
+        // Before the window before, and not a payment procedure: left out.
+        kg(X, 1000, { release_date: '2022-06-30' }),
+        kg(X, 10, { release_date: '2024-03-10', procedure: '51' }),
+        // X, 6110200000+CN: 200 in both periods.
+        kg(X, 200, { release_date: '2023-01-10', hs_code: '6110200000' }),
+        kg(X, 200, { release_date: '2024-01-10', hs_code: '6110200000' }),
+        // X, 8471300000+DE: in the window only, no pair.
+        kg(X, 80, { release_date: '2024-03-10', origin_country: 'DE' }),
+        // Y, 8471300000+CN: 100 in both periods.
+        kg(Y, 100, { release_date: '2023-03-10' }),
+        kg(Y, 100, { release_date: '2024-03-10' }),
+        // Z imports in the window only.
+        kg(Z, 500, { release_date: '2024-03-10', hs_code: '9403200000' }),
+      ],
+    });
+  }
+
+  it('measures the change of own mean log unit value beyond the market change, weighted by window value', async () => {
+    const { byInn } = await featuresAsOf(await store(), '2024-06-30');
+    // 8471300000+CN: own ln 50 − ln 100 = ln 0.5; market (X and Y) (ln 50 + ln 100) / 2 − ln 100 = 0.5 ln 0.5;
+    // shift 0.5 ln 0.5 = −0.346574 at weight 50. 6110200000+CN: 0 − 0 at weight 200.
+    // (50 × −0.346574 + 200 × 0) / 250 = −0.069315.
+    expect(rowOf(byInn, X)['uv_own_shift']).toBe(-0.0693);
+  });
+
+  it('gives a positive shift to prices that held while the market fell', async () => {
+    const { byInn } = await featuresAsOf(await store(), '2024-06-30');
+    // Y: own 0 − market 0.5 ln 0.5 = 0.346574.
+    expect(rowOf(byInn, Y)['uv_own_shift']).toBe(0.3466);
+  });
+
+  it('leaves the own shift NULL without a code and origin imported in both periods', async () => {
+    const { byInn } = await featuresAsOf(await store(), '2024-06-30');
+    expect(rowOf(byInn, Z)['uv_own_shift']).toBeNull();
+  });
 });
