@@ -2,50 +2,15 @@
  * Seeded pseudo-random numbers for the generator: sfc32 seeded through
  * splitmix32, so one (seed, stream) pair always gives the same sequence.
  */
-
-function splitmix32(state: number): () => number {
-  let s = state >>> 0;
-  return () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-}
+import { Sfc32 } from '../util/random.js';
 
 /** A deterministic random source with the distributions the generator needs. */
-export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+export class Rng extends Sfc32 {
   private spare: number | null = null;
 
   /** `stream` separates independent sequences drawn from one seed. */
   constructor(seed: number, stream: number) {
-    const mix = splitmix32((seed * 0x9e3779b1) ^ Math.imul(stream + 1, 0x632be5ab));
-    this.a = mix();
-    this.b = mix();
-    this.c = mix();
-    this.d = mix();
-    for (let i = 0; i < 12; i++) this.next();
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
-    this.d = (this.d + 1) >>> 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) >>> 0;
-    this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0;
-    this.c = (this.c + t) >>> 0;
-    return t / 4294967296;
-  }
-
-  /** Integer in [0, n). */
-  int(n: number): number {
-    return Math.floor(this.next() * n);
+    super((seed * 0x9e3779b1) ^ Math.imul(stream + 1, 0x632be5ab));
   }
 
   /** Integer in [lo, hi], both inclusive. */

@@ -1,0 +1,178 @@
+/**
+ * A fitted gradient-boosted tree ensemble: prediction on the margin and
+ * response scales, TreeSHAP contributions, gain importance and JSON
+ * save/load.
+ */
+
+import {
+  GBDT_FORMAT,
+  GBDT_FORMAT_VERSION,
+  GbdtModelFormatError,
+  checkModelJson,
+  jsonFromTree,
+  treeFromJson,
+  type GbdtModelJson,
+  type GbdtTrainingInfo,
+} from './format.js';
+import { stridesOf, type FeatureMatrix } from './matrix.js';
+import { OBJECTIVES, type ObjectiveId } from './objective.js';
+import { resolveParams, type GbdtParams } from './params.js';
+import { ShapPath, addTreeShap, treeExpectedValue } from './tree-shap.js';
+import { leafOf, treeDepth, type Tree } from './tree.js';
+
+export type { GbdtTrainingInfo } from './format.js';
+
+/** Everything a {@link GbdtModel} is made of. */
+export interface GbdtModelParts {
+  readonly objective: ObjectiveId;
+  readonly featureNames: readonly string[];
+  readonly params: GbdtParams;
+  /** Margin before the first tree. */
+  readonly baseMargin: number;
+  readonly trees: readonly Tree[];
+  readonly training: GbdtTrainingInfo;
+}
+
+/** Total split gain of one feature over all trees. */
+export interface FeatureImportance {
+  readonly feature: string;
+  /** Sum of the loss reductions of the feature's splits. */
+  readonly gain: number;
+  /** Number of splits on the feature. */
+  readonly splits: number;
+}
+
+/** A fitted ensemble; immutable. */
+export class GbdtModel {
+  readonly objective: ObjectiveId;
+  readonly featureNames: readonly string[];
+  readonly params: GbdtParams;
+  readonly baseMargin: number;
+  readonly trees: readonly Tree[];
+  readonly training: GbdtTrainingInfo;
+
+  constructor(parts: GbdtModelParts) {
+    this.objective = parts.objective;
+    this.featureNames = parts.featureNames;
+    this.params = parts.params;
+    this.baseMargin = parts.baseMargin;
+    this.trees = parts.trees;
+    this.training = parts.training;
+  }
+
+  /** Raw margins (log-odds for logistic), one per row. */
+  predictMargin(x: FeatureMatrix): Float64Array {
+    const { rowStride, colStride } = this.stridesFor(x);
+    const out = new Float64Array(x.nRows).fill(this.baseMargin);
+    const values = x.values;
+    for (const tree of this.trees) {
+      const value = tree.value;
+      for (let r = 0; r < x.nRows; r++) out[r] = out[r]! + value[leafOf(tree, values, r * rowStride, colStride)]!;
+    }
+    return out;
+  }
+
+  /** Predictions on the response scale: probabilities for logistic, values for squared error. */
+  predict(x: FeatureMatrix): Float64Array {
+    const m = this.predictMargin(x);
+    const transform = OBJECTIVES[this.objective].transform;
+    for (let i = 0; i < m.length; i++) m[i] = transform(m[i]!);
+    return m;
+  }
+
+  /** Probabilities of label 1; only for the logistic objective. */
+  predictProbability(x: FeatureMatrix): Float64Array {
+    if (this.objective !== 'logistic') {
+      throw new Error(`predictProbability needs the logistic objective, this model has ${this.objective}`);
+    }
+    return this.predict(x);
+  }
+
+  /**
+   * Exact TreeSHAP contributions on the margin scale, row-major
+   * nRows × (nFeatures + 1): feature contributions, then the bias (the
+   * expected margin over the training cover) in the last column. Each row
+   * sums to its margin up to rounding.
+   */
+  contributions(x: FeatureMatrix): Float64Array {
+    const { rowStride, colStride } = this.stridesFor(x);
+    const width = this.featureNames.length + 1;
+    const out = new Float64Array(x.nRows * width);
+    let bias = this.baseMargin;
+    let depth = 0;
+    for (const tree of this.trees) {
+      bias += treeExpectedValue(tree);
+      depth = Math.max(depth, treeDepth(tree));
+    }
+    const path = new ShapPath(depth);
+    for (let r = 0; r < x.nRows; r++) {
+      const phiBase = r * width;
+      for (const tree of this.trees) addTreeShap(tree, x.values, r * rowStride, colStride, out, phiBase, path);
+      out[phiBase + width - 1] = bias;
+    }
+    return out;
+  }
+
+  /** Total gain and split count per feature, in feature order. */
+  featureImportance(): FeatureImportance[] {
+    const gain = new Float64Array(this.featureNames.length);
+    const splits = new Int32Array(this.featureNames.length);
+    for (const tree of this.trees) {
+      for (let n = 0; n < tree.feature.length; n++) {
+        const f = tree.feature[n]!;
+        if (f < 0) continue;
+        gain[f] = gain[f]! + tree.gain[n]!;
+        splits[f]!++;
+      }
+    }
+    return this.featureNames.map((feature, i) => ({ feature, gain: gain[i]!, splits: splits[i]! }));
+  }
+
+  /** The saved form; `JSON.stringify` of it reads back to identical predictions. */
+  toJSON(): GbdtModelJson {
+    return {
+      format: GBDT_FORMAT,
+      formatVersion: GBDT_FORMAT_VERSION,
+      objective: this.objective,
+      featureNames: [...this.featureNames],
+      params: { ...this.params },
+      baseMargin: this.baseMargin,
+      training: { ...this.training, validationLoss: [...this.training.validationLoss] },
+      trees: this.trees.map(jsonFromTree),
+    };
+  }
+
+  /**
+   * A model from its parsed JSON. Refuses another format or format version,
+   * corrupt trees, and, when `featureNames` is given, any difference from
+   * the model's feature list (the message names the first differing position).
+   */
+  static fromJSON(json: unknown, options: { featureNames?: readonly string[] } = {}): GbdtModel {
+    const m = checkModelJson(json, options.featureNames);
+    const trees = m.trees.map((t, i) => treeFromJson(t, i, m.featureNames.length));
+    let params: GbdtParams;
+    try {
+      params = resolveParams(m.params);
+    } catch (error) {
+      throw new GbdtModelFormatError(`GBDT model params are wrong: ${(error as Error).message}`);
+    }
+    return new GbdtModel({
+      objective: m.objective,
+      featureNames: m.featureNames,
+      params,
+      baseMargin: m.baseMargin,
+      trees,
+      training: m.training,
+    });
+  }
+
+  private stridesFor(x: FeatureMatrix): { rowStride: number; colStride: number } {
+    const strides = stridesOf(x);
+    if (x.nCols !== this.featureNames.length) {
+      throw new GbdtModelFormatError(
+        `The matrix has ${x.nCols} columns but the model has ${this.featureNames.length} features`,
+      );
+    }
+    return strides;
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * The boosting loop: bin the training matrix once, then per round compute
+ * gradients, draw the row and feature sample, grow a tree and update the
+ * margins; optionally track a caller-given validation set for early
+ * stopping.
+ */
+
+import { binMatrix } from './binning.js';
+import { GbdtModel, type GbdtTrainingInfo } from './GbdtModel.js';
+import { stridesOf, type FeatureMatrix } from './matrix.js';
+import { OBJECTIVES, type Objective } from './objective.js';
+import { resolveParams, type GbdtParams } from './params.js';
+import { GbdtRandom } from './random.js';
+import { HistogramPool, addTreeToBinnedMargins, addTreeToSampledMargins, growTree, leafOf, type Tree } from './tree.js';
+
+/** Rows to learn from or validate on. */
+export interface GbdtDataset {
+  readonly x: FeatureMatrix;
+  /** One label per row (0/1 for logistic). */
+  readonly y: ArrayLike<number>;
+  /** Optional non-negative sample weights, one per row; default 1. */
+  readonly weights?: ArrayLike<number>;
+}
+
+/** Options of {@link trainGbdt}. */
+export interface TrainGbdtOptions {
+  /** Names of the matrix columns, in order; stored in the model and checked on load. */
+  readonly featureNames: readonly string[];
+  /** Hyperparameters; missing ones take {@link GBDT_DEFAULTS}. */
+  readonly params?: Partial<GbdtParams>;
+  /**
+   * Rows for early stopping and the loss history, chosen by the caller
+   * (for audit targeting: the latest part of the training period, never a
+   * random split).
+   */
+  readonly validation?: GbdtDataset;
+}
+
+/** Fits gradient-boosted trees. Deterministic for given data and params (including seed). */
+export function trainGbdt(train: GbdtDataset, options: TrainGbdtOptions): GbdtModel {
+  const params = resolveParams(options.params);
+  const objective = OBJECTIVES[params.objective];
+  const { featureNames, validation } = options;
+  checkDataset('training', train, objective, featureNames.length);
+  if (validation !== undefined) checkDataset('validation', validation, objective, featureNames.length);
+  if (params.earlyStoppingRounds > 0 && validation === undefined) {
+    throw new Error(`earlyStoppingRounds is ${params.earlyStoppingRounds} but no validation set was given`);
+  }
+
+  const binned = binMatrix(train.x, params.maxBins);
+  const { nRows, nFeatures } = binned;
+  const nBins = Int32Array.from(binned.cuts, (c) => c.length + 1);
+  const w = train.weights ?? null;
+  const baseMargin = objective.baseMargin(train.y, w);
+  const margin = new Float64Array(nRows).fill(baseMargin);
+  const grad = new Float64Array(nRows);
+  const hess = new Float64Array(nRows);
+  const rows = new Int32Array(nRows);
+  const scratch = new Int32Array(nRows);
+  const allFeatures = Int32Array.from({ length: nFeatures }, (_, i) => i);
+  const pool = HistogramPool.forFeatures(nFeatures);
+  const rng = new GbdtRandom(params.seed);
+  const growOptions = {
+    maxDepth: params.maxDepth,
+    maxLeaves: params.maxLeaves,
+    minChildWeight: params.minChildWeight,
+    lambda: params.lambda,
+    minSplitGain: params.minSplitGain,
+    learningRate: params.learningRate,
+  };
+
+  const valMargin = validation === undefined ? null : new Float64Array(validation.x.nRows).fill(baseMargin);
+  const validationLoss: number[] = [];
+  let bestIteration = -1;
+  let bestLoss = Infinity;
+  const trees: Tree[] = [];
+
+  for (let t = 0; t < params.nTrees; t++) {
+    objective.gradients(margin, train.y, w, grad, hess);
+    const nSampled = sampleRows(rows, nRows, params.rowSubsample, rng);
+    const features = params.colSubsample < 1 ? sampleFeatures(nFeatures, params.colSubsample, rng) : allFeatures;
+    const grown = growTree(
+      { binned, nBins, grad, hess, rows, nSampled, scratch, features, pool },
+      growOptions,
+    );
+    trees.push(grown.tree);
+    // Without row sampling the partition already tells each row's leaf.
+    if (nSampled === nRows) addTreeToSampledMargins(grown, rows, margin);
+    else addTreeToBinnedMargins(grown, binned, margin);
+
+    if (validation !== undefined && valMargin !== null) {
+      addTreeToMargins(grown.tree, validation.x, valMargin);
+      const loss = meanLoss(objective, valMargin, validation.y, validation.weights ?? null);
+      validationLoss.push(loss);
+      if (loss < bestLoss) {
+        bestLoss = loss;
+        bestIteration = t;
+      } else if (params.earlyStoppingRounds > 0 && t - bestIteration >= params.earlyStoppingRounds) {
+        break;
+      }
+    }
+  }
+
+  const roundsTrained = trees.length;
+  if (params.earlyStoppingRounds > 0 && bestIteration >= 0) trees.length = bestIteration + 1;
+  const training: GbdtTrainingInfo = {
+    nRows,
+    roundsTrained,
+    metric: validation === undefined ? null : objective.metric,
+    validationLoss,
+    bestIteration: validation === undefined ? null : bestIteration,
+  };
+  return new GbdtModel({ objective: params.objective, featureNames: [...featureNames], params, baseMargin, trees, training });
+}
+
+function checkDataset(role: string, d: GbdtDataset, objective: Objective, nFeatures: number): void {
+  stridesOf(d.x);
+  if (d.x.nCols !== nFeatures) {
+    throw new Error(`The ${role} matrix has ${d.x.nCols} columns but ${nFeatures} feature names were given`);
+  }
+  if (d.x.nRows === 0) throw new Error(`The ${role} set has no rows`);
+  if (d.y.length !== d.x.nRows) {
+    throw new Error(`The ${role} set has ${d.y.length} labels for ${d.x.nRows} rows`);
+  }
+  for (let i = 0; i < d.y.length; i++) {
+    const problem = objective.checkLabel(d.y[i]!);
+    if (problem !== null) throw new Error(`The ${role} label of row ${i} is wrong: ${problem}`);
+  }
+  if (d.weights !== undefined) {
+    if (d.weights.length !== d.x.nRows) {
+      throw new Error(`The ${role} set has ${d.weights.length} weights for ${d.x.nRows} rows`);
+    }
+    for (let i = 0; i < d.weights.length; i++) {
+      const wi = d.weights[i]!;
+      if (!(wi >= 0 && Number.isFinite(wi))) {
+        throw new Error(`The ${role} weight of row ${i} must be a finite number >= 0, got ${wi}`);
+      }
+    }
+  }
+}
+
+// Bernoulli draw per row, as XGBoost's `subsample`; an empty draw keeps all rows.
+function sampleRows(rows: Int32Array, nRows: number, rate: number, rng: GbdtRandom): number {
+  let n = 0;
+  if (rate >= 1) {
+    for (let r = 0; r < nRows; r++) rows[r] = r;
+    return nRows;
+  }
+  for (let r = 0; r < nRows; r++) if (rng.next() < rate) rows[n++] = r;
+  if (n > 0) return n;
+  for (let r = 0; r < nRows; r++) rows[r] = r;
+  return nRows;
+}
+
+function sampleFeatures(nFeatures: number, rate: number, rng: GbdtRandom): Int32Array {
+  const k = Math.max(1, Math.round(rate * nFeatures));
+  const all = Int32Array.from({ length: nFeatures }, (_, i) => i);
+  for (let i = 0; i < k; i++) {
+    const j = i + rng.int(nFeatures - i);
+    const tmp = all[i]!;
+    all[i] = all[j]!;
+    all[j] = tmp;
+  }
+  return all.slice(0, k).sort();
+}
+
+function addTreeToMargins(tree: Tree, x: FeatureMatrix, margin: Float64Array): void {
+  const { rowStride, colStride } = stridesOf(x);
+  for (let r = 0; r < x.nRows; r++) margin[r] = margin[r]! + tree.value[leafOf(tree, x.values, r * rowStride, colStride)]!;
+}
+
+function meanLoss(objective: Objective, margin: Float64Array, y: ArrayLike<number>, w: ArrayLike<number> | null): number {
+  let sum = 0;
+  let sw = 0;
+  for (let i = 0; i < margin.length; i++) {
+    const wi = w === null ? 1 : w[i]!;
+    sum += wi * objective.loss(margin[i]!, y[i]!);
+    sw += wi;
+  }
+  return sw > 0 ? sum / sw : 0;
+}
