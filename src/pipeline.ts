@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { EXTRACT_FILE_STEMS, EXTRACT_IDS, type ExtractId } from './contract/extracts.js';
 import { loadMapping } from './config/load-mapping.js';
 import { defaultMapping } from './config/mapping.js';
-import { csvText, writeFileAtomic } from './io/csv-write.js';
+import { writeFileAtomic } from './io/csv-write.js';
+import { rejectsCsv } from './report/rejects.js';
 import { openDuckDb, type DuckDbOptions } from './io/db.js';
 import { ingestFiles, type IngestInput, type IngestResult } from './store/ingest.js';
 import type { Clock } from './util/clock.js';
@@ -30,13 +31,7 @@ export async function runIngest(config: IngestConfig, clock: Clock, logger: Logg
   const db = await openDuckDb(config.store, config.duckdb);
   try {
     const result = await ingestFiles(db, { inputs: config.inputs, mapping, dryRun: config.dryRun, maxRejectShare: config.maxRejectShare }, clock, logger);
-    await writeFileAtomic(
-      config.rejectsPath,
-      csvText(
-        ['file', 'line', 'column', 'value', 'code', 'message'],
-        result.rejects.map((r) => [r.file, r.line, r.column, r.value, r.code, r.message]),
-      ),
-    );
+    await writeFileAtomic(config.rejectsPath, rejectsCsv(result.rejects));
     return result;
   } finally {
     db.close();

@@ -19,7 +19,7 @@ export const explainCommand: CommandModule<GlobalArgs, ExplainArgs> = {
     const ctx = contextFromArgs(args);
     const config = await scoreConfigFromArgs(args);
     const profile = await loadCheckedProfile(config.riskProfilePath);
-    const db = await openScoreStore(config, ctx.clock, ctx.logger);
+    const { db } = await openScoreStore(config, ctx.clock, ctx.logger);
     try {
       const scored = await scoreStore(db, config, profile, ctx.logger);
       const explanation = await explainParticipant(db, scored, FEATURES, String(args.inn), config.features.asOf);

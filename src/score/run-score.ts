@@ -10,7 +10,8 @@ import { quoteIdent, quoteLiteralList } from '../io/sql.js';
 import { loadMapping } from '../config/load-mapping.js';
 import { defaultMapping } from '../config/mapping.js';
 import { checkProfileFeatures, disabledIndicators, loadRiskProfile, type RiskProfile } from '../rules/index.js';
-import { ingestFiles, type IngestInput } from '../store/ingest.js';
+import { ingestFiles, type IngestInput, type IngestResult } from '../store/ingest.js';
+import { rejectsCsv } from '../report/rejects.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { evidenceCsv, rankedCsv, reasonsCsv, sha256Hex } from './outputs.js';
@@ -52,15 +53,21 @@ export function codeVersion(): string {
   return pkg.version;
 }
 
-/** Opens the store of a score run: the named store, or a fresh in-memory one filled from files. */
-export async function openScoreStore(config: Pick<ScoreConfig, 'source' | 'duckdb'>, clock: Clock, logger: Logger): Promise<Db> {
-  if ('store' in config.source) return openDuckDb(config.source.store, { ...config.duckdb, readOnly: true });
+/** The store of a score run, and what was ingested into it when it was built from files. */
+export interface ScoreStore {
+  db: Db;
+  /** Set when the run ingested files into a fresh in-memory store. */
+  ingest: IngestResult | null;
+}
+
+/** Opens the store of a score run: the named store (read-only), or a fresh in-memory one filled from files. */
+export async function openScoreStore(config: Pick<ScoreConfig, 'source' | 'duckdb'>, clock: Clock, logger: Logger): Promise<ScoreStore> {
+  if ('store' in config.source) return { db: await openDuckDb(config.source.store, { ...config.duckdb, readOnly: true }), ingest: null };
   const db = await openDuckDb(':memory:', config.duckdb);
   try {
     const mapping = config.source.mappingPath === null ? defaultMapping() : await loadMapping(config.source.mappingPath);
-    const result = await ingestFiles(db, { inputs: config.source.inputs, mapping, dryRun: false, maxRejectShare: null }, clock, logger);
-    for (const f of result.files) logger.info(`${f.file}: ${f.recordsRead} read, ${f.rejected} rejected`);
-    return db;
+    const ingest = await ingestFiles(db, { inputs: config.source.inputs, mapping, dryRun: false, maxRejectShare: null }, clock, logger);
+    return { db, ingest };
   } catch (error) {
     db.close();
     throw error;
@@ -159,7 +166,7 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
     return now;
   };
   const profile = await loadCheckedProfile(config.riskProfilePath);
-  const db = await openScoreStore(config, clock, logger);
+  const { db, ingest } = await openScoreStore(config, clock, logger);
   try {
     let t = lap('load', t0);
     const scored = await scoreStore(db, config, profile, logger);
@@ -173,6 +180,8 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
       'reasons.csv': reasonsCsv(ranked),
       'evidence.csv': evidenceCsv(evidence),
     };
+    // Scoring files directly validates them as ingest does: their rejects belong to the run.
+    if (ingest !== null) files['rejects.csv'] = rejectsCsv(ingest.rejects);
     const result = {
       command: 'score',
       period: config.period,

@@ -105,6 +105,7 @@ describe('runScore without tax returns or register', () => {
     });
     const result = await runScore(config, clock, logger);
     expect(result.ranked.length).toBeGreaterThan(0);
+    expect((await readFile(join(out, 'rejects.csv'), 'utf8')).split('\n')[0]).toBe('file,line,column,value,code,message');
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
     const disabled = manifest.result.disabled_indicators.map((d: { id: string }) => d.id);
     expect(disabled).toEqual(expect.arrayContaining(['vat_deductions_exceed_paid', 'imports_without_vat_return', 'imports_far_above_revenue', 'shell_importer_profile']));
@@ -120,7 +121,7 @@ describe('explainParticipant', () => {
     const { loadCheckedProfile, openScoreStore, scoreStore } = await import('../../src/score/run-score.js');
     const { FEATURES } = await import('../../src/features/compute.js');
     const config = scoreConfig(store, '2026-06', '');
-    const db = await openScoreStore(config, clock, memoryLogger());
+    const { db } = await openScoreStore(config, clock, memoryLogger());
     try {
       const scored = await scoreStore(db, config, await loadCheckedProfile(null), memoryLogger());
       const last = scored.ranked[scored.ranked.length - 1];

@@ -1,0 +1,13 @@
+import { csvText } from '../io/csv-write.js';
+import type { RejectRow } from '../store/ingest.js';
+
+/** Columns of a rejects file (docs/data-contract.md). */
+export const REJECT_COLUMNS = ['file', 'line', 'column', 'value', 'code', 'message'] as const;
+
+/** The rejects file: one line per offending column of each rejected record. */
+export function rejectsCsv(rejects: readonly RejectRow[]): string {
+  return csvText(
+    REJECT_COLUMNS,
+    rejects.map((r) => [r.file, r.line, r.column, r.value, r.code, r.message]),
+  );
+}
