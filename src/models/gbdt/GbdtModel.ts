@@ -60,7 +60,7 @@ export class GbdtModel {
     this.training = parts.training;
   }
 
-  /** Raw margins (log-odds for logistic), one per row. */
+  /** Raw margins (log-odds for logistic, log of the mean for gamma), one per row. */
   predictMargin(x: FeatureMatrix): Float64Array {
     const { rowStride, colStride } = this.stridesFor(x);
     const out = new Float64Array(x.nRows).fill(this.baseMargin);
@@ -72,7 +72,10 @@ export class GbdtModel {
     return out;
   }
 
-  /** Predictions on the response scale: probabilities for logistic, values for squared error. */
+  /**
+   * Predictions on the response scale: probabilities for logistic, values
+   * for squared error, mean amounts exp(margin) for gamma.
+   */
   predict(x: FeatureMatrix): Float64Array {
     const m = this.predictMargin(x);
     const transform = OBJECTIVES[this.objective].transform;

@@ -1,6 +1,6 @@
 /**
  * Histogram gradient-boosted decision trees: quantile binning (≤ 255 bins),
- * learned missing-value directions, logistic and squared-error objectives,
+ * learned missing-value directions, logistic, squared-error and gamma objectives,
  * exact TreeSHAP contributions and versioned JSON save/load.
  */
 

@@ -7,7 +7,10 @@ import { OBJECTIVES, type ObjectiveId } from './objective.js';
 
 /** Hyperparameters of {@link trainGbdt}; names follow XGBoost where one exists. */
 export interface GbdtParams {
-  /** Loss to minimise. Default `logistic` (binary 0/1 labels). */
+  /**
+   * Loss to minimise: `logistic` (0/1 labels), `squared-error`, or `gamma`
+   * (amounts > 0, log link). Default `logistic`.
+   */
   readonly objective: ObjectiveId;
   /** Boosting rounds (most trees). Default 100. */
   readonly nTrees: number;
