@@ -23,10 +23,12 @@ export const AS_OF_TABLES = {
 /** Row counts of the as-of extracts, to tell which features the data can provide. */
 export type AsOfCounts = Record<'declarations' | 'tax_returns' | 'participants' | 'outcomes', number>;
 
+// Only the columns features and the item table read: the table holds every as-of item of
+// the store (20M+ rows), and each column kept costs memory and spills to disk.
 const DECLARATION_COLUMNS = [
   'decl_id', 'item_no', 'version', 'release_date', 'procedure', 'customs_office', 'hs_code', 'origin_country',
-  'dispatch_country', 'preference', 'customs_value_rub', 'net_weight_kg', 'supplementary_qty', 'supplementary_unit',
-  'duty_rub', 'import_vat_rub', 'excise_rub', 'valuation_method',
+  'dispatch_country', 'preference', 'customs_value_rub', 'net_weight_kg', 'duty_rub', 'import_vat_rub', 'excise_rub',
+  'valuation_method',
 ];
 
 /** Statements that (re)create the as-of TEMP tables for `params`. */

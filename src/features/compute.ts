@@ -11,7 +11,7 @@ import type { FeatureDef, FeatureParams } from './types.js';
 export interface FeatureResult {
   /** TEMP table: one row per participant in the universe: inn, name, region, office, customs_value_window_rub, then every feature column (DOUBLE, rounded to its decimals). */
   table: string;
-  /** TEMP table: one row per declaration item of the universe in the window, with item-level signals. */
+  /** TEMP view: one row per declaration item of the universe in the window, with item-level signals (evaluated on each read; valid until the next call). */
   itemTable: string;
   /** Features that the data cannot provide (e.g. no tax returns or no register in the store), by family, with the reason. Their columns are NULL. */
   unavailable: { family: string; features: string[]; reason: string }[];

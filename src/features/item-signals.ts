@@ -2,7 +2,7 @@ import { AS_OF_TABLES } from './as-of-tables.js';
 import { asOfLiteral } from './params.js';
 import type { FeatureParams } from './types.js';
 
-/** TEMP tables of the item-level peer comparison; `items` is the item table handed to scoring. */
+/** TEMP tables of the item-level peer comparison (base..medians are dropped once ref is built); `items`, the item table handed to scoring, is a TEMP view. */
 export const ITEM_TABLES = {
   /** Window items with a unit value: inn, peer_block, group keys k1..k3, uv (RUB per kg). */
   base: 'ccrg_uv_base',
@@ -128,7 +128,11 @@ export function itemSignalStatements(params: FeatureParams): string[] {
        c.level, c.peer_items, c.peer_importers, m.median_uv
      FROM ${t.choice} c LEFT JOIN ${t.medians} m
        ON m.level = c.level AND m.peer_block = c.peer_block AND m.inn = c.inn AND m.k = ${levelKey('c')}`,
-    `CREATE OR REPLACE TEMP TABLE ${t.items} AS
+    // Consumed by ref: dropped so their memory serves the family queries.
+    ...[t.base, t.choice, t.groupMedians, t.medians].map((name) => `DROP TABLE IF EXISTS ${name}`),
+    // A view, not a table: a copy of ~20M items with 29 columns cost more time and memory
+    // than evaluating the join on each of the few reads (filters and columns push down).
+    `CREATE OR REPLACE TEMP VIEW ${t.items} AS
      WITH i AS (
        SELECT i.*, CAST(i.customs_value_rub AS DOUBLE) / i.net_weight_kg AS uv,
          CAST(i.release_date + INTERVAL ${inspectMonths} MONTH AS DATE) AS inspectable_until,
