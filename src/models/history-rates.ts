@@ -1,0 +1,19 @@
+/**
+ * Entity history rates: smoothed past violation rates of the importer,
+ * customs representative, HS code prefixes, origin, office, HS × origin and
+ * extra categorical columns, from labels known strictly before each
+ * example's as-of date. See docs/models.md, "Entity history rates".
+ */
+export { labelledItemsSql, LABELLED_ITEM_COLUMNS, type LabelledItemsOptions } from './history/labelled-items.js';
+export { entityRatesSql } from './history/entity-rates.js';
+export {
+  checkHistoryRateSpec,
+  defaultHistoryRateSpec,
+  DEFAULT_HISTORY_ENTITIES,
+  DEFAULT_HISTORY_SMOOTHING,
+  historyRateFeatureNames,
+  type EntityColumn,
+  type EntityDef,
+  type EntityPart,
+  type HistoryRateSpec,
+} from './history/spec.js';
