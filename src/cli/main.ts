@@ -5,6 +5,7 @@ import { generateCommand } from './generate.js';
 import { explainCommand } from './explain.js';
 import { ingestCommand, validateCommand } from './ingest.js';
 import { scoreCommand } from './score.js';
+import { trainCommand } from './train.js';
 
 /**
  * Runs the `ccrg` command line and returns the exit code (docs/cli.md):
@@ -26,6 +27,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .command(generateCommand)
       .command(scoreCommand)
       .command(explainCommand)
+      .command(trainCommand)
       .demandCommand(1, 'Name a command: ccrg --help lists them.')
       .strict()
       .recommendCommands()

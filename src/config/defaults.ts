@@ -62,3 +62,17 @@ export const BATCH_DEFAULTS = {
   /** Evidence items per participant. */
   evidenceItems: 10,
 } as const;
+
+/** `ccrg train` (docs/cli.md#train, docs/models.md). */
+export const TRAIN_DEFAULTS = {
+  /** Folder of the artifact (model.json) and its card (model-card.md). */
+  out: 'models/participant',
+  seed: 42,
+  /** Share of the as-of months, at the end, held out for validation. */
+  validationShare: 0.25,
+  /** Share of the training months, at their end, for early stopping and calibration. */
+  stoppingShare: 0.2,
+  /** Shallow, slow, subsampled trees: inspections are few (hundreds to thousands). */
+  classifier: { nTrees: 300, maxDepth: 3, learningRate: 0.05, minChildWeight: 2, rowSubsample: 0.8, colSubsample: 0.8, earlyStoppingRounds: 30 },
+  amount: { nTrees: 100, maxDepth: 3, learningRate: 0.05, minChildWeight: 2 },
+} as const;
