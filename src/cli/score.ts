@@ -22,6 +22,7 @@ export interface ScoreArgs extends GlobalArgs, FileArgs {
   'return-grace-days'?: number;
   'lead-months'?: number;
   'payment-procedures'?: string[];
+  model?: string;
 }
 
 /** Adds the flags shared by `score` and `explain`. */
@@ -29,6 +30,7 @@ export function withScoreOptions(yargs: Argv<GlobalArgs>): Argv<ScoreArgs> {
   return withFileOptions(yargs)
     .option('period', { type: 'string', describe: 'Month scored, YYYY-MM: as of its last day; `latest`: the last month with releases in the store', demandOption: true })
     .option('store', { type: 'string', describe: `DuckDB store to read [default: ${BATCH_DEFAULTS.store}, unless input files are given]` })
+    .option('model', { type: 'string', describe: 'A trained risk model (models/NAME/model.json): rank by its expected charges [default: rank by the risk profile]' })
     .option('risk-profile', { type: 'string', describe: 'Risk profile YAML (docs/risk-profile.md) [default: the shipped profiles/default.yaml]' })
     .option('lang', { type: 'string', choices: ['en', 'ru'], describe: `Language of reasons [default: ${BATCH_DEFAULTS.lang}]` })
     .option('top', { type: 'number', describe: `Participants whose evidence items are written [default: ${BATCH_DEFAULTS.top}]` })
@@ -72,6 +74,7 @@ export async function scoreConfigFromArgs(args: ScoreArgs): Promise<ScoreConfig>
     period,
     source,
     riskProfilePath: args['risk-profile'] ?? null,
+    modelPath: args.model ?? null,
     lang,
     top: wholeNumber('top', args.top, BATCH_DEFAULTS.top, 0),
     evidenceItems: BATCH_DEFAULTS.evidenceItems,

@@ -15,7 +15,8 @@ import { rejectsCsv } from '../report/rejects.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { evidenceCsv, rankedCsv, reasonsCsv, sha256Hex } from './outputs.js';
-import { rankParticipants, type ParticipantFeatures, type RankedParticipant } from './score.js';
+import { rankByModel, rankParticipants, type ModelScore, type ParticipantFeatures, type RankedParticipant } from './score.js';
+import { loadArtifact, serializeArtifact, type LoadedArtifact } from '../models/artifact.js';
 
 /** Everything `ccrg score` needs, defaults resolved. */
 export interface ScoreConfig {
@@ -30,6 +31,8 @@ export interface ScoreConfig {
   evidenceItems: number;
   /** The run folder, `out/<period>` by default. */
   outDir: string;
+  /** A trained risk model (model.json) to rank by; null ranks by the risk profile. */
+  modelPath?: string | null;
   features: FeatureParams;
   duckdb: DuckDbOptions;
 }
@@ -118,6 +121,24 @@ function roundDoubles(row: Row): Row {
   return out;
 }
 
+/** Calibrated P(violation) and expected charges of every scored participant from a loaded risk model. */
+function modelScores(loaded: LoadedArtifact, ranked: readonly RankedParticipant[]): Map<string, ModelScore> {
+  if (loaded.models.kind !== 'risk') throw new Error('a risk model is needed to rank');
+  const { classifier, calibrator, amount } = loaded.models;
+  const n = FEATURES.length;
+  const values = new Float64Array(ranked.length * n);
+  ranked.forEach((p, i) => FEATURES.forEach((f, j) => (values[i * n + j] = p.values[f.id] ?? Number.NaN)));
+  const x = { values, nRows: ranked.length, nCols: n, layout: 'row-major' as const };
+  const raw = classifier.predictProbability(x);
+  const amounts = amount === null ? null : amount.predict(x);
+  const scores = new Map<string, ModelScore>();
+  ranked.forEach((p, i) => {
+    const probability = Number((calibrator === null ? (raw[i] as number) : calibrator.apply(raw[i] as number)).toFixed(6));
+    scores.set(p.inn, { probability, expectedChargesRub: amounts === null ? null : Number((probability * (amounts[i] as number)).toFixed(2)) });
+  });
+  return scores;
+}
+
 /** The inputs the store was built from (lineage), for the manifest. */
 async function storeInputs(db: Db): Promise<Row[]> {
   return db.all(`SELECT extract, source_path, sha256, records_read, accepted, rejected FROM lineage ORDER BY extract, sha256, ingest_id`);
@@ -166,11 +187,15 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
     return now;
   };
   const profile = await loadCheckedProfile(config.riskProfilePath);
+  const model =
+    config.modelPath === undefined || config.modelPath === null
+      ? null
+      : await loadArtifact(config.modelPath, { kind: 'risk', level: 'participant', features: FEATURES.map((f) => f.id) });
   const { db, ingest } = await openScoreStore(config, clock, logger);
   try {
     let t = lap('load', t0);
     const scored = await scoreStore(db, config, profile, logger);
-    const { ranked } = scored;
+    const ranked = model === null ? scored.ranked : rankByModel(scored.ranked, modelScores(model, scored.ranked));
     t = lap('score', t);
     const evidence = await readEvidence(db, scored.itemTable, ranked, config.top, config.evidenceItems);
     const inputs = await storeInputs(db);
@@ -188,7 +213,11 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
       as_of: config.features.asOf,
       code_version: codeVersion(),
       inputs,
-      parameters: { ...config.features, lang: config.lang, top: config.top, evidence_items: config.evidenceItems, score_source: 'rules' },
+      parameters: { ...config.features, lang: config.lang, top: config.top, evidence_items: config.evidenceItems, score_source: model === null ? 'rules' : 'model' },
+      model:
+        model === null
+          ? null
+          : { path: config.modelPath, kind: model.artifact.kind, level: model.artifact.level, window: model.artifact.window, data_fingerprint: model.artifact.dataFingerprint, sha256: sha256Hex(serializeArtifact(model.artifact)) },
       risk_profile: { name: profile.name, version: profile.version, sha256: profile.sha256 },
       unavailable_features: scored.unavailable,
       disabled_indicators: scored.disabled,

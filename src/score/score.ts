@@ -15,6 +15,34 @@ export interface ParticipantFeatures {
 export interface RankedParticipant extends ParticipantFeatures {
   rank: number;
   evaluation: Evaluation;
+  /** Set when a model was loaded: calibrated P(violation) and P × E[charges | violation]. */
+  model?: ModelScore;
+}
+
+/** A trained model's score of one participant. */
+export interface ModelScore {
+  probability: number;
+  /** null without an amount model. */
+  expectedChargesRub: number | null;
+}
+
+/**
+ * Ranks scored participants by the model: expected charges descending (the
+ * probability when the model has no amount part), then the risk-profile
+ * score, then INN. Ranks are renumbered.
+ */
+export function rankByModel(ranked: readonly RankedParticipant[], scores: ReadonlyMap<string, ModelScore>): RankedParticipant[] {
+  const key = (p: RankedParticipant): number => {
+    const m = scores.get(p.inn);
+    return m === undefined ? Number.NEGATIVE_INFINITY : (m.expectedChargesRub ?? m.probability);
+  };
+  return ranked
+    .map((p) => {
+      const model = scores.get(p.inn);
+      return model === undefined ? { ...p } : { ...p, model };
+    })
+    .sort((a, b) => key(b) - key(a) || b.evaluation.score - a.evaluation.score || (a.inn < b.inn ? -1 : a.inn > b.inn ? 1 : 0))
+    .map((p, i) => ({ ...p, rank: i + 1 }));
 }
 
 /** What ranking needs besides the rows. */

@@ -66,3 +66,37 @@ describe('ccrg train --level participant', () => {
     expect(await readFile(join(second, 'model.json'), 'utf8')).toBe(await readFile(join(first, 'model.json'), 'utf8'));
   });
 });
+
+describe('ccrg score --model', () => {
+  it('ranks by the model expected charges, fills probability and expected charges, and refuses a model with other features', async () => {
+    const model = join(await tempDir(), 'model');
+    expect(await train(['--store', store, '--out', model])).toBe(0);
+    const out = join(await tempDir(), 'run');
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const err: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
+    try {
+      expect(await main(['score', '--period', '2026-06', '--store', store, '--model', join(model, 'model.json'), '--out', out, '--quiet'])).toBe(0);
+      const csv = await openDuckDb(':memory:');
+      const top = await csv.all(`SELECT score_source, probability::DOUBLE AS p, expected_charges_rub::DOUBLE AS e
+        FROM read_csv('${join(out, 'ranked.csv')}', all_varchar = true) ORDER BY rank::INTEGER LIMIT 10`);
+      csv.close();
+      expect(top.every((r) => r['score_source'] === 'model')).toBe(true);
+      expect(top.every((r) => Number(r['p']) > 0 && Number(r['p']) <= 1)).toBe(true);
+      const charges = top.map((r) => Number(r['e']));
+      expect([...charges].sort((a, b) => b - a)).toEqual(charges);
+      const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+      expect(manifest.result.model).toMatchObject({ kind: 'risk', level: 'participant', window: { from: '2024-07', to: '2026-06' } });
+
+      const artifact = JSON.parse(await readFile(join(model, 'model.json'), 'utf8'));
+      [artifact.features[0], artifact.features[1]] = [artifact.features[1], artifact.features[0]];
+      const { writeFile } = await import('node:fs/promises');
+      const bad = join(model, 'swapped.json');
+      await writeFile(bad, JSON.stringify(artifact));
+      expect(await main(['score', '--period', '2026-06', '--store', store, '--model', bad, '--out', out, '--quiet'])).toBe(1);
+      expect(err.join('')).toContain(`${bad}: features differ at position 1: the model has "${String(artifact.features[0])}", the data has "${String(artifact.features[1])}"`);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+});
