@@ -15,6 +15,7 @@ import { ConfigError } from '../util/errors.js';
 import { GbdtModel, type FeatureImportance, type GbdtModelJson } from './gbdt/index.js';
 import { IsolationForestModel, type IsolationForestJson } from './isolation-forest/index.js';
 import type { FeatureDistribution } from './distribution.js';
+import { firstFeatureDifference } from './format-check.js';
 
 export { PSI_FLOOR, binProportions, distributionOf, populationStabilityIndex, type BinShares, type FeatureDistribution } from './distribution.js';
 export { modelCardMarkdown } from './model-card.js';
@@ -293,14 +294,9 @@ export function artifactFromJson(json: unknown, source: string, expect: Artifact
  * message (positions count from 1), or null when they are the same list.
  */
 export function featureMismatch(model: readonly string[], data: readonly string[]): string | null {
-  const n = Math.max(model.length, data.length);
-  for (let i = 0; i < n; i++) {
-    if (model[i] !== data[i]) {
-      const show = (name: string | undefined): string => (name === undefined ? 'no feature' : JSON.stringify(name));
-      return `features differ at position ${i + 1}: the model has ${show(model[i])}, the data has ${show(data[i])} (model ${model.length} features, data ${data.length})`;
-    }
-  }
-  return null;
+  const d = firstFeatureDifference(model, data);
+  if (d === null) return null;
+  return `features differ at position ${d.position + 1}: the model has ${d.model}, the data has ${d.expected} (model ${model.length} features, data ${data.length})`;
 }
 
 type Fail = (message: string, cause?: unknown) => never;

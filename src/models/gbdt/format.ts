@@ -4,6 +4,7 @@
  * same double), with a format version and the ordered feature names.
  */
 
+import { checkFormatHeader, firstFeatureDifference } from '../format-check.js';
 import { OBJECTIVES, type ObjectiveId } from './objective.js';
 import type { GbdtParams } from './params.js';
 import type { Tree } from './tree.js';
@@ -113,18 +114,11 @@ export function treeFromJson(json: TreeJson, index: number, nFeatures: number): 
  * (when given) that the feature names equal `expected` in order.
  */
 export function checkModelJson(json: unknown, expected?: readonly string[]): GbdtModelJson {
-  if (typeof json !== 'object' || json === null) {
-    throw new GbdtModelFormatError(`A GBDT model must be a JSON object, got ${json === null ? 'null' : typeof json}`);
-  }
-  const m = json as Partial<GbdtModelJson>;
-  if (m.format !== GBDT_FORMAT) {
-    throw new GbdtModelFormatError(`Not a GBDT model: format is ${JSON.stringify(m.format)}, expected "${GBDT_FORMAT}"`);
-  }
-  if (m.formatVersion !== GBDT_FORMAT_VERSION) {
-    throw new GbdtModelFormatError(
-      `GBDT model format version ${JSON.stringify(m.formatVersion)} is not supported: this build reads version ${GBDT_FORMAT_VERSION}`,
-    );
-  }
+  const m = checkFormatHeader(
+    json,
+    { format: GBDT_FORMAT, version: GBDT_FORMAT_VERSION, names: { indefinite: 'A GBDT model', sentence: 'GBDT model' } },
+    (message) => new GbdtModelFormatError(message),
+  ) as Partial<GbdtModelJson>;
   if (typeof m.objective !== 'string' || !(m.objective in OBJECTIVES)) {
     throw new GbdtModelFormatError(
       `GBDT model objective ${JSON.stringify(m.objective)} is unknown: expected one of ${Object.keys(OBJECTIVES).join(', ')}`,
@@ -145,13 +139,10 @@ export function checkModelJson(json: unknown, expected?: readonly string[]): Gbd
 
 /** Throws a message naming the first position where the model's feature names and the expected ones differ. */
 export function checkFeatureNames(actual: readonly string[], expected: readonly string[]): void {
-  const n = Math.max(actual.length, expected.length);
-  for (let i = 0; i < n; i++) {
-    if (actual[i] !== expected[i]) {
-      const show = (name: string | undefined): string => (name === undefined ? 'no feature' : JSON.stringify(name));
-      throw new GbdtModelFormatError(
-        `GBDT model features differ from the expected ones at position ${i}: model has ${show(actual[i])}, expected ${show(expected[i])} (model has ${actual.length} features, expected ${expected.length})`,
-      );
-    }
+  const d = firstFeatureDifference(actual, expected);
+  if (d !== null) {
+    throw new GbdtModelFormatError(
+      `GBDT model features differ from the expected ones at position ${d.position}: model has ${d.model}, expected ${d.expected} (model has ${actual.length} features, expected ${expected.length})`,
+    );
   }
 }

@@ -4,6 +4,7 @@
  * names, the params (with seed) and the trees as arrays.
  */
 
+import { checkFormatHeader, firstFeatureDifference } from '../format-check.js';
 import type { IsolationForestParams } from './params.js';
 import type { IsolationTree } from './tree.js';
 
@@ -107,20 +108,15 @@ export function isolationTreeFromJson(json: IsolationTreeJson, index: number, nF
  * (when given) that the feature names equal `expected` in order.
  */
 export function checkIsolationForestJson(json: unknown, expected?: readonly string[]): IsolationForestJson {
-  if (typeof json !== 'object' || json === null) {
-    throw new IsolationForestFormatError(`An isolation forest must be a JSON object, got ${json === null ? 'null' : typeof json}`);
-  }
-  const m = json as Partial<IsolationForestJson>;
-  if (m.format !== ISOLATION_FOREST_FORMAT) {
-    throw new IsolationForestFormatError(
-      `Not an isolation forest: format is ${JSON.stringify(m.format)}, expected "${ISOLATION_FOREST_FORMAT}"`,
-    );
-  }
-  if (m.formatVersion !== ISOLATION_FOREST_FORMAT_VERSION) {
-    throw new IsolationForestFormatError(
-      `Isolation forest format version ${JSON.stringify(m.formatVersion)} is not supported: this build reads version ${ISOLATION_FOREST_FORMAT_VERSION}`,
-    );
-  }
+  const m = checkFormatHeader(
+    json,
+    {
+      format: ISOLATION_FOREST_FORMAT,
+      version: ISOLATION_FOREST_FORMAT_VERSION,
+      names: { indefinite: 'An isolation forest', sentence: 'Isolation forest' },
+    },
+    (message) => new IsolationForestFormatError(message),
+  ) as Partial<IsolationForestJson>;
   if (!Array.isArray(m.featureNames) || m.featureNames.some((n) => typeof n !== 'string')) {
     throw new IsolationForestFormatError('Isolation forest featureNames must be an array of strings');
   }
@@ -138,13 +134,10 @@ export function checkIsolationForestJson(json: unknown, expected?: readonly stri
 
 /** Throws a message naming the first position where the forest's feature names and the expected ones differ. */
 export function checkIsolationForestFeatureNames(actual: readonly string[], expected: readonly string[]): void {
-  const n = Math.max(actual.length, expected.length);
-  for (let i = 0; i < n; i++) {
-    if (actual[i] !== expected[i]) {
-      const show = (name: string | undefined): string => (name === undefined ? 'no feature' : JSON.stringify(name));
-      throw new IsolationForestFormatError(
-        `Isolation forest features differ from the expected ones at position ${i}: model has ${show(actual[i])}, expected ${show(expected[i])} (model has ${actual.length} features, expected ${expected.length})`,
-      );
-    }
+  const d = firstFeatureDifference(actual, expected);
+  if (d !== null) {
+    throw new IsolationForestFormatError(
+      `Isolation forest features differ from the expected ones at position ${d.position}: model has ${d.model}, expected ${d.expected} (model has ${actual.length} features, expected ${expected.length})`,
+    );
   }
 }
