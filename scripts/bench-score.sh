@@ -6,13 +6,13 @@
 #   scripts/bench-score.sh            # uses the store left by scripts/bench-ingest.sh
 #
 # Environment: BENCH_DIR (default /tmp/ccrg-bench), BENCH_PERIOD (2026-07),
-# BENCH_THREADS (2), BENCH_MEMORY_LIMIT (4GB).
+# BENCH_THREADS (2), BENCH_MEMORY_LIMIT (2GB, the score default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DIR=${BENCH_DIR:-/tmp/ccrg-bench}
 PERIOD=${BENCH_PERIOD:-2026-07}
 THREADS=${BENCH_THREADS:-2}
-MEMORY=${BENCH_MEMORY_LIMIT:-4GB}
+MEMORY=${BENCH_MEMORY_LIMIT:-2GB}
 store="$DIR/store.duckdb"
 [ -f "$store" ] || { echo "no store at $store: run scripts/bench-ingest.sh first" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "GNU time is needed: apt-get install -y time" >&2; exit 1; }

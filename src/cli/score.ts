@@ -39,7 +39,7 @@ export function withScoreOptions(yargs: Argv<GlobalArgs>): Argv<ScoreArgs> {
     .option('lead-months', { type: 'number', describe: `Months before the 3-year control limit after which an item no longer counts [default: ${SCORE_DEFAULTS.leadMonths}]` })
     .option('payment-procedures', { type: 'string', array: true, describe: `Customs procedures whose payments count [default: ${SCORE_DEFAULTS.paymentProcedures.join(' ')}]` })
     .option('threads', { type: 'number', describe: 'DuckDB worker threads [default: all cores]' })
-    .option('memory-limit', { type: 'string', describe: 'DuckDB memory limit, e.g. 4GB' }) as Argv<ScoreArgs>;
+    .option('memory-limit', { type: 'string', describe: `DuckDB memory limit, e.g. 4GB [default: ${BATCH_DEFAULTS.memoryLimit}]` }) as Argv<ScoreArgs>;
 }
 
 function wholeNumber(flag: string, value: number | undefined, fallback: number, min: number): number {
@@ -86,7 +86,7 @@ export async function scoreConfigFromArgs(args: ScoreArgs): Promise<ScoreConfig>
       leadMonths: wholeNumber('lead-months', args['lead-months'], SCORE_DEFAULTS.leadMonths, 0),
       paymentProcedures: args['payment-procedures'] ?? SCORE_DEFAULTS.paymentProcedures,
     },
-    duckdb: duckDbOptionsFromArgs(args),
+    duckdb: { memoryLimit: BATCH_DEFAULTS.memoryLimit, ...duckDbOptionsFromArgs(args) },
   };
 }
 

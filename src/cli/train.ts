@@ -40,7 +40,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       .option('seed', { type: 'number', describe: `Random seed [default: ${TRAIN_DEFAULTS.seed}]` })
       .option('risk-profile', { type: 'string', describe: 'Risk profile the model is compared with [default: profiles/default.yaml]' })
       .option('threads', { type: 'number', describe: 'DuckDB worker threads' })
-      .option('memory-limit', { type: 'string', describe: 'DuckDB memory limit, e.g. 4GB' }) as Argv<TrainArgs>,
+      .option('memory-limit', { type: 'string', describe: `DuckDB memory limit, e.g. 4GB [default: ${BATCH_DEFAULTS.memoryLimit}]` }) as Argv<TrainArgs>,
   handler: async (args) => {
     const ctx = contextFromArgs(args);
     const from = args.from ?? '';
@@ -54,7 +54,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
     if (inputs.length === 0 && !existsSync(store)) throw new UsageError(`The store ${store} does not exist: run ccrg ingest first, or give input files`);
     const source = inputs.length > 0 ? { inputs, mappingPath: args.mapping ?? null } : { store };
     const profile = await loadRiskProfile(args['risk-profile'] ?? null);
-    const { db } = await openScoreStore({ source, duckdb: duckDbOptionsFromArgs(args) }, ctx.clock, ctx.logger);
+    const { db } = await openScoreStore({ source, duckdb: { memoryLimit: BATCH_DEFAULTS.memoryLimit, ...duckDbOptionsFromArgs(args) } }, ctx.clock, ctx.logger);
     try {
       const result = await trainParticipantModel(
         db,

@@ -61,6 +61,13 @@ export const BATCH_DEFAULTS = {
   top: 100,
   /** Evidence items per participant. */
   evidenceItems: 10,
+  /**
+   * DuckDB memory limit of score, explain and train. DuckDB's own default
+   * (80% of RAM) lets the as-of tables of a large store grow to many GB;
+   * with 2GB the 22M-item benchmark stays under 4 GB RSS at the same speed
+   * (docs/performance.md).
+   */
+  memoryLimit: '2GB',
 } as const;
 
 /** `ccrg train` (docs/cli.md#train, docs/models.md). */

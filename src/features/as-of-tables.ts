@@ -1,6 +1,6 @@
 import type { ExtractId } from '../contract/extracts.js';
 import type { Db } from '../io/db.js';
-import { quoteLiteralList } from '../io/sql.js';
+import { quoteLiteral, quoteLiteralList } from '../io/sql.js';
 import { asOfSql } from '../store/as-of.js';
 import { asOfLiteral, dueQuarters, dueQuartersSql, windowQuarterCount, windowStartSql } from './params.js';
 import type { FeatureParams } from './types.js';
@@ -8,7 +8,7 @@ import type { FeatureParams } from './types.js';
 /** TEMP tables holding the store as it stood on the as-of date, and the derived tables every family reads. */
 export const AS_OF_TABLES = {
   /** Declaration items (latest version by as-of) with derived columns: `inn`, `in_window`, `is_payment`, `q_key` (year·4 + quarter − 1), `peer_block` (months back from the as-of month // peerWindowMonths). */
-  declarations: 'ccrg_asof_declarations',
+  declarations: 'ccrg_work.ccrg_asof_declarations',
   tax_returns: 'ccrg_asof_tax_returns',
   participants: 'ccrg_asof_participants',
   outcomes: 'ccrg_asof_outcomes',
@@ -31,6 +31,38 @@ const DECLARATION_COLUMNS = [
   'valuation_method',
 ];
 
+/** SELECT of the as-of declarations of the items released in `where` (a predicate on the store's rows). */
+function declarationsSql(params: FeatureParams, where: string): string {
+  const windowStart = windowStartSql(params, params.windowMonths);
+  const [y, mo] = params.asOf.split('-').map(Number) as [number, number];
+  const asOfMonth = y * 12 + mo - 1;
+  return `SELECT ${DECLARATION_COLUMNS.join(', ')},
+       importer_inn AS inn,
+       release_date >= ${windowStart} AS in_window,
+       procedure IN (${quoteLiteralList(params.paymentProcedures)}) AS is_payment,
+       year(release_date) * 4 + quarter(release_date) - 1 AS q_key,
+       (${asOfMonth} - (year(release_date) * 12 + month(release_date) - 1)) // ${params.peerWindowMonths} AS peer_block
+     FROM (${asOfSql('declarations', params.asOf, where)})`;
+}
+
+/**
+ * Builds the as-of declarations in the compressed work database one release
+ * month at a time, checkpointing after each, so the uncompressed rows in
+ * memory never exceed one month. All versions of an item share its release
+ * date, so each month's latest versions are found within the month.
+ */
+async function createAsOfDeclarations(db: Db, params: FeatureParams): Promise<void> {
+  const t = AS_OF_TABLES;
+  await db.run(`CREATE OR REPLACE TABLE ${t.declarations} AS ${declarationsSql(params, 'false')}`);
+  const months = await db.all(`SELECT DISTINCT strftime(date_trunc('month', release_date), '%Y-%m-%d') AS m FROM declarations
+    WHERE release_date <= ${asOfLiteral(params)} ORDER BY m`);
+  for (const row of months) {
+    const m = `DATE ${quoteLiteral(String(row['m']))}`;
+    await db.run(`INSERT INTO ${t.declarations} ${declarationsSql(params, `release_date >= ${m} AND release_date < ${m} + INTERVAL 1 MONTH`)}`);
+    await db.run('CHECKPOINT ccrg_work');
+  }
+}
+
 /** Statements that (re)create the as-of TEMP tables for `params`. */
 export function asOfTableStatements(params: FeatureParams): string[] {
   const t = AS_OF_TABLES;
@@ -41,14 +73,6 @@ export function asOfTableStatements(params: FeatureParams): string[] {
   const quarters = dueQuarters(params, Math.max(params.vatQuarters + 2, windowQuarterCount(params)));
   const asOfTable = (name: string, extract: ExtractId): string => `CREATE OR REPLACE TEMP TABLE ${name} AS ${asOfSql(extract, params.asOf)}`;
   return [
-    `CREATE OR REPLACE TEMP TABLE ${t.declarations} AS
-     SELECT ${DECLARATION_COLUMNS.join(', ')},
-       importer_inn AS inn,
-       release_date >= ${windowStart} AS in_window,
-       procedure IN (${quoteLiteralList(params.paymentProcedures)}) AS is_payment,
-       year(release_date) * 4 + quarter(release_date) - 1 AS q_key,
-       (${asOfMonth} - (year(release_date) * 12 + month(release_date) - 1)) // ${params.peerWindowMonths} AS peer_block
-     FROM (${asOfSql('declarations', params.asOf)})`,
     asOfTable(t.tax_returns, 'tax_returns'),
     asOfTable(t.participants, 'participants'),
     asOfTable(t.outcomes, 'outcomes'),
@@ -77,6 +101,7 @@ export function asOfTableStatements(params: FeatureParams): string[] {
 
 /** Creates the as-of TEMP tables and returns the as-of row counts of the extracts. */
 export async function createAsOfTables(db: Db, params: FeatureParams): Promise<AsOfCounts> {
+  await createAsOfDeclarations(db, params);
   for (const sql of asOfTableStatements(params)) await db.run(sql);
   const t = AS_OF_TABLES;
   const rows = await db.all(`SELECT

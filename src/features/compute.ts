@@ -47,6 +47,7 @@ export async function computeFeatures(db: Db, params: FeatureParams): Promise<Fe
   const previous = (await db.all(`SELECT current_setting('preserve_insertion_order') AS v`))[0]?.['v'];
   // Row order of the TEMP tables carries no meaning; not preserving it saves a third of the time.
   await db.run('SET preserve_insertion_order = false');
+  await db.run(`ATTACH IF NOT EXISTS ':memory:' AS ccrg_work (READ_WRITE, COMPRESS)`);
   try {
     const counts = await createAsOfTables(db, params);
     for (const sql of itemSignalStatements(params)) await db.run(sql);

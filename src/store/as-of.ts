@@ -15,14 +15,14 @@ import { quoteLiteral } from '../io/sql.js';
  *   completed by then (otherwise open: completed_date, violation and charges empty);
  * - item_outcomes: findings of inspections completed by then.
  */
-export function asOfSql(extract: ExtractId, asOf: string): string {
+export function asOfSql(extract: ExtractId, asOf: string, declarationsWhere = 'true'): string {
   const d = `DATE ${quoteLiteral(asOf)}`;
   switch (extract) {
     case 'declarations': {
       // Most items have one version: only keys that may have several (by hash; a collision
       // merely sends a key down the exact path) go through the window, which is costly on
       // millions of rows.
-      const visible = `SELECT * FROM declarations WHERE release_date <= ${d} AND version_date <= ${d}`;
+      const visible = `SELECT * FROM declarations WHERE release_date <= ${d} AND version_date <= ${d} AND (${declarationsWhere})`;
       const corrected = `SELECT hash(decl_id, item_no) FROM declarations WHERE version > 1`;
       return `${visible} AND hash(decl_id, item_no) NOT IN (${corrected})
         UNION ALL
