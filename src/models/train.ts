@@ -16,6 +16,7 @@ import {
   type RiskModelArtifact,
 } from './artifact.js';
 import { exampleFeatures, participantExamples, type ParticipantExample } from './examples.js';
+import { predictRisk } from './predict.js';
 import { trainGbdt, type FeatureMatrix, type GbdtModel, type GbdtParams } from './gbdt/index.js';
 
 /** What `ccrg train --level participant` needs, defaults resolved. */
@@ -129,10 +130,8 @@ export async function trainParticipantModel(db: Db, config: TrainConfig, logger:
   const calibrator = calibrate(classifier, values, n, all, stopping.length > 0 ? stopping : fit, warnings);
   const amount = trainAmount(values, n, all, fit, config, warnings);
 
-  const probabilityOf = (rows: readonly number[]): Float64Array => {
-    const raw = classifier.predictProbability(matrixOf(values, n, rows));
-    return calibrator === null ? raw : Float64Array.from(raw, (p) => calibrator.apply(p));
-  };
+  const models = { kind: 'risk' as const, classifier, amount, calibrator };
+  const probabilityOf = (rows: readonly number[]): Float64Array => predictRisk(models, matrixOf(values, n, rows)).probability;
   const metrics = validationMetrics(all, validation, probabilityOf(validation), rulesScores(validation, values, FEATURES, config.profile));
   metrics['featureImportance'] = importanceTable(classifier.featureImportance());
   metrics['trees'] = classifier.toJSON().trees.length;

@@ -17,6 +17,7 @@ import type { Logger } from '../util/logger.js';
 import { evidenceCsv, rankedCsv, reasonsCsv, sha256Hex } from './outputs.js';
 import { rankByModel, rankParticipants, type ModelScore, type ParticipantFeatures, type RankedParticipant } from './score.js';
 import { loadArtifact, serializeArtifact, type LoadedArtifact } from '../models/artifact.js';
+import { predictRisk } from '../models/predict.js';
 
 /** Everything `ccrg score` needs, defaults resolved. */
 export interface ScoreConfig {
@@ -123,18 +124,15 @@ function roundDoubles(row: Row): Row {
 
 /** Calibrated P(violation) and expected charges of every scored participant from a loaded risk model. */
 function modelScores(loaded: LoadedArtifact, ranked: readonly RankedParticipant[]): Map<string, ModelScore> {
-  if (loaded.models.kind !== 'risk') throw new Error('a risk model is needed to rank');
-  const { classifier, calibrator, amount } = loaded.models;
   const n = FEATURES.length;
   const values = new Float64Array(ranked.length * n);
   ranked.forEach((p, i) => FEATURES.forEach((f, j) => (values[i * n + j] = p.values[f.id] ?? Number.NaN)));
-  const x = { values, nRows: ranked.length, nCols: n, layout: 'row-major' as const };
-  const raw = classifier.predictProbability(x);
-  const amounts = amount === null ? null : amount.predict(x);
+  const predicted = predictRisk(loaded.models, { values, nRows: ranked.length, nCols: n, layout: 'row-major' });
   const scores = new Map<string, ModelScore>();
   ranked.forEach((p, i) => {
-    const probability = Number((calibrator === null ? (raw[i] as number) : calibrator.apply(raw[i] as number)).toFixed(6));
-    scores.set(p.inn, { probability, expectedChargesRub: amounts === null ? null : Number((probability * (amounts[i] as number)).toFixed(2)) });
+    const probability = Number((predicted.probability[i] as number).toFixed(6));
+    const expected = predicted.expectedChargesRub?.[i];
+    scores.set(p.inn, { probability, expectedChargesRub: expected === undefined ? null : Number(expected.toFixed(2)) });
   });
   return scores;
 }
