@@ -2,6 +2,7 @@ import yargs from 'yargs';
 import { exitCodeOf, UsageError } from '../util/errors.js';
 import { QueryError } from '../io/db.js';
 import { generateCommand } from './generate.js';
+import { evaluateCommand } from './evaluate.js';
 import { explainCommand } from './explain.js';
 import { ingestCommand, validateCommand } from './ingest.js';
 import { scoreCommand } from './score.js';
@@ -28,6 +29,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .command(scoreCommand)
       .command(explainCommand)
       .command(trainCommand)
+      .command(evaluateCommand)
       .demandCommand(1, 'Name a command: ccrg --help lists them.')
       .strict()
       .recommendCommands()

@@ -100,3 +100,33 @@ describe('ccrg score --model', () => {
     }
   });
 });
+
+describe('ccrg evaluate', () => {
+  it('writes evaluation.json with the model, the risk profile and random on the same labelled examples', async () => {
+    const model = join(await tempDir(), 'model');
+    expect(await train(['--store', store, '--out', model])).toBe(0);
+    const out = join(await tempDir(), 'run');
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await main(['evaluate', '--model', join(model, 'model.json'), '--from', '2026-01', '--to', '2026-05', '--capacity', '15', '--store', store, '--out', out, '--quiet'])).toBe(0);
+      expect(await main(['evaluate', '--model', join(model, 'model.json'), '--from', '2026-05', '--to', '2026-01', '--store', store])).toBe(2);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    const report = JSON.parse(await readFile(join(out, 'evaluation.json'), 'utf8'));
+    const db = await openDuckDb(store, { readOnly: true });
+    try {
+      const examples = await participantExamples(db, { from: '2026-01', to: '2026-05' });
+      expect(report.examples).toBe(examples.length);
+      expect(report.positives).toBe(examples.filter((e) => e.label === 1).length);
+      expect(report.randomSlice?.examples ?? 0).toBe(examples.filter((e) => e.selection === 'random').length);
+    } finally {
+      db.close();
+    }
+    for (const ranker of ['model', 'profile', 'random']) {
+      expect(report.all[ranker].topK.rows.map((r: { k: object }) => r.k)).toEqual([{ share: 0.01 }, { share: 0.02 }, { share: 0.05 }, { share: 0.1 }, { count: 15 }]);
+    }
+    expect(report.reliability).toHaveLength(10);
+  });
+});

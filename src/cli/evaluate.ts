@@ -1,0 +1,68 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { BATCH_DEFAULTS, SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../config/defaults.js';
+import { FEATURES } from '../features/compute.js';
+import { writeFileAtomic } from '../io/csv-write.js';
+import { loadArtifact } from '../models/artifact.js';
+import { evaluateRiskModel, formatEvaluation } from '../models/evaluate-model.js';
+import { loadRiskProfile } from '../rules/index.js';
+import { openScoreStore } from '../score/run-score.js';
+import { UsageError } from '../util/errors.js';
+import { contextFromArgs, duckDbOptionsFromArgs, type GlobalArgs } from './context.js';
+import { inputsFromArgs, withFileOptions, type FileArgs } from './store-args.js';
+
+interface EvaluateArgs extends GlobalArgs, FileArgs {
+  model?: string;
+  from?: string;
+  to?: string;
+  capacity?: number;
+  store?: string;
+  out?: string;
+  'risk-profile'?: string;
+  threads?: number;
+  'memory-limit'?: string;
+}
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** `ccrg evaluate`: a risk model against the risk profile and random on labelled examples. */
+export const evaluateCommand: CommandModule<GlobalArgs, EvaluateArgs> = {
+  command: 'evaluate',
+  describe: 'Evaluate a trained risk model on past inspections, beside the risk profile and random (docs/models.md)',
+  builder: (yargs: Argv<GlobalArgs>) =>
+    withFileOptions(yargs)
+      .option('model', { type: 'string', demandOption: true, describe: 'The model to evaluate (models/NAME/model.json)' })
+      .option('from', { type: 'string', demandOption: true, describe: 'First as-of month of the examples, YYYY-MM' })
+      .option('to', { type: 'string', demandOption: true, describe: 'Last as-of month of the examples, YYYY-MM' })
+      .option('capacity', { type: 'number', describe: 'Inspection capacity: also report the figures at k = capacity' })
+      .option('store', { type: 'string', describe: `DuckDB store to read [default: ${BATCH_DEFAULTS.store}, unless input files are given]` })
+      .option('out', { type: 'string', describe: `Run folder for evaluation.json [default: ${BATCH_DEFAULTS.outRoot}/<to>]` })
+      .option('risk-profile', { type: 'string', describe: 'Risk profile compared with [default: profiles/default.yaml]' })
+      .option('threads', { type: 'number', describe: 'DuckDB worker threads' })
+      .option('memory-limit', { type: 'string', describe: `DuckDB memory limit [default: ${BATCH_DEFAULTS.memoryLimit}]` }) as Argv<EvaluateArgs>,
+  handler: async (args) => {
+    const ctx = contextFromArgs(args);
+    const from = args.from ?? '';
+    const to = args.to ?? '';
+    if (!MONTH.test(from) || !MONTH.test(to) || from > to) throw new UsageError(`--from and --to must be months YYYY-MM with --from <= --to, got "${from}" and "${to}"`);
+    const capacity = args.capacity ?? null;
+    if (capacity !== null && (!Number.isInteger(capacity) || capacity < 1)) throw new UsageError(`--capacity must be a whole number >= 1, got ${String(capacity)}`);
+    const inputs = await inputsFromArgs(args);
+    if (inputs.length > 0 && args.store !== undefined) throw new UsageError('Give either --store or input files, not both');
+    const store = args.store ?? BATCH_DEFAULTS.store;
+    if (inputs.length === 0 && !existsSync(store)) throw new UsageError(`The store ${store} does not exist: run ccrg ingest first, or give input files`);
+    const loaded = await loadArtifact(String(args.model), { kind: 'risk', level: 'participant', features: FEATURES.map((f) => f.id) });
+    const profile = await loadRiskProfile(args['risk-profile'] ?? null);
+    const source = inputs.length > 0 ? { inputs, mappingPath: args.mapping ?? null } : { store };
+    const { db } = await openScoreStore({ source, duckdb: { memoryLimit: BATCH_DEFAULTS.memoryLimit, ...duckDbOptionsFromArgs(args) } }, ctx.clock, ctx.logger);
+    try {
+      const report = await evaluateRiskModel(db, loaded, { from, to, capacity, features: SCORE_DEFAULTS, profile, seed: TRAIN_DEFAULTS.seed });
+      const out = args.out ?? join(BATCH_DEFAULTS.outRoot, to);
+      await writeFileAtomic(join(out, 'evaluation.json'), `${JSON.stringify({ model: args.model, ...report }, null, 2)}\n`);
+      ctx.stdout(`${formatEvaluation(report)}\n\nwrote ${join(out, 'evaluation.json')}`);
+    } finally {
+      db.close();
+    }
+  },
+};
