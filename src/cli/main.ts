@@ -5,6 +5,7 @@ import { generateCommand } from './generate.js';
 import { evaluateCommand } from './evaluate.js';
 import { explainCommand } from './explain.js';
 import { ingestCommand, validateCommand } from './ingest.js';
+import { modelsCommand } from './models.js';
 import { scoreCommand } from './score.js';
 import { trainCommand } from './train.js';
 
@@ -30,6 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .command(explainCommand)
       .command(trainCommand)
       .command(evaluateCommand)
+      .command(modelsCommand)
       .demandCommand(1, 'Name a command: ccrg --help lists them.')
       .strict()
       .recommendCommands()

@@ -17,6 +17,7 @@ import { evaluateIndicators, type RiskProfile } from '../rules/index.js';
 import { ConfigError } from '../util/errors.js';
 import type { LoadedArtifact } from './artifact.js';
 import { exampleFeatures, participantExamples, type ParticipantExample } from './examples.js';
+import type { FeatureMatrix } from './gbdt/index.js';
 import { predictRisk, rankingScores } from './predict.js';
 
 /** What `ccrg evaluate` needs. */
@@ -69,14 +70,20 @@ function figures(scores: Float64Array, labels: Float64Array, charges: Float64Arr
  * over all examples, over the random-selection slice alone, and with
  * inverse-propensity weights when propensities exist.
  */
-export async function evaluateRiskModel(db: Db, loaded: LoadedArtifact, config: EvaluateConfig): Promise<EvaluationReport> {
+/** Labelled examples of a window with their features, the risk profile's scores and a random ranking. */
+export interface ScoredExamples {
+  examples: ParticipantExample[];
+  x: FeatureMatrix;
+  profile: Float64Array;
+  random: Float64Array;
+}
+
+/** The examples of `from..to`, their features as of their dates, and the risk profile's and a random ranking's scores. */
+export async function scoreExamples(db: Db, config: Pick<EvaluateConfig, 'from' | 'to' | 'features' | 'profile' | 'seed'>): Promise<ScoredExamples> {
   const examples = await participantExamples(db, { from: config.from, to: config.to });
   if (examples.length === 0) throw new ConfigError(`No completed inspection has an as-of month in ${config.from}..${config.to}: nothing to evaluate on`);
   const { values } = await exampleFeatures(db, examples, config.features, FEATURES);
   const n = FEATURES.length;
-  const x = { values, nRows: examples.length, nCols: n, layout: 'row-major' as const };
-  const predicted = predictRisk(loaded.models, x);
-  const model = rankingScores(predicted);
   const featureMap = new Map(FEATURES.map((f) => [f.id, f]));
   const profile = Float64Array.from(examples, (_, i) => {
     const row: Record<string, number | null> = {};
@@ -86,7 +93,13 @@ export async function evaluateRiskModel(db: Db, loaded: LoadedArtifact, config: 
     });
     return evaluateIndicators(config.profile, row, { lang: 'en', disabled: new Set(), features: featureMap }).score;
   });
-  const random = randomScores(examples.length, config.seed);
+  return { examples, x: { values, nRows: examples.length, nCols: n, layout: 'row-major' }, profile, random: randomScores(examples.length, config.seed) };
+}
+
+export async function evaluateRiskModel(db: Db, loaded: LoadedArtifact, config: EvaluateConfig): Promise<EvaluationReport> {
+  const { examples, x, profile, random } = await scoreExamples(db, config);
+  const predicted = predictRisk(loaded.models, x);
+  const model = rankingScores(predicted);
   const labels = Float64Array.from(examples, (e) => e.label);
   const charges = Float64Array.from(examples, (e) => e.chargesRub);
   const ids = examples.map((e) => e.exampleId);

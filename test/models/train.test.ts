@@ -130,3 +130,28 @@ describe('ccrg evaluate', () => {
     expect(report.reliability).toHaveLength(10);
   });
 });
+
+describe('ccrg models', () => {
+  it('lists trained models and compares two with paired bootstrap intervals (a model against itself differs by exactly 0)', async () => {
+    const root = await tempDir();
+    expect(await train(['--store', store, '--out', join(root, 'first')])).toBe(0);
+    const out: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const model = join(root, 'first', 'model.json');
+    const run = join(root, 'run');
+    try {
+      expect(await main(['models', 'list', '--dir', root])).toBe(0);
+      expect(await main(['models', 'compare', model, model, '--from', '2026-01', '--to', '2026-05', '--iterations', '50', '--store', store, '--out', run, '--quiet'])).toBe(0);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(out.join('')).toContain(`${model}`);
+    expect(out.join('')).toMatch(/risk\s+participant\s+2024-07\.\.2026-06/);
+    const report = JSON.parse(await readFile(join(run, 'comparison.json'), 'utf8'));
+    const self = report.metrics.filter((m: { pair: string }) => m.pair === 'A-B');
+    expect(self.map((m: { metric: string }) => m.metric)).toEqual(['AUC', 'precision@5%', 'revenue@5%', 'revenue@10%']);
+    for (const m of self) expect([m.result.difference.lower, m.result.difference.upper]).toEqual([0, 0]);
+    expect(report.riskProfile.name).toBe('default');
+  });
+});
