@@ -18,6 +18,7 @@ import { evidenceCsv, rankedCsv, reasonsCsv, sha256Hex } from './outputs.js';
 import { rankByModel, rankParticipants, type ModelScore, type ParticipantFeatures, type RankedParticipant } from './score.js';
 import { loadArtifact, serializeArtifact, type LoadedArtifact } from '../models/artifact.js';
 import { predictRisk } from '../models/predict.js';
+import { trainIsolationForest } from '../models/isolation-forest/index.js';
 
 /** Everything `ccrg score` needs, defaults resolved. */
 export interface ScoreConfig {
@@ -137,6 +138,25 @@ function modelScores(loaded: LoadedArtifact, ranked: readonly RankedParticipant[
   return scores;
 }
 
+/** The month's isolation forest: small and seeded, so the score is cheap and reproducible. */
+const ANOMALY_PARAMS = { nTrees: 100, sampleSize: 256, seed: 42 } as const;
+
+/**
+ * Adds a cold-start anomaly score to every participant: an isolation forest
+ * fitted on the month's own feature rows (no outcomes needed), so a month
+ * without any inspection history still has an unsupervised signal beside
+ * the rules. Fewer than 2 participants get none.
+ */
+function withAnomalyScores(ranked: readonly RankedParticipant[], params: typeof ANOMALY_PARAMS): RankedParticipant[] {
+  if (ranked.length < 2) return [...ranked];
+  const n = FEATURES.length;
+  const values = new Float64Array(ranked.length * n);
+  ranked.forEach((p, i) => FEATURES.forEach((f, j) => (values[i * n + j] = p.values[f.id] ?? Number.NaN)));
+  const x = { values, nRows: ranked.length, nCols: n, layout: 'row-major' as const };
+  const scores = trainIsolationForest({ x }, { featureNames: FEATURES.map((f) => f.id), params }).score(x);
+  return ranked.map((p, i) => ({ ...p, anomaly: Number((scores[i] as number).toFixed(4)) }));
+}
+
 /** The inputs the store was built from (lineage), for the manifest. */
 async function storeInputs(db: Db): Promise<Row[]> {
   return db.all(`SELECT extract, source_path, sha256, records_read, accepted, rejected FROM lineage ORDER BY extract, sha256, ingest_id`);
@@ -193,7 +213,8 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
   try {
     let t = lap('load', t0);
     const scored = await scoreStore(db, config, profile, logger);
-    const ranked = model === null ? scored.ranked : rankByModel(scored.ranked, modelScores(model, scored.ranked));
+    const rankedBy = model === null ? scored.ranked : rankByModel(scored.ranked, modelScores(model, scored.ranked));
+    const ranked = withAnomalyScores(rankedBy, ANOMALY_PARAMS);
     t = lap('score', t);
     const evidence = await readEvidence(db, scored.itemTable, ranked, config.top, config.evidenceItems);
     const inputs = await storeInputs(db);
@@ -211,7 +232,7 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
       as_of: config.features.asOf,
       code_version: codeVersion(),
       inputs,
-      parameters: { ...config.features, lang: config.lang, top: config.top, evidence_items: config.evidenceItems, score_source: model === null ? 'rules' : 'model' },
+      parameters: { ...config.features, lang: config.lang, top: config.top, evidence_items: config.evidenceItems, score_source: model === null ? 'rules' : 'model', anomaly: ANOMALY_PARAMS },
       model:
         model === null
           ? null

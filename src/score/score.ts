@@ -17,6 +17,8 @@ export interface RankedParticipant extends ParticipantFeatures {
   evaluation: Evaluation;
   /** Set when a model was loaded: calibrated P(violation) and P × E[charges | violation]. */
   model?: ModelScore;
+  /** Cold-start anomaly score in (0, 1] of the month's isolation forest (higher = more unusual). */
+  anomaly?: number;
 }
 
 /** A trained model's score of one participant. */

@@ -54,6 +54,9 @@ describe('runScore', () => {
     expect(manifest.result).toMatchObject({ command: 'score', period: '2026-06', as_of: '2026-06-30', risk_profile: { name: 'default' } });
     expect(manifest.result.outputs['ranked.csv']).toBe(outputs.sha256Hex(files['ranked.csv'] ?? ''));
     expect(result.ranked.map((p) => p.rank)).toEqual(result.ranked.map((_, i) => i + 1));
+    // The cold-start anomaly score of the month's isolation forest sits beside the rules' score.
+    expect(result.ranked.every((p) => p.anomaly !== undefined && p.anomaly > 0 && p.anomaly <= 1)).toBe(true);
+    expect(manifest.result.parameters.anomaly).toEqual({ nTrees: 100, sampleSize: 256, seed: 42 });
   });
 
   it('gives byte-identical result files and manifest results for the same inputs', async () => {
