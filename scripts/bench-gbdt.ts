@@ -13,6 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { areaUnderRoc, trainGbdt, type FeatureMatrix } from '../src/models/gbdt/index.js';
+import { mulberry32 } from '../src/util/random.js';
 
 interface BenchCase {
   readonly name: string;
@@ -39,18 +40,6 @@ const PARAMS = {
   earlyStoppingRounds: 0,
   seed: 1,
 } as const;
-
-// A small seeded generator (mulberry32) so the data never depends on Math.random.
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Synthetic {
   readonly x: FeatureMatrix;

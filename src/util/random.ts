@@ -47,3 +47,19 @@ export class Sfc32 {
     return Math.floor(this.next() * n);
   }
 }
+
+/**
+ * mulberry32: a tiny seeded uniform [0, 1) source for synthetic fixtures and
+ * benchmark data, whose numbers they were made with (sfc32 above serves the
+ * generator and the learners).
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,15 +1,9 @@
 import type { FeatureMatrix } from '../../../src/models/gbdt/index.js';
+import { mulberry32 } from '../../../src/util/random.js';
 
 /** Seeded uniform [0, 1) numbers (mulberry32) for test fixtures. */
 export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /** A labelled row-major dataset built by `row(rand)`, which returns features and the label. */
