@@ -5,7 +5,10 @@ import { BATCH_DEFAULTS, SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../config/defaul
 import { FEATURES } from '../features/compute.js';
 import { writeFileAtomic } from '../io/csv-write.js';
 import { loadArtifact } from '../models/artifact.js';
-import { evaluateRiskModel, formatEvaluation } from '../models/evaluate-model.js';
+import { evaluateRiskModel, formatEvaluation, type EvaluationReport } from '../models/evaluate-model.js';
+import { evaluatePopulation, formatPopulation, type PopulationReport } from '../models/evaluate-population.js';
+import { readTruth } from '../evaluate/truth.js';
+import { ConfigError } from '../util/errors.js';
 import { loadRiskProfile } from '../rules/index.js';
 import { openScoreStore } from '../score/run-score.js';
 import { UsageError } from '../util/errors.js';
@@ -22,6 +25,7 @@ interface EvaluateArgs extends GlobalArgs, FileArgs {
   'risk-profile'?: string;
   threads?: number;
   'memory-limit'?: string;
+  truth?: string;
 }
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -39,6 +43,7 @@ export const evaluateCommand: CommandModule<GlobalArgs, EvaluateArgs> = {
       .option('store', { type: 'string', describe: `DuckDB store to read [default: ${BATCH_DEFAULTS.store}, unless input files are given]` })
       .option('out', { type: 'string', describe: `Run folder for evaluation.json [default: ${BATCH_DEFAULTS.outRoot}/<to>]` })
       .option('risk-profile', { type: 'string', describe: 'Risk profile compared with [default: profiles/default.yaml]' })
+      .option('truth', { type: 'string', describe: 'Generated data only: a generator truth.csv; also ranks the whole population of every month of the window and scores the rankings against it' })
       .option('threads', { type: 'number', describe: 'DuckDB worker threads' })
       .option('memory-limit', { type: 'string', describe: `DuckDB memory limit [default: ${BATCH_DEFAULTS.memoryLimit}]` }) as Argv<EvaluateArgs>,
   handler: async (args) => {
@@ -56,11 +61,26 @@ export const evaluateCommand: CommandModule<GlobalArgs, EvaluateArgs> = {
     const profile = await loadRiskProfile(args['risk-profile'] ?? null);
     const source = inputs.length > 0 ? { inputs, mappingPath: args.mapping ?? null } : { store };
     const { db } = await openScoreStore({ source, duckdb: { memoryLimit: BATCH_DEFAULTS.memoryLimit, ...duckDbOptionsFromArgs(args) } }, ctx.clock, ctx.logger);
+    const truthPath = args.truth ?? null;
+    if (truthPath !== null && !existsSync(truthPath)) throw new UsageError(`The truth file ${truthPath} does not exist`);
+    const truth = truthPath === null ? null : await readTruth(truthPath);
     try {
-      const report = await evaluateRiskModel(db, loaded, { from, to, capacity, features: SCORE_DEFAULTS, profile, seed: TRAIN_DEFAULTS.seed });
+      const config = { from, to, capacity, features: SCORE_DEFAULTS, profile, seed: TRAIN_DEFAULTS.seed };
+      let report: EvaluationReport | null = null;
+      try {
+        report = await evaluateRiskModel(db, loaded, config);
+      } catch (error) {
+        // With a truth file the whole population is evaluated, so a window without completed inspections still has an answer.
+        if (!(error instanceof ConfigError) || truth === null) throw error;
+        ctx.logger.warn(error.message);
+      }
+      let population: PopulationReport | null = null;
+      if (truth !== null && truthPath !== null) population = await evaluatePopulation(db, loaded, config, truth, truthPath, ctx.logger);
       const out = args.out ?? join(BATCH_DEFAULTS.outRoot, to);
-      await writeFileAtomic(join(out, 'evaluation.json'), `${JSON.stringify({ model: args.model, ...report }, null, 2)}\n`);
-      ctx.stdout(`${formatEvaluation(report)}\n\nwrote ${join(out, 'evaluation.json')}`);
+      const json = { model: args.model, ...(report ?? { window: { from, to }, examples: 0 }), ...(population === null ? {} : { population }) };
+      await writeFileAtomic(join(out, 'evaluation.json'), `${JSON.stringify(json, null, 2)}\n`);
+      const printed = [report === null ? null : formatEvaluation(report), population === null ? null : formatPopulation(population)].filter((x) => x !== null);
+      ctx.stdout(`${printed.join('\n\n')}\n\nwrote ${join(out, 'evaluation.json')}`);
     } finally {
       db.close();
     }

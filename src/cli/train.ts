@@ -22,9 +22,15 @@ interface TrainArgs extends GlobalArgs, FileArgs {
   'risk-profile'?: string;
   threads?: number;
   'memory-limit'?: string;
+  'known-by'?: string;
 }
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+function isIsoDate(text: string): boolean {
+  const date = new Date(`${text}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
 
 /** `ccrg train`: learn the risk model from past inspections. */
 export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
@@ -37,6 +43,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       .option('to', { type: 'string', demandOption: true, describe: 'Last as-of month of the examples, YYYY-MM' })
       .option('store', { type: 'string', describe: `DuckDB store to read [default: ${BATCH_DEFAULTS.store}, unless input files are given]` })
       .option('out', { type: 'string', describe: `Folder for model.json and model-card.md [default: ${TRAIN_DEFAULTS.out}]` })
+      .option('known-by', { type: 'string', describe: 'Train as on this date, YYYY-MM-DD: only inspections completed by then are examples [default: every completed one]' })
       .option('seed', { type: 'number', describe: `Random seed [default: ${TRAIN_DEFAULTS.seed}]` })
       .option('risk-profile', { type: 'string', describe: 'Risk profile the model is compared with [default: profiles/default.yaml]' })
       .option('threads', { type: 'number', describe: 'DuckDB worker threads' })
@@ -46,6 +53,8 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
     const from = args.from ?? '';
     const to = args.to ?? '';
     if (!MONTH.test(from) || !MONTH.test(to) || from > to) throw new UsageError(`--from and --to must be months YYYY-MM with --from <= --to, got "${from}" and "${to}"`);
+    const knownBy = args['known-by'];
+    if (knownBy !== undefined && !isIsoDate(knownBy)) throw new UsageError(`--known-by must be a date YYYY-MM-DD, got "${knownBy}"`);
     const seed = args.seed ?? TRAIN_DEFAULTS.seed;
     if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number >= 0, got ${String(seed)}`);
     const inputs = await inputsFromArgs(args);
@@ -69,6 +78,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
           features: SCORE_DEFAULTS,
           profile,
           codeVersion: codeVersion(),
+          ...(knownBy === undefined ? {} : { knownBy }),
         },
         ctx.logger,
       );

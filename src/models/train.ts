@@ -37,6 +37,8 @@ export interface TrainConfig {
   /** The risk profile the model is compared with. */
   profile: RiskProfile;
   codeVersion: string;
+  /** Train as on this date (YYYY-MM-DD): only inspections completed by then count (default: every completed one). */
+  knownBy?: string;
 }
 
 /** A trained model and what was learnt on the way. */
@@ -72,7 +74,7 @@ function months(examples: readonly ParticipantExample[]): string[] {
  */
 export async function trainParticipantModel(db: Db, config: TrainConfig, logger: Logger): Promise<TrainResult> {
   const warnings: string[] = [];
-  const all = await participantExamples(db, { from: config.from, to: config.to });
+  const all = await participantExamples(db, { from: config.from, to: config.to, ...(config.knownBy === undefined ? {} : { knownBy: config.knownBy }) });
   const asOfs = months(all);
   if (all.length < 30 || asOfs.length < 3) {
     throw new ConfigError(

@@ -124,7 +124,7 @@ function roundDoubles(row: Row): Row {
 }
 
 /** Calibrated P(violation) and expected charges of every scored participant from a loaded risk model. */
-function modelScores(loaded: LoadedArtifact, ranked: readonly RankedParticipant[]): Map<string, ModelScore> {
+export function modelScores(loaded: LoadedArtifact, ranked: readonly RankedParticipant[]): Map<string, ModelScore> {
   const n = FEATURES.length;
   const values = new Float64Array(ranked.length * n);
   ranked.forEach((p, i) => FEATURES.forEach((f, j) => (values[i * n + j] = p.values[f.id] ?? Number.NaN)));

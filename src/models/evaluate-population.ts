@@ -1,0 +1,163 @@
+import { auc, topKReport } from '../evaluate/metrics.js';
+import { randomScores } from '../evaluate/bootstrap.js';
+import type { TruthRow } from '../evaluate/truth.js';
+import type { FeatureParams } from '../features/types.js';
+import type { Db } from '../io/db.js';
+import type { RiskProfile } from '../rules/index.js';
+import { modelScores, scoreStore, type ScoreConfig } from '../score/run-score.js';
+import { rankByModel } from '../score/score.js';
+import { ConfigError } from '../util/errors.js';
+import type { Logger } from '../util/logger.js';
+import type { LoadedArtifact } from './artifact.js';
+import type { RankerFigures } from './evaluate-model.js';
+
+/** What a population evaluation needs. */
+export interface PopulationConfig {
+  /** First and last scored month, YYYY-MM. */
+  from: string;
+  to: string;
+  capacity: number | null;
+  features: Omit<FeatureParams, 'asOf'>;
+  profile: RiskProfile;
+  seed: number;
+}
+
+/** One month's figures over every participant scored that month. */
+export interface PopulationMonth {
+  period: string;
+  participants: number;
+  /** Participants with a planted scheme in a month up to the period. */
+  positives: number;
+  model: RankerFigures;
+  profile: RankerFigures;
+  random: RankerFigures;
+}
+
+/** The `population` part of evaluation.json (`evaluate --truth`, generated data only). */
+export interface PopulationReport {
+  truthFile: string;
+  months: PopulationMonth[];
+  /** Per ranking and top share: the mean over the months of precision, recall and revenue. */
+  mean: Record<'model' | 'profile' | 'random', { share: number; precision: number; recall: number; revenue: number }[]>;
+}
+
+const SHARES = [0.01, 0.02, 0.05, 0.1];
+
+function monthsBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  let [y, m] = from.split('-').map(Number) as [number, number];
+  for (;;) {
+    const p = `${y}-${String(m).padStart(2, '0')}`;
+    if (p > to) return out;
+    out.push(p);
+    m === 12 ? ((y += 1), (m = 1)) : (m += 1);
+  }
+}
+
+function lastDay(period: string): string {
+  const [y, m] = period.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
+
+/** Scores that reproduce a ranking's order exactly (its own tie-breaks included): n − index. */
+function scoresFromOrder(n: number): Float64Array {
+  return Float64Array.from({ length: n }, (_, i) => n - i);
+}
+
+function figures(scores: Float64Array, labels: Float64Array, charges: Float64Array, ids: readonly string[], capacity: number | null): RankerFigures {
+  const report = topKReport(scores, labels, charges, ids, { shares: SHARES, ...(capacity === null ? {} : { capacity }) });
+  const a = auc(scores, labels);
+  return { topK: report, auc: Number.isFinite(a) ? Number(a.toFixed(6)) : null };
+}
+
+/**
+ * Evaluates a risk model over the whole scored population of each month of
+ * `from..to` against a generator's truth file: every participant scored as
+ * of the month end is an example, positive when the truth plants a scheme
+ * on it in a month up to the period, with the planted charges of those
+ * months. The model, the risk profile and random rank the same participants;
+ * the model and the profile in the exact order `score` would list them.
+ * Generated data only: real data has no truth file.
+ */
+export async function evaluatePopulation(
+  db: Db,
+  loaded: LoadedArtifact,
+  config: PopulationConfig,
+  truth: readonly TruthRow[],
+  truthFile: string,
+  logger: Logger,
+): Promise<PopulationReport> {
+  const months: PopulationMonth[] = [];
+  const periods = monthsBetween(config.from, config.to);
+  for (const [i, period] of periods.entries()) {
+    logger.info(`scoring the whole population as of ${lastDay(period)} (${i + 1} of ${periods.length})`);
+    const scoreConfig: ScoreConfig = {
+      period,
+      source: { store: '' },
+      riskProfilePath: null,
+      lang: 'en',
+      top: 0,
+      evidenceItems: 0,
+      outDir: '',
+      features: { ...config.features, asOf: lastDay(period) },
+      duckdb: {},
+    };
+    const scored = await scoreStore(db, scoreConfig, config.profile, logger);
+    const byProfile = scored.ranked;
+    if (byProfile.length === 0) continue;
+    const byModel = rankByModel(byProfile, modelScores(loaded, byProfile));
+    const charges = new Map<string, number>();
+    for (const row of truth) if (row.kind === 'scheme' && row.period <= period) charges.set(row.inn, (charges.get(row.inn) ?? 0) + row.chargesRub);
+    // One fixed example order (INN) for all three rankings; each ranking's order becomes its scores.
+    const inns = byProfile.map((p) => p.inn).sort();
+    const index = new Map(inns.map((inn, i) => [inn, i]));
+    const n = inns.length;
+    const orderScores = (ranked: readonly { inn: string }[]): Float64Array => {
+      const s = scoresFromOrder(n);
+      const out = new Float64Array(n);
+      ranked.forEach((p, r) => (out[index.get(p.inn) as number] = s[r] as number));
+      return out;
+    };
+    const labels = Float64Array.from(inns, (inn) => (charges.has(inn) ? 1 : 0));
+    const amounts = Float64Array.from(inns, (inn) => charges.get(inn) ?? 0);
+    months.push({
+      period,
+      participants: n,
+      positives: labels.reduce((a, b) => a + b, 0),
+      model: figures(orderScores(byModel), labels, amounts, inns, config.capacity),
+      profile: figures(orderScores(byProfile), labels, amounts, inns, config.capacity),
+      random: figures(randomScores(n, config.seed), labels, amounts, inns, config.capacity),
+    });
+  }
+  if (months.length === 0) throw new ConfigError(`No participant was scored in ${config.from}..${config.to}: nothing to evaluate against the truth file`);
+  const mean = (which: 'model' | 'profile' | 'random') =>
+    SHARES.map((share, i) => {
+      const avg = (pick: (m: PopulationMonth) => number): number => Number((months.reduce((s, m) => s + pick(m), 0) / months.length).toFixed(6));
+      return {
+        share,
+        precision: avg((m) => m[which].topK.rows[i]?.precision ?? 0),
+        recall: avg((m) => m[which].topK.rows[i]?.recall ?? 0),
+        revenue: avg((m) => m[which].topK.rows[i]?.revenue ?? 0),
+      };
+    });
+  return { truthFile, months, mean: { model: mean('model'), profile: mean('profile'), random: mean('random') } };
+}
+
+/** The printed table of a population evaluation: mean precision and revenue at each top share. */
+export function formatPopulation(report: PopulationReport): string {
+  const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+  const first = report.months[0] as PopulationMonth;
+  const last = report.months[report.months.length - 1] as PopulationMonth;
+  const lines = [
+    `whole population against ${report.truthFile}: ${report.months.length} month(s) ${first.period}..${last.period}, ${last.participants} participants scored in ${last.period} (${last.positives} with a planted scheme)`,
+    'top       model: precision revenue   profile: precision revenue   random: precision revenue  (means over the months)',
+  ];
+  SHARES.forEach((share, i) => {
+    const [m, p, r] = [report.mean.model[i], report.mean.profile[i], report.mean.random[i]];
+    if (m === undefined || p === undefined || r === undefined) return;
+    lines.push(
+      `${`${(share * 100).toFixed(0)}%`.padEnd(9)} ${pct(m.precision).padStart(16)} ${pct(m.revenue).padStart(7)}   ${pct(p.precision).padStart(18)} ${pct(p.revenue).padStart(7)}   ${pct(r.precision).padStart(17)} ${pct(r.revenue).padStart(7)}`,
+    );
+  });
+  return lines.join('\n');
+}
