@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { BATCH_DEFAULTS, SCORE_DEFAULTS } from '../config/defaults.js';
 import { openDuckDb } from '../io/db.js';
 import { asOfFromPeriod } from '../score/score.js';
-import { runScore, type ScoreConfig } from '../score/run-score.js';
+import { RANK_BY, runScore, type RankBy, type ScoreConfig } from '../score/run-score.js';
 import { UsageError } from '../util/errors.js';
 import { contextFromArgs, duckDbOptionsFromArgs, type GlobalArgs } from './context.js';
 import { inputsFromArgs, withFileOptions, type FileArgs } from './store-args.js';
@@ -23,6 +23,7 @@ export interface ScoreArgs extends GlobalArgs, FileArgs {
   'lead-months'?: number;
   'payment-procedures'?: string[];
   model?: string;
+  'rank-by'?: string;
 }
 
 /** Adds the flags shared by `score` and `explain`. */
@@ -31,6 +32,7 @@ export function withScoreOptions(yargs: Argv<GlobalArgs>): Argv<ScoreArgs> {
     .option('period', { type: 'string', describe: 'Month scored, YYYY-MM: as of its last day; `latest`: the last month with releases in the store', demandOption: true })
     .option('store', { type: 'string', describe: `DuckDB store to read [default: ${BATCH_DEFAULTS.store}, unless input files are given]` })
     .option('model', { type: 'string', describe: 'A trained risk model (models/NAME/model.json): rank by its expected charges [default: rank by the risk profile]' })
+    .option('rank-by', { type: 'string', choices: [...RANK_BY], describe: 'What the list is ranked by: auto (the model when --model is given, else the risk profile), rules, or model [default: auto]' })
     .option('risk-profile', { type: 'string', describe: 'Risk profile YAML (docs/risk-profile.md) [default: the shipped profiles/default.yaml]' })
     .option('lang', { type: 'string', choices: ['en', 'ru'], describe: `Language of reasons [default: ${BATCH_DEFAULTS.lang}]` })
     .option('top', { type: 'number', describe: `Participants whose evidence items are written [default: ${BATCH_DEFAULTS.top}]` })
@@ -75,6 +77,7 @@ export async function scoreConfigFromArgs(args: ScoreArgs): Promise<ScoreConfig>
     source,
     riskProfilePath: args['risk-profile'] ?? null,
     modelPath: args.model ?? null,
+    rankBy: (args['rank-by'] ?? 'auto') as RankBy,
     lang,
     top: wholeNumber('top', args.top, BATCH_DEFAULTS.top, 0),
     evidenceItems: BATCH_DEFAULTS.evidenceItems,
@@ -114,8 +117,17 @@ export const scoreCommand: CommandModule<GlobalArgs, ScoreArgs> = {
     const config = await scoreConfigFromArgs(args);
     const result = await runScore(config, ctx.clock, ctx.logger);
     const top = result.ranked.slice(0, 10);
-    const lines = [`${result.ranked.length} participants scored as of ${config.features.asOf} with risk profile ${result.profile.name} ${result.profile.version}; outputs in ${config.outDir}`, ''];
-    for (const p of top) lines.push(`${String(p.rank).padStart(4)}  ${p.inn.padEnd(12)}  ${p.evaluation.score.toFixed(2).padStart(8)}  ${p.evaluation.fired[0]?.reason ?? ''}`);
+    const byModel = result.ranked[0]?.scoreSource === 'model';
+    const lines = [
+      `${result.ranked.length} participants scored as of ${config.features.asOf} with risk profile ${result.profile.name} ${result.profile.version}` +
+        `${config.modelPath === null || config.modelPath === undefined ? '' : ` and model ${config.modelPath}`}; ranked by ${byModel ? 'the model (expected charges, RUB)' : 'the risk profile'}; outputs in ${config.outDir}`,
+      '',
+    ];
+    for (const p of top) {
+      const score = byModel ? (p.model?.expectedChargesRub ?? p.model?.probability ?? 0) : p.evaluation.score;
+      const reason = byModel ? p.modelReasons?.[0]?.reason : p.evaluation.fired[0]?.reason;
+      lines.push(`${String(p.rank).padStart(4)}  ${p.inn.padEnd(12)}  ${score.toFixed(2).padStart(14)}  ${reason ?? ''}`);
+    }
     ctx.stdout(lines.join('\n'));
   },
 };

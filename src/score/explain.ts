@@ -39,8 +39,18 @@ export async function explainParticipant(db: Db, scored: Scored, features: reado
   const e = participant.evaluation;
   const lines: string[] = [];
   lines.push(`${inn} ${participant.name ?? '(not in the register)'}, region ${participant.region ?? '—'}, office ${participant.office ?? '—'}`);
-  lines.push(`as of ${asOf}: rank ${participant.rank} of ${of}, score ${e.score.toFixed(4)}`);
+  lines.push(`as of ${asOf}: rank ${participant.rank} of ${of}, risk-profile score ${e.score.toFixed(4)}`);
   lines.push(`at stake: customs ${e.customsAtStakeRub.toFixed(2)} RUB, tax ${e.taxAtStakeRub.toFixed(2)} RUB`);
+  if (participant.model !== undefined) {
+    const m = participant.model;
+    lines.push(
+      `model: P(violation) ${m.probability.toFixed(4)}, expected charges ${m.expectedChargesRub === null ? '—' : `${m.expectedChargesRub.toFixed(2)} RUB`}; ` +
+        `the list is ranked by ${participant.scoreSource === 'model' ? 'the model' : 'the risk profile'}`,
+    );
+    lines.push('', 'What raised the model score most (TreeSHAP, log-odds):');
+    if ((participant.modelReasons ?? []).length === 0) lines.push('  nothing: every feature lowered it or left it unchanged');
+    for (const r of participant.modelReasons ?? []) lines.push(`  + ${r.feature} (${r.contribution.toFixed(4)}, ${r.recoveringAuthority}): ${r.reason}`);
+  }
   lines.push('', 'Indicators that fired:');
   if (e.fired.length === 0) lines.push('  none');
   for (const f of e.fired) lines.push(`  + ${f.id} (${f.contribution.toFixed(2)}, ${f.recoveringAuthority}): ${f.reason}`);

@@ -72,14 +72,17 @@ export function rankedCsv(ranked: readonly RankedParticipant[]): string {
     RANKED_COLUMNS,
     ranked.map((p) => {
       const e = p.evaluation;
+      const byModel = p.scoreSource === 'model';
+      const reasons = byModel ? (p.modelReasons ?? []).map((r) => r.reason) : e.fired.map((f) => f.reason);
+      const modelScore = p.model === undefined ? null : (p.model.expectedChargesRub ?? p.model.probability);
       return [
         p.rank,
         p.inn,
         p.name,
         p.region,
         p.office,
-        fixed(p.model === undefined ? e.score : (p.model.expectedChargesRub ?? p.model.probability), p.model === undefined ? 4 : p.model.expectedChargesRub === null ? 6 : 2),
-        p.model === undefined ? 'rules' : 'model',
+        byModel ? fixed(modelScore, p.model?.expectedChargesRub === null ? 6 : 2) : fixed(e.score, 4),
+        byModel ? 'model' : 'rules',
         p.model === undefined ? '' : fixed(p.model.probability, 6),
         p.model === undefined ? '' : money(p.model.expectedChargesRub),
         money(e.customsAtStakeRub),
@@ -87,21 +90,26 @@ export function rankedCsv(ranked: readonly RankedParticipant[]): string {
         money(p.values['customs_value_window_rub'] ?? null),
         fixed(p.anomaly ?? null, 4),
         e.fired.length,
-        e.fired[0]?.reason ?? '',
-        e.fired[1]?.reason ?? '',
-        e.fired[2]?.reason ?? '',
+        reasons[0] ?? '',
+        reasons[1] ?? '',
+        reasons[2] ?? '',
       ];
     }),
   );
 }
 
-/** reasons.csv: one row per fired indicator per participant, in rank order. */
+/**
+ * reasons.csv: one row per fired indicator per participant, in rank order,
+ * then (with a model) one row per feature among the model's reasons, with
+ * `indicator_id` = `model:<feature>` and the TreeSHAP log-odds contribution.
+ */
 export function reasonsCsv(ranked: readonly RankedParticipant[]): string {
   const rows: (string | number | null)[][] = [];
   for (const p of ranked) {
     for (const f of p.evaluation.fired) {
       rows.push([p.rank, p.inn, f.id, f.title, fixed(f.weight, 4), fixed(f.contribution, 4), money(f.amountAtStakeRub), f.recoveringAuthority, f.reason]);
     }
+    for (const r of p.modelReasons ?? []) rows.push([p.rank, p.inn, `model:${r.feature}`, r.title, '', fixed(r.contribution, 4), '', r.recoveringAuthority, r.reason]);
   }
   return csvText(REASON_COLUMNS, rows);
 }

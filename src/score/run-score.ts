@@ -18,6 +18,8 @@ import { evidenceCsv, rankedCsv, reasonsCsv, sha256Hex } from './outputs.js';
 import { rankByModel, rankParticipants, type ModelScore, type ParticipantFeatures, type RankedParticipant } from './score.js';
 import { loadArtifact, serializeArtifact, type LoadedArtifact } from '../models/artifact.js';
 import { predictRisk } from '../models/predict.js';
+import { ConfigError } from '../util/errors.js';
+import { modelReasons } from './model-reasons.js';
 import { trainIsolationForest } from '../models/isolation-forest/index.js';
 
 /** Everything `ccrg score` needs, defaults resolved. */
@@ -35,9 +37,19 @@ export interface ScoreConfig {
   outDir: string;
   /** A trained risk model (model.json) to rank by; null ranks by the risk profile. */
   modelPath?: string | null;
+  /**
+   * What the list is ranked by: `model` (expected charges, needs a model),
+   * `rules` (the risk profile, model columns still filled when a model is
+   * given) or `auto` (the default: the model when one is given).
+   */
+  rankBy?: RankBy;
   features: FeatureParams;
   duckdb: DuckDbOptions;
 }
+
+/** What `score --rank-by` accepts. */
+export const RANK_BY = ['auto', 'rules', 'model'] as const;
+export type RankBy = (typeof RANK_BY)[number];
 
 /** The outcome of a scoring run. */
 export interface ScoreResult {
@@ -138,6 +150,26 @@ export function modelScores(loaded: LoadedArtifact, ranked: readonly RankedParti
   return scores;
 }
 
+/**
+ * Adds a loaded model's scores to the ranked participants, with the
+ * features that raised each one's score the most, and ranks by the model
+ * when `byModel` (else keeps the risk profile's order).
+ */
+export function withModel(loaded: LoadedArtifact, ranked: readonly RankedParticipant[], byModel: boolean, lang: 'en' | 'ru'): RankedParticipant[] {
+  if (loaded.models.kind !== 'risk') throw new Error(`a risk model is needed, this one is of kind "${loaded.models.kind}"`);
+  const scores = modelScores(loaded, ranked);
+  const n = FEATURES.length;
+  const values = new Float64Array(ranked.length * n);
+  ranked.forEach((p, i) => FEATURES.forEach((f, j) => (values[i * n + j] = p.values[f.id] ?? Number.NaN)));
+  const reasons = modelReasons(loaded.models.classifier, values, ranked.length, { features: FEATURES, lang });
+  const withReasons = ranked.map((p, i) => ({ ...p, modelReasons: reasons[i] ?? [] }));
+  if (byModel) return rankByModel(withReasons, scores);
+  return withReasons.map((p) => {
+    const model = scores.get(p.inn);
+    return model === undefined ? p : { ...p, model };
+  });
+}
+
 /** The month's isolation forest: small and seeded, so the score is cheap and reproducible. */
 const ANOMALY_PARAMS = { nTrees: 100, sampleSize: 256, seed: 42 } as const;
 
@@ -209,11 +241,14 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
     config.modelPath === undefined || config.modelPath === null
       ? null
       : await loadArtifact(config.modelPath, { kind: 'risk', level: 'participant', features: FEATURES.map((f) => f.id) });
+  const rankBy = config.rankBy ?? 'auto';
+  if (rankBy === 'model' && model === null) throw new ConfigError('Ranking by the model (--rank-by model) needs a model: give --model models/NAME/model.json');
+  const byModel = model !== null && rankBy !== 'rules';
   const { db, ingest } = await openScoreStore(config, clock, logger);
   try {
     let t = lap('load', t0);
     const scored = await scoreStore(db, config, profile, logger);
-    const rankedBy = model === null ? scored.ranked : rankByModel(scored.ranked, modelScores(model, scored.ranked));
+    const rankedBy = model === null ? scored.ranked : withModel(model, scored.ranked, byModel, config.lang);
     const ranked = withAnomalyScores(rankedBy, ANOMALY_PARAMS);
     t = lap('score', t);
     const evidence = await readEvidence(db, scored.itemTable, ranked, config.top, config.evidenceItems);
@@ -232,7 +267,7 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
       as_of: config.features.asOf,
       code_version: codeVersion(),
       inputs,
-      parameters: { ...config.features, lang: config.lang, top: config.top, evidence_items: config.evidenceItems, score_source: model === null ? 'rules' : 'model', anomaly: ANOMALY_PARAMS },
+      parameters: { ...config.features, lang: config.lang, top: config.top, evidence_items: config.evidenceItems, score_source: byModel ? 'model' : 'rules', rank_by: rankBy, anomaly: ANOMALY_PARAMS },
       model:
         model === null
           ? null

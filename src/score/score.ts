@@ -1,6 +1,7 @@
 import type { FeatureDef, FeatureParams } from '../features/types.js';
 import type { Evaluation, RiskProfile } from '../rules/index.js';
 import { evaluateIndicators } from '../rules/index.js';
+import type { ModelReason } from './model-reasons.js';
 
 /** One participant with its features, as read from the features table. */
 export interface ParticipantFeatures {
@@ -19,6 +20,10 @@ export interface RankedParticipant extends ParticipantFeatures {
   model?: ModelScore;
   /** Cold-start anomaly score in (0, 1] of the month's isolation forest (higher = more unusual). */
   anomaly?: number;
+  /** What the list is ranked by; absent means the risk profile. */
+  scoreSource?: 'rules' | 'model';
+  /** With a model: the features that raised its score the most (TreeSHAP), largest first. */
+  modelReasons?: ModelReason[];
 }
 
 /** A trained model's score of one participant. */
@@ -41,7 +46,7 @@ export function rankByModel(ranked: readonly RankedParticipant[], scores: Readon
   return ranked
     .map((p) => {
       const model = scores.get(p.inn);
-      return model === undefined ? { ...p } : { ...p, model };
+      return model === undefined ? { ...p, scoreSource: 'model' as const } : { ...p, model, scoreSource: 'model' as const };
     })
     .sort((a, b) => key(b) - key(a) || b.evaluation.score - a.evaluation.score || (a.inn < b.inn ? -1 : a.inn > b.inn ? 1 : 0))
     .map((p, i) => ({ ...p, rank: i + 1 }));

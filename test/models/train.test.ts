@@ -87,6 +87,31 @@ describe('ccrg score --model', () => {
       expect([...charges].sort((a, b) => b - a)).toEqual(charges);
       const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
       expect(manifest.result.model).toMatchObject({ kind: 'risk', level: 'participant', window: { from: '2024-07', to: '2026-06' } });
+      // Every model-ranked row is explained by the model's own contributions, which reasons.csv lists with their authority.
+      const reasonsDb = await openDuckDb(':memory:');
+      const first = await reasonsDb.all(`SELECT reason_1 FROM read_csv('${join(out, 'ranked.csv')}', all_varchar = true) WHERE reason_1 IS NOT NULL LIMIT 5`);
+      const modelRows = await reasonsDb.all(`SELECT indicator_id, contribution::DOUBLE AS c, recovering_authority AS a
+        FROM read_csv('${join(out, 'reasons.csv')}', all_varchar = true) WHERE indicator_id LIKE 'model:%'`);
+      reasonsDb.close();
+      expect(first.length).toBeGreaterThan(0);
+      expect(first.every((r) => String(r['reason_1']).startsWith('Model: '))).toBe(true);
+      expect(modelRows.length).toBeGreaterThan(0);
+      expect(modelRows.every((r) => Number(r['c']) > 0 && ['customs', 'tax'].includes(String(r['a'])))).toBe(true);
+
+      // --rank-by rules keeps the risk profile's order and still fills the model's columns.
+      const byRules = join(await tempDir(), 'rules');
+      expect(await main(['score', '--period', '2026-06', '--store', store, '--model', join(model, 'model.json'), '--rank-by', 'rules', '--out', byRules, '--quiet'])).toBe(0);
+      const plain = join(await tempDir(), 'plain');
+      expect(await main(['score', '--period', '2026-06', '--store', store, '--out', plain, '--quiet'])).toBe(0);
+      const rulesDb = await openDuckDb(':memory:');
+      const pair = await rulesDb.all(`SELECT a.inn AS a, b.inn AS b, a.score_source AS src, a.probability AS p
+        FROM read_csv('${join(byRules, 'ranked.csv')}', all_varchar = true) a
+        JOIN read_csv('${join(plain, 'ranked.csv')}', all_varchar = true) b USING (rank) ORDER BY rank::INTEGER`);
+      rulesDb.close();
+      expect(pair.every((r) => r['a'] === r['b'] && r['src'] === 'rules' && r['p'] !== null)).toBe(true);
+      // Ranking by a model that was not given is an error before any work.
+      expect(await main(['score', '--period', '2026-06', '--store', store, '--rank-by', 'model', '--out', plain, '--quiet'])).toBe(1);
+      expect(err.join('')).toContain('--rank-by model) needs a model');
 
       const artifact = JSON.parse(await readFile(join(model, 'model.json'), 'utf8'));
       [artifact.features[0], artifact.features[1]] = [artifact.features[1], artifact.features[0]];
