@@ -7,6 +7,8 @@ import { SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../../src/config/defaults.js';
 import { openDuckDb, type Db } from '../../src/io/db.js';
 import { artifactFromJson, loadArtifact, serializeArtifact } from '../../src/models/artifact.js';
 import { evaluateItemModel, loadItemModel } from '../../src/models/evaluate-item-model.js';
+import { participantExamples } from '../../src/models/examples.js';
+import { itemScoreAggregates } from '../../src/models/item-aggregates.js';
 import { itemExampleFeatures, itemExamples, itemFeatureSet } from '../../src/models/item-examples.js';
 import { predictRisk } from '../../src/models/predict.js';
 import { trainItemModel } from '../../src/models/train-item.js';
@@ -215,6 +217,34 @@ describe('item-level model on generated data with item outcomes', () => {
       again.close();
     }
     expect((await featuresAt(copy)).values).not.toEqual(before.values);
+  }, 120_000);
+
+  it('aggregates item scores per participant from item models that never saw findings known on or after the date', async () => {
+    const config = { seed: 3, classifier: TRAIN_DEFAULTS.item.classifier, amount: TRAIN_DEFAULTS.item.amount, stoppingShare: 0.2, minExamples: 100, features: SCORE_DEFAULTS };
+    const copy = join(sim.dir, 'aggregates.duckdb');
+    const { targets, asOf } = await withStore(sim.store, async (db) => {
+      const examples = await participantExamples(db, { from: '2025-07', to: '2026-06' });
+      const asOf = examples[Math.floor(examples.length / 2)]!.asOf;
+      return { targets: examples.filter((e) => e.asOf === asOf).map((e) => ({ inn: e.inn, asOf })), asOf };
+    });
+    expect(targets.length).toBeGreaterThan(2);
+    const before = await withStore(sim.store, (db) => itemScoreAggregates(db, targets, config));
+    expect(before.trainedOn[asOf]).toBeGreaterThan(100);
+    for (let i = 0; i < targets.length; i++) {
+      expect(before.values[i * 3]).toBeGreaterThanOrEqual(before.values[i * 3 + 1]!);
+      expect(before.values[i * 3 + 1]).toBeGreaterThan(0);
+    }
+    await writeFile(copy, await readFile(sim.store));
+    const db = await openDuckDb(copy);
+    try {
+      // The targets' own inspections (started after the date) and everything completed since, flipped.
+      await db.run(`UPDATE item_outcomes SET violation = 1 - violation WHERE inspection_id IN (SELECT inspection_id FROM outcomes WHERE completed_date >= DATE '${asOf}')`);
+      await db.run(`UPDATE outcomes SET violation = 1 - violation WHERE completed_date >= DATE '${asOf}'`);
+    } finally {
+      db.close();
+    }
+    // Same values: the own inspections and later findings were not seen (and the run is deterministic).
+    expect(await withStore(copy, (db) => itemScoreAggregates(db, targets, config))).toEqual(before);
   }, 120_000);
 
   it('refuses a participant model where an item model is needed, and an item model where a participant model is', async () => {
