@@ -88,6 +88,12 @@ describe('item-level model on generic labelled declarations (docs/examples/mappi
     expect(report.all.model.auc).toBe(artifact.metrics['aucModel']);
   });
 
+  it('refuses --risk-profile with --level item', async () => {
+    const result = await run(['train', '--level', 'item', '--store', generic, '--from', '2023-01', '--to', '2024-12', '--risk-profile', 'profiles/default.yaml', '--out', join(dir, 'x')]);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('--risk-profile applies to --level participant only');
+  });
+
   it('leaves out features the data cannot provide and keeps the extra columns', async () => {
     const { artifact } = await loadArtifact(join(model, 'model.json'));
     // No duty column; HS codes up to 10 digits; extra columns under their source names.
@@ -267,4 +273,15 @@ describe('item-level model on generated data with item outcomes', () => {
     expect(compared.code).toBe(1);
     expect(compared.err).toContain(`${itemModel}: the model is of level "item", expected "participant"`);
   }, 120_000);
+
+  it('never reads truth.csv: the same files give the same item model without it', async () => {
+    const data = join(sim.dir, 'data');
+    const first = join(sim.dir, 'item-a');
+    const second = join(sim.dir, 'item-b');
+    const train = (out: string) => run(['train', '--level', 'item', '--dir', data, '--from', '2025-01', '--to', '2026-06', '--out', out, '--quiet']);
+    expect((await train(first)).code).toBe(0);
+    await rm(join(data, 'truth.csv'));
+    expect((await train(second)).code).toBe(0);
+    expect(await readFile(join(second, 'model.json'), 'utf8')).toBe(await readFile(join(first, 'model.json'), 'utf8'));
+  }, 180_000);
 });
