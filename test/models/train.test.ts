@@ -38,7 +38,7 @@ describe('ccrg train --level participant', () => {
     expect(models.kind).toBe('risk');
     expect(await readFile(join(out, 'model-card.md'), 'utf8')).toContain('participant');
     await expect(loadArtifact(join(out, 'model.json'), { level: 'item' })).rejects.toThrow('the model is of level "participant", expected "item"');
-  });
+  }, 180_000);
 
   it('trains only on labels known before the validation part starts', async () => {
     const out = join(await tempDir(), 'model');
@@ -54,7 +54,7 @@ describe('ccrg train --level participant', () => {
     } finally {
       db.close();
     }
-  });
+  }, 180_000);
 
   it('never reads truth.csv: the same files give the same model without it', async () => {
     const data = join(dir, 'data');
@@ -64,7 +64,7 @@ describe('ccrg train --level participant', () => {
     await rm(join(data, 'truth.csv'));
     expect(await train(['--dir', data, '--out', second])).toBe(0);
     expect(await readFile(join(second, 'model.json'), 'utf8')).toBe(await readFile(join(first, 'model.json'), 'utf8'));
-  });
+  }, 180_000);
 });
 
 describe('ccrg score --model', () => {
@@ -98,7 +98,7 @@ describe('ccrg score --model', () => {
     } finally {
       vi.restoreAllMocks();
     }
-  });
+  }, 180_000);
 });
 
 describe('ccrg evaluate', () => {
@@ -128,7 +128,7 @@ describe('ccrg evaluate', () => {
       expect(report.all[ranker].topK.rows.map((r: { k: object }) => r.k)).toEqual([{ share: 0.01 }, { share: 0.02 }, { share: 0.05 }, { share: 0.1 }, { count: 15 }]);
     }
     expect(report.reliability).toHaveLength(10);
-  });
+  }, 180_000);
 });
 
 describe('ccrg models', () => {
@@ -153,5 +153,5 @@ describe('ccrg models', () => {
     expect(self.map((m: { metric: string }) => m.metric)).toEqual(['AUC', 'precision@5%', 'revenue@5%', 'revenue@10%']);
     for (const m of self) expect([m.result.difference.lower, m.result.difference.upper]).toEqual([0, 0]);
     expect(report.riskProfile.name).toBe('default');
-  });
+  }, 180_000);
 });
