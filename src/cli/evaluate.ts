@@ -6,6 +6,7 @@ import { FEATURES } from '../features/compute.js';
 import { writeFileAtomic } from '../io/csv-write.js';
 import { loadArtifact } from '../models/artifact.js';
 import { evaluateRiskModel, formatEvaluation, type EvaluationReport } from '../models/evaluate-model.js';
+import { evaluateItemModel, formatItemEvaluation, loadItemModel } from '../models/evaluate-item-model.js';
 import { evaluatePopulation, formatPopulation, type PopulationReport } from '../models/evaluate-population.js';
 import { readTruth } from '../evaluate/truth.js';
 import { ConfigError } from '../util/errors.js';
@@ -33,7 +34,7 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 /** `ccrg evaluate`: a risk model against the risk profile and random on labelled examples. */
 export const evaluateCommand: CommandModule<GlobalArgs, EvaluateArgs> = {
   command: 'evaluate',
-  describe: 'Evaluate a trained risk model on past inspections, beside the risk profile and random (docs/models.md)',
+  describe: 'Evaluate a trained risk model on past inspections (participant level: beside the risk profile and random; item level: beside random) (docs/models.md)',
   builder: (yargs: Argv<GlobalArgs>) =>
     withFileOptions(yargs)
       .option('model', { type: 'string', demandOption: true, describe: 'The model to evaluate (models/NAME/model.json)' })
@@ -57,9 +58,24 @@ export const evaluateCommand: CommandModule<GlobalArgs, EvaluateArgs> = {
     if (inputs.length > 0 && args.store !== undefined) throw new UsageError('Give either --store or input files, not both');
     const store = args.store ?? BATCH_DEFAULTS.store;
     if (inputs.length === 0 && !existsSync(store)) throw new UsageError(`The store ${store} does not exist: run ccrg ingest first, or give input files`);
+    const { artifact } = await loadArtifact(String(args.model), { kind: 'risk' });
+    const source = inputs.length > 0 ? { inputs, mappingPath: args.mapping ?? null } : { store };
+    if (artifact.level === 'item') {
+      if (args.truth !== undefined) throw new UsageError('--truth ranks participants: it applies to participant models, and this is an item model');
+      const { db } = await openScoreStore({ source, duckdb: { memoryLimit: BATCH_DEFAULTS.memoryLimit, ...duckDbOptionsFromArgs(args) } }, ctx.clock, ctx.logger);
+      try {
+        const { loaded, set } = await loadItemModel(db, String(args.model));
+        const report = await evaluateItemModel(db, loaded, set, { from, to, capacity, features: SCORE_DEFAULTS, seed: TRAIN_DEFAULTS.seed });
+        const out = args.out ?? join(BATCH_DEFAULTS.outRoot, to);
+        await writeFileAtomic(join(out, 'evaluation.json'), `${JSON.stringify({ model: args.model, ...report }, null, 2)}\n`);
+        ctx.stdout(`${formatItemEvaluation(report)}\n\nwrote ${join(out, 'evaluation.json')}`);
+      } finally {
+        db.close();
+      }
+      return;
+    }
     const loaded = await loadArtifact(String(args.model), { kind: 'risk', level: 'participant', features: FEATURES.map((f) => f.id) });
     const profile = await loadRiskProfile(args['risk-profile'] ?? null);
-    const source = inputs.length > 0 ? { inputs, mappingPath: args.mapping ?? null } : { store };
     const { db } = await openScoreStore({ source, duckdb: { memoryLimit: BATCH_DEFAULTS.memoryLimit, ...duckDbOptionsFromArgs(args) } }, ctx.clock, ctx.logger);
     const truthPath = args.truth ?? null;
     if (truthPath !== null && !existsSync(truthPath)) throw new UsageError(`The truth file ${truthPath} does not exist`);

@@ -5,6 +5,7 @@ import { BATCH_DEFAULTS, SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../config/defaul
 import { replaceDirectory } from '../io/run-dir.js';
 import { modelCardMarkdown, serializeArtifact } from '../models/artifact.js';
 import { trainParticipantModel } from '../models/train.js';
+import { trainItemModel } from '../models/train-item.js';
 import { loadRiskProfile } from '../rules/index.js';
 import { codeVersion, openScoreStore } from '../score/run-score.js';
 import { UsageError } from '../util/errors.js';
@@ -38,14 +39,14 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
   describe: 'Train the risk model on past inspection outcomes (docs/models.md)',
   builder: (yargs: Argv<GlobalArgs>) =>
     withFileOptions(yargs)
-      .option('level', { type: 'string', choices: ['participant'], default: 'participant', describe: 'What one example is' })
+      .option('level', { type: 'string', choices: ['participant', 'item'], default: 'participant', describe: 'What one example is: an inspected participant, or a labelled declaration item' })
       .option('from', { type: 'string', demandOption: true, describe: 'First as-of month of the examples, YYYY-MM' })
       .option('to', { type: 'string', demandOption: true, describe: 'Last as-of month of the examples, YYYY-MM' })
       .option('store', { type: 'string', describe: `DuckDB store to read [default: ${BATCH_DEFAULTS.store}, unless input files are given]` })
-      .option('out', { type: 'string', describe: `Folder for model.json and model-card.md [default: ${TRAIN_DEFAULTS.out}]` })
-      .option('known-by', { type: 'string', describe: 'Train as on this date, YYYY-MM-DD: only inspections completed by then are examples [default: every completed one]' })
+      .option('out', { type: 'string', describe: `Folder for model.json and model-card.md [default: ${TRAIN_DEFAULTS.out}, or ${TRAIN_DEFAULTS.item.out} for --level item]` })
+      .option('known-by', { type: 'string', describe: 'Train as on this date, YYYY-MM-DD: only labels known by then (inspections completed, label lags passed) make examples [default: every known one]' })
       .option('seed', { type: 'number', describe: `Random seed [default: ${TRAIN_DEFAULTS.seed}]` })
-      .option('risk-profile', { type: 'string', describe: 'Risk profile the model is compared with [default: profiles/default.yaml]' })
+      .option('risk-profile', { type: 'string', describe: 'Risk profile the participant model is compared with [default: profiles/default.yaml]' })
       .option('threads', { type: 'number', describe: 'DuckDB worker threads' })
       .option('memory-limit', { type: 'string', describe: `DuckDB memory limit, e.g. 4GB [default: ${BATCH_DEFAULTS.memoryLimit}]` }) as Argv<TrainArgs>,
   handler: async (args) => {
@@ -55,35 +56,33 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
     if (!MONTH.test(from) || !MONTH.test(to) || from > to) throw new UsageError(`--from and --to must be months YYYY-MM with --from <= --to, got "${from}" and "${to}"`);
     const knownBy = args['known-by'];
     if (knownBy !== undefined && !isIsoDate(knownBy)) throw new UsageError(`--known-by must be a date YYYY-MM-DD, got "${knownBy}"`);
+    const level = args.level === 'item' ? 'item' : 'participant';
     const seed = args.seed ?? TRAIN_DEFAULTS.seed;
+    if (level === 'item' && args['risk-profile'] !== undefined) throw new UsageError('--risk-profile applies to --level participant only: the risk profile scores participants, not items');
     if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number >= 0, got ${String(seed)}`);
     const inputs = await inputsFromArgs(args);
     if (inputs.length > 0 && args.store !== undefined) throw new UsageError('Give either --store or input files, not both');
     const store = args.store ?? BATCH_DEFAULTS.store;
     if (inputs.length === 0 && !existsSync(store)) throw new UsageError(`The store ${store} does not exist: run ccrg ingest first, or give input files`);
     const source = inputs.length > 0 ? { inputs, mappingPath: args.mapping ?? null } : { store };
-    const profile = await loadRiskProfile(args['risk-profile'] ?? null);
     const { db } = await openScoreStore({ source, duckdb: { memoryLimit: BATCH_DEFAULTS.memoryLimit, ...duckDbOptionsFromArgs(args) } }, ctx.clock, ctx.logger);
     try {
-      const result = await trainParticipantModel(
-        db,
-        {
-          from,
-          to,
-          seed,
-          classifier: TRAIN_DEFAULTS.classifier,
-          amount: TRAIN_DEFAULTS.amount,
-          validationShare: TRAIN_DEFAULTS.validationShare,
-          stoppingShare: TRAIN_DEFAULTS.stoppingShare,
-          features: SCORE_DEFAULTS,
-          profile,
-          codeVersion: codeVersion(),
-          ...(knownBy === undefined ? {} : { knownBy }),
-        },
-        ctx.logger,
-      );
+      const common = {
+        from,
+        to,
+        seed,
+        validationShare: TRAIN_DEFAULTS.validationShare,
+        stoppingShare: TRAIN_DEFAULTS.stoppingShare,
+        features: SCORE_DEFAULTS,
+        codeVersion: codeVersion(),
+        ...(knownBy === undefined ? {} : { knownBy }),
+      };
+      const result =
+        level === 'item'
+          ? await trainItemModel(db, { ...common, classifier: TRAIN_DEFAULTS.item.classifier, amount: TRAIN_DEFAULTS.item.amount }, ctx.logger)
+          : await trainParticipantModel(db, { ...common, classifier: TRAIN_DEFAULTS.classifier, amount: TRAIN_DEFAULTS.amount, profile: await loadRiskProfile(args['risk-profile'] ?? null) }, ctx.logger);
       for (const w of result.warnings) ctx.logger.warn(w);
-      const out = args.out ?? TRAIN_DEFAULTS.out;
+      const out = args.out ?? (level === 'item' ? TRAIN_DEFAULTS.item.out : TRAIN_DEFAULTS.out);
       await replaceDirectory(out, async (dir) => {
         await writeFile(join(dir, 'model.json'), serializeArtifact(result.artifact));
         await writeFile(join(dir, 'model-card.md'), modelCardMarkdown(result.artifact));
@@ -92,7 +91,9 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       ctx.stdout(
         [
           `trained on ${result.split.fit + result.split.stopping} examples (${result.split.fit} fit, ${result.split.stopping} early stopping and calibration), validated on ${result.split.validation}; wrote ${out}/model.json and model-card.md`,
-          `validation AUC: model ${String(m['aucModel'])}, risk profile ${String(m['aucProfile'])}; Brier ${String(m['brierModel'])}`,
+          level === 'item'
+            ? `validation item-level AUC: model ${String(m['aucModel'])}; Brier ${String(m['brierModel'])}`
+            : `validation AUC: model ${String(m['aucModel'])}, risk profile ${String(m['aucProfile'])}; Brier ${String(m['brierModel'])}`,
         ].join('\n'),
       );
     } finally {

@@ -82,4 +82,10 @@ export const TRAIN_DEFAULTS = {
   /** Shallow, slow, subsampled trees: inspections are few (hundreds to thousands). */
   classifier: { nTrees: 300, maxDepth: 3, learningRate: 0.05, minChildWeight: 2, rowSubsample: 0.8, colSubsample: 0.8, earlyStoppingRounds: 30 },
   amount: { nTrees: 100, maxDepth: 3, learningRate: 0.05, minChildWeight: 2 },
+  /** `--level item`: labelled items are many more than inspections, so deeper trees. */
+  item: {
+    out: 'models/item',
+    classifier: { nTrees: 400, maxDepth: 4, learningRate: 0.05, minChildWeight: 5, rowSubsample: 0.8, colSubsample: 0.8, earlyStoppingRounds: 30 },
+    amount: { nTrees: 100, maxDepth: 3, learningRate: 0.05, minChildWeight: 5 },
+  },
 } as const;

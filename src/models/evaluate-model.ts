@@ -59,7 +59,8 @@ function finite(x: number): number | null {
   return Number.isFinite(x) ? Number(x.toFixed(6)) : null;
 }
 
-function figures(scores: Float64Array, labels: Float64Array, charges: Float64Array, ids: readonly string[], capacity: number | null, weights?: Float64Array): RankerFigures {
+/** One ranking's top-k table and AUC (weighted when weights are given). */
+export function figures(scores: Float64Array, labels: Float64Array, charges: Float64Array, ids: readonly string[], capacity: number | null, weights?: Float64Array): RankerFigures {
   const options = { shares: SHARES, ...(capacity === null ? {} : { capacity }), ...(weights === undefined ? {} : { weights }) };
   return { topK: topKReport(scores, labels, charges, ids, options), auc: finite(auc(scores, labels, weights)) };
 }

@@ -1,0 +1,287 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../../src/config/defaults.js';
+import { openDuckDb, type Db } from '../../src/io/db.js';
+import { artifactFromJson, loadArtifact, serializeArtifact } from '../../src/models/artifact.js';
+import { evaluateItemModel, loadItemModel } from '../../src/models/evaluate-item-model.js';
+import { participantExamples } from '../../src/models/examples.js';
+import { itemScoreAggregates } from '../../src/models/item-aggregates.js';
+import { itemExampleFeatures, itemExamples, itemFeatureSet } from '../../src/models/item-examples.js';
+import { predictRisk } from '../../src/models/predict.js';
+import { trainItemModel } from '../../src/models/train-item.js';
+import { memoryLogger } from '../../src/util/logger.js';
+import { generatedStore } from '../score/helpers.js';
+
+const FIXTURE = new URL('../fixtures/generic', import.meta.url).pathname;
+const MAPPING = new URL('../../docs/examples/mapping-generic.yaml', import.meta.url).pathname;
+
+let dir: string;
+let generic: string;
+let model: string;
+
+/** Runs the CLI quietly; returns the exit code, stdout and stderr. */
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
+  try {
+    const code = await main([...args, '--today', '2026-11-26']);
+    return { code, out: out.join(''), err: err.join('') };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
+
+const itemConfig = {
+  from: '2023-01',
+  to: '2024-12',
+  seed: 42,
+  classifier: TRAIN_DEFAULTS.item.classifier,
+  amount: TRAIN_DEFAULTS.item.amount,
+  validationShare: TRAIN_DEFAULTS.validationShare,
+  stoppingShare: TRAIN_DEFAULTS.stoppingShare,
+  features: SCORE_DEFAULTS,
+  codeVersion: 'test',
+};
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ccrg-item-'));
+  generic = join(dir, 'generic.duckdb');
+  const ingest = await run(['ingest', '--dir', FIXTURE, '--mapping', MAPPING, '--store', generic, '--rejects', join(dir, 'rejects.csv'), '--quiet']);
+  expect(ingest.code).toBe(0);
+  model = join(dir, 'item');
+  expect((await run(['train', '--level', 'item', '--store', generic, '--from', '2023-01', '--to', '2024-12', '--out', model, '--quiet'])).code).toBe(0);
+}, 120_000);
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function withStore<T>(path: string, work: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openDuckDb(path, { readOnly: true });
+  try {
+    return await work(db);
+  } finally {
+    db.close();
+  }
+}
+
+describe('item-level model on generic labelled declarations (docs/examples/mapping-generic.yaml)', () => {
+  it('trains, writes an item-level artifact and card, and evaluates with an item-level AUC well above random', async () => {
+    const { artifact } = await loadArtifact(join(model, 'model.json'), { kind: 'risk', level: 'item' });
+    expect(await readFile(join(model, 'model-card.md'), 'utf8')).toContain('item: one row per declared item');
+    expect(artifact.labelCount.examples).toBeGreaterThan(1000);
+    expect(Number(artifact.metrics['aucModel'])).toBeGreaterThan(0.75);
+
+    const out = join(dir, 'run');
+    const evaluated = await run(['evaluate', '--model', join(model, 'model.json'), '--store', generic, '--from', '2024-07', '--to', '2024-12', '--capacity', '50', '--out', out]);
+    expect(evaluated.code).toBe(0);
+    expect(evaluated.out).toContain('item-level AUC: model');
+    const report = JSON.parse(await readFile(join(out, 'evaluation.json'), 'utf8'));
+    expect(report.level).toBe('item');
+    expect(report.sources).toEqual({ item_outcomes: 0, declarations: report.examples });
+    expect(report.all.model.auc).toBeGreaterThan(0.75);
+    expect(report.all.model.auc).toBeGreaterThan(report.all.random.auc + 0.2);
+    expect(report.all.model.topK.rows[2].precision).toBeGreaterThan(2 * report.all.model.topK.baseRate);
+    // The validation part of training is the same items, so the saved and reloaded model gives the same AUC.
+    expect(report.all.model.auc).toBe(artifact.metrics['aucModel']);
+  });
+
+  it('refuses --risk-profile with --level item', async () => {
+    const result = await run(['train', '--level', 'item', '--store', generic, '--from', '2023-01', '--to', '2024-12', '--risk-profile', 'profiles/default.yaml', '--out', join(dir, 'x')]);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('--risk-profile applies to --level participant only');
+  });
+
+  it('leaves out features the data cannot provide and keeps the extra columns', async () => {
+    const { artifact } = await loadArtifact(join(model, 'model.json'));
+    // No duty column; HS codes up to 10 digits; extra columns under their source names.
+    expect(artifact.features).not.toContain('item_duty_rate');
+    expect(artifact.features).not.toContain('item_duty_rate_gap');
+    expect(artifact.features.slice(0, 5)).toEqual(['item_log_customs_value', 'item_log_net_weight', 'item_log_unit_value', 'item_unit_value_log_dev', 'extra_Tax Rate']);
+    for (const f of ['hist_importer_inn_rate', 'hist_customs_representative_inn_rate', 'hist_hs10_origin_rate', 'hist_extra_Seller ID_rate', 'hist_extra_Tax Type_n']) {
+      expect(artifact.features).toContain(f);
+    }
+    expect(artifact.features.some((f) => f.includes('Fraud'))).toBe(false);
+  });
+
+  it('trains only on labels known before the validation part starts', async () => {
+    const { artifact } = await loadArtifact(join(model, 'model.json'));
+    const validationStart = String(artifact.hyperparameters['split']?.['validationStart']);
+    const examples = await withStore(generic, (db) => itemExamples(db, { from: '2023-01', to: '2024-12' }));
+    const released = await withStore(generic, async (db) =>
+      new Map((await db.all(`SELECT decl_id || '|' || item_no AS k, strftime(last_day(release_date), '%Y-%m-%d') AS as_of,
+        strftime(release_date + INTERVAL 90 DAY, '%Y-%m-%d') AS known FROM declarations`)).map((r) => [String(r['k']), r])),
+    );
+    expect(examples).toHaveLength(4000);
+    for (const e of examples) {
+      const row = released.get(`${e.declId}|${e.itemNo}`);
+      // As of the end of the release month; known 90 days after release (lag_days of the mapping).
+      expect([e.source, e.asOf, e.knownDate, e.selection]).toEqual(['declarations', row?.['as_of'], row?.['known'], null]);
+    }
+    // Labels arrive 90 days after release: the last training months lose theirs.
+    const usable = examples.filter((e) => e.asOf < validationStart && e.knownDate < validationStart);
+    expect(usable.length).toBeLessThan(examples.filter((e) => e.asOf < validationStart).length);
+    expect(artifact.labelCount).toEqual({ examples: usable.length, positives: usable.filter((e) => e.label === 1).length });
+  });
+
+  it('gives the same bytes for the same seed, and save -> load gives identical predictions', async () => {
+    const again = join(dir, 'again');
+    expect((await run(['train', '--level', 'item', '--store', generic, '--from', '2023-01', '--to', '2024-12', '--out', again, '--quiet'])).code).toBe(0);
+    expect(await readFile(join(again, 'model.json'), 'utf8')).toBe(await readFile(join(model, 'model.json'), 'utf8'));
+
+    await withStore(generic, async (db) => {
+      const { artifact } = await trainItemModel(db, itemConfig, memoryLogger());
+      const set = await itemFeatureSet(db);
+      const examples = await itemExamples(db, { from: '2024-10', to: '2024-12' });
+      const { values } = await itemExampleFeatures(db, examples, set, SCORE_DEFAULTS);
+      const x = { values, nRows: examples.length, nCols: set.features.length, layout: 'row-major' as const };
+      const before = predictRisk(artifactFromJson(artifact, 'memory').models, x);
+      const after = predictRisk(artifactFromJson(JSON.parse(serializeArtifact(artifact)), 'saved').models, x);
+      expect(after.probability).toEqual(before.probability);
+      expect(new Set(before.probability).size).toBeGreaterThan(5);
+    });
+  }, 60_000);
+
+  it('computes an example\'s features from labels known strictly before its as-of date only', async () => {
+    const copy = join(dir, 'flipped.duckdb');
+    const asOf = '2024-03-31';
+    const featuresAt = async (path: string): Promise<Float64Array> =>
+      withStore(path, async (db) => {
+        const examples = await itemExamples(db, { from: '2024-03', to: '2024-03' });
+        return (await itemExampleFeatures(db, examples, await itemFeatureSet(db), SCORE_DEFAULTS)).values;
+      });
+    const before = await featuresAt(generic);
+    const flip = async (where: string): Promise<void> => {
+      const db = await openDuckDb(copy);
+      try {
+        await db.run(`UPDATE declarations SET label_violation = 1 - label_violation WHERE ${where}`);
+      } finally {
+        db.close();
+      }
+    };
+    await writeFile(copy, await readFile(generic));
+    // Every label known on or after the as-of date, the examples' own included, flipped: nothing changes.
+    await flip(`label_known_date >= DATE '${asOf}'`);
+    expect(await featuresAt(copy)).toEqual(before);
+    // Labels known in the days before are used.
+    await flip(`label_known_date BETWEEN DATE '2024-03-20' AND DATE '2024-03-30'`);
+    expect(await featuresAt(copy)).not.toEqual(before);
+  }, 60_000);
+});
+
+describe('item-level model on generated data with item outcomes', () => {
+  let sim: { dir: string; store: string; remove: () => Promise<void> };
+  beforeAll(async () => {
+    sim = await generatedStore({ participants: 400, months: 18, seed: 11 });
+  }, 120_000);
+  afterAll(() => sim.remove());
+
+  it('takes each examined item as of the month end before its inspection started, and never its own inspection\'s findings', async () => {
+    const copy = join(sim.dir, 'flipped.duckdb');
+    const pick = await withStore(sim.store, async (db) => {
+      const examples = (await itemExamples(db, { from: '2025-01', to: '2026-06' })).filter((e) => e.source === 'item_outcomes');
+      expect(examples.length).toBeGreaterThan(50);
+      const rows = await db.all(`SELECT inspection_id, strftime(CAST(date_trunc('month', min(started_date)) - INTERVAL 1 DAY AS DATE), '%Y-%m-%d') AS as_of FROM outcomes GROUP BY ALL`);
+      const asOf = new Map(rows.map((r) => [String(r['inspection_id']), String(r['as_of'])]));
+      for (const e of examples) {
+        expect(e.asOf).toBe(asOf.get(String(e.inspectionId)));
+        expect(e.knownDate > e.asOf).toBe(true);
+      }
+      // The as-of month with the most examined items.
+      const counts = new Map<string, number>();
+      for (const e of examples) counts.set(e.asOf, (counts.get(e.asOf) ?? 0) + 1);
+      return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
+    });
+    const featuresAt = async (path: string) =>
+      withStore(path, async (db) => {
+        const examples = (await itemExamples(db, { from: pick.slice(0, 7), to: pick.slice(0, 7) })).filter((e) => e.source === 'item_outcomes');
+        const set = await itemFeatureSet(db);
+        return { examples, set, values: (await itemExampleFeatures(db, examples, set, SCORE_DEFAULTS)).values };
+      });
+    const before = await featuresAt(sim.store);
+    expect(before.set.features).toContain('item_duty_rate');
+    expect(before.set.features).toContain('hist_importer_inn_rate');
+    await writeFile(copy, await readFile(sim.store));
+    const db = await openDuckDb(copy);
+    try {
+      // Every finding completed on or after the as-of date flipped: the examples' own inspections' and later ones.
+      await db.run(`UPDATE item_outcomes SET violation = 1 - violation WHERE inspection_id IN (SELECT inspection_id FROM outcomes WHERE completed_date >= DATE '${pick}')`);
+      await db.run(`UPDATE outcomes SET violation = 1 - violation WHERE completed_date >= DATE '${pick}'`);
+    } finally {
+      db.close();
+    }
+    const after = await featuresAt(copy);
+    expect(after.examples.map((e) => e.exampleId)).toEqual(before.examples.map((e) => e.exampleId));
+    expect(after.values).toEqual(before.values);
+    // Findings completed before the as-of date are used.
+    const again = await openDuckDb(copy);
+    try {
+      await again.run(`UPDATE item_outcomes SET violation = 1 - violation WHERE inspection_id IN (SELECT inspection_id FROM outcomes WHERE completed_date < DATE '${pick}')`);
+    } finally {
+      again.close();
+    }
+    expect((await featuresAt(copy)).values).not.toEqual(before.values);
+  }, 120_000);
+
+  it('aggregates item scores per participant from item models that never saw findings known on or after the date', async () => {
+    const config = { seed: 3, classifier: TRAIN_DEFAULTS.item.classifier, amount: TRAIN_DEFAULTS.item.amount, stoppingShare: 0.2, minExamples: 100, features: SCORE_DEFAULTS };
+    const copy = join(sim.dir, 'aggregates.duckdb');
+    const { targets, asOf } = await withStore(sim.store, async (db) => {
+      const examples = await participantExamples(db, { from: '2025-07', to: '2026-06' });
+      const asOf = examples[Math.floor(examples.length / 2)]!.asOf;
+      return { targets: examples.filter((e) => e.asOf === asOf).map((e) => ({ inn: e.inn, asOf })), asOf };
+    });
+    expect(targets.length).toBeGreaterThan(2);
+    const before = await withStore(sim.store, (db) => itemScoreAggregates(db, targets, config));
+    expect(before.trainedOn[asOf]).toBeGreaterThan(100);
+    for (let i = 0; i < targets.length; i++) {
+      expect(before.values[i * 3]).toBeGreaterThanOrEqual(before.values[i * 3 + 1]!);
+      expect(before.values[i * 3 + 1]).toBeGreaterThan(0);
+    }
+    await writeFile(copy, await readFile(sim.store));
+    const db = await openDuckDb(copy);
+    try {
+      // The targets' own inspections (started after the date) and everything completed since, flipped.
+      await db.run(`UPDATE item_outcomes SET violation = 1 - violation WHERE inspection_id IN (SELECT inspection_id FROM outcomes WHERE completed_date >= DATE '${asOf}')`);
+      await db.run(`UPDATE outcomes SET violation = 1 - violation WHERE completed_date >= DATE '${asOf}'`);
+    } finally {
+      db.close();
+    }
+    // Same values: the own inspections and later findings were not seen (and the run is deterministic).
+    expect(await withStore(copy, (db) => itemScoreAggregates(db, targets, config))).toEqual(before);
+  }, 120_000);
+
+  it('refuses a participant model where an item model is needed, and an item model where a participant model is', async () => {
+    const participant = join(sim.dir, 'participant');
+    expect((await run(['train', '--store', sim.store, '--from', '2025-01', '--to', '2026-06', '--out', participant, '--quiet'])).code).toBe(0);
+    const participantModel = join(participant, 'model.json');
+    const itemModel = join(model, 'model.json');
+    await withStore(sim.store, async (db) => {
+      await expect(loadItemModel(db, participantModel)).rejects.toThrow(`${participantModel}: the model is of level "participant", expected "item"`);
+      await expect(evaluateItemModel(db, await loadArtifact(participantModel), await itemFeatureSet(db), { from: '2025-01', to: '2025-06', capacity: null, features: SCORE_DEFAULTS, seed: 1 })).rejects.toThrow(
+        'evaluateItemModel needs an item-level risk model; this one is a risk model of level "participant"',
+      );
+      // The generic model's features are not those this store provides.
+      await expect(loadItemModel(db, itemModel)).rejects.toThrow(`${itemModel}: features differ at position 5`);
+    });
+    const scored = await run(['score', '--period', '2026-06', '--store', sim.store, '--model', itemModel, '--out', join(sim.dir, 'run'), '--quiet']);
+    expect(scored.code).toBe(1);
+    expect(scored.err).toContain(`${itemModel}: the model is of level "item", expected "participant"`);
+    const compared = await run(['models', 'compare', participantModel, itemModel, '--store', sim.store, '--from', '2026-01', '--to', '2026-06', '--quiet']);
+    expect(compared.code).toBe(1);
+    expect(compared.err).toContain(`${itemModel}: the model is of level "item", expected "participant"`);
+  }, 120_000);
+
+  it('never reads truth.csv: the same files give the same item model without it', async () => {
+    const data = join(sim.dir, 'data');
+    const first = join(sim.dir, 'item-a');
+    const second = join(sim.dir, 'item-b');
+    const train = (out: string) => run(['train', '--level', 'item', '--dir', data, '--from', '2025-01', '--to', '2026-06', '--out', out, '--quiet']);
+    expect((await train(first)).code).toBe(0);
+    await rm(join(data, 'truth.csv'));
+    expect((await train(second)).code).toBe(0);
+    expect(await readFile(join(second, 'model.json'), 'utf8')).toBe(await readFile(join(first, 'model.json'), 'utf8'));
+  }, 180_000);
+});
