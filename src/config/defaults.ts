@@ -83,3 +83,9 @@ export const TRAIN_DEFAULTS = {
   classifier: { nTrees: 300, maxDepth: 3, learningRate: 0.05, minChildWeight: 2, rowSubsample: 0.8, colSubsample: 0.8, earlyStoppingRounds: 30 },
   amount: { nTrees: 100, maxDepth: 3, learningRate: 0.05, minChildWeight: 2 },
 } as const;
+
+/** `ccrg report` and `--report` on score and plan (docs/outputs.md, "report.html"). */
+export const REPORT_DEFAULTS = {
+  /** Participants listed in "Top of the list" and compared with the previous period's top. */
+  top: 30,
+} as const;

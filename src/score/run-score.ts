@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { computeFeatures, FEATURES } from '../features/compute.js';
 import type { FeatureDef, FeatureParams } from '../features/types.js';
 import { openDuckDb, type Db, type DuckDbOptions, type Row } from '../io/db.js';
@@ -12,6 +12,7 @@ import { defaultMapping } from '../config/mapping.js';
 import { checkProfileFeatures, disabledIndicators, loadRiskProfile, type RiskProfile } from '../rules/index.js';
 import { ingestFiles, type IngestInput, type IngestResult } from '../store/ingest.js';
 import { rejectsCsv } from '../report/rejects.js';
+import { REPORT_FILE, writeBatchReport } from '../report/batch-report.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { evidenceCsv, rankedCsv, reasonsCsv, sha256Hex } from './outputs.js';
@@ -19,6 +20,7 @@ import { rankByModel, rankParticipants, type ModelScore, type ParticipantFeature
 import { loadArtifact, serializeArtifact, type LoadedArtifact } from '../models/artifact.js';
 import { predictRisk } from '../models/predict.js';
 import { trainIsolationForest } from '../models/isolation-forest/index.js';
+import { modelDrift } from '../models/drift.js';
 
 /** Everything `ccrg score` needs, defaults resolved. */
 export interface ScoreConfig {
@@ -37,6 +39,8 @@ export interface ScoreConfig {
   modelPath?: string | null;
   features: FeatureParams;
   duckdb: DuckDbOptions;
+  /** Also write report.html into the run folder (docs/outputs.md). */
+  report?: boolean;
 }
 
 /** The outcome of a scoring run. */
@@ -124,7 +128,7 @@ function roundDoubles(row: Row): Row {
 }
 
 /** Calibrated P(violation) and expected charges of every scored participant from a loaded risk model. */
-function modelScores(loaded: LoadedArtifact, ranked: readonly RankedParticipant[]): Map<string, ModelScore> {
+function modelScores(loaded: LoadedArtifact, ranked: readonly RankedParticipant[]): { scores: Map<string, ModelScore>; probability: Float64Array } {
   const n = FEATURES.length;
   const values = new Float64Array(ranked.length * n);
   ranked.forEach((p, i) => FEATURES.forEach((f, j) => (values[i * n + j] = p.values[f.id] ?? Number.NaN)));
@@ -135,7 +139,7 @@ function modelScores(loaded: LoadedArtifact, ranked: readonly RankedParticipant[
     const expected = predicted.expectedChargesRub?.[i];
     scores.set(p.inn, { probability, expectedChargesRub: expected === undefined ? null : Number(expected.toFixed(2)) });
   });
-  return scores;
+  return { scores, probability: predicted.probability };
 }
 
 /** The month's isolation forest: small and seeded, so the score is cheap and reproducible. */
@@ -165,6 +169,8 @@ async function storeInputs(db: Db): Promise<Row[]> {
 /** What scoring computed, before anything is written. */
 export interface Scored {
   ranked: RankedParticipant[];
+  /** The month's feature table: one row per scored participant. */
+  featureTable: string;
   itemTable: string;
   unavailable: { family: string; features: string[]; reason: string }[];
   disabled: { id: string; features: string[]; warning: string }[];
@@ -180,7 +186,7 @@ export async function scoreStore(db: Db, config: ScoreConfig, profile: RiskProfi
   for (const d of disabled) logger.warn(d.warning);
   const rows = await readFeatureRows(db, computed.table, FEATURES);
   const ranked = rankParticipants(rows, { profile, lang: config.lang, disabled: new Set(disabled.map((d) => d.id)), features: featureMap });
-  return { ranked, itemTable: computed.itemTable, unavailable: computed.unavailable, disabled };
+  return { ranked, featureTable: computed.table, itemTable: computed.itemTable, unavailable: computed.unavailable, disabled };
 }
 
 /** Loads the risk profile and checks it against the feature catalogue, before any data work. */
@@ -213,7 +219,10 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
   try {
     let t = lap('load', t0);
     const scored = await scoreStore(db, config, profile, logger);
-    const rankedBy = model === null ? scored.ranked : rankByModel(scored.ranked, modelScores(model, scored.ranked));
+    const predicted = model === null ? null : modelScores(model, scored.ranked);
+    const rankedBy = predicted === null ? scored.ranked : rankByModel(scored.ranked, predicted.scores);
+    const drift = model === null || predicted === null ? null : await modelDrift(db, scored.featureTable, model.artifact, predicted.probability);
+    if (drift?.warning) logger.warn(drift.warning);
     const ranked = withAnomalyScores(rankedBy, ANOMALY_PARAMS);
     t = lap('score', t);
     const evidence = await readEvidence(db, scored.itemTable, ranked, config.top, config.evidenceItems);
@@ -240,6 +249,7 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
       risk_profile: { name: profile.name, version: profile.version, sha256: profile.sha256 },
       unavailable_features: scored.unavailable,
       disabled_indicators: scored.disabled,
+      drift,
       counts: {
         participants: ranked.length,
         with_fired_indicators: ranked.filter((p) => p.evaluation.fired.length > 0).length,
@@ -263,7 +273,10 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
       lap('write', t);
       manifest.run['timings_ms'] = { ...timings, total: Math.round(performance.now() - t0) };
       await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+      // The report reads the files just written; the previous period's run sits beside the final folder.
+      if (config.report === true) await writeBatchReport({ outDir: dir, period: config.period, lang: config.lang, db, parentDir: dirname(config.outDir), clock });
     });
+    if (config.report === true) logger.info(`wrote ${join(config.outDir, REPORT_FILE)}`);
     logger.info(`scored ${ranked.length} participants as of ${config.features.asOf}; wrote ${config.outDir}`);
     return { ranked, profile, manifest };
   } finally {

@@ -87,6 +87,10 @@ describe('ccrg score --model', () => {
       expect([...charges].sort((a, b) => b - a)).toEqual(charges);
       const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
       expect(manifest.result.model).toMatchObject({ kind: 'risk', level: 'participant', window: { from: '2024-07', to: '2026-06' } });
+      const drift = manifest.result.drift;
+      expect(drift.features.map((f: { name: string }) => f.name)).toEqual(FEATURES.map((f) => f.id));
+      for (const f of [...drift.features, drift.score]) expect(f.psi).toBeGreaterThanOrEqual(0);
+      expect(drift.flagged).toEqual([...drift.features, drift.score].filter((f: { psi: number }) => f.psi > 0.2).map((f: { name: string }) => f.name));
 
       const artifact = JSON.parse(await readFile(join(model, 'model.json'), 'utf8'));
       [artifact.features[0], artifact.features[1]] = [artifact.features[1], artifact.features[0]];
