@@ -55,7 +55,7 @@ export function scoreHistogramSpec(scores: readonly number[], titles: { x: strin
 
 /** Two bar charts side by side: times each indicator fired, and the RUB at stake it named. */
 export function indicatorSpec(rows: readonly { title: string; fired: number; amountRub: number }[], titles: { fired: string; amount: string }): TopLevelSpec {
-  const y = { field: 'title', type: 'nominal' as const, sort: null, title: null, axis: { labelLimit: 260 } };
+  const y = { field: 'title', type: 'nominal' as const, sort: null, title: null, axis: { labelLimit: 400 } };
   return {
     data: { values: rows.map((r) => ({ title: r.title, fired: r.fired, amount: r.amountRub })) },
     hconcat: [
@@ -94,7 +94,7 @@ export function gainsSpec(points: readonly GainsPoint[], titles: { x: string; y:
         sort: [...rankings],
         scale: { domain: [...rankings], range: [CHART_COLOURS.model, CHART_COLOURS.profile, CHART_COLOURS.random] },
       },
-      strokeDash: { field: 'ranking', type: 'nominal', sort: [...rankings], scale: { domain: [...rankings], range: [[1, 0], [6, 3], [2, 2]] }, legend: null },
+      strokeDash: { field: 'ranking', type: 'nominal', title: titles.ranking, sort: [...rankings], scale: { domain: [...rankings], range: [[1, 0], [6, 3], [2, 2]] } },
     },
   };
 }
@@ -109,7 +109,7 @@ export function driftSpec(rows: readonly { name: string; psi: number; flagged: b
         data: { values: rows.map((r) => ({ ...r })) },
         mark: { type: 'bar' },
         encoding: {
-          y: { field: 'name', type: 'nominal', sort: null, title: null, axis: { labelLimit: 260 } },
+          y: { field: 'name', type: 'nominal', sort: null, title: null, axis: { labelLimit: 400 } },
           x: { field: 'psi', type: 'quantitative', title: titles.x },
           color: { field: 'flagged', type: 'nominal', scale: { domain: [false, true], range: [CHART_COLOURS.ok, CHART_COLOURS.flagged] }, legend: null },
         },

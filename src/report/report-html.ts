@@ -123,9 +123,10 @@ const TEXT = {
   },
   driftOk: { en: 'No input has drifted above {threshold}: the model still sees data like its training data.', ru: 'Ни один вход не сдвинулся выше {threshold}: модель видит данные, похожие на обучающие.' },
   driftWarning: {
-    en: 'Retrain the model: {list} shifted well away from the training data ({from} to {to}), so its scores may no longer be reliable.',
-    ru: 'Переобучите модель: {list} заметно отошли от обучающих данных ({from}–{to}), её оценкам нельзя вполне доверять.',
+    en: 'Retrain the model: inputs shifted well away from the training data ({from} to {to}), so its scores may no longer be reliable: {list}.',
+    ru: 'Переобучите модель: входы заметно отошли от обучающих данных ({from}–{to}), её оценкам нельзя вполне доверять: {list}.',
   },
+  andMore: { en: ' and {n} more', ru: ' и ещё {n}' },
   psi: { en: 'PSI', ru: 'PSI' },
   input: { en: 'input', ru: 'вход' },
   flagged: { en: 'flagged', ru: 'отмечено' },
@@ -351,6 +352,9 @@ function planSection(d: ReportData, c: Ctx): string {
   ].join('\n');
 }
 
+/** Flagged inputs named in the drift warning (largest PSI first); the table lists them all. */
+const DRIFT_NAMES = 5;
+
 async function modelSection(d: ReportData, c: Ctx): Promise<string> {
   const m = d.model;
   if (m === null) return `<p class="note">${e(c.t('noModel'))}</p>`;
@@ -372,7 +376,9 @@ async function modelSection(d: ReportData, c: Ctx): Promise<string> {
     const rows = [drift.score, ...drift.features].sort((a, b) => b.psi - a.psi || (a.name < b.name ? -1 : 1));
     parts.push(`<p>${e(c.t('driftText', { threshold }))}</p>`);
     if (drift.flagged.length > 0) {
-      const list = rows.filter((r) => r.flagged).map((r) => `${r.name} (${c.n(r.psi, 2)})`).join(', ');
+      const flagged = rows.filter((r) => r.flagged);
+      const more = flagged.length - DRIFT_NAMES;
+      const list = flagged.slice(0, DRIFT_NAMES).map((r) => `${r.name} (${c.n(r.psi, 2)})`).join(', ') + (more > 0 ? c.t('andMore', { n: more }) : '');
       parts.push(`<p class="warning" data-figure="drift-warning">${e(c.t('driftWarning', { list, from: m.window.from, to: m.window.to }))}</p>`);
     } else parts.push(`<p>${e(c.t('driftOk', { threshold }))}</p>`);
     parts.push(figure(await svgFromVegaLite(driftSpec(rows, drift.threshold, { x: c.t('psi') }), c.lang), c.t('modelCard')));
