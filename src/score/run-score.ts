@@ -15,6 +15,7 @@ import { rejectsCsv } from '../report/rejects.js';
 import { REPORT_FILE, writeBatchReport } from '../report/batch-report.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
+import { startProgress } from '../util/progress.js';
 import { evidenceCsv, rankedCsv, reasonsCsv, sha256Hex } from './outputs.js';
 import { rankByModel, rankParticipants, type ModelScore, type ParticipantFeatures, type RankedParticipant } from './score.js';
 import { loadArtifact, serializeArtifact, type LoadedArtifact } from '../models/artifact.js';
@@ -216,18 +217,23 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
       ? null
       : await loadArtifact(config.modelPath, { kind: 'risk', level: 'participant', features: FEATURES.map((f) => f.id) });
   const { db, ingest } = await openScoreStore(config, clock, logger);
+  const steps = startProgress(logger, 'score', config.report === true ? 5 : 4, 'steps');
   try {
     let t = lap('load', t0);
+    steps.tick(0, 'features');
     const scored = await scoreStore(db, config, profile, logger);
+    steps.tick(1, model === null ? 'anomaly score' : 'model, drift and anomaly score');
     const predicted = model === null ? null : modelScores(model, scored.ranked);
     const rankedBy = predicted === null ? scored.ranked : rankByModel(scored.ranked, predicted.scores);
     const drift = model === null || predicted === null ? null : await modelDrift(db, scored.featureTable, model.artifact, predicted.probability);
     if (drift?.warning) logger.warn(drift.warning);
     const ranked = withAnomalyScores(rankedBy, ANOMALY_PARAMS);
     t = lap('score', t);
+    steps.tick(1, 'evidence');
     const evidence = await readEvidence(db, scored.itemTable, ranked, config.top, config.evidenceItems);
     const inputs = await storeInputs(db);
     t = lap('evidence', t);
+    steps.tick(1, 'write');
     const files: Record<string, string> = {
       'ranked.csv': rankedCsv(ranked),
       'reasons.csv': reasonsCsv(ranked),
@@ -274,8 +280,11 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
       manifest.run['timings_ms'] = { ...timings, total: Math.round(performance.now() - t0) };
       await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
       // The report reads the files just written; the previous period's run sits beside the final folder.
+      if (config.report === true) steps.tick(1, 'report');
       if (config.report === true) await writeBatchReport({ outDir: dir, period: config.period, lang: config.lang, db, parentDir: dirname(config.outDir), clock });
     });
+    steps.tick(1);
+    steps.done();
     if (config.report === true) logger.info(`wrote ${join(config.outDir, REPORT_FILE)}`);
     logger.info(`scored ${ranked.length} participants as of ${config.features.asOf}; wrote ${config.outDir}`);
     return { ranked, profile, manifest };
