@@ -293,8 +293,9 @@ async function evaluationSection(d: ReportData, c: Ctx): Promise<string> {
   const rows = ev.all.model.topK.rows.map((m, i) => {
     const p = ev.all.profile.topK.rows[i];
     const r = ev.all.random.topK.rows[i];
-    const num = (x: number | undefined, pct = true): string => (x === undefined || !Number.isFinite(x) ? '–' : pct ? c.pct(x) : c.n(x, 2));
-    return [topKLabel(m.k, c), c.n(m.selected), num(m.precision), num(base > 0 ? m.precision / base : Number.NaN, false), num(m.revenue), num(p?.precision), num(p?.revenue), num(r?.precision), num(r?.revenue)];
+    // evaluation.json has null where a figure is undefined (NaN in JSON).
+    const num = (x: number | null | undefined, pct = true): string => (typeof x !== 'number' || !Number.isFinite(x) ? '–' : pct ? c.pct(x) : c.n(x, 2));
+    return [topKLabel(m.k, c), c.n(m.selected), num(m.precision), num(typeof m.precision === 'number' && typeof base === 'number' && base > 0 ? m.precision / base : Number.NaN, false), num(m.revenue), num(p?.precision), num(p?.revenue), num(r?.precision), num(r?.revenue)];
   });
   const auc = (x: number | null): string => (x === null ? '–' : c.n(x, 3));
   rows.push([c.t('auc'), '', auc(ev.all.model.auc), '', '', auc(ev.all.profile.auc), '', auc(ev.all.random.auc), '']);

@@ -97,6 +97,13 @@ describe.skipIf(!present && !inCi)('report.html in a real browser (Debian chromi
       expect(await page.textContent('section#changes')).toContain('2026-05');
       expect(await page.textContent('section#model')).toContain('2024-07');
 
+      // Printed: the contents list is left out, the charts stay, and it lays out on A4 pages.
+      await page.emulateMedia({ media: 'print' });
+      expect(await page.isVisible('nav')).toBe(false);
+      expect(await page.$$eval('figure.chart svg', (svgs) => svgs.filter((svg) => svg.getBoundingClientRect().width > 100).length)).toBe(4);
+      const pdf = (await page.pdf({ format: 'A4' })).toString('latin1');
+      expect((pdf.match(/\/Type\s*\/Page\b/g) ?? []).length).toBeGreaterThan(1);
+
       expect(errors).toEqual([]);
       expect(requests).toEqual([url]);
     } finally {
