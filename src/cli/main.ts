@@ -6,6 +6,7 @@ import { evaluateCommand } from './evaluate.js';
 import { explainCommand } from './explain.js';
 import { ingestCommand, validateCommand } from './ingest.js';
 import { modelsCommand } from './models.js';
+import { reportCommand } from './report.js';
 import { scoreCommand } from './score.js';
 import { trainCommand } from './train.js';
 
@@ -32,6 +33,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .command(trainCommand)
       .command(evaluateCommand)
       .command(modelsCommand)
+      .command(reportCommand)
       .demandCommand(1, 'Name a command: ccrg --help lists them.')
       .strict()
       .recommendCommands()

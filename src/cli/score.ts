@@ -24,6 +24,7 @@ export interface ScoreArgs extends GlobalArgs, FileArgs {
   'payment-procedures'?: string[];
   model?: string;
   'rank-by'?: string;
+  report?: boolean;
 }
 
 /** Adds the flags shared by `score` and `explain`. */
@@ -90,6 +91,7 @@ export async function scoreConfigFromArgs(args: ScoreArgs): Promise<ScoreConfig>
       paymentProcedures: args['payment-procedures'] ?? SCORE_DEFAULTS.paymentProcedures,
     },
     duckdb: { memoryLimit: BATCH_DEFAULTS.memoryLimit, ...duckDbOptionsFromArgs(args) },
+    report: args.report === true,
   };
 }
 
@@ -111,7 +113,7 @@ async function latestPeriodOf(store: string): Promise<string> {
 export const scoreCommand: CommandModule<GlobalArgs, ScoreArgs> = {
   command: 'score',
   describe: 'Score every participant as of a month and write the ranked, explained list (docs/outputs.md)',
-  builder: withScoreOptions,
+  builder: (yargs) => withScoreOptions(yargs).option('report', { type: 'boolean', describe: 'Also write report.html, the batch report with charts, into the run folder (docs/outputs.md)' }) as Argv<ScoreArgs>,
   handler: async (args) => {
     const ctx = contextFromArgs(args);
     const config = await scoreConfigFromArgs(args);

@@ -89,3 +89,9 @@ export const TRAIN_DEFAULTS = {
     amount: { nTrees: 100, maxDepth: 3, learningRate: 0.05, minChildWeight: 5 },
   },
 } as const;
+
+/** `ccrg report` and `--report` on score and plan (docs/outputs.md, "report.html"). */
+export const REPORT_DEFAULTS = {
+  /** Participants listed in "Top of the list" and compared with the previous period's top. */
+  top: 30,
+} as const;

@@ -6,6 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { EXTRACT_FILE_STEMS, EXTRACTS, type ExtractId } from '../contract/extracts.js';
 import type { Logger } from '../util/logger.js';
+import { startProgress } from '../util/progress.js';
 import { isoFromDay, parseYearMonth, type MonthRef } from './calendar.js';
 import { CsvWriter } from '../io/csv-stream-writer.js';
 import { DeclIdAllocator, declarationLine, generateMonthItems, maybeCorrection, type Correction } from './declarations.js';
@@ -151,6 +152,7 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
   const corrections = new Map<string, Correction[]>();
   let totalItems = 0;
 
+  const progress = startProgress(logger, 'generate', world.months.length, 'months');
   for (const month of world.months) {
     const decl = declWriter ?? open('declarations', month);
     const taxes = taxWriter ?? open('tax_returns', month);
@@ -216,8 +218,9 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
       await Promise.all([finish(decl), finish(taxes), finish(part)]);
     }
     await dirtyWriter.flushIfFull();
-    logger.info(`generate: ${month.key}: ${monthItems} declaration rows, ${part.records} participant rows so far`);
+    progress.tick(1, `${month.key}: ${monthItems} declaration rows`);
   }
+  progress.done();
   for (const writer of [declWriter, taxWriter, partWriter]) if (writer !== null) await finish(writer);
   declWriter = taxWriter = partWriter = null;
 

@@ -105,7 +105,7 @@ export async function evaluatePopulation(
     const scored = await scoreStore(db, scoreConfig, config.profile, logger);
     const byProfile = scored.ranked;
     if (byProfile.length === 0) continue;
-    const byModel = rankByModel(byProfile, modelScores(loaded, byProfile));
+    const byModel = rankByModel(byProfile, modelScores(loaded, byProfile).scores);
     const charges = new Map<string, number>();
     for (const row of truth) if (row.kind === 'scheme' && row.period <= period) charges.set(row.inn, (charges.get(row.inn) ?? 0) + row.chargesRub);
     // One fixed example order (INN) for all three rankings; each ranking's order becomes its scores.

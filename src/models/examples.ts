@@ -1,6 +1,7 @@
 import { computeFeatures, FEATURES } from '../features/compute.js';
 import type { FeatureDef, FeatureParams } from '../features/types.js';
 import type { Db } from '../io/db.js';
+import { startProgress, type ProgressSource } from '../util/progress.js';
 import { quoteIdent, quoteLiteral, quoteLiteralList } from '../io/sql.js';
 
 /**
@@ -77,19 +78,23 @@ export interface ExampleFeatures {
 /**
  * Computes each example's features with the same code `score` uses, as of
  * the example's own as-of date: one feature computation per distinct date,
- * so nothing after that date reaches an example.
+ * so nothing after that date reaches an example. `progressSource` (the
+ * command's logger) shows progress per as-of date; none by default.
  */
 export async function exampleFeatures(
   db: Db,
   examples: readonly ParticipantExample[],
   defaults: Omit<FeatureParams, 'asOf'>,
   features: readonly FeatureDef[] = FEATURES,
+  progressSource: ProgressSource = {},
 ): Promise<ExampleFeatures> {
   const values = new Float64Array(examples.length * features.length).fill(Number.NaN);
   const byDate = new Map<string, number[]>();
   examples.forEach((e, i) => byDate.set(e.asOf, [...(byDate.get(e.asOf) ?? []), i]));
   let outsideUniverse = 0;
+  const progress = startProgress(progressSource, 'features', byDate.size, 'as-of months');
   for (const [asOf, indexes] of [...byDate.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    progress.tick(0, `as of ${asOf}`);
     const computed = await computeFeatures(db, { ...defaults, asOf });
     const inns = [...new Set(indexes.map((i) => (examples[i] as ParticipantExample).inn))];
     const rows = await db.all(`SELECT inn, ${features.map((f) => quoteIdent(f.id)).join(', ')} FROM ${quoteIdent(computed.table)}
@@ -106,6 +111,8 @@ export async function exampleFeatures(
         if (v !== null && v !== undefined) values[i * features.length + j] = Number(v);
       });
     }
+    progress.tick();
   }
+  progress.done();
   return { features, values, outsideUniverse };
 }

@@ -66,7 +66,7 @@ export async function trainParticipantModel(db: Db, config: TrainConfig, logger:
   logger.info(`examples: ${fit.length} to fit, ${stopping.length} for early stopping and calibration, ${validation.length} to validate (from ${validationStart}); ${droppedUnknownLabel} dropped (label known only after ${validationStart})`);
 
   logger.info(`computing features for ${asOfs.length} as-of dates`);
-  const { values, outsideUniverse } = await exampleFeatures(db, all, config.features, FEATURES);
+  const { values, outsideUniverse } = await exampleFeatures(db, all, config.features, FEATURES, logger);
   if (outsideUniverse > 0) warnings.push(`${outsideUniverse} examples had no declaration in the feature window at their as-of date: their features are all missing`);
   const names = FEATURES.map((f) => f.id);
   const n = names.length;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { computeFeatures, FEATURES } from '../features/compute.js';
 import type { FeatureDef, FeatureParams } from '../features/types.js';
 import { openDuckDb, type Db, type DuckDbOptions, type Row } from '../io/db.js';
@@ -12,8 +12,10 @@ import { defaultMapping } from '../config/mapping.js';
 import { checkProfileFeatures, disabledIndicators, loadRiskProfile, type RiskProfile } from '../rules/index.js';
 import { ingestFiles, type IngestInput, type IngestResult } from '../store/ingest.js';
 import { rejectsCsv } from '../report/rejects.js';
+import { REPORT_FILE, writeBatchReport } from '../report/batch-report.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
+import { startProgress } from '../util/progress.js';
 import { evidenceCsv, rankedCsv, reasonsCsv, sha256Hex } from './outputs.js';
 import { rankByModel, rankParticipants, type ModelScore, type ParticipantFeatures, type RankedParticipant } from './score.js';
 import { loadArtifact, serializeArtifact, type LoadedArtifact } from '../models/artifact.js';
@@ -21,6 +23,7 @@ import { predictRisk } from '../models/predict.js';
 import { ConfigError } from '../util/errors.js';
 import { modelReasons } from './model-reasons.js';
 import { trainIsolationForest } from '../models/isolation-forest/index.js';
+import { modelDrift } from '../models/drift.js';
 
 /** Everything `ccrg score` needs, defaults resolved. */
 export interface ScoreConfig {
@@ -45,6 +48,8 @@ export interface ScoreConfig {
   rankBy?: RankBy;
   features: FeatureParams;
   duckdb: DuckDbOptions;
+  /** Also write report.html into the run folder (docs/outputs.md). */
+  report?: boolean;
 }
 
 /** What `score --rank-by` accepts. */
@@ -136,7 +141,7 @@ function roundDoubles(row: Row): Row {
 }
 
 /** Calibrated P(violation) and expected charges of every scored participant from a loaded risk model. */
-export function modelScores(loaded: LoadedArtifact, ranked: readonly RankedParticipant[]): Map<string, ModelScore> {
+export function modelScores(loaded: LoadedArtifact, ranked: readonly RankedParticipant[]): { scores: Map<string, ModelScore>; probability: Float64Array } {
   const n = FEATURES.length;
   const values = new Float64Array(ranked.length * n);
   ranked.forEach((p, i) => FEATURES.forEach((f, j) => (values[i * n + j] = p.values[f.id] ?? Number.NaN)));
@@ -147,7 +152,7 @@ export function modelScores(loaded: LoadedArtifact, ranked: readonly RankedParti
     const expected = predicted.expectedChargesRub?.[i];
     scores.set(p.inn, { probability, expectedChargesRub: expected === undefined ? null : Number(expected.toFixed(2)) });
   });
-  return scores;
+  return { scores, probability: predicted.probability };
 }
 
 /**
@@ -155,9 +160,14 @@ export function modelScores(loaded: LoadedArtifact, ranked: readonly RankedParti
  * features that raised each one's score the most, and ranks by the model
  * when `byModel` (else keeps the risk profile's order).
  */
-export function withModel(loaded: LoadedArtifact, ranked: readonly RankedParticipant[], byModel: boolean, lang: 'en' | 'ru'): RankedParticipant[] {
+export function withModel(
+  loaded: LoadedArtifact,
+  ranked: readonly RankedParticipant[],
+  byModel: boolean,
+  lang: 'en' | 'ru',
+  scores: ReadonlyMap<string, ModelScore> = modelScores(loaded, ranked).scores,
+): RankedParticipant[] {
   if (loaded.models.kind !== 'risk') throw new Error(`a risk model is needed, this one is of kind "${loaded.models.kind}"`);
-  const scores = modelScores(loaded, ranked);
   const n = FEATURES.length;
   const values = new Float64Array(ranked.length * n);
   ranked.forEach((p, i) => FEATURES.forEach((f, j) => (values[i * n + j] = p.values[f.id] ?? Number.NaN)));
@@ -197,6 +207,8 @@ async function storeInputs(db: Db): Promise<Row[]> {
 /** What scoring computed, before anything is written. */
 export interface Scored {
   ranked: RankedParticipant[];
+  /** The month's feature table: one row per scored participant. */
+  featureTable: string;
   itemTable: string;
   unavailable: { family: string; features: string[]; reason: string }[];
   disabled: { id: string; features: string[]; warning: string }[];
@@ -212,7 +224,7 @@ export async function scoreStore(db: Db, config: ScoreConfig, profile: RiskProfi
   for (const d of disabled) logger.warn(d.warning);
   const rows = await readFeatureRows(db, computed.table, FEATURES);
   const ranked = rankParticipants(rows, { profile, lang: config.lang, disabled: new Set(disabled.map((d) => d.id)), features: featureMap });
-  return { ranked, itemTable: computed.itemTable, unavailable: computed.unavailable, disabled };
+  return { ranked, featureTable: computed.table, itemTable: computed.itemTable, unavailable: computed.unavailable, disabled };
 }
 
 /** Loads the risk profile and checks it against the feature catalogue, before any data work. */
@@ -245,15 +257,23 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
   if (rankBy === 'model' && model === null) throw new ConfigError('Ranking by the model (--rank-by model) needs a model: give --model models/NAME/model.json');
   const byModel = model !== null && rankBy !== 'rules';
   const { db, ingest } = await openScoreStore(config, clock, logger);
+  const steps = startProgress(logger, 'score', config.report === true ? 5 : 4, 'steps');
   try {
     let t = lap('load', t0);
+    steps.tick(0, 'features');
     const scored = await scoreStore(db, config, profile, logger);
-    const rankedBy = model === null ? scored.ranked : withModel(model, scored.ranked, byModel, config.lang);
+    steps.tick(1, model === null ? 'anomaly score' : 'model, reasons, drift and anomaly score');
+    const predicted = model === null ? null : modelScores(model, scored.ranked);
+    const rankedBy = model === null || predicted === null ? scored.ranked : withModel(model, scored.ranked, byModel, config.lang, predicted.scores);
+    const drift = model === null || predicted === null ? null : await modelDrift(db, scored.featureTable, model.artifact, predicted.probability);
+    if (drift?.warning) logger.warn(drift.warning);
     const ranked = withAnomalyScores(rankedBy, ANOMALY_PARAMS);
     t = lap('score', t);
+    steps.tick(1, 'evidence');
     const evidence = await readEvidence(db, scored.itemTable, ranked, config.top, config.evidenceItems);
     const inputs = await storeInputs(db);
     t = lap('evidence', t);
+    steps.tick(1, 'write');
     const files: Record<string, string> = {
       'ranked.csv': rankedCsv(ranked),
       'reasons.csv': reasonsCsv(ranked),
@@ -275,6 +295,7 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
       risk_profile: { name: profile.name, version: profile.version, sha256: profile.sha256 },
       unavailable_features: scored.unavailable,
       disabled_indicators: scored.disabled,
+      drift,
       counts: {
         participants: ranked.length,
         with_fired_indicators: ranked.filter((p) => p.evaluation.fired.length > 0).length,
@@ -298,7 +319,13 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
       lap('write', t);
       manifest.run['timings_ms'] = { ...timings, total: Math.round(performance.now() - t0) };
       await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+      // The report reads the files just written; the previous period's run sits beside the final folder.
+      if (config.report === true) steps.tick(1, 'report');
+      if (config.report === true) await writeBatchReport({ outDir: dir, period: config.period, lang: config.lang, db, parentDir: dirname(config.outDir), clock });
     });
+    steps.tick(1);
+    steps.done();
+    if (config.report === true) logger.info(`wrote ${join(config.outDir, REPORT_FILE)}`);
     logger.info(`scored ${ranked.length} participants as of ${config.features.asOf}; wrote ${config.outDir}`);
     return { ranked, profile, manifest };
   } finally {

@@ -9,6 +9,7 @@ import { quoteIdent, quoteLiteral } from '../io/sql.js';
 import type { Clock } from '../util/clock.js';
 import { InputFileError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
+import { startProgress } from '../util/progress.js';
 import { rejectCodeExpr, typedExpr, type CheckContext } from '../validation/column-checks.js';
 import { innProblemMacroSql } from '../validation/inn.js';
 import { REJECT_CODES, type RejectCode } from '../validation/reject-codes.js';
@@ -116,13 +117,16 @@ export async function ingestFiles(db: Db, options: IngestOptions, clock: Clock, 
     await ensureStoreSchema(db);
     await db.run(innProblemMacroSql());
     let exceeded: FileReport | null = null;
+    const progress = startProgress(logger, options.dryRun ? 'validate' : 'ingest', prepared.length, 'files');
     for (const entry of prepared) {
       const done = await validateOne(db, entry, validated, { mappingSha: options.mapping.sha256, tempDirectory }, clock, logger);
       validated.push(done);
+      progress.tick(1, entry.input.file);
       const { report } = done;
       const share = report.recordsRead === 0 ? 0 : report.rejected / report.recordsRead;
       if (exceeded === null && options.maxRejectShare !== null && share > options.maxRejectShare) exceeded = report;
     }
+    progress.done();
     const commit = !options.dryRun && exceeded === null;
     if (commit) {
       await db.transaction(async () => {

@@ -87,6 +87,11 @@ describe('ccrg score --model', () => {
       expect([...charges].sort((a, b) => b - a)).toEqual(charges);
       const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
       expect(manifest.result.model).toMatchObject({ kind: 'risk', level: 'participant', window: { from: '2024-07', to: '2026-06' } });
+      const drift = manifest.result.drift;
+      expect(drift.features.map((f: { name: string }) => f.name)).toEqual(FEATURES.map((f) => f.id));
+      for (const f of [...drift.features, drift.score]) expect(f.psi).toBeGreaterThanOrEqual(0);
+      expect(drift.flagged).toEqual([...drift.features, drift.score].filter((f: { psi: number }) => f.psi > 0.2).map((f: { name: string }) => f.name));
+
       // Every model-ranked row is explained by the model's own contributions, which reasons.csv lists with their authority.
       const reasonsDb = await openDuckDb(':memory:');
       const first = await reasonsDb.all(`SELECT reason_1 FROM read_csv('${join(out, 'ranked.csv')}', all_varchar = true) WHERE reason_1 IS NOT NULL LIMIT 5`);

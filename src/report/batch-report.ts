@@ -1,0 +1,66 @@
+/**
+ * The batch report: `report.html` in the run layout, made from what the
+ * period's commands wrote there (docs/outputs.md, "report.html").
+ */
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { REPORT_DEFAULTS } from '../config/defaults.js';
+import { writeFileAtomic } from '../io/csv-write.js';
+import type { Db } from '../io/db.js';
+import type { Lang } from '../rules/profile.js';
+import type { Clock } from '../util/clock.js';
+import { readReportData } from './report-data.js';
+import { renderReportHtml } from './report-html.js';
+
+/** Name of the report file in the run folder. */
+export const REPORT_FILE = 'report.html';
+
+/** Options of {@link writeBatchReport}. */
+export interface BatchReportOptions {
+  /** The run folder: holds manifest.json, ranked.csv and reasons.csv of `ccrg score`, and whatever else the period's commands wrote. */
+  outDir: string;
+  /** The run's period, YYYY-MM. */
+  period: string;
+  /** Language of the report; default: the language the run was scored in (manifest `parameters.lang`), else English. */
+  lang?: Lang;
+  /** The store the run was scored from, open: adds reject reasons and join coverage. Null or absent: the manifest's counts only. */
+  db?: Db | null;
+  /** The folder holding the periods' run folders (for the previous period's run); default: the parent of `outDir`. */
+  parentDir?: string;
+  /** Participants listed and compared with the previous period; default {@link REPORT_DEFAULTS.top}. */
+  top?: number;
+  /** Gives the instant on the report's generated-at line. */
+  clock: Clock;
+}
+
+/** What {@link writeBatchReport} wrote. */
+export interface BatchReport {
+  path: string;
+  /** Charts in the page (SVG figures). */
+  charts: number;
+  lang: Lang;
+}
+
+/**
+ * Writes `report.html` into the run folder (replacing it whole): inputs,
+ * score distribution, top of the list, indicators, the evaluation and the
+ * plan when present, changes against the previous period, the model and its
+ * drift watch. Needs the folder's manifest.json, ranked.csv and reasons.csv
+ * (a {@link ConfigError} says to run `ccrg score` first when they are absent).
+ * `ccrg score --report`, `ccrg report` and `ccrg plan --report` call it.
+ */
+export async function writeBatchReport(options: BatchReportOptions): Promise<BatchReport> {
+  const top = options.top ?? REPORT_DEFAULTS.top;
+  const data = await readReportData({ runDir: options.outDir, period: options.period, top, db: options.db ?? null, ...(options.parentDir === undefined ? {} : { parentDir: options.parentDir }) });
+  const lang = options.lang ?? (await scoredLang(options.outDir));
+  const { html, charts } = await renderReportHtml(data, { lang, top, generatedAt: options.clock.now() });
+  const path = join(options.outDir, REPORT_FILE);
+  await writeFileAtomic(path, html);
+  return { path, charts, lang };
+}
+
+async function scoredLang(outDir: string): Promise<Lang> {
+  const manifest = JSON.parse(await readFile(join(outDir, 'manifest.json'), 'utf8')) as { result?: { parameters?: { lang?: unknown } } };
+  return manifest.result?.parameters?.lang === 'ru' ? 'ru' : 'en';
+}

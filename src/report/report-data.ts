@@ -1,0 +1,415 @@
+/**
+ * What the batch report shows, gathered from the run layout (manifest.json,
+ * ranked.csv, reasons.csv, evaluation.json, plan-summary.json, the previous
+ * period's ranked.csv), the model artifact named in the manifest, and the
+ * store when one is open (reject reasons, join coverage).
+ */
+
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Db } from '../io/db.js';
+import { quoteLiteral } from '../io/sql.js';
+import type { DriftReport } from '../models/drift.js';
+import type { EvaluationReport } from '../models/evaluate-model.js';
+import { asOfSql } from '../store/as-of.js';
+import { ConfigError } from '../util/errors.js';
+
+/** One row of ranked.csv as the report uses it. */
+export interface RankedRow {
+  rank: number;
+  inn: string;
+  name: string;
+  score: number;
+  scoreSource: string;
+  probability: number | null;
+  expectedChargesRub: number | null;
+  atStakeRub: number;
+  reasons: string[];
+}
+
+/** An input file of the run with its record counts (manifest `inputs`). */
+export interface ReportInput {
+  extract: string;
+  sourcePath: string;
+  recordsRead: number;
+  accepted: number;
+  rejected: number;
+}
+
+/** Rejected records of one file with one reject code. */
+export interface RejectReason {
+  file: string;
+  code: string;
+  records: number;
+}
+
+/** Share of the period's importers found in the tax returns and in the register as of the as-of date. */
+export interface JoinCoverage {
+  /** Distinct importers with items released in the period. */
+  importers: number;
+  inTaxReturns: number;
+  inRegister: number;
+}
+
+/** How often an indicator fired and the money it names. */
+export interface IndicatorUse {
+  id: string;
+  title: string;
+  fired: number;
+  amountRub: number;
+}
+
+/** Changes in the top of the list against the previous period's run. */
+export interface PeriodChanges {
+  previousPeriod: string;
+  top: number;
+  /** In this period's top, not in the previous one's. */
+  entered: RankedRow[];
+  /** In the previous period's top, not in this one's; with their previous rank and this period's rank (null when not scored now). */
+  dropped: { inn: string; name: string; previousRank: number; rank: number | null }[];
+}
+
+/** One quota line of plan-summary.json (written by `ccrg plan`). */
+export interface PlanQuota {
+  quota: string;
+  capacity: number;
+  selected: number;
+  risk: number;
+  random: number;
+  expected_charges_rub: number;
+  referrals: number;
+}
+
+/** plan-summary.json as the report reads it; `capacity`, `totals` and `parameters` are shown as they are. */
+export interface PlanSummary {
+  period: string;
+  as_of: string;
+  seed: number;
+  capacity: Record<string, unknown>;
+  quotas: PlanQuota[];
+  totals: Record<string, unknown>;
+  parameters: Record<string, unknown>;
+}
+
+/** The model card summary: from the artifact when it can be read, else what the manifest says. */
+export interface ModelSummary {
+  path: string;
+  kind: string;
+  window: { from: string; to: string };
+  /** Null when the artifact file could not be read. */
+  examples: number | null;
+  positives: number | null;
+  features: number | null;
+  aucModel: number | null;
+  aucProfile: number | null;
+  dataFingerprint: string;
+}
+
+/** Everything the report shows. */
+export interface ReportData {
+  period: string;
+  asOf: string;
+  scoreSource: 'rules' | 'model';
+  riskProfile: { name: string; version: string };
+  inputs: ReportInput[];
+  /** Null when neither a store nor the run's rejects.csv was available. */
+  rejectReasons: RejectReason[] | null;
+  /** Null without a store. */
+  coverage: JoinCoverage | null;
+  ranked: RankedRow[];
+  indicators: IndicatorUse[];
+  disabledIndicators: { id: string; warning: string }[];
+  evaluation: EvaluationReport | null;
+  changes: PeriodChanges | null;
+  plan: PlanSummary | null;
+  model: ModelSummary | null;
+  drift: DriftReport | null;
+}
+
+/** Options of {@link readReportData}. */
+export interface ReportDataOptions {
+  /** The run folder holding manifest.json and the score outputs. */
+  runDir: string;
+  /** The run's period, YYYY-MM: names the previous period's folder beside `parentDir`. */
+  period: string;
+  /** The folder holding the periods' run folders; default: the run folder's parent. */
+  parentDir?: string;
+  /** Size of the top compared with the previous period. */
+  top: number;
+  /** The store to read reject reasons and join coverage from; null shows only the manifest's counts. */
+  db: Db | null;
+}
+
+/** Records of a CSV text (RFC 4180: quotes, doubled quotes, line breaks inside quotes), header first. */
+export function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
+      } else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      record.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+    } else field += c;
+  }
+  if (field !== '' || record.length > 0) {
+    record.push(field);
+    records.push(record);
+  }
+  return records;
+}
+
+/** The rows of a CSV file as objects by header name; a missing column is a {@link ConfigError} naming the file. */
+async function readCsvObjects(path: string, required: readonly string[]): Promise<Record<string, string>[]> {
+  const [header, ...rows] = parseCsv(await readFile(path, 'utf8'));
+  if (header === undefined) throw new ConfigError(`${path}: the file is empty, expected a header with ${required.join(', ')}`);
+  const missing = required.filter((c) => !header.includes(c));
+  if (missing.length > 0) throw new ConfigError(`${path}: line 1: column ${missing.join(', ')} missing; is this a ccrg output?`);
+  return rows.map((cells, i) => {
+    if (cells.length !== header.length) throw new ConfigError(`${path}: line ${i + 2}: ${cells.length} fields, the header has ${header.length}`);
+    return Object.fromEntries(header.map((h, j) => [h, cells[j] ?? '']));
+  });
+}
+
+function numberIn(path: string, line: number, column: string, value: string): number {
+  const n = Number(value);
+  if (value === '' || !Number.isFinite(n)) throw new ConfigError(`${path}: line ${line}, column ${column}: expected a number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function optionalNumber(path: string, line: number, column: string, value: string | undefined): number | null {
+  return value === undefined || value === '' ? null : numberIn(path, line, column, value);
+}
+
+/** ranked.csv of a run folder, in rank order. */
+export async function readRanked(path: string): Promise<RankedRow[]> {
+  const rows = await readCsvObjects(path, ['rank', 'inn', 'name', 'score', 'score_source', 'customs_at_stake_rub', 'tax_at_stake_rub']);
+  return rows.map((r, i) => ({
+    rank: numberIn(path, i + 2, 'rank', r['rank'] as string),
+    inn: r['inn'] as string,
+    name: r['name'] as string,
+    score: numberIn(path, i + 2, 'score', r['score'] as string),
+    scoreSource: r['score_source'] as string,
+    probability: optionalNumber(path, i + 2, 'probability', r['probability']),
+    expectedChargesRub: optionalNumber(path, i + 2, 'expected_charges_rub', r['expected_charges_rub']),
+    atStakeRub: (optionalNumber(path, i + 2, 'customs_at_stake_rub', r['customs_at_stake_rub']) ?? 0) + (optionalNumber(path, i + 2, 'tax_at_stake_rub', r['tax_at_stake_rub']) ?? 0),
+    reasons: [r['reason_1'], r['reason_2'], r['reason_3']].filter((x): x is string => x !== undefined && x !== ''),
+  }));
+}
+
+/** How often each indicator fired (reasons.csv) and the RUB it named, most fired first (ties by id). */
+export async function readIndicatorUse(path: string): Promise<IndicatorUse[]> {
+  const rows = await readCsvObjects(path, ['indicator_id', 'title', 'amount_at_stake_rub']);
+  const byId = new Map<string, IndicatorUse>();
+  rows.forEach((r, i) => {
+    const id = r['indicator_id'] as string;
+    const use = byId.get(id) ?? { id, title: r['title'] as string, fired: 0, amountRub: 0 };
+    use.fired += 1;
+    use.amountRub += optionalNumber(path, i + 2, 'amount_at_stake_rub', r['amount_at_stake_rub']) ?? 0;
+    byId.set(id, use);
+  });
+  return [...byId.values()]
+    .map((u) => ({ ...u, amountRub: Number(u.amountRub.toFixed(2)) }))
+    .sort((a, b) => b.fired - a.fired || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** The month before a YYYY-MM month. */
+export function previousPeriod(period: string): string {
+  const [y, m] = period.split('-').map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+/** New entrants to the top and dropped ones, between the previous period's ranking and this one. */
+export function periodChanges(current: readonly RankedRow[], previous: readonly RankedRow[], previousPeriodName: string, top: number): PeriodChanges {
+  const nowTop = current.slice(0, top);
+  const beforeTop = previous.slice(0, top);
+  const before = new Set(beforeTop.map((r) => r.inn));
+  const now = new Set(nowTop.map((r) => r.inn));
+  const rankNow = new Map(current.map((r) => [r.inn, r.rank]));
+  return {
+    previousPeriod: previousPeriodName,
+    top,
+    entered: nowTop.filter((r) => !before.has(r.inn)),
+    dropped: beforeTop.filter((r) => !now.has(r.inn)).map((r) => ({ inn: r.inn, name: r.name, previousRank: r.rank, rank: rankNow.get(r.inn) ?? null })),
+  };
+}
+
+async function readJson(path: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`${path}: cannot read it as JSON: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** plan-summary.json, checked for the fields the report shows. */
+export async function readPlanSummary(path: string): Promise<PlanSummary> {
+  const json = await readJson(path);
+  const fail = (message: string): never => {
+    throw new ConfigError(`${path}: ${message}`);
+  };
+  if (!isRecord(json)) return fail('expected an object { period, as_of, seed, capacity, quotas, totals, parameters }');
+  for (const key of ['period', 'as_of'] as const) if (typeof json[key] !== 'string') fail(`${key} must be a text, got ${JSON.stringify(json[key])}`);
+  if (!Array.isArray(json['quotas'])) fail('quotas must be an array');
+  (json['quotas'] as unknown[]).forEach((q, i) => {
+    if (!isRecord(q) || typeof q['quota'] !== 'string') return fail(`quotas[${i}].quota must be a text`);
+    for (const key of ['capacity', 'selected', 'risk', 'random', 'expected_charges_rub', 'referrals']) {
+      if (typeof q[key] !== 'number' || !Number.isFinite(q[key])) fail(`quotas[${i}].${key} must be a number, got ${JSON.stringify(q[key])}`);
+    }
+  });
+  for (const key of ['capacity', 'totals', 'parameters'] as const) if (!isRecord(json[key])) fail(`${key} must be an object`);
+  return json as unknown as PlanSummary;
+}
+
+/** The model card summary of the model named in the manifest. */
+async function readModelSummary(model: Record<string, unknown>): Promise<ModelSummary> {
+  const path = String(model['path']);
+  const window = model['window'] as { from: string; to: string };
+  const base: ModelSummary = {
+    path,
+    kind: String(model['kind']),
+    window,
+    examples: null,
+    positives: null,
+    features: null,
+    aucModel: null,
+    aucProfile: null,
+    dataFingerprint: String(model['data_fingerprint']),
+  };
+  if (!existsSync(path)) return base;
+  const artifact = (await readJson(path)) as Record<string, unknown>;
+  const labels = artifact['labelCount'] as { examples: number; positives: number | null } | undefined;
+  const metrics = (artifact['metrics'] ?? {}) as Record<string, unknown>;
+  const num = (x: unknown): number | null => (typeof x === 'number' ? x : null);
+  return {
+    ...base,
+    examples: labels?.examples ?? null,
+    positives: labels?.positives ?? null,
+    features: Array.isArray(artifact['features']) ? artifact['features'].length : null,
+    aucModel: num(metrics['aucModel']),
+    aucProfile: num(metrics['aucProfile']),
+  };
+}
+
+/** Rejected records per file and code from the store's rejects table, most first; a record rejected for several columns counts once per code. */
+export async function storeRejectReasons(db: Db, limit: number): Promise<RejectReason[]> {
+  const rows = await db.all(`SELECT file, code, count(DISTINCT line)::BIGINT AS records FROM rejects GROUP BY file, code
+    QUALIFY row_number() OVER (PARTITION BY file ORDER BY count(DISTINCT line) DESC, code) <= ${limit}
+    ORDER BY file, records DESC, code`);
+  return rows.map((r) => ({ file: String(r['file']), code: String(r['code']), records: Number(r['records']) }));
+}
+
+/** The same from a rejects.csv file (a run scored from files). */
+async function fileRejectReasons(path: string, limit: number): Promise<RejectReason[]> {
+  const rows = await readCsvObjects(path, ['file', 'line', 'code']);
+  const lines = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const key = `${r['file']}\u0000${r['code']}`;
+    const set = lines.get(key) ?? new Set<string>();
+    set.add(r['line'] as string);
+    lines.set(key, set);
+  }
+  const all = [...lines.entries()].map(([key, set]) => {
+    const [file = '', code = ''] = key.split('\u0000');
+    return { file, code, records: set.size };
+  });
+  all.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : b.records - a.records || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)));
+  const kept = new Map<string, number>();
+  return all.filter((r) => {
+    const n = (kept.get(r.file) ?? 0) + 1;
+    kept.set(r.file, n);
+    return n <= limit;
+  });
+}
+
+/**
+ * Join coverage as of `asOf`: of the distinct importers with items released
+ * in the period (the month ending at `asOf`), how many have a VAT return
+ * filed by then and how many are in the register snapshot valid then.
+ */
+export async function joinCoverage(db: Db, period: string, asOf: string): Promise<JoinCoverage> {
+  const rows = await db.all(`WITH d AS (SELECT DISTINCT importer_inn AS inn FROM (${asOfSql('declarations', asOf)}) WHERE release_date >= DATE ${quoteLiteral(`${period}-01`)}),
+    t AS (SELECT DISTINCT inn FROM (${asOfSql('tax_returns', asOf)})),
+    p AS (SELECT DISTINCT inn FROM (${asOfSql('participants', asOf)}))
+    SELECT count(*)::BIGINT AS importers,
+      count(*) FILTER (WHERE inn IN (SELECT inn FROM t))::BIGINT AS in_tax,
+      count(*) FILTER (WHERE inn IN (SELECT inn FROM p))::BIGINT AS in_register
+    FROM d`);
+  const r = rows[0] ?? {};
+  return { importers: Number(r['importers'] ?? 0), inTaxReturns: Number(r['in_tax'] ?? 0), inRegister: Number(r['in_register'] ?? 0) };
+}
+
+/** Top reject reasons shown per file. */
+const REJECT_REASONS_PER_FILE = 5;
+
+/** Reads everything the report shows; a run folder without manifest.json is a {@link ConfigError} saying to score first. */
+export async function readReportData(options: ReportDataOptions): Promise<ReportData> {
+  const { runDir, period } = options;
+  const manifestPath = join(runDir, 'manifest.json');
+  if (!existsSync(manifestPath)) throw new ConfigError(`${manifestPath} does not exist: run ccrg score --period ${period} first (the report shows a scored run)`);
+  const manifest = await readJson(manifestPath);
+  const result = isRecord(manifest) && isRecord(manifest['result']) ? manifest['result'] : null;
+  if (result === null || result['command'] !== 'score') throw new ConfigError(`${manifestPath}: not a score manifest (expected "result": { "command": "score", ... })`);
+  if (result['period'] !== period) throw new ConfigError(`${manifestPath}: the run is of period ${String(result['period'])}, not ${period}`);
+  const asOf = String(result['as_of']);
+  const parameters = (result['parameters'] ?? {}) as Record<string, unknown>;
+  const inputs = ((result['inputs'] ?? []) as Record<string, unknown>[]).map((i) => ({
+    extract: String(i['extract']),
+    sourcePath: String(i['source_path']),
+    recordsRead: Number(i['records_read']),
+    accepted: Number(i['accepted']),
+    rejected: Number(i['rejected']),
+  }));
+  const rejectsPath = join(runDir, 'rejects.csv');
+  const rejectReasons =
+    options.db !== null
+      ? await storeRejectReasons(options.db, REJECT_REASONS_PER_FILE)
+      : existsSync(rejectsPath)
+        ? await fileRejectReasons(rejectsPath, REJECT_REASONS_PER_FILE)
+        : null;
+  const ranked = await readRanked(join(runDir, 'ranked.csv'));
+  const parent = options.parentDir ?? dirname(runDir);
+  const before = previousPeriod(period);
+  const previousRanked = join(parent, before, 'ranked.csv');
+  const evaluationPath = join(runDir, 'evaluation.json');
+  const planPath = join(runDir, 'plan-summary.json');
+  const model = result['model'];
+  const profile = (result['risk_profile'] ?? {}) as Record<string, unknown>;
+  return {
+    period,
+    asOf,
+    scoreSource: parameters['score_source'] === 'model' ? 'model' : 'rules',
+    riskProfile: { name: String(profile['name']), version: String(profile['version']) },
+    inputs,
+    rejectReasons,
+    coverage: options.db === null ? null : await joinCoverage(options.db, period, asOf),
+    ranked,
+    indicators: await readIndicatorUse(join(runDir, 'reasons.csv')),
+    disabledIndicators: ((result['disabled_indicators'] ?? []) as { id: string; warning: string }[]).map((d) => ({ id: d.id, warning: d.warning })),
+    evaluation: existsSync(evaluationPath) ? ((await readJson(evaluationPath)) as EvaluationReport) : null,
+    changes: existsSync(previousRanked) ? periodChanges(ranked, await readRanked(previousRanked), before, options.top) : null,
+    plan: existsSync(planPath) ? await readPlanSummary(planPath) : null,
+    model: isRecord(model) ? await readModelSummary(model) : null,
+    drift: isRecord(result['drift']) ? (result['drift'] as unknown as DriftReport) : null,
+  };
+}

@@ -1,0 +1,115 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeBatchReport } from '../../src/report/batch-report.js';
+import { parseCsv, periodChanges, previousPeriod, readIndicatorUse, readPlanSummary, readRanked } from '../../src/report/report-data.js';
+import { fixedClock } from '../../src/util/clock.js';
+import { tempDir } from '../util/fixtures.js';
+import { writeRunFixture } from './run-fixture.js';
+
+const clock = fixedClock('2026-11-26');
+
+/** The report with its one non-deterministic line replaced. */
+function normalised(html: string): string {
+  return html.replace(/(<p class="generated-at">[^<]*?)\d{4}-\d\d-\d\dT[\d:.]+Z</, '$1<generated-at><');
+}
+
+describe('writeBatchReport (golden files)', () => {
+  for (const lang of ['en', 'ru'] as const) {
+    it(`writes every section in ${lang} as in test/fixtures/golden/report.${lang}.html`, async () => {
+      const dir = await writeRunFixture(await tempDir(), { evaluation: true, plan: true, previous: true, drift: true });
+      const report = await writeBatchReport({ outDir: dir, period: '2026-06', lang, clock });
+      expect(report).toEqual({ path: join(dir, 'report.html'), charts: 4, lang });
+      const html = await readFile(report.path, 'utf8');
+      expect(html).toContain('<p class="generated-at">');
+      const path = new URL(`../fixtures/golden/report.${lang}.html`, import.meta.url);
+      if (process.env['UPDATE_GOLDEN'] === '1') await writeFile(path, normalised(html));
+      expect(normalised(html)).toBe(await readFile(path, 'utf8'));
+    });
+  }
+
+  it('gives the same bytes twice but for the generated-at line', async () => {
+    const dir = await writeRunFixture(await tempDir(), { evaluation: true, drift: true });
+    const first = await readFile((await writeBatchReport({ outDir: dir, period: '2026-06', clock })).path, 'utf8');
+    const second = await readFile((await writeBatchReport({ outDir: dir, period: '2026-06', clock: fixedClock('2027-01-01') })).path, 'utf8');
+    expect(first).not.toBe(second);
+    expect(normalised(first)).toBe(normalised(second));
+  });
+
+  it('is self-contained: no script, no external reference', async () => {
+    const dir = await writeRunFixture(await tempDir(), { evaluation: true, plan: true, previous: true, drift: true });
+    const html = await readFile((await writeBatchReport({ outDir: dir, period: '2026-06', clock })).path, 'utf8');
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
+    expect(html.match(/(?:src|href)="([^"#][^"]*)"/g)).toBeNull();
+    // Names are escaped, not injected.
+    expect(html).toContain('ООО «Бета» &amp; &lt;Co&gt;');
+    expect(html).not.toContain('<Co>');
+  });
+
+  it('leaves out the charts and sections whose files are absent, saying what would add them', async () => {
+    const dir = await writeRunFixture(await tempDir());
+    const report = await writeBatchReport({ outDir: dir, period: '2026-06', clock });
+    expect(report.charts).toBe(2);
+    const html = await readFile(report.path, 'utf8');
+    expect(html).toContain('No evaluation.json in the run folder');
+    expect(html).toContain('No run of 2026-05 beside this one');
+    expect(html).toContain('No plan-summary.json in the run folder');
+    expect(html).toContain('Ranked by the risk profile alone: no model, so no drift watch.');
+    expect(html).toContain('Reject reasons need the store');
+  });
+
+  it('takes the language the run was scored in when none is given', async () => {
+    const dir = await writeRunFixture(await tempDir());
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    manifest.result.parameters.lang = 'ru';
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    const report = await writeBatchReport({ outDir: dir, period: '2026-06', clock });
+    expect(report.lang).toBe('ru');
+    expect(await readFile(report.path, 'utf8')).toContain('<html lang="ru">');
+  });
+
+  it('refuses a folder without a score manifest, or of another period, saying what to run', async () => {
+    const empty = await tempDir();
+    await expect(writeBatchReport({ outDir: empty, period: '2026-06', clock })).rejects.toThrow(`${join(empty, 'manifest.json')} does not exist: run ccrg score --period 2026-06 first`);
+    const dir = await writeRunFixture(await tempDir());
+    await expect(writeBatchReport({ outDir: dir, period: '2026-05', clock })).rejects.toThrow('the run is of period 2026-06, not 2026-05');
+  });
+});
+
+describe('report data', () => {
+  it('parses quoted CSV fields with commas, doubled quotes and line breaks', () => {
+    expect(parseCsv('a,b\n"x, y","say ""hi""\nthere"\n1,\n')).toEqual([['a', 'b'], ['x, y', 'say "hi"\nthere'], ['1', '']]);
+  });
+
+  it('counts each indicator and sums the money it names, most fired first', async () => {
+    const dir = await writeRunFixture(await tempDir());
+    expect(await readIndicatorUse(join(dir, 'reasons.csv'))).toEqual([
+      { id: 'unit_values_below_peers', title: 'Prices far below peers', fired: 2, amountRub: 5050000 },
+      { id: 'imports_without_vat_return', title: 'Imports without a VAT return', fired: 1, amountRub: 0 },
+      { id: 'preference_dispatch_mismatch', title: 'Preference with another dispatch country', fired: 1, amountRub: 120000.5 },
+    ]);
+  });
+
+  it('finds new entrants to the top and dropped ones with their rank now', async () => {
+    const root = await tempDir();
+    const dir = await writeRunFixture(root, { previous: true });
+    const changes = periodChanges(await readRanked(join(dir, 'ranked.csv')), await readRanked(join(root, '2026-05', 'ranked.csv')), '2026-05', 3);
+    expect(changes.entered.map((r) => [r.rank, r.inn])).toEqual([[3, '7701000003']]);
+    expect(changes.dropped).toEqual([{ inn: '7701000009', name: 'ООО «Ушедшая»', previousRank: 2, rank: null }]);
+    expect(previousPeriod('2026-01')).toBe('2025-12');
+    expect(previousPeriod('2026-10')).toBe('2026-09');
+  });
+
+  it('names the file, line and column of a bad number in ranked.csv', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'ranked.csv');
+    await writeFile(path, 'rank,inn,name,score,score_source,customs_at_stake_rub,tax_at_stake_rub\n1,77,x,abc,rules,0,0\n');
+    await expect(readRanked(path)).rejects.toThrow(`${path}: line 2, column score: expected a number, got "abc"`);
+  });
+
+  it('names the field of a plan-summary.json of the wrong shape', async () => {
+    const path = join(await tempDir(), 'plan-summary.json');
+    await writeFile(path, JSON.stringify({ period: '2026-06', as_of: '2026-06-30', seed: 1, capacity: {}, quotas: [{ quota: 'customs', capacity: 'many' }], totals: {}, parameters: {} }));
+    await expect(readPlanSummary(path)).rejects.toThrow(`${path}: quotas[0].capacity must be a number, got "many"`);
+  });
+});
