@@ -6,6 +6,7 @@ import { evaluateCommand } from './evaluate.js';
 import { explainCommand } from './explain.js';
 import { ingestCommand, validateCommand } from './ingest.js';
 import { modelsCommand } from './models.js';
+import { planCommand } from './plan.js';
 import { scoreCommand } from './score.js';
 import { trainCommand } from './train.js';
 
@@ -28,6 +29,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .command(validateCommand)
       .command(generateCommand)
       .command(scoreCommand)
+      .command(planCommand)
       .command(explainCommand)
       .command(trainCommand)
       .command(evaluateCommand)

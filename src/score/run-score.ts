@@ -193,9 +193,10 @@ export async function loadCheckedProfile(path: string | null): Promise<RiskProfi
 /**
  * Scores a period: computes features as of its last day, applies the risk
  * profile, ranks, and replaces the run folder's ranked.csv, reasons.csv,
- * evidence.csv and manifest.json as a whole.
+ * evidence.csv and manifest.json as a whole. A store already opened with
+ * `openScoreStore` may be passed in; it is then left open.
  */
-export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger): Promise<ScoreResult> {
+export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger, opened?: ScoreStore): Promise<ScoreResult> {
   const started = clock.now();
   const t0 = performance.now();
   const timings: Record<string, number> = {};
@@ -209,7 +210,8 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
     config.modelPath === undefined || config.modelPath === null
       ? null
       : await loadArtifact(config.modelPath, { kind: 'risk', level: 'participant', features: FEATURES.map((f) => f.id) });
-  const { db, ingest } = await openScoreStore(config, clock, logger);
+  // A store opened by the caller (`ccrg plan` reads it again afterwards) stays open.
+  const { db, ingest } = opened ?? (await openScoreStore(config, clock, logger));
   try {
     let t = lap('load', t0);
     const scored = await scoreStore(db, config, profile, logger);
@@ -267,6 +269,6 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
     logger.info(`scored ${ranked.length} participants as of ${config.features.asOf}; wrote ${config.outDir}`);
     return { ranked, profile, manifest };
   } finally {
-    db.close();
+    if (opened === undefined) db.close();
   }
 }
