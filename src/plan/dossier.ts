@@ -77,12 +77,13 @@ const money = (x: number | null | undefined): string =>
 function table(head: readonly string[], rows: readonly (readonly unknown[])[], numeric: ReadonlySet<number> = new Set()): string {
   const th = head.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((v, i) => `<td${numeric.has(i) ? ' class="n"' : ''}>${escapeHtml(v)}</td>`).join('')}</tr>`).join('\n');
-  return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  return `<div class="wrap"><table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
-const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:2rem;color:#1b1f24;max-width:1200px}
+const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:2rem;color:#1b1f24;max-width:1400px}
+.wrap{overflow-x:auto}
 h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:1.8rem;border-bottom:1px solid #ccd;padding-bottom:.2rem}
-.sub{color:#555}table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}
+.sub{color:#555}table{border-collapse:collapse;width:100%;font-size:.85rem}th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#eef2f6}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 dl{display:grid;grid-template-columns:max-content auto;gap:.25rem 1.5rem}dt{font-weight:600}dd{margin:0}
 .tag{display:inline-block;padding:.05rem .5rem;border-radius:.6rem;background:#e8eefc;font-size:.85rem}
@@ -98,7 +99,7 @@ export function dossierHtml(d: DossierData): string {
     ['Region', r.region],
     ['Office', r.office],
     ['Rank', String(r.rank)],
-    ['Score', `${r.score} (${r.scoreSource})`],
+    ['Score', `${r.scoreSource === 'model' ? money(r.score) : r.score.toFixed(4)} (${r.scoreSource === 'model' ? 'model: expected charges, RUB' : 'risk profile'})`],
     ['Probability', r.probability === null ? '—' : String(r.probability)],
     ['Expected charges, RUB', money(r.expectedChargesRub)],
     ['Customs at stake, RUB', money(r.customsAtStakeRub)],

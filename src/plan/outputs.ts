@@ -50,12 +50,12 @@ export const PLAN_COLUMNS: readonly ColumnSpec[] = [
   { key: 'expected_charges_rub', label: 'Expected charges, RUB', kind: 'money', width: 16 },
   { key: 'customs_at_stake_rub', label: 'Customs at stake, RUB', kind: 'money', width: 16 },
   { key: 'tax_at_stake_rub', label: 'Tax at stake, RUB', kind: 'money', width: 16 },
-  { key: 'customs_share', label: 'Customs share', kind: 'decimal', decimals: 4, width: 9 },
+  { key: 'customs_share', label: 'Customs share', kind: 'decimal', decimals: 4, width: 10 },
   { key: 'recommended_form', label: 'Recommended form', kind: 'text', width: 20 },
   { key: 'reason_1', label: 'Reason 1', kind: 'text', width: 60 },
   { key: 'reason_2', label: 'Reason 2', kind: 'text', width: 50 },
   { key: 'reason_3', label: 'Reason 3', kind: 'text', width: 50 },
-  { key: 'selection', label: 'Selection', kind: 'text', width: 9 },
+  { key: 'selection', label: 'Selection', kind: 'text', width: 10 },
   { key: 'propensity', label: 'Propensity', kind: 'decimal', decimals: 9, width: 12 },
   { key: 'earliest_inspectable_until', label: 'Earliest inspectable until', kind: 'date', width: 12 },
   { key: 'inspectable_items', label: 'Inspectable items', kind: 'integer', width: 10 },
@@ -69,11 +69,11 @@ export const ELIGIBLE_COLUMNS: readonly ColumnSpec[] = [
   { key: 'recommended_form', label: 'Recommended form', kind: 'text', width: 20 },
   { key: 'check_type', label: 'Check type', kind: 'text', width: 8 },
   { key: 'frame', label: 'Exploration frame', kind: 'text', width: 11 },
-  { key: 'frame_size', label: 'Frame size', kind: 'integer', width: 9 },
-  { key: 'frame_sample', label: 'Frame sample', kind: 'integer', width: 9 },
+  { key: 'frame_size', label: 'Frame size', kind: 'integer', width: 10 },
+  { key: 'frame_sample', label: 'Frame sample', kind: 'integer', width: 10 },
   { key: 'weight', label: 'Weight', kind: 'decimal', decimals: 6, width: 10 },
   { key: 'inclusion_probability', label: 'Inclusion probability', kind: 'decimal', decimals: 9, width: 12 },
-  { key: 'selection', label: 'Selection', kind: 'text', width: 9 },
+  { key: 'selection', label: 'Selection', kind: 'text', width: 10 },
 ];
 
 /** Columns of excluded.csv. */
@@ -96,7 +96,7 @@ export const REFERRAL_COLUMNS: readonly ColumnSpec[] = [
   { key: 'tax_at_stake_rub', label: 'Tax at stake, RUB', kind: 'money', width: 16 },
   { key: 'customs_at_stake_rub', label: 'Customs at stake, RUB', kind: 'money', width: 16 },
   { key: 'expected_charges_rub', label: 'Expected charges, RUB', kind: 'money', width: 16 },
-  { key: 'customs_share', label: 'Customs share', kind: 'decimal', decimals: 4, width: 9 },
+  { key: 'customs_share', label: 'Customs share', kind: 'decimal', decimals: 4, width: 10 },
   { key: 'recommended_form', label: 'Recommended form', kind: 'text', width: 14 },
   { key: 'tax_reasons', label: 'Tax reasons', kind: 'text', width: 80 },
 ];

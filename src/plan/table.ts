@@ -14,7 +14,7 @@ export interface ColumnSpec {
   kind: ColumnKind;
   /** Decimals shown in the XLSX number format (decimal columns). */
   decimals?: number;
-  /** XLSX column width in characters. */
+  /** XLSX column width in characters (not 9: exceljs takes 9 for its default and writes no width). */
   width: number;
 }
 
