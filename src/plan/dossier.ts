@@ -108,7 +108,7 @@ export function dossierHtml(d: DossierData): string {
     ['Recommended form', d.form],
     ['Check type', d.checkType],
     ['Quota', d.quota],
-    ['Selection', `${d.selection} (propensity ${d.propensity.toFixed(9)})`],
+    ['Selection', `${d.selection} (propensity ${d.propensity.toFixed(12)})`],
     ['Plan', d.planId],
     ['Inspectable items', String(d.inspectableItems)],
     ['Earliest inspectable until', d.earliestInspectableUntil ?? '—'],

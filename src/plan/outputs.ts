@@ -20,6 +20,8 @@ export interface PlanParticipant {
   /** The quota its group belongs to: the group's own, or national. */
   homeQuota: string;
   exclusions: Exclusion[];
+  /** Has risk to act on: an indicator fired, or a model scored it above 0. */
+  risk: boolean;
   inspectableItems: number;
   earliestInspectableUntil: string | null;
   weight: number;
@@ -27,8 +29,8 @@ export interface PlanParticipant {
 
 const score = (r: RankedRow): string => fixed(r.score, r.scoreSource === 'rules' ? 4 : r.expectedChargesRub === null ? 6 : 2);
 const share = (x: number | null): string => fixed(x, 4);
-/** Propensities with 9 decimals: enough for 1/π weights of frames up to millions. */
-export const propensityText = (x: number): string => fixed(x, 9);
+/** Propensities with 12 decimals: 1/π keeps 6 significant digits down to π = 1e-6. */
+export const propensityText = (x: number): string => fixed(x, 12);
 
 const IDENTITY: ColumnSpec[] = [
   { key: 'rank', label: 'Rank', kind: 'integer', width: 7 },
@@ -56,7 +58,7 @@ export const PLAN_COLUMNS: readonly ColumnSpec[] = [
   { key: 'reason_2', label: 'Reason 2', kind: 'text', width: 50 },
   { key: 'reason_3', label: 'Reason 3', kind: 'text', width: 50 },
   { key: 'selection', label: 'Selection', kind: 'text', width: 10 },
-  { key: 'propensity', label: 'Propensity', kind: 'decimal', decimals: 9, width: 12 },
+  { key: 'propensity', label: 'Propensity', kind: 'decimal', decimals: 12, width: 16 },
   { key: 'earliest_inspectable_until', label: 'Earliest inspectable until', kind: 'date', width: 12 },
   { key: 'inspectable_items', label: 'Inspectable items', kind: 'integer', width: 10 },
 ];
@@ -72,7 +74,7 @@ export const ELIGIBLE_COLUMNS: readonly ColumnSpec[] = [
   { key: 'frame_size', label: 'Frame size', kind: 'integer', width: 10 },
   { key: 'frame_sample', label: 'Frame sample', kind: 'integer', width: 10 },
   { key: 'weight', label: 'Weight', kind: 'decimal', decimals: 6, width: 10 },
-  { key: 'inclusion_probability', label: 'Inclusion probability', kind: 'decimal', decimals: 9, width: 12 },
+  { key: 'inclusion_probability', label: 'Inclusion probability', kind: 'decimal', decimals: 12, width: 16 },
   { key: 'selection', label: 'Selection', kind: 'text', width: 10 },
 ];
 
@@ -153,7 +155,7 @@ export function eligibleTable(participants: readonly PlanParticipant[], inclusio
       p.row.region,
       p.row.office,
       score(p.row),
-      p.row.indicatorsFired > 0 || p.row.scoreSource === 'model' ? '1' : '0',
+      p.risk ? '1' : '0',
       p.routing.form,
       p.checkType,
       inc.frame ?? '',

@@ -19,6 +19,7 @@ import { dossierFileName, dossierHtml } from './dossier.js';
 import { exclusionsOf } from './eligibility.js';
 import { inspectableItems, readExclusionList, readQuotas, readScoreRun, readStoreFacts, type QuotaLine, type ScoreRun } from './inputs.js';
 import {
+  PLAN_COLUMNS,
   eligibleTable,
   excludedTable,
   formatQuotaTable,
@@ -229,6 +230,7 @@ export async function runPlan(config: PlanConfig, clock: Clock, logger: Logger):
         group,
         homeQuota: named.has(group) ? group : NATIONAL,
         exclusions,
+        risk: row.indicatorsFired > 0 || (row.scoreSource === 'model' && row.score > 0),
         inspectableItems: items?.inspectable ?? 0,
         earliestInspectableUntil: items?.earliest ?? null,
         weight: config.weighting === 'uncertainty' && p !== null ? Math.max(p * (1 - p), PLAN_DEFAULTS.minUncertaintyWeight) : 1,
@@ -239,7 +241,7 @@ export async function runPlan(config: PlanConfig, clock: Clock, logger: Logger):
       inn: p.row.inn,
       rank: p.row.rank,
       group: p.group,
-      risk: p.row.indicatorsFired > 0 || (p.row.scoreSource === 'model' && p.row.score > 0),
+      risk: p.risk,
       form: p.routing.form,
       checkType: p.checkType,
       exclusions: p.exclusions,
@@ -312,7 +314,7 @@ export async function runPlan(config: PlanConfig, clock: Clock, logger: Logger):
         participants: participants.length,
         eligible: selection.inclusion.size,
         by_form: count(pickedParticipants.map((p) => p.routing.form)),
-        by_check_type: count(plan.rows.map((r) => r[7] as string)),
+        by_check_type: count(plan.rows.map((r) => r[PLAN_COLUMNS.findIndex((c) => c.key === 'check_type')] as string)),
         excluded_by_reason: count(selection.excluded.flatMap((e) => e.exclusions.map((x) => x.code))),
       },
       parameters,

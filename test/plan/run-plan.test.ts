@@ -10,7 +10,9 @@ import { PLAN_FILES, replacePlanFiles, runPlan, type PlanSummary } from '../../s
 import { fixedClock } from '../../src/util/clock.js';
 import { UsageError } from '../../src/util/errors.js';
 import { memoryLogger } from '../../src/util/logger.js';
-import { tempDir } from '../util/fixtures.js';
+import { weightsFromPropensities } from '../../src/evaluate/metrics.js';
+import { participantExamples } from '../../src/models/examples.js';
+import { extractCsv, fixtureFile, ingestInto, memoryStore, tempDir } from '../util/fixtures.js';
 import { HOSTILE_NAMES, planConfig, plannedStore } from './helpers.js';
 
 const clock = fixedClock('2026-11-26');
@@ -65,8 +67,8 @@ describe('runPlan', () => {
       const e = eligible.get(r['inn']);
       expect(e?.['selection']).toBe(r['selection']);
       expect(e?.['inclusion_probability']).toBe(r['propensity']);
-      if (r['selection'] === 'risk') expect(r['propensity']).toBe('1.000000000');
-      else expect(Number(r['propensity'])).toBeCloseTo(3 / Number(e?.['frame_size']), 9);
+      if (r['selection'] === 'risk') expect(r['propensity']).toBe('1.000000000000');
+      else expect(Number(r['propensity'])).toBeCloseTo(3 / Number(e?.['frame_size']), 12);
       expect(r['earliest_inspectable_until']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(r['earliest_inspectable_until'] as string >= '2026-06-30').toBe(true);
     }
@@ -212,6 +214,39 @@ describe('runPlan', () => {
     const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
     expect(manifest.result.parameters.lang).toBe('ru');
     expect((await readFile(join(dir, 'dossiers', (await readdir(join(dir, 'dossiers')))[0] as string), 'utf8'))).toContain('lang="ru"');
+  });
+});
+
+describe('propensities carried back', () => {
+  it('go through the outcomes extract into the labelled examples evaluate and train weigh by', async () => {
+    const plan = await read(base, 'plan.csv');
+    const outcomes = plan.map((r, i) => ({
+      inspection_id: `P-${i}`,
+      inn: r['inn'] as string,
+      check_type: r['check_type'] as string,
+      period_from: '2024-01-01',
+      period_to: '2025-12-31',
+      started_date: '2026-07-10',
+      completed_date: '2026-09-01',
+      violation: String(i % 2),
+      additional_charges_rub: i % 2 === 1 ? '1000.00' : '0.00',
+      selection: r['selection'] as string,
+      propensity: r['propensity'] as string,
+      plan_id: r['plan_id'] as string,
+    }));
+    const db = await memoryStore();
+    const result = await ingestInto(db, [{ extract: 'outcomes', file: await fixtureFile('outcomes.csv', extractCsv('outcomes', outcomes)) }]);
+    expect(result.rejects).toEqual([]);
+    const examples = await participantExamples(db, { from: '2026-06', to: '2026-06' });
+    expect(examples).toHaveLength(plan.length);
+    const byId = new Map(examples.map((e) => [e.exampleId, e]));
+    outcomes.forEach((o) => {
+      expect(byId.get(o.inspection_id)).toMatchObject({ asOf: '2026-06-30', selection: o.selection, propensity: Number(o.propensity) });
+    });
+    // Every example has a propensity: evaluate's and train's inverse-propensity weights apply.
+    const w = weightsFromPropensities(examples.map((e) => e.propensity as number));
+    expect(w.every((x) => x >= 1)).toBe(true);
+    expect(examples.filter((e) => e.selection === 'random').every((e) => (e.propensity as number) < 1)).toBe(true);
   });
 });
 
