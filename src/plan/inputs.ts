@@ -163,36 +163,31 @@ export async function readStoreFacts(
 ): Promise<StoreFacts> {
   const d = `DATE ${quoteLiteral(params.asOf)}`;
   const until = inspectableUntilSql('release_date', params);
+  const wanted = new Set(inns);
+  // One pass over each extract (not one per chunk of INNs): a large store is scanned once.
   const items = new Map<string, ItemCover>();
-  if (inns.length > 0) {
-    const rows = await perChunk(
-      db,
-      inns,
-      (list) => `SELECT inn, count(*) AS n, strftime(min(until), '%Y-%m-%d') AS earliest FROM (
-        SELECT importer_inn AS inn, ${until} AS until FROM (${asOfSql('declarations', params.asOf, `importer_inn IN (${list})`)})
-      ) WHERE until >= ${d} GROUP BY inn`,
-    );
-    for (const r of rows) items.set(String(r['inn']), { inspectable: Number(r['n']), earliest: text(r['earliest']) });
+  const itemRows = await db.all(`SELECT inn, count(*) AS n, strftime(min(until), '%Y-%m-%d') AS earliest FROM (
+      SELECT importer_inn AS inn, ${until} AS until FROM (${asOfSql('declarations', params.asOf)})
+    ) WHERE until >= ${d} GROUP BY inn`);
+  for (const r of itemRows) {
+    const inn = String(r['inn']);
+    if (wanted.has(inn)) items.set(inn, { inspectable: Number(r['n']), earliest: text(r['earliest']) });
   }
   const register = new Map<string, RegisterEntry>();
-  const regRows = await perChunk(
-    db,
-    inns,
-    (list) => `SELECT inn, status, strftime(liquidation_date, '%Y-%m-%d') AS liquidation_date, coalesce(aeo, false) AS aeo
-      FROM (${asOfSql('participants', params.asOf)}) WHERE inn IN (${list})`,
-  );
-  for (const r of regRows) register.set(String(r['inn']), { status: text(r['status']), liquidationDate: text(r['liquidation_date']), aeo: r['aeo'] === true });
+  const regRows = await db.all(`SELECT inn, status, strftime(liquidation_date, '%Y-%m-%d') AS liquidation_date, coalesce(aeo, false) AS aeo
+    FROM (${asOfSql('participants', params.asOf)})`);
+  for (const r of regRows) {
+    const inn = String(r['inn']);
+    if (wanted.has(inn)) register.set(inn, { status: text(r['status']), liquidationDate: text(r['liquidation_date']), aeo: r['aeo'] === true });
+  }
   const inspections = new Map<string, InspectionRow[]>();
-  const outRows = await perChunk(
-    db,
-    inns,
-    (list) => `SELECT inspection_id, inn, check_type, strftime(started_date, '%Y-%m-%d') AS started, strftime(completed_date, '%Y-%m-%d') AS completed,
-        violation, CAST(additional_charges_rub AS DOUBLE) AS charges, selection, plan_id
-      FROM (${asOfSql('outcomes', params.asOf)}) WHERE inn IN (${list})
-      ORDER BY inn, started_date DESC, inspection_id`,
-  );
+  const outRows = await db.all(`SELECT inspection_id, inn, check_type, strftime(started_date, '%Y-%m-%d') AS started, strftime(completed_date, '%Y-%m-%d') AS completed,
+      violation, CAST(additional_charges_rub AS DOUBLE) AS charges, selection, plan_id
+    FROM (${asOfSql('outcomes', params.asOf)})
+    ORDER BY inn, started_date DESC, inspection_id`);
   for (const r of outRows) {
     const inn = String(r['inn']);
+    if (!wanted.has(inn)) continue;
     const list = inspections.get(inn) ?? [];
     list.push({
       inspectionId: String(r['inspection_id']),
