@@ -7,6 +7,7 @@ import { explainCommand } from './explain.js';
 import { ingestCommand, validateCommand } from './ingest.js';
 import { modelsCommand } from './models.js';
 import { reportCommand } from './report.js';
+import { planCommand } from './plan.js';
 import { scoreCommand } from './score.js';
 import { trainCommand } from './train.js';
 
@@ -29,6 +30,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .command(validateCommand)
       .command(generateCommand)
       .command(scoreCommand)
+      .command(planCommand)
       .command(explainCommand)
       .command(trainCommand)
       .command(evaluateCommand)

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { BATCH_DEFAULTS, SCORE_DEFAULTS } from '../config/defaults.js';
@@ -32,7 +32,7 @@ export function withScoreOptions(yargs: Argv<GlobalArgs>): Argv<ScoreArgs> {
   return withFileOptions(yargs)
     .option('period', { type: 'string', describe: 'Month scored, YYYY-MM: as of its last day; `latest`: the last month with releases in the store', demandOption: true })
     .option('store', { type: 'string', describe: `DuckDB store to read [default: ${BATCH_DEFAULTS.store}, unless input files are given]` })
-    .option('model', { type: 'string', describe: 'A trained risk model (models/NAME/model.json): rank by its expected charges [default: rank by the risk profile]' })
+    .option('model', { type: 'string', describe: 'A trained risk model (models/NAME/model.json, or its folder): rank by its expected charges [default: rank by the risk profile]' })
     .option('rank-by', { type: 'string', choices: [...RANK_BY], describe: 'What the list is ranked by: auto (the model when --model is given, else the risk profile), rules, or model [default: auto]' })
     .option('risk-profile', { type: 'string', describe: 'Risk profile YAML (docs/risk-profile.md) [default: the shipped profiles/default.yaml]' })
     .option('lang', { type: 'string', choices: ['en', 'ru'], describe: `Language of reasons [default: ${BATCH_DEFAULTS.lang}]` })
@@ -77,7 +77,7 @@ export async function scoreConfigFromArgs(args: ScoreArgs): Promise<ScoreConfig>
     period,
     source,
     riskProfilePath: args['risk-profile'] ?? null,
-    modelPath: args.model ?? null,
+    modelPath: args.model === undefined ? null : modelFile(args.model),
     rankBy: (args['rank-by'] ?? 'auto') as RankBy,
     lang,
     top: wholeNumber('top', args.top, BATCH_DEFAULTS.top, 0),
@@ -93,6 +93,16 @@ export async function scoreConfigFromArgs(args: ScoreArgs): Promise<ScoreConfig>
     duckdb: { memoryLimit: BATCH_DEFAULTS.memoryLimit, ...duckDbOptionsFromArgs(args) },
     report: args.report === true,
   };
+}
+
+/** A model given as its folder (models/NAME) means the model.json in it. */
+export function modelFile(path: string): string {
+  try {
+    if (statSync(path).isDirectory()) return join(path, 'model.json');
+  } catch {
+    // Not there: loading the model reports it.
+  }
+  return path;
 }
 
 /** The month of the latest release in a store, YYYY-MM. */

@@ -95,3 +95,37 @@ export const REPORT_DEFAULTS = {
   /** Participants listed in "Top of the list" and compared with the previous period's top. */
   top: 30,
 } as const;
+
+/** `ccrg plan` (docs/plan.md, docs/cli.md#plan). */
+export const PLAN_DEFAULTS = {
+  /** Inspections the plan may hold when neither `--capacity` nor desk/field capacities nor quotas are given. */
+  capacity: 100,
+  /** Share of each quota's capacity drawn at random from the eligible rest (split over quotas by largest remainder). */
+  explore: 0.1,
+  /** How exploration draws: `none` uniform without replacement (π = m/N); `uncertainty` systematic PPS on p(1 − p). */
+  exploreWeighting: 'none' as 'none' | 'uncertainty',
+  /** Floor of an uncertainty weight, so no eligible participant gets inclusion probability 0. */
+  minUncertaintyWeight: 0.01,
+  seed: 42,
+  /**
+   * Months back from the as-of date in which a completed inspection (or any
+   * inspection still open at the as-of date) makes a participant ineligible;
+   * 0 turns the rule off.
+   */
+  recentMonths: 12,
+  /**
+   * An authorised economic operator is eligible only with a ranking score
+   * at or above this: the risk-profile score when ranked by rules, the
+   * expected charges in RUB when ranked by a model.
+   */
+  aeoMinScore: { rules: 100, model: 5_000_000 },
+  /** Routing between customs and the tax authority (docs/plan.md#routing). */
+  routing: {
+    /** RUB at stake from which one authority's side is material. */
+    materialRub: 100_000,
+    /** Share of the total RUB at stake from which one side dominates. */
+    dominanceShare: 0.8,
+  },
+  /** Recommended check type: `field` from this customs-side RUB at stake, `desk` below it. */
+  fieldMinRub: 5_000_000,
+} as const;

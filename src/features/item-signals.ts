@@ -37,6 +37,15 @@ export function exactSum(expr: string): string {
 }
 
 /**
+ * SQL of an item's `inspectable_until` date: its release date plus the
+ * post-release control limit (`controlYears`) less the lead time
+ * (`leadMonths`). An item is inspectable as of a date on or before it.
+ */
+export function inspectableUntilSql(releaseDate: string, params: Pick<FeatureParams, 'controlYears' | 'leadMonths'>): string {
+  return `CAST(${releaseDate} + INTERVAL ${params.controlYears * 12 - params.leadMonths} MONTH AS DATE)`;
+}
+
+/**
  * Statements that build the item table.
  *
  * Unit value = customs_value_rub / net_weight_kg. Peers of an item are the items of OTHER
@@ -53,7 +62,6 @@ export function itemSignalStatements(params: FeatureParams): string[] {
   const minItems = params.peerMinItems;
   const minImp = params.peerMinImporters;
   const enough = (n: string, k: string, m: string): string => `(${n} - ${k} >= ${minItems} AND ${m} - 1 >= ${minImp})`;
-  const inspectMonths = params.controlYears * 12 - params.leadMonths;
   const levelKey = (alias: string): string => `CASE ${alias}.level WHEN 1 THEN ${alias}.k1 WHEN 2 THEN ${alias}.k2 ELSE ${alias}.k3 END`;
   return [
     `CREATE OR REPLACE TEMP TABLE ${t.base} AS
@@ -135,7 +143,7 @@ export function itemSignalStatements(params: FeatureParams): string[] {
     `CREATE OR REPLACE TEMP VIEW ${t.items} AS
      WITH i AS (
        SELECT i.*, CAST(i.customs_value_rub AS DOUBLE) / i.net_weight_kg AS uv,
-         CAST(i.release_date + INTERVAL ${inspectMonths} MONTH AS DATE) AS inspectable_until,
+         ${inspectableUntilSql('i.release_date', params)} AS inspectable_until,
          CASE WHEN i.is_payment AND i.customs_value_rub > 0 AND i.duty_rub IS NOT NULL
            THEN round(CAST(i.duty_rub AS DOUBLE) / CAST(i.customs_value_rub AS DOUBLE), 6) END AS duty_rate,
          c.level, c.peer_items, c.peer_importers, c.median_uv

@@ -8,10 +8,34 @@ export function csvField(value: string | number | null | undefined): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** CSV text with a header line; LF line ends. */
+/** A text starting with one of these is read as a formula by spreadsheet programs. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** A plain decimal number (a sign is part of it, not a formula). */
+const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Formula-injection guard for a text cell of a CSV or XLSX file opened in a
+ * spreadsheet program: a text starting with `=`, `+`, `-`, `@`, tab or CR
+ * gets a leading apostrophe, so it is shown as text and never evaluated
+ * (names and codes come from outside data). Plain numbers such as `-12.50`
+ * are left as they are.
+ */
+export function neutraliseFormula(text: string): string {
+  return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
+}
+
+/** A CSV cell of an output file: text guarded against formula injection (`neutraliseFormula`), then quoted as needed. */
+export function csvCell(value: string | number | null | undefined): string {
+  return typeof value === 'string' ? csvField(neutraliseFormula(value)) : csvField(value);
+}
+
+/**
+ * CSV text of an output file with a header line; LF line ends. Every text
+ * cell is guarded against formula injection (`neutraliseFormula`).
+ */
 export function csvText(header: readonly string[], rows: Iterable<readonly (string | number | null | undefined)[]>): string {
-  const lines = [header.map(csvField).join(',')];
-  for (const row of rows) lines.push(row.map(csvField).join(','));
+  const lines = [header.map(csvCell).join(',')];
+  for (const row of rows) lines.push(row.map(csvCell).join(','));
   return `${lines.join('\n')}\n`;
 }
 

@@ -77,7 +77,8 @@ export interface PlanQuota {
   selected: number;
   risk: number;
   random: number;
-  expected_charges_rub: number;
+  /** Null when the plan was made without a model (no calibrated probabilities). */
+  expected_charges_rub: number | null;
   referrals: number;
 }
 
@@ -274,7 +275,8 @@ export async function readPlanSummary(path: string): Promise<PlanSummary> {
   (json['quotas'] as unknown[]).forEach((q, i) => {
     if (!isRecord(q) || typeof q['quota'] !== 'string') return fail(`quotas[${i}].quota must be a text`);
     for (const key of ['capacity', 'selected', 'risk', 'random', 'expected_charges_rub', 'referrals']) {
-      if (typeof q[key] !== 'number' || !Number.isFinite(q[key])) fail(`quotas[${i}].${key} must be a number, got ${JSON.stringify(q[key])}`);
+      if (key === 'expected_charges_rub' && q[key] === null) continue;
+      if (typeof q[key] !== 'number' || !Number.isFinite(q[key])) fail(`quotas[${i}].${key} must be a number${key === 'expected_charges_rub' ? ' or null' : ''}, got ${JSON.stringify(q[key])}`);
     }
   });
   for (const key of ['capacity', 'totals', 'parameters'] as const) if (!isRecord(json[key])) fail(`${key} must be an object`);

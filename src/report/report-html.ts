@@ -340,7 +340,7 @@ function planSection(d: ReportData, c: Ctx): string {
   if (plan === null) return `<p class="note">${e(c.t('noPlan'))}</p>`;
   const quotas = table(
     [c.t('quota'), `#${c.t('capacity')}`, `#${c.t('selected')}`, `#${c.t('byRisk')}`, `#${c.t('atRandom')}`, `#${c.t('expectedCharges')}`, `#${c.t('referrals')}`],
-    plan.quotas.map((q) => [e(q.quota), c.n(q.capacity), c.n(q.selected), c.n(q.risk), c.n(q.random), e(c.rub(q.expected_charges_rub)), c.n(q.referrals)]),
+    plan.quotas.map((q) => [e(q.quota), c.n(q.capacity), c.n(q.selected), c.n(q.risk), c.n(q.random), q.expected_charges_rub === null ? '—' : e(c.rub(q.expected_charges_rub)), c.n(q.referrals)]),
   );
   const keyed = (obj: Record<string, unknown>): string[][] => Object.keys(obj).sort().map((k) => [`<code>${e(k)}</code>`, plainValue(obj[k], c)]);
   return [

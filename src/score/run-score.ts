@@ -237,9 +237,10 @@ export async function loadCheckedProfile(path: string | null): Promise<RiskProfi
 /**
  * Scores a period: computes features as of its last day, applies the risk
  * profile, ranks, and replaces the run folder's ranked.csv, reasons.csv,
- * evidence.csv and manifest.json as a whole.
+ * evidence.csv and manifest.json as a whole. A store already opened with
+ * `openScoreStore` may be passed in; it is then left open.
  */
-export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger): Promise<ScoreResult> {
+export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger, opened?: ScoreStore): Promise<ScoreResult> {
   const started = clock.now();
   const t0 = performance.now();
   const timings: Record<string, number> = {};
@@ -256,7 +257,8 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
   const rankBy = config.rankBy ?? 'auto';
   if (rankBy === 'model' && model === null) throw new ConfigError('Ranking by the model (--rank-by model) needs a model: give --model models/NAME/model.json');
   const byModel = model !== null && rankBy !== 'rules';
-  const { db, ingest } = await openScoreStore(config, clock, logger);
+  // A store opened by the caller (`ccrg plan` reads it again afterwards) stays open.
+  const { db, ingest } = opened ?? (await openScoreStore(config, clock, logger));
   const steps = startProgress(logger, 'score', config.report === true ? 5 : 4, 'steps');
   try {
     let t = lap('load', t0);
@@ -329,6 +331,6 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
     logger.info(`scored ${ranked.length} participants as of ${config.features.asOf}; wrote ${config.outDir}`);
     return { ranked, profile, manifest };
   } finally {
-    db.close();
+    if (opened === undefined) db.close();
   }
 }

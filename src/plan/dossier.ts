@@ -1,0 +1,166 @@
+/**
+ * dossiers/<inn>.html: one self-contained page per selected participant
+ * (inline CSS, no scripts, nothing loaded from elsewhere). Every value
+ * that comes from data is HTML-escaped.
+ */
+import type { InspectionRow, RankedRow, ReasonRow } from './inputs.js';
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '')
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
+/** A file name for an INN: only letters, digits, dot, dash and underscore (anything else becomes `_`). */
+export function dossierFileName(inn: string): string {
+  const safe = inn.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
+  return `${safe === '' ? '_' : safe}.html`;
+}
+
+/** Everything a dossier shows. */
+export interface DossierData {
+  planId: string;
+  period: string;
+  asOf: string;
+  lang: 'en' | 'ru';
+  row: RankedRow;
+  quota: string;
+  checkType: string;
+  form: string;
+  customsRub: number;
+  taxRub: number;
+  customsShare: number | null;
+  selection: 'risk' | 'random';
+  propensity: number;
+  earliestInspectableUntil: string | null;
+  inspectableItems: number;
+  reasons: readonly ReasonRow[];
+  /** Evidence items: evidence.csv rows, or the largest inspectable items from the store. */
+  evidence: readonly Record<string, string>[];
+  /** Whether `evidence` came from evidence.csv (peer comparison) or the store (largest items). */
+  evidenceSource: 'evidence.csv' | 'store';
+  inspections: readonly InspectionRow[];
+}
+
+const LABELS = {
+  en: {
+    title: 'Inspection dossier',
+    figures: 'Figures',
+    reasons: 'Reasons',
+    evidence: 'Evidence items',
+    evidenceCsv: 'Items that drove the score (evidence.csv), most money at stake first.',
+    evidenceStore: 'Largest items still open to post-release control (the participant is outside evidence.csv).',
+    history: 'Inspection history',
+    none: 'None.',
+    noneHistory: 'No inspection started by the as-of date.',
+  },
+  ru: {
+    title: 'Досье для проверки',
+    figures: 'Показатели',
+    reasons: 'Причины',
+    evidence: 'Товары-доказательства',
+    evidenceCsv: 'Товары, определившие оценку (evidence.csv), по убыванию суммы под риском.',
+    evidenceStore: 'Крупнейшие товары, ещё доступные для проверки (участника нет в evidence.csv).',
+    history: 'История проверок',
+    none: 'Нет.',
+    noneHistory: 'Проверок, начатых до даты расчёта, нет.',
+  },
+} as const;
+
+const money = (x: number | null | undefined): string =>
+  x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).replaceAll(',', '\u00a0');
+
+function table(head: readonly string[], rows: readonly (readonly unknown[])[], numeric: ReadonlySet<number> = new Set()): string {
+  const th = head.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((v, i) => `<td${numeric.has(i) ? ' class="n"' : ''}>${escapeHtml(v)}</td>`).join('')}</tr>`).join('\n');
+  return `<div class="wrap"><table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
+}
+
+const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:2rem;color:#1b1f24;max-width:1400px}
+.wrap{overflow-x:auto}
+h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:1.8rem;border-bottom:1px solid #ccd;padding-bottom:.2rem}
+.sub{color:#555}table{border-collapse:collapse;width:100%;font-size:.85rem}th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#eef2f6}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+dl{display:grid;grid-template-columns:max-content auto;gap:.25rem 1.5rem}dt{font-weight:600}dd{margin:0}
+.tag{display:inline-block;padding:.05rem .5rem;border-radius:.6rem;background:#e8eefc;font-size:.85rem}
+@media print{body{margin:0}}`;
+
+/** The dossier page of one selected participant. */
+export function dossierHtml(d: DossierData): string {
+  const L = LABELS[d.lang];
+  const r = d.row;
+  const figures: [string, string][] = [
+    ['INN', r.inn],
+    ['Name', r.name],
+    ['Region', r.region],
+    ['Office', r.office],
+    ['Rank', String(r.rank)],
+    ['Score', `${r.scoreSource === 'model' ? money(r.score) : r.score.toFixed(4)} (${r.scoreSource === 'model' ? 'model: expected charges, RUB' : 'risk profile'})`],
+    ['Probability', r.probability === null ? '—' : String(r.probability)],
+    ['Expected charges, RUB', money(r.expectedChargesRub)],
+    ['Customs at stake, RUB', money(r.customsAtStakeRub)],
+    ['Tax at stake, RUB', money(r.taxAtStakeRub)],
+    ['Routing: customs side / tax side, RUB', `${money(d.customsRub)} / ${money(d.taxRub)}${d.customsShare === null ? '' : ` (customs share ${d.customsShare.toFixed(4)})`}`],
+    ['Recommended form', d.form],
+    ['Check type', d.checkType],
+    ['Quota', d.quota],
+    ['Selection', `${d.selection} (propensity ${d.propensity.toFixed(12)})`],
+    ['Plan', d.planId],
+    ['Inspectable items', String(d.inspectableItems)],
+    ['Earliest inspectable until', d.earliestInspectableUntil ?? '—'],
+  ];
+  const reasons =
+    d.reasons.length === 0
+      ? `<p>${escapeHtml(L.none)}</p>`
+      : table(
+          ['Indicator', 'Title', 'Contribution', 'At stake, RUB', 'Authority', 'Reason'],
+          d.reasons.map((x) => [x.indicatorId, x.title, x.contribution.toFixed(4), money(x.amountAtStakeRub), x.recoveringAuthority, x.reason]),
+          new Set([2, 3]),
+        );
+  const evidenceColumns = ['decl_id', 'item_no', 'release_date', 'inspectable_until', 'hs_code', 'origin_country', 'customs_office', 'customs_value_rub', 'duty_rub', 'import_vat_rub'];
+  if (d.evidenceSource === 'evidence.csv') evidenceColumns.push('unit_value_log_dev', 'peer_level', 'item_at_stake_rub');
+  const evidence =
+    d.evidence.length === 0
+      ? `<p>${escapeHtml(L.none)}</p>`
+      : `<p class="sub">${escapeHtml(d.evidenceSource === 'evidence.csv' ? L.evidenceCsv : L.evidenceStore)}</p>\n${table(
+          evidenceColumns,
+          d.evidence.map((e) => evidenceColumns.map((c) => e[c] ?? '')),
+          new Set(evidenceColumns.flatMap((c, i) => (/_rub$|log_dev|item_no/.test(c) ? [i] : []))),
+        )}`;
+  const history =
+    d.inspections.length === 0
+      ? `<p>${escapeHtml(L.noneHistory)}</p>`
+      : table(
+          ['Inspection', 'Check type', 'Started', 'Completed', 'Violation', 'Charges, RUB', 'Selection', 'Plan'],
+          d.inspections.map((i) => [i.inspectionId, i.checkType, i.startedDate, i.completedDate ?? 'open', i.violation === null ? '—' : String(i.violation), money(i.chargesRub), i.selection, i.planId ?? '']),
+          new Set([5]),
+        );
+  return `<!DOCTYPE html>
+<html lang="${d.lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(`${L.title}: ${r.inn} ${r.name}`)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${escapeHtml(r.name === '' ? r.inn : r.name)} <span class="tag">${escapeHtml(d.form)}</span> <span class="tag">${escapeHtml(d.selection)}</span></h1>
+<p class="sub">${escapeHtml(`${L.title} · INN ${r.inn} · plan ${d.planId} · period ${d.period} (as of ${d.asOf})`)}</p>
+<h2>${escapeHtml(L.figures)}</h2>
+<dl>
+${figures.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('\n')}
+</dl>
+<h2>${escapeHtml(L.reasons)}</h2>
+${reasons}
+<h2>${escapeHtml(L.evidence)}</h2>
+${evidence}
+<h2>${escapeHtml(L.history)}</h2>
+${history}
+</body>
+</html>
+`;
+}

@@ -1,0 +1,81 @@
+/**
+ * Routing: which authority should act on a participant's risk (docs/plan.md#routing).
+ *
+ * Customs and the tax authority interact in three forms: information
+ * exchange, a coordinated control measure run by both, and control by one
+ * authority on the other's information. The plan recommends one form per
+ * participant from the money at stake on each side.
+ */
+
+/** The recommended form of control. */
+export type ControlForm = 'customs_inspection' | 'coordinated_measure' | 'refer_to_tax';
+
+/** Recommended check type of a customs inspection. */
+export type CheckType = 'desk' | 'field';
+
+/** Thresholds of the routing rule. */
+export interface RoutingParams {
+  /** RUB at stake from which one authority's side is material. */
+  materialRub: number;
+  /** Share of the total RUB at stake from which one side dominates, in (0.5, 1]. */
+  dominanceShare: number;
+}
+
+/** What routing reads of one participant (all in RUB, ≥ 0; null read as 0). */
+export interface RoutingInputs {
+  /** Fired customs indicators' amounts at stake (`customs_at_stake_rub` of ranked.csv). */
+  customsAtStakeRub: number | null;
+  /** Fired tax indicators' amounts at stake (`tax_at_stake_rub`). */
+  taxAtStakeRub: number | null;
+  /** The model's expected charges (customs-recoverable: it learns from customs inspections); null without a model. */
+  expectedChargesRub: number | null;
+}
+
+/** The routing decision with the figures it used (written beside it in the outputs). */
+export interface Routing {
+  form: ControlForm;
+  /** Customs side: max(customs at stake, model's expected charges). */
+  customsRub: number;
+  /** Tax side: tax at stake. */
+  taxRub: number;
+  /** customsRub / (customsRub + taxRub); null when both are 0. */
+  customsShare: number | null;
+  /** Whether either side reaches `materialRub`. */
+  material: boolean;
+}
+
+const nonNegative = (x: number | null): number => (x === null || !Number.isFinite(x) || x < 0 ? 0 : x);
+
+/**
+ * The routing rule:
+ *
+ * 1. customs side = max(customs at stake, model's expected charges) (the
+ *    larger of two estimates of the same customs money, never their sum);
+ *    tax side = tax at stake.
+ * 2. Neither side material (below `materialRub`): `customs_inspection`
+ *    (customs acts on its own indicators; there is nothing to refer).
+ * 3. A side whose share of the total reaches `dominanceShare` dominates:
+ *    customs → `customs_inspection`, tax → `refer_to_tax`.
+ * 4. Both sides material, neither dominating: `coordinated_measure`.
+ * 5. Otherwise only one side is material and it decides.
+ */
+export function route(inputs: RoutingInputs, params: RoutingParams): Routing {
+  const customsRub = Math.max(nonNegative(inputs.customsAtStakeRub), nonNegative(inputs.expectedChargesRub));
+  const taxRub = nonNegative(inputs.taxAtStakeRub);
+  const total = customsRub + taxRub;
+  const customsShare = total > 0 ? customsRub / total : null;
+  const customsMaterial = customsRub >= params.materialRub;
+  const taxMaterial = taxRub >= params.materialRub;
+  const base = { customsRub, taxRub, customsShare, material: customsMaterial || taxMaterial };
+  if (!customsMaterial && !taxMaterial) return { ...base, form: 'customs_inspection' };
+  const share = customsShare as number;
+  if (share >= params.dominanceShare) return { ...base, form: 'customs_inspection' };
+  if (1 - share >= params.dominanceShare) return { ...base, form: 'refer_to_tax' };
+  if (customsMaterial && taxMaterial) return { ...base, form: 'coordinated_measure' };
+  return { ...base, form: customsMaterial ? 'customs_inspection' : 'refer_to_tax' };
+}
+
+/** Recommended check type: `field` when the customs side reaches `fieldMinRub`, else `desk`. */
+export function recommendedCheckType(customsRub: number, fieldMinRub: number): CheckType {
+  return customsRub >= fieldMinRub ? 'field' : 'desk';
+}

@@ -1,0 +1,31 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+
+function captureOutput() {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
+  return { out, err };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('ccrg plan flags', () => {
+  it.each([
+    [['--capacity-desk', '5'], 'Give both --capacity-desk and --capacity-field'],
+    [['--capacity', '5', '--capacity-desk', '5', '--capacity-field', '1'], 'not both'],
+    [['--quota-by', 'office'], '--quota-by and --quotas go together'],
+    [['--explore', '1.5'], '--explore must be a share from 0 to 1'],
+    [['--capacity', '2.5'], '--capacity must be a whole number'],
+    [['--dominance-share', '0.4'], '--dominance-share must be above 0.5'],
+    [['--explore-weighting', 'size'], 'Invalid values'],
+  ])('exits 2 on %j', async (flags, message) => {
+    const { err } = captureOutput();
+    const code = await main(['plan', '--period', '2026-06', '--store', '/nonexistent/store.duckdb', ...flags]);
+    expect(code).toBe(2);
+    expect(err.join('')).toContain(message);
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { csvObjects } from '../../src/io/csv-read.js';
+import { csvText, neutraliseFormula } from '../../src/io/csv-write.js';
+import { xlsxValue } from '../../src/plan/table.js';
+
+describe('formula-injection guard', () => {
+  it.each([
+    ['=1+2', "'=1+2"],
+    ['+7 495 000', "'+7 495 000"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\tcmd', "'\tcmd"],
+    ['\rcmd', "'\rcmd"],
+    ['-', "'-"],
+    ['=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'],
+  ])('neutralises %j', (text, guarded) => {
+    expect(neutraliseFormula(text)).toBe(guarded);
+  });
+
+  it.each(['-12.50', '+3', '-1e-5', '0.5', 'ООО «Ромашка»', 'a=b', '', "'=already"])('leaves %j as it is', (text) => {
+    expect(neutraliseFormula(text)).toBe(text);
+  });
+
+  it('guards every text cell of a CSV output, numbers untouched, and reads back', () => {
+    const text = csvText(['name', 'amount', 'n'], [
+      ['=cmd|\' /C calc\'!A0', '-15.00', -3],
+      ['@x, "y"', '12', 4],
+    ]);
+    expect(text).toBe('name,amount,n\n\'=cmd|\' /C calc\'!A0,-15.00,-3\n"\'@x, ""y""",12,4\n');
+    expect(csvObjects(text)).toEqual([
+      { name: "'=cmd|' /C calc'!A0", amount: '-15.00', n: '-3' },
+      { name: '\'@x, "y"', amount: '12', n: '4' },
+    ]);
+  });
+
+  it('guards XLSX text cells the same way and types numbers and dates', () => {
+    expect(xlsxValue('text', '=1+2')).toBe("'=1+2");
+    expect(xlsxValue('text', '-')).toBe("'-");
+    expect(xlsxValue('money', '-12.50')).toBe(-12.5);
+    expect(xlsxValue('date', '2026-06-30')).toEqual(new Date('2026-06-30T00:00:00Z'));
+    expect(xlsxValue('integer', '')).toBeNull();
+  });
+});
