@@ -24,6 +24,8 @@ export interface RankedRow {
   scoreSource: 'rules' | 'model';
   probability: number | null;
   expectedChargesRub: number | null;
+  /** The customs share of the model's positive contributions (ranked.csv `model_customs_share`); null without a model or without one. */
+  modelCustomsShare: number | null;
   customsAtStakeRub: number;
   taxAtStakeRub: number;
   indicatorsFired: number;
@@ -77,6 +79,7 @@ export async function readScoreRun(dir: string): Promise<ScoreRun | null> {
     scoreSource: r['score_source'] === 'model' ? 'model' : 'rules',
     probability: num(r['probability']),
     expectedChargesRub: num(r['expected_charges_rub']),
+    modelCustomsShare: num(r['model_customs_share']),
     customsAtStakeRub: num(r['customs_at_stake_rub']) ?? 0,
     taxAtStakeRub: num(r['tax_at_stake_rub']) ?? 0,
     indicatorsFired: num(r['indicators_fired']) ?? 0,

@@ -27,16 +27,23 @@ export interface RoutingInputs {
   customsAtStakeRub: number | null;
   /** Fired tax indicators' amounts at stake (`tax_at_stake_rub`). */
   taxAtStakeRub: number | null;
-  /** The model's expected charges (customs-recoverable: it learns from customs inspections); null without a model. */
+  /** The model's expected charges; null without a model. */
   expectedChargesRub: number | null;
+  /**
+   * The share of the model's positive TreeSHAP contributions made by
+   * features whose money customs would recover (ranked.csv
+   * `model_customs_share`); the rest points at the tax authority. Null or
+   * absent: the expected charges all count on the customs side.
+   */
+  modelCustomsShare?: number | null;
 }
 
 /** The routing decision with the figures it used (written beside it in the outputs). */
 export interface Routing {
   form: ControlForm;
-  /** Customs side: max(customs at stake, model's expected charges). */
+  /** Customs side: max(customs at stake, the model's expected charges × its customs share). */
   customsRub: number;
-  /** Tax side: tax at stake. */
+  /** Tax side: max(tax at stake, the model's expected charges × its tax share). */
   taxRub: number;
   /** customsRub / (customsRub + taxRub); null when both are 0. */
   customsShare: number | null;
@@ -49,9 +56,12 @@ const nonNegative = (x: number | null): number => (x === null || !Number.isFinit
 /**
  * The routing rule:
  *
- * 1. customs side = max(customs at stake, model's expected charges) (the
- *    larger of two estimates of the same customs money, never their sum);
- *    tax side = tax at stake.
+ * 1. The model's expected charges are split between the authorities by
+ *    the recovering authority of the features that raised its score
+ *    (`modelCustomsShare`; all customs without it). customs side =
+ *    max(customs at stake, model's customs part), tax side = max(tax at
+ *    stake, model's tax part): the larger of two estimates of the same
+ *    money, never their sum.
  * 2. Neither side material (below `materialRub`): `customs_inspection`
  *    (customs acts on its own indicators; there is nothing to refer).
  * 3. A side whose share of the total reaches `dominanceShare` dominates:
@@ -60,17 +70,20 @@ const nonNegative = (x: number | null): number => (x === null || !Number.isFinit
  * 5. Otherwise only one side is material and it decides.
  */
 export function route(inputs: RoutingInputs, params: RoutingParams): Routing {
-  const customsRub = Math.max(nonNegative(inputs.customsAtStakeRub), nonNegative(inputs.expectedChargesRub));
-  const taxRub = nonNegative(inputs.taxAtStakeRub);
+  const expected = nonNegative(inputs.expectedChargesRub);
+  const share = inputs.modelCustomsShare ?? 1;
+  const customsShareOfModel = Number.isFinite(share) ? Math.min(1, Math.max(0, share)) : 1;
+  const customsRub = Math.max(nonNegative(inputs.customsAtStakeRub), expected * customsShareOfModel);
+  const taxRub = Math.max(nonNegative(inputs.taxAtStakeRub), expected * (1 - customsShareOfModel));
   const total = customsRub + taxRub;
   const customsShare = total > 0 ? customsRub / total : null;
   const customsMaterial = customsRub >= params.materialRub;
   const taxMaterial = taxRub >= params.materialRub;
   const base = { customsRub, taxRub, customsShare, material: customsMaterial || taxMaterial };
   if (!customsMaterial && !taxMaterial) return { ...base, form: 'customs_inspection' };
-  const share = customsShare as number;
-  if (share >= params.dominanceShare) return { ...base, form: 'customs_inspection' };
-  if (1 - share >= params.dominanceShare) return { ...base, form: 'refer_to_tax' };
+  const sideShare = customsShare as number;
+  if (sideShare >= params.dominanceShare) return { ...base, form: 'customs_inspection' };
+  if (1 - sideShare >= params.dominanceShare) return { ...base, form: 'refer_to_tax' };
   if (customsMaterial && taxMaterial) return { ...base, form: 'coordinated_measure' };
   return { ...base, form: customsMaterial ? 'customs_inspection' : 'refer_to_tax' };
 }

@@ -134,6 +134,17 @@ function reasonText(feature: FeatureDef, value: number | null, typical: number |
     : `Model: ${title} is ${shown}${typ}; this multiplies the odds of a violation by ${factor}`;
 }
 
+/** The model's reasons of every row, and how its positive contributions split between the authorities. */
+export interface ModelExplanation {
+  reasons: ModelReason[][];
+  /**
+   * Per row: the share of the positive contributions (summed over every
+   * feature, log-odds) made by features whose money customs would recover,
+   * 4 decimals; null when no feature raised the score.
+   */
+  customsShare: (number | null)[];
+}
+
 /** What {@link modelReasons} needs. */
 export interface ModelReasonOptions {
   features: readonly FeatureDef[];
@@ -147,9 +158,11 @@ export interface ModelReasonOptions {
  * features with the largest positive contributions to the classifier's
  * margin, largest first (ties by feature order), at most `count`; features
  * that lowered the score are left out. Values are compared with the median
- * of all rows, the month's scored population.
+ * of all rows, the month's scored population. Also the share of the
+ * positive contributions that point at customs-recoverable money, which
+ * splits the model's expected charges between the authorities in routing.
  */
-export function modelReasons(classifier: GbdtModel, values: Float64Array, nRows: number, options: ModelReasonOptions): ModelReason[][] {
+export function modelReasons(classifier: GbdtModel, values: Float64Array, nRows: number, options: ModelReasonOptions): ModelExplanation {
   const { features, lang } = options;
   const count = options.count ?? 3;
   const n = features.length;
@@ -163,10 +176,22 @@ export function modelReasons(classifier: GbdtModel, values: Float64Array, nRows:
     }
     return median(present);
   });
+  const authorities = features.map((f) => featureAuthority(f));
   const out: ModelReason[][] = [];
+  const customsShare: (number | null)[] = [];
   for (let r = 0; r < nRows; r++) {
     const order: number[] = [];
-    for (let j = 0; j < n; j++) if (roundTo(contributions[r * width + j] as number, 4) > 0) order.push(j);
+    let positive = 0;
+    let customs = 0;
+    for (let j = 0; j < n; j++) {
+      const c = contributions[r * width + j] as number;
+      if (c > 0) {
+        positive += c;
+        if (authorities[j] === 'customs') customs += c;
+      }
+      if (roundTo(c, 4) > 0) order.push(j);
+    }
+    customsShare.push(positive > 0 ? roundTo(customs / positive, 4) : null);
     order.sort((a, b) => (contributions[r * width + b] as number) - (contributions[r * width + a] as number) || a - b);
     out.push(
       order.slice(0, count).map((j) => {
@@ -185,5 +210,5 @@ export function modelReasons(classifier: GbdtModel, values: Float64Array, nRows:
       }),
     );
   }
-  return out;
+  return { reasons: out, customsShare };
 }

@@ -172,7 +172,7 @@ export function withModel(
   const values = new Float64Array(ranked.length * n);
   ranked.forEach((p, i) => FEATURES.forEach((f, j) => (values[i * n + j] = p.values[f.id] ?? Number.NaN)));
   const reasons = modelReasons(loaded.models.classifier, values, ranked.length, { features: FEATURES, lang });
-  const withReasons = ranked.map((p, i) => ({ ...p, modelReasons: reasons[i] ?? [] }));
+  const withReasons = ranked.map((p, i) => ({ ...p, modelReasons: reasons.reasons[i] ?? [], modelCustomsShare: reasons.customsShare[i] ?? null }));
   if (byModel) return rankByModel(withReasons, scores);
   return withReasons.map((p) => {
     const model = scores.get(p.inn);

@@ -24,6 +24,8 @@ export interface RankedParticipant extends ParticipantFeatures {
   scoreSource?: 'rules' | 'model';
   /** With a model: the features that raised its score the most (TreeSHAP), largest first. */
   modelReasons?: ModelReason[];
+  /** With a model: the customs share of its positive contributions (null when none was positive). */
+  modelCustomsShare?: number | null;
 }
 
 /** A trained model's score of one participant. */

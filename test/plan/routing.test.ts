@@ -31,6 +31,20 @@ describe('route', () => {
     expect(route(inputs(null, null), params)).toMatchObject({ customsRub: 0, taxRub: 0, customsShare: null, material: false });
   });
 
+  it("splits the model's expected charges by the recovering authority of the features that raised its score", () => {
+    // 10M expected, 30% of the positive contributions from customs features: 3M customs, 7M tax.
+    const split = route({ ...inputs(1_000_000, 500_000, 10_000_000), modelCustomsShare: 0.3 }, params);
+    expect(split).toEqual({ form: 'coordinated_measure', customsRub: 3_000_000, taxRub: 7_000_000, customsShare: 0.3, material: true });
+    // Mostly tax features: the case goes to the tax authority even though only the model names money.
+    expect(route({ ...inputs(0, 0, 10_000_000), modelCustomsShare: 0.1 }, params).form).toBe('refer_to_tax');
+    // Mostly customs features: a customs inspection.
+    expect(route({ ...inputs(0, 0, 10_000_000), modelCustomsShare: 0.95 }, params).form).toBe('customs_inspection');
+    // The indicators' own amounts still count when larger than the model's part (max, never the sum).
+    expect(route({ ...inputs(0, 9_000_000, 10_000_000), modelCustomsShare: 0.5 }, params)).toMatchObject({ customsRub: 5_000_000, taxRub: 9_000_000 });
+    // No share (no feature raised the score, or an older run): all on the customs side.
+    expect(route({ ...inputs(0, 0, 10_000_000), modelCustomsShare: null }, params)).toMatchObject({ customsRub: 10_000_000, taxRub: 0 });
+  });
+
   it('takes its thresholds from the parameters', () => {
     expect(route(inputs(3_000_000, 1_000_000), { materialRub: 100_000, dominanceShare: 0.7 }).form).toBe('customs_inspection');
     expect(route(inputs(150_000, 150_000), { materialRub: 200_000, dominanceShare: 0.8 }).form).toBe('customs_inspection');

@@ -44,12 +44,17 @@ describe('model reasons', () => {
 
   it('names the features that raised the log-odds most, largest first, with their values, the month median and the odds factor', () => {
     // Row 0: share 0 and excess 1M: only the excess raises the score.
-    const reasons = modelReasons(model, values, n, { features: FEATS, lang: 'en' });
+    const { reasons, customsShare } = modelReasons(model, values, n, { features: FEATS, lang: 'en' });
     const contributions = model.contributions({ values, nRows: n, nCols: 3, layout: 'row-major' });
     for (let r = 0; r < n; r++) {
       const list = reasons[r] ?? [];
       const positive = [0, 1, 2].filter((j) => Number((contributions[r * 4 + j] as number).toFixed(4)) > 0);
       expect(list.length).toBe(Math.min(3, positive.length));
+      // The customs share is the customs feature's part of the positive contributions (only uv_share_below_half is customs here).
+      const pos = [0, 1, 2].map((j) => Math.max(0, contributions[r * 4 + j] as number));
+      const total = pos[0]! + pos[1]! + pos[2]!;
+      if (total > 0) expect(customsShare[r]).toBeCloseTo(pos[0]! / total, 4);
+      else expect(customsShare[r]).toBeNull();
       for (let k = 1; k < list.length; k++) expect((list[k - 1] as { contribution: number }).contribution).toBeGreaterThanOrEqual((list[k] as { contribution: number }).contribution);
     }
     const row0 = reasons[0] ?? [];
@@ -59,7 +64,7 @@ describe('model reasons', () => {
     const factor = Number(/by (\d+\.\d\d)$/.exec(row0[0]?.reason ?? '')?.[1]);
     expect(factor).toBeCloseTo(Math.exp(row0[0]?.contribution ?? 0), 2);
     // Row 5: share 0.5, no excess: the share raises it, shown as a percent; Russian text with Russian titles.
-    const ru = modelReasons(model, values, n, { features: FEATS, lang: 'ru' })[5] ?? [];
+    const ru = modelReasons(model, values, n, { features: FEATS, lang: 'ru' }).reasons[5] ?? [];
     expect(ru[0]?.feature).toBe('uv_share_below_half');
     expect(ru[0]?.recoveringAuthority).toBe('customs');
     expect(ru[0]?.reason).toMatch(/^Модель: Доля товаров дешевле половины медианы аналогов — 50% \(медиана за месяц 45%\); это повышает шансы нарушения в \d+,\d\d раза$/);
