@@ -108,7 +108,26 @@ interface ArtifactEnvelope {
   featureDistributions: Record<string, FeatureDistribution>;
   /** Distribution of the model's final score (calibrated P for risk) on the training examples. */
   scoreDistribution: FeatureDistribution;
+  /**
+   * The drift watch's reference, when training could see it: the features
+   * and scores of every unit scored at the latest example date (the
+   * population the model is first applied to, unlike the inspected,
+   * risk-selected training examples). Absent in models trained without it.
+   */
+  referenceDistributions?: ReferenceDistributions;
   createdWith: { codeVersion: string };
+}
+
+/** Distributions of a whole scored population at one date, in the same bins format as the training ones. */
+export interface ReferenceDistributions {
+  /** The as-of date, YYYY-MM-DD. */
+  asOf: string;
+  /** Units (participants or items) scored at that date. */
+  rows: number;
+  /** Per feature of the model: its distribution over those units. */
+  features: Record<string, FeatureDistribution>;
+  /** The model's final score over them. */
+  score: FeatureDistribution;
 }
 
 /** A saved `risk` model. */
@@ -160,6 +179,7 @@ const ENVELOPE_KEYS = [
   'metrics',
   'featureDistributions',
   'scoreDistribution',
+  'referenceDistributions',
   'createdWith',
   'body',
 ] as const satisfies readonly (keyof ModelArtifact)[];
@@ -352,6 +372,22 @@ function checkEnvelope(json: Record<string, unknown>, features: readonly string[
   const extra = Object.keys(distributions).find((f) => !features.includes(f));
   if (extra !== undefined) fail(`featureDistributions has an entry for ${JSON.stringify(extra)}, which is not a feature of the model`);
   checkDistribution('scoreDistribution', json['scoreDistribution'], fail);
+
+  const reference = json['referenceDistributions'];
+  if (reference !== undefined) {
+    if (!isRecord(reference)) return fail('referenceDistributions must be an object { asOf, rows, features, score }');
+    if (typeof reference['asOf'] !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(reference['asOf'])) fail(`referenceDistributions.asOf must be a date YYYY-MM-DD, got ${describe(reference['asOf'])}`);
+    if (!isCount(reference['rows'])) fail(`referenceDistributions.rows must be an integer >= 0, got ${describe(reference['rows'])}`);
+    const byFeature = reference['features'];
+    if (!isRecord(byFeature)) return fail('referenceDistributions.features must be an object by feature');
+    for (const f of features) {
+      if (!Object.hasOwn(byFeature, f)) fail(`referenceDistributions.features has no entry for feature ${JSON.stringify(f)}`);
+      checkDistribution(`referenceDistributions.features[${JSON.stringify(f)}]`, byFeature[f], fail);
+    }
+    const unknown = Object.keys(byFeature).find((f) => !features.includes(f));
+    if (unknown !== undefined) fail(`referenceDistributions.features has an entry for ${JSON.stringify(unknown)}, which is not a feature of the model`);
+    checkDistribution('referenceDistributions.score', reference['score'], fail);
+  }
 
   const createdWith = json['createdWith'];
   if (!isRecord(createdWith) || typeof createdWith['codeVersion'] !== 'string') fail('createdWith.codeVersion must be a text');

@@ -1,7 +1,10 @@
 /**
  * Drift watch: the population stability index (PSI) of every model feature
- * and of the model's score, between the training distributions stored in the
- * model artifact and a scored month. The month's values are counted in the
+ * and of the model's score, between the reference distributions stored in
+ * the model artifact and a scored month. The reference is the whole scored
+ * population at the model's latest training date when the artifact has it
+ * (`referenceDistributions`), else the training examples (inspections,
+ * risk-selected: they differ from any month's population by design). The month's values are counted in the
  * artifact's own bins (decile edges, right-closed, missing its own bin), so
  * the two distributions are comparable bin by bin.
  */
@@ -27,6 +30,8 @@ export interface DriftEntry {
 /** The `drift` part of a score manifest. */
 export interface DriftReport {
   threshold: number;
+  /** What the month is compared with: the population scored at `asOf`, or the training examples. */
+  reference: { kind: 'population'; asOf: string; rows: number } | { kind: 'training_examples'; window: { from: string; to: string } };
   /** Every model feature, in the model's feature order. */
   features: DriftEntry[];
   /** The model's score (calibrated probability for a risk model). */
@@ -78,14 +83,17 @@ function entry(name: string, expected: FeatureDistribution, actual: BinShares): 
 const WARNING_NAMES = 5;
 
 /** The plain-words warning for flagged entries, or null when none is flagged. */
-export function driftWarning(flagged: readonly DriftEntry[], window: { from: string; to: string }): string | null {
+export function driftWarning(flagged: readonly DriftEntry[], reference: DriftReport['reference']): string | null {
   if (flagged.length === 0) return null;
   const largest = [...flagged].sort((a, b) => b.psi - a.psi || (a.name < b.name ? -1 : 1));
   const more = largest.length - WARNING_NAMES;
   const list = largest.slice(0, WARNING_NAMES).map((e) => `${e.name} (PSI ${e.psi.toFixed(2)})`).join(', ') + (more > 0 ? ` and ${more} more (manifest.json, drift)` : '');
   return (
-    `${flagged.length === 1 ? 'One input has' : `${flagged.length} inputs have`} shifted well away from the data the model was trained on ` +
-    `(${window.from} to ${window.to}): ${list}. PSI above ${DRIFT_THRESHOLD} means the model's scores may no longer be reliable: ` +
+    `${flagged.length === 1 ? 'One input has' : `${flagged.length} inputs have`} shifted well away from ` +
+    (reference.kind === 'population'
+      ? `the population the model was trained for (the ${reference.rows} participants scored as of ${reference.asOf})`
+      : `the data the model was trained on (${reference.window.from} to ${reference.window.to})`) +
+    `: ${list}. PSI above ${DRIFT_THRESHOLD} means the model's scores may no longer be reliable: ` +
     'retrain it on recent months (ccrg train) before relying on its ranking.'
   );
 }
@@ -99,18 +107,22 @@ export async function modelDrift(db: Db, featureTable: string, artifact: ModelAr
   const described = await db.all(`DESCRIBE ${quoteIdent(featureTable)}`);
   const columns = new Set(described.map((r) => String(r['column_name'])));
   const rows = Number((await db.all(`SELECT count(*)::BIGINT AS n FROM ${quoteIdent(featureTable)}`))[0]?.['n'] ?? 0);
+  const ref = artifact.referenceDistributions;
+  const reference: DriftReport['reference'] = ref === undefined ? { kind: 'training_examples', window: { ...artifact.window } } : { kind: 'population', asOf: ref.asOf, rows: ref.rows };
   const features: DriftEntry[] = [];
   for (const name of artifact.features) {
-    const expected = artifact.featureDistributions[name] as FeatureDistribution;
+    const expected = (ref === undefined ? artifact.featureDistributions[name] : ref.features[name]) as FeatureDistribution;
     features.push(entry(name, expected, await columnShares(db, featureTable, columns.has(name) ? name : null, expected, rows)));
   }
-  const score = entry('score', artifact.scoreDistribution, binProportions(scores, artifact.scoreDistribution.edges));
+  const expectedScore = ref === undefined ? artifact.scoreDistribution : ref.score;
+  const score = entry('score', expectedScore, binProportions(scores, expectedScore.edges));
   const flaggedEntries = [...features, score].filter((e) => e.flagged);
   return {
     threshold: DRIFT_THRESHOLD,
+    reference,
     features,
     score,
     flagged: flaggedEntries.map((e) => e.name),
-    warning: driftWarning(flaggedEntries, artifact.window),
+    warning: driftWarning(flaggedEntries, reference),
   };
 }

@@ -73,6 +73,12 @@ export interface ExampleFeatures {
   values: Float64Array;
   /** Examples whose participant had no declaration in the feature window at its as-of date (all NaN). */
   outsideUniverse: number;
+  /**
+   * Every participant scored at the latest as-of date of the examples (the
+   * population the model is first applied to), row-major, INN order; null
+   * without examples.
+   */
+  population: { asOf: string; rows: number; values: Float64Array } | null;
 }
 
 /**
@@ -92,10 +98,13 @@ export async function exampleFeatures(
   const byDate = new Map<string, number[]>();
   examples.forEach((e, i) => byDate.set(e.asOf, [...(byDate.get(e.asOf) ?? []), i]));
   let outsideUniverse = 0;
+  let population: ExampleFeatures['population'] = null;
   const progress = startProgress(progressSource, 'features', byDate.size, 'as-of months');
-  for (const [asOf, indexes] of [...byDate.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  const dates = [...byDate.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  for (const [asOf, indexes] of dates) {
     progress.tick(0, `as of ${asOf}`);
     const computed = await computeFeatures(db, { ...defaults, asOf });
+    if (asOf === dates[dates.length - 1]?.[0]) population = await populationRows(db, computed.table, features, asOf);
     const inns = [...new Set(indexes.map((i) => (examples[i] as ParticipantExample).inn))];
     const rows = await db.all(`SELECT inn, ${features.map((f) => quoteIdent(f.id)).join(', ')} FROM ${quoteIdent(computed.table)}
       WHERE inn IN (${quoteLiteralList(inns)})`);
@@ -114,5 +123,18 @@ export async function exampleFeatures(
     progress.tick();
   }
   progress.done();
-  return { features, values, outsideUniverse };
+  return { features, values, outsideUniverse, population };
+}
+
+/** Every row of a features table, NaN where missing, in INN order. */
+async function populationRows(db: Db, table: string, features: readonly FeatureDef[], asOf: string): Promise<NonNullable<ExampleFeatures['population']>> {
+  const rows = await db.all(`SELECT ${features.map((f) => quoteIdent(f.id)).join(', ')} FROM ${quoteIdent(table)} ORDER BY inn`);
+  const values = new Float64Array(rows.length * features.length).fill(Number.NaN);
+  rows.forEach((row, i) =>
+    features.forEach((f, j) => {
+      const v = row[f.id];
+      if (v !== null && v !== undefined) values[i * features.length + j] = Number(v);
+    }),
+  );
+  return { asOf, rows: rows.length, values };
 }

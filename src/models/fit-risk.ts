@@ -16,6 +16,7 @@ import {
   type MetricTable,
   type MetricValue,
   type ModelLevel,
+  type ReferenceDistributions,
   type RiskModelArtifact,
 } from './artifact.js';
 import { predictRisk } from './predict.js';
@@ -248,6 +249,20 @@ export interface RiskArtifactParts {
   /** One text row per example for the data fingerprint. */
   fingerprintRows: readonly string[];
   codeVersion: string;
+  /** Every unit scored at the latest example date (row-major, `names` order): the drift watch's reference. */
+  population?: { asOf: string; rows: number; values: Float64Array } | null;
+}
+
+/** The drift watch's reference: the distributions of every unit scored at one date, features and score. */
+function referenceDistributions(names: readonly string[], population: { asOf: string; rows: number; values: Float64Array }, models: Parameters<typeof predictRisk>[0]): ReferenceDistributions {
+  const n = names.length;
+  const x = { values: population.values, nRows: population.rows, nCols: n, layout: 'row-major' as const };
+  return {
+    asOf: population.asOf,
+    rows: population.rows,
+    features: Object.fromEntries(names.map((name, j) => [name, distributionOf(Float64Array.from({ length: population.rows }, (_, r) => population.values[r * n + j] as number))])),
+    score: distributionOf(predictRisk(models, x).probability),
+  };
 }
 
 /**
@@ -279,6 +294,7 @@ export function riskArtifact(p: RiskArtifactParts): RiskModelArtifact {
     metrics,
     featureDistributions: Object.fromEntries(p.names.map((name, j) => [name, distributionOf(Float64Array.from(trainingRows, (r) => p.values[r * n + j] as number))])),
     scoreDistribution: distributionOf(predictRisk(models, matrixOf(p.values, n, trainingRows)).probability),
+    ...(p.population === undefined || p.population === null || p.population.rows === 0 ? {} : { referenceDistributions: referenceDistributions(p.names, p.population, models) }),
     createdWith: { codeVersion: p.codeVersion },
     body: {
       classifier: p.classifier.toJSON(),

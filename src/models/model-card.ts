@@ -112,8 +112,23 @@ export function modelCardMarkdown(artifact: ModelArtifact): string {
   })), '');
 
   push('## Training score distribution', '');
-  push('Share of the training examples in each decile bin of the final score; a scored month is binned the same way to measure drift (PSI).', '');
+  const ref = a.referenceDistributions;
+  push(
+    ref === undefined
+      ? 'Share of the training examples in each decile bin of the final score; a scored month is binned the same way to measure drift (PSI).'
+      : 'Share of the training examples in each decile bin of the final score.',
+    '',
+  );
   push(...distributionTable(a.scoreDistribution), '');
+  if (ref !== undefined) {
+    push('## Drift reference', '');
+    push(
+      `The drift watch compares each scored month with the ${ref.rows.toLocaleString('en-US')} participants scored as of ${ref.asOf} (the latest example date), ` +
+        'not with the inspected training examples, which are risk-selected and differ from any month by design. Their final score:',
+      '',
+    );
+    push(...distributionTable(ref.score), '');
+  }
 
   push('## How to reproduce', '');
   push(

@@ -66,7 +66,7 @@ export async function trainParticipantModel(db: Db, config: TrainConfig, logger:
   logger.info(`examples: ${fit.length} to fit, ${stopping.length} for early stopping and calibration, ${validation.length} to validate (from ${validationStart}); ${droppedUnknownLabel} dropped (label known only after ${validationStart})`);
 
   logger.info(`computing features for ${asOfs.length} as-of dates`);
-  const { values, outsideUniverse } = await exampleFeatures(db, all, config.features, FEATURES, logger);
+  const { values, outsideUniverse, population } = await exampleFeatures(db, all, config.features, FEATURES, logger);
   if (outsideUniverse > 0) warnings.push(`${outsideUniverse} examples had no declaration in the feature window at their as-of date: their features are all missing`);
   const names = FEATURES.map((f) => f.id);
   const n = names.length;
@@ -92,6 +92,7 @@ export async function trainParticipantModel(db: Db, config: TrainConfig, logger:
     window: { from: config.from, to: config.to },
     fingerprintRows: all.map((e) => `${e.exampleId},${e.inn},${e.asOf},${e.label},${e.chargesRub},${e.knownDate}`),
     codeVersion: config.codeVersion,
+    population,
   });
   return { artifact, split: { fit: fit.length, stopping: stopping.length, validation: validation.length, droppedUnknownLabel }, warnings };
 }

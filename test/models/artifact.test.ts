@@ -254,6 +254,28 @@ describe('saveArtifact and loadArtifact', () => {
     expect(loaded.metrics['precisionAt5pct']).toBeNull();
   });
 
+  it('round-trips the population reference of the drift watch, and refuses an incomplete one', async () => {
+    const base = riskArtifact();
+    const reference = {
+      asOf: '2026-06-30',
+      rows: 4,
+      features: Object.fromEntries(FEATURES.map((f) => [f, distributionOf(Float64Array.from([1, 2, Number.NaN, 4]))])),
+      score: distributionOf(Float64Array.from([0.1, 0.2, 0.3, 0.4])),
+    };
+    const artifact = { ...base, referenceDistributions: reference };
+    const path = join(dir, 'risk', 'reference.json');
+    await saveArtifact(path, artifact);
+    const { artifact: loaded } = await loadArtifact(path);
+    expect(loaded.referenceDistributions).toEqual(reference);
+    expect(serializeArtifact(loaded)).toBe(await readFile(path, 'utf8'));
+    const missing = asJson(artifact);
+    delete missing['referenceDistributions'].features[FEATURES[1] as string];
+    expect(refusal(missing)).toBe(`${SOURCE}: referenceDistributions.features has no entry for feature ${JSON.stringify(FEATURES[1])}`);
+    const badDate = asJson(artifact);
+    badDate['referenceDistributions'].asOf = '30.06.2026';
+    expect(refusal(badDate)).toBe(`${SOURCE}: referenceDistributions.asOf must be a date YYYY-MM-DD, got "30.06.2026"`);
+  });
+
   it('round-trips an anomaly model with identical scores', async () => {
     const artifact = anomalyArtifact();
     const path = join(dir, 'anomaly.json');

@@ -101,10 +101,36 @@ describe('modelDrift', () => {
 
   it('names the five largest in the warning and counts the rest', () => {
     const entries = [0.3, 0.5, 0.25, 0.9, 0.21, 0.4, 0.7].map((psi, i) => ({ name: `f${i}`, psi, flagged: true }));
-    expect(driftWarning(entries, { from: '2025-01', to: '2025-12' })).toContain(
+    const training = { kind: 'training_examples' as const, window: { from: '2025-01', to: '2025-12' } };
+    expect(driftWarning(entries, training)).toContain(
       '(2025-01 to 2025-12): f3 (PSI 0.90), f6 (PSI 0.70), f1 (PSI 0.50), f5 (PSI 0.40), f0 (PSI 0.30) and 2 more (manifest.json, drift).',
     );
-    expect(driftWarning([], { from: '2025-01', to: '2025-12' })).toBeNull();
+    expect(driftWarning(entries.slice(0, 1), { kind: 'population', asOf: '2025-12-31', rows: 1869 })).toContain(
+      'One input has shifted well away from the population the model was trained for (the 1869 participants scored as of 2025-12-31): f0 (PSI 0.30).',
+    );
+    expect(driftWarning([], training)).toBeNull();
+  });
+
+  it('compares with the population reference when the artifact has one, not with the training examples', async () => {
+    // The training examples look like the 'shifted' column's month; the population at the latest training date does not.
+    const even = (xs: number[]) => distributionOf(Float64Array.from(xs));
+    const month = { stable: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100], shifted: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100], absent: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100] };
+    const withReference = {
+      ...artifact,
+      referenceDistributions: {
+        asOf: '2026-06-30',
+        rows: 10,
+        features: { stable: even(month.stable), shifted: even(month.shifted), absent: even(month.absent) },
+        score: even(Array.from({ length: 10 }, (_, i) => (i + 0.5) / 10)),
+      },
+    };
+    const d = await tableOf(month);
+    const drift = await modelDrift(d, 't', withReference, Float64Array.from({ length: 10 }, (_, i) => (i + 0.5) / 10));
+    expect(drift.reference).toEqual({ kind: 'population', asOf: '2026-06-30', rows: 10 });
+    expect(drift.features.map((f) => f.psi)).toEqual([0, 0, 0]);
+    expect(drift.flagged).toEqual([]);
+    // Without the reference the same month is compared with the training examples.
+    expect((await modelDrift(d, 't', artifact, Float64Array.from({ length: 10 }, (_, i) => (i + 0.5) / 10))).reference).toEqual({ kind: 'training_examples', window: artifact.window });
   });
 
   it('has no warning when nothing drifted', async () => {
