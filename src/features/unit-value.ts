@@ -47,7 +47,7 @@ const FEATURES: readonly FeatureDef[] = [
     decimals: 2,
     title: 'Duty and VAT at stake on items priced below peers',
     formula: 'Sum over inspectable payment-procedure window items priced below the peer median of (peer median × net weight − customs value) × (duty rate + (1 + duty rate) × VAT rate), duty rate = duty_rub / customs_value_rub, VAT rate = import_vat_rub / (customs value + duty + excise).',
-    rationale: 'What an inspection could recover if the items were revalued at the peer median; items past the control limit (release + controlYears − leadMonths) count 0.',
+    rationale: 'What an inspection could recover if the items were revalued at the peer median; items past the control limit (release + controlYears − leadMonths) count 0. NULL (unknown) when none of the window items carries duty or VAT figures, as in another administration\'s extract without payment columns.',
     catches: ['undervaluation', 'shell_importer'],
     sources: ['declarations.customs_value_rub', 'declarations.net_weight_kg', 'declarations.duty_rub', 'declarations.import_vat_rub', 'declarations.excise_rub', 'declarations.release_date'],
   },
@@ -154,6 +154,7 @@ function sql(params: FeatureParams): string {
       count(*) FILTER (WHERE unit_value_log_dev < ln(0.5)) AS n_half,
       count(*) FILTER (WHERE unit_value_log_dev > ln(2)) AS n_double,
       sum(item_at_stake_rub) AS at_stake,
+      count(*) FILTER (WHERE duty_rub IS NOT NULL OR import_vat_rub IS NOT NULL) AS n_paid,
       quantile_cont(peer_items, 0.5) AS peer_items,
       quantile_cont(peer_importers, 0.5) AS peer_importers
     FROM ${ITEM_TABLES.items} GROUP BY inn
@@ -162,7 +163,8 @@ function sql(params: FeatureParams): string {
     CAST(a.wdev / nullif(a.w, 0) AS DOUBLE) AS uv_log_dev_mean,
     CAST(a.wabs / nullif(a.w, 0) AS DOUBLE) AS uv_abs_log_dev_mean,
     CASE WHEN a.n_cmp > 0 THEN a.n_half / a.n_cmp END AS uv_share_below_half,
-    coalesce(a.at_stake, 0) AS uv_at_stake_rub,
+    -- Unknown, not 0, when no window item carries duty or VAT figures (an extract without them).
+    CASE WHEN a.n_paid = 0 THEN NULL ELSE coalesce(a.at_stake, 0) END AS uv_at_stake_rub,
     CAST(coalesce(a.v_cmp, 0) AS DOUBLE) / nullif(CAST(a.v_all AS DOUBLE), 0) AS uv_compared_share,
     l.level AS uv_peer_level,
     a.peer_items AS uv_peer_items,

@@ -46,6 +46,12 @@ const CASES: { id: string; row: Record<string, number>; en: string; ru: string }
     ru: "Заявленная цена за кг в среднем составляет -50% к медиане аналогичных поставок (позиций: 37, других импортёров: 9); ниже половины медианы 42% позиций; по медианной цене пошлина и НДС были бы больше на 850 тыс. руб.",
   },
   {
+    id: "unit_values_below_peers_no_payments",
+    row: {"uv_log_dev_mean": -0.511, "uv_peer_items": 52, "uv_peer_importers": 14, "uv_share_below_half": 0.35},
+    en: "Declared prices per kg stand on average at -40% against the median of 52 items from 14 other importers of the same goods; 35% of its items are below half the median (the extract has no duty or VAT figures to value what is at stake)",
+    ru: "Заявленная цена за кг в среднем составляет -40% к медиане аналогичных поставок (позиций: 52, других импортёров: 14); ниже половины медианы 35% позиций (в выгрузке нет сведений о пошлинах и НДС, чтобы оценить сумму под риском)",
+  },
+  {
     id: "duty_rate_below_peers",
     row: {"duty_rate_gap": -0.06, "duty_code_mix_shift": -0.035, "duty_gap_at_stake_rub": 1240000},
     en: "Effective duty rate against importers of the same codes: -6% (difference of rates); typical duty rate of its codes against its own history: -3.5%; at the peers' rates duty and VAT would be 1.2M RUB higher",
