@@ -1,5 +1,5 @@
 import { randomScores } from '../evaluate/bootstrap.js';
-import { brierScore, chargesByDecile, reliabilityTable, weightsFromPropensities, type ChargesDecile, type ReliabilityBin } from '../evaluate/metrics.js';
+import { auc, brierScore, chargesByDecile, reliabilityTable, weightsFromPropensities, type ChargesDecile, type ReliabilityBin } from '../evaluate/metrics.js';
 import type { FeatureParams } from '../features/types.js';
 import type { Db } from '../io/db.js';
 import { ConfigError } from '../util/errors.js';
@@ -28,7 +28,8 @@ export interface ItemEvaluationReport {
   positives: number;
   /** Labelled items by where their label came from. */
   sources: { item_outcomes: number; declarations: number };
-  all: { model: RankerFigures; random: RankerFigures; brier: number | null };
+  /** `model` ranks by expected charges, as `evaluate` does for participants; `aucProbability` is the AUC of the calibrated probability. */
+  all: { model: RankerFigures; random: RankerFigures; brier: number | null; aucProbability: number | null };
   reliability: ReliabilityBin[];
   chargesByDecile: ChargesDecile[] | null;
   /** Items of random-selection inspections alone (null when there are none). */
@@ -98,6 +99,7 @@ export async function evaluateItemModel(db: Db, loaded: LoadedArtifact, set: Ite
       model: figures(model, labels, charges, ids, config.capacity),
       random: figures(random, labels, charges, ids, config.capacity),
       brier: finiteMetric(brierScore(predicted.probability, labels)),
+      aucProbability: finiteMetric(auc(predicted.probability, labels)),
     },
     reliability: reliabilityTable(predicted.probability, labels),
     chargesByDecile: predicted.expectedChargesRub === null ? null : chargesByDecile(predicted.expectedChargesRub, charges, { ids }),
@@ -111,7 +113,7 @@ export function formatItemEvaluation(report: ItemEvaluationReport): string {
   const pct = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(100 * x).toFixed(1)}%`);
   const lines = [
     `${report.examples} labelled items (${report.positives} with a violation; ${report.sources.item_outcomes} from inspections, ${report.sources.declarations} from labels on declarations), as-of months ${report.window.from}..${report.window.to}`,
-    `item-level AUC: model ${String(report.all.model.auc)}, random ${String(report.all.random.auc)}; Brier (model) ${String(report.all.brier)}`,
+    `item-level AUC: model ${String(report.all.model.auc)} (of its P(violation): ${String(report.all.aucProbability)}), random ${String(report.all.random.auc)}; Brier (model) ${String(report.all.brier)}`,
     '',
     'top       model: precision recall revenue   random: precision recall revenue',
   ];

@@ -44,7 +44,12 @@ export interface EvaluationReport {
   examples: number;
   positives: number;
   /** All labelled examples of the window (selection-biased: mostly risk-selected inspections). */
-  all: { model: RankerFigures; profile: RankerFigures; random: RankerFigures; brier: number | null };
+  /**
+   * `model` ranks by expected charges (the probability without an amount
+   * model), as the list would; `aucProbability` is the AUC of the calibrated
+   * probability itself, the model's answer to "is there a violation".
+   */
+  all: { model: RankerFigures; profile: RankerFigures; random: RankerFigures; brier: number | null; aucProbability: number | null };
   reliability: ReliabilityBin[];
   chargesByDecile: ChargesDecile[] | null;
   /** The random-selection inspections alone: unbiased for the population (null when there are none). */
@@ -139,6 +144,7 @@ export async function evaluateRiskModel(db: Db, loaded: LoadedArtifact, config: 
       profile: figures(profile, labels, charges, ids, config.capacity),
       random: figures(random, labels, charges, ids, config.capacity),
       brier: finite(brierScore(predicted.probability, labels)),
+      aucProbability: finite(auc(predicted.probability, labels)),
     },
     reliability: reliabilityTable(predicted.probability, labels),
     chargesByDecile: predicted.expectedChargesRub === null ? null : chargesByDecile(predicted.expectedChargesRub, charges, { ids }),
@@ -152,7 +158,7 @@ export function formatEvaluation(report: EvaluationReport): string {
   const pct = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(100 * x).toFixed(1)}%`);
   const lines = [
     `${report.examples} labelled examples (${report.positives} with a violation), as-of months ${report.window.from}..${report.window.to}`,
-    `AUC: model ${String(report.all.model.auc)}, risk profile ${String(report.all.profile.auc)}, random ${String(report.all.random.auc)}; Brier (model) ${String(report.all.brier)}`,
+    `AUC: model ${String(report.all.model.auc)} (of its P(violation): ${String(report.all.aucProbability)}), risk profile ${String(report.all.profile.auc)}, random ${String(report.all.random.auc)}; Brier (model) ${String(report.all.brier)}`,
     '',
     'top       model: precision recall revenue   profile: precision recall revenue   random: precision recall revenue',
   ];
