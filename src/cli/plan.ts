@@ -89,6 +89,7 @@ export async function planConfigFromArgs(args: PlanArgs): Promise<PlanConfig> {
     explicit: {
       lang: args.lang !== undefined,
       model: args.model !== undefined,
+      rankBy: args['rank-by'] !== undefined,
       riskProfile: args['risk-profile'] !== undefined,
       leadMonths: args['lead-months'] !== undefined,
       returnGraceDays: args['return-grace-days'] !== undefined,

@@ -44,7 +44,7 @@ export interface PlanConfig {
   /** How the period is scored when its run is absent (the same flags as `ccrg score`). */
   score: ScoreConfig;
   /** Score flags given on the command line: an existing run must have been made with them. */
-  explicit: { lang: boolean; model: boolean; riskProfile: boolean; leadMonths: boolean; returnGraceDays: boolean; paymentProcedures: boolean };
+  explicit: { lang: boolean; model: boolean; rankBy?: boolean; riskProfile: boolean; leadMonths: boolean; returnGraceDays: boolean; paymentProcedures: boolean };
   /** Score again even when the period's run exists. */
   rescore: boolean;
   capacity: CapacitySpec;
@@ -133,6 +133,7 @@ async function checkRunMatches(run: ScoreRun, config: PlanConfig): Promise<void>
   if (m['period'] !== config.score.period) throw new UsageError(`${dir} holds the scores of period ${String(m['period'])}, not ${config.score.period}`);
   const e = config.explicit;
   if (e.lang && params['lang'] !== config.score.lang) mismatch(dir, `--lang ${String(params['lang'])}`);
+  if (e.rankBy && (params['rank_by'] ?? 'auto') !== (config.score.rankBy ?? 'auto')) mismatch(dir, `--rank-by ${String(params['rank_by'] ?? 'auto')}`);
   if (e.leadMonths && params['leadMonths'] !== config.score.features.leadMonths) mismatch(dir, `--lead-months ${String(params['leadMonths'])}`);
   if (e.returnGraceDays && params['returnGraceDays'] !== config.score.features.returnGraceDays) mismatch(dir, `--return-grace-days ${String(params['returnGraceDays'])}`);
   if (e.paymentProcedures && JSON.stringify(params['paymentProcedures']) !== JSON.stringify(config.score.features.paymentProcedures)) {

@@ -214,6 +214,11 @@ describe('runPlan', () => {
     const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
     expect(manifest.result.parameters.lang).toBe('ru');
     expect((await readFile(join(dir, 'dossiers', (await readdir(join(dir, 'dossiers')))[0] as string), 'utf8'))).toContain('lang="ru"');
+    // The ranking flag too: scores ranked by the default are not the ones asked for with --rank-by rules.
+    const rules = planConfig(store, '2026-06', dir);
+    rules.score.rankBy = 'rules';
+    rules.explicit.rankBy = true;
+    await expect(runPlan(rules, clock, memoryLogger())).rejects.toThrow('--rank-by auto');
   });
 });
 
