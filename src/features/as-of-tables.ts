@@ -27,7 +27,7 @@ export type AsOfCounts = Record<'declarations' | 'tax_returns' | 'participants' 
 // the store (20M+ rows), and each column kept costs memory and spills to disk.
 const DECLARATION_COLUMNS = [
   'decl_id', 'item_no', 'version', 'release_date', 'procedure', 'customs_office', 'hs_code', 'origin_country',
-  'dispatch_country', 'preference', 'customs_value_rub', 'net_weight_kg', 'duty_rub', 'import_vat_rub', 'excise_rub',
+  'dispatch_country', 'preference', 'customs_value_rub', 'net_weight_kg', 'supplementary_qty', 'duty_rub', 'import_vat_rub', 'excise_rub',
   'valuation_method',
 ];
 

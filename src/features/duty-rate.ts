@@ -1,6 +1,13 @@
 import { AS_OF_TABLES } from './as-of-tables.js';
-import { ITEM_TABLES, exactSum } from './item-signals.js';
-import type { FeatureDef, FeatureFamily } from './types.js';
+import { ITEM_TABLES, exactSum, inspectableUntilSql } from './item-signals.js';
+import { asOfLiteral } from './params.js';
+import type { FeatureDef, FeatureFamily, FeatureParams } from './types.js';
+
+/** Robust z-score (against 1.4826 × MAD, at least QTY_PER_KG_MIN_SPREAD) beyond which an item's quantity per kg is off its code. */
+export const QTY_PER_KG_OFF_Z = 4;
+
+/** Floor of a code's robust spread of ln(quantity per kg): rounding of small quantities alone gives about this much. */
+export const QTY_PER_KG_MIN_SPREAD = 0.05;
 
 const family = 'duty_rate';
 
@@ -71,9 +78,42 @@ const FEATURES: readonly FeatureDef[] = [
     catches: ['origin_manipulation'],
     sources: ['declarations.preference', 'declarations.duty_rub', 'declarations.customs_value_rub'],
   },
+  {
+    id: 'qty_per_kg_off_code_items',
+    family,
+    unit: 'count',
+    decimals: 0,
+    title: 'Items whose quantity per kg does not fit the declared code',
+    formula: `Inspectable payment-procedure items released by the as-of date (not only the window) with a supplementary quantity whose ln(supplementary_qty / net_weight_kg) lies more than ${QTY_PER_KG_OFF_Z} robust standard deviations from the median of all items of the declared hs10 code as of the date; robust standard deviation = max(1.4826 × MAD, ${QTY_PER_KG_MIN_SPREAD}); codes with fewer than peerMinItems such items or fewer than peerMinImporters + 1 importers are not compared.`,
+    rationale: 'Pieces (pairs, litres) per kg are a physical property of the goods, tight within a code and different between codes; goods declared under another code keep the quantity per kg of what they really are. Price does not enter, so undervaluation and cheap grades do not fire it.',
+    catches: ['misclassification'],
+    sources: ['declarations.supplementary_qty', 'declarations.net_weight_kg', 'declarations.hs_code', 'declarations.release_date'],
+  },
+  {
+    id: 'qty_per_kg_off_code_value_rub',
+    family,
+    unit: 'RUB',
+    decimals: 2,
+    title: 'Customs value of items whose quantity per kg does not fit the declared code',
+    formula: 'Customs value of the items counted in qty_per_kg_off_code_items.',
+    rationale: 'The size behind qty_per_kg_off_code_items.',
+    catches: ['misclassification'],
+    sources: ['declarations.supplementary_qty', 'declarations.net_weight_kg', 'declarations.customs_value_rub'],
+  },
+  {
+    id: 'qty_per_kg_off_code_at_stake_rub',
+    family,
+    unit: 'RUB',
+    decimals: 2,
+    title: 'Duty and VAT at stake on items whose quantity per kg does not fit the declared code',
+    formula: `Sum over the items counted in qty_per_kg_off_code_items of customs_value_rub × max(0, typical rate of the best-fitting code − duty_rub / customs_value_rub) × 1.2; best-fitting code = the other hs10 code of a chapter at most 3 apart minimising |ln(qty per kg) − its median| / its robust spread (${QTY_PER_KG_OFF_Z} for a code without quantities) + |ln(unit value) − its median| / its robust spread, over codes with peerMinItems items from peerMinImporters + 1 importers; typical rate as in duty_code_mix_shift.`,
+    rationale: 'What an inspection would recover if the goods were classified under the code whose quantity per kg and price per kg they have: the duty difference plus VAT on it (20%).',
+    catches: ['misclassification'],
+    sources: ['declarations.supplementary_qty', 'declarations.net_weight_kg', 'declarations.customs_value_rub', 'declarations.duty_rub', 'declarations.hs_code'],
+  },
 ];
 
-function sql(): string {
+function sql(params: FeatureParams): string {
   const d = AS_OF_TABLES.declarations;
   return `WITH rates AS (
     SELECT hs_code, round(CAST(duty_rub AS DOUBLE) / CAST(customs_value_rub AS DOUBLE), 6) AS rate, sum(customs_value_rub) AS v
@@ -82,6 +122,38 @@ function sql(): string {
     SELECT *, sum(v) OVER (PARTITION BY hs_code ORDER BY rate ROWS UNBOUNDED PRECEDING) AS c, sum(v) OVER (PARTITION BY hs_code) AS total FROM rates
   ), typical AS (
     SELECT hs_code, min(rate) FILTER (WHERE c * 2 >= total) AS rate FROM cum GROUP BY hs_code
+  ), qpk AS (
+    SELECT decl_id, item_no, inn, hs_code, is_payment, customs_value_rub, ${inspectableUntilSql('release_date', params)} >= ${asOfLiteral(params)} AS inspectable,
+      ln(CAST(supplementary_qty AS DOUBLE) / net_weight_kg) AS lq,
+      ln(CAST(customs_value_rub AS DOUBLE) / net_weight_kg) AS luv,
+      CAST(duty_rub AS DOUBLE) / CAST(customs_value_rub AS DOUBLE) AS rate
+    FROM ${d} WHERE supplementary_qty > 0 AND net_weight_kg > 0 AND customs_value_rub > 0
+  ), qprof AS (
+    SELECT hs_code, median(lq) AS mq, greatest(1.4826 * mad(lq), ${QTY_PER_KG_MIN_SPREAD}) AS sq
+    FROM qpk GROUP BY hs_code HAVING count(*) >= ${params.peerMinItems} AND count(DISTINCT inn) >= ${params.peerMinImporters + 1}
+  ), pprof AS (
+    SELECT hs_code, median(ln(CAST(customs_value_rub AS DOUBLE) / net_weight_kg)) AS mp,
+      greatest(1.4826 * mad(ln(CAST(customs_value_rub AS DOUBLE) / net_weight_kg)), ${QTY_PER_KG_MIN_SPREAD}) AS sp
+    FROM ${d} WHERE customs_value_rub > 0 AND net_weight_kg > 0
+    GROUP BY hs_code HAVING count(*) >= ${params.peerMinItems} AND count(DISTINCT inn) >= ${params.peerMinImporters + 1}
+  ), off AS (
+    SELECT q.* FROM qpk q JOIN qprof p USING (hs_code)
+    WHERE q.is_payment AND q.inspectable AND abs(q.lq - p.mq) > ${QTY_PER_KG_OFF_Z} * p.sq
+  ), fit AS (
+    -- The code of a nearby chapter the item fits best by quantity per kg and price per kg;
+    -- a code without a quantity profile counts as ${QTY_PER_KG_OFF_Z} robust deviations off on quantity.
+    SELECT o.decl_id, o.item_no, t.rate AS fit_rate
+    FROM off o JOIN pprof p ON p.hs_code <> o.hs_code
+      AND abs(CAST(left(p.hs_code, 2) AS INTEGER) - CAST(left(o.hs_code, 2) AS INTEGER)) <= 3
+      LEFT JOIN qprof q ON q.hs_code = p.hs_code
+      JOIN typical t ON t.hs_code = p.hs_code
+    QUALIFY row_number() OVER (PARTITION BY o.decl_id, o.item_no
+      ORDER BY coalesce(abs(o.lq - q.mq) / q.sq, ${QTY_PER_KG_OFF_Z}) + abs(o.luv - p.mp) / p.sp, p.hs_code) = 1
+  ), qoff AS (
+    SELECT o.inn, count(*) AS n_off, sum(o.customs_value_rub) AS v_off,
+      1.2 * ${exactSum('CAST(o.customs_value_rub AS DOUBLE) * greatest(0, f.fit_rate - coalesce(o.rate, 0))')} AS at_stake
+    FROM off o LEFT JOIN fit f USING (decl_id, item_no)
+    GROUP BY o.inn
   ), mix AS (
     SELECT i.inn,
       ${exactSum('CAST(i.customs_value_rub AS DOUBLE) * t.rate')} FILTER (WHERE i.in_window) / nullif(sum(i.customs_value_rub) FILTER (WHERE i.in_window), 0) AS mix_window,
@@ -110,14 +182,17 @@ function sql(): string {
     CAST(coalesce(gap.mismatch, 0) AS DOUBLE) AS pref_dispatch_mismatch_share,
     CAST(coalesce(gap.duty_gap_at_stake, 0) AS DOUBLE) AS duty_gap_at_stake_rub,
     CAST(coalesce(gap.mismatch_value, 0) AS DOUBLE) AS pref_mismatch_value_rub,
-    CAST(coalesce(pref.at_stake, 0) AS DOUBLE) AS pref_mismatch_at_stake_rub
-  FROM ${AS_OF_TABLES.universe} u LEFT JOIN gap USING (inn) LEFT JOIN mix USING (inn) LEFT JOIN pref USING (inn)`;
+    CAST(coalesce(pref.at_stake, 0) AS DOUBLE) AS pref_mismatch_at_stake_rub,
+    CAST(coalesce(qoff.n_off, 0) AS DOUBLE) AS qty_per_kg_off_code_items,
+    CAST(coalesce(qoff.v_off, 0) AS DOUBLE) AS qty_per_kg_off_code_value_rub,
+    CAST(coalesce(qoff.at_stake, 0) AS DOUBLE) AS qty_per_kg_off_code_at_stake_rub
+  FROM ${AS_OF_TABLES.universe} u LEFT JOIN gap USING (inn) LEFT JOIN mix USING (inn) LEFT JOIN pref USING (inn) LEFT JOIN qoff USING (inn)`;
 }
 
-/** Family 4: duty paid against peers and own history; preference claims against the dispatch country. */
+/** Family 4: duty paid against peers and own history; quantity per kg against the declared code; preference claims against the dispatch country. */
 export const dutyRate: FeatureFamily = {
   id: family,
-  description: 'Effective duty rate against peers of the same code and preference status, code-mix shift towards lower-duty codes, preference with a different dispatch country.',
+  description: 'Effective duty rate against peers of the same code and preference status, code-mix shift towards lower-duty codes, quantity per kg off the declared code, preference with a different dispatch country.',
   needs: ['declarations'],
   features: FEATURES,
   sql,

@@ -68,6 +68,34 @@ describe('duty_rate features', () => {
     expect(rowOf(byInn, H)['pref_mismatch_at_stake_rub']).toBe(14400);
     expect(rowOf(byInn, P)['pref_mismatch_at_stake_rub']).toBe(0);
   });
+
+  it('counts inspectable items whose quantity per kg is far off the declared code and prices them at the code they fit', async () => {
+    const [G] = INNS.slice(8) as [string];
+    const peers = INNS.slice(1, 7);
+    const rows: Record<string, string>[] = [];
+    for (const inn of peers) {
+      for (let k = 0; k < 4; k++) {
+        // 8471300000: 10 pieces per 12.5 kg (0.8 per kg), duty free.
+        rows.push(item({ importer_inn: inn, release_date: '2024-05-10' }));
+        // 8703230000: 1 piece per 1 000 kg at 1 500 RUB per kg, duty 10%.
+        rows.push(item({ importer_inn: inn, release_date: '2024-05-10', hs_code: '8703230000', supplementary_qty: '1', net_weight_kg: '1000', customs_value_rub: '1500000.00', duty_rub: '150000.00' }));
+        // 8528720000: 0.5 pieces per kg at the same price per kg, duty 5%.
+        rows.push(item({ importer_inn: inn, release_date: '2024-05-10', hs_code: '8528720000', supplementary_qty: '500', net_weight_kg: '1000', customs_value_rub: '1500000.00', duty_rub: '75000.00' }));
+      }
+    }
+    // Cars declared as computers, duty free: two by F, one by G, one by F past the control limit.
+    const car = { hs_code: '8471300000', supplementary_qty: '1', net_weight_kg: '1000', customs_value_rub: '1500000.00', duty_rub: '0.00' };
+    rows.push(item({ importer_inn: F, release_date: '2024-05-10', ...car }), item({ importer_inn: F, release_date: '2024-05-11', ...car }));
+    rows.push(item({ importer_inn: G, release_date: '2024-05-10', ...car }));
+    rows.push(item({ importer_inn: F, release_date: '2021-12-10', ...car }));
+    const { byInn } = await featuresAsOf(await storeWith({ declarations: rows }), '2024-06-30');
+    // 8471300000: median ln(0.8), MAD 0 -> spread 0.05; ln(0.001 / 0.8) = −6.7 is 134 spreads off.
+    // Best fit: 8703230000 (quantity and price per kg both at its median), typical rate 0.1:
+    // 1 500 000 × (0.1 − 0) × 1.2 = 180 000 per item.
+    expect(rowOf(byInn, F)).toMatchObject({ qty_per_kg_off_code_items: 2, qty_per_kg_off_code_value_rub: 3000000, qty_per_kg_off_code_at_stake_rub: 360000 });
+    expect(rowOf(byInn, G)).toMatchObject({ qty_per_kg_off_code_items: 1, qty_per_kg_off_code_value_rub: 1500000, qty_per_kg_off_code_at_stake_rub: 180000 });
+    expect(rowOf(byInn, P)).toMatchObject({ qty_per_kg_off_code_items: 0, qty_per_kg_off_code_value_rub: 0, qty_per_kg_off_code_at_stake_rub: 0 });
+  });
 });
 
 /** Items of 6110200000 released 2024-05-10 without duty unless given; H claims a preference. */

@@ -58,6 +58,12 @@ const CASES: { id: string; row: Record<string, number>; en: string; ru: string }
     ru: "Разница фактической ставки пошлины со ставкой импортёров тех же кодов: -6%; изменение типичной ставки пошлины по его кодам против собственной истории: -3,5%; по ставкам аналогов пошлина и НДС были бы больше на 1,2 млн руб.",
   },
   {
+    id: "quantity_per_kg_off_code",
+    row: {"qty_per_kg_off_code_items": 7, "qty_per_kg_off_code_value_rub": 12400000, "qty_per_kg_off_code_at_stake_rub": 1130000},
+    en: "7 items worth 12M RUB declare a quantity per kg far from all other items of their codes; under the codes whose quantity and price per kg they have, duty and VAT would be 1.1M RUB higher",
+    ru: "По 7 позициям на 12 млн руб. количество на кг далеко от всех других поставок тех же кодов; по кодам, которым соответствуют их количество и цена за кг, пошлина и НДС были бы больше на 1,1 млн руб.",
+  },
+  {
     id: "preferential_origin_other_dispatch",
     row: {"pref_dispatch_mismatch_share": 0.78, "pref_mismatch_value_rub": 26000000, "pref_mismatch_at_stake_rub": 3900000},
     en: "78% of the customs value (26M RUB) was declared with a preferential origin but shipped from another country; the preference cut duty and VAT by 3.9M RUB",
