@@ -1,9 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { FEATURES } from '../features/compute.js';
 import { explainParticipant } from '../score/explain.js';
-import { loadArtifact } from '../models/artifact.js';
-import { loadCheckedProfile, openScoreStore, scoreStore, withModel } from '../score/run-score.js';
-import { ConfigError } from '../util/errors.js';
+import { loadCheckedProfile, loadScoreModel, openScoreStore, scoreStore, withModel } from '../score/run-score.js';
 import { contextFromArgs, type GlobalArgs } from './context.js';
 import { scoreConfigFromArgs, withScoreOptions, type ScoreArgs } from './score.js';
 
@@ -21,16 +19,12 @@ export const explainCommand: CommandModule<GlobalArgs, ExplainArgs> = {
     const ctx = contextFromArgs(args);
     const config = await scoreConfigFromArgs(args);
     const profile = await loadCheckedProfile(config.riskProfilePath);
-    const model =
-      config.modelPath === null || config.modelPath === undefined
-        ? null
-        : await loadArtifact(config.modelPath, { kind: 'risk', level: 'participant', features: FEATURES.map((f) => f.id) });
-    if (config.rankBy === 'model' && model === null) throw new ConfigError('Ranking by the model (--rank-by model) needs a model: give --model models/NAME/model.json');
+    const { model, byModel } = await loadScoreModel(config);
     const { db } = await openScoreStore(config, ctx.clock, ctx.logger);
     try {
       const byRules = await scoreStore(db, config, profile, ctx.logger);
       // The same ranking `score` writes with these flags, so the rank shown is the rank on the list.
-      const scored = model === null ? byRules : { ...byRules, ranked: withModel(model, byRules.ranked, config.rankBy !== 'rules', config.lang) };
+      const scored = model === null ? byRules : { ...byRules, ranked: withModel(model, byRules.ranked, byModel, config.lang) };
       const explanation = await explainParticipant(db, scored, FEATURES, String(args.inn), config.features.asOf);
       ctx.stdout(explanation.text);
     } finally {

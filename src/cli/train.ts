@@ -5,6 +5,7 @@ import { BATCH_DEFAULTS, SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../config/defaul
 import { replaceDirectory } from '../io/run-dir.js';
 import { modelCardMarkdown, serializeArtifact } from '../models/artifact.js';
 import { trainParticipantModel } from '../models/train.js';
+import { isCalendarDate } from '../features/params.js';
 import { trainItemModel } from '../models/train-item.js';
 import { loadRiskProfile } from '../rules/index.js';
 import { codeVersion, openScoreStore } from '../score/run-score.js';
@@ -28,10 +29,6 @@ interface TrainArgs extends GlobalArgs, FileArgs {
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
-function isIsoDate(text: string): boolean {
-  const date = new Date(`${text}T00:00:00Z`);
-  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
-}
 
 /** `ccrg train`: learn the risk model from past inspections. */
 export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
@@ -55,7 +52,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
     const to = args.to ?? '';
     if (!MONTH.test(from) || !MONTH.test(to) || from > to) throw new UsageError(`--from and --to must be months YYYY-MM with --from <= --to, got "${from}" and "${to}"`);
     const knownBy = args['known-by'];
-    if (knownBy !== undefined && !isIsoDate(knownBy)) throw new UsageError(`--known-by must be a date YYYY-MM-DD, got "${knownBy}"`);
+    if (knownBy !== undefined && !isCalendarDate(knownBy)) throw new UsageError(`--known-by must be a date YYYY-MM-DD, got "${knownBy}"`);
     const level = args.level === 'item' ? 'item' : 'participant';
     const seed = args.seed ?? TRAIN_DEFAULTS.seed;
     if (level === 'item' && args['risk-profile'] !== undefined) throw new UsageError('--risk-profile applies to --level participant only: the risk profile scores participants, not items');

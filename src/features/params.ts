@@ -18,10 +18,16 @@ function isoDate(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** Whether `text` is a real calendar date written YYYY-MM-DD (2025-02-30 is not). */
+export function isCalendarDate(text: string): boolean {
+  if (!DATE_RE.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && isoDate(date) === text;
+}
+
 /** Checks parameters before they reach SQL; throws naming the parameter, the value and what was expected. */
 export function checkFeatureParams(params: FeatureParams): void {
-  const m = DATE_RE.exec(params.asOf);
-  if (m === null || isoDate(new Date(`${params.asOf}T00:00:00Z`)) !== params.asOf) {
+  if (!isCalendarDate(params.asOf)) {
     throw new Error(`asOf must be a calendar date YYYY-MM-DD; got ${JSON.stringify(params.asOf)}`);
   }
   const ints: [keyof FeatureParams, number][] = [

@@ -58,7 +58,8 @@ export interface EvaluationReport {
   inversePropensity: { model: RankerFigures; profile: RankerFigures; brier: number | null } | null;
 }
 
-const SHARES = [0.01, 0.02, 0.05, 0.1];
+/** The top shares every evaluation reports precision, recall and revenue at. */
+export const TOP_SHARES = [0.01, 0.02, 0.05, 0.1];
 
 function finite(x: number): number | null {
   return Number.isFinite(x) ? Number(x.toFixed(6)) : null;
@@ -66,7 +67,7 @@ function finite(x: number): number | null {
 
 /** One ranking's top-k table and AUC (weighted when weights are given). */
 export function figures(scores: Float64Array, labels: Float64Array, charges: Float64Array, ids: readonly string[], capacity: number | null, weights?: Float64Array): RankerFigures {
-  const options = { shares: SHARES, ...(capacity === null ? {} : { capacity }), ...(weights === undefined ? {} : { weights }) };
+  const options = { shares: TOP_SHARES, ...(capacity === null ? {} : { capacity }), ...(weights === undefined ? {} : { weights }) };
   return { topK: topKReport(scores, labels, charges, ids, options), auc: finite(auc(scores, labels, weights)) };
 }
 

@@ -1,26 +1,15 @@
-import { auc, topKReport } from '../evaluate/metrics.js';
 import { randomScores } from '../evaluate/bootstrap.js';
 import type { TruthRow } from '../evaluate/truth.js';
-import type { FeatureParams } from '../features/types.js';
 import type { Db } from '../io/db.js';
-import type { RiskProfile } from '../rules/index.js';
 import { modelScores, scoreStore, type ScoreConfig } from '../score/run-score.js';
-import { rankByModel } from '../score/score.js';
+import { asOfFromPeriod, rankByModel } from '../score/score.js';
 import { ConfigError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import type { LoadedArtifact } from './artifact.js';
-import type { RankerFigures } from './evaluate-model.js';
+import { figures, TOP_SHARES, type EvaluateConfig, type RankerFigures } from './evaluate-model.js';
 
-/** What a population evaluation needs. */
-export interface PopulationConfig {
-  /** First and last scored month, YYYY-MM. */
-  from: string;
-  to: string;
-  capacity: number | null;
-  features: Omit<FeatureParams, 'asOf'>;
-  profile: RiskProfile;
-  seed: number;
-}
+/** What a population evaluation needs: the same as `evaluate` on labelled examples. */
+export type PopulationConfig = EvaluateConfig;
 
 /** One month's figures over every participant scored that month. */
 export interface PopulationMonth {
@@ -41,8 +30,6 @@ export interface PopulationReport {
   mean: Record<'model' | 'profile' | 'random', { share: number; precision: number; recall: number; revenue: number }[]>;
 }
 
-const SHARES = [0.01, 0.02, 0.05, 0.1];
-
 function monthsBetween(from: string, to: string): string[] {
   const out: string[] = [];
   let [y, m] = from.split('-').map(Number) as [number, number];
@@ -54,20 +41,9 @@ function monthsBetween(from: string, to: string): string[] {
   }
 }
 
-function lastDay(period: string): string {
-  const [y, m] = period.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
-}
-
 /** Scores that reproduce a ranking's order exactly (its own tie-breaks included): n − index. */
 function scoresFromOrder(n: number): Float64Array {
   return Float64Array.from({ length: n }, (_, i) => n - i);
-}
-
-function figures(scores: Float64Array, labels: Float64Array, charges: Float64Array, ids: readonly string[], capacity: number | null): RankerFigures {
-  const report = topKReport(scores, labels, charges, ids, { shares: SHARES, ...(capacity === null ? {} : { capacity }) });
-  const a = auc(scores, labels);
-  return { topK: report, auc: Number.isFinite(a) ? Number(a.toFixed(6)) : null };
 }
 
 /**
@@ -90,7 +66,7 @@ export async function evaluatePopulation(
   const months: PopulationMonth[] = [];
   const periods = monthsBetween(config.from, config.to);
   for (const [i, period] of periods.entries()) {
-    logger.info(`scoring the whole population as of ${lastDay(period)} (${i + 1} of ${periods.length})`);
+    logger.info(`scoring the whole population as of ${asOfFromPeriod(period)} (${i + 1} of ${periods.length})`);
     const scoreConfig: ScoreConfig = {
       period,
       source: { store: '' },
@@ -99,7 +75,7 @@ export async function evaluatePopulation(
       top: 0,
       evidenceItems: 0,
       outDir: '',
-      features: { ...config.features, asOf: lastDay(period) },
+      features: { ...config.features, asOf: asOfFromPeriod(period) },
       duckdb: {},
     };
     const scored = await scoreStore(db, scoreConfig, config.profile, logger);
@@ -131,7 +107,7 @@ export async function evaluatePopulation(
   }
   if (months.length === 0) throw new ConfigError(`No participant was scored in ${config.from}..${config.to}: nothing to evaluate against the truth file`);
   const mean = (which: 'model' | 'profile' | 'random') =>
-    SHARES.map((share, i) => {
+    TOP_SHARES.map((share, i) => {
       const avg = (pick: (m: PopulationMonth) => number): number => Number((months.reduce((s, m) => s + pick(m), 0) / months.length).toFixed(6));
       return {
         share,
@@ -152,7 +128,7 @@ export function formatPopulation(report: PopulationReport): string {
     `whole population against ${report.truthFile}: ${report.months.length} month(s) ${first.period}..${last.period}, ${last.participants} participants scored in ${last.period} (${last.positives} with a planted scheme)`,
     'top       model: precision revenue   profile: precision revenue   random: precision revenue  (means over the months)',
   ];
-  SHARES.forEach((share, i) => {
+  TOP_SHARES.forEach((share, i) => {
     const [m, p, r] = [report.mean.model[i], report.mean.profile[i], report.mean.random[i]];
     if (m === undefined || p === undefined || r === undefined) return;
     lines.push(

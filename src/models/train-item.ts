@@ -1,28 +1,13 @@
-import type { FeatureParams } from '../features/types.js';
 import type { Db } from '../io/db.js';
 import { ConfigError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { asOfDates, calibrate, fitClassifier, matrixOf, riskArtifact, splitByTime, trainAmount, validationMetrics } from './fit-risk.js';
-import type { GbdtParams } from './gbdt/index.js';
 import { itemExampleFeatures, itemExamples, itemFeatureSet } from './item-examples.js';
 import { predictRisk } from './predict.js';
-import type { TrainResult } from './train.js';
+import type { TrainConfig, TrainResult } from './train.js';
 
-/** What `ccrg train --level item` needs, defaults resolved. */
-export interface ItemTrainConfig {
-  /** First and last as-of month of the examples, YYYY-MM. */
-  from: string;
-  to: string;
-  seed: number;
-  classifier: Partial<GbdtParams>;
-  amount: Partial<GbdtParams>;
-  validationShare: number;
-  stoppingShare: number;
-  features: Omit<FeatureParams, 'asOf'>;
-  codeVersion: string;
-  /** Train as on this date (YYYY-MM-DD): only labels known by then count (default: every known one). */
-  knownBy?: string;
-}
+/** What `ccrg train --level item` needs, defaults resolved: the participant configuration without a risk profile (it scores participants, not items). */
+export type ItemTrainConfig = Omit<TrainConfig, 'profile'>;
 
 /**
  * Trains the item-level risk model on labelled declaration items (items

@@ -28,7 +28,7 @@ export interface TrainConfig {
   /** The risk profile the model is compared with. */
   profile: RiskProfile;
   codeVersion: string;
-  /** Train as on this date (YYYY-MM-DD): only inspections completed by then count (default: every completed one). */
+  /** Train as on this date (YYYY-MM-DD): only labels known by then count, i.e. inspections completed (and, for items, label lags passed) (default: every known one). */
   knownBy?: string;
 }
 

@@ -13,6 +13,7 @@ import { quoteLiteral } from '../io/sql.js';
 import type { DriftReport } from '../models/drift.js';
 import type { EvaluationReport } from '../models/evaluate-model.js';
 import { asOfSql } from '../store/as-of.js';
+import { parseCsvText } from '../io/csv-read.js';
 import { ConfigError } from '../util/errors.js';
 
 /** One row of ranked.csv as the report uses it. */
@@ -142,43 +143,9 @@ export interface ReportDataOptions {
   db: Db | null;
 }
 
-/** Records of a CSV text (RFC 4180: quotes, doubled quotes, line breaks inside quotes), header first. */
-export function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      record.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || record.length > 0) {
-    record.push(field);
-    records.push(record);
-  }
-  return records;
-}
-
 /** The rows of a CSV file as objects by header name; a missing column is a {@link ConfigError} naming the file. */
 async function readCsvObjects(path: string, required: readonly string[]): Promise<Record<string, string>[]> {
-  const [header, ...rows] = parseCsv(await readFile(path, 'utf8'));
+  const [header, ...rows] = parseCsvText(await readFile(path, 'utf8'));
   if (header === undefined) throw new ConfigError(`${path}: the file is empty, expected a header with ${required.join(', ')}`);
   const missing = required.filter((c) => !header.includes(c));
   if (missing.length > 0) throw new ConfigError(`${path}: line 1: column ${missing.join(', ')} missing; is this a ccrg output?`);

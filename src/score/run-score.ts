@@ -20,6 +20,7 @@ import { evidenceCsv, rankedCsv, reasonsCsv, sha256Hex } from './outputs.js';
 import { rankByModel, rankParticipants, type ModelScore, type ParticipantFeatures, type RankedParticipant } from './score.js';
 import { loadArtifact, serializeArtifact, type LoadedArtifact } from '../models/artifact.js';
 import { predictRisk } from '../models/predict.js';
+import type { FeatureMatrix } from '../models/gbdt/index.js';
 import { ConfigError } from '../util/errors.js';
 import { modelReasons } from './model-reasons.js';
 import { trainIsolationForest } from '../models/isolation-forest/index.js';
@@ -140,12 +141,17 @@ function roundDoubles(row: Row): Row {
   return out;
 }
 
-/** Calibrated P(violation) and expected charges of every scored participant from a loaded risk model. */
-export function modelScores(loaded: LoadedArtifact, ranked: readonly RankedParticipant[]): { scores: Map<string, ModelScore>; probability: Float64Array } {
+/** The participants' feature values in catalogue order, one row each in list order; NaN where missing. */
+function featureMatrix(ranked: readonly RankedParticipant[]): FeatureMatrix & { values: Float64Array } {
   const n = FEATURES.length;
   const values = new Float64Array(ranked.length * n);
   ranked.forEach((p, i) => FEATURES.forEach((f, j) => (values[i * n + j] = p.values[f.id] ?? Number.NaN)));
-  const predicted = predictRisk(loaded.models, { values, nRows: ranked.length, nCols: n, layout: 'row-major' });
+  return { values, nRows: ranked.length, nCols: n, layout: 'row-major' };
+}
+
+/** Calibrated P(violation) and expected charges of every scored participant from a loaded risk model. */
+export function modelScores(loaded: LoadedArtifact, ranked: readonly RankedParticipant[]): { scores: Map<string, ModelScore>; probability: Float64Array } {
+  const predicted = predictRisk(loaded.models, featureMatrix(ranked));
   const scores = new Map<string, ModelScore>();
   ranked.forEach((p, i) => {
     const probability = Number((predicted.probability[i] as number).toFixed(6));
@@ -168,16 +174,27 @@ export function withModel(
   scores: ReadonlyMap<string, ModelScore> = modelScores(loaded, ranked).scores,
 ): RankedParticipant[] {
   if (loaded.models.kind !== 'risk') throw new Error(`a risk model is needed, this one is of kind "${loaded.models.kind}"`);
-  const n = FEATURES.length;
-  const values = new Float64Array(ranked.length * n);
-  ranked.forEach((p, i) => FEATURES.forEach((f, j) => (values[i * n + j] = p.values[f.id] ?? Number.NaN)));
-  const reasons = modelReasons(loaded.models.classifier, values, ranked.length, { features: FEATURES, lang });
+  const reasons = modelReasons(loaded.models.classifier, featureMatrix(ranked).values, ranked.length, { features: FEATURES, lang });
   const withReasons = ranked.map((p, i) => ({ ...p, modelReasons: reasons.reasons[i] ?? [], modelCustomsShare: reasons.customsShare[i] ?? null }));
   if (byModel) return rankByModel(withReasons, scores);
   return withReasons.map((p) => {
     const model = scores.get(p.inn);
     return model === undefined ? p : { ...p, model };
   });
+}
+
+/**
+ * The participant risk model a score run was given (null without one), and
+ * whether it ranks the list (`--rank-by`); checked before any data work.
+ */
+export async function loadScoreModel(config: Pick<ScoreConfig, 'modelPath' | 'rankBy'>): Promise<{ model: LoadedArtifact | null; byModel: boolean }> {
+  const model =
+    config.modelPath === undefined || config.modelPath === null
+      ? null
+      : await loadArtifact(config.modelPath, { kind: 'risk', level: 'participant', features: FEATURES.map((f) => f.id) });
+  const rankBy = config.rankBy ?? 'auto';
+  if (rankBy === 'model' && model === null) throw new ConfigError('Ranking by the model (--rank-by model) needs a model: give --model models/NAME/model.json');
+  return { model, byModel: model !== null && rankBy !== 'rules' };
 }
 
 /** The month's isolation forest: small and seeded, so the score is cheap and reproducible. */
@@ -191,10 +208,7 @@ const ANOMALY_PARAMS = { nTrees: 100, sampleSize: 256, seed: 42 } as const;
  */
 function withAnomalyScores(ranked: readonly RankedParticipant[], params: typeof ANOMALY_PARAMS): RankedParticipant[] {
   if (ranked.length < 2) return [...ranked];
-  const n = FEATURES.length;
-  const values = new Float64Array(ranked.length * n);
-  ranked.forEach((p, i) => FEATURES.forEach((f, j) => (values[i * n + j] = p.values[f.id] ?? Number.NaN)));
-  const x = { values, nRows: ranked.length, nCols: n, layout: 'row-major' as const };
+  const x = featureMatrix(ranked);
   const scores = trainIsolationForest({ x }, { featureNames: FEATURES.map((f) => f.id), params }).score(x);
   return ranked.map((p, i) => ({ ...p, anomaly: Number((scores[i] as number).toFixed(4)) }));
 }
@@ -250,13 +264,8 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
     return now;
   };
   const profile = await loadCheckedProfile(config.riskProfilePath);
-  const model =
-    config.modelPath === undefined || config.modelPath === null
-      ? null
-      : await loadArtifact(config.modelPath, { kind: 'risk', level: 'participant', features: FEATURES.map((f) => f.id) });
+  const { model, byModel } = await loadScoreModel(config);
   const rankBy = config.rankBy ?? 'auto';
-  if (rankBy === 'model' && model === null) throw new ConfigError('Ranking by the model (--rank-by model) needs a model: give --model models/NAME/model.json');
-  const byModel = model !== null && rankBy !== 'rules';
   // A store opened by the caller (`ccrg plan` reads it again afterwards) stays open.
   const { db, ingest } = opened ?? (await openScoreStore(config, clock, logger));
   const steps = startProgress(logger, 'score', config.report === true ? 5 : 4, 'steps');

@@ -2,7 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeBatchReport } from '../../src/report/batch-report.js';
-import { parseCsv, periodChanges, previousPeriod, readIndicatorUse, readPlanSummary, readRanked } from '../../src/report/report-data.js';
+import { parseCsvText } from '../../src/io/csv-read.js';
+import { periodChanges, previousPeriod, readIndicatorUse, readPlanSummary, readRanked } from '../../src/report/report-data.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { tempDir } from '../util/fixtures.js';
 import { writeRunFixture } from './run-fixture.js';
@@ -78,7 +79,7 @@ describe('writeBatchReport (golden files)', () => {
 
 describe('report data', () => {
   it('parses quoted CSV fields with commas, doubled quotes and line breaks', () => {
-    expect(parseCsv('a,b\n"x, y","say ""hi""\nthere"\n1,\n')).toEqual([['a', 'b'], ['x, y', 'say "hi"\nthere'], ['1', '']]);
+    expect(parseCsvText('a,b\n"x, y","say ""hi""\nthere"\n1,\n')).toEqual([['a', 'b'], ['x, y', 'say "hi"\nthere'], ['1', '']]);
   });
 
   it('counts each indicator and sums the money it names, most fired first', async () => {
