@@ -51,6 +51,7 @@ export async function computeFeatures(db: Db, params: FeatureParams): Promise<Fe
   try {
     const counts = await createAsOfTables(db, params);
     for (const sql of itemSignalStatements(params)) await db.run(sql);
+    for (const id of FAMILY_IDS) for (const sql of FAMILIES[id].prepare?.(params) ?? []) await db.run(sql);
 
     const unavailable: FeatureResult['unavailable'] = [];
     const nullFeatures = new Set<string>();
@@ -81,6 +82,7 @@ export async function computeFeatures(db: Db, params: FeatureParams): Promise<Fe
       FROM ${AS_OF_TABLES.universe} u
       ${joins.join('\n      ')}
       ORDER BY u.inn`);
+    for (const id of FAMILY_IDS) for (const table of FAMILIES[id].preparedTables ?? []) await db.run(`DROP TABLE IF EXISTS ${table}`);
     return { table: FEATURES_TABLE, itemTable: ITEM_TABLES.items, unavailable };
   } finally {
     if (previous !== undefined && previous !== null) await db.run(`SET preserve_insertion_order = ${String(previous) === 'true'}`);

@@ -1,6 +1,5 @@
 import { AS_OF_TABLES } from './as-of-tables.js';
-import { ITEM_TABLES, exactSum, inspectableUntilSql } from './item-signals.js';
-import { asOfLiteral } from './params.js';
+import { ITEM_TABLES, exactSum, inspectableSql } from './item-signals.js';
 import type { FeatureDef, FeatureFamily, FeatureParams } from './types.js';
 
 /** Robust z-score (against 1.4826 × MAD, at least QTY_PER_KG_MIN_SPREAD) beyond which an item's quantity per kg is off its code. */
@@ -44,6 +43,18 @@ const FEATURES: readonly FeatureDef[] = [
     rationale: 'Goods claimed to originate in a preference country but shipped from elsewhere (often CN) are the typical footprint of false origin.',
     catches: ['origin_manipulation'],
     sources: ['declarations.preference', 'declarations.origin_country', 'declarations.dispatch_country', 'declarations.customs_value_rub'],
+  },
+  {
+    id: 'pref_dispatch_excess_z',
+    family,
+    unit: 'se',
+    decimals: 2,
+    title: 'Preferences shipped from elsewhere, beyond what other importers of the same origin do (standard errors)',
+    formula: `Over the participant's payment-procedure window items with a preference: (x − e) / sqrt(v), x = items with a dispatch_country different from origin_country, e = Σ r and v = Σ r(1 − r) over the items, r = (such items of OTHER importers with a preference and the same origin_country + 0.5) / (their items with a preference and that origin + 1). NULL without items with a preference.`,
+    rationale:
+      'Honest goods also travel through transit hubs, at a rate typical of their origin; a participant whose preferential goods are shipped from another country far more often than other importers\' goods of the same origin is the footprint of a false origin. Measured against the others of the same origin, not a fixed share, so the indicator adapts to each origin\'s routes.',
+    catches: ['origin_manipulation'],
+    sources: ['declarations.preference', 'declarations.origin_country', 'declarations.dispatch_country'],
   },
   {
     id: 'duty_gap_at_stake_rub',
@@ -123,7 +134,7 @@ function sql(params: FeatureParams): string {
   ), typical AS (
     SELECT hs_code, min(rate) FILTER (WHERE c * 2 >= total) AS rate FROM cum GROUP BY hs_code
   ), qpk AS (
-    SELECT decl_id, item_no, inn, hs_code, is_payment, customs_value_rub, ${inspectableUntilSql('release_date', params)} >= ${asOfLiteral(params)} AS inspectable,
+    SELECT decl_id, item_no, inn, hs_code, is_payment, customs_value_rub, ${inspectableSql('release_date', params)} AS inspectable,
       ln(CAST(supplementary_qty AS DOUBLE) / net_weight_kg) AS lq,
       ln(CAST(customs_value_rub AS DOUBLE) / net_weight_kg) AS luv,
       CAST(duty_rub AS DOUBLE) / CAST(customs_value_rub AS DOUBLE) AS rate
@@ -136,19 +147,20 @@ function sql(params: FeatureParams): string {
       greatest(1.4826 * mad(ln(CAST(customs_value_rub AS DOUBLE) / net_weight_kg)), ${QTY_PER_KG_MIN_SPREAD}) AS sp
     FROM ${d} WHERE customs_value_rub > 0 AND net_weight_kg > 0
     GROUP BY hs_code HAVING count(*) >= ${params.peerMinItems} AND count(DISTINCT inn) >= ${params.peerMinImporters + 1}
-  ), off AS (
+  ), off AS MATERIALIZED (
     SELECT q.* FROM qpk q JOIN qprof p USING (hs_code)
     WHERE q.is_payment AND q.inspectable AND abs(q.lq - p.mq) > ${QTY_PER_KG_OFF_Z} * p.sq
   ), fit AS (
     -- The code of a nearby chapter the item fits best by quantity per kg and price per kg;
     -- a code without a quantity profile counts as ${QTY_PER_KG_OFF_Z} robust deviations off on quantity.
-    SELECT o.decl_id, o.item_no, t.rate AS fit_rate
-    FROM off o JOIN pprof p ON p.hs_code <> o.hs_code
-      AND abs(CAST(left(p.hs_code, 2) AS INTEGER) - CAST(left(o.hs_code, 2) AS INTEGER)) <= 3
+    -- Chapters within 3 are joined on equality, one copy of the item per nearby chapter.
+    SELECT o.decl_id, o.item_no,
+      arg_min(t.rate, {'d': coalesce(abs(o.lq - q.mq) / q.sq, ${QTY_PER_KG_OFF_Z}) + abs(o.luv - p.mp) / p.sp, 'hs': p.hs_code}) AS fit_rate
+    FROM (SELECT *, CAST(left(hs_code, 2) AS INTEGER) + k AS chapter FROM off CROSS JOIN range(-3, 4) AS near(k)) o
+      JOIN (SELECT *, CAST(left(hs_code, 2) AS INTEGER) AS chapter FROM pprof) p ON p.chapter = o.chapter AND p.hs_code <> o.hs_code
       LEFT JOIN qprof q ON q.hs_code = p.hs_code
       JOIN typical t ON t.hs_code = p.hs_code
-    QUALIFY row_number() OVER (PARTITION BY o.decl_id, o.item_no
-      ORDER BY coalesce(abs(o.lq - q.mq) / q.sq, ${QTY_PER_KG_OFF_Z}) + abs(o.luv - p.mp) / p.sp, p.hs_code) = 1
+    GROUP BY o.decl_id, o.item_no
   ), qoff AS (
     SELECT o.inn, count(*) AS n_off, sum(o.customs_value_rub) AS v_off,
       1.2 * ${exactSum('CAST(o.customs_value_rub AS DOUBLE) * greatest(0, f.fit_rate - coalesce(o.rate, 0))')} AS at_stake
@@ -168,25 +180,33 @@ function sql(params: FeatureParams): string {
       sum(customs_value_rub) FILTER (WHERE coalesce(preference, '') <> '' AND dispatch_country IS NOT NULL AND dispatch_country <> origin_country)
         / nullif(sum(customs_value_rub), 0) AS mismatch,
       sum(customs_value_rub) FILTER (WHERE coalesce(preference, '') <> '' AND dispatch_country IS NOT NULL AND dispatch_country <> origin_country) AS mismatch_value,
-      1.2 * ${exactSum('CAST(customs_value_rub AS DOUBLE) * greatest(0, peer_duty_rate - duty_rate)')} FILTER (WHERE inspectable AND peer_duty_rate IS NOT NULL) AS duty_gap_at_stake
-    FROM ${ITEM_TABLES.items} WHERE is_payment GROUP BY inn
-  ), pref AS (
-    SELECT i.inn, 1.2 * ${exactSum('CAST(i.customs_value_rub AS DOUBLE) * greatest(0, t.rate - i.duty_rate)')} AS at_stake
-    FROM ${ITEM_TABLES.items} i JOIN typical t USING (hs_code)
-    WHERE i.is_payment AND i.inspectable AND coalesce(i.preference, '') <> '' AND i.dispatch_country IS NOT NULL AND i.dispatch_country <> i.origin_country
-    GROUP BY i.inn
+      1.2 * ${exactSum('CAST(customs_value_rub AS DOUBLE) * greatest(0, peer_duty_rate - duty_rate)')} FILTER (WHERE inspectable AND peer_duty_rate IS NOT NULL) AS duty_gap_at_stake,
+      -- What a preference shipped from another country saved against the typical rate of the code.
+      1.2 * ${exactSum('CAST(customs_value_rub AS DOUBLE) * greatest(0, typical_rate - duty_rate)')}
+        FILTER (WHERE inspectable AND coalesce(preference, '') <> '' AND dispatch_country IS NOT NULL AND dispatch_country <> origin_country) AS pref_at_stake
+    FROM (SELECT i.*, t.rate AS typical_rate FROM ${ITEM_TABLES.items} i LEFT JOIN typical t USING (hs_code) WHERE i.is_payment) GROUP BY inn
+  ), pref_own AS (
+    SELECT inn, origin_country, count(*) AS n,
+      count(*) FILTER (WHERE dispatch_country IS NOT NULL AND dispatch_country <> origin_country) AS x
+    FROM ${d} WHERE in_window AND is_payment AND coalesce(preference, '') <> '' GROUP BY ALL
+  ), pref_excess AS (
+    SELECT inn, sum(x) AS x, ${exactSum('n * r')} AS e, ${exactSum('n * r * (1 - r)')} AS v
+    FROM (SELECT o.inn, o.n, o.x, (a.x - o.x + 0.5) / (a.n - o.n + 1) AS r
+      FROM pref_own o JOIN (SELECT origin_country, sum(x) AS x, sum(n) AS n FROM pref_own GROUP BY ALL) a USING (origin_country))
+    GROUP BY inn
   )
   SELECT u.inn,
     CAST(gap.duty_rate_gap AS DOUBLE) AS duty_rate_gap,
     CAST(mix.mix_window - mix.mix_history AS DOUBLE) AS duty_code_mix_shift,
     CAST(coalesce(gap.mismatch, 0) AS DOUBLE) AS pref_dispatch_mismatch_share,
+    (pref_excess.x - CAST(pref_excess.e AS DOUBLE)) / sqrt(CAST(pref_excess.v AS DOUBLE)) AS pref_dispatch_excess_z,
     CAST(coalesce(gap.duty_gap_at_stake, 0) AS DOUBLE) AS duty_gap_at_stake_rub,
     CAST(coalesce(gap.mismatch_value, 0) AS DOUBLE) AS pref_mismatch_value_rub,
-    CAST(coalesce(pref.at_stake, 0) AS DOUBLE) AS pref_mismatch_at_stake_rub,
+    CAST(coalesce(gap.pref_at_stake, 0) AS DOUBLE) AS pref_mismatch_at_stake_rub,
     CAST(coalesce(qoff.n_off, 0) AS DOUBLE) AS qty_per_kg_off_code_items,
     CAST(coalesce(qoff.v_off, 0) AS DOUBLE) AS qty_per_kg_off_code_value_rub,
     CAST(coalesce(qoff.at_stake, 0) AS DOUBLE) AS qty_per_kg_off_code_at_stake_rub
-  FROM ${AS_OF_TABLES.universe} u LEFT JOIN gap USING (inn) LEFT JOIN mix USING (inn) LEFT JOIN pref USING (inn) LEFT JOIN qoff USING (inn)`;
+  FROM ${AS_OF_TABLES.universe} u LEFT JOIN gap USING (inn) LEFT JOIN mix USING (inn) LEFT JOIN pref_excess USING (inn) LEFT JOIN qoff USING (inn)`;
 }
 
 /** Family 4: duty paid against peers and own history; quantity per kg against the declared code; preference claims against the dispatch country. */

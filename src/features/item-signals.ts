@@ -46,6 +46,32 @@ export function inspectableUntilSql(releaseDate: string, params: Pick<FeaturePar
 }
 
 /**
+ * SQL predicate "the item is inspectable as of the date" (inspectable_until on
+ * or after it) as a comparison of the release date with a constant: adding
+ * months never moves a later date before an earlier one, so the items whose
+ * release date plus the limit reaches the as-of date are exactly those released
+ * on or after the first such day. Cheaper than {@link inspectableUntilSql} on
+ * millions of rows.
+ */
+export function inspectableSql(releaseDate: string, params: Pick<FeatureParams, 'asOf' | 'controlYears' | 'leadMonths'>): string {
+  const months = params.controlYears * 12 - params.leadMonths;
+  const asOf = Date.parse(`${params.asOf}T00:00:00Z`);
+  const day = 86_400_000;
+  // The first day d with d + months (day clamped to the month's end, as DuckDB adds intervals) >= as-of;
+  // it lies within a few days after as-of − months.
+  const plusMonths = (t: number): number => {
+    const d = new Date(t);
+    const total = d.getUTCFullYear() * 12 + d.getUTCMonth() + months;
+    const last = new Date(Date.UTC(Math.floor(total / 12), (total % 12) + 1, 0)).getUTCDate();
+    return Date.UTC(Math.floor(total / 12), total % 12, Math.min(d.getUTCDate(), last));
+  };
+  const back = new Date(asOf);
+  let first = Date.UTC(back.getUTCFullYear(), back.getUTCMonth() - months, 1) - 31 * day;
+  while (plusMonths(first) < asOf) first += day;
+  return `${releaseDate} >= DATE '${new Date(first).toISOString().slice(0, 10)}'`;
+}
+
+/**
  * Statements that build the item table.
  *
  * Unit value = customs_value_rub / net_weight_kg. Peers of an item are the items of OTHER

@@ -1,7 +1,8 @@
 import type { ExtractId } from '../contract/extracts.js';
 
 /** Units a feature can be in (docs/features.md). */
-export type FeatureUnit = 'RUB' | 'ratio' | 'share' | 'log' | 'count' | 'years' | 'months' | 'flag' | 'rate' | 'percent';
+/** `se`: a difference in standard errors (a test statistic); `points`: risk-profile score points. */
+export type FeatureUnit = 'RUB' | 'ratio' | 'share' | 'log' | 'count' | 'years' | 'months' | 'flag' | 'rate' | 'percent' | 'se' | 'points';
 
 /** One feature of a participant as of a date. */
 export interface FeatureDef {
@@ -57,4 +58,12 @@ export interface FeatureFamily {
    * (see as-of tables in src/features/as-of-tables.ts), one row per inn at most.
    */
   sql(params: FeatureParams): string;
+  /**
+   * Statements run before any family's \`sql\` (after the item table), creating the
+   * TEMP tables it reads, when one intermediate result feeds several of its
+   * features: a table is computed once, a CTE referenced twice may not be.
+   */
+  prepare?(params: FeatureParams): string[];
+  /** TEMP tables \`prepare\` creates, dropped once the features table is built. */
+  readonly preparedTables?: readonly string[];
 }

@@ -1,7 +1,10 @@
-import { ITEM_TABLES, exactSum } from './item-signals.js';
+import { ITEM_TABLES, PEER_LEVELS, exactSum, inspectableSql } from './item-signals.js';
 import { AS_OF_TABLES } from './as-of-tables.js';
 import { windowStartSql } from './params.js';
 import type { FeatureDef, FeatureFamily, FeatureParams } from './types.js';
+
+/** Items a run of months of uv_own_drop needs inside it, and outside it. */
+export const OWN_DROP_MIN_ITEMS = 5;
 
 const family = 'unit_value';
 const peerText = 'median unit value (RUB per kg) of OTHER importers\' items in the same peer block (the peerWindowMonths-month block of the release month) and group: hs10+origin, else hs6, else hs4, the first with >= peerMinItems items from >= peerMinImporters other importers';
@@ -107,6 +110,60 @@ const FEATURES: readonly FeatureDef[] = [
     sources: ['declarations.customs_value_rub', 'declarations.net_weight_kg', 'declarations.hs_code', 'declarations.origin_country', 'declarations.release_date'],
   },
   {
+    id: 'uv_own_drop',
+    family,
+    unit: 'log',
+    decimals: 4,
+    title: 'Own prices in their lowest run of months against its other months',
+    formula: `Over the participant's payment-procedure items of the window and the windowMonths before it: each item's relative unit value r = ln(RUB per kg) − mean ln(RUB per kg) of all importers' items of its hs10 and origin over those months − the month's index (mean of that difference over all importers' items of its HS chapter released that month). Among the runs of at most windowMonths consecutive months with at least ${OWN_DROP_MIN_ITEMS} of its items inside and ${OWN_DROP_MIN_ITEMS} outside, the run where its mean r stands lowest against the mean r of its other items, in standard errors (uv_own_drop_z; ties: the latest run, then the shortest); this feature is that run's mean r minus the mean r of its other items. NULL without such a run.`,
+    rationale:
+      'Undervaluation is rarely a firm\'s constant habit: it starts and stops. A firm whose own prices for the same goods sank in some months against its other months has changed something, wherever those months fall; a firm that has always bought a cheaper grade has no such run. Comparing the window with the year before (uv_own_shift) cancels out when a scheme spans both.',
+    catches: ['undervaluation'],
+    sources: ['declarations.customs_value_rub', 'declarations.net_weight_kg', 'declarations.hs_code', 'declarations.origin_country', 'declarations.release_date'],
+  },
+  {
+    id: 'uv_own_drop_z',
+    family,
+    unit: 'se',
+    decimals: 2,
+    title: 'How clearly own prices dropped (standard errors)',
+    formula: `(mean r of the other items − mean r in the run of uv_own_drop) / (s × sqrt(1 / items in the run + 1 / other items)), s the standard deviation of r over all the participant's items of the two windows; the largest over the runs defined under uv_own_drop. The largest of a few hundred runs is about 2 without any change and above 3 for about 3% of firms, above 3.5 for well under 1%.`,
+    rationale: 'A drop of own prices beyond the noise of item prices: many items in and out of the run make a small drop clear, a few items make a large one doubtful.',
+    catches: ['undervaluation'],
+    sources: ['declarations.customs_value_rub', 'declarations.net_weight_kg', 'declarations.hs_code', 'declarations.origin_country', 'declarations.release_date'],
+  },
+  {
+    id: 'uv_own_drop_months',
+    family,
+    unit: 'months',
+    decimals: 0,
+    title: 'Months of the run of uv_own_drop',
+    formula: 'Calendar months from the first to the last month of the run of uv_own_drop; NULL with it.',
+    rationale: 'Context for reason texts: how long the prices stayed low.',
+    catches: [],
+  },
+  {
+    id: 'uv_own_drop_months_ago',
+    family,
+    unit: 'months',
+    decimals: 0,
+    title: 'Months from the end of the run of uv_own_drop to the as-of month',
+    formula: 'The as-of month minus the last month of the run of uv_own_drop (0: the run reaches the as-of month); NULL with it.',
+    rationale: 'Context for reason texts: whether the low prices are current or past (items stay inspectable for controlYears after release).',
+    catches: [],
+  },
+  {
+    id: 'uv_own_drop_at_stake_rub',
+    family,
+    unit: 'RUB',
+    decimals: 2,
+    title: 'Duty and VAT at stake at its own usual prices',
+    formula: 'For the run of uv_own_drop when uv_own_drop < 0: (exp(−uv_own_drop) − 1) × sum over its inspectable items of customs value × (duty rate + (1 + duty rate) × VAT rate), rates as in uv_at_stake_rub; 0 when uv_own_drop ≥ 0; NULL without the run or when none of the run\'s items carries duty or VAT figures.',
+    rationale: 'What an inspection could recover if the run\'s items were revalued at the participant\'s own prices of its other months, the first estimate an auditor makes; unlike uv_at_stake_rub it needs no peers and covers runs before the window while their items are still inspectable.',
+    catches: ['undervaluation'],
+    sources: ['declarations.customs_value_rub', 'declarations.duty_rub', 'declarations.import_vat_rub', 'declarations.excise_rub', 'declarations.release_date'],
+  },
+  {
     id: 'uv_share_above_double',
     family,
     unit: 'share',
@@ -119,16 +176,69 @@ const FEATURES: readonly FeatureDef[] = [
   },
 ];
 
-function sql(params: FeatureParams): string {
-  const d = AS_OF_TABLES.declarations;
-  const historyStart = windowStartSql(params, 2 * params.windowMonths);
-  return `WITH priced AS (
-    SELECT inn, hs_code, origin_country, in_window, customs_value_rub, ln(CAST(customs_value_rub AS DOUBLE) / net_weight_kg) AS luv
-    FROM ${d} WHERE is_payment AND customs_value_rub > 0 AND net_weight_kg > 0 AND release_date >= ${historyStart}
-  ), own AS (
-    SELECT inn, hs_code, origin_country, in_window, ${exactSum('luv')} / count(*) AS luv, sum(customs_value_rub) AS v FROM priced GROUP BY ALL
+/** TEMP tables of the participant's own items over the two windows (see {@link prepare}). */
+const OWN_TABLES = {
+  /** Per (inn, hs10, origin, month back from the as-of month `mb`): items, exact sums of ln unit value and its square, value, duty and VAT per value. */
+  months: 'ccrg_own_month',
+  /** Per (inn, mb): items and exact sums of the relative unit value r and r² (uv_own_drop), duty and VAT per value. */
+  relative: 'ccrg_own_relative',
+} as const;
+
+/**
+ * The own-history tables: the participant's payment-procedure items of the
+ * window and the windowMonths before it, grouped once by (inn, hs10, origin,
+ * month) for uv_own_shift and uv_own_drop, and the relative unit values r of
+ * uv_own_drop per (inn, month). Sums are exact (DECIMAL) so that parallel
+ * aggregation cannot change a bit; 18 digits hold them (6 decimals, kopecks for money).
+ */
+function prepare(params: FeatureParams): string[] {
+  const [y, mo] = params.asOf.split('-').map(Number) as [number, number];
+  const asOfMonth = y * 12 + mo - 1;
+  const sum18 = (expr: string, scale = 6): string => `sum(CAST((${expr}) AS DECIMAL(18,${scale})))`;
+  return [
+    `CREATE OR REPLACE TEMP TABLE ${OWN_TABLES.months} AS
+     SELECT inn, hs_code, origin_country, ${asOfMonth} - (year(release_date) * 12 + month(release_date) - 1) AS mb,
+       CAST(count(*) AS INTEGER) AS n, ${sum18('luv')} AS sl, ${sum18('luv * luv')} AS sll, sum(customs_value_rub) AS v,
+       -- Duty and VAT per RUB of customs value × the value (duty + VAT share of the landed value), inspectable items.
+       ${sum18('duty + (customs_value_rub + duty) * coalesce(import_vat_rub / nullif(customs_value_rub + duty + coalesce(excise_rub, 0), 0), 0)', 2)}
+         FILTER (WHERE ${inspectableSql('release_date', params)}) AS t,
+       CAST(count(*) FILTER (WHERE duty_rub IS NOT NULL OR import_vat_rub IS NOT NULL) AS INTEGER) AS n_paid
+     FROM (SELECT *, ln(CAST(customs_value_rub AS DOUBLE) / net_weight_kg) AS luv, CAST(coalesce(duty_rub, 0) AS DOUBLE) AS duty
+       FROM ${AS_OF_TABLES.declarations}
+       WHERE is_payment AND customs_value_rub > 0 AND net_weight_kg > 0 AND release_date >= ${windowStartSql(params, 2 * params.windowMonths)})
+     GROUP BY ALL`,
+    `CREATE OR REPLACE TEMP TABLE ${OWN_TABLES.relative} AS
+     WITH pair AS (
+       SELECT hs_code, origin_country, CAST(sum(sl) AS DOUBLE) / sum(n) AS m FROM ${OWN_TABLES.months} GROUP BY ALL
+     ), cell AS (
+       -- Deviations from the mean ln unit value of the code and origin over both windows, per inn, chapter and month.
+       SELECT o.inn, left(o.hs_code, 2) AS chapter, o.mb, sum(o.n) AS n, sum(o.t) AS t, sum(o.n_paid) AS n_paid,
+         ${sum18('CAST(o.sl AS DOUBLE) - o.n * p.m')} AS s, ${sum18('CAST(o.sll AS DOUBLE) - 2 * p.m * CAST(o.sl AS DOUBLE) + o.n * p.m * p.m')} AS ss
+       FROM ${OWN_TABLES.months} o JOIN pair p USING (hs_code, origin_country)
+       GROUP BY ALL
+     ), month_index AS (
+       -- The chapter's month: mean deviation over all importers' items of the chapter released that month.
+       SELECT chapter, mb, CAST(sum(s) AS DOUBLE) / sum(n) AS ix FROM cell GROUP BY ALL
+     )
+     SELECT c.inn, c.mb, CAST(sum(c.n) AS INTEGER) AS n, CAST(coalesce(sum(c.t), 0) AS DOUBLE) AS t, CAST(sum(c.n_paid) AS INTEGER) AS n_paid,
+       ${sum18('CAST(c.s AS DOUBLE) - c.n * x.ix')} AS s, ${sum18('CAST(c.ss AS DOUBLE) - 2 * x.ix * CAST(c.s AS DOUBLE) + c.n * x.ix * x.ix')} AS ss
+     FROM cell c JOIN month_index x USING (chapter, mb) GROUP BY ALL`,
+  ];
+}
+
+/**
+ * CTEs ending in \`own_shift(inn, shift)\` and \`own_drop(inn, drop, z, months,
+ * first_mb, at_stake)\`: the run of at most windowMonths consecutive months
+ * where the participant's relative unit values sank the most clearly against
+ * its other months (uv_own_drop).
+ */
+function ownHistorySql(params: FeatureParams): string {
+  const w = params.windowMonths;
+  const min = OWN_DROP_MIN_ITEMS;
+  return `own AS (
+    SELECT inn, hs_code, origin_country, mb < ${w} AS in_window, CAST(sum(sl) AS DOUBLE) / sum(n) AS luv, sum(v) AS v FROM ${OWN_TABLES.months} GROUP BY ALL
   ), market AS (
-    SELECT hs_code, origin_country, in_window, ${exactSum('luv')} / count(*) AS luv FROM priced GROUP BY ALL
+    SELECT hs_code, origin_country, mb < ${w} AS in_window, CAST(sum(sl) AS DOUBLE) / sum(n) AS luv FROM ${OWN_TABLES.months} GROUP BY ALL
   ), own_shift AS (
     SELECT w.inn,
       ${exactSum('CAST(w.v AS DOUBLE) * ((w.luv - h.luv) - (mw.luv - mh.luv))')} / sum(CAST(w.v AS DOUBLE)) AS shift
@@ -138,13 +248,38 @@ function sql(params: FeatureParams): string {
     JOIN market mh ON mh.hs_code = w.hs_code AND mh.origin_country = w.origin_country AND NOT mh.in_window
     WHERE w.in_window
     GROUP BY w.inn
-  ), lv AS (
-    SELECT inn, peer_level, sum(customs_value_rub) AS v FROM ${ITEM_TABLES.items} WHERE unit_value_log_dev IS NOT NULL GROUP BY ALL
-  ), top_level AS (
-    SELECT inn, CASE peer_level WHEN 'hs10+origin' THEN 1 WHEN 'hs6' THEN 2 WHEN 'hs4' THEN 3 END AS level FROM lv
-    QUALIFY row_number() OVER (PARTITION BY inn ORDER BY v DESC, peer_level = 'hs10+origin' DESC, peer_level = 'hs6' DESC) = 1
-  ), a AS (
+  ), od_firm AS (
+    SELECT inn, sum(n) AS n, CAST(sum(s) AS DOUBLE) AS s,
+      (CAST(sum(ss) AS DOUBLE) - CAST(sum(s) AS DOUBLE) * CAST(sum(s) AS DOUBLE) / sum(n)) / nullif(sum(n) - 1, 0) AS var
+    FROM ${OWN_TABLES.relative} GROUP BY inn
+  ), od_cum AS (
+    -- Running totals from the latest month back, added in month order within each inn (reproducible);
+    -- a run is (a, b]: the months after bound a up to month b.
+    SELECT inn, mb, sum(n) OVER w AS cn, sum(s) OVER w AS cs, sum(t) OVER w AS ct, sum(n_paid) OVER w AS cp, lead(mb) OVER w AS next_mb
+    FROM (SELECT inn, mb, n, CAST(s AS DOUBLE) AS s, t, n_paid FROM ${OWN_TABLES.relative})
+    WINDOW w AS (PARTITION BY inn ORDER BY mb ROWS UNBOUNDED PRECEDING)
+  ), od_bound AS (
+    SELECT inn, min(mb) AS first_mb, 0 AS cn, 0.0 AS cs, 0.0 AS ct, 0 AS cp FROM ${OWN_TABLES.relative} GROUP BY inn
+    UNION ALL SELECT inn, next_mb, cn, cs, ct, cp FROM od_cum WHERE next_mb IS NOT NULL
+  ), od_run AS (
+    SELECT a.inn, b.mb - a.first_mb + 1 AS months, a.first_mb, CASE WHEN b.cp > a.cp THEN b.ct - a.ct END AS t,
+      (b.cs - a.cs) / (b.cn - a.cn) - (f.s - (b.cs - a.cs)) / (f.n - (b.cn - a.cn)) AS drop,
+      sqrt(f.var * (1.0 / (b.cn - a.cn) + 1.0 / (f.n - (b.cn - a.cn)))) AS se
+    FROM od_bound a JOIN od_cum b ON b.inn = a.inn AND b.mb >= a.first_mb JOIN od_firm f ON f.inn = a.inn
+    WHERE b.mb - a.first_mb < ${w} AND b.cn - a.cn >= ${min} AND f.n - (b.cn - a.cn) >= ${min} AND f.var > 0
+  ), own_drop AS (
+    -- The clearest drop; ties: the run starting latest, then the shortest.
+    SELECT inn, arg_max(drop, key) AS drop, max(key).z AS z, arg_max(months, key) AS months, arg_max(first_mb, key) AS first_mb,
+      arg_max(CASE WHEN drop < 0 THEN t * (exp(-drop) - 1) ELSE 0 END, key) AS at_stake
+    FROM (SELECT inn, drop, months, first_mb, t, {'z': round(-drop / se, 6), 'first_mb': -first_mb, 'months': -months} AS key FROM od_run)
+    GROUP BY inn
+  )`;
+}
+
+function sql(params: FeatureParams): string {
+  return `WITH ${ownHistorySql(params)}, a AS (
     SELECT inn,
+      ${PEER_LEVELS.map((level, n) => `coalesce(sum(customs_value_rub) FILTER (WHERE unit_value_log_dev IS NOT NULL AND peer_level = '${level}'), -1) AS v${n + 1}`).join(',\n      ')},
       ${exactSum('peer_median_unit_value_rub_per_kg * net_weight_kg * unit_value_log_dev')} AS wdev,
       ${exactSum('peer_median_unit_value_rub_per_kg * net_weight_kg * abs(unit_value_log_dev)')} AS wabs,
       ${exactSum('peer_median_unit_value_rub_per_kg * net_weight_kg')} FILTER (WHERE unit_value_log_dev IS NOT NULL) AS w,
@@ -166,12 +301,18 @@ function sql(params: FeatureParams): string {
     -- Unknown, not 0, when no window item carries duty or VAT figures (an extract without them).
     CASE WHEN a.n_paid = 0 THEN NULL ELSE coalesce(a.at_stake, 0) END AS uv_at_stake_rub,
     CAST(coalesce(a.v_cmp, 0) AS DOUBLE) / nullif(CAST(a.v_all AS DOUBLE), 0) AS uv_compared_share,
-    l.level AS uv_peer_level,
+    -- The level covering the largest compared value; ties: the finer level.
+    CASE WHEN a.n_cmp > 0 THEN CASE WHEN a.v1 >= a.v2 AND a.v1 >= a.v3 THEN 1 WHEN a.v2 >= a.v3 THEN 2 ELSE 3 END END AS uv_peer_level,
     a.peer_items AS uv_peer_items,
     a.peer_importers AS uv_peer_importers,
     CAST(own_shift.shift AS DOUBLE) AS uv_own_shift,
+    own_drop.drop AS uv_own_drop,
+    own_drop.z AS uv_own_drop_z,
+    own_drop.months AS uv_own_drop_months,
+    own_drop.first_mb AS uv_own_drop_months_ago,
+    own_drop.at_stake AS uv_own_drop_at_stake_rub,
     CASE WHEN a.n_cmp > 0 THEN a.n_double / a.n_cmp END AS uv_share_above_double
-  FROM ${AS_OF_TABLES.universe} u LEFT JOIN a USING (inn) LEFT JOIN top_level l USING (inn) LEFT JOIN own_shift USING (inn)`;
+  FROM ${AS_OF_TABLES.universe} u LEFT JOIN a USING (inn) LEFT JOIN own_shift USING (inn) LEFT JOIN own_drop USING (inn)`;
 }
 
 /** Family 3: unit value per kg against other importers' items of the same goods (item table). */
@@ -181,4 +322,6 @@ export const unitValue: FeatureFamily = {
   needs: ['declarations'],
   features: FEATURES,
   sql,
+  prepare,
+  preparedTables: Object.values(OWN_TABLES),
 };

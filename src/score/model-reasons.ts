@@ -44,10 +44,16 @@ export const FEATURE_TITLES_RU: Readonly<Record<string, string>> = {
   uv_peer_items: 'Товаров в группе аналогов',
   uv_peer_importers: 'Импортёров в группе аналогов',
   uv_own_shift: 'Сдвиг собственных цен сверх рынка',
+  uv_own_drop: 'Собственные цены в период их падения против других месяцев',
+  uv_own_drop_z: 'Значимость падения собственных цен (стандартных ошибок)',
+  uv_own_drop_months: 'Месяцев в периоде падения собственных цен',
+  uv_own_drop_months_ago: 'Месяцев от конца периода падения собственных цен',
+  uv_own_drop_at_stake_rub: 'Пошлины и НДС под риском по собственным обычным ценам',
   uv_share_above_double: 'Доля товаров дороже двух медиан аналогов',
   duty_rate_gap: 'Эффективная ставка пошлины ниже аналогов',
   duty_code_mix_shift: 'Сдвиг структуры кодов к меньшей пошлине',
   pref_dispatch_mismatch_share: 'Преференция при отправке из другой страны',
+  pref_dispatch_excess_z: 'Преференции с отправкой из другой страны сверх других импортёров того же происхождения (стандартных ошибок)',
   duty_gap_at_stake_rub: 'Пошлины и НДС под риском по заниженной ставке',
   qty_per_kg_off_code_items: 'Позиций с количеством на кг не по заявленному коду',
   qty_per_kg_off_code_value_rub: 'Стоимость позиций с количеством на кг не по заявленному коду',
@@ -68,6 +74,8 @@ export const FEATURE_TITLES_RU: Readonly<Record<string, string>> = {
   insp_violations: 'Прошлые проверки с нарушением',
   insp_charges_rub: 'Доначислено прошлыми проверками',
   months_since_last_inspection: 'Месяцев после последней проверки',
+  profile_customs_points: 'Баллы таможенных индикаторов профиля риска',
+  profile_tax_points: 'Баллы налоговых индикаторов профиля риска',
 };
 
 /**
@@ -91,6 +99,7 @@ const CUSTOMS_PROFILE_FEATURES = new Set(['nontx_valuation_share', 'customs_valu
 /** The authority of a feature's money (see {@link FAMILY_AUTHORITY}). */
 export function featureAuthority(feature: FeatureDef): RecoveringAuthority {
   if (CUSTOMS_PROFILE_FEATURES.has(feature.id)) return 'customs';
+  if (feature.family === 'risk_profile') return feature.id === 'profile_tax_points' ? 'tax' : 'customs';
   return FAMILY_AUTHORITY[feature.family] ?? 'customs';
 }
 
@@ -105,6 +114,8 @@ const UNIT_FORMAT: Readonly<Record<FeatureUnit, ValueFormat>> = {
   flag: 'yesno',
   rate: 'percent',
   percent: 'percent',
+  se: 'num',
+  points: 'num',
 };
 
 /** The feature's title in a language. */

@@ -116,3 +116,29 @@ async function preferenceStore() {
     ],
   });
 }
+
+describe('pref_dispatch_excess_z', () => {
+  it('tests dispatch from another country against the rate of other importers of the same origin', async () => {
+    const [A, B] = INNS.slice(4) as [string, string];
+    const pref = (inn: string, dispatch: string, day: number) =>
+      item({ importer_inn: inn, release_date: `2024-05-${String(day).padStart(2, '0')}`, origin_country: 'VN', dispatch_country: dispatch, preference: 'FTA' });
+    const db = await storeWith({
+      declarations: [
+        // H: 3 of 4 preferential VN items shipped from CN.
+        pref(H, 'CN', 1), pref(H, 'CN', 2), pref(H, 'CN', 3), pref(H, 'VN', 4),
+        // A: 1 of 5 through a hub; B: none of 5.
+        pref(A, 'SG', 1), pref(A, 'VN', 2), pref(A, 'VN', 3), pref(A, 'VN', 4), pref(A, 'VN', 5),
+        pref(B, 'VN', 1), pref(B, 'VN', 2), pref(B, 'VN', 3), pref(B, 'VN', 4), pref(B, 'VN', 5),
+        // F claims no preference.
+        item({ importer_inn: F, release_date: '2024-05-10', origin_country: 'VN', dispatch_country: 'CN' }),
+      ],
+    });
+    const { byInn } = await featuresAsOf(db, '2024-06-30');
+    // H: others' rate r = (1 + 0.5) / (10 + 1) = 0.136364; e = 4r = 0.545455, v = 4r(1 − r) = 0.471074;
+    // z = (3 − 0.545455) / sqrt(0.471074) = 3.5762.
+    expect(rowOf(byInn, H)['pref_dispatch_excess_z']).toBe(3.58);
+    // A: others' rate (3 + 0.5) / (9 + 1) = 0.35; z = (1 − 1.75) / sqrt(5 × 0.35 × 0.65) = −0.7032.
+    expect(rowOf(byInn, A)['pref_dispatch_excess_z']).toBe(-0.7);
+    expect(rowOf(byInn, F)['pref_dispatch_excess_z']).toBeNull();
+  });
+});

@@ -155,3 +155,58 @@ describe('uv_own_shift', () => {
     expect(rowOf(byInn, Z)['uv_own_shift']).toBeNull();
   });
 });
+
+describe('uv_own_drop', () => {
+  // As of 2024-06-30 the two windows span 2022-07..2024-06; months are counted back from 2024-06 (0).
+  // X (8471300000+CN) declares 50 in 2024-01..05 (months 1-5) and 100 in 2023-01..05 (months 13-17);
+  // Y (8471300000+DE, the same chapter) declares the opposite: 100 in 2024-01..05, 50 in 2023-01..05.
+  // V has six items in the window only: a run would need five inside and five outside.
+  const month = (m: string): string => `${m}-10`;
+  const LOW = ['2024-01', '2024-02', '2024-03', '2024-04', '2024-05'];
+  const HIGH = ['2023-01', '2023-02', '2023-03', '2023-04', '2023-05'];
+  async function store() {
+    return storeWith({
+      declarations: [
+        ...LOW.map((m) => kg(X, 50, { release_date: month(m) })),
+        ...HIGH.map((m) => kg(X, 100, { release_date: month(m) })),
+        ...LOW.map((m) => kg(Y, 100, { release_date: month(m), origin_country: 'DE' })),
+        ...HIGH.map((m) => kg(Y, 50, { release_date: month(m), origin_country: 'DE' })),
+        ...['2024-01', '2024-02', '2024-03', '2024-04', '2024-05', '2024-06'].map((m, i) => kg(V, 10 + i, { release_date: month(m), hs_code: '6110200000' })),
+      ],
+    });
+  }
+  const V = INNS[11] as string;
+
+  it('finds the run of months where own relative prices sank the most clearly, in standard errors', async () => {
+    const { byInn } = await featuresAsOf(await store(), '2024-06-30');
+    // X's pair mean: ln 100 + 0.5 ln 0.5, so X deviates by ∓0.5 ln 2 = ∓0.346574 (low in months 1-5), Y the
+    // other way round: the chapter 84 month index, (X + Y) / 2, is 0 and r is the deviation itself.
+    // Run 1-5 against 13-17: drop = −ln 2 = −0.693147; s = sqrt(10 × 0.346574² / 9) = 0.365322;
+    // se = s × sqrt(1/5 + 1/5) = 0.231049; z = 3. Runs with 4 low items and 1 high one: z = 1.8.
+    expect(rowOf(byInn, X)).toMatchObject({ uv_own_drop: -0.6931, uv_own_drop_z: 3, uv_own_drop_months: 5, uv_own_drop_months_ago: 1 });
+  });
+
+  it('values the run at its own prices of the other months: duty and VAT on the revalued items', async () => {
+    const { byInn } = await featuresAsOf(await store(), '2024-06-30');
+    // Five items of 50 RUB, VAT 20% of the value, no duty: (exp(0.693147) − 1) × 250 × 0.2 = 50.
+    expect(rowOf(byInn, X)['uv_own_drop_at_stake_rub']).toBe(50);
+  });
+
+  it('finds runs before the window too', async () => {
+    const { byInn } = await featuresAsOf(await store(), '2024-06-30');
+    // Y's low run is 2023-01..05: months 13-17 back, ending 13 months before the as-of month.
+    expect(rowOf(byInn, Y)).toMatchObject({ uv_own_drop: -0.6931, uv_own_drop_z: 3, uv_own_drop_months: 5, uv_own_drop_months_ago: 13 });
+  });
+
+  it('is NULL without five items inside and five outside a run', async () => {
+    const { byInn } = await featuresAsOf(await store(), '2024-06-30');
+    expect(rowOf(byInn, V)).toMatchObject({ uv_own_drop: null, uv_own_drop_z: null, uv_own_drop_months: null, uv_own_drop_at_stake_rub: null });
+  });
+
+  it('is NULL without a spread of own relative prices', async () => {
+    // Only X in its chapter: each month's index is X's own deviation, so every r is 0.
+    const db = await storeWith({ declarations: [...LOW.map((m) => kg(X, 50, { release_date: month(m) })), ...HIGH.map((m) => kg(X, 100, { release_date: month(m) }))] });
+    const { byInn } = await featuresAsOf(db, '2024-06-30');
+    expect(rowOf(byInn, X)['uv_own_drop_z']).toBeNull();
+  });
+});
