@@ -41,7 +41,7 @@ const CASES: { id: string; row: Record<string, number>; en: string; ru: string }
   },
   {
     id: "unit_values_below_peers",
-    row: {"uv_log_dev_mean": -0.693, "uv_at_stake_rub": 850000, "uv_own_shift": -0.4, "uv_peer_items": 37, "uv_peer_importers": 9, "uv_share_below_half": 0.42},
+    row: {"uv_log_dev_mean": -0.693, "uv_at_stake_rub": 850000, "uv_own_drop_z": 3.2, "uv_peer_items": 37, "uv_peer_importers": 9, "uv_share_below_half": 0.42},
     en: "Declared prices per kg stand on average at -50% against the median of 37 items from 9 other importers of the same goods; 42% of its items are below half the median; at the median price duty and VAT would be 850K RUB higher",
     ru: "Заявленная цена за кг в среднем составляет -50% к медиане аналогичных поставок (позиций: 37, других импортёров: 9); ниже половины медианы 42% позиций; по медианной цене пошлина и НДС были бы больше на 850 тыс. руб.",
   },
@@ -50,6 +50,12 @@ const CASES: { id: string; row: Record<string, number>; en: string; ru: string }
     row: {"uv_log_dev_mean": -0.511, "uv_peer_items": 52, "uv_peer_importers": 14, "uv_share_below_half": 0.35},
     en: "Declared prices per kg stand on average at -40% against the median of 52 items from 14 other importers of the same goods; 35% of its items are below half the median (the extract has no duty or VAT figures to value what is at stake)",
     ru: "Заявленная цена за кг в среднем составляет -40% к медиане аналогичных поставок (позиций: 52, других импортёров: 14); ниже половины медианы 35% позиций (в выгрузке нет сведений о пошлинах и НДС, чтобы оценить сумму под риском)",
+  },
+  {
+    id: "own_prices_dropped",
+    row: {"uv_own_drop": -0.357, "uv_own_drop_z": 4.27, "uv_own_drop_months": 5, "uv_own_drop_months_ago": 2, "uv_own_drop_at_stake_rub": 1260000},
+    en: "For 5 months, ending 2 months before the scored month, its declared prices per kg stood at -30% against its own prices for the same goods in its other months (4.27 standard errors); at its usual prices duty and VAT would be 1.3M RUB higher",
+    ru: "Заявленные цены за кг в течение периода (5 месяцев, окончание за 2 месяца до оцениваемого месяца) составляли -30% к его собственным ценам на те же товары в другие месяцы (отклонение 4,27 стандартной ошибки); по его обычным ценам пошлина и НДС были бы больше на 1,3 млн руб.",
   },
   {
     id: "duty_rate_below_peers",
@@ -65,7 +71,7 @@ const CASES: { id: string; row: Record<string, number>; en: string; ru: string }
   },
   {
     id: "preferential_origin_other_dispatch",
-    row: {"pref_dispatch_mismatch_share": 0.78, "pref_mismatch_value_rub": 26000000, "pref_mismatch_at_stake_rub": 3900000},
+    row: {"pref_dispatch_mismatch_share": 0.78, "pref_dispatch_excess_z": 9.4, "pref_mismatch_value_rub": 26000000, "pref_mismatch_at_stake_rub": 3900000},
     en: "78% of the customs value (26M RUB) was declared with a preferential origin but shipped from another country; the preference cut duty and VAT by 3.9M RUB",
     ru: "78% таможенной стоимости (26 млн руб.) заявлено с преференциальным происхождением, но отправлено из другой страны; преференция уменьшила пошлину и НДС на 3,9 млн руб.",
   },
@@ -109,6 +115,21 @@ describe('profiles/default.yaml', () => {
 
   it('fires nothing on an all-NULL row', () => {
     expect(evaluate({}).fired).toEqual([]);
+  });
+
+  it('does not flag prices below peers that its own history shows as a constant cheap grade', () => {
+    const cheap = { uv_log_dev_mean: -0.6, uv_at_stake_rub: 9_000_000, uv_share_below_half: 0.45, uv_own_drop: -0.2, uv_own_drop_z: 1.9, uv_own_shift: 0.02 };
+    expect(evaluate(cheap).fired).toEqual([]);
+    // Without own items to tell, half-price items must make up a fifth of the compared ones.
+    const fresh = { uv_log_dev_mean: -0.6, uv_at_stake_rub: 9_000_000, uv_peer_items: 40, uv_peer_importers: 8 };
+    expect(evaluate({ ...fresh, uv_share_below_half: 0.1 }).fired).toEqual([]);
+    expect(evaluate({ ...fresh, uv_share_below_half: 0.3 }).fired.map((f) => f.id)).toEqual(['unit_values_below_peers']);
+  });
+
+  it('needs preferences shipped from elsewhere far more often than other importers of the same origin', () => {
+    const row = { pref_dispatch_mismatch_share: 0.12, pref_mismatch_value_rub: 4_000_000, pref_mismatch_at_stake_rub: 600_000 };
+    expect(evaluate({ ...row, pref_dispatch_excess_z: 0.4 }).fired).toEqual([]);
+    expect(evaluate({ ...row, pref_dispatch_excess_z: 3.1 }).fired.map((f) => f.id)).toEqual(['preferential_origin_other_dispatch']);
   });
 
   it('does not call a young firm with staff at a normal address a shell', () => {
