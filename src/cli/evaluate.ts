@@ -15,6 +15,7 @@ import { openScoreStore } from '../score/run-score.js';
 import { UsageError } from '../util/errors.js';
 import { contextFromArgs, duckDbOptionsFromArgs, type GlobalArgs } from './context.js';
 import { inputsFromArgs, withFileOptions, type FileArgs } from './store-args.js';
+import { MODEL_INPUT_IDS } from '../models/inputs.js';
 
 interface EvaluateArgs extends GlobalArgs, FileArgs {
   model?: string;
@@ -74,7 +75,7 @@ export const evaluateCommand: CommandModule<GlobalArgs, EvaluateArgs> = {
       }
       return;
     }
-    const loaded = await loadArtifact(String(args.model), { kind: 'risk', level: 'participant', features: FEATURES.map((f) => f.id) });
+    const loaded = await loadArtifact(String(args.model), { kind: 'risk', level: 'participant', features: MODEL_INPUT_IDS });
     const profile = await loadRiskProfile(args['risk-profile'] ?? null);
     const { db } = await openScoreStore({ source, duckdb: { memoryLimit: BATCH_DEFAULTS.memoryLimit, ...duckDbOptionsFromArgs(args) } }, ctx.clock, ctx.logger);
     const truthPath = args.truth ?? null;

@@ -12,6 +12,7 @@ import { openScoreStore } from '../score/run-score.js';
 import { UsageError } from '../util/errors.js';
 import { contextFromArgs, duckDbOptionsFromArgs, type GlobalArgs } from './context.js';
 import { inputsFromArgs, withFileOptions, type FileArgs } from './store-args.js';
+import { MODEL_INPUT_IDS } from '../models/inputs.js';
 
 interface ListArgs extends GlobalArgs {
   dir?: string;
@@ -93,7 +94,7 @@ const compareCommand: CommandModule<GlobalArgs, CompareArgs> = {
     if (inputs.length > 0 && args.store !== undefined) throw new UsageError('Give either --store or input files, not both');
     const store = args.store ?? BATCH_DEFAULTS.store;
     if (inputs.length === 0 && !existsSync(store)) throw new UsageError(`The store ${store} does not exist: run ccrg ingest first, or give input files`);
-    const expect = { kind: 'risk' as const, level: 'participant' as const, features: FEATURES.map((f) => f.id) };
+    const expect = { kind: 'risk' as const, level: 'participant' as const, features: MODEL_INPUT_IDS };
     const a = await loadArtifact(String(args.a), expect);
     const b = await loadArtifact(String(args.b), expect);
     const profile = await loadRiskProfile(args['risk-profile'] ?? null);

@@ -17,6 +17,8 @@ import { IsolationForestModel, type IsolationForestJson } from './isolation-fore
 import type { FeatureDistribution } from './distribution.js';
 import { firstFeatureDifference } from './format-check.js';
 
+import { PROFILE_INPUTS, profileFromSnapshot, type ProfileSnapshot } from './inputs.js';
+import type { RiskProfile } from '../rules/index.js';
 export { PSI_FLOOR, binProportions, distributionOf, populationStabilityIndex, type BinShares, type FeatureDistribution } from './distribution.js';
 export { modelCardMarkdown } from './model-card.js';
 
@@ -115,6 +117,12 @@ interface ArtifactEnvelope {
    * risk-selected training examples). Absent in models trained without it.
    */
   referenceDistributions?: ReferenceDistributions;
+  /**
+   * The risk profile whose points are among the inputs (participant risk
+   * models, src/models/inputs.ts): kept so scoring computes them with the
+   * rules the model learnt, whatever profile the run ranks by.
+   */
+  riskProfile?: ProfileSnapshot;
   createdWith: { codeVersion: string };
 }
 
@@ -154,6 +162,8 @@ export type ArtifactModels =
 export interface LoadedArtifact {
   artifact: ModelArtifact;
   models: ArtifactModels;
+  /** The risk profile of the model's inputs, or null when it reads none. */
+  profile: RiskProfile | null;
 }
 
 /** What the caller needs the artifact to be; every given field is checked. */
@@ -180,6 +190,7 @@ const ENVELOPE_KEYS = [
   'featureDistributions',
   'scoreDistribution',
   'referenceDistributions',
+  'riskProfile',
   'createdWith',
   'body',
 ] as const satisfies readonly (keyof ModelArtifact)[];
@@ -306,7 +317,13 @@ export function artifactFromJson(json: unknown, source: string, expect: Artifact
 
   checkEnvelope(json, features as string[], fail);
   const artifact = json as unknown as ModelArtifact;
-  return { artifact, models: modelsFromBody(artifact, fail) };
+  const snapshot = json['riskProfile'];
+  const needsProfile = PROFILE_INPUTS.some((f) => seen.has(f.id));
+  if (needsProfile && (!isRecord(snapshot) || !Array.isArray(snapshot['indicators']))) {
+    fail(`the model reads ${PROFILE_INPUTS.map((f) => f.id).join(' and ')} but carries no riskProfile with indicators to compute them; retrain it`);
+  }
+  const profile = needsProfile ? profileFromSnapshot(snapshot as unknown as ProfileSnapshot, `${source} (riskProfile)`) : null;
+  return { artifact, models: modelsFromBody(artifact, fail), profile };
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Db } from '../io/db.js';
 import type { LoadedArtifact } from './artifact.js';
 import { scoreExamples, type EvaluateConfig } from './evaluate-model.js';
 import { predictRisk, rankingScores } from './predict.js';
+import { modelMatrix } from './inputs.js';
 
 /** One metric of two rankings on the same resamples. */
 export interface ComparedMetric {
@@ -43,8 +44,8 @@ export async function compareRiskModels(
 ): Promise<ComparisonReport> {
   const scored = await scoreExamples(db, config);
   const rankings: Record<string, Float64Array> = {
-    A: rankingScores(predictRisk(a.models, scored.x)),
-    B: rankingScores(predictRisk(b.models, scored.x)),
+    A: rankingScores(predictRisk(a.models, modelMatrix(a, scored.x.values, scored.x.nRows))),
+    B: rankingScores(predictRisk(b.models, modelMatrix(b, scored.x.values, scored.x.nRows))),
     profile: scored.profile,
     random: scored.random,
   };

@@ -103,7 +103,14 @@ export function driftWarning(flagged: readonly DriftEntry[], reference: DriftRep
  * in DuckDB over the month's feature table (one row per scored participant),
  * and the score's PSI over the month's model scores (NaN = missing).
  */
-export async function modelDrift(db: Db, featureTable: string, artifact: ModelArtifact, scores: ArrayLike<number>): Promise<DriftReport> {
+export async function modelDrift(
+  db: Db,
+  featureTable: string,
+  artifact: ModelArtifact,
+  scores: ArrayLike<number>,
+  /** Model inputs that are not columns of the table (the risk profile's points), one value per row. */
+  extraColumns: ReadonlyMap<string, ArrayLike<number>> = new Map(),
+): Promise<DriftReport> {
   const described = await db.all(`DESCRIBE ${quoteIdent(featureTable)}`);
   const columns = new Set(described.map((r) => String(r['column_name'])));
   const rows = Number((await db.all(`SELECT count(*)::BIGINT AS n FROM ${quoteIdent(featureTable)}`))[0]?.['n'] ?? 0);
@@ -112,7 +119,8 @@ export async function modelDrift(db: Db, featureTable: string, artifact: ModelAr
   const features: DriftEntry[] = [];
   for (const name of artifact.features) {
     const expected = (ref === undefined ? artifact.featureDistributions[name] : ref.features[name]) as FeatureDistribution;
-    features.push(entry(name, expected, await columnShares(db, featureTable, columns.has(name) ? name : null, expected, rows)));
+    const extra = extraColumns.get(name);
+    features.push(entry(name, expected, extra !== undefined ? binProportions(extra, expected.edges) : await columnShares(db, featureTable, columns.has(name) ? name : null, expected, rows)));
   }
   const expectedScore = ref === undefined ? artifact.scoreDistribution : ref.score;
   const score = entry('score', expectedScore, binProportions(scores, expectedScore.edges));

@@ -19,6 +19,7 @@ import type { LoadedArtifact } from './artifact.js';
 import { exampleFeatures, participantExamples, type ParticipantExample } from './examples.js';
 import type { FeatureMatrix } from './gbdt/index.js';
 import { predictRisk, rankingScores } from './predict.js';
+import { modelMatrix } from './inputs.js';
 
 /** What `ccrg evaluate` needs. */
 export interface EvaluateConfig {
@@ -80,7 +81,8 @@ export function figures(scores: Float64Array, labels: Float64Array, charges: Flo
 /** Labelled examples of a window with their features, the risk profile's scores and a random ranking. */
 export interface ScoredExamples {
   examples: ParticipantExample[];
-  x: FeatureMatrix;
+  /** The catalogue features (a participant model adds its profile's points, src/models/inputs.ts). */
+  x: FeatureMatrix & { values: Float64Array };
   profile: Float64Array;
   random: Float64Array;
 }
@@ -105,7 +107,7 @@ export async function scoreExamples(db: Db, config: Pick<EvaluateConfig, 'from' 
 
 export async function evaluateRiskModel(db: Db, loaded: LoadedArtifact, config: EvaluateConfig): Promise<EvaluationReport> {
   const { examples, x, profile, random } = await scoreExamples(db, config);
-  const predicted = predictRisk(loaded.models, x);
+  const predicted = predictRisk(loaded.models, modelMatrix(loaded, x.values, x.nRows));
   const model = rankingScores(predicted);
   const labels = Float64Array.from(examples, (e) => e.label);
   const charges = Float64Array.from(examples, (e) => e.chargesRub);

@@ -4,6 +4,8 @@
  * stopping, calibration, the amount model and the validation metrics.
  */
 
+import type { RiskProfile } from '../rules/index.js';
+import { profileSnapshot } from './inputs.js';
 import { fitIsotonic, fitPlatt, type Calibrator } from '../evaluate/calibration.js';
 import { auc, brierScore, topKReport } from '../evaluate/metrics.js';
 import { ConfigError } from '../util/errors.js';
@@ -286,6 +288,8 @@ export interface RiskArtifactParts {
   codeVersion: string;
   /** Every unit scored at the latest example date (row-major, `names` order): the drift watch's reference. */
   population?: { asOf: string; rows: number; values: Float64Array } | null;
+  /** The risk profile whose points are among `names` (participant models). */
+  riskProfile?: RiskProfile;
 }
 
 /** The drift watch's reference: the distributions of every unit scored at one date, features and score. */
@@ -330,6 +334,7 @@ export function riskArtifact(p: RiskArtifactParts): RiskModelArtifact {
     featureDistributions: Object.fromEntries(p.names.map((name, j) => [name, distributionOf(Float64Array.from(trainingRows, (r) => p.values[r * n + j] as number))])),
     scoreDistribution: distributionOf(predictRisk(models, matrixOf(p.values, n, trainingRows)).probability),
     ...(p.population === undefined || p.population === null || p.population.rows === 0 ? {} : { referenceDistributions: referenceDistributions(p.names, p.population, models) }),
+    ...(p.riskProfile === undefined ? {} : { riskProfile: profileSnapshot(p.riskProfile) }),
     createdWith: { codeVersion: p.codeVersion },
     body: {
       classifier: p.classifier.toJSON(),

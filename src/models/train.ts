@@ -8,6 +8,7 @@ import type { RiskModelArtifact } from './artifact.js';
 import { exampleFeatures, participantExamples } from './examples.js';
 import { asOfDates, calibrate, fitClassifier, matrixOf, riskArtifact, splitByTime, trainAmount, validationMetrics } from './fit-risk.js';
 import { predictRisk } from './predict.js';
+import { MODEL_INPUTS, modelInputValues } from './inputs.js';
 import type { GbdtParams } from './gbdt/index.js';
 
 /** What `ccrg train --level participant` needs, defaults resolved. */
@@ -25,7 +26,7 @@ export interface TrainConfig {
   /** Share of the training months, at their end, used for early stopping and calibration. */
   stoppingShare: number;
   features: Omit<FeatureParams, 'asOf'>;
-  /** The risk profile the model is compared with. */
+  /** The risk profile the model is compared with, and whose points it reads (src/models/inputs.ts). */
   profile: RiskProfile;
   codeVersion: string;
   /** Train as on this date (YYYY-MM-DD): only labels known by then count, i.e. inspections completed (and, for items, label lags passed) (default: every known one). */
@@ -66,9 +67,13 @@ export async function trainParticipantModel(db: Db, config: TrainConfig, logger:
   logger.info(`examples: ${fit.length} to fit, ${stopping.length} for early stopping and calibration, ${validation.length} to validate (from ${validationStart}); ${droppedUnknownLabel} dropped (label known only after ${validationStart})`);
 
   logger.info(`computing features for ${asOfs.length} as-of dates`);
-  const { values, outsideUniverse, population } = await exampleFeatures(db, all, config.features, FEATURES, logger);
+  const computed = await exampleFeatures(db, all, config.features, FEATURES, logger);
+  const { outsideUniverse } = computed;
   if (outsideUniverse > 0) warnings.push(`${outsideUniverse} examples had no declaration in the feature window at their as-of date: their features are all missing`);
-  const names = FEATURES.map((f) => f.id);
+  // The model reads the features and the risk profile's points (src/models/inputs.ts).
+  const values = modelInputValues(computed.values, all.length, config.profile);
+  const population = computed.population === null ? null : { ...computed.population, values: modelInputValues(computed.population.values, computed.population.rows, config.profile) };
+  const names = MODEL_INPUTS.map((f) => f.id);
   const n = names.length;
   const classifier = fitClassifier(values, names, all, split, config.classifier, config.seed, warnings);
 
@@ -76,7 +81,7 @@ export async function trainParticipantModel(db: Db, config: TrainConfig, logger:
   const amount = trainAmount(values, names, all, fit, config.amount, config.seed, warnings);
 
   const probability = predictRisk({ kind: 'risk', classifier, amount, calibrator }, matrixOf(values, n, validation)).probability;
-  const metrics = validationMetrics(all, validation, probability, { name: 'profile', scores: rulesScores(validation, values, FEATURES, config.profile) });
+  const metrics = validationMetrics(all, validation, probability, { name: 'profile', scores: rulesScores(validation, computed.values, FEATURES, config.profile) });
   const artifact = riskArtifact({
     level: 'participant',
     names,
@@ -93,6 +98,7 @@ export async function trainParticipantModel(db: Db, config: TrainConfig, logger:
     fingerprintRows: all.map((e) => `${e.exampleId},${e.inn},${e.asOf},${e.label},${e.chargesRub},${e.knownDate}`),
     codeVersion: config.codeVersion,
     population,
+    riskProfile: config.profile,
   });
   return { artifact, split: { fit: fit.length, stopping: stopping.length, validation: validation.length, droppedUnknownLabel }, warnings };
 }

@@ -35,6 +35,7 @@ import { recommendedCheckType, route, type RoutingParams } from './routing.js';
 import { NATIONAL, selectPlan, type Candidate, type Cell } from './select.js';
 import { tableCsv } from './table.js';
 import { flattenJson, planWorkbook } from './xlsx.js';
+import { MODEL_INPUT_IDS } from '../models/inputs.js';
 
 /** Capacity as given: one total, or desk and field apart. */
 export type CapacitySpec = { mode: 'total'; total: number | null } | { mode: 'desk_field'; desk: number; field: number };
@@ -146,7 +147,7 @@ async function checkRunMatches(run: ScoreRun, config: PlanConfig): Promise<void>
   if (e.model && config.score.modelPath !== null && config.score.modelPath !== undefined) {
     const model = m['model'] as { sha256?: string; path?: string } | null;
     if (model === null || model === undefined) mismatch(dir, 'the risk profile, no model');
-    const loaded = await loadArtifact(config.score.modelPath, { kind: 'risk', level: 'participant', features: FEATURES.map((f) => f.id) });
+    const loaded = await loadArtifact(config.score.modelPath, { kind: 'risk', level: 'participant', features: MODEL_INPUT_IDS });
     if (model.sha256 !== sha256Hex(serializeArtifact(loaded.artifact))) mismatch(dir, `another model (${String(model.path)})`);
   }
 }

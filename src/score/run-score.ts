@@ -25,6 +25,7 @@ import { ConfigError } from '../util/errors.js';
 import { modelReasons } from './model-reasons.js';
 import { trainIsolationForest } from '../models/isolation-forest/index.js';
 import { modelDrift } from '../models/drift.js';
+import { MODEL_INPUTS, MODEL_INPUT_IDS, PROFILE_INPUTS, modelMatrix } from '../models/inputs.js';
 
 /** Everything `ccrg score` needs, defaults resolved. */
 export interface ScoreConfig {
@@ -151,7 +152,7 @@ function featureMatrix(ranked: readonly RankedParticipant[]): FeatureMatrix & { 
 
 /** Calibrated P(violation) and expected charges of every scored participant from a loaded risk model. */
 export function modelScores(loaded: LoadedArtifact, ranked: readonly RankedParticipant[]): { scores: Map<string, ModelScore>; probability: Float64Array } {
-  const predicted = predictRisk(loaded.models, featureMatrix(ranked));
+  const predicted = predictRisk(loaded.models, modelMatrix(loaded, featureMatrix(ranked).values, ranked.length));
   const scores = new Map<string, ModelScore>();
   ranked.forEach((p, i) => {
     const probability = Number((predicted.probability[i] as number).toFixed(6));
@@ -159,6 +160,17 @@ export function modelScores(loaded: LoadedArtifact, ranked: readonly RankedParti
     scores.set(p.inn, { probability, expectedChargesRub: expected === undefined ? null : Number(expected.toFixed(2)) });
   });
   return { scores, probability: predicted.probability };
+}
+
+/** The model's risk-profile inputs of every participant by column name (not in the features table), for the drift watch. */
+function profileInputColumns(loaded: LoadedArtifact, ranked: readonly RankedParticipant[]): Map<string, Float64Array> {
+  const x = modelMatrix(loaded, featureMatrix(ranked).values, ranked.length);
+  return new Map(
+    PROFILE_INPUTS.map((f) => {
+      const j = MODEL_INPUTS.indexOf(f);
+      return [f.id, Float64Array.from({ length: ranked.length }, (_, i) => x.values[i * x.nCols + j] as number)];
+    }),
+  );
 }
 
 /**
@@ -174,7 +186,7 @@ export function withModel(
   scores: ReadonlyMap<string, ModelScore> = modelScores(loaded, ranked).scores,
 ): RankedParticipant[] {
   if (loaded.models.kind !== 'risk') throw new Error(`a risk model is needed, this one is of kind "${loaded.models.kind}"`);
-  const reasons = modelReasons(loaded.models.classifier, featureMatrix(ranked).values, ranked.length, { features: FEATURES, lang });
+  const reasons = modelReasons(loaded.models.classifier, modelMatrix(loaded, featureMatrix(ranked).values, ranked.length).values, ranked.length, { features: MODEL_INPUTS, lang });
   const withReasons = ranked.map((p, i) => ({ ...p, modelReasons: reasons.reasons[i] ?? [], modelCustomsShare: reasons.customsShare[i] ?? null }));
   if (byModel) return rankByModel(withReasons, scores);
   return withReasons.map((p) => {
@@ -191,7 +203,7 @@ export async function loadScoreModel(config: Pick<ScoreConfig, 'modelPath' | 'ra
   const model =
     config.modelPath === undefined || config.modelPath === null
       ? null
-      : await loadArtifact(config.modelPath, { kind: 'risk', level: 'participant', features: FEATURES.map((f) => f.id) });
+      : await loadArtifact(config.modelPath, { kind: 'risk', level: 'participant', features: MODEL_INPUT_IDS });
   const rankBy = config.rankBy ?? 'auto';
   if (rankBy === 'model' && model === null) throw new ConfigError('Ranking by the model (--rank-by model) needs a model: give --model models/NAME/model.json');
   return { model, byModel: model !== null && rankBy !== 'rules' };
@@ -276,7 +288,7 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
     steps.tick(1, model === null ? 'anomaly score' : 'model, reasons, drift and anomaly score');
     const predicted = model === null ? null : modelScores(model, scored.ranked);
     const rankedBy = model === null || predicted === null ? scored.ranked : withModel(model, scored.ranked, byModel, config.lang, predicted.scores);
-    const drift = model === null || predicted === null ? null : await modelDrift(db, scored.featureTable, model.artifact, predicted.probability);
+    const drift = model === null || predicted === null ? null : await modelDrift(db, scored.featureTable, model.artifact, predicted.probability, profileInputColumns(model, scored.ranked));
     if (drift?.warning) logger.warn(drift.warning);
     const ranked = withAnomalyScores(rankedBy, ANOMALY_PARAMS);
     t = lap('score', t);

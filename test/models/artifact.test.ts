@@ -318,6 +318,15 @@ describe('saveArtifact and loadArtifact', () => {
 describe('artifactFromJson refusals', () => {
   const risk = riskArtifact();
 
+  it('refuses a model that reads risk-profile points without the profile to compute them', () => {
+    const json = asJson(risk);
+    const renamed = (names: string[]) => names.map((f) => (f === 'noise_b' ? 'profile_customs_points' : f));
+    json['features'] = renamed(json['features']);
+    json['featureDistributions'] = Object.fromEntries(Object.entries(json['featureDistributions']).map(([k, v]) => [k === 'noise_b' ? 'profile_customs_points' : k, v]));
+    for (const model of ['classifier', 'amount']) json['body'][model]['featureNames'] = renamed(json['body'][model]['featureNames']);
+    expect(refusal(json)).toBe(`${SOURCE}: the model reads profile_customs_points and profile_tax_points but carries no riskProfile with indicators to compute them; retrain it`);
+  });
+
   it('refuses another kind', () => {
     expect(refusal(asJson(anomalyArtifact()), { kind: 'risk' })).toBe(`${SOURCE}: the model is of kind "anomaly", expected "risk"`);
   });

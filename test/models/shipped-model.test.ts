@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FEATURES } from '../../src/features/compute.js';
+import { MODEL_INPUT_IDS } from '../../src/models/inputs.js';
 import { loadArtifact } from '../../src/models/artifact.js';
 
 describe('models/default (npm run train:sample)', () => {
@@ -7,7 +7,7 @@ describe('models/default (npm run train:sample)', () => {
     const { artifact } = await loadArtifact(new URL('../../models/default/model.json', import.meta.url).pathname, {
       kind: 'risk',
       level: 'participant',
-      features: FEATURES.map((f) => f.id),
+      features: MODEL_INPUT_IDS,
     });
     expect(artifact.window).toEqual({ from: '2024-07', to: '2026-06' });
   });

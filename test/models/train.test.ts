@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { FEATURES } from '../../src/features/compute.js';
+import { MODEL_INPUT_IDS } from '../../src/models/inputs.js';
 import { openDuckDb } from '../../src/io/db.js';
 import { loadArtifact } from '../../src/models/artifact.js';
 import { participantExamples } from '../../src/models/examples.js';
@@ -32,7 +32,7 @@ describe('ccrg train --level participant', () => {
   it('writes an artifact that loads for the participant risk level with the feature list, and its card', async () => {
     const out = join(await tempDir(), 'model');
     expect(await train(['--store', store, '--out', out])).toBe(0);
-    const { artifact, models } = await loadArtifact(join(out, 'model.json'), { kind: 'risk', level: 'participant', features: FEATURES.map((f) => f.id) });
+    const { artifact, models } = await loadArtifact(join(out, 'model.json'), { kind: 'risk', level: 'participant', features: MODEL_INPUT_IDS });
     expect(artifact.labelCount.examples).toBeGreaterThan(30);
     expect(typeof artifact.metrics['aucModel']).toBe('number');
     expect(models.kind).toBe('risk');
@@ -88,7 +88,7 @@ describe('ccrg score --model', () => {
       const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
       expect(manifest.result.model).toMatchObject({ kind: 'risk', level: 'participant', window: { from: '2024-07', to: '2026-06' } });
       const drift = manifest.result.drift;
-      expect(drift.features.map((f: { name: string }) => f.name)).toEqual(FEATURES.map((f) => f.id));
+      expect(drift.features.map((f: { name: string }) => f.name)).toEqual(MODEL_INPUT_IDS);
       for (const f of [...drift.features, drift.score]) expect(f.psi).toBeGreaterThanOrEqual(0);
       expect(drift.flagged).toEqual([...drift.features, drift.score].filter((f: { psi: number }) => f.psi > 0.2).map((f: { name: string }) => f.name));
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FEATURES } from '../../src/features/compute.js';
 import type { FeatureDef } from '../../src/features/types.js';
 import { trainGbdt } from '../../src/models/gbdt/index.js';
 import { FEATURE_TITLES_RU, featureAuthority, modelReasons } from '../../src/score/model-reasons.js';
+import { MODEL_INPUTS, PROFILE_INPUTS } from '../../src/models/inputs.js';
 
 const feature = (id: string, family: string, unit: FeatureDef['unit'], title: string): FeatureDef => ({
   id,
@@ -70,11 +70,13 @@ describe('model reasons', () => {
     expect(ru[0]?.reason).toMatch(/^Модель: Доля товаров дешевле половины медианы аналогов — 50% \(медиана за месяц 45%\); это повышает шансы нарушения в \d+,\d\d раза$/);
   });
 
-  it('has a Russian title and a recovering authority for every feature of the catalogue', () => {
-    for (const f of FEATURES) {
+  it('has a Russian title and a recovering authority for every model input', () => {
+    for (const f of MODEL_INPUTS) {
       expect(FEATURE_TITLES_RU[f.id], f.id).toBeTruthy();
       expect(['customs', 'tax']).toContain(featureAuthority(f));
     }
-    expect(Object.keys(FEATURE_TITLES_RU).sort()).toEqual(FEATURES.map((f) => f.id).sort());
+    expect(Object.keys(FEATURE_TITLES_RU).sort()).toEqual(MODEL_INPUTS.map((f) => f.id).sort());
+    // The risk-profile points go to the authority of their indicators.
+    expect(PROFILE_INPUTS.map((f) => featureAuthority(f))).toEqual(['customs', 'tax']);
   });
 });
