@@ -36,7 +36,7 @@ export interface Evaluation {
   fired: FiredIndicator[];
   /** The rest, in profile order, each with why it did not fire (for `ccrg explain`). */
   unfired: { id: string; title: string; why: string }[];
-  /** Sums over the distinct amount features of the fired indicators of each authority, 2 decimals. */
+  /** Sums over the amount groups of the fired indicators of each authority (the largest amount of each group), 2 decimals. */
   customsAtStakeRub: number;
   taxAtStakeRub: number;
 }
@@ -91,8 +91,9 @@ export function evaluateIndicators(profile: RiskProfile, row: Row, options: Eval
   const atStake: Record<RecoveringAuthority, Map<string, number>> = { customs: new Map(), tax: new Map() };
   for (const indicator of profile.indicators) {
     const hit = fired.find((f) => f.id === indicator.id);
-    if (hit === undefined || hit.amountAtStakeRub === null || indicator.amountAtStake === null) continue;
-    atStake[indicator.recoveringAuthority].set(indicator.amountAtStake, hit.amountAtStakeRub);
+    if (hit === undefined || hit.amountAtStakeRub === null || indicator.amountGroup === null) continue;
+    const group = atStake[indicator.recoveringAuthority];
+    group.set(indicator.amountGroup, Math.max(group.get(indicator.amountGroup) ?? Number.NEGATIVE_INFINITY, hit.amountAtStakeRub));
   }
   const total = (authority: RecoveringAuthority): number => roundTo([...atStake[authority].values()].reduce((sum, x) => sum + x, 0), RUB_DECIMALS);
 

@@ -43,6 +43,7 @@ interface RawIndicator {
   condition: RawCondition;
   weight: number;
   amount_at_stake?: string;
+  amount_group?: string;
   recovering_authority: RecoveringAuthority;
   reason: LocalText;
 }
@@ -133,6 +134,7 @@ export function riskProfileFromText(text: string, source: string): RiskProfile {
       condition,
       weight: indicator.weight,
       amountAtStake: indicator.amount_at_stake ?? null,
+      amountGroup: indicator.amount_at_stake === undefined ? null : (indicator.amount_group ?? indicator.amount_at_stake),
       recoveringAuthority: indicator.recovering_authority,
       reason: { en: indicator.reason.en, ru: indicator.reason.ru },
       reasonParts,
@@ -186,6 +188,9 @@ function checkSemantics(raw: RawProfile): Issue[] {
       firstIndex.set(indicator.id, index);
     }
     checkCondition(indicator.condition, [...here, 'condition'], issues);
+    if (indicator.amount_group !== undefined && indicator.amount_at_stake === undefined) {
+      issues.push({ path: [...here, 'amount_group'], atKey: true, message: 'an amount group without amount_at_stake groups nothing; add amount_at_stake or remove amount_group' });
+    }
     for (const lang of LANGS) {
       try {
         parseReason(indicator.reason[lang]);

@@ -83,6 +83,12 @@ const INDICATOR = {
       type: 'string',
       minLength: 1,
     },
+    amount_group: {
+      description:
+        'Indicators that value the same shortfall in different ways share a group: the totals at stake count the largest amount of the fired ones once. Default: the amount_at_stake feature.',
+      type: 'string',
+      pattern: '^[a-z][a-z0-9_]*$',
+    },
     recovering_authority: {
       description: 'Who recovers the money at stake: customs or tax.',
       enum: ['customs', 'tax'],

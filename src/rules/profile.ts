@@ -66,6 +66,8 @@ export interface Indicator {
   readonly weight: number;
   /** Feature (unit RUB) giving the money at stake, or null. */
   readonly amountAtStake: string | null;
+  /** What its amount values: fired indicators of one group count the largest amount once in the totals (default: the amount feature); null without an amount. */
+  readonly amountGroup: string | null;
   readonly recoveringAuthority: RecoveringAuthority;
   /** The reason templates as written. */
   readonly reason: LocalText;

@@ -16,6 +16,7 @@ interface TestIndicator {
   condition: string;
   weight?: number;
   amount?: string;
+  group?: string;
   authority?: 'customs' | 'tax';
   reason?: string;
 }
@@ -33,6 +34,7 @@ function profileOf(...indicators: TestIndicator[]): RiskProfile {
       `    reason: { en: ${JSON.stringify(i.reason ?? `${i.id} fired`)}, ru: ${JSON.stringify(i.reason ?? `${i.id} сработал`)} }`,
     );
     if (i.amount !== undefined) rows.push(`    amount_at_stake: ${i.amount}`);
+    if (i.group !== undefined) rows.push(`    amount_group: ${i.group}`);
   }
   return riskProfileFromText(`${rows.join('\n')}\n`, 'test.yaml');
 }
@@ -113,6 +115,28 @@ describe('holds: groups', () => {
       'flag = 1, нужно нет',
       'a_rub = н/д, нужно значение',
     ]);
+  });
+});
+
+describe('evaluateIndicators: money at stake', () => {
+  it('counts the largest amount of an amount group once, and each other group in full', () => {
+    const profile = profileOf(
+      { id: 'peers', condition: '{ feature: x, op: ">", value: 1 }', amount: 'a_rub', group: 'under' },
+      { id: 'own', condition: '{ feature: x, op: ">", value: 1 }', amount: 'b_rub', group: 'under' },
+      { id: 'other', condition: '{ feature: x, op: ">", value: 1 }', amount: 'c_rub' },
+      { id: 'same_feature', condition: '{ feature: x, op: ">", value: 1 }', amount: 'c_rub' },
+    );
+    const evaluation = evaluateIndicators(profile, { x: 2, a_rub: 600_000, b_rub: 900_000, c_rub: 50_000 }, options());
+    expect(evaluation.fired.map((f) => f.id)).toEqual(['own', 'peers', 'other', 'same_feature']);
+    expect(evaluation.customsAtStakeRub).toBe(950_000);
+    // Only the smaller one fired: it counts.
+    expect(evaluateIndicators(profile, { x: 2, a_rub: 600_000, b_rub: null, c_rub: null }, options()).customsAtStakeRub).toBe(600_000);
+  });
+
+  it('refuses an amount group without an amount', () => {
+    expect(() => riskProfileFromText('name: t\nversion: "1"\nindicators:\n  - id: a\n    condition: { feature: x, op: ">", value: 1 }\n    weight: 1\n    recovering_authority: customs\n    amount_group: g\n    title: { en: a, ru: a }\n    reason: { en: a, ru: a }\n', 't.yaml')).toThrow(
+      't.yaml:8:5: indicator a: amount_group: an amount group without amount_at_stake groups nothing; add amount_at_stake or remove amount_group',
+    );
   });
 });
 

@@ -82,7 +82,7 @@ describe('riskProfileFromText: reading', () => {
 describe('riskProfileFromText: errors', () => {
   it('rejects an unknown key, naming the indicator and the allowed keys', () => {
     expect(errorOf(oneIndicator(['{ feature: x, op: ">", value: 1 }'], ['    wieght: 5']))).toBe(
-      'profile.yaml:11:5: indicator big: wieght: unknown key "wieght"; expected one of: id, title, description, condition, weight, amount_at_stake, recovering_authority, reason; check the spelling or remove it',
+      'profile.yaml:11:5: indicator big: wieght: unknown key "wieght"; expected one of: id, title, description, condition, weight, amount_at_stake, amount_group, recovering_authority, reason; check the spelling or remove it',
     );
   });
 
