@@ -43,7 +43,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       .option('out', { type: 'string', describe: `Folder for model.json and model-card.md [default: ${TRAIN_DEFAULTS.out}, or ${TRAIN_DEFAULTS.item.out} for --level item]` })
       .option('known-by', { type: 'string', describe: 'Train as on this date, YYYY-MM-DD: only labels known by then (inspections completed, label lags passed) make examples [default: every known one]' })
       .option('seed', { type: 'number', describe: `Random seed [default: ${TRAIN_DEFAULTS.seed}]` })
-      .option('risk-profile', { type: 'string', describe: 'Risk profile the participant model is compared with [default: profiles/default.yaml]' })
+      .option('risk-profile', { type: 'string', describe: 'Risk profile whose points the participant model reads (kept in the artifact) and which it is compared with [default: profiles/default.yaml]' })
       .option('threads', { type: 'number', describe: 'DuckDB worker threads' })
       .option('memory-limit', { type: 'string', describe: `DuckDB memory limit, e.g. 4GB [default: ${BATCH_DEFAULTS.memoryLimit}]` }) as Argv<TrainArgs>,
   handler: async (args) => {
