@@ -13,13 +13,13 @@ import {
 } from '../evaluate/metrics.js';
 import { randomScores } from '../evaluate/bootstrap.js';
 import type { Db } from '../io/db.js';
-import { evaluateIndicators, type RiskProfile } from '../rules/index.js';
+import type { RiskProfile } from '../rules/index.js';
 import { ConfigError } from '../util/errors.js';
 import type { LoadedArtifact } from './artifact.js';
 import { exampleFeatures, participantExamples, type ParticipantExample } from './examples.js';
 import type { FeatureMatrix } from './gbdt/index.js';
 import { predictRisk, rankingScores } from './predict.js';
-import { modelMatrix } from './inputs.js';
+import { evaluateRows, modelMatrix } from './inputs.js';
 
 /** What `ccrg evaluate` needs. */
 export interface EvaluateConfig {
@@ -92,17 +92,8 @@ export async function scoreExamples(db: Db, config: Pick<EvaluateConfig, 'from' 
   const examples = await participantExamples(db, { from: config.from, to: config.to });
   if (examples.length === 0) throw new ConfigError(`No completed inspection has an as-of month in ${config.from}..${config.to}: nothing to evaluate on`);
   const { values } = await exampleFeatures(db, examples, config.features, FEATURES);
-  const n = FEATURES.length;
-  const featureMap = new Map(FEATURES.map((f) => [f.id, f]));
-  const profile = Float64Array.from(examples, (_, i) => {
-    const row: Record<string, number | null> = {};
-    FEATURES.forEach((f, j) => {
-      const v = values[i * n + j] as number;
-      row[f.id] = Number.isNaN(v) ? null : v;
-    });
-    return evaluateIndicators(config.profile, row, { lang: 'en', disabled: new Set(), features: featureMap }).score;
-  });
-  return { examples, x: { values, nRows: examples.length, nCols: n, layout: 'row-major' }, profile, random: randomScores(examples.length, config.seed) };
+  const profile = Float64Array.from(evaluateRows(values, examples.length, config.profile), (e) => e.score);
+  return { examples, x: { values, nRows: examples.length, nCols: FEATURES.length, layout: 'row-major' }, profile, random: randomScores(examples.length, config.seed) };
 }
 
 export async function evaluateRiskModel(db: Db, loaded: LoadedArtifact, config: EvaluateConfig): Promise<EvaluationReport> {

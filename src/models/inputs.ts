@@ -9,7 +9,7 @@
  */
 import { FEATURES } from '../features/compute.js';
 import type { FeatureDef } from '../features/types.js';
-import { evaluateIndicators, type RiskProfile } from '../rules/index.js';
+import { evaluateIndicators, type Evaluation, type RiskProfile } from '../rules/index.js';
 
 /** The risk-profile inputs, after the catalogue features. */
 export const PROFILE_INPUTS: readonly FeatureDef[] = [
@@ -40,30 +40,44 @@ export const MODEL_INPUTS: readonly FeatureDef[] = [...FEATURES, ...PROFILE_INPU
 
 const FEATURE_MAP = new Map(FEATURES.map((f) => [f.id, f]));
 
+/** The risk profile's evaluation of each row of catalogue features (row-major, NaN = missing). */
+export function evaluateRows(features: Float64Array, rows: number, profile: RiskProfile): Evaluation[] {
+  const n = FEATURES.length;
+  const row: Record<string, number | null> = {};
+  return Array.from({ length: rows }, (_, r) => {
+    FEATURES.forEach((f, j) => {
+      const v = features[r * n + j] as number;
+      row[f.id] = Number.isNaN(v) ? null : v;
+    });
+    return evaluateIndicators(profile, row, { lang: 'en', disabled: new Set(), features: FEATURE_MAP });
+  });
+}
+
 /**
  * The model input matrix of rows of catalogue features (row-major, NaN =
- * missing): the features followed by the profile's points per authority.
+ * missing): the features followed by the profile's points per authority,
+ * from `evaluations` when the rows were already evaluated.
  */
-export function modelInputValues(features: Float64Array, rows: number, profile: RiskProfile): Float64Array {
+export function modelInputValues(
+  features: Float64Array,
+  rows: number,
+  profile: RiskProfile,
+  evaluations: readonly Evaluation[] = evaluateRows(features, rows, profile),
+): Float64Array {
   const n = FEATURES.length;
   const m = MODEL_INPUTS.length;
   const out = new Float64Array(rows * m);
-  const row: Record<string, number | null> = {};
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < n; j++) {
-      const v = features[r * n + j] as number;
-      out[r * m + j] = v;
-      row[(FEATURES[j] as FeatureDef).id] = Number.isNaN(v) ? null : v;
-    }
+  evaluations.forEach((evaluation, r) => {
+    out.set(features.subarray(r * n, (r + 1) * n), r * m);
     let customs = 0;
     let tax = 0;
-    for (const fired of evaluateIndicators(profile, row, { lang: 'en', disabled: new Set(), features: FEATURE_MAP }).fired) {
+    for (const fired of evaluation.fired) {
       if (fired.recoveringAuthority === 'tax') tax += fired.contribution;
       else customs += fired.contribution;
     }
     out[r * m + n] = Number(customs.toFixed(4));
     out[r * m + n + 1] = Number(tax.toFixed(4));
-  }
+  });
   return out;
 }
 

@@ -1,14 +1,14 @@
 import { FEATURES } from '../features/compute.js';
-import type { FeatureDef, FeatureParams } from '../features/types.js';
+import type { FeatureParams } from '../features/types.js';
 import type { Db } from '../io/db.js';
-import { evaluateIndicators, type RiskProfile } from '../rules/index.js';
+import type { Evaluation, RiskProfile } from '../rules/index.js';
 import { ConfigError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import type { RiskModelArtifact } from './artifact.js';
 import { exampleFeatures, participantExamples } from './examples.js';
 import { asOfDates, calibrate, fitClassifier, matrixOf, riskArtifact, splitByTime, trainAmount, validationMetrics } from './fit-risk.js';
 import { predictRisk } from './predict.js';
-import { MODEL_INPUTS, modelInputValues } from './inputs.js';
+import { MODEL_INPUTS, evaluateRows, modelInputValues } from './inputs.js';
 import type { GbdtParams } from './gbdt/index.js';
 
 /** What `ccrg train --level participant` needs, defaults resolved. */
@@ -71,7 +71,8 @@ export async function trainParticipantModel(db: Db, config: TrainConfig, logger:
   const { outsideUniverse } = computed;
   if (outsideUniverse > 0) warnings.push(`${outsideUniverse} examples had no declaration in the feature window at their as-of date: their features are all missing`);
   // The model reads the features and the risk profile's points (src/models/inputs.ts).
-  const values = modelInputValues(computed.values, all.length, config.profile);
+  const evaluations = evaluateRows(computed.values, all.length, config.profile);
+  const values = modelInputValues(computed.values, all.length, config.profile, evaluations);
   const population = computed.population === null ? null : { ...computed.population, values: modelInputValues(computed.population.values, computed.population.rows, config.profile) };
   const names = MODEL_INPUTS.map((f) => f.id);
   const n = names.length;
@@ -81,7 +82,7 @@ export async function trainParticipantModel(db: Db, config: TrainConfig, logger:
   const amount = trainAmount(values, names, all, fit, config.amount, config.seed, warnings);
 
   const probability = predictRisk({ kind: 'risk', classifier, amount, calibrator }, matrixOf(values, n, validation)).probability;
-  const metrics = validationMetrics(all, validation, probability, { name: 'profile', scores: rulesScores(validation, computed.values, FEATURES, config.profile) });
+  const metrics = validationMetrics(all, validation, probability, { name: 'profile', scores: Float64Array.from(validation, (r) => (evaluations[r] as Evaluation).score) });
   const artifact = riskArtifact({
     level: 'participant',
     names,
@@ -101,17 +102,4 @@ export async function trainParticipantModel(db: Db, config: TrainConfig, logger:
     riskProfile: config.profile,
   });
   return { artifact, split: { fit: fit.length, stopping: stopping.length, validation: validation.length, droppedUnknownLabel }, warnings };
-}
-
-/** The risk profile's score of each row, for the side-by-side comparison. */
-function rulesScores(rows: readonly number[], values: Float64Array, features: readonly FeatureDef[], profile: RiskProfile): Float64Array {
-  const map = new Map(features.map((f) => [f.id, f]));
-  return Float64Array.from(rows, (r) => {
-    const row: Record<string, number | null> = {};
-    features.forEach((f, j) => {
-      const v = values[r * features.length + j] as number;
-      row[f.id] = Number.isNaN(v) ? null : v;
-    });
-    return evaluateIndicators(profile, row, { lang: 'en', disabled: new Set(), features: map }).score;
-  });
 }

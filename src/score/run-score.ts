@@ -150,25 +150,33 @@ function featureMatrix(ranked: readonly RankedParticipant[]): FeatureMatrix & { 
   return { values, nRows: ranked.length, nCols: n, layout: 'row-major' };
 }
 
+/** A loaded risk model's view of the scored participants: its inputs, and what it predicts from them. */
+export interface ModelPrediction {
+  /** The model's input matrix, one row per participant in list order (src/models/inputs.ts). */
+  x: FeatureMatrix & { values: Float64Array };
+  scores: Map<string, ModelScore>;
+  probability: Float64Array;
+}
+
 /** Calibrated P(violation) and expected charges of every scored participant from a loaded risk model. */
-export function modelScores(loaded: LoadedArtifact, ranked: readonly RankedParticipant[]): { scores: Map<string, ModelScore>; probability: Float64Array } {
-  const predicted = predictRisk(loaded.models, modelMatrix(loaded, featureMatrix(ranked).values, ranked.length));
+export function modelScores(loaded: LoadedArtifact, ranked: readonly RankedParticipant[]): ModelPrediction {
+  const x = modelMatrix(loaded, featureMatrix(ranked).values, ranked.length);
+  const predicted = predictRisk(loaded.models, x);
   const scores = new Map<string, ModelScore>();
   ranked.forEach((p, i) => {
     const probability = Number((predicted.probability[i] as number).toFixed(6));
     const expected = predicted.expectedChargesRub?.[i];
     scores.set(p.inn, { probability, expectedChargesRub: expected === undefined ? null : Number(expected.toFixed(2)) });
   });
-  return { scores, probability: predicted.probability };
+  return { x, scores, probability: predicted.probability };
 }
 
 /** The model's risk-profile inputs of every participant by column name (not in the features table), for the drift watch. */
-function profileInputColumns(loaded: LoadedArtifact, ranked: readonly RankedParticipant[]): Map<string, Float64Array> {
-  const x = modelMatrix(loaded, featureMatrix(ranked).values, ranked.length);
+function profileInputColumns(x: ModelPrediction['x']): Map<string, Float64Array> {
   return new Map(
     PROFILE_INPUTS.map((f) => {
       const j = MODEL_INPUTS.indexOf(f);
-      return [f.id, Float64Array.from({ length: ranked.length }, (_, i) => x.values[i * x.nCols + j] as number)];
+      return [f.id, Float64Array.from({ length: x.nRows }, (_, i) => x.values[i * x.nCols + j] as number)];
     }),
   );
 }
@@ -183,10 +191,10 @@ export function withModel(
   ranked: readonly RankedParticipant[],
   byModel: boolean,
   lang: 'en' | 'ru',
-  scores: ReadonlyMap<string, ModelScore> = modelScores(loaded, ranked).scores,
+  { x, scores }: Pick<ModelPrediction, 'x' | 'scores'> = modelScores(loaded, ranked),
 ): RankedParticipant[] {
   if (loaded.models.kind !== 'risk') throw new Error(`a risk model is needed, this one is of kind "${loaded.models.kind}"`);
-  const reasons = modelReasons(loaded.models.classifier, modelMatrix(loaded, featureMatrix(ranked).values, ranked.length).values, ranked.length, { features: MODEL_INPUTS, lang });
+  const reasons = modelReasons(loaded.models.classifier, x.values, ranked.length, { features: MODEL_INPUTS, lang });
   const withReasons = ranked.map((p, i) => ({ ...p, modelReasons: reasons.reasons[i] ?? [], modelCustomsShare: reasons.customsShare[i] ?? null }));
   if (byModel) return rankByModel(withReasons, scores);
   return withReasons.map((p) => {
@@ -287,8 +295,8 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
     const scored = await scoreStore(db, config, profile, logger);
     steps.tick(1, model === null ? 'anomaly score' : 'model, reasons, drift and anomaly score');
     const predicted = model === null ? null : modelScores(model, scored.ranked);
-    const rankedBy = model === null || predicted === null ? scored.ranked : withModel(model, scored.ranked, byModel, config.lang, predicted.scores);
-    const drift = model === null || predicted === null ? null : await modelDrift(db, scored.featureTable, model.artifact, predicted.probability, profileInputColumns(model, scored.ranked));
+    const rankedBy = model === null || predicted === null ? scored.ranked : withModel(model, scored.ranked, byModel, config.lang, predicted);
+    const drift = model === null || predicted === null ? null : await modelDrift(db, scored.featureTable, model.artifact, predicted.probability, profileInputColumns(predicted.x));
     if (drift?.warning) logger.warn(drift.warning);
     const ranked = withAnomalyScores(rankedBy, ANOMALY_PARAMS);
     t = lap('score', t);
