@@ -1,8 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../../src/config/defaults.js';
 import { openDuckDb, type Db } from '../../src/io/db.js';
 import { artifactFromJson, loadArtifact, serializeArtifact } from '../../src/models/artifact.js';
@@ -14,6 +13,7 @@ import { predictRisk } from '../../src/models/predict.js';
 import { trainItemModel } from '../../src/models/train-item.js';
 import { memoryLogger } from '../../src/util/logger.js';
 import { generatedStore } from '../score/helpers.js';
+import { runCli } from '../util/cli.js';
 
 const FIXTURE = new URL('../fixtures/generic', import.meta.url).pathname;
 const MAPPING = new URL('../../docs/examples/mapping-generic.yaml', import.meta.url).pathname;
@@ -23,18 +23,7 @@ let generic: string;
 let model: string;
 
 /** Runs the CLI quietly; returns the exit code, stdout and stderr. */
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
-  try {
-    const code = await main([...args, '--today', '2026-11-26']);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const run = (args: string[]) => runCli([...args, '--today', '2026-11-26']);
 
 const itemConfig = {
   from: '2023-01',

@@ -8,6 +8,7 @@ import { loadArtifact } from '../../src/models/artifact.js';
 import { participantExamples } from '../../src/models/examples.js';
 import { tempDir } from '../util/fixtures.js';
 import { generatedStore } from '../score/helpers.js';
+import { runCli } from '../util/cli.js';
 
 let dir: string;
 let store: string;
@@ -19,13 +20,7 @@ beforeAll(async () => {
 afterAll(() => remove());
 
 async function train(args: string[]): Promise<number> {
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    return await main(['train', '--from', '2024-07', '--to', '2026-06', '--today', '2026-11-26', '--quiet', ...args]);
-  } finally {
-    vi.restoreAllMocks();
-  }
+  return (await runCli(['train', '--from', '2024-07', '--to', '2026-06', '--today', '2026-11-26', '--quiet', ...args])).code;
 }
 
 describe('ccrg train --level participant', () => {

@@ -2,8 +2,7 @@ import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvObjects, parseCsvText } from '../../src/io/csv-read.js';
 import { PLAN_COLUMNS } from '../../src/plan/outputs.js';
 import { PLAN_FILES, replacePlanFiles, runPlan, type PlanSummary } from '../../src/plan/run-plan.js';
@@ -14,6 +13,7 @@ import { weightsFromPropensities } from '../../src/evaluate/metrics.js';
 import { participantExamples } from '../../src/models/examples.js';
 import { extractCsv, fixtureFile, ingestInto, memoryStore, tempDir } from '../util/fixtures.js';
 import { HOSTILE_NAMES, planConfig, plannedStore } from './helpers.js';
+import { runCli } from '../util/cli.js';
 
 const clock = fixedClock('2026-11-26');
 let store: string;
@@ -264,15 +264,8 @@ describe('propensities carried back', () => {
 describe('ccrg plan', () => {
   it('plans from the command line and prints the per-quota summary', async () => {
     const dir = await copyRun();
-    const out: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-    try {
-      const code = await main(['plan', '--period', '2026-06', '--store', store, '--capacity', '20', '--explore', '0.2', '--seed', '3', '--out', dir, '--quiet', '--today', '2026-11-26']);
-      expect(code).toBe(0);
-    } finally {
-      vi.restoreAllMocks();
-    }
-    const text = out.join('');
+    const { code, out: text } = await runCli(['plan', '--period', '2026-06', '--store', store, '--capacity', '20', '--explore', '0.2', '--seed', '3', '--out', dir, '--quiet', '--today', '2026-11-26']);
+    expect(code).toBe(0);
     expect(text).toMatch(/quota\s+capacity\s+reallocated\s+selected\s+risk\s+random\s+unused\s+expected charges RUB\s+referrals\s+excluded/);
     expect(text).toMatch(/national\s+20\s+0\s+20\s+16\s+4\s+0\s+—/);
     const summary = JSON.parse(await readFile(join(dir, 'plan-summary.json'), 'utf8')) as PlanSummary;
@@ -281,15 +274,8 @@ describe('ccrg plan', () => {
 
   it('writes the batch report with the plan summary when asked (--report)', async () => {
     const dir = await copyRun();
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const err: string[] = [];
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
-    try {
-      const code = await main(['plan', '--period', '2026-06', '--store', store, '--capacity', '20', '--seed', '3', '--out', dir, '--report', '--quiet', '--today', '2026-11-26']);
-      expect(code, err.join('')).toBe(0);
-    } finally {
-      vi.restoreAllMocks();
-    }
+    const { code, err } = await runCli(['plan', '--period', '2026-06', '--store', store, '--capacity', '20', '--seed', '3', '--out', dir, '--report', '--quiet', '--today', '2026-11-26']);
+    expect(code, err).toBe(0);
     const html = await readFile(join(dir, 'report.html'), 'utf8');
     expect(html).toContain('Inspection plan');
     expect(html).toContain('From plan-summary.json (as of 2026-06-30, seed 3).');

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { describe, expect, it } from 'vitest';
 import { openDuckDb } from '../../src/io/db.js';
 import { joinCoverage, storeRejectReasons } from '../../src/report/report-data.js';
 import { extractCsv, fixtureFile, ingestInto, tempDir } from '../util/fixtures.js';
 import { writeRunFixture } from './run-fixture.js';
+import { runCli } from '../util/cli.js';
 
 const A = '7707083893';
 const B = '7736050003';
@@ -58,17 +58,7 @@ describe('report data from the store', () => {
 });
 
 describe('ccrg report', () => {
-  async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
-    try {
-      return { code: await main(['report', '--today', '2026-11-26', ...args]), out: out.join(''), err: err.join('') };
-    } finally {
-      vi.restoreAllMocks();
-    }
-  }
+  const run = (args: string[]) => runCli(['report', '--today', '2026-11-26', ...args]);
 
   it('writes report.html into the run folder with the store’s reject reasons, in the language asked for', async () => {
     const dir = await writeRunFixture(await tempDir(), { previous: true });

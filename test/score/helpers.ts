@@ -14,13 +14,23 @@ import { ingestInto } from '../util/fixtures.js';
  * Generates extracts and ingests them into a store file; returns the folder,
  * the store path and a function that removes them (for beforeAll/afterAll use).
  */
-export async function generatedStore(options: { participants: number; months: number; seed: number; itemsPerMonth?: number }): Promise<{ dir: string; store: string; remove: () => Promise<void> }> {
+export async function generatedStore(options: {
+  participants: number;
+  months: number;
+  seed: number;
+  itemsPerMonth?: number;
+  /** Share of planted bad rows (default 0.02). */
+  dirtyRate?: number;
+  /** Changes the generated files (in the folder given) before they are ingested. */
+  edit?: (data: string) => Promise<void>;
+}): Promise<{ dir: string; store: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'ccrg-score-'));
   const data = join(dir, 'data');
   await generateExtracts(
-    { participants: options.participants, months: options.months, end: '2026-06', seed: options.seed, outDir: data, gzip: false, monthly: false, itemsPerMonth: options.itemsPerMonth ?? 6, dirtyRate: 0.02 },
+    { participants: options.participants, months: options.months, end: '2026-06', seed: options.seed, outDir: data, gzip: false, monthly: false, itemsPerMonth: options.itemsPerMonth ?? 6, dirtyRate: options.dirtyRate ?? 0.02 },
     memoryLogger(),
   );
+  await options.edit?.(data);
   const store = join(dir, 'store.duckdb');
   const db = await openDuckDb(store);
   try {
