@@ -15,7 +15,7 @@ import { evaluateIndicators, type Evaluation, type RiskProfile } from '../rules/
 export const PROFILE_INPUTS: readonly FeatureDef[] = [
   {
     id: 'profile_customs_points',
-    family: 'risk_profile',
+    family: 'risk_profile_customs',
     unit: 'points',
     decimals: 4,
     title: 'Risk-profile points of the customs indicators',
@@ -25,7 +25,7 @@ export const PROFILE_INPUTS: readonly FeatureDef[] = [
   },
   {
     id: 'profile_tax_points',
-    family: 'risk_profile',
+    family: 'risk_profile_tax',
     unit: 'points',
     decimals: 4,
     title: 'Risk-profile points of the tax indicators',

@@ -91,6 +91,9 @@ const FAMILY_AUTHORITY: Readonly<Record<string, RecoveringAuthority>> = {
   duty_rate: 'customs',
   profile: 'tax',
   inspection_history: 'customs',
+  // The model's risk-profile points (src/models/inputs.ts), by the authority of their indicators.
+  risk_profile_customs: 'customs',
+  risk_profile_tax: 'tax',
 };
 
 /** Profile features about customs activity rather than tax-return traits. */
@@ -99,7 +102,6 @@ const CUSTOMS_PROFILE_FEATURES = new Set(['nontx_valuation_share', 'customs_valu
 /** The authority of a feature's money (see {@link FAMILY_AUTHORITY}). */
 export function featureAuthority(feature: FeatureDef): RecoveringAuthority {
   if (CUSTOMS_PROFILE_FEATURES.has(feature.id)) return 'customs';
-  if (feature.family === 'risk_profile') return feature.id === 'profile_tax_points' ? 'tax' : 'customs';
   return FAMILY_AUTHORITY[feature.family] ?? 'customs';
 }
 
