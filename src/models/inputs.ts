@@ -9,7 +9,7 @@
  */
 import { FEATURES } from '../features/compute.js';
 import type { FeatureDef } from '../features/types.js';
-import { evaluateIndicators, type Evaluation, type RiskProfile } from '../rules/index.js';
+import { evaluateIndicators, type Evaluation, type FeatureRef, type Indicator, type RiskProfile } from '../rules/index.js';
 
 /** The risk-profile inputs, after the catalogue features. */
 export const PROFILE_INPUTS: readonly FeatureDef[] = [
@@ -86,15 +86,26 @@ export interface ProfileSnapshot {
   name: string;
   version: string;
   sha256: string;
-  indicators: RiskProfile['indicators'];
+  indicators: StoredIndicator[];
 }
 
+/** An indicator as an artifact stores it: its feature references without file positions. */
+export type StoredIndicator = Omit<Indicator, 'refs'> & { refs: Omit<FeatureRef, 'at'>[] };
+
+/**
+ * The snapshot an artifact stores. Feature references lose their file
+ * positions (`at`): those name the folder the profile was read from, and an
+ * artifact's bytes must not depend on where the project is checked out.
+ */
 export function profileSnapshot(profile: RiskProfile): ProfileSnapshot {
-  return { name: profile.name, version: profile.version, sha256: profile.sha256, indicators: profile.indicators };
+  const indicators = profile.indicators.map((indicator) => ({ ...indicator, refs: indicator.refs.map(({ at: _position, ...ref }) => ref) }));
+  return { name: profile.name, version: profile.version, sha256: profile.sha256, indicators };
 }
 
+/** The profile of a stored snapshot; its references point at `source` (the artifact), having no file positions. */
 export function profileFromSnapshot(snapshot: ProfileSnapshot, source: string): RiskProfile {
-  return { name: snapshot.name, version: snapshot.version, sha256: snapshot.sha256, source, indicators: snapshot.indicators };
+  const indicators = snapshot.indicators.map((indicator) => ({ ...indicator, refs: indicator.refs.map((ref) => ({ ...ref, at: source })) }));
+  return { name: snapshot.name, version: snapshot.version, sha256: snapshot.sha256, source, indicators };
 }
 
 /** The ids a participant risk model's artifact must list, in order. */

@@ -1,7 +1,10 @@
+import { copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FEATURES } from '../../src/features/compute.js';
 import { MODEL_INPUTS, PROFILE_INPUTS, modelInputValues, modelMatrix, profileFromSnapshot, profileSnapshot } from '../../src/models/inputs.js';
-import { contributionOf, loadRiskProfile } from '../../src/rules/index.js';
+import { contributionOf, DEFAULT_PROFILE_PATH, loadRiskProfile } from '../../src/rules/index.js';
+import { tempDir } from '../util/fixtures.js';
 
 const profile = await loadRiskProfile(null);
 
@@ -39,5 +42,23 @@ describe('participant model inputs', () => {
     const row = featureRow({ vat_import_deduction_ratio: 3, vat_import_deduction_excess_rub: 900_000 });
     const restored = profileFromSnapshot(JSON.parse(JSON.stringify(profileSnapshot(profile))), 'model.json');
     expect(Array.from(modelMatrix({ profile: restored }, row, 1).values)).toEqual(Array.from(modelInputValues(row, 1, profile)));
+  });
+
+  it('keep no file position in the snapshot: the same profile read from two folders gives the same bytes', async () => {
+    const snapshots: string[] = [];
+    for (const folder of [await tempDir(), await tempDir()]) {
+      const copy = join(folder, 'default.yaml');
+      await copyFile(DEFAULT_PROFILE_PATH, copy);
+      const loaded = await loadRiskProfile(copy);
+      expect(loaded.indicators[0]?.refs[0]?.at).toMatch(/default\.yaml:\d+:\d+$/);
+      const text = JSON.stringify(profileSnapshot(loaded));
+      expect(text).not.toContain(folder);
+      expect(text).not.toContain('default.yaml');
+      snapshots.push(text);
+    }
+    expect(snapshots[1]).toBe(snapshots[0]);
+    // Loaded back, every reference points at the artifact it came from.
+    const restored = profileFromSnapshot(JSON.parse(snapshots[0] as string), 'model.json');
+    expect(new Set(restored.indicators.flatMap((i) => i.refs.map((r) => r.at)))).toEqual(new Set(['model.json']));
   });
 });
