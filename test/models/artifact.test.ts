@@ -25,6 +25,7 @@ import { trainGbdt, type FeatureMatrix } from '../../src/models/gbdt/index.js';
 import { trainIsolationForest } from '../../src/models/isolation-forest/index.js';
 import { ConfigError } from '../../src/util/errors.js';
 import { riskProblem } from './gbdt/helpers.js';
+import { expectGolden } from '../util/golden.js';
 
 const FEATURES = ['uv_log_dev_mean', 'duty_rate_gap', 'ct_revenue_rub', 'pref_dispatch_mismatch_share', 'noise_a', 'noise_b'];
 const SOURCE = 'models/x/model.json';
@@ -445,9 +446,7 @@ describe('modelCardMarkdown', () => {
   for (const [name, build] of [['risk', riskArtifact], ['anomaly', anomalyArtifact]] as const) {
     it(`renders the ${name} model card as in test/fixtures/golden/model-card.${name}.md`, async () => {
       const text = modelCardMarkdown(build());
-      const path = new URL(`../fixtures/golden/model-card.${name}.md`, import.meta.url);
-      if (process.env['UPDATE_GOLDEN'] === '1') await writeFile(path, text);
-      expect(text).toBe(await readFile(path, 'utf8'));
+      await expectGolden(`model-card.${name}.md`, text);
     });
   }
 

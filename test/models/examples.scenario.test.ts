@@ -3,20 +3,14 @@ import { SCORE_DEFAULTS } from '../../src/config/defaults.js';
 import { computeFeatures, FEATURES } from '../../src/features/compute.js';
 import { openDuckDb, type Db } from '../../src/io/db.js';
 import { exampleFeatures, participantExamples } from '../../src/models/examples.js';
-import { generatedStore } from '../score/helpers.js';
+import { buildWorld } from '../scenario/worlds.js';
 
 let db: Db;
-let remove: () => Promise<void> = async () => undefined;
 
 beforeAll(async () => {
-  const built = await generatedStore({ participants: 400, months: 18, seed: 21 });
-  remove = built.remove;
-  db = await openDuckDb(built.store, { readOnly: true });
-}, 120_000);
-afterAll(async () => {
-  db.close();
-  await remove();
+  db = await openDuckDb((await buildWorld('items')).store, { readOnly: true });
 });
+afterAll(() => db.close());
 
 describe('participantExamples', () => {
   it('takes every completed inspection whose as-of month is in the window, as of the month end before it started', async () => {

@@ -10,7 +10,7 @@ import { trainParticipantModel } from '../../src/models/train.js';
 import { loadRiskProfile } from '../../src/rules/index.js';
 import { memoryLogger } from '../../src/util/logger.js';
 import { tempDir } from '../util/fixtures.js';
-import { generatedStore } from '../score/helpers.js';
+import { buildWorld } from '../scenario/worlds.js';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -18,8 +18,7 @@ import { fileURLToPath } from 'node:url';
 // learner's defaults. docs/quality.md reports these figures.
 describe('quality of the participant model on a larger generated set (seed 31337)', () => {
   it('recovers more charges in the top 5% than the shipped risk profile, and 20% more than risk profile 1.3.0, on months after training', async () => {
-    const { dir, store, remove } = await generatedStore({ participants: 20_000, months: 36, seed: 31337, itemsPerMonth: 3 });
-    onTestFinished(remove);
+    const { data, store } = await buildWorld('large');
     const db = await openDuckDb(store, { readOnly: true });
     onTestFinished(() => db.close());
     const profile = await loadRiskProfile(null);
@@ -45,7 +44,7 @@ describe('quality of the participant model on a larger generated set (seed 31337
     await writeFile(path, serializeArtifact(trained.artifact));
     const loaded = await loadArtifact(path, { kind: 'risk', level: 'participant', features: MODEL_INPUT_IDS });
     // Scored as of 2026-06-30, three months after the last label the model saw.
-    const truthFile = join(dir, 'data', 'truth.csv');
+    const truthFile = join(data, 'truth.csv');
     const report = await evaluatePopulation(
       db,
       loaded,

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,8 @@ import { itemExampleFeatures, itemExamples, itemFeatureSet } from '../../src/mod
 import { predictRisk } from '../../src/models/predict.js';
 import { trainItemModel } from '../../src/models/train-item.js';
 import { memoryLogger } from '../../src/util/logger.js';
-import { generatedStore } from '../score/helpers.js';
+import { buildWorld, type World } from '../scenario/worlds.js';
+import { tempDir } from '../util/fixtures.js';
 import { runCli } from '../util/cli.js';
 
 const FIXTURE = new URL('../fixtures/generic', import.meta.url).pathname;
@@ -161,14 +162,17 @@ describe('item-level model on generic labelled declarations (docs/examples/mappi
 });
 
 describe('item-level model on generated data with item outcomes', () => {
-  let sim: { dir: string; store: string; remove: () => Promise<void> };
+  // The cached world is read, never changed: whatever a test writes goes to its own folder (`mine`).
+  let sim: World;
+  let mine: string;
   beforeAll(async () => {
-    sim = await generatedStore({ participants: 400, months: 18, seed: 11 });
-  }, 120_000);
-  afterAll(() => sim.remove());
+    sim = await buildWorld('items');
+    mine = await mkdtemp(join(tmpdir(), 'ccrg-item-sim-'));
+  });
+  afterAll(() => rm(mine, { recursive: true, force: true }));
 
   it('takes each examined item as of the month end before its inspection started, and never its own inspection\'s findings', async () => {
-    const copy = join(sim.dir, 'flipped.duckdb');
+    const copy = join(mine, 'flipped.duckdb');
     const pick = await withStore(sim.store, async (db) => {
       const examples = (await itemExamples(db, { from: '2025-01', to: '2026-06' })).filter((e) => e.source === 'item_outcomes');
       expect(examples.length).toBeGreaterThan(50);
@@ -216,7 +220,7 @@ describe('item-level model on generated data with item outcomes', () => {
 
   it('aggregates item scores per participant from item models that never saw findings known on or after the date', async () => {
     const config = { seed: 3, classifier: TRAIN_DEFAULTS.item.classifier, amount: TRAIN_DEFAULTS.item.amount, stoppingShare: 0.2, minExamples: 100, features: SCORE_DEFAULTS };
-    const copy = join(sim.dir, 'aggregates.duckdb');
+    const copy = join(mine, 'aggregates.duckdb');
     const { targets, asOf } = await withStore(sim.store, async (db) => {
       const examples = await participantExamples(db, { from: '2025-07', to: '2026-06' });
       const asOf = examples[Math.floor(examples.length / 2)]!.asOf;
@@ -243,7 +247,7 @@ describe('item-level model on generated data with item outcomes', () => {
   }, 120_000);
 
   it('refuses a participant model where an item model is needed, and an item model where a participant model is', async () => {
-    const participant = join(sim.dir, 'participant');
+    const participant = join(mine, 'participant');
     expect((await run(['train', '--store', sim.store, '--from', '2025-01', '--to', '2026-06', '--out', participant, '--quiet'])).code).toBe(0);
     const participantModel = join(participant, 'model.json');
     const itemModel = join(model, 'model.json');
@@ -255,7 +259,7 @@ describe('item-level model on generated data with item outcomes', () => {
       // The generic model's features are not those this store provides.
       await expect(loadItemModel(db, itemModel)).rejects.toThrow(`${itemModel}: features differ at position 5`);
     });
-    const scored = await run(['score', '--period', '2026-06', '--store', sim.store, '--model', itemModel, '--out', join(sim.dir, 'run'), '--quiet']);
+    const scored = await run(['score', '--period', '2026-06', '--store', sim.store, '--model', itemModel, '--out', join(mine, 'run'), '--quiet']);
     expect(scored.code).toBe(1);
     expect(scored.err).toContain(`${itemModel}: the model is of level "item", expected "participant"`);
     const compared = await run(['models', 'compare', participantModel, itemModel, '--store', sim.store, '--from', '2026-01', '--to', '2026-06', '--quiet']);
@@ -264,9 +268,10 @@ describe('item-level model on generated data with item outcomes', () => {
   }, 120_000);
 
   it('never reads truth.csv: the same files give the same item model without it', async () => {
-    const data = join(sim.dir, 'data');
-    const first = join(sim.dir, 'item-a');
-    const second = join(sim.dir, 'item-b');
+    const data = join(await tempDir(), 'data');
+    await cp(sim.data, data, { recursive: true });
+    const first = join(mine, 'item-a');
+    const second = join(mine, 'item-b');
     const train = (out: string) => run(['train', '--level', 'item', '--dir', data, '--from', '2025-01', '--to', '2026-06', '--out', out, '--quiet']);
     expect((await train(first)).code).toBe(0);
     await rm(join(data, 'truth.csv'));

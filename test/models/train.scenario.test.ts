@@ -1,4 +1,5 @@
-import { readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -7,38 +8,41 @@ import { openDuckDb } from '../../src/io/db.js';
 import { loadArtifact } from '../../src/models/artifact.js';
 import { participantExamples } from '../../src/models/examples.js';
 import { tempDir } from '../util/fixtures.js';
-import { generatedStore } from '../score/helpers.js';
+import { buildWorld, type World } from '../scenario/worlds.js';
 import { runCli } from '../util/cli.js';
 
-let dir: string;
+let world: World;
 let store: string;
-let remove: () => Promise<void> = async () => undefined;
-
-beforeAll(async () => {
-  ({ dir, store, remove } = await generatedStore({ participants: 1500, months: 24, seed: 31 }));
-}, 120_000);
-afterAll(() => remove());
+/** Holds `model/`, the one model every test below reads (trained once: training is the slow part). */
+let root: string;
+let model: string;
 
 async function train(args: string[]): Promise<number> {
   return (await runCli(['train', '--from', '2024-07', '--to', '2026-06', '--today', '2026-11-26', '--quiet', ...args])).code;
 }
 
+beforeAll(async () => {
+  world = await buildWorld('train');
+  store = world.store;
+  root = await mkdtemp(join(tmpdir(), 'ccrg-train-'));
+  model = join(root, 'model');
+  // From the extracts folder, truth.csv included: the truth test below trains again without it.
+  expect(await train(['--dir', world.data, '--out', model])).toBe(0);
+}, 240_000);
+afterAll(() => rm(root, { recursive: true, force: true }));
+
 describe('ccrg train --level participant', () => {
   it('writes an artifact that loads for the participant risk level with the feature list, and its card', async () => {
-    const out = join(await tempDir(), 'model');
-    expect(await train(['--store', store, '--out', out])).toBe(0);
-    const { artifact, models } = await loadArtifact(join(out, 'model.json'), { kind: 'risk', level: 'participant', features: MODEL_INPUT_IDS });
+    const { artifact, models } = await loadArtifact(join(model, 'model.json'), { kind: 'risk', level: 'participant', features: MODEL_INPUT_IDS });
     expect(artifact.labelCount.examples).toBeGreaterThan(30);
     expect(typeof artifact.metrics['aucModel']).toBe('number');
     expect(models.kind).toBe('risk');
-    expect(await readFile(join(out, 'model-card.md'), 'utf8')).toContain('participant');
-    await expect(loadArtifact(join(out, 'model.json'), { level: 'item' })).rejects.toThrow('the model is of level "participant", expected "item"');
-  }, 240_000);
+    expect(await readFile(join(model, 'model-card.md'), 'utf8')).toContain('participant');
+    await expect(loadArtifact(join(model, 'model.json'), { level: 'item' })).rejects.toThrow('the model is of level "participant", expected "item"');
+  });
 
   it('trains only on labels known before the validation part starts', async () => {
-    const out = join(await tempDir(), 'model');
-    expect(await train(['--store', store, '--out', out])).toBe(0);
-    const { artifact } = await loadArtifact(join(out, 'model.json'));
+    const { artifact } = await loadArtifact(join(model, 'model.json'));
     const validationStart = String(artifact.hyperparameters['split']?.['validationStart']);
     const db = await openDuckDb(store, { readOnly: true });
     try {
@@ -49,23 +53,20 @@ describe('ccrg train --level participant', () => {
     } finally {
       db.close();
     }
-  }, 240_000);
+  });
 
   it('never reads truth.csv: the same files give the same model without it', async () => {
-    const data = join(dir, 'data');
-    const first = join(await tempDir(), 'a');
-    const second = join(await tempDir(), 'b');
-    expect(await train(['--dir', data, '--out', first])).toBe(0);
+    const data = join(await tempDir(), 'data');
+    await cp(world.data, data, { recursive: true });
     await rm(join(data, 'truth.csv'));
+    const second = join(await tempDir(), 'b');
     expect(await train(['--dir', data, '--out', second])).toBe(0);
-    expect(await readFile(join(second, 'model.json'), 'utf8')).toBe(await readFile(join(first, 'model.json'), 'utf8'));
+    expect(await readFile(join(second, 'model.json'), 'utf8')).toBe(await readFile(join(model, 'model.json'), 'utf8'));
   }, 240_000);
 });
 
 describe('ccrg score --model', () => {
   it('ranks by the model expected charges, fills probability and expected charges, and refuses a model with other features', async () => {
-    const model = join(await tempDir(), 'model');
-    expect(await train(['--store', store, '--out', model])).toBe(0);
     const out = join(await tempDir(), 'run');
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const err: string[] = [];
@@ -115,21 +116,18 @@ describe('ccrg score --model', () => {
 
       const artifact = JSON.parse(await readFile(join(model, 'model.json'), 'utf8'));
       [artifact.features[0], artifact.features[1]] = [artifact.features[1], artifact.features[0]];
-      const { writeFile } = await import('node:fs/promises');
-      const bad = join(model, 'swapped.json');
+      const bad = join(await tempDir(), 'swapped.json');
       await writeFile(bad, JSON.stringify(artifact));
       expect(await main(['score', '--period', '2026-06', '--store', store, '--model', bad, '--out', out, '--quiet'])).toBe(1);
       expect(err.join('')).toContain(`${bad}: features differ at position 1: the model has "${String(artifact.features[0])}", the data has "${String(artifact.features[1])}"`);
     } finally {
       vi.restoreAllMocks();
     }
-  }, 240_000);
+  });
 });
 
 describe('ccrg evaluate', () => {
   it('writes evaluation.json with the model, the risk profile and random on the same labelled examples', async () => {
-    const model = join(await tempDir(), 'model');
-    expect(await train(['--store', store, '--out', model])).toBe(0);
     const out = join(await tempDir(), 'run');
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
@@ -153,30 +151,28 @@ describe('ccrg evaluate', () => {
       expect(report.all[ranker].topK.rows.map((r: { k: object }) => r.k)).toEqual([{ share: 0.01 }, { share: 0.02 }, { share: 0.05 }, { share: 0.1 }, { count: 15 }]);
     }
     expect(report.reliability).toHaveLength(10);
-  }, 240_000);
+  });
 });
 
 describe('ccrg models', () => {
   it('lists trained models and compares two with paired bootstrap intervals (a model against itself differs by exactly 0)', async () => {
-    const root = await tempDir();
-    expect(await train(['--store', store, '--out', join(root, 'first')])).toBe(0);
     const out: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    const model = join(root, 'first', 'model.json');
-    const run = join(root, 'run');
+    const artifact = join(model, 'model.json');
+    const run = join(await tempDir(), 'run');
     try {
       expect(await main(['models', 'list', '--dir', root])).toBe(0);
-      expect(await main(['models', 'compare', model, model, '--from', '2026-01', '--to', '2026-05', '--iterations', '50', '--store', store, '--out', run, '--quiet'])).toBe(0);
+      expect(await main(['models', 'compare', artifact, artifact, '--from', '2026-01', '--to', '2026-05', '--iterations', '50', '--store', store, '--out', run, '--quiet'])).toBe(0);
     } finally {
       vi.restoreAllMocks();
     }
-    expect(out.join('')).toContain(`${model}`);
+    expect(out.join('')).toContain(`${artifact}`);
     expect(out.join('')).toMatch(/risk\s+participant\s+2024-07\.\.2026-06/);
     const report = JSON.parse(await readFile(join(run, 'comparison.json'), 'utf8'));
     const self = report.metrics.filter((m: { pair: string }) => m.pair === 'A-B');
     expect(self.map((m: { metric: string }) => m.metric)).toEqual(['AUC', 'precision@5%', 'revenue@5%', 'revenue@10%']);
     for (const m of self) expect([m.result.difference.lower, m.result.difference.upper]).toEqual([0, 0]);
     expect(report.riskProfile.name).toBe('default');
-  }, 240_000);
+  });
 });

@@ -1,6 +1,7 @@
-import { cp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvObjects, parseCsvText } from '../../src/io/csv-read.js';
@@ -12,22 +13,21 @@ import { memoryLogger } from '../../src/util/logger.js';
 import { weightsFromPropensities } from '../../src/evaluate/metrics.js';
 import { participantExamples } from '../../src/models/examples.js';
 import { extractCsv, fixtureFile, ingestInto, memoryStore, tempDir } from '../util/fixtures.js';
-import { HOSTILE_NAMES, planConfig, plannedStore } from './helpers.js';
+import { HOSTILE_NAMES, buildWorld } from '../scenario/worlds.js';
+import { planConfig } from './helpers.js';
 import { runCli } from '../util/cli.js';
 
 const clock = fixedClock('2026-11-26');
 let store: string;
-let remove: () => Promise<void> = async () => undefined;
 /** A folder holding the period's score run and a plan with the default settings. */
 let base: string;
 
 beforeAll(async () => {
-  let dir: string;
-  ({ dir, store, remove } = await plannedStore({ participants: 300, months: 15, seed: 23 }));
-  base = join(dir, 'out', '2026-06');
+  ({ store } = await buildWorld('plan'));
+  base = join(await mkdtemp(join(tmpdir(), 'ccrg-plan-')), '2026-06');
   await runPlan(planConfig(store, '2026-06', base), clock, memoryLogger());
 }, 180_000);
-afterAll(() => remove());
+afterAll(() => rm(dirname(base), { recursive: true, force: true }));
 
 async function files(dir: string): Promise<Record<string, Buffer>> {
   const out: Record<string, Buffer> = {};

@@ -7,6 +7,7 @@ import { periodChanges, previousPeriod, readIndicatorUse, readPlanSummary, readR
 import { fixedClock } from '../../src/util/clock.js';
 import { tempDir } from '../util/fixtures.js';
 import { writeRunFixture } from './run-fixture.js';
+import { expectGolden, splitCharts } from '../util/golden.js';
 
 const clock = fixedClock('2026-11-26');
 
@@ -17,15 +18,17 @@ function normalised(html: string): string {
 
 describe('writeBatchReport (golden files)', () => {
   for (const lang of ['en', 'ru'] as const) {
-    it(`writes every section in ${lang} as in test/fixtures/golden/report.${lang}.html`, async () => {
+    it(`writes every section in ${lang} as in test/fixtures/golden/report.${lang}.html and its charts as report.${lang}.chart-N.svg`, async () => {
       const dir = await writeRunFixture(await tempDir(), { evaluation: true, plan: true, previous: true, drift: true });
       const report = await writeBatchReport({ outDir: dir, period: '2026-06', lang, clock });
       expect(report).toEqual({ path: join(dir, 'report.html'), charts: 4, lang });
       const html = await readFile(report.path, 'utf8');
       expect(html).toContain('<p class="generated-at">');
-      const path = new URL(`../fixtures/golden/report.${lang}.html`, import.meta.url);
-      if (process.env['UPDATE_GOLDEN'] === '1') await writeFile(path, normalised(html));
-      expect(normalised(html)).toBe(await readFile(path, 'utf8'));
+      // The charts are goldens of their own (numbers rounded), the page refers to them by name.
+      const { page, charts } = splitCharts(normalised(html), `report.${lang}`);
+      expect(charts).toHaveLength(4);
+      await expectGolden(`report.${lang}.html`, page);
+      for (const chart of charts) await expectGolden(chart.name, chart.svg);
     });
   }
 

@@ -11,7 +11,8 @@ import { writeBatchReport } from '../../src/report/batch-report.js';
 import { runScore } from '../../src/score/run-score.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { memoryLogger } from '../../src/util/logger.js';
-import { generatedStore, scoreConfig } from '../score/helpers.js';
+import { scoreConfig } from '../score/helpers.js';
+import { buildWorld } from '../scenario/worlds.js';
 
 /** Debian's chromium (.ci/run installs it); a test tool's own browser download fails on these machines. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -25,11 +26,10 @@ const clock = fixedClock('2026-11-26');
 let root: string;
 let report: string;
 let store: string;
-let remove: () => Promise<void> = async () => undefined;
 
 beforeAll(async () => {
   if (!present) return;
-  ({ store, remove } = await generatedStore({ participants: 300, months: 15, seed: 11 }));
+  ({ store } = await buildWorld('score'));
   root = await mkdtemp(join(tmpdir(), 'ccrg-browser-'));
   const model = 'models/default/model.json';
   await runScore(scoreConfig(store, '2026-05', join(root, '2026-05'), { modelPath: model }), clock, memoryLogger());
@@ -49,7 +49,6 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await remove();
   if (root !== undefined) await rm(root, { recursive: true, force: true });
 });
 

@@ -1,10 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { checkProfileFeatures } from '../../src/rules/check-features.js';
 import { evaluateIndicators } from '../../src/rules/evaluate.js';
 import { loadRiskProfile } from '../../src/rules/load-profile.js';
 import { decidingFeatures, type Lang } from '../../src/rules/profile.js';
 import { FEATURES } from '../../src/features/compute.js';
+import { expectGolden } from '../util/golden.js';
 
 const FEATURE_MAP = new Map(FEATURES.map((f) => [f.id, f]));
 
@@ -153,9 +153,7 @@ describe('reason texts of the default profile (golden files)', () => {
   for (const lang of ['en', 'ru'] as const) {
     it(`renders every indicator's reason in ${lang} as in test/fixtures/golden/default-profile-reasons.${lang}.txt`, async () => {
       const text = `${CASES.map((c) => `${c.id}: ${evaluate(c.row, lang).fired[0]?.reason ?? ''}`).join('\n')}\n`;
-      const path = new URL(`../fixtures/golden/default-profile-reasons.${lang}.txt`, import.meta.url);
-      if (process.env['UPDATE_GOLDEN'] === '1') await writeFile(path, text);
-      expect(text).toBe(await readFile(path, 'utf8'));
+      await expectGolden(`default-profile-reasons.${lang}.txt`, text);
     });
   }
 });

@@ -1,22 +1,22 @@
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { evaluateAgainstTruth, readTruth } from '../../src/evaluate/truth.js';
 import { runScore } from '../../src/score/run-score.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { memoryLogger } from '../../src/util/logger.js';
 import { tempDir } from '../util/fixtures.js';
-import { generatedStore, scoreConfig } from './helpers.js';
+import { buildWorld } from '../scenario/worlds.js';
+import { scoreConfig } from './helpers.js';
 
 // Seed 9001 was never used while tuning the default risk profile or the features
 // (tuning used seeds 42, the committed samples, 777 and 2024). docs/quality.md has every figure.
 describe('quality of the shipped risk profile on generated data (seed 9001)', () => {
   it('finds planted schemes and recovers charges far above random in the top 5%', async () => {
-    const { dir, store, remove } = await generatedStore({ participants: 2000, months: 24, seed: 9001 });
-    onTestFinished(remove);
+    const { data, store } = await buildWorld('unseen');
     const result = await runScore(scoreConfig(store, '2026-06', join(await tempDir(), 'out')), fixedClock('2026-11-26'), memoryLogger());
     const quality = evaluateAgainstTruth(
       result.ranked.map((p) => p.inn),
-      await readTruth(join(dir, 'data', 'truth.csv')),
+      await readTruth(join(data, 'truth.csv')),
       '2026-06',
     );
     const at5 = quality.atShare.find((a) => a.share === 0.05);

@@ -1,13 +1,14 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { CsvScanner } from '../../src/io/csv-scan.js';
 import { runScore } from '../../src/score/run-score.js';
 import * as outputs from '../../src/score/outputs.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { memoryLogger } from '../../src/util/logger.js';
 import { tempDir } from '../util/fixtures.js';
-import { generatedStore, scoreConfig } from './helpers.js';
+import { buildWorld } from '../scenario/worlds.js';
+import { scoreConfig } from './helpers.js';
 
 const failEvidence = vi.hoisted(() => ({ on: false }));
 vi.mock('../../src/score/outputs.js', async (importOriginal) => {
@@ -23,12 +24,10 @@ vi.mock('../../src/score/outputs.js', async (importOriginal) => {
 
 const clock = fixedClock('2026-11-26');
 let store: string;
-let remove: () => Promise<void> = async () => undefined;
 
 beforeAll(async () => {
-  ({ store, remove } = await generatedStore({ participants: 300, months: 15, seed: 11 }));
-}, 120_000);
-afterAll(() => remove());
+  ({ store } = await buildWorld('score'));
+});
 
 function csvRecords(text: string): number {
   const scanner = new CsvScanner(',');
@@ -99,12 +98,11 @@ describe('runScore', () => {
 
 describe('runScore without tax returns or register', () => {
   it('disables the indicators that need them, with a warning each in the manifest, and still ranks', async () => {
-    const { dir, remove } = await generatedStore({ participants: 120, months: 12, seed: 13 });
-    onTestFinished(remove);
+    const { data } = await buildWorld('small');
     const out = join(await tempDir(), 'out');
     const logger = memoryLogger();
     const config = scoreConfig(':memory:', '2026-06', out, {
-      source: { inputs: [{ extract: 'declarations', file: join(dir, 'data', 'declarations.csv') }], mappingPath: null },
+      source: { inputs: [{ extract: 'declarations', file: join(data, 'declarations.csv') }], mappingPath: null },
     });
     const result = await runScore(config, clock, logger);
     expect(result.ranked.length).toBeGreaterThan(0);

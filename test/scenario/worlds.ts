@@ -1,0 +1,226 @@
+/**
+ * The generated worlds of the scenario tier: each is a folder of extracts
+ * (`data/`, truth.csv included) and the store they were ingested into
+ * (`store.duckdb`), built once and cached outside git.
+ *
+ * The cache key is the world's settings plus a hash of every source file the
+ * generator and the ingest reach (their relative imports, followed), and of
+ * this file; a change to any of them builds the world again. A cached world
+ * is checked byte for byte before it is used, and after the run
+ * ({@link checkWorldUnchanged}): tests read a world, they never change it;
+ * a test that needs to change one copies it first ({@link copyWorld}).
+ *
+ * This module must not import vitest: the global setup runs it outside the
+ * test workers.
+ */
+
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultMapping } from '../../src/config/mapping.js';
+import { generateExtracts } from '../../src/generate/generate.js';
+import { quoteField } from '../../src/io/csv-stream-writer.js';
+import { openDuckDb } from '../../src/io/db.js';
+import { findExtractFiles } from '../../src/pipeline.js';
+import { ingestFiles } from '../../src/store/ingest.js';
+import { fixedClock } from '../../src/util/clock.js';
+import { memoryLogger } from '../../src/util/logger.js';
+import { parseCsv } from '../util/csv-records.js';
+
+/** The repository root. */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Names from outside data that a spreadsheet would run as formulas, or a page as markup. */
+export const HOSTILE_NAMES = ['=HYPERLINK("http://example.invalid","x")', '+7(495)000', '-2+3', '@SUM(A1:A9)', '<script>alert("x")</script> & Co'];
+
+export interface WorldSpec {
+  participants: number;
+  months: number;
+  seed: number;
+  /** Declaration items per participant and month (generator default 6). */
+  itemsPerMonth: number;
+  /** Share of planted bad rows. */
+  dirtyRate: number;
+  /** Every other participant (by INN) gets one of {@link HOSTILE_NAMES} before ingest. */
+  hostileNames: boolean;
+  /** Why the tests need this world, and which use it. */
+  usedBy: string;
+}
+
+/** Every world of the scenario and quality tiers; the last month is always 2026-06. */
+export const WORLDS = {
+  small: { participants: 200, months: 15, seed: 12, itemsPerMonth: 6, dirtyRate: 0.02, hostileNames: false, usedBy: 'the as-of test of score (on a copy), score from declarations alone' },
+  score: { participants: 300, months: 15, seed: 11, itemsPerMonth: 6, dirtyRate: 0.02, hostileNames: false, usedBy: 'score runs and the browser view of the report' },
+  plan: { participants: 300, months: 15, seed: 23, itemsPerMonth: 6, dirtyRate: 0, hostileNames: true, usedBy: 'the inspection plan, with hostile names' },
+  items: { participants: 400, months: 18, seed: 11, itemsPerMonth: 6, dirtyRate: 0.02, hostileNames: false, usedBy: 'item-level models and model examples' },
+  train: { participants: 1500, months: 24, seed: 31, itemsPerMonth: 6, dirtyRate: 0.02, hostileNames: false, usedBy: 'train, score --model, evaluate and models' },
+  unseen: { participants: 2000, months: 24, seed: 9001, itemsPerMonth: 6, dirtyRate: 0.02, hostileNames: false, usedBy: 'quality of the shipped risk profile on a seed never used for tuning' },
+  large: { participants: 20_000, months: 36, seed: 31337, itemsPerMonth: 3, dirtyRate: 0.02, hostileNames: false, usedBy: 'the 20,000-participant floors of the quality tier' },
+} as const satisfies Record<string, WorldSpec>;
+
+export type WorldName = keyof typeof WORLDS;
+
+/** A built world: its folder, the extracts and truth.csv in `data`, the store. */
+export interface World {
+  name: WorldName;
+  dir: string;
+  data: string;
+  store: string;
+}
+
+/** Where worlds are cached: `$CCRG_TEST_CACHE`, or `node_modules/.cache/ccrg-test` (outside git, gone with `npm ci`). */
+export function cacheRoot(): string {
+  return process.env['CCRG_TEST_CACHE'] ?? join(REPO_ROOT, 'node_modules', '.cache', 'ccrg-test');
+}
+
+const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'(\.{1,2}\/[^']+)'/g;
+
+/** The source files reachable from `entries` through relative imports, sorted. */
+export async function sourceClosure(entries: readonly string[]): Promise<string[]> {
+  const seen = new Set<string>();
+  const queue = [...entries];
+  while (queue.length > 0) {
+    const file = queue.pop() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const text = await readFile(file, 'utf8');
+    for (const match of text.matchAll(IMPORT)) {
+      const target = resolve(dirname(file), (match[1] as string).replace(/\.js$/, '.ts'));
+      if (existsSync(target)) queue.push(target);
+    }
+  }
+  return [...seen].sort();
+}
+
+let keyOfCode: Promise<string> | null = null;
+
+/** Hash of the code that makes a world: the generator's and the ingest's sources, and this file. */
+function codeKey(): Promise<string> {
+  keyOfCode ??= (async () => {
+    const files = await sourceClosure([
+      join(REPO_ROOT, 'src', 'generate', 'generate.ts'),
+      join(REPO_ROOT, 'src', 'store', 'ingest.ts'),
+      join(REPO_ROOT, 'src', 'pipeline.ts'),
+      fileURLToPath(import.meta.url),
+    ]);
+    const hash = createHash('sha256');
+    for (const file of files) hash.update(relative(REPO_ROOT, file)).update('\0').update(await readFile(file)).update('\0');
+    return hash.digest('hex');
+  })();
+  return keyOfCode;
+}
+
+/** The folder a world is cached in (whether built or not). */
+export async function worldDir(name: WorldName): Promise<string> {
+  const { usedBy: _ignored, ...spec } = WORLDS[name];
+  const key = createHash('sha256').update(JSON.stringify(spec)).update(await codeKey()).digest('hex').slice(0, 16);
+  return join(cacheRoot(), 'worlds', `${name}-seed${spec.seed}-${key}`);
+}
+
+function worldAt(name: WorldName, dir: string): World {
+  return { name, dir, data: join(dir, 'data'), store: join(dir, 'store.duckdb') };
+}
+
+const SUMS = 'sha256sums.json';
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const names = await readdir(dir, { recursive: true });
+  const files: string[] = [];
+  for (const name of names.sort()) if (name !== SUMS && (await stat(join(dir, name))).isFile()) files.push(name);
+  return files;
+}
+
+async function sumsOf(dir: string): Promise<Record<string, string>> {
+  const sums: Record<string, string> = {};
+  for (const name of await filesUnder(dir)) sums[name] = createHash('sha256').update(await readFile(join(dir, name))).digest('hex');
+  return sums;
+}
+
+/** The files of a cached world that differ from when it was built (added, removed or changed). */
+export async function changedWorldFiles(dir: string): Promise<string[]> {
+  const recorded = JSON.parse(await readFile(join(dir, SUMS), 'utf8')) as Record<string, string>;
+  const now = await sumsOf(dir);
+  const names = [...new Set([...Object.keys(recorded), ...Object.keys(now)])].sort();
+  return names.filter((n) => recorded[n] !== now[n]);
+}
+
+async function giveHostileNames(data: string): Promise<void> {
+  const path = join(data, 'participants.csv');
+  const [header, ...rows] = parseCsv(await readFile(path, 'utf8'));
+  const nameAt = header?.fields.indexOf('name') ?? -1;
+  const innAt = header?.fields.indexOf('inn') ?? -1;
+  const inns = [...new Set(rows.map((r) => r.fields[innAt] as string))].sort();
+  const hostile = new Map(inns.map((inn, i) => [inn, i % 2 === 0 ? HOSTILE_NAMES[(i / 2) % HOSTILE_NAMES.length] : undefined]));
+  const lines = [header?.fields.map(quoteField).join(',') ?? ''];
+  for (const r of rows) {
+    const fields = [...r.fields];
+    fields[nameAt] = hostile.get(fields[innAt] as string) ?? (fields[nameAt] as string);
+    lines.push(fields.map(quoteField).join(','));
+  }
+  await writeFile(path, `${lines.join('\n')}\n`);
+}
+
+/** Generates a world's extracts into `dir/data` and ingests them into `dir/store.duckdb`. */
+async function makeWorld(spec: WorldSpec, dir: string): Promise<void> {
+  const data = join(dir, 'data');
+  await generateExtracts(
+    { participants: spec.participants, months: spec.months, end: '2026-06', seed: spec.seed, outDir: data, gzip: false, monthly: false, itemsPerMonth: spec.itemsPerMonth, dirtyRate: spec.dirtyRate },
+    memoryLogger(),
+  );
+  if (spec.hostileNames) await giveHostileNames(data);
+  const db = await openDuckDb(join(dir, 'store.duckdb'));
+  try {
+    await ingestFiles(db, { inputs: await findExtractFiles(data), mapping: defaultMapping(), dryRun: false, maxRejectShare: null }, fixedClock('2026-11-26'), memoryLogger());
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The world, built if it is not cached yet (in a fresh folder renamed into
+ * place, so a killed build leaves nothing half made). A cached world whose
+ * files changed since it was built is built again.
+ */
+export async function buildWorld(name: WorldName): Promise<World & { built: boolean; seconds: number }> {
+  const dir = await worldDir(name);
+  const started = Date.now();
+  if (existsSync(join(dir, SUMS))) {
+    if ((await changedWorldFiles(dir)).length === 0) return { ...worldAt(name, dir), built: false, seconds: (Date.now() - started) / 1000 };
+    await rm(dir, { recursive: true, force: true });
+  }
+  const staging = `${dir}.building-${process.pid}-${randomBytes(4).toString('hex')}`;
+  await mkdir(staging, { recursive: true });
+  try {
+    await makeWorld(WORLDS[name], staging);
+    await writeFile(join(staging, SUMS), JSON.stringify(await sumsOf(staging), null, 1));
+    try {
+      await rename(staging, dir);
+    } catch (error) {
+      // Another process put the same world in place first: keep its copy.
+      if (!existsSync(join(dir, SUMS))) throw error;
+    }
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+  return { ...worldAt(name, dir), built: true, seconds: (Date.now() - started) / 1000 };
+}
+
+/** Throws when a test changed a cached world (tests must copy a world before changing it). */
+export async function checkWorldUnchanged(name: WorldName): Promise<void> {
+  const dir = await worldDir(name);
+  if (!existsSync(join(dir, SUMS))) return;
+  const changed = await changedWorldFiles(dir);
+  if (changed.length > 0) {
+    await rm(dir, { recursive: true, force: true });
+    throw new Error(`a test changed the cached world "${name}" (${changed.join(', ')}); tests must copy a world (copyWorld) before changing it. The world was removed and will be built again.`);
+  }
+}
+
+/** A private copy of a world in `into` (a temporary folder), for a test that changes files or the store. */
+export async function copyWorld(world: World, into: string): Promise<World> {
+  await cp(world.data, join(into, 'data'), { recursive: true });
+  await cp(world.store, join(into, 'store.duckdb'));
+  return worldAt(world.name, into);
+}
