@@ -1,38 +1,29 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { MODEL_INPUT_IDS } from '../../src/models/inputs.js';
 import { openDuckDb } from '../../src/io/db.js';
 import { loadArtifact } from '../../src/models/artifact.js';
 import { participantExamples } from '../../src/models/examples.js';
 import { tempDir } from '../util/fixtures.js';
-import { buildWorld, type World } from '../scenario/worlds.js';
+import { buildWorld, REPO_ROOT } from '../scenario/worlds.js';
 import { runCli } from '../util/cli.js';
 
-let world: World;
 let store: string;
-/** Holds `model/`, the one model every test below reads (trained once: training is the slow part). */
-let root: string;
-let model: string;
+/** The shipped model: the output guard (test/e2e) trains it again on data-samples and finds the same bytes. */
+const model = join(REPO_ROOT, 'models', 'default');
 
 async function train(args: string[]): Promise<number> {
-  return (await runCli(['train', '--from', '2024-07', '--to', '2026-06', '--today', '2026-11-26', '--quiet', ...args])).code;
+  return (await runCli(['train', '--today', '2026-11-26', '--quiet', ...args])).code;
 }
 
 beforeAll(async () => {
-  world = await buildWorld('train');
-  store = world.store;
-  root = await mkdtemp(join(tmpdir(), 'ccrg-train-'));
-  model = join(root, 'model');
-  // From the extracts folder, truth.csv included: the truth test below trains again without it.
-  expect(await train(['--dir', world.data, '--out', model])).toBe(0);
-}, 240_000);
-afterAll(() => rm(root, { recursive: true, force: true }));
+  ({ store } = await buildWorld('samples'));
+});
 
 describe('ccrg train --level participant', () => {
-  it('writes an artifact that loads for the participant risk level with the feature list, and its card', async () => {
+  it('writes an artifact that loads for the participant risk level with the feature list, and its card (models/default)', async () => {
     const { artifact, models } = await loadArtifact(join(model, 'model.json'), { kind: 'risk', level: 'participant', features: MODEL_INPUT_IDS });
     expect(artifact.labelCount.examples).toBeGreaterThan(30);
     expect(typeof artifact.metrics['aucModel']).toBe('number');
@@ -41,7 +32,7 @@ describe('ccrg train --level participant', () => {
     await expect(loadArtifact(join(model, 'model.json'), { level: 'item' })).rejects.toThrow('the model is of level "participant", expected "item"');
   });
 
-  it('trains only on labels known before the validation part starts', async () => {
+  it('trains only on labels known before the validation part starts (models/default on data-samples)', async () => {
     const { artifact } = await loadArtifact(join(model, 'model.json'));
     const validationStart = String(artifact.hyperparameters['split']?.['validationStart']);
     const db = await openDuckDb(store, { readOnly: true });
@@ -56,13 +47,16 @@ describe('ccrg train --level participant', () => {
   });
 
   it('never reads truth.csv: the same files give the same model without it', async () => {
+    const world = await buildWorld('items');
+    const withTruth = join(await tempDir(), 'a');
+    expect(await train(['--dir', world.data, '--from', '2025-01', '--to', '2026-06', '--out', withTruth])).toBe(0);
     const data = join(await tempDir(), 'data');
     await cp(world.data, data, { recursive: true });
     await rm(join(data, 'truth.csv'));
-    const second = join(await tempDir(), 'b');
-    expect(await train(['--dir', data, '--out', second])).toBe(0);
-    expect(await readFile(join(second, 'model.json'), 'utf8')).toBe(await readFile(join(model, 'model.json'), 'utf8'));
-  }, 240_000);
+    const without = join(await tempDir(), 'b');
+    expect(await train(['--dir', data, '--from', '2025-01', '--to', '2026-06', '--out', without])).toBe(0);
+    expect(await readFile(join(without, 'model.json'), 'utf8')).toBe(await readFile(join(withTruth, 'model.json'), 'utf8'));
+  }, 120_000);
 });
 
 describe('ccrg score --model', () => {
@@ -162,7 +156,7 @@ describe('ccrg models', () => {
     const artifact = join(model, 'model.json');
     const run = join(await tempDir(), 'run');
     try {
-      expect(await main(['models', 'list', '--dir', root])).toBe(0);
+      expect(await main(['models', 'list', '--dir', join(REPO_ROOT, 'models')])).toBe(0);
       expect(await main(['models', 'compare', artifact, artifact, '--from', '2026-01', '--to', '2026-05', '--iterations', '50', '--store', store, '--out', run, '--quiet'])).toBe(0);
     } finally {
       vi.restoreAllMocks();

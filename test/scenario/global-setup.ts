@@ -9,7 +9,7 @@ import { buildWorld, checkWorldUnchanged, type WorldName } from './worlds.js';
 
 /** The worlds of each tier, keyed by project name. */
 export const TIER_WORLDS: Record<string, readonly WorldName[]> = {
-  scenario: ['small', 'score', 'plan', 'items', 'train', 'unseen'],
+  scenario: ['samples', 'small', 'score', 'plan', 'items', 'unseen'],
   quality: ['large'],
 };
 

@@ -1,7 +1,8 @@
 /**
- * The generated worlds of the scenario tier: each is a folder of extracts
- * (`data/`, truth.csv included) and the store they were ingested into
- * (`store.duckdb`), built once and cached outside git.
+ * The worlds of the scenario and quality tiers: a folder of extracts
+ * (`data/`, truth.csv included; generated, or a committed folder such as
+ * data-samples/) and the store they were ingested into (`store.duckdb`),
+ * built once and cached outside git.
  *
  * The cache key is the world's settings plus a hash of every source file the
  * generator and the ingest reach (their relative imports, followed), and of
@@ -35,7 +36,8 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
 /** Names from outside data that a spreadsheet would run as formulas, or a page as markup. */
 export const HOSTILE_NAMES = ['=HYPERLINK("http://example.invalid","x")', '+7(495)000', '-2+3', '@SUM(A1:A9)', '<script>alert("x")</script> & Co'];
 
-export interface WorldSpec {
+export interface GeneratedWorld {
+  kind: 'generated';
   participants: number;
   months: number;
   seed: number;
@@ -49,15 +51,32 @@ export interface WorldSpec {
   usedBy: string;
 }
 
-/** Every world of the scenario and quality tiers; the last month is always 2026-06. */
+/** The committed extracts of a folder of the repository, ingested as they are (the folder is `data`). */
+export interface CommittedWorld {
+  kind: 'committed';
+  folder: string;
+  usedBy: string;
+}
+
+export type WorldSpec = GeneratedWorld | CommittedWorld;
+
+const generated = (spec: Omit<GeneratedWorld, 'kind' | 'itemsPerMonth' | 'dirtyRate' | 'hostileNames'> & Partial<GeneratedWorld>): GeneratedWorld => ({
+  kind: 'generated',
+  itemsPerMonth: 6,
+  dirtyRate: 0.02,
+  hostileNames: false,
+  ...spec,
+});
+
+/** Every world of the scenario and quality tiers; the last month of the generated ones is 2026-06. */
 export const WORLDS = {
-  small: { participants: 200, months: 15, seed: 12, itemsPerMonth: 6, dirtyRate: 0.02, hostileNames: false, usedBy: 'the as-of test of score (on a copy), score from declarations alone' },
-  score: { participants: 300, months: 15, seed: 11, itemsPerMonth: 6, dirtyRate: 0.02, hostileNames: false, usedBy: 'score runs and the browser view of the report' },
-  plan: { participants: 300, months: 15, seed: 23, itemsPerMonth: 6, dirtyRate: 0, hostileNames: true, usedBy: 'the inspection plan, with hostile names' },
-  items: { participants: 400, months: 18, seed: 11, itemsPerMonth: 6, dirtyRate: 0.02, hostileNames: false, usedBy: 'item-level models and model examples' },
-  train: { participants: 1500, months: 24, seed: 31, itemsPerMonth: 6, dirtyRate: 0.02, hostileNames: false, usedBy: 'train, score --model, evaluate and models' },
-  unseen: { participants: 2000, months: 24, seed: 9001, itemsPerMonth: 6, dirtyRate: 0.02, hostileNames: false, usedBy: 'quality of the shipped risk profile on a seed never used for tuning' },
-  large: { participants: 20_000, months: 36, seed: 31337, itemsPerMonth: 3, dirtyRate: 0.02, hostileNames: false, usedBy: 'the 20,000-participant floors of the quality tier' },
+  samples: { kind: 'committed', folder: 'data-samples', usedBy: 'score --model, evaluate and models with models/default (which the output guard shows is what training on it gives)' },
+  small: generated({ participants: 200, months: 15, seed: 12, usedBy: 'the as-of test of score (on a copy), score from declarations alone' }),
+  score: generated({ participants: 300, months: 15, seed: 11, usedBy: 'score runs and the browser view of the report' }),
+  plan: generated({ participants: 300, months: 15, seed: 23, dirtyRate: 0, hostileNames: true, usedBy: 'the inspection plan, with hostile names' }),
+  items: generated({ participants: 400, months: 18, seed: 11, usedBy: 'item-level models, model examples, and training without truth.csv' }),
+  unseen: generated({ participants: 2000, months: 24, seed: 9001, usedBy: 'quality of the shipped risk profile on a seed never used for tuning' }),
+  large: generated({ participants: 20_000, months: 36, seed: 31337, itemsPerMonth: 3, usedBy: 'the 20,000-participant floors of the quality tier' }),
 } as const satisfies Record<string, WorldSpec>;
 
 export type WorldName = keyof typeof WORLDS;
@@ -114,13 +133,17 @@ function codeKey(): Promise<string> {
 
 /** The folder a world is cached in (whether built or not). */
 export async function worldDir(name: WorldName): Promise<string> {
-  const { usedBy: _ignored, ...spec } = WORLDS[name];
-  const key = createHash('sha256').update(JSON.stringify(spec)).update(await codeKey()).digest('hex').slice(0, 16);
-  return join(cacheRoot(), 'worlds', `${name}-seed${spec.seed}-${key}`);
+  const { usedBy: _ignored, ...spec }: WorldSpec = WORLDS[name];
+  const hash = createHash('sha256').update(JSON.stringify(spec)).update(await codeKey());
+  // A committed world also changes with its files.
+  if (spec.kind === 'committed') for (const [file, sum] of Object.entries(await sumsOf(join(REPO_ROOT, spec.folder)))) hash.update(`${file}\0${sum}\0`);
+  const label = spec.kind === 'generated' ? `seed${spec.seed}` : spec.folder;
+  return join(cacheRoot(), 'worlds', `${name}-${label}-${hash.digest('hex').slice(0, 16)}`);
 }
 
 function worldAt(name: WorldName, dir: string): World {
-  return { name, dir, data: join(dir, 'data'), store: join(dir, 'store.duckdb') };
+  const spec: WorldSpec = WORLDS[name];
+  return { name, dir, data: spec.kind === 'committed' ? join(REPO_ROOT, spec.folder) : join(dir, 'data'), store: join(dir, 'store.duckdb') };
 }
 
 const SUMS = 'sha256sums.json';
@@ -162,20 +185,24 @@ async function giveHostileNames(data: string): Promise<void> {
   await writeFile(path, `${lines.join('\n')}\n`);
 }
 
-/** Generates a world's extracts into `dir/data` and ingests them into `dir/store.duckdb`. */
+/** Generates a world's extracts into `dir/data` (or takes the committed folder) and ingests them into `dir/store.duckdb`. */
 async function makeWorld(spec: WorldSpec, dir: string): Promise<void> {
-  const data = join(dir, 'data');
-  await generateExtracts(
-    { participants: spec.participants, months: spec.months, end: '2026-06', seed: spec.seed, outDir: data, gzip: false, monthly: false, itemsPerMonth: spec.itemsPerMonth, dirtyRate: spec.dirtyRate },
-    memoryLogger(),
-  );
-  if (spec.hostileNames) await giveHostileNames(data);
+  const data = spec.kind === 'committed' ? join(REPO_ROOT, spec.folder) : join(dir, 'data');
+  if (spec.kind === 'generated') await makeExtracts(spec, data);
   const db = await openDuckDb(join(dir, 'store.duckdb'));
   try {
     await ingestFiles(db, { inputs: await findExtractFiles(data), mapping: defaultMapping(), dryRun: false, maxRejectShare: null }, fixedClock('2026-11-26'), memoryLogger());
   } finally {
     db.close();
   }
+}
+
+async function makeExtracts(spec: GeneratedWorld, data: string): Promise<void> {
+  await generateExtracts(
+    { participants: spec.participants, months: spec.months, end: '2026-06', seed: spec.seed, outDir: data, gzip: false, monthly: false, itemsPerMonth: spec.itemsPerMonth, dirtyRate: spec.dirtyRate },
+    memoryLogger(),
+  );
+  if (spec.hostileNames) await giveHostileNames(data);
 }
 
 /**
@@ -222,5 +249,5 @@ export async function checkWorldUnchanged(name: WorldName): Promise<void> {
 export async function copyWorld(world: World, into: string): Promise<World> {
   await cp(world.data, join(into, 'data'), { recursive: true });
   await cp(world.store, join(into, 'store.duckdb'));
-  return worldAt(world.name, into);
+  return { name: world.name, dir: into, data: join(into, 'data'), store: join(into, 'store.duckdb') };
 }
