@@ -21,10 +21,13 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    setupFiles: ['test/util/setup.ts'],
     // One worker per core (vitest's default leaves one core idle: on 2 cores, one worker).
     maxWorkers: Math.max(2, availableParallelism()),
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [SCENARIO, QUALITY] } },
+      // Unit files share their worker's module cache (no fresh import of DuckDB and src per file: 69 s -> 45 s);
+      // per-file hooks belong in test/util/setup.ts, not at the top of a helper module.
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [SCENARIO, QUALITY], isolate: false } },
       { extends: true, test: { name: 'scenario', include: [SCENARIO], globalSetup: ['test/scenario/global-setup.ts'] } },
       { extends: true, test: { name: 'quality', include: [QUALITY], globalSetup: ['test/scenario/global-setup.ts'], testTimeout: 900_000, hookTimeout: 900_000 } },
     ],

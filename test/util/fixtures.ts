@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, onTestFinished } from 'vitest';
+import { onTestFinished } from 'vitest';
 import { EXTRACTS, type ExtractId } from '../../src/contract/extracts.js';
 import { defaultMapping, type Mapping } from '../../src/config/mapping.js';
 import { openDuckDb, type Db } from '../../src/io/db.js';
@@ -13,11 +13,13 @@ import { memoryLogger } from '../../src/util/logger.js';
 export const TODAY = '2026-11-26';
 
 const dirs: string[] = [];
-afterEach(async () => {
-  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
-});
 
-/** A fresh temporary folder, removed after the test. */
+/** Removes the folders {@link tempDir} made; test/util/setup.ts runs it after every test of every file. */
+export async function removeTempDirs(): Promise<void> {
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+}
+
+/** A fresh temporary folder, removed after the test (not for beforeAll: it would go after the first test). */
 export async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'ccrg-test-'));
   dirs.push(dir);
