@@ -162,6 +162,20 @@ describe('item-level model on generic labelled declarations (docs/examples/mappi
   }, 60_000);
 });
 
+/**
+ * Flips the item findings of the inspections completed on or after (`>=`) or before (`<`)
+ * a date in the store at `path`, and with `outcomes` the inspections' own results too.
+ */
+async function flipFindings(path: string, op: '>=' | '<', date: string, { outcomes }: { outcomes: boolean }): Promise<void> {
+  const db = await openDuckDb(path);
+  try {
+    await db.run(`UPDATE item_outcomes SET violation = 1 - violation WHERE inspection_id IN (SELECT inspection_id FROM outcomes WHERE completed_date ${op} DATE '${date}')`);
+    if (outcomes) await db.run(`UPDATE outcomes SET violation = 1 - violation WHERE completed_date ${op} DATE '${date}'`);
+  } finally {
+    db.close();
+  }
+}
+
 describe('item-level model on generated data with item outcomes', () => {
   // The cached world is read, never changed: whatever a test writes goes to its own folder (`mine`).
   let sim: World;
@@ -198,24 +212,13 @@ describe('item-level model on generated data with item outcomes', () => {
     expect(before.set.features).toContain('item_duty_rate');
     expect(before.set.features).toContain('hist_importer_inn_rate');
     await writeFile(copy, await readFile(sim.store));
-    const db = await openDuckDb(copy);
-    try {
-      // Every finding completed on or after the as-of date flipped: the examples' own inspections' and later ones.
-      await db.run(`UPDATE item_outcomes SET violation = 1 - violation WHERE inspection_id IN (SELECT inspection_id FROM outcomes WHERE completed_date >= DATE '${pick}')`);
-      await db.run(`UPDATE outcomes SET violation = 1 - violation WHERE completed_date >= DATE '${pick}'`);
-    } finally {
-      db.close();
-    }
+    // Every finding completed on or after the as-of date flipped: the examples' own inspections' and later ones.
+    await flipFindings(copy, '>=', pick, { outcomes: true });
     const after = await featuresAt(copy);
     expect(after.examples.map((e) => e.exampleId)).toEqual(before.examples.map((e) => e.exampleId));
     expect(after.values).toEqual(before.values);
     // Findings completed before the as-of date are used.
-    const again = await openDuckDb(copy);
-    try {
-      await again.run(`UPDATE item_outcomes SET violation = 1 - violation WHERE inspection_id IN (SELECT inspection_id FROM outcomes WHERE completed_date < DATE '${pick}')`);
-    } finally {
-      again.close();
-    }
+    await flipFindings(copy, '<', pick, { outcomes: false });
     expect((await featuresAt(copy)).values).not.toEqual(before.values);
   }, 120_000);
 
@@ -235,14 +238,8 @@ describe('item-level model on generated data with item outcomes', () => {
       expect(before.values[i * 3 + 1]).toBeGreaterThan(0);
     }
     await writeFile(copy, await readFile(sim.store));
-    const db = await openDuckDb(copy);
-    try {
-      // The targets' own inspections (started after the date) and everything completed since, flipped.
-      await db.run(`UPDATE item_outcomes SET violation = 1 - violation WHERE inspection_id IN (SELECT inspection_id FROM outcomes WHERE completed_date >= DATE '${asOf}')`);
-      await db.run(`UPDATE outcomes SET violation = 1 - violation WHERE completed_date >= DATE '${asOf}'`);
-    } finally {
-      db.close();
-    }
+    // The targets' own inspections (started after the date) and everything completed since, flipped.
+    await flipFindings(copy, '>=', asOf, { outcomes: true });
     // Same values: the own inspections and later findings were not seen (and the run is deterministic).
     expect(await withStore(copy, (db) => itemScoreAggregates(db, targets, config))).toEqual(before);
   }, 120_000);
