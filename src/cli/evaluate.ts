@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { BATCH_DEFAULTS, SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../config/defaults.js';
 import { FEATURES } from '../features/compute.js';
 import { writeFileAtomic } from '../io/csv-write.js';
-import { loadArtifact } from '../models/artifact.js';
+import { artifactFile, loadArtifact } from '../models/artifact.js';
 import { evaluateRiskModel, formatEvaluation, type EvaluationReport } from '../models/evaluate-model.js';
 import { evaluateItemModel, formatItemEvaluation, loadItemModel } from '../models/evaluate-item-model.js';
 import { evaluatePopulation, formatPopulation, type PopulationReport } from '../models/evaluate-population.js';
@@ -38,7 +38,7 @@ export const evaluateCommand: CommandModule<GlobalArgs, EvaluateArgs> = {
   describe: 'Evaluate a trained risk model on past inspections (participant level: beside the risk profile and random; item level: beside random) (docs/models.md)',
   builder: (yargs: Argv<GlobalArgs>) =>
     withFileOptions(yargs)
-      .option('model', { type: 'string', demandOption: true, describe: 'The model to evaluate (models/NAME/model.json)' })
+      .option('model', { type: 'string', demandOption: true, describe: 'The model to evaluate (models/NAME/model.json, or its folder)' })
       .option('from', { type: 'string', demandOption: true, describe: 'First as-of month of the examples, YYYY-MM' })
       .option('to', { type: 'string', demandOption: true, describe: 'Last as-of month of the examples, YYYY-MM' })
       .option('capacity', { type: 'number', describe: 'Inspection capacity: also report the figures at k = capacity' })
@@ -50,6 +50,7 @@ export const evaluateCommand: CommandModule<GlobalArgs, EvaluateArgs> = {
       .option('memory-limit', { type: 'string', describe: `DuckDB memory limit [default: ${BATCH_DEFAULTS.memoryLimit}]` }) as Argv<EvaluateArgs>,
   handler: async (args) => {
     const ctx = contextFromArgs(args);
+    const modelPath = artifactFile(String(args.model));
     const from = args.from ?? '';
     const to = args.to ?? '';
     if (!MONTH.test(from) || !MONTH.test(to) || from > to) throw new UsageError(`--from and --to must be months YYYY-MM with --from <= --to, got "${from}" and "${to}"`);
@@ -59,23 +60,23 @@ export const evaluateCommand: CommandModule<GlobalArgs, EvaluateArgs> = {
     if (inputs.length > 0 && args.store !== undefined) throw new UsageError('Give either --store or input files, not both');
     const store = args.store ?? BATCH_DEFAULTS.store;
     if (inputs.length === 0 && !existsSync(store)) throw new UsageError(`The store ${store} does not exist: run ccrg ingest first, or give input files`);
-    const { artifact } = await loadArtifact(String(args.model), { kind: 'risk' });
+    const { artifact } = await loadArtifact(modelPath, { kind: 'risk' });
     const source = inputs.length > 0 ? { inputs, mappingPath: args.mapping ?? null } : { store };
     if (artifact.level === 'item') {
       if (args.truth !== undefined) throw new UsageError('--truth ranks participants: it applies to participant models, and this is an item model');
       const { db } = await openScoreStore({ source, duckdb: { memoryLimit: BATCH_DEFAULTS.memoryLimit, ...duckDbOptionsFromArgs(args) } }, ctx.clock, ctx.logger);
       try {
-        const { loaded, set } = await loadItemModel(db, String(args.model));
+        const { loaded, set } = await loadItemModel(db, modelPath);
         const report = await evaluateItemModel(db, loaded, set, { from, to, capacity, features: SCORE_DEFAULTS, seed: TRAIN_DEFAULTS.seed });
         const out = args.out ?? join(BATCH_DEFAULTS.outRoot, to);
-        await writeFileAtomic(join(out, 'evaluation.json'), `${JSON.stringify({ model: args.model, ...report }, null, 2)}\n`);
+        await writeFileAtomic(join(out, 'evaluation.json'), `${JSON.stringify({ model: modelPath, ...report }, null, 2)}\n`);
         ctx.stdout(`${formatItemEvaluation(report)}\n\nwrote ${join(out, 'evaluation.json')}`);
       } finally {
         db.close();
       }
       return;
     }
-    const loaded = await loadArtifact(String(args.model), { kind: 'risk', level: 'participant', features: MODEL_INPUT_IDS });
+    const loaded = await loadArtifact(modelPath, { kind: 'risk', level: 'participant', features: MODEL_INPUT_IDS });
     const profile = await loadRiskProfile(args['risk-profile'] ?? null);
     const { db } = await openScoreStore({ source, duckdb: { memoryLimit: BATCH_DEFAULTS.memoryLimit, ...duckDbOptionsFromArgs(args) } }, ctx.clock, ctx.logger);
     const truthPath = args.truth ?? null;
@@ -94,7 +95,7 @@ export const evaluateCommand: CommandModule<GlobalArgs, EvaluateArgs> = {
       let population: PopulationReport | null = null;
       if (truth !== null && truthPath !== null) population = await evaluatePopulation(db, loaded, config, truth, truthPath, ctx.logger);
       const out = args.out ?? join(BATCH_DEFAULTS.outRoot, to);
-      const json = { model: args.model, ...(report ?? { window: { from, to }, examples: 0 }), ...(population === null ? {} : { population }) };
+      const json = { model: modelPath, ...(report ?? { window: { from, to }, examples: 0 }), ...(population === null ? {} : { population }) };
       await writeFileAtomic(join(out, 'evaluation.json'), `${JSON.stringify(json, null, 2)}\n`);
       const printed = [report === null ? null : formatEvaluation(report), population === null ? null : formatPopulation(population)].filter((x) => x !== null);
       ctx.stdout(`${printed.join('\n\n')}\n\nwrote ${join(out, 'evaluation.json')}`);

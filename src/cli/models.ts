@@ -5,7 +5,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { BATCH_DEFAULTS, SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../config/defaults.js';
 import { FEATURES } from '../features/compute.js';
 import { writeFileAtomic } from '../io/csv-write.js';
-import { loadArtifact } from '../models/artifact.js';
+import { artifactFile, loadArtifact } from '../models/artifact.js';
 import { compareRiskModels, formatComparison } from '../models/compare-models.js';
 import { loadRiskProfile } from '../rules/index.js';
 import { openScoreStore } from '../score/run-score.js';
@@ -73,8 +73,8 @@ const compareCommand: CommandModule<GlobalArgs, CompareArgs> = {
   describe: 'Compare two risk models, the risk profile and random on the same labelled examples, with paired bootstrap intervals',
   builder: (yargs: Argv<GlobalArgs>) =>
     withFileOptions(yargs)
-      .positional('a', { type: 'string', describe: 'First model (model.json)', demandOption: true })
-      .positional('b', { type: 'string', describe: 'Second model (model.json)', demandOption: true })
+      .positional('a', { type: 'string', describe: 'First model (model.json, or its folder)', demandOption: true })
+      .positional('b', { type: 'string', describe: 'Second model (model.json, or its folder)', demandOption: true })
       .option('from', { type: 'string', demandOption: true, describe: 'First as-of month of the examples, YYYY-MM' })
       .option('to', { type: 'string', demandOption: true, describe: 'Last as-of month of the examples, YYYY-MM' })
       .option('iterations', { type: 'number', describe: 'Bootstrap resamples [default: 1000]' })
@@ -95,16 +95,17 @@ const compareCommand: CommandModule<GlobalArgs, CompareArgs> = {
     const store = args.store ?? BATCH_DEFAULTS.store;
     if (inputs.length === 0 && !existsSync(store)) throw new UsageError(`The store ${store} does not exist: run ccrg ingest first, or give input files`);
     const expect = { kind: 'risk' as const, level: 'participant' as const, features: MODEL_INPUT_IDS };
-    const a = await loadArtifact(String(args.a), expect);
-    const b = await loadArtifact(String(args.b), expect);
+    const [pathA, pathB] = [artifactFile(String(args.a)), artifactFile(String(args.b))];
+    const a = await loadArtifact(pathA, expect);
+    const b = await loadArtifact(pathB, expect);
     const profile = await loadRiskProfile(args['risk-profile'] ?? null);
     const source = inputs.length > 0 ? { inputs, mappingPath: args.mapping ?? null } : { store };
     const { db } = await openScoreStore({ source, duckdb: { memoryLimit: BATCH_DEFAULTS.memoryLimit, ...duckDbOptionsFromArgs(args) } }, ctx.clock, ctx.logger);
     try {
       const report = await compareRiskModels(db, a, b, { from, to, features: SCORE_DEFAULTS, profile, seed: TRAIN_DEFAULTS.seed, iterations });
       const out = args.out ?? join(BATCH_DEFAULTS.outRoot, to);
-      await writeFileAtomic(join(out, 'comparison.json'), `${JSON.stringify({ a: args.a, b: args.b, ...report }, null, 2)}\n`);
-      ctx.stdout(`A = ${String(args.a)}, B = ${String(args.b)}\n${formatComparison(report)}\n\nwrote ${join(out, 'comparison.json')}`);
+      await writeFileAtomic(join(out, 'comparison.json'), `${JSON.stringify({ a: pathA, b: pathB, ...report }, null, 2)}\n`);
+      ctx.stdout(`A = ${pathA}, B = ${pathB}\n${formatComparison(report)}\n\nwrote ${join(out, 'comparison.json')}`);
     } finally {
       db.close();
     }

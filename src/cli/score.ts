@@ -1,8 +1,9 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { BATCH_DEFAULTS, SCORE_DEFAULTS } from '../config/defaults.js';
 import { openDuckDb } from '../io/db.js';
+import { artifactFile } from '../models/artifact.js';
 import { asOfFromPeriod } from '../score/score.js';
 import { RANK_BY, runScore, type RankBy, type ScoreConfig } from '../score/run-score.js';
 import { UsageError } from '../util/errors.js';
@@ -77,7 +78,7 @@ export async function scoreConfigFromArgs(args: ScoreArgs): Promise<ScoreConfig>
     period,
     source,
     riskProfilePath: args['risk-profile'] ?? null,
-    modelPath: args.model === undefined ? null : modelFile(args.model),
+    modelPath: args.model === undefined ? null : artifactFile(args.model),
     rankBy: (args['rank-by'] ?? 'auto') as RankBy,
     lang,
     top: wholeNumber('top', args.top, BATCH_DEFAULTS.top, 0),
@@ -93,16 +94,6 @@ export async function scoreConfigFromArgs(args: ScoreArgs): Promise<ScoreConfig>
     duckdb: { memoryLimit: BATCH_DEFAULTS.memoryLimit, ...duckDbOptionsFromArgs(args) },
     report: args.report === true,
   };
-}
-
-/** A model given as its folder (models/NAME) means the model.json in it. */
-export function modelFile(path: string): string {
-  try {
-    if (statSync(path).isDirectory()) return join(path, 'model.json');
-  } catch {
-    // Not there: loading the model reports it.
-  }
-  return path;
 }
 
 /** The month of the latest release in a store, YYYY-MM. */

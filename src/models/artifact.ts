@@ -8,7 +8,9 @@
  */
 
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { calibratorFromJson, type CalibrationJson, type Calibrator } from '../evaluate/calibration.js';
 import { writeFileAtomic } from '../io/csv-write.js';
 import { ConfigError } from '../util/errors.js';
@@ -252,10 +254,24 @@ export async function saveArtifact(path: string, artifact: ModelArtifact): Promi
 }
 
 /**
+ * The artifact file a user named: a model's folder (models/NAME) means the
+ * model.json in it, as every command that reads a model accepts either.
+ */
+export function artifactFile(path: string): string {
+  try {
+    if (statSync(path).isDirectory()) return join(path, 'model.json');
+  } catch {
+    // Not there: reading it reports that.
+  }
+  return path;
+}
+
+/**
  * Reads and checks an artifact (see {@link artifactFromJson}); a file that
  * cannot be read or is not JSON is a {@link ConfigError} naming the path.
  */
-export async function loadArtifact(path: string, expect: ArtifactExpectation = {}): Promise<LoadedArtifact> {
+export async function loadArtifact(given: string, expect: ArtifactExpectation = {}): Promise<LoadedArtifact> {
+  const path = artifactFile(given);
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -126,12 +126,14 @@ describe('ccrg evaluate', () => {
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      expect(await main(['evaluate', '--model', join(model, 'model.json'), '--from', '2026-01', '--to', '2026-05', '--capacity', '15', '--store', store, '--out', out, '--quiet'])).toBe(0);
+      // The folder stands for its model.json, as in score (it used to fail with EISDIR).
+      expect(await main(['evaluate', '--model', model, '--from', '2026-01', '--to', '2026-05', '--capacity', '15', '--store', store, '--out', out, '--quiet'])).toBe(0);
       expect(await main(['evaluate', '--model', join(model, 'model.json'), '--from', '2026-05', '--to', '2026-01', '--store', store])).toBe(2);
     } finally {
       vi.restoreAllMocks();
     }
     const report = JSON.parse(await readFile(join(out, 'evaluation.json'), 'utf8'));
+    expect(report.model).toBe(join(model, 'model.json'));
     const db = await openDuckDb(store, { readOnly: true });
     try {
       const examples = await participantExamples(db, { from: '2026-01', to: '2026-05' });
@@ -157,13 +159,14 @@ describe('ccrg models', () => {
     const run = join(await tempDir(), 'run');
     try {
       expect(await main(['models', 'list', '--dir', join(REPO_ROOT, 'models')])).toBe(0);
-      expect(await main(['models', 'compare', artifact, artifact, '--from', '2026-01', '--to', '2026-05', '--iterations', '50', '--store', store, '--out', run, '--quiet'])).toBe(0);
+      expect(await main(['models', 'compare', artifact, model, '--from', '2026-01', '--to', '2026-05', '--iterations', '50', '--store', store, '--out', run, '--quiet'])).toBe(0);
     } finally {
       vi.restoreAllMocks();
     }
     expect(out.join('')).toContain(`${artifact}`);
     expect(out.join('')).toMatch(/risk\s+participant\s+2024-07\.\.2026-06/);
     const report = JSON.parse(await readFile(join(run, 'comparison.json'), 'utf8'));
+    expect([report.a, report.b]).toEqual([artifact, artifact]);
     const self = report.metrics.filter((m: { pair: string }) => m.pair === 'A-B');
     expect(self.map((m: { metric: string }) => m.metric)).toEqual(['AUC', 'precision@5%', 'revenue@5%', 'revenue@10%']);
     for (const m of self) expect([m.result.difference.lower, m.result.difference.upper]).toEqual([0, 0]);
