@@ -11,7 +11,7 @@ const FEATURES: readonly FeatureDef[] = [
     unit: 'share',
     decimals: 4,
     title: 'Share of value by non-transaction valuation methods',
-    formula: 'Customs value of window items with valuation_method 2-6 over the window customs value.',
+    formula: 'Customs value of window items with valuation_method 2-6 over the window customs value; 0 when none used them; NULL when no window item gives a valuation method.',
     rationale: 'Methods 2-6 replace the price actually paid; they are legitimate but leave room for undervaluation.',
     catches: ['undervaluation'],
     sources: ['declarations.valuation_method', 'declarations.customs_value_rub'],
@@ -131,6 +131,7 @@ function sql(params: FeatureParams): string {
   return `WITH imports AS (
     SELECT inn,
       sum(customs_value_rub) FILTER (WHERE in_window AND valuation_method BETWEEN 2 AND 6) AS v_nontx,
+      count(valuation_method) FILTER (WHERE in_window) AS n_methods,
       sum(customs_value_rub) FILTER (WHERE in_window) AS v_window,
       sum(customs_value_rub) FILTER (WHERE release_date >= ${recentStart}) AS v_recent,
       sum(customs_value_rub) FILTER (WHERE release_date >= ${historyStart} AND release_date < ${recentStart}) AS v_before,
@@ -149,7 +150,7 @@ function sql(params: FeatureParams): string {
     SELECT activity_code, median(burden) AS m, count(burden) AS n FROM burden WHERE activity_code IS NOT NULL GROUP BY activity_code
   ), all_median AS (SELECT median(burden) AS m FROM burden)
   SELECT u.inn,
-    CAST(i.v_nontx AS DOUBLE) / nullif(CAST(i.v_window AS DOUBLE), 0) AS nontx_valuation_share,
+    CASE WHEN i.n_methods > 0 THEN CAST(coalesce(i.v_nontx, 0) AS DOUBLE) / nullif(CAST(i.v_window AS DOUBLE), 0) END AS nontx_valuation_share,
     ln((CAST(i.v_recent AS DOUBLE) / ${params.peerWindowMonths}) / (CAST(i.v_before AS DOUBLE) / ${params.windowMonths})) AS customs_value_growth_log,
     date_diff('day', u.registration_date, ${d}) / 365.25 AS firm_age_years,
     u.headcount,

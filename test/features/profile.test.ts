@@ -25,7 +25,7 @@ function burdenReturn(inn: string, taxPeriod: string, kept: number, revenue: num
 }
 
 describe('profile features: imports', () => {
-  const [V, G, N, O] = INNS.slice(1) as [string, string, string, string];
+  const [V, G, N, O, U] = INNS.slice(1) as [string, string, string, string, string];
 
   async function store() {
     return storeWith({
@@ -46,6 +46,8 @@ describe('profile features: imports', () => {
         // N imports only in the last three months, O only before them.
         item({ importer_inn: N, release_date: '2024-05-10', customs_value_rub: '100000.00' }),
         item({ importer_inn: O, release_date: '2023-10-10', customs_value_rub: '100000.00' }),
+        // U: a window item whose valuation method the extract does not give.
+        item({ importer_inn: U, release_date: '2024-01-10', customs_value_rub: '100000.00', valuation_method: '' }),
       ],
     });
   }
@@ -54,6 +56,14 @@ describe('profile features: imports', () => {
     const { byInn } = await featuresAsOf(await store(), AS_OF);
     // (200 000 + 100 000) / (100 000 + 200 000 + 100 000); the method-3 item before the window is left out.
     expect(rowOf(byInn, V)['nontx_valuation_share']).toBe(0.75);
+    // Only transaction value (method 1) in the window: 0, not unknown.
+    expect(rowOf(byInn, G)['nontx_valuation_share']).toBe(0);
+    expect(rowOf(byInn, O)['nontx_valuation_share']).toBe(0);
+  });
+
+  it('leaves the share NULL when no window item gives a valuation method', async () => {
+    const { byInn } = await featuresAsOf(await store(), AS_OF);
+    expect(rowOf(byInn, U)['nontx_valuation_share']).toBeNull();
   });
 
   it('sums the window customs value of all procedures', async () => {
