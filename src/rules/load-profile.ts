@@ -229,7 +229,7 @@ function checkCondition(raw: RawCondition, path: DocPath, issues: Issue[]): void
     return;
   }
   if (raw.feature === undefined) {
-    issues.push({ path: [...path, 'feature'], at: path, message: 'missing; a comparison needs the feature it reads, e.g. { feature: vat_deduction_ratio_12q, op: ">", value: 1.05 }' });
+    issues.push({ path: [...path, 'feature'], at: path, message: 'missing; a comparison needs the feature it reads, e.g. { feature: vat_import_deduction_ratio, op: ">", value: 1.05 }' });
   }
   if (raw.op === undefined) {
     issues.push({ path: [...path, 'op'], at: path, message: 'missing; a comparison needs an op, e.g. op: ">"' });

@@ -162,7 +162,7 @@ describe('riskProfileFromText: errors', () => {
 
   it('rejects a comparison without a feature', () => {
     expect(errorOf(oneIndicator(['{ op: ">", value: 1 }']))).toBe(
-      'profile.yaml:6:7: indicator big: condition.feature: missing; a comparison needs the feature it reads, e.g. { feature: vat_deduction_ratio_12q, op: ">", value: 1.05 }',
+      'profile.yaml:6:7: indicator big: condition.feature: missing; a comparison needs the feature it reads, e.g. { feature: vat_import_deduction_ratio, op: ">", value: 1.05 }',
     );
   });
 
