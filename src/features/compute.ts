@@ -1,5 +1,5 @@
 import type { ExtractId } from '../contract/extracts.js';
-import type { Db } from '../io/db.js';
+import { QueryError, type Db } from '../io/db.js';
 import { quoteIdent } from '../io/sql.js';
 import { AS_OF_TABLES, createAsOfTables, type AsOfCounts } from './as-of-tables.js';
 import { FAMILIES, FAMILY_IDS } from './families.js';
@@ -15,6 +15,19 @@ export interface FeatureResult {
   itemTable: string;
   /** Features that the data cannot provide (e.g. no tax returns or no register in the store), by family, with the reason. Their columns are NULL. */
   unavailable: { family: string; features: string[]; reason: string }[];
+}
+
+/**
+ * Runs one step of the feature computation; an engine error comes out naming
+ * the step and the as-of date (the SQL stays on the cause, for a developer).
+ */
+async function inStep<T>(params: FeatureParams, step: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof QueryError)) throw error;
+    throw new Error(`computing features as of ${params.asOf}, ${step}: ${error.message}`, { cause: error });
+  }
 }
 
 /** The features table's name. */
@@ -49,9 +62,15 @@ export async function computeFeatures(db: Db, params: FeatureParams): Promise<Fe
   await db.run('SET preserve_insertion_order = false');
   await db.run(`ATTACH IF NOT EXISTS ':memory:' AS ccrg_work (READ_WRITE, COMPRESS)`);
   try {
-    const counts = await createAsOfTables(db, params);
-    for (const sql of itemSignalStatements(params)) await db.run(sql);
-    for (const id of FAMILY_IDS) for (const sql of FAMILIES[id].prepare?.(params) ?? []) await db.run(sql);
+    const counts = await inStep(params, 'the store as of the date', () => createAsOfTables(db, params));
+    await inStep(params, 'item signals (unit values, peer groups, duty rates)', async () => {
+      for (const sql of itemSignalStatements(params)) await db.run(sql);
+    });
+    for (const id of FAMILY_IDS) {
+      await inStep(params, `feature family ${id}`, async () => {
+        for (const sql of FAMILIES[id].prepare?.(params) ?? []) await db.run(sql);
+      });
+    }
 
     const unavailable: FeatureResult['unavailable'] = [];
     const nullFeatures = new Set<string>();
@@ -76,12 +95,12 @@ export async function computeFeatures(db: Db, params: FeatureParams): Promise<Fe
           : `round(CAST(f${n}.${quoteIdent(f.id)} AS DOUBLE), ${f.decimals}) AS ${quoteIdent(f.id)}`,
       ),
     );
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${FEATURES_TABLE} AS
+    await inStep(params, `the feature table (families ${FAMILY_IDS.join(', ')})`, () => db.run(`CREATE OR REPLACE TEMP TABLE ${FEATURES_TABLE} AS
       SELECT u.inn, u.name, u.region, u.office, u.customs_value_window_rub,
         ${columns.join(',\n        ')}
       FROM ${AS_OF_TABLES.universe} u
       ${joins.join('\n      ')}
-      ORDER BY u.inn`);
+      ORDER BY u.inn`));
     for (const id of FAMILY_IDS) for (const table of FAMILIES[id].preparedTables ?? []) await db.run(`DROP TABLE IF EXISTS ${table}`);
     return { table: FEATURES_TABLE, itemTable: ITEM_TABLES.items, unavailable };
   } finally {

@@ -172,10 +172,12 @@ export function itemSignalStatements(params: FeatureParams): string[] {
          ${inspectableUntilSql('i.release_date', params)} AS inspectable_until,
          CASE WHEN i.is_payment AND i.customs_value_rub > 0 AND i.duty_rub IS NOT NULL
            THEN round(CAST(i.duty_rub AS DOUBLE) / CAST(i.customs_value_rub AS DOUBLE), 6) END AS duty_rate,
+         -- An item declared at no value (a free sample) or without a weight has no unit value: compared with nothing.
          c.level, c.peer_items, c.peer_importers, c.median_uv
        FROM ${d} i
          LEFT JOIN ${t.ref} c ON c.peer_block = i.peer_block AND c.inn = i.inn
            AND c.hs_code = i.hs_code AND c.origin_country IS NOT DISTINCT FROM i.origin_country
+           AND i.customs_value_rub > 0 AND i.net_weight_kg > 0
        WHERE i.in_window
      )
      SELECT i.decl_id, i.item_no, i.version, i.inn, i.release_date, i.inspectable_until,

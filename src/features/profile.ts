@@ -22,7 +22,7 @@ const FEATURES: readonly FeatureDef[] = [
     unit: 'log',
     decimals: 4,
     title: 'Growth of customs value against own history',
-    formula: 'ln(monthly mean customs value of the last peerWindowMonths months / monthly mean of the windowMonths months before them); NULL without imports in either period.',
+    formula: 'ln(monthly mean customs value of the last peerWindowMonths months / monthly mean of the windowMonths months before them); NULL without imports of any value in either period.',
     rationale: 'A sudden jump in imports is typical of a fly-by-night importer or a new channel.',
     catches: ['shell_importer'],
     sources: ['declarations.customs_value_rub', 'declarations.release_date'],
@@ -151,7 +151,7 @@ function sql(params: FeatureParams): string {
   ), all_median AS (SELECT median(burden) AS m FROM burden)
   SELECT u.inn,
     CASE WHEN i.n_methods > 0 THEN CAST(coalesce(i.v_nontx, 0) AS DOUBLE) / nullif(CAST(i.v_window AS DOUBLE), 0) END AS nontx_valuation_share,
-    ln((CAST(i.v_recent AS DOUBLE) / ${params.peerWindowMonths}) / (CAST(i.v_before AS DOUBLE) / ${params.windowMonths})) AS customs_value_growth_log,
+    ln((CAST(nullif(i.v_recent, 0) AS DOUBLE) / ${params.peerWindowMonths}) / (CAST(nullif(i.v_before, 0) AS DOUBLE) / ${params.windowMonths})) AS customs_value_growth_log,
     date_diff('day', u.registration_date, ${d}) / 365.25 AS firm_age_years,
     u.headcount,
     CAST(u.mass_address AS INTEGER) AS mass_address,

@@ -303,6 +303,8 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
     steps.tick(1, 'evidence');
     const evidence = await readEvidence(db, scored.itemTable, ranked, config.top, config.evidenceItems);
     const inputs = await storeInputs(db);
+    // Items declared at no value (free samples) or without a weight: the unit-value features skip them.
+    const unpriced = await db.all(`SELECT count(*) FILTER (WHERE NOT coalesce(customs_value_rub > 0 AND net_weight_kg > 0, false)) AS n FROM ${scored.itemTable}`);
     t = lap('evidence', t);
     steps.tick(1, 'write');
     const files: Record<string, string> = {
@@ -331,6 +333,7 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
         participants: ranked.length,
         with_fired_indicators: ranked.filter((p) => p.evaluation.fired.length > 0).length,
         evidence_items: evidence.length,
+        items_without_unit_value: Number(unpriced[0]?.['n'] ?? 0),
       },
       outputs: Object.fromEntries(Object.entries(files).map(([name, text]) => [name, sha256Hex(text)])),
     };

@@ -210,3 +210,30 @@ describe('uv_own_drop', () => {
     expect(rowOf(byInn, X)['uv_own_drop_z']).toBeNull();
   });
 });
+
+describe('items declared at no value (free samples)', () => {
+  it('are scored: unit-value features skip them and the other features still compute', async () => {
+    const db = await storeWith({
+      declarations: [
+        kg(X, 50),
+        kg(X, 0, { import_vat_rub: '0.00' }),
+        kg(P1, 100),
+        kg(P2, 200),
+        kg(P3, 300),
+        kg(Y, 0, { import_vat_rub: '0.00' }),
+        // Z paid for its goods before the last three months and imported only free samples in them.
+        kg(Z, 100, { release_date: '2023-10-10' }),
+        kg(Z, 0, { import_vat_rub: '0.00', release_date: '2024-06-05' }),
+      ],
+    });
+    const { items, byInn } = await featuresAsOf(db, '2024-06-30', PEERS);
+    // The free sample is compared with nothing and priced at nothing.
+    expect(byValue(items, X, '0.00')).toMatchObject({ unit_value_log_dev: null, item_at_stake_rub: 0 });
+    // X's paid item is compared as before, without the free sample among anyone's peers.
+    expect(byValue(items, X, '50.00')).toMatchObject({ peer_items: 3, peer_median_unit_value_rub_per_kg: 200 });
+    // A participant with free samples only is still scored.
+    expect(rowOf(byInn, Y)['window_customs_value_rub']).toBe(0);
+    // No growth ratio of a value of nothing (the logarithm of 0 used to stop the whole batch).
+    expect(rowOf(byInn, Z)['customs_value_growth_log']).toBeNull();
+  });
+});

@@ -7,7 +7,8 @@ import * as outputs from '../../src/score/outputs.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { memoryLogger } from '../../src/util/logger.js';
 import { tempDir } from '../util/fixtures.js';
-import { buildWorld } from '../scenario/worlds.js';
+import { buildWorld, copyWorld } from '../scenario/worlds.js';
+import { openDuckDb } from '../../src/io/db.js';
 import { scoreConfig } from './helpers.js';
 
 const failEvidence = vi.hoisted(() => ({ on: false }));
@@ -113,6 +114,24 @@ describe('runScore without tax returns or register', () => {
     expect(disabled).not.toContain('unit_values_below_peers');
     expect(logger.lines.filter((l) => l.startsWith('warning:'))).toHaveLength(disabled.length);
     expect(result.ranked.every((p) => p.evaluation.fired.every((f) => !disabled.includes(f.id)))).toBe(true);
+  });
+});
+
+describe('runScore on items declared at no value', () => {
+  it('scores every participant and counts the items without a unit value in the manifest', async () => {
+    // A private copy: every 40th item of the window becomes a free sample.
+    const { store: copy } = await copyWorld(await buildWorld('small'), await tempDir());
+    const db = await openDuckDb(copy);
+    try {
+      await db.run(`UPDATE declarations SET customs_value_rub = 0, duty_rub = 0, import_vat_rub = 0 WHERE hash(decl_id, item_no) % 40 = 0 AND release_date > DATE '2025-07-01'`);
+    } finally {
+      db.close();
+    }
+    const out = join(await tempDir(), 'out');
+    const result = await runScore(scoreConfig(copy, '2026-06', out), clock, memoryLogger());
+    expect(result.ranked.length).toBeGreaterThan(100);
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.result.counts.items_without_unit_value).toBeGreaterThan(10);
   });
 });
 
