@@ -17,8 +17,8 @@ export interface IngestConfig {
   mappingPath: string | null;
   /** DuckDB file, or `:memory:`. */
   store: string;
-  /** Where the rejects CSV goes. */
-  rejectsPath: string;
+  /** Where the rejects CSV goes; null writes none (validate without --rejects). */
+  rejectsPath: string | null;
   dryRun: boolean;
   maxRejectShare: number | null;
   duckdb: DuckDbOptions;
@@ -31,7 +31,7 @@ export async function runIngest(config: IngestConfig, clock: Clock, logger: Logg
   const db = await openDuckDb(config.store, config.duckdb);
   try {
     const result = await ingestFiles(db, { inputs: config.inputs, mapping, dryRun: config.dryRun, maxRejectShare: config.maxRejectShare }, clock, logger);
-    await writeFileAtomic(config.rejectsPath, rejectsCsv(result.rejects));
+    if (config.rejectsPath !== null) await writeFileAtomic(config.rejectsPath, rejectsCsv(result.rejects));
     return result;
   } finally {
     db.close();

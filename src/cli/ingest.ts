@@ -17,7 +17,7 @@ interface IngestArgs extends GlobalArgs, FileArgs {
 function withIngestOptions(yargs: Argv<GlobalArgs>): Argv<IngestArgs> {
   return withFileOptions(yargs)
     .option('store', { type: 'string', describe: `DuckDB store file, or :memory: [default: ${INGEST_DEFAULTS.store}]` })
-    .option('rejects', { type: 'string', describe: `Where to write the rejected rows [default: ${INGEST_DEFAULTS.rejectsPath}]` })
+    .option('rejects', { type: 'string', describe: `Where to write the rejected rows [default: ${INGEST_DEFAULTS.rejectsPath} for ingest, none for validate]` })
     .option('max-reject-share', { type: 'number', describe: 'Fail with exit 3, storing nothing, when a file rejects more than this share (0-1)' })
     .option('threads', { type: 'number', describe: 'DuckDB worker threads [default: all cores]' })
     .option('memory-limit', { type: 'string', describe: 'DuckDB memory limit, e.g. 4GB [default: DuckDB default]' }) as Argv<IngestArgs>;
@@ -34,7 +34,8 @@ async function configFromArgs(args: IngestArgs, dryRun: boolean): Promise<Ingest
     inputs,
     mappingPath: args.mapping ?? null,
     store: args.store ?? (dryRun ? INGEST_DEFAULTS.validateStore : INGEST_DEFAULTS.store),
-    rejectsPath: args.rejects ?? INGEST_DEFAULTS.rejectsPath,
+    // validate stores nothing and writes only where asked.
+    rejectsPath: args.rejects ?? (dryRun ? null : INGEST_DEFAULTS.rejectsPath),
     dryRun,
     maxRejectShare: share ?? null,
     duckdb,

@@ -1,7 +1,7 @@
 import type { IngestResult } from '../store/ingest.js';
 
 /** A plain-text table of an ingest: per file records read, accepted, rejected, stored, top reject reasons. */
-export function formatIngestSummary(result: IngestResult, options: { dryRun: boolean; rejectsPath: string }): string {
+export function formatIngestSummary(result: IngestResult, options: { dryRun: boolean; rejectsPath: string | null }): string {
   const header = ['extract', 'file', 'read', 'accepted', 'rejected', options.dryRun ? 'would store' : 'stored', 'top reject reasons'];
   const rows = result.files.map((f) => [
     f.extract,
@@ -24,7 +24,7 @@ export function formatIngestSummary(result: IngestResult, options: { dryRun: boo
   const totalRead = result.files.reduce((s, f) => s + f.recordsRead, 0);
   const totalRejected = result.files.reduce((s, f) => s + f.rejected, 0);
   const lines = [line(header), ...rows.map(line), ''];
-  lines.push(`${totalRead} records read, ${totalRejected} rejected (listed in ${options.rejectsPath}).`);
+  lines.push(`${totalRead} records read, ${totalRejected} rejected (${options.rejectsPath === null ? 'give --rejects FILE to list them' : `listed in ${options.rejectsPath}`}).`);
   if (result.rejectShareExceeded !== null) {
     const f = result.rejectShareExceeded;
     lines.push(`${f.file}: ${f.rejected} of ${f.recordsRead} records rejected, above --max-reject-share: nothing was stored.`);
