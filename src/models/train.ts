@@ -41,6 +41,13 @@ export interface TrainResult {
   warnings: string[];
 }
 
+/** Declaration items with a label of their own (a generic mapping's labels, or the findings of item_outcomes). */
+async function labelledItemCount(db: Db): Promise<number> {
+  const rows = await db.all(`SELECT (SELECT count(*) FROM declarations WHERE label_violation IS NOT NULL OR label_charges_rub IS NOT NULL)
+    + (SELECT count(*) FROM item_outcomes) AS n`);
+  return Number(rows[0]?.['n'] ?? 0);
+}
+
 /**
  * Trains the participant-level risk model on past inspections:
  * a logistic GBDT on the features `score` computes (as of each example's
@@ -57,9 +64,11 @@ export async function trainParticipantModel(db: Db, config: TrainConfig, logger:
   const all = await participantExamples(db, { from: config.from, to: config.to, ...(config.knownBy === undefined ? {} : { knownBy: config.knownBy }) });
   const asOfs = asOfDates(all);
   if (all.length < 30 || asOfs.length < 3) {
+    const items = await labelledItemCount(db);
     throw new ConfigError(
       `Too few labelled examples to train: ${all.length} completed inspections over ${asOfs.length} as-of months in ${config.from}..${config.to}; ` +
-        'at least 30 over 3 months are needed (widen --from/--to or load more outcomes)',
+        'at least 30 over 3 months are needed (widen --from/--to or load more outcomes)' +
+        (items > 0 ? `. The store holds ${items} labelled declaration items: to train on them, use --level item` : ''),
     );
   }
   const split = splitByTime(all, config.validationShare, config.stoppingShare);

@@ -81,6 +81,13 @@ describe('item-level model on generic labelled declarations (docs/examples/mappi
     expect(report.all.model.auc).toBe(artifact.metrics['aucModel']);
   });
 
+  it('points to --level item when a participant model is asked of a store with labelled items but no inspections', async () => {
+    const result = await run(['train', '--store', generic, '--from', '2023-01', '--to', '2024-12', '--out', join(dir, 'p')]);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('Too few labelled examples to train: 0 completed inspections');
+    expect(result.err).toContain('The store holds 4000 labelled declaration items: to train on them, use --level item');
+  });
+
   it('refuses --risk-profile with --level item', async () => {
     const result = await run(['train', '--level', 'item', '--store', generic, '--from', '2023-01', '--to', '2024-12', '--risk-profile', 'profiles/default.yaml', '--out', join(dir, 'x')]);
     expect(result.code).toBe(2);
