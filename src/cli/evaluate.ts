@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { BATCH_DEFAULTS, SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../config/defaults.js';
 import { FEATURES } from '../features/compute.js';
 import { writeFileAtomic } from '../io/csv-write.js';
-import { artifactFile, loadArtifact } from '../models/artifact.js';
+import { artifactFile, inSampleOverlap, loadArtifact } from '../models/artifact.js';
 import { evaluateRiskModel, formatEvaluation, type EvaluationReport } from '../models/evaluate-model.js';
 import { evaluateItemModel, formatItemEvaluation, loadItemModel } from '../models/evaluate-item-model.js';
 import { evaluatePopulation, formatPopulation, type PopulationReport } from '../models/evaluate-population.js';
@@ -61,6 +61,8 @@ export const evaluateCommand: CommandModule<GlobalArgs, EvaluateArgs> = {
     const store = args.store ?? BATCH_DEFAULTS.store;
     if (inputs.length === 0 && !existsSync(store)) throw new UsageError(`The store ${store} does not exist: run ccrg ingest first, or give input files`);
     const { artifact } = await loadArtifact(modelPath, { kind: 'risk' });
+    const inSample = inSampleOverlap(artifact, from, to);
+    if (inSample !== null) ctx.logger.warn(inSample.note);
     const source = inputs.length > 0 ? { inputs, mappingPath: args.mapping ?? null } : { store };
     if (artifact.level === 'item') {
       if (args.truth !== undefined) throw new UsageError('--truth ranks participants: it applies to participant models, and this is an item model');
@@ -69,7 +71,7 @@ export const evaluateCommand: CommandModule<GlobalArgs, EvaluateArgs> = {
         const { loaded, set } = await loadItemModel(db, modelPath);
         const report = await evaluateItemModel(db, loaded, set, { from, to, capacity, features: SCORE_DEFAULTS, seed: TRAIN_DEFAULTS.seed });
         const out = args.out ?? join(BATCH_DEFAULTS.outRoot, to);
-        await writeFileAtomic(join(out, 'evaluation.json'), `${JSON.stringify({ model: modelPath, ...report }, null, 2)}\n`);
+        await writeFileAtomic(join(out, 'evaluation.json'), `${JSON.stringify({ model: modelPath, inSample, ...report }, null, 2)}\n`);
         ctx.stdout(`${formatItemEvaluation(report)}\n\nwrote ${join(out, 'evaluation.json')}`);
       } finally {
         db.close();
@@ -95,7 +97,7 @@ export const evaluateCommand: CommandModule<GlobalArgs, EvaluateArgs> = {
       let population: PopulationReport | null = null;
       if (truth !== null && truthPath !== null) population = await evaluatePopulation(db, loaded, config, truth, truthPath, ctx.logger);
       const out = args.out ?? join(BATCH_DEFAULTS.outRoot, to);
-      const json = { model: modelPath, ...(report ?? { window: { from, to }, examples: 0 }), ...(population === null ? {} : { population }) };
+      const json = { model: modelPath, inSample, ...(report ?? { window: { from, to }, examples: 0 }), ...(population === null ? {} : { population }) };
       await writeFileAtomic(join(out, 'evaluation.json'), `${JSON.stringify(json, null, 2)}\n`);
       const printed = [report === null ? null : formatEvaluation(report), population === null ? null : formatPopulation(population)].filter((x) => x !== null);
       ctx.stdout(`${printed.join('\n\n')}\n\nwrote ${join(out, 'evaluation.json')}`);

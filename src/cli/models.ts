@@ -5,7 +5,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { BATCH_DEFAULTS, SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../config/defaults.js';
 import { FEATURES } from '../features/compute.js';
 import { writeFileAtomic } from '../io/csv-write.js';
-import { artifactFile, loadArtifact } from '../models/artifact.js';
+import { artifactFile, inSampleOverlap, loadArtifact } from '../models/artifact.js';
 import { compareRiskModels, formatComparison } from '../models/compare-models.js';
 import { loadRiskProfile } from '../rules/index.js';
 import { openScoreStore } from '../score/run-score.js';
@@ -98,13 +98,15 @@ const compareCommand: CommandModule<GlobalArgs, CompareArgs> = {
     const [pathA, pathB] = [artifactFile(String(args.a)), artifactFile(String(args.b))];
     const a = await loadArtifact(pathA, expect);
     const b = await loadArtifact(pathB, expect);
+    const inSample = { a: inSampleOverlap(a.artifact, from, to), b: inSampleOverlap(b.artifact, from, to) };
+    for (const [name, overlap] of Object.entries(inSample)) if (overlap !== null) ctx.logger.warn(`model ${name.toUpperCase()}: ${overlap.note}`);
     const profile = await loadRiskProfile(args['risk-profile'] ?? null);
     const source = inputs.length > 0 ? { inputs, mappingPath: args.mapping ?? null } : { store };
     const { db } = await openScoreStore({ source, duckdb: { memoryLimit: BATCH_DEFAULTS.memoryLimit, ...duckDbOptionsFromArgs(args) } }, ctx.clock, ctx.logger);
     try {
       const report = await compareRiskModels(db, a, b, { from, to, features: SCORE_DEFAULTS, profile, seed: TRAIN_DEFAULTS.seed, iterations });
       const out = args.out ?? join(BATCH_DEFAULTS.outRoot, to);
-      await writeFileAtomic(join(out, 'comparison.json'), `${JSON.stringify({ a: pathA, b: pathB, ...report }, null, 2)}\n`);
+      await writeFileAtomic(join(out, 'comparison.json'), `${JSON.stringify({ a: pathA, b: pathB, inSample, ...report }, null, 2)}\n`);
       ctx.stdout(`A = ${pathA}, B = ${pathB}\n${formatComparison(report)}\n\nwrote ${join(out, 'comparison.json')}`);
     } finally {
       db.close();

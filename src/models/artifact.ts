@@ -253,6 +253,33 @@ export async function saveArtifact(path: string, artifact: ModelArtifact): Promi
   await writeFileAtomic(path, serializeArtifact(artifact));
 }
 
+/** Where an evaluated window of as-of months overlaps the months a model was trained on. */
+export interface InSample {
+  /** The overlapping months, YYYY-MM..YYYY-MM. */
+  from: string;
+  to: string;
+  /** The model's training window. */
+  training: { from: string; to: string };
+  note: string;
+}
+
+/**
+ * The overlap of `from..to` (as-of months) with the model's training window,
+ * or null: figures on months the model learnt from are in-sample and
+ * flatter it (against the risk profile above all), so they are marked so.
+ */
+export function inSampleOverlap(artifact: { window: { from: string; to: string } }, from: string, to: string): InSample | null {
+  const start = from > artifact.window.from ? from : artifact.window.from;
+  const end = to < artifact.window.to ? to : artifact.window.to;
+  if (start > end) return null;
+  return {
+    from: start,
+    to: end,
+    training: { ...artifact.window },
+    note: `the evaluated months ${start}..${end} lie in the model's training window ${artifact.window.from}..${artifact.window.to}: the model learnt from their labels, so its figures there are in-sample and overstate it; evaluate on months after ${artifact.window.to}`,
+  };
+}
+
 /**
  * The artifact file a user named: a model's folder (models/NAME) means the
  * model.json in it, as every command that reads a model accepts either.

@@ -20,6 +20,7 @@ import {
   type ArtifactExpectation,
   type ModelArtifact,
   type RiskModelArtifact,
+  inSampleOverlap,
 } from '../../src/models/artifact.js';
 import { trainGbdt, type FeatureMatrix } from '../../src/models/gbdt/index.js';
 import { trainIsolationForest } from '../../src/models/isolation-forest/index.js';
@@ -454,5 +455,15 @@ describe('modelCardMarkdown', () => {
     const artifact = riskArtifact();
     const loaded = artifactFromJson(JSON.parse(serializeArtifact(artifact)), 'memory').artifact;
     expect(modelCardMarkdown(loaded)).toBe(modelCardMarkdown(artifact));
+  });
+});
+
+describe('inSampleOverlap', () => {
+  const model = { window: { from: '2024-07', to: '2025-12' } };
+  it('is null for months after training, and the shared months otherwise', () => {
+    expect(inSampleOverlap(model, '2026-01', '2026-06')).toBeNull();
+    expect(inSampleOverlap(model, '2024-01', '2024-06')).toBeNull();
+    expect(inSampleOverlap(model, '2025-10', '2026-03')).toMatchObject({ from: '2025-10', to: '2025-12', training: model.window });
+    expect(inSampleOverlap(model, '2024-01', '2026-03')).toMatchObject({ from: '2024-07', to: '2025-12' });
   });
 });

@@ -124,7 +124,8 @@ describe('ccrg evaluate', () => {
   it('writes evaluation.json with the model, the risk profile and random on the same labelled examples', async () => {
     const out = join(await tempDir(), 'run');
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const err: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
     try {
       // The folder stands for its model.json, as in score (it used to fail with EISDIR).
       expect(await main(['evaluate', '--model', model, '--from', '2026-01', '--to', '2026-05', '--capacity', '15', '--store', store, '--out', out, '--quiet'])).toBe(0);
@@ -134,6 +135,9 @@ describe('ccrg evaluate', () => {
     }
     const report = JSON.parse(await readFile(join(out, 'evaluation.json'), 'utf8'));
     expect(report.model).toBe(join(model, 'model.json'));
+    // models/default learnt from 2024-07..2026-06: these months are in-sample, and it says so.
+    expect(report.inSample).toMatchObject({ from: '2026-01', to: '2026-05', training: { from: '2024-07', to: '2026-06' } });
+    expect(err.join('')).toContain("the evaluated months 2026-01..2026-05 lie in the model's training window 2024-07..2026-06");
     const db = await openDuckDb(store, { readOnly: true });
     try {
       const examples = await participantExamples(db, { from: '2026-01', to: '2026-05' });
@@ -167,6 +171,7 @@ describe('ccrg models', () => {
     expect(out.join('')).toMatch(/risk\s+participant\s+2024-07\.\.2026-06/);
     const report = JSON.parse(await readFile(join(run, 'comparison.json'), 'utf8'));
     expect([report.a, report.b]).toEqual([artifact, artifact]);
+    expect(report.inSample.a).toMatchObject({ from: '2026-01', to: '2026-05' });
     const self = report.metrics.filter((m: { pair: string }) => m.pair === 'A-B');
     expect(self.map((m: { metric: string }) => m.metric)).toEqual(['AUC', 'precision@5%', 'revenue@5%', 'revenue@10%']);
     for (const m of self) expect([m.result.difference.lower, m.result.difference.upper]).toEqual([0, 0]);
