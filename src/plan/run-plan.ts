@@ -337,6 +337,7 @@ export async function runPlan(config: PlanConfig, clock: Clock, logger: Logger):
         { name: 'Manifest', rows: flattenJson(manifest) },
       ],
       fixedDate,
+      lang,
     );
 
     // Dossiers: the evidence.csv items where the participant has them, else its largest inspectable items.

@@ -6,7 +6,9 @@
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { neutraliseFormula } from '../io/csv-write.js';
+import type { Lang } from '../rules/profile.js';
 import { xlsxFormat, xlsxValue, type Table } from './table.js';
+import { keyValueHeaders, localiseTable, sheetName } from './xlsx-lang.js';
 
 /** One sheet of the workbook. */
 export interface SheetSpec {
@@ -40,7 +42,8 @@ export function flattenJson(value: unknown, prefix = ''): [string, string][] {
 
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDE6F0' } };
 
-function addTableSheet(workbook: ExcelJS.Workbook, spec: SheetSpec): void {
+function addTableSheet(workbook: ExcelJS.Workbook, given: SheetSpec, lang: Lang): void {
+  const spec = { name: sheetName(given.name, lang), table: localiseTable(given.table, lang) };
   const sheet = workbook.addWorksheet(spec.name, { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
   sheet.columns = spec.table.columns.map((c) => {
     const numFmt = xlsxFormat(c);
@@ -54,11 +57,12 @@ function addTableSheet(workbook: ExcelJS.Workbook, spec: SheetSpec): void {
   if (spec.table.rows.length > 0) sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: spec.table.columns.length } };
 }
 
-function addKeyValueSheet(workbook: ExcelJS.Workbook, spec: KeyValueSheet): void {
-  const sheet = workbook.addWorksheet(spec.name, { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
+function addKeyValueSheet(workbook: ExcelJS.Workbook, spec: KeyValueSheet, lang: Lang): void {
+  const sheet = workbook.addWorksheet(sheetName(spec.name, lang), { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
+  const [key, value] = keyValueHeaders(lang);
   sheet.columns = [
-    { header: 'Key', key: 'key', width: 44 },
-    { header: 'Value', key: 'value', width: 90 },
+    { header: key, key: 'key', width: 44 },
+    { header: value, key: 'value', width: 90 },
   ];
   sheet.getRow(1).font = { bold: true };
   sheet.getRow(1).fill = HEADER_FILL;
@@ -68,18 +72,18 @@ function addKeyValueSheet(workbook: ExcelJS.Workbook, spec: KeyValueSheet): void
 /**
  * Builds the workbook: the table sheets, then the key-value sheets, with
  * readable headers, a frozen and filtered top row, column widths, money
- * and date formats. `fixedDate` becomes the document's created, modified
+ * and date formats, in the run's language (src/plan/xlsx-lang.ts). `fixedDate` becomes the document's created, modified
  * and last-printed date and every zip entry's date.
  */
-export async function planWorkbook(tables: readonly SheetSpec[], keyValues: readonly KeyValueSheet[], fixedDate: Date): Promise<Buffer> {
+export async function planWorkbook(tables: readonly SheetSpec[], keyValues: readonly KeyValueSheet[], fixedDate: Date, lang: Lang = 'en'): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'ccrg';
   workbook.lastModifiedBy = 'ccrg';
   workbook.created = fixedDate;
   workbook.modified = fixedDate;
   workbook.lastPrinted = fixedDate;
-  for (const t of tables) addTableSheet(workbook, t);
-  for (const kv of keyValues) addKeyValueSheet(workbook, kv);
+  for (const t of tables) addTableSheet(workbook, t, lang);
+  for (const kv of keyValues) addKeyValueSheet(workbook, kv, lang);
   const written = await workbook.xlsx.writeBuffer();
   return repackWithDate(Buffer.from(written as ArrayBuffer), fixedDate);
 }

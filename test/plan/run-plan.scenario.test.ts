@@ -94,6 +94,24 @@ describe('runPlan', () => {
     expect(await random(other)).not.toEqual(await random(base));
   });
 
+  it('writes the workbook in the language of the run: Russian sheet names, headers and form names, codes kept in the CSV', async () => {
+    const dir = join(await tempDir(), '2026-06');
+    const config = planConfig(store, '2026-06', dir);
+    await runPlan({ ...config, score: { ...config.score, lang: 'ru' } }, clock, memoryLogger());
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(join(dir, 'plan.xlsx'));
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['План', 'Передача в ФНС', 'Исключены', 'Параметры', 'Манифест']);
+    const sheet = workbook.getWorksheet('План') as ExcelJS.Worksheet;
+    const headers = (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(headers).toContain('ИНН');
+    expect(headers.every((h) => !/[A-Za-z]{3}/.test(String(h)))).toBe(true);
+    const form = PLAN_COLUMNS.findIndex((c) => c.key === 'recommended_form') + 1;
+    const forms = new Set(sheet.getColumn(form).values.slice(2).map(String));
+    expect([...forms].every((f) => ['таможенная проверка', 'совместное мероприятие с ФНС', 'передача в ФНС'].includes(f))).toBe(true);
+    const csvForms = new Set((await read(dir, 'plan.csv')).map((r) => r['recommended_form']));
+    expect([...csvForms].every((f) => ['customs_inspection', 'coordinated_measure', 'refer_to_tax'].includes(String(f)))).toBe(true);
+  });
+
   it('writes an XLSX whose Plan sheet reads back as plan.csv', async () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(join(base, 'plan.xlsx'));
