@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { BATCH_DEFAULTS, SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../config/defaults.js';
-import { FEATURES } from '../features/compute.js';
 import { writeFileAtomic } from '../io/csv-write.js';
 import { artifactFile, inSampleOverlap, loadArtifact } from '../models/artifact.js';
 import { evaluateRiskModel, formatEvaluation, type EvaluationReport } from '../models/evaluate-model.js';

@@ -3,7 +3,6 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { BATCH_DEFAULTS, SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../config/defaults.js';
-import { FEATURES } from '../features/compute.js';
 import { writeFileAtomic } from '../io/csv-write.js';
 import { artifactFile, inSampleOverlap, loadArtifact } from '../models/artifact.js';
 import { compareRiskModels, formatComparison } from '../models/compare-models.js';

@@ -66,10 +66,6 @@ async function createAsOfDeclarations(db: Db, params: FeatureParams): Promise<vo
 /** Statements that (re)create the as-of TEMP tables for `params`. */
 export function asOfTableStatements(params: FeatureParams): string[] {
   const t = AS_OF_TABLES;
-  const d = asOfLiteral(params);
-  const windowStart = windowStartSql(params, params.windowMonths);
-  const [y, mo] = params.asOf.split('-').map(Number) as [number, number];
-  const asOfMonth = y * 12 + mo - 1;
   const quarters = dueQuarters(params, Math.max(params.vatQuarters + 2, windowQuarterCount(params)));
   const asOfTable = (name: string, extract: ExtractId): string => `CREATE OR REPLACE TEMP TABLE ${name} AS ${asOfSql(extract, params.asOf)}`;
   return [

@@ -72,7 +72,7 @@ export async function trainParticipantModel(db: Db, config: TrainConfig, logger:
     );
   }
   const split = splitByTime(all, config.validationShare, config.stoppingShare);
-  const { fit, stopping, validation, droppedUnknownLabel, validationStart, stoppingStart } = split;
+  const { fit, stopping, validation, droppedUnknownLabel, validationStart } = split;
   logger.info(`examples: ${fit.length} to fit, ${stopping.length} for early stopping and calibration, ${validation.length} to validate (from ${validationStart}); ${droppedUnknownLabel} dropped (label known only after ${validationStart})`);
 
   logger.info(`computing features for ${asOfs.length} as-of dates`);

@@ -7,7 +7,6 @@ import { copyFile, link, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { BATCH_DEFAULTS, PLAN_DEFAULTS } from '../config/defaults.js';
-import { FEATURES } from '../features/compute.js';
 import { replaceDirectory } from '../io/run-dir.js';
 import { writeBatchReport } from '../report/batch-report.js';
 import { loadArtifact, serializeArtifact } from '../models/artifact.js';
