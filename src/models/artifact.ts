@@ -22,7 +22,6 @@ import { firstFeatureDifference } from './format-check.js';
 import { PROFILE_INPUTS, profileFromSnapshot, type ProfileSnapshot } from './inputs.js';
 import type { RiskProfile } from '../rules/index.js';
 export { PSI_FLOOR, binProportions, distributionOf, populationStabilityIndex, type BinShares, type FeatureDistribution } from './distribution.js';
-export { modelCardMarkdown } from './model-card.js';
 
 /** Value of the `format` field of an artifact. */
 export const ARTIFACT_FORMAT = 'ccrg-model';

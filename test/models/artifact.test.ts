@@ -12,7 +12,6 @@ import {
   fingerprintOf,
   importanceTable,
   loadArtifact,
-  modelCardMarkdown,
   populationStabilityIndex,
   saveArtifact,
   serializeArtifact,
@@ -22,6 +21,7 @@ import {
   type RiskModelArtifact,
   inSampleOverlap,
 } from '../../src/models/artifact.js';
+import { modelCardMarkdown } from '../../src/models/model-card.js';
 import { trainGbdt, type FeatureMatrix } from '../../src/models/gbdt/index.js';
 import { trainIsolationForest } from '../../src/models/isolation-forest/index.js';
 import { ConfigError } from '../../src/util/errors.js';
