@@ -13,7 +13,7 @@ import { evaluateAgainstTruth, readTruth } from '../src/evaluate/truth.js';
 import { generateExtracts } from '../src/generate/generate.js';
 import { openDuckDb } from '../src/io/db.js';
 import { findExtractFiles } from '../src/pipeline.js';
-import { asOfFromPeriod } from '../src/score/score.js';
+import { asOfFromPeriod } from '../src/util/period.js';
 import { loadCheckedProfile, scoreStore } from '../src/score/run-score.js';
 import { ingestFiles } from '../src/store/ingest.js';
 import { fixedClock } from '../src/util/clock.js';

@@ -15,6 +15,7 @@ import { UsageError } from '../util/errors.js';
 import { contextFromArgs, duckDbOptionsFromArgs, type GlobalArgs } from './context.js';
 import { inputsFromArgs, withFileOptions, type FileArgs } from './store-args.js';
 import { MODEL_INPUT_IDS } from '../models/inputs.js';
+import { isPeriod } from '../util/period.js';
 
 interface EvaluateArgs extends GlobalArgs, FileArgs {
   model?: string;
@@ -29,7 +30,6 @@ interface EvaluateArgs extends GlobalArgs, FileArgs {
   truth?: string;
 }
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** `ccrg evaluate`: a risk model against the risk profile and random on labelled examples. */
 export const evaluateCommand: CommandModule<GlobalArgs, EvaluateArgs> = {
@@ -52,7 +52,7 @@ export const evaluateCommand: CommandModule<GlobalArgs, EvaluateArgs> = {
     const modelPath = artifactFile(String(args.model));
     const from = args.from ?? '';
     const to = args.to ?? '';
-    if (!MONTH.test(from) || !MONTH.test(to) || from > to) throw new UsageError(`--from and --to must be months YYYY-MM with --from <= --to, got "${from}" and "${to}"`);
+    if (!isPeriod(from) || !isPeriod(to) || from > to) throw new UsageError(`--from and --to must be months YYYY-MM with --from <= --to, got "${from}" and "${to}"`);
     const capacity = args.capacity ?? null;
     if (capacity !== null && (!Number.isInteger(capacity) || capacity < 1)) throw new UsageError(`--capacity must be a whole number >= 1, got ${String(capacity)}`);
     const inputs = await inputsFromArgs(args);

@@ -12,6 +12,7 @@ import { UsageError } from '../util/errors.js';
 import { contextFromArgs, duckDbOptionsFromArgs, type GlobalArgs } from './context.js';
 import { inputsFromArgs, withFileOptions, type FileArgs } from './store-args.js';
 import { MODEL_INPUT_IDS } from '../models/inputs.js';
+import { isPeriod } from '../util/period.js';
 
 interface ListArgs extends GlobalArgs {
   dir?: string;
@@ -30,7 +31,6 @@ interface CompareArgs extends GlobalArgs, FileArgs {
   'memory-limit'?: string;
 }
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /** The model.json files under a folder: its own, or one per subfolder. */
 async function modelFiles(dir: string): Promise<string[]> {
@@ -86,7 +86,7 @@ const compareCommand: CommandModule<GlobalArgs, CompareArgs> = {
     const ctx = contextFromArgs(args);
     const from = args.from ?? '';
     const to = args.to ?? '';
-    if (!MONTH.test(from) || !MONTH.test(to) || from > to) throw new UsageError(`--from and --to must be months YYYY-MM with --from <= --to, got "${from}" and "${to}"`);
+    if (!isPeriod(from) || !isPeriod(to) || from > to) throw new UsageError(`--from and --to must be months YYYY-MM with --from <= --to, got "${from}" and "${to}"`);
     const iterations = args.iterations ?? 1000;
     if (!Number.isInteger(iterations) || iterations < 10) throw new UsageError(`--iterations must be a whole number >= 10, got ${String(iterations)}`);
     const inputs = await inputsFromArgs(args);

@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { BATCH_DEFAULTS, REPORT_DEFAULTS } from '../config/defaults.js';
 import { openDuckDb, type Db } from '../io/db.js';
 import { writeBatchReport } from '../report/batch-report.js';
-import { asOfFromPeriod } from '../score/score.js';
+import { asOfFromPeriod } from '../util/period.js';
 import { UsageError } from '../util/errors.js';
 import { contextFromArgs, type GlobalArgs } from './context.js';
 

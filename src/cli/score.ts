@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { BATCH_DEFAULTS, SCORE_DEFAULTS } from '../config/defaults.js';
 import { openDuckDb } from '../io/db.js';
 import { artifactFile } from '../models/artifact.js';
-import { asOfFromPeriod } from '../score/score.js';
+import { asOfFromPeriod } from '../util/period.js';
 import { RANK_BY, runScore, type RankBy, type ScoreConfig } from '../score/run-score.js';
 import { UsageError } from '../util/errors.js';
 import { contextFromArgs, duckDbOptionsFromArgs, type GlobalArgs } from './context.js';

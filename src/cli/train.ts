@@ -6,7 +6,7 @@ import { replaceDirectory } from '../io/run-dir.js';
 import { serializeArtifact } from '../models/artifact.js';
 import { modelCardMarkdown } from '../models/model-card.js';
 import { trainParticipantModel } from '../models/train.js';
-import { isCalendarDate } from '../features/params.js';
+import { isCalendarDate, isPeriod } from '../util/period.js';
 import { trainItemModel } from '../models/train-item.js';
 import { loadRiskProfile } from '../rules/index.js';
 import { codeVersion, openScoreStore } from '../score/run-score.js';
@@ -28,7 +28,6 @@ interface TrainArgs extends GlobalArgs, FileArgs {
   'known-by'?: string;
 }
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 
 /** `ccrg train`: learn the risk model from past inspections. */
@@ -51,7 +50,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
     const ctx = contextFromArgs(args);
     const from = args.from ?? '';
     const to = args.to ?? '';
-    if (!MONTH.test(from) || !MONTH.test(to) || from > to) throw new UsageError(`--from and --to must be months YYYY-MM with --from <= --to, got "${from}" and "${to}"`);
+    if (!isPeriod(from) || !isPeriod(to) || from > to) throw new UsageError(`--from and --to must be months YYYY-MM with --from <= --to, got "${from}" and "${to}"`);
     const knownBy = args['known-by'];
     if (knownBy !== undefined && !isCalendarDate(knownBy)) throw new UsageError(`--known-by must be a date YYYY-MM-DD, got "${knownBy}"`);
     const level = args.level === 'item' ? 'item' : 'participant';

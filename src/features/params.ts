@@ -1,5 +1,10 @@
 import { quoteLiteral } from '../io/sql.js';
 import type { FeatureParams } from './types.js';
+import { isCalendarDate } from '../util/period.js';
+
+function isoDate(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
 
 /** A quarter that is due: its VAT return had to be filed (due date + grace) by the as-of date. */
 export interface DueQuarter {
@@ -12,18 +17,6 @@ export interface DueQuarter {
   rank: number;
 }
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function isoDate(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
-
-/** Whether `text` is a real calendar date written YYYY-MM-DD (2025-02-30 is not). */
-export function isCalendarDate(text: string): boolean {
-  if (!DATE_RE.test(text)) return false;
-  const date = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && isoDate(date) === text;
-}
 
 /** Checks parameters before they reach SQL; throws naming the parameter, the value and what was expected. */
 export function checkFeatureParams(params: FeatureParams): void {

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { calibratorFromJson, type CalibrationJson, type Calibrator } from '../evaluate/calibration.js';
 import { writeFileAtomic } from '../io/csv-write.js';
 import { ConfigError } from '../util/errors.js';
+import { isPeriod } from '../util/period.js';
 import { GbdtModel, type FeatureImportance, type GbdtModelJson } from './gbdt/index.js';
 import { IsolationForestModel, type IsolationForestJson } from './isolation-forest/index.js';
 import type { FeatureDistribution } from './distribution.js';
@@ -400,7 +401,7 @@ function checkEnvelope(json: Record<string, unknown>, features: readonly string[
   if (!isRecord(window)) return fail('window must be an object { from, to }');
   for (const end of ['from', 'to'] as const) {
     const month = window[end];
-    if (typeof month !== 'string' || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) fail(`window.${end} must be a month YYYY-MM, got ${describe(month)}`);
+    if (typeof month !== 'string' || !isPeriod(month)) fail(`window.${end} must be a month YYYY-MM, got ${describe(month)}`);
   }
   if ((window['from'] as string) > (window['to'] as string)) fail(`window.from ${window['from']} is after window.to ${window['to']}`);
 

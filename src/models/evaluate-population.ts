@@ -2,7 +2,8 @@ import { randomScores } from '../evaluate/bootstrap.js';
 import type { TruthRow } from '../evaluate/truth.js';
 import type { Db } from '../io/db.js';
 import { modelScores, scoreStore, type ScoreConfig } from '../score/run-score.js';
-import { asOfFromPeriod, rankByModel } from '../score/score.js';
+import { rankByModel } from '../score/score.js';
+import { asOfFromPeriod, periodsBetween } from '../util/period.js';
 import { ConfigError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import type { LoadedArtifact } from './artifact.js';
@@ -30,17 +31,6 @@ export interface PopulationReport {
   mean: Record<'model' | 'profile' | 'random', { share: number; precision: number; recall: number; revenue: number }[]>;
 }
 
-function monthsBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  let [y, m] = from.split('-').map(Number) as [number, number];
-  for (;;) {
-    const p = `${y}-${String(m).padStart(2, '0')}`;
-    if (p > to) return out;
-    out.push(p);
-    m === 12 ? ((y += 1), (m = 1)) : (m += 1);
-  }
-}
-
 /** Scores that reproduce a ranking's order exactly (its own tie-breaks included): n − index. */
 function scoresFromOrder(n: number): Float64Array {
   return Float64Array.from({ length: n }, (_, i) => n - i);
@@ -64,7 +54,7 @@ export async function evaluatePopulation(
   logger: Logger,
 ): Promise<PopulationReport> {
   const months: PopulationMonth[] = [];
-  const periods = monthsBetween(config.from, config.to);
+  const periods = periodsBetween(config.from, config.to);
   for (const [i, period] of periods.entries()) {
     logger.info(`scoring the whole population as of ${asOfFromPeriod(period)} (${i + 1} of ${periods.length})`);
     const scoreConfig: ScoreConfig = {

@@ -15,6 +15,7 @@ import type { EvaluationReport } from '../models/evaluate-model.js';
 import { asOfSql } from '../store/as-of.js';
 import { parseCsvText } from '../io/csv-read.js';
 import { ConfigError } from '../util/errors.js';
+import { previousPeriod } from '../util/period.js';
 
 /** One row of ranked.csv as the report uses it. */
 export interface RankedRow {
@@ -195,12 +196,6 @@ export async function readIndicatorUse(path: string): Promise<IndicatorUse[]> {
   return [...byId.values()]
     .map((u) => ({ ...u, amountRub: Number(u.amountRub.toFixed(2)) }))
     .sort((a, b) => b.fired - a.fired || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-/** The month before a YYYY-MM month. */
-export function previousPeriod(period: string): string {
-  const [y, m] = period.split('-').map(Number) as [number, number];
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
 }
 
 /** New entrants to the top and dropped ones, between the previous period's ranking and this one. */

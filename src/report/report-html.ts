@@ -8,7 +8,8 @@
 import { formatMoney, formatNumber } from '../rules/format-value.js';
 import type { Lang } from '../rules/profile.js';
 import { driftSpec, gainsSpec, indicatorSpec, scoreHistogramSpec, svgFromVegaLite, type GainsPoint } from './charts.js';
-import { previousPeriod, type ReportData } from './report-data.js';
+import type { ReportData } from './report-data.js';
+import { previousPeriod } from '../util/period.js';
 
 /** Every text of the report, by id, in each language. */
 const TEXT = {

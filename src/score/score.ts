@@ -2,6 +2,7 @@ import type { FeatureDef, FeatureParams } from '../features/types.js';
 import type { Evaluation, RiskProfile } from '../rules/index.js';
 import { evaluateIndicators } from '../rules/index.js';
 import type { ModelReason } from './model-reasons.js';
+import { asOfFromPeriod } from '../util/period.js';
 
 /** One participant with its features, as read from the features table. */
 export interface ParticipantFeatures {
@@ -82,14 +83,6 @@ export function rankParticipants(rows: readonly ParticipantFeatures[], options: 
   return scored.map((row, i) => ({ ...row, rank: i + 1 }));
 }
 
-/** The as-of date of a period: the last day of the month `YYYY-MM`. */
-export function asOfFromPeriod(period: string): string {
-  const match = /^(\d{4})-(\d{2})$/.exec(period);
-  const month = Number(match?.[2]);
-  if (match === null || month < 1 || month > 12) throw new Error(`A period must be YYYY-MM, got "${period}"`);
-  const last = new Date(Date.UTC(Number(match[1]), month, 0));
-  return last.toISOString().slice(0, 10);
-}
 
 /** Feature parameters for a period from the defaults and overrides. */
 export function featureParamsFor(period: string, defaults: Omit<FeatureParams, 'asOf'>): FeatureParams {

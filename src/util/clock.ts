@@ -1,3 +1,4 @@
+import { isCalendarDate } from './period.js';
 /**
  * The source of "now". Everything that depends on the date takes a Clock, so
  * tests and outputs do not depend on the wall clock.
@@ -17,7 +18,7 @@ export const systemClock: Clock = {
 
 /** A clock stopped at a given ISO date (midnight UTC). */
 export function fixedClock(today: string): Clock {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(`${today}T00:00:00Z`))) {
+  if (!isCalendarDate(today)) {
     throw new Error(`A date must be YYYY-MM-DD, got "${today}"`);
   }
   const at = new Date(`${today}T00:00:00Z`);

@@ -1,5 +1,5 @@
 import { BATCH_DEFAULTS, SCORE_DEFAULTS } from '../../src/config/defaults.js';
-import { asOfFromPeriod } from '../../src/score/score.js';
+import { asOfFromPeriod } from '../../src/util/period.js';
 import type { ScoreConfig } from '../../src/score/run-score.js';
 
 /** A score configuration for a store and period, writing into `outDir`. */

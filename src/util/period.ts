@@ -1,0 +1,54 @@
+/**
+ * Periods and dates, in one place: a period is a calendar month written
+ * YYYY-MM; its as-of date is its last day (docs/data-contract.md, the as-of
+ * rule); dates are real calendar days written YYYY-MM-DD.
+ */
+
+const PERIOD_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Whether `text` is a month YYYY-MM (01..12). */
+export function isPeriod(text: string): boolean {
+  return PERIOD_RE.test(text);
+}
+
+/** Whether `text` is a real calendar date written YYYY-MM-DD (2025-02-30 is not). */
+export function isCalendarDate(text: string): boolean {
+  if (!DATE_RE.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
+function yearMonth(period: string): [number, number] {
+  const match = PERIOD_RE.exec(period);
+  if (match === null) throw new Error(`A period must be YYYY-MM, got "${period}"`);
+  return [Number(match[1]), Number(match[2])];
+}
+
+function periodOf(year: number, month: number): string {
+  return `${year}-${String(month).padStart(2, '0')}`;
+}
+
+/** The as-of date of a period: its last day, YYYY-MM-DD. */
+export function asOfFromPeriod(period: string): string {
+  const [year, month] = yearMonth(period);
+  return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
+}
+
+/** The month before a period. */
+export function previousPeriod(period: string): string {
+  const [year, month] = yearMonth(period);
+  return month === 1 ? periodOf(year - 1, 12) : periodOf(year, month - 1);
+}
+
+/** Every period from `from` to `to`, both included, in order (none when `from` is after `to`). */
+export function periodsBetween(from: string, to: string): string[] {
+  let [year, month] = yearMonth(from);
+  yearMonth(to);
+  const out: string[] = [];
+  for (let p = periodOf(year, month); p <= to; p = periodOf(year, month)) {
+    out.push(p);
+    [year, month] = month === 12 ? [year + 1, 1] : [year, month + 1];
+  }
+  return out;
+}
