@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { BATCH_DEFAULTS, SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../config/defaults.js';
-import { replaceDirectory } from '../io/run-dir.js';
+import { checkReplaceable, MODEL_FOLDER, replaceDirectory } from '../io/run-dir.js';
 import { serializeArtifact } from '../models/artifact.js';
 import { modelCardMarkdown } from '../models/model-card.js';
 import { trainParticipantModel } from '../models/train.js';
@@ -62,6 +62,8 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
     const store = args.store ?? BATCH_DEFAULTS.store;
     if (inputs.length === 0 && !existsSync(store)) throw new UsageError(`The store ${store} does not exist: run ccrg ingest first, or give input files`);
     const source = inputs.length > 0 ? { inputs, mappingPath: args.mapping ?? null } : { store };
+    const out = args.out ?? (level === 'item' ? TRAIN_DEFAULTS.item.out : TRAIN_DEFAULTS.out);
+    await checkReplaceable(out, MODEL_FOLDER);
     const { db } = await openScoreStore({ source, duckdb: { memoryLimit: BATCH_DEFAULTS.memoryLimit, ...duckDbOptionsFromArgs(args) } }, ctx.clock, ctx.logger);
     try {
       const common = {
@@ -79,11 +81,14 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
           ? await trainItemModel(db, { ...common, classifier: TRAIN_DEFAULTS.item.classifier, amount: TRAIN_DEFAULTS.item.amount }, ctx.logger)
           : await trainParticipantModel(db, { ...common, classifier: TRAIN_DEFAULTS.classifier, amount: TRAIN_DEFAULTS.amount, profile: await loadRiskProfile(args['risk-profile'] ?? null) }, ctx.logger);
       for (const w of result.warnings) ctx.logger.warn(w);
-      const out = args.out ?? (level === 'item' ? TRAIN_DEFAULTS.item.out : TRAIN_DEFAULTS.out);
-      await replaceDirectory(out, async (dir) => {
-        await writeFile(join(dir, 'model.json'), serializeArtifact(result.artifact));
-        await writeFile(join(dir, 'model-card.md'), modelCardMarkdown(result.artifact));
-      });
+      await replaceDirectory(
+        out,
+        async (dir) => {
+          await writeFile(join(dir, 'model.json'), serializeArtifact(result.artifact));
+          await writeFile(join(dir, 'model-card.md'), modelCardMarkdown(result.artifact));
+        },
+        MODEL_FOLDER,
+      );
       const m = result.artifact.metrics;
       ctx.stdout(
         [

@@ -1,5 +1,6 @@
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { UsageError } from '../util/errors.js';
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -10,16 +11,55 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** What a folder must hold to be replaced: the file that marks it as ccrg's, and the flag that named it. */
+export interface OwnedFolder {
+  /** `manifest.json` for a run folder, `model.json` for a model folder. */
+  marker: string;
+  /** The flag or word that named the folder, for the error (e.g. `--out`). */
+  flag: string;
+}
+
+/** A run folder `out/<period>` (docs/outputs.md): marked by its manifest. */
+export const RUN_FOLDER: OwnedFolder = { marker: 'manifest.json', flag: '--out' };
+
+/** A model folder (`ccrg train --out`): marked by its artifact. */
+export const MODEL_FOLDER: OwnedFolder = { marker: 'model.json', flag: '--out' };
+
+/**
+ * Refuses to replace anything but a folder ccrg made: an existing path that
+ * is a file, or a folder with content but without `owned.marker`, is the
+ * user's (documents, the working folder, the store's folder) and is left
+ * untouched (exit 2). A missing or empty folder is fine.
+ */
+export async function checkReplaceable(target: string, owned: OwnedFolder): Promise<void> {
+  let info;
+  try {
+    info = await stat(target);
+  } catch {
+    return;
+  }
+  if (!info.isDirectory()) throw new UsageError(`${owned.flag} ${target} is a file, not a folder: name a new folder (nothing was written)`);
+  const entries = await readdir(target);
+  if (entries.length > 0 && !entries.includes(owned.marker)) {
+    throw new UsageError(
+      `${owned.flag} ${target} is a folder with other files and no ${owned.marker}: ccrg replaces its output folders as a whole, so it will not replace this one; name a new or empty folder, or one ccrg wrote (nothing was written)`,
+    );
+  }
+}
+
 /**
  * Replaces a folder's content as a whole: `write` fills a fresh sibling
  * folder, which then takes the target's place. If `write` fails or the
  * process dies before the swap, the previous folder is untouched; a swap
- * interrupted between its two renames is repaired by the next call.
+ * interrupted between its two renames is repaired by the next call. With
+ * `owned`, a target that is not ccrg's own folder is refused before any
+ * work ({@link checkReplaceable}).
  */
-export async function replaceDirectory(target: string, write: (dir: string) => Promise<void>): Promise<void> {
+export async function replaceDirectory(target: string, write: (dir: string) => Promise<void>, owned?: OwnedFolder): Promise<void> {
   const parent = dirname(target);
   const name = basename(target);
   const previous = join(parent, `.${name}.previous`);
+  if (owned !== undefined) await checkReplaceable(target, owned);
   await mkdir(parent, { recursive: true });
   if (!(await exists(target)) && (await exists(previous))) await rename(previous, target);
   await rm(previous, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { copyFile, link, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { BATCH_DEFAULTS, PLAN_DEFAULTS } from '../config/defaults.js';
-import { replaceDirectory } from '../io/run-dir.js';
+import { checkReplaceable, replaceDirectory, RUN_FOLDER } from '../io/run-dir.js';
 import { writeBatchReport } from '../report/batch-report.js';
 import { loadArtifact, serializeArtifact } from '../models/artifact.js';
 import { sha256Hex } from '../score/outputs.js';
@@ -177,10 +177,14 @@ async function carryOver(from: string, to: string, skip: ReadonlySet<string>): P
  * a plan that fails or is killed leaves the previous complete set.
  */
 export async function replacePlanFiles(outDir: string, write: (dir: string) => Promise<void>): Promise<void> {
-  await replaceDirectory(outDir, async (fresh) => {
-    await carryOver(outDir, fresh, new Set(PLAN_FILES));
-    await write(fresh);
-  });
+  await replaceDirectory(
+    outDir,
+    async (fresh) => {
+      await carryOver(outDir, fresh, new Set(PLAN_FILES));
+      await write(fresh);
+    },
+    RUN_FOLDER,
+  );
 }
 
 const canonical = (value: unknown): string => JSON.stringify(value);
@@ -188,6 +192,7 @@ const canonical = (value: unknown): string => JSON.stringify(value);
 /** Makes the plan of a period and writes its files into the run folder. */
 export async function runPlan(config: PlanConfig, clock: Clock, logger: Logger): Promise<PlanResult> {
   const outDir = config.score.outDir;
+  await checkReplaceable(outDir, RUN_FOLDER);
   const quotaLines = config.quotasPath === null ? [] : await readQuotas(config.quotasPath);
   const cells = buildCells(config.capacity, quotaLines, config.quotasPath);
   const listed = config.excludePath === null ? new Map<string, string>() : await readExclusionList(config.excludePath);

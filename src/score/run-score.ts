@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { computeFeatures, FEATURES } from '../features/compute.js';
 import type { FeatureDef, FeatureParams } from '../features/types.js';
 import { openDuckDb, type Db, type DuckDbOptions, type Row } from '../io/db.js';
-import { replaceDirectory } from '../io/run-dir.js';
+import { checkReplaceable, replaceDirectory, RUN_FOLDER } from '../io/run-dir.js';
 import { quoteIdent, quoteLiteralList } from '../io/sql.js';
 import { loadMapping } from '../config/load-mapping.js';
 import { defaultMapping } from '../config/mapping.js';
@@ -275,6 +275,8 @@ export async function loadCheckedProfile(path: string | null): Promise<RiskProfi
  * `openScoreStore` may be passed in; it is then left open.
  */
 export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger, opened?: ScoreStore): Promise<ScoreResult> {
+  // A folder that is not a run of ours is refused before any work, and again at the swap.
+  await checkReplaceable(config.outDir, RUN_FOLDER);
   const started = clock.now();
   const t0 = performance.now();
   const timings: Record<string, number> = {};
@@ -356,7 +358,7 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
       // The report reads the files just written; the previous period's run sits beside the final folder.
       if (config.report === true) steps.tick(1, 'report');
       if (config.report === true) await writeBatchReport({ outDir: dir, period: config.period, lang: config.lang, db, parentDir: dirname(config.outDir), clock });
-    });
+    }, RUN_FOLDER);
     steps.tick(1);
     steps.done();
     if (config.report === true) logger.info(`wrote ${join(config.outDir, REPORT_FILE)}`);

@@ -1,7 +1,8 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { replaceDirectory } from '../../src/io/run-dir.js';
+import { replaceDirectory, RUN_FOLDER } from '../../src/io/run-dir.js';
+import { UsageError } from '../../src/util/errors.js';
 import { tempDir } from '../util/fixtures.js';
 
 describe('replaceDirectory', () => {
@@ -42,5 +43,34 @@ describe('replaceDirectory', () => {
       throw new Error('killed again');
     })).rejects.toThrow('killed again');
     expect(await readFile(join(target, 'a.csv'), 'utf8')).toBe('old a');
+  });
+});
+
+describe('output folders that are not ccrg\'s', () => {
+  it('are refused whole and left untouched: a folder of documents, a plain file', async () => {
+    const root = await tempDir();
+    const documents = join(root, 'documents');
+    await mkdir(documents);
+    await writeFile(join(documents, 'letter.docx'), 'mine');
+    const write = async (dir: string): Promise<void> => writeFile(join(dir, 'manifest.json'), '{}');
+    await expect(replaceDirectory(documents, write, RUN_FOLDER)).rejects.toThrow(UsageError);
+    await expect(replaceDirectory(documents, write, RUN_FOLDER)).rejects.toThrow(`--out ${documents} is a folder with other files and no manifest.json`);
+    expect(await readdir(documents)).toEqual(['letter.docx']);
+    const file = join(root, 'notes.txt');
+    await writeFile(file, 'mine');
+    await expect(replaceDirectory(file, write, RUN_FOLDER)).rejects.toThrow(`--out ${file} is a file, not a folder`);
+    expect(await readFile(file, 'utf8')).toBe('mine');
+    expect((await readdir(root)).sort()).toEqual(['documents', 'notes.txt']);
+  });
+
+  it('let a new folder, an empty one and an earlier run be written', async () => {
+    const root = await tempDir();
+    const write = async (dir: string): Promise<void> => writeFile(join(dir, 'manifest.json'), '{}');
+    await replaceDirectory(join(root, 'new'), write, RUN_FOLDER);
+    await mkdir(join(root, 'empty'));
+    await replaceDirectory(join(root, 'empty'), write, RUN_FOLDER);
+    await replaceDirectory(join(root, 'new'), write, RUN_FOLDER);
+    expect(await readdir(join(root, 'new'))).toEqual(['manifest.json']);
+    expect(await readdir(join(root, 'empty'))).toEqual(['manifest.json']);
   });
 });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../util/cli.js';
@@ -24,5 +24,16 @@ describe('ccrg validate', () => {
     } finally {
       process.chdir(cwd);
     }
+  });
+});
+
+describe('score --out on a folder that is not a run', () => {
+  it('exits 2 before any work and leaves the folder as it was (it used to be replaced, --out . deleting the store)', async () => {
+    const work = await tempDir();
+    await writeFile(join(work, 'ccrg.duckdb'), 'not really a store, but the user\'s file');
+    const result = await runCli(['score', '--period', '2026-06', '--store', join(work, 'ccrg.duckdb'), '--out', work]);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`--out ${work} is a folder with other files and no manifest.json`);
+    expect(await readdir(work)).toEqual(['ccrg.duckdb']);
   });
 });
