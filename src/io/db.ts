@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { UsageError } from '../util/errors.js';
 
 /** A row as read back from DuckDB: DECIMAL, BIGINT and DATE come back as strings, exact. */
 export type Row = Record<string, string | number | boolean | null | unknown[] | Record<string, unknown>>;
@@ -39,8 +40,29 @@ export interface DuckDbOptions {
   readOnly?: boolean;
 }
 
+/**
+ * Why `path` cannot be a store, or null: a store is a DuckDB database file
+ * (bytes 8-11 read "DUCK") or a path not there yet. DuckDB itself opens other
+ * files, a CSV as an in-memory database with a view on it for instance, so
+ * an ingest into it would say "stored" and keep nothing.
+ */
+export function notAStore(path: string): string | null {
+  if (path === ':memory:' || !existsSync(path)) return null;
+  if (statSync(path).isDirectory()) return 'it is a folder; name the database file, e.g. out/ccrg.duckdb';
+  const head = Buffer.alloc(12);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, head, 0, 12, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return head.subarray(8, 12).toString('latin1') === 'DUCK' ? null : 'it exists and is not a DuckDB database (an extract? give extracts as input files or --dir); name a new file or an existing store';
+}
+
 /** Opens (creating it and its folder if needed) a DuckDB database at `path` (`:memory:` for none). */
 export async function openDuckDb(path: string, options: DuckDbOptions = {}): Promise<Db> {
+  const refused = notAStore(path);
+  if (refused !== null) throw new UsageError(`The store ${path} cannot be used: ${refused}`);
   const config: Record<string, string> = {};
   if (options.threads !== undefined) config['threads'] = String(options.threads);
   if (options.memoryLimit !== undefined) config['memory_limit'] = options.memoryLimit;

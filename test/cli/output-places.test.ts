@@ -37,3 +37,19 @@ describe('score --out on a folder that is not a run', () => {
     expect(await readdir(work)).toEqual(['ccrg.duckdb']);
   });
 });
+
+describe('--store naming a file that is not a store', () => {
+  it('is refused with exit 2 instead of "storing" into an in-memory view of it', async () => {
+    const extract = await fixtureFile('declarations.csv', extractCsv('declarations', [{}]));
+    const other = await fixtureFile('more.csv', extractCsv('declarations', [{ item_no: '2' }]));
+    const before = await readFile(extract, 'utf8');
+    const result = await runCli(['ingest', '--declarations', other, '--store', extract, '--rejects', join(await tempDir(), 'r.csv')]);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`The store ${extract} cannot be used: it exists and is not a DuckDB database`);
+    expect(await readFile(extract, 'utf8')).toBe(before);
+    // A store made by ingest is one.
+    const store = join(await tempDir(), 'ccrg.duckdb');
+    expect((await runCli(['ingest', '--declarations', other, '--store', store, '--rejects', join(await tempDir(), 'r.csv'), '--quiet'])).code).toBe(0);
+    expect((await runCli(['ingest', '--declarations', extract, '--store', store, '--rejects', join(await tempDir(), 'r.csv'), '--quiet'])).code).toBe(0);
+  });
+});
