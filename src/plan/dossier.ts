@@ -3,6 +3,7 @@
  * (inline CSS, no scripts, nothing loaded from elsewhere). Every value
  * that comes from data is HTML-escaped.
  */
+import { createHash } from 'node:crypto';
 import type { InspectionRow, RankedRow, ReasonRow } from './inputs.js';
 
 /** Escapes text for HTML element content and attribute values. */
@@ -15,10 +16,17 @@ export function escapeHtml(value: unknown): string {
     .replaceAll("'", '&#39;');
 }
 
-/** A file name for an INN: only letters, digits, dot, dash and underscore (anything else becomes `_`). */
+/**
+ * The file name of a participant's dossier: `<inn>.html` for an id of
+ * letters and digits only (every real INN), else a safe prefix of the id
+ * (other characters become `_`, at most 40 of them) and a hash of the whole
+ * id: `A/1`, `A_1` and `A 1` get three files, and a 300-character id a short
+ * name. Ids of letters and digits hold no `-`, so the two forms never meet.
+ */
 export function dossierFileName(inn: string): string {
-  const safe = inn.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
-  return `${safe === '' ? '_' : safe}.html`;
+  if (/^[A-Za-z0-9]{1,64}$/.test(inn)) return `${inn}.html`;
+  const prefix = inn.slice(0, 40).replace(/[^A-Za-z0-9_]/g, '_');
+  return `${prefix === '' ? '_' : prefix}-${createHash('sha256').update(inn, 'utf8').digest('hex').slice(0, 16)}.html`;
 }
 
 /** Everything a dossier shows. */

@@ -351,8 +351,10 @@ export async function runPlan(config: PlanConfig, clock: Clock, logger: Logger):
     for (const pick of selection.picks) {
       const p = byInn.get(pick.inn) as PlanParticipant;
       const fromCsv = run.evidence.get(pick.inn);
+      const fileName = dossierFileName(pick.inn);
+      if (dossiers.has(fileName)) throw new Error(`two selected participants would share the dossier file ${fileName} (one is ${pick.inn})`);
       dossiers.set(
-        dossierFileName(pick.inn),
+        fileName,
         dossierHtml({
           planId,
           period,

@@ -309,6 +309,8 @@ describe('replacePlanFiles', () => {
       await writeFile(join(fresh, 'plan-summary.json'), '{}');
     });
     await writeFile(join(dir, 'ranked.csv'), 'scores');
+    // A run folder: score's manifest marks it as one (anything else is refused, test/io/run-dir.test.ts).
+    await writeFile(join(dir, 'manifest.json'), '{}');
     await writeFile(join(dir, 'evaluation.json'), '{"x":1}');
     await expect(
       replacePlanFiles(dir, async (fresh) => {
@@ -316,13 +318,13 @@ describe('replacePlanFiles', () => {
         throw new Error('killed');
       }),
     ).rejects.toThrow('killed');
-    expect((await readdir(dir)).sort()).toEqual(['evaluation.json', 'plan-summary.json', 'plan.csv', 'ranked.csv']);
+    expect((await readdir(dir)).sort()).toEqual(['evaluation.json', 'manifest.json', 'plan-summary.json', 'plan.csv', 'ranked.csv']);
     expect(await readFile(join(dir, 'plan.csv'), 'utf8')).toBe('old plan');
     await replacePlanFiles(dir, async (fresh) => {
       await writeFile(join(fresh, 'plan.csv'), 'new plan');
     });
     // The old plan-summary.json belonged to the old set: it is gone with it.
-    expect((await readdir(dir)).sort()).toEqual(['evaluation.json', 'plan.csv', 'ranked.csv']);
+    expect((await readdir(dir)).sort()).toEqual(['evaluation.json', 'manifest.json', 'plan.csv', 'ranked.csv']);
     expect(await readFile(join(dir, 'ranked.csv'), 'utf8')).toBe('scores');
     expect(PLAN_FILES).toContain('dossiers');
   });
