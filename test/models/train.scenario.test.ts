@@ -8,7 +8,7 @@ import { loadArtifact } from '../../src/models/artifact.js';
 import { participantExamples } from '../../src/models/examples.js';
 import { tempDir } from '../util/fixtures.js';
 import { buildWorld, REPO_ROOT } from '../scenario/worlds.js';
-import { runCli } from '../util/cli.js';
+import { captureOutput, runCli } from '../util/cli.js';
 
 let store: string;
 /** The shipped model: the output guard (test/e2e) trains it again on data-samples and finds the same bytes. */
@@ -62,9 +62,7 @@ describe('ccrg train --level participant', () => {
 describe('ccrg score --model', () => {
   it('ranks by the model expected charges, fills probability and expected charges, and refuses a model with other features', async () => {
     const out = join(await tempDir(), 'run');
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const err: string[] = [];
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
+    const { err } = captureOutput();
     try {
       expect(await main(['score', '--period', '2026-06', '--store', store, '--model', join(model, 'model.json'), '--out', out, '--quiet'])).toBe(0);
       const csv = await openDuckDb(':memory:');
@@ -123,9 +121,7 @@ describe('ccrg score --model', () => {
 describe('ccrg evaluate', () => {
   it('writes evaluation.json with the model, the risk profile and random on the same labelled examples', async () => {
     const out = join(await tempDir(), 'run');
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const err: string[] = [];
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => (err.push(String(chunk)), true));
+    const { err } = captureOutput();
     try {
       // The folder stands for its model.json, as in score (it used to fail with EISDIR).
       expect(await main(['evaluate', '--model', model, '--from', '2026-01', '--to', '2026-05', '--capacity', '15', '--store', store, '--out', out, '--quiet'])).toBe(0);
