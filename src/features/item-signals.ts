@@ -172,12 +172,13 @@ export function itemSignalStatements(params: FeatureParams): string[] {
          ${inspectableUntilSql('i.release_date', params)} AS inspectable_until,
          CASE WHEN i.is_payment AND i.customs_value_rub > 0 AND i.duty_rub IS NOT NULL
            THEN round(CAST(i.duty_rub AS DOUBLE) / CAST(i.customs_value_rub AS DOUBLE), 6) END AS duty_rate,
+         c.level, c.peer_items, c.peer_importers,
          -- An item declared at no value (a free sample) or without a weight has no unit value: compared with nothing.
-         c.level, c.peer_items, c.peer_importers, c.median_uv
+         CASE WHEN i.customs_value_rub > 0 AND i.net_weight_kg > 0 THEN c.median_uv END AS median_uv,
+         i.customs_value_rub > 0 AND i.net_weight_kg > 0 AS priced
        FROM ${d} i
          LEFT JOIN ${t.ref} c ON c.peer_block = i.peer_block AND c.inn = i.inn
            AND c.hs_code = i.hs_code AND c.origin_country IS NOT DISTINCT FROM i.origin_country
-           AND i.customs_value_rub > 0 AND i.net_weight_kg > 0
        WHERE i.in_window
      )
      SELECT i.decl_id, i.item_no, i.version, i.inn, i.release_date, i.inspectable_until,
@@ -187,9 +188,9 @@ export function itemSignalStatements(params: FeatureParams): string[] {
        round(i.uv, 2) AS unit_value_rub_per_kg,
        round(ln(i.uv / i.median_uv), 6) AS unit_value_log_dev,
        round(i.median_uv, 2) AS peer_median_unit_value_rub_per_kg,
-       CASE i.level ${PEER_LEVELS.map((name, n) => `WHEN ${n + 1} THEN '${name}'`).join(' ')} ELSE 'none' END AS peer_level,
-       CASE WHEN i.level > 0 THEN CAST(i.peer_items AS INTEGER) END AS peer_items,
-       CASE WHEN i.level > 0 THEN CAST(i.peer_importers AS INTEGER) END AS peer_importers,
+       CASE WHEN NOT i.priced THEN 'none' ${PEER_LEVELS.map((name, n) => `WHEN i.level = ${n + 1} THEN '${name}'`).join(' ')} ELSE 'none' END AS peer_level,
+       CASE WHEN i.priced AND i.level > 0 THEN CAST(i.peer_items AS INTEGER) END AS peer_items,
+       CASE WHEN i.priced AND i.level > 0 THEN CAST(i.peer_importers AS INTEGER) END AS peer_importers,
        i.duty_rate,
        CASE WHEN i.duty_rate IS NOT NULL THEN dp.peer_duty_rate END AS peer_duty_rate,
        CASE WHEN i.inspectable AND i.is_payment AND i.median_uv IS NOT NULL AND i.uv < i.median_uv
