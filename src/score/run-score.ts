@@ -21,7 +21,7 @@ import { rankByModel, rankParticipants, type ModelScore, type ParticipantFeature
 import { loadArtifact, serializeArtifact, type LoadedArtifact } from '../models/artifact.js';
 import { predictRisk } from '../models/predict.js';
 import type { FeatureMatrix } from '../models/gbdt/index.js';
-import { ConfigError } from '../util/errors.js';
+import { ConfigError, UsageError } from '../util/errors.js';
 import { modelReasons } from './model-reasons.js';
 import { trainIsolationForest } from '../models/isolation-forest/index.js';
 import { modelDrift } from '../models/drift.js';
@@ -248,15 +248,29 @@ export interface Scored {
   disabled: { id: string; features: string[]; warning: string }[];
 }
 
+/** The first and last months with a declaration released in the store, or null without any. */
+async function declarationMonths(db: Db): Promise<{ first: string; last: string } | null> {
+  const row = (await db.all(`SELECT strftime(min(release_date), '%Y-%m') AS first, strftime(max(release_date), '%Y-%m') AS last FROM declarations`))[0];
+  return row?.['first'] === null || row?.['first'] === undefined ? null : { first: String(row['first']), last: String(row['last']) };
+}
+
 /** Computes features as of the period and ranks every participant with the risk profile. */
 export async function scoreStore(db: Db, config: ScoreConfig, profile: RiskProfile, logger: Logger): Promise<Scored> {
   const featureMap = new Map(FEATURES.map((f) => [f.id, f]));
+  const months = await declarationMonths(db);
+  const held = months === null ? 'the store holds no declarations' : `the store holds declarations released in ${months.first}..${months.last}`;
+  if (months === null || config.period > months.last) {
+    throw new UsageError(`--period ${config.period} has no data: ${held}; score a month with data (e.g. --period ${months?.last ?? 'YYYY-MM'}, or latest)`);
+  }
   logger.info(`computing features as of ${config.features.asOf}`);
   const computed = await computeFeatures(db, config.features);
   const unavailable = new Set(computed.unavailable.flatMap((u) => u.features));
   const disabled = disabledIndicators(profile, unavailable);
   for (const d of disabled) logger.warn(d.warning);
   const rows = await readFeatureRows(db, computed.table, FEATURES);
+  if (rows.length === 0) {
+    throw new UsageError(`--period ${config.period} has no participant to score: no declaration was released in the ${config.features.windowMonths} months up to ${config.features.asOf}; ${held}`);
+  }
   const ranked = rankParticipants(rows, { profile, lang: config.lang, disabled: new Set(disabled.map((d) => d.id)), features: featureMap });
   return { ranked, featureTable: computed.table, itemTable: computed.itemTable, unavailable: computed.unavailable, disabled };
 }

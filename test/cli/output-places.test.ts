@@ -53,3 +53,18 @@ describe('--store naming a file that is not a store', () => {
     expect((await runCli(['ingest', '--declarations', extract, '--store', store, '--rejects', join(await tempDir(), 'r.csv'), '--quiet'])).code).toBe(0);
   });
 });
+
+describe('score of a month without data', () => {
+  it('is a usage error naming the months the store holds, for a future month and for a month before any data', async () => {
+    const store = join(await tempDir(), 'ccrg.duckdb');
+    const file = await fixtureFile('declarations.csv', extractCsv('declarations', [{}]));
+    expect((await runCli(['ingest', '--declarations', file, '--store', store, '--rejects', join(await tempDir(), 'r.csv'), '--quiet', '--today', '2026-11-26'])).code).toBe(0);
+    const future = await runCli(['score', '--period', '2027-01', '--store', store, '--out', join(await tempDir(), 'f'), '--quiet']);
+    expect(future.code).toBe(2);
+    expect(future.err).toContain('--period 2027-01 has no data: the store holds declarations released in 2024-03..2024-03');
+    const before = await runCli(['score', '--period', '2020-01', '--store', store, '--out', join(await tempDir(), 'b'), '--quiet']);
+    expect(before.code).toBe(2);
+    expect(before.err).toContain('--period 2020-01 has no participant to score: no declaration was released in the 12 months up to 2020-01-31');
+    expect((await runCli(['score', '--period', '2024-03', '--store', store, '--out', join(await tempDir(), 'ok'), '--quiet'])).code).toBe(0);
+  });
+});
