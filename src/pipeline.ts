@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { EXTRACT_FILE_STEMS, EXTRACT_IDS, type ExtractId } from './contract/extracts.js';
 import { loadMapping } from './config/load-mapping.js';
 import { defaultMapping } from './config/mapping.js';
-import { writeFileAtomic } from './io/csv-write.js';
+import { checkWritableFile, writeFileAtomic } from './io/csv-write.js';
 import { rejectsCsv } from './report/rejects.js';
 import { openDuckDb, type DuckDbOptions } from './io/db.js';
 import { ingestFiles, type IngestInput, type IngestResult } from './store/ingest.js';
@@ -28,6 +28,8 @@ export interface IngestConfig {
 export async function runIngest(config: IngestConfig, clock: Clock, logger: Logger): Promise<IngestResult> {
   if (config.inputs.length === 0) throw new UsageError('Name at least one input file (e.g. --declarations FILE) or a folder with --dir');
   const mapping = config.mappingPath === null ? defaultMapping() : await loadMapping(config.mappingPath);
+  // The rejects are written after the rows are committed: a path that cannot take them is refused first.
+  if (config.rejectsPath !== null) await checkWritableFile(config.rejectsPath, '--rejects');
   const db = await openDuckDb(config.store, config.duckdb);
   try {
     const result = await ingestFiles(db, { inputs: config.inputs, mapping, dryRun: config.dryRun, maxRejectShare: config.maxRejectShare }, clock, logger);

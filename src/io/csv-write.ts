@@ -1,5 +1,7 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { constants } from 'node:fs';
+import { access, mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { UsageError } from '../util/errors.js';
 
 /** One CSV field, quoted when it holds a delimiter, quote or line break (RFC 4180). */
 export function csvField(value: string | number | null | undefined): string {
@@ -40,6 +42,24 @@ export function csvText(header: readonly string[], rows: Iterable<readonly (stri
 }
 
 /** Writes a file whole or not at all: a temporary sibling renamed over the target. */
+/**
+ * Checks, before any work, that `path` can take a file written by
+ * {@link writeFileAtomic}: not a folder, its folder creatable and writable.
+ * A command whose output would fail only after its work (ingest after the
+ * commit) is refused first instead, naming the flag (exit 2).
+ */
+export async function checkWritableFile(path: string, flag: string): Promise<void> {
+  const info = await stat(path).catch(() => null);
+  if (info?.isDirectory() === true) throw new UsageError(`${flag} ${path} is a folder; name a file, e.g. ${join(path, 'rejects.csv')} (nothing was done)`);
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await access(dirname(path), constants.W_OK);
+    if (info !== null) await access(path, constants.W_OK);
+  } catch (error) {
+    throw new UsageError(`${flag} ${path} cannot be written: ${(error as Error).message} (nothing was done)`);
+  }
+}
+
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.tmp-${process.pid}`;

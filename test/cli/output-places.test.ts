@@ -68,3 +68,18 @@ describe('score of a month without data', () => {
     expect((await runCli(['score', '--period', '2024-03', '--store', store, '--out', join(await tempDir(), 'ok'), '--quiet'])).code).toBe(0);
   });
 });
+
+describe('ingest --rejects naming a folder', () => {
+  it('is refused with exit 2 before anything is stored (it used to fail with exit 1 after the commit)', async () => {
+    const work = await tempDir();
+    const store = join(work, 'ccrg.duckdb');
+    const file = await fixtureFile('declarations.csv', extractCsv('declarations', [{}, { item_no: '2', customs_value_rub: 'abc' }]));
+    const result = await runCli(['ingest', '--declarations', file, '--store', store, '--rejects', work]);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`--rejects ${work} is a folder; name a file`);
+    expect(existsSync(store)).toBe(false);
+    // Named as a file, the same ingest stores its good row.
+    expect((await runCli(['ingest', '--declarations', file, '--store', store, '--rejects', join(work, 'rejects.csv'), '--quiet'])).code).toBe(0);
+    expect(existsSync(store)).toBe(true);
+  });
+});
