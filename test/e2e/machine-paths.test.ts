@@ -4,8 +4,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../scenario/worlds.js';
 
-/** A home or work folder of some machine: /work/..., /home/..., /root/..., /Users/... */
-const MACHINE_PATH = /(^|[^A-Za-z0-9_.~-])\/(work|home|root|Users)\/[A-Za-z]/;
+/** Top folders under which machines keep checkouts and homes. */
+const MACHINE_ROOTS = ['work', 'home', 'root', 'Users'];
+
+/**
+ * An absolute path into one of them: a slash, the folder, a slash and a name.
+ * Built from the names, so that this file itself holds no such path.
+ */
+const MACHINE_PATH = new RegExp(`(^|[^A-Za-z0-9_.~-])[/](${MACHINE_ROOTS.join('|')})[/][A-Za-z]`);
 
 describe('committed files', () => {
   it('hold no absolute path of a machine, the checkout folder included', async () => {
