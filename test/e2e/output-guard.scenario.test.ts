@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../scenario/worlds.js';
 import { runCli } from '../util/cli.js';
+import { normaliseReport } from '../util/golden.js';
 
 const LIST = join(REPO_ROOT, 'test', 'e2e', 'output-guard.sha256');
 const PERIOD = '2026-06';
@@ -24,11 +25,6 @@ const RUN_FILES = ['ranked.csv', 'reasons.csv', 'evidence.csv', 'plan.csv', 'pla
 const MODEL_FILES = ['model.json', 'model-card.md'];
 
 const sha256 = (bytes: string | Buffer): string => createHash('sha256').update(bytes).digest('hex');
-
-/** report.html with its one line that changes on every run (the time it was written) fixed. */
-export function normaliseReport(html: string): string {
-  return html.replace(/(<p class="generated-at">[^<]*?)\d{4}-\d\d-\d\dT[\d:.]+Z</, '$1<generated-at><');
-}
 
 /** One hash over a folder: each file's name and sha256, in name order. */
 async function folderHash(dir: string): Promise<string> {

@@ -8,14 +8,9 @@ import { previousPeriod } from '../../src/util/period.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { tempDir } from '../util/fixtures.js';
 import { writeRunFixture } from './run-fixture.js';
-import { expectGolden, splitCharts } from '../util/golden.js';
+import { expectGolden, normaliseReport, splitCharts } from '../util/golden.js';
 
 const clock = fixedClock('2026-11-26');
-
-/** The report with its one non-deterministic line replaced. */
-function normalised(html: string): string {
-  return html.replace(/(<p class="generated-at">[^<]*?)\d{4}-\d\d-\d\dT[\d:.]+Z</, '$1<generated-at><');
-}
 
 describe('writeBatchReport (golden files)', () => {
   for (const lang of ['en', 'ru'] as const) {
@@ -26,7 +21,7 @@ describe('writeBatchReport (golden files)', () => {
       const html = await readFile(report.path, 'utf8');
       expect(html).toContain('<p class="generated-at">');
       // The charts are goldens of their own (numbers rounded), the page refers to them by name.
-      const { page, charts } = splitCharts(normalised(html), `report.${lang}`);
+      const { page, charts } = splitCharts(normaliseReport(html), `report.${lang}`);
       expect(charts).toHaveLength(4);
       await expectGolden(`report.${lang}.html`, page);
       for (const chart of charts) await expectGolden(chart.name, chart.svg);
@@ -38,7 +33,7 @@ describe('writeBatchReport (golden files)', () => {
     const first = await readFile((await writeBatchReport({ outDir: dir, period: '2026-06', clock })).path, 'utf8');
     const second = await readFile((await writeBatchReport({ outDir: dir, period: '2026-06', clock: fixedClock('2027-01-01') })).path, 'utf8');
     expect(first).not.toBe(second);
-    expect(normalised(first)).toBe(normalised(second));
+    expect(normaliseReport(first)).toBe(normaliseReport(second));
   });
 
   it('is self-contained: no script, no external reference', async () => {

@@ -40,6 +40,11 @@ export function roundNumbers(text: string, digits = 1): string {
   });
 }
 
+/** report.html with its one line that changes on every run (the time it was written) fixed. */
+export function normaliseReport(html: string): string {
+  return html.replace(/(<p class="generated-at">[^<]*?)\d{4}-\d\d-\d\dT[\d:.]+Z</, '$1<generated-at><');
+}
+
 const SVG = /<svg\b[\s\S]*?<\/svg>/g;
 
 /**
