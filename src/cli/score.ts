@@ -5,7 +5,7 @@ import { BATCH_DEFAULTS, SCORE_DEFAULTS } from '../config/defaults.js';
 import { openDuckDb } from '../io/db.js';
 import { artifactFile } from '../models/artifact.js';
 import { asOfFromPeriod } from '../util/period.js';
-import { RANK_BY, runScore, type RankBy, type ScoreConfig } from '../score/run-score.js';
+import { declarationMonths, RANK_BY, runScore, type RankBy, type ScoreConfig } from '../score/run-score.js';
 import { UsageError } from '../util/errors.js';
 import { contextFromArgs, duckDbOptionsFromArgs, type GlobalArgs } from './context.js';
 import { inputsFromArgs, withFileOptions, type FileArgs } from './store-args.js';
@@ -101,10 +101,9 @@ async function latestPeriodOf(store: string): Promise<string> {
   if (!existsSync(store)) throw new UsageError(`--period latest needs a store; ${store} does not exist: run ccrg ingest first`);
   const db = await openDuckDb(store, { readOnly: true });
   try {
-    const rows = await db.all(`SELECT strftime(max(release_date), '%Y-%m') AS period FROM declarations`);
-    const period = rows[0]?.['period'];
-    if (period === null || period === undefined) throw new UsageError(`--period latest: the store ${store} has no declarations`);
-    return String(period);
+    const months = await declarationMonths(db);
+    if (months === null) throw new UsageError(`--period latest: the store ${store} has no declarations`);
+    return months.last;
   } finally {
     db.close();
   }

@@ -1,6 +1,7 @@
 import { AS_OF_TABLES } from './as-of-tables.js';
 import { asOfLiteral } from './params.js';
 import type { FeatureParams } from './types.js';
+import { isoDate } from '../util/period.js';
 
 /** TEMP tables of the item-level peer comparison (base..medians are dropped once ref is built); `items`, the item table handed to scoring, is a TEMP view. */
 export const ITEM_TABLES = {
@@ -68,7 +69,7 @@ export function inspectableSql(releaseDate: string, params: Pick<FeatureParams, 
   const back = new Date(asOf);
   let first = Date.UTC(back.getUTCFullYear(), back.getUTCMonth() - months, 1) - 31 * day;
   while (plusMonths(first) < asOf) first += day;
-  return `${releaseDate} >= DATE '${new Date(first).toISOString().slice(0, 10)}'`;
+  return `${releaseDate} >= DATE '${isoDate(new Date(first))}'`;
 }
 
 /**

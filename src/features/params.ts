@@ -1,10 +1,6 @@
 import { quoteLiteral } from '../io/sql.js';
 import type { FeatureParams } from './types.js';
-import { isCalendarDate } from '../util/period.js';
-
-function isoDate(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
+import { isCalendarDate, isoDate } from '../util/period.js';
 
 /** A quarter that is due: its VAT return had to be filed (due date + grace) by the as-of date. */
 export interface DueQuarter {

@@ -1,4 +1,4 @@
-import { isCalendarDate } from './period.js';
+import { isCalendarDate, isoDate } from './period.js';
 /**
  * The source of "now". Everything that depends on the date takes a Clock, so
  * tests and outputs do not depend on the wall clock.
@@ -12,7 +12,7 @@ export interface Clock {
 
 /** The wall clock, in UTC. */
 export const systemClock: Clock = {
-  today: () => new Date().toISOString().slice(0, 10),
+  today: () => isoDate(new Date()),
   now: () => new Date(),
 };
 

@@ -12,11 +12,16 @@ export function isPeriod(text: string): boolean {
   return PERIOD_RE.test(text);
 }
 
+/** A UTC date written YYYY-MM-DD. */
+export function isoDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
 /** Whether `text` is a real calendar date written YYYY-MM-DD (2025-02-30 is not). */
 export function isCalendarDate(text: string): boolean {
   if (!DATE_RE.test(text)) return false;
   const date = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+  return !Number.isNaN(date.getTime()) && isoDate(date) === text;
 }
 
 function yearMonth(period: string): [number, number] {
@@ -32,7 +37,7 @@ function periodOf(year: number, month: number): string {
 /** The as-of date of a period: its last day, YYYY-MM-DD. */
 export function asOfFromPeriod(period: string): string {
   const [year, month] = yearMonth(period);
-  return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
+  return isoDate(new Date(Date.UTC(year, month, 0)));
 }
 
 /** The month before a period. */
