@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,6 @@ import { trainItemModel } from '../../src/models/train-item.js';
 import { codeVersion } from '../../src/score/run-score.js';
 import { memoryLogger } from '../../src/util/logger.js';
 import { buildWorld, type World } from '../scenario/worlds.js';
-import { tempDir } from '../util/fixtures.js';
 import { runCli } from '../util/cli.js';
 
 const FIXTURE = new URL('../fixtures/generic', import.meta.url).pathname;
@@ -270,16 +269,4 @@ describe('item-level model on generated data with item outcomes', () => {
     expect(compared.code).toBe(1);
     expect(compared.err).toContain(`${itemModel}: the model is of level "item", expected "participant"`);
   }, 120_000);
-
-  it('never reads truth.csv: the same files give the same item model without it', async () => {
-    const data = join(await tempDir(), 'data');
-    await cp(sim.data, data, { recursive: true });
-    const first = join(mine, 'item-a');
-    const second = join(mine, 'item-b');
-    const train = (out: string) => run(['train', '--level', 'item', '--dir', data, '--from', '2025-01', '--to', '2026-06', '--out', out, '--quiet']);
-    expect((await train(first)).code).toBe(0);
-    await rm(join(data, 'truth.csv'));
-    expect((await train(second)).code).toBe(0);
-    expect(await readFile(join(second, 'model.json'), 'utf8')).toBe(await readFile(join(first, 'model.json'), 'utf8'));
-  }, 180_000);
 });
