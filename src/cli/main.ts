@@ -1,6 +1,6 @@
 import yargs from 'yargs';
 import { exitCodeOf, UsageError } from '../util/errors.js';
-import { QueryError } from '../io/db.js';
+import { describeError } from '../app/errors.js';
 import { generateCommand } from './generate.js';
 import { evaluateCommand } from './evaluate.js';
 import { explainCommand } from './explain.js';
@@ -49,10 +49,4 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`ccrg: ${describeError(error)}\n`);
     return exitCodeOf(error);
   }
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof QueryError) return `${error.message}\n  while running: ${error.sql.slice(0, 500)}`;
-  if (error instanceof Error) return error.message;
-  return String(error);
 }

@@ -1,30 +1,11 @@
 import type { Argv, CommandModule } from 'yargs';
+import { planConfig, runPlan, type PlanOptions } from '../app/plan.js';
 import { PLAN_DEFAULTS } from '../config/defaults.js';
-import { runPlan, type CapacitySpec, type PlanConfig } from '../plan/run-plan.js';
-import { UsageError } from '../util/errors.js';
 import { contextFromArgs, type GlobalArgs } from './context.js';
-import { scoreConfigFromArgs, withScoreOptions, type ScoreArgs } from './score.js';
+import { withScoreOptions } from './score.js';
 
 /** Flags of `ccrg plan`: those of `score` and the planner's. */
-export interface PlanArgs extends ScoreArgs {
-  capacity?: number;
-  'capacity-desk'?: number;
-  'capacity-field'?: number;
-  'quota-by'?: string;
-  quotas?: string;
-  reallocate?: boolean;
-  exclude?: string;
-  explore?: number;
-  'explore-weighting'?: string;
-  seed?: number;
-  'recent-months'?: number;
-  'allow-recent'?: string[];
-  'aeo-min-score'?: number;
-  'material-rub'?: number;
-  'dominance-share'?: number;
-  'field-min-rub'?: number;
-  rescore?: boolean;
-}
+type PlanArgs = GlobalArgs & PlanOptions;
 
 function withPlanOptions(yargs: Argv<GlobalArgs>): Argv<PlanArgs> {
   return withScoreOptions(yargs)
@@ -51,68 +32,6 @@ function withPlanOptions(yargs: Argv<GlobalArgs>): Argv<PlanArgs> {
     .option('rescore', { type: 'boolean', describe: 'Score the period again even when its run exists' }) as Argv<PlanArgs>;
 }
 
-function whole(flag: string, value: number | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < min) throw new UsageError(`--${flag} must be a whole number >= ${min}, got ${String(value)}`);
-  return value;
-}
-
-function amount(flag: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < 0) throw new UsageError(`--${flag} must be a number >= 0, got ${String(value)}`);
-  return value;
-}
-
-/** Checks the flags and builds the plan configuration. */
-export async function planConfigFromArgs(args: PlanArgs): Promise<PlanConfig> {
-  const desk = whole('capacity-desk', args['capacity-desk'], 0);
-  const field = whole('capacity-field', args['capacity-field'], 0);
-  const total = whole('capacity', args.capacity, 0);
-  let capacity: CapacitySpec;
-  if (desk !== undefined || field !== undefined) {
-    if (desk === undefined || field === undefined) throw new UsageError('Give both --capacity-desk and --capacity-field');
-    if (total !== undefined) throw new UsageError('Give either --capacity or --capacity-desk with --capacity-field, not both');
-    capacity = { mode: 'desk_field', desk, field };
-  } else capacity = { mode: 'total', total: total ?? null };
-  const quotaBy = (args['quota-by'] ?? null) as PlanConfig['quotaBy'];
-  if ((quotaBy === null) !== (args.quotas === undefined)) throw new UsageError('--quota-by and --quotas go together');
-  const explore = args.explore ?? PLAN_DEFAULTS.explore;
-  if (!(explore >= 0 && explore <= 1)) throw new UsageError(`--explore must be a share from 0 to 1, got ${String(args.explore)}`);
-  const dominance = args['dominance-share'] ?? PLAN_DEFAULTS.routing.dominanceShare;
-  if (!(dominance > 0.5 && dominance <= 1)) throw new UsageError(`--dominance-share must be above 0.5 and at most 1, got ${String(dominance)}`);
-  const seed = whole('seed', args.seed, 0) ?? PLAN_DEFAULTS.seed;
-  if (seed > 0xffffffff) throw new UsageError(`--seed must be below 2^32, got ${seed}`);
-  const aeo = args['aeo-min-score'];
-  if (aeo !== undefined && !Number.isFinite(aeo)) throw new UsageError(`--aeo-min-score must be a number, got ${String(aeo)}`);
-  return {
-    score: await scoreConfigFromArgs(args),
-    explicit: {
-      lang: args.lang !== undefined,
-      model: args.model !== undefined,
-      rankBy: args['rank-by'] !== undefined,
-      riskProfile: args['risk-profile'] !== undefined,
-      leadMonths: args['lead-months'] !== undefined,
-      returnGraceDays: args['return-grace-days'] !== undefined,
-      paymentProcedures: args['payment-procedures'] !== undefined,
-    },
-    rescore: args.rescore === true,
-    capacity,
-    quotaBy,
-    quotasPath: args.quotas ?? null,
-    reallocate: args.reallocate === true,
-    excludePath: args.exclude ?? null,
-    explore,
-    weighting: (args['explore-weighting'] ?? PLAN_DEFAULTS.exploreWeighting) as PlanConfig['weighting'],
-    seed,
-    recentMonths: whole('recent-months', args['recent-months'], 0) ?? PLAN_DEFAULTS.recentMonths,
-    allowRecent: args['allow-recent'] ?? [],
-    aeoMinScore: aeo ?? null,
-    routing: { materialRub: amount('material-rub', args['material-rub'], PLAN_DEFAULTS.routing.materialRub), dominanceShare: dominance },
-    fieldMinRub: amount('field-min-rub', args['field-min-rub'], PLAN_DEFAULTS.fieldMinRub),
-    report: args.report === true,
-  };
-}
-
 /** `ccrg plan`: the inspection plan of a period (docs/plan.md). */
 export const planCommand: CommandModule<GlobalArgs, PlanArgs> = {
   command: 'plan',
@@ -120,7 +39,7 @@ export const planCommand: CommandModule<GlobalArgs, PlanArgs> = {
   builder: withPlanOptions,
   handler: async (args) => {
     const ctx = contextFromArgs(args);
-    const config = await planConfigFromArgs(args);
+    const config = await planConfig(args);
     const result = await runPlan(config, ctx.clock, ctx.logger);
     ctx.stdout(result.text);
   },

@@ -1,9 +1,10 @@
 /** Defaults of every command, in one place (the CLI states them, it does not decide them). */
 
+/** The DuckDB store every command writes (ingest) or reads when no input files are given: the one store default. */
+export const STORE_DEFAULT = 'ccrg.duckdb';
+
 /** `ccrg ingest` and `ccrg validate`. */
 export const INGEST_DEFAULTS = {
-  /** The DuckDB store file. */
-  store: 'ccrg.duckdb',
   /** `validate` checks against no store unless one is named. */
   validateStore: ':memory:',
   /** The rejected rows of the last ingest or validation. */
@@ -51,8 +52,6 @@ export const SCORE_DEFAULTS = {
 
 /** `ccrg score` and `ccrg explain` (docs/cli.md, docs/outputs.md). */
 export const BATCH_DEFAULTS = {
-  /** The store read when no input files are given. */
-  store: 'ccrg.duckdb',
   /** Run layout root: every command of a period uses `<outRoot>/<period>/`. */
   outRoot: 'out',
   /** Language of reasons. */
@@ -72,6 +71,8 @@ export const BATCH_DEFAULTS = {
 
 /** `ccrg train` (docs/cli.md#train, docs/models.md). */
 export const TRAIN_DEFAULTS = {
+  /** Folder of the model folders (`ccrg models list`). */
+  modelsRoot: 'models',
   /** Folder of the artifact (model.json) and its card (model-card.md). */
   out: 'models/participant',
   seed: 42,

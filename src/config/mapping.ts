@@ -1,10 +1,8 @@
 import type { ExtractId, Jurisdiction } from '../contract/extracts.js';
 
-/** Text encodings an input CSV may have. */
-export type Encoding = 'utf-8' | 'windows-1251';
+import type { Delimiter, Encoding } from '../io/formats.js';
 
-/** Field delimiters; `auto` picks the one that splits the header line. */
-export type Delimiter = ',' | ';' | '\t' | '|' | 'auto';
+export type { Delimiter, Encoding };
 
 /** Labels carried on declaration rows (another administration's labelled data). */
 export interface LabelMapping {

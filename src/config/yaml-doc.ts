@@ -3,7 +3,7 @@
  * configuration files (mapping, risk profile) so their messages read alike:
  * `file:line:col: path: message`.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../util/hash.js';
 import { readFile } from 'node:fs/promises';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
 import { ConfigError } from '../util/errors.js';
@@ -124,7 +124,7 @@ export async function readConfigFile(path: string, what: string): Promise<{ text
   } catch (error) {
     throw new ConfigError(`${path}: cannot read the ${what}: ${(error as Error).message}`, { cause: error });
   }
-  return { text: bytes.toString('utf8'), sha256: createHash('sha256').update(bytes).digest('hex') };
+  return { text: bytes.toString('utf8'), sha256: sha256Hex(bytes) };
 }
 
 /**

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import { createGunzip } from 'node:zlib';
 import iconv from 'iconv-lite';
-import type { Delimiter, Encoding } from '../config/mapping.js';
+import type { Delimiter, Encoding } from './formats.js';
 import { InputFileError } from '../util/errors.js';
 import { CsvScanner, sniffDelimiter, splitCsvRecord, type CsvScanResult } from './csv-scan.js';
 

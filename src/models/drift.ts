@@ -31,7 +31,7 @@ export interface DriftEntry {
 export interface DriftReport {
   threshold: number;
   /** What the month is compared with: the population scored at `asOf`, or the training examples. */
-  reference: { kind: 'population'; asOf: string; rows: number } | { kind: 'training_examples'; window: { from: string; to: string } };
+  reference: { kind: 'population'; as_of: string; rows: number } | { kind: 'training_examples'; window: { from: string; to: string } };
   /** Every model feature, in the model's feature order. */
   features: DriftEntry[];
   /** The model's score (calibrated probability for a risk model). */
@@ -91,7 +91,7 @@ export function driftWarning(flagged: readonly DriftEntry[], reference: DriftRep
   return (
     `${flagged.length === 1 ? 'One input has' : `${flagged.length} inputs have`} shifted well away from ` +
     (reference.kind === 'population'
-      ? `the population the model was trained for (the ${reference.rows} participants scored as of ${reference.asOf})`
+      ? `the population the model was trained for (the ${reference.rows} participants scored as of ${reference.as_of})`
       : `the data the model was trained on (${reference.window.from} to ${reference.window.to})`) +
     `: ${list}. PSI above ${DRIFT_THRESHOLD} means the model's scores may no longer be reliable: ` +
     'retrain it on recent months (ccrg train) before relying on its ranking.'
@@ -115,7 +115,7 @@ export async function modelDrift(
   const columns = new Set(described.map((r) => String(r['column_name'])));
   const rows = Number((await db.all(`SELECT count(*)::BIGINT AS n FROM ${quoteIdent(featureTable)}`))[0]?.['n'] ?? 0);
   const ref = artifact.referenceDistributions;
-  const reference: DriftReport['reference'] = ref === undefined ? { kind: 'training_examples', window: { ...artifact.window } } : { kind: 'population', asOf: ref.asOf, rows: ref.rows };
+  const reference: DriftReport['reference'] = ref === undefined ? { kind: 'training_examples', window: { ...artifact.window } } : { kind: 'population', as_of: ref.asOf, rows: ref.rows };
   const features: DriftEntry[] = [];
   for (const name of artifact.features) {
     const expected = (ref === undefined ? artifact.featureDistributions[name] : ref.features[name]) as FeatureDistribution;

@@ -1,16 +1,19 @@
 import { randomScores } from '../evaluate/bootstrap.js';
 import type { TruthRow } from '../evaluate/truth.js';
-import type { Db } from '../io/db.js';
-import { modelScores, scoreStore, type ScoreConfig } from '../score/run-score.js';
-import { rankByModel } from '../score/score.js';
 import { asOfFromPeriod, periodsBetween } from '../util/period.js';
 import { ConfigError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
-import type { LoadedArtifact } from './artifact.js';
 import { figures, TOP_SHARES, type EvaluateConfig, type RankerFigures } from './evaluate-model.js';
 
 /** What a population evaluation needs: the same as `evaluate` on labelled examples. */
 export type PopulationConfig = EvaluateConfig;
+
+/**
+ * Ranks the whole population scored as of a month's last day, in the exact
+ * order `score` lists it: by the risk profile, and by the model (the caller
+ * composes the score step and the model; src/app/evaluate.ts).
+ */
+export type RankMonth = (period: string) => Promise<{ byProfile: readonly { inn: string }[]; byModel: readonly { inn: string }[] }>;
 
 /** One month's figures over every participant scored that month. */
 export interface PopulationMonth {
@@ -46,32 +49,18 @@ function scoresFromOrder(n: number): Float64Array {
  * Generated data only: real data has no truth file.
  */
 export async function evaluatePopulation(
-  db: Db,
-  loaded: LoadedArtifact,
   config: PopulationConfig,
   truth: readonly TruthRow[],
   truthFile: string,
+  rankMonth: RankMonth,
   logger: Logger,
 ): Promise<PopulationReport> {
   const months: PopulationMonth[] = [];
   const periods = periodsBetween(config.from, config.to);
   for (const [i, period] of periods.entries()) {
     logger.info(`scoring the whole population as of ${asOfFromPeriod(period)} (${i + 1} of ${periods.length})`);
-    const scoreConfig: ScoreConfig = {
-      period,
-      source: { store: '' },
-      riskProfilePath: null,
-      lang: 'en',
-      top: 0,
-      evidenceItems: 0,
-      outDir: '',
-      features: { ...config.features, asOf: asOfFromPeriod(period) },
-      duckdb: {},
-    };
-    const scored = await scoreStore(db, scoreConfig, config.profile, logger);
-    const byProfile = scored.ranked;
+    const { byProfile, byModel } = await rankMonth(period);
     if (byProfile.length === 0) continue;
-    const byModel = rankByModel(byProfile, modelScores(loaded, byProfile).scores);
     const charges = new Map<string, number>();
     for (const row of truth) if (row.kind === 'scheme' && row.period <= period) charges.set(row.inn, (charges.get(row.inn) ?? 0) + row.chargesRub);
     // One fixed example order (INN) for all three rankings; each ranking's order becomes its scores.

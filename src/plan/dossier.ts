@@ -3,8 +3,10 @@
  * (inline CSS, no scripts, nothing loaded from elsewhere). Every value
  * that comes from data is HTML-escaped.
  */
-import { createHash } from 'node:crypto';
-import type { InspectionRow, RankedRow, ReasonRow } from './inputs.js';
+import { sha256Hex } from '../util/hash.js';
+import type { RankedRow } from '../run-folder/ranked.js';
+import type { ReasonRow } from '../run-folder/reasons.js';
+import type { InspectionRow } from './inputs.js';
 
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(value: unknown): string {
@@ -26,7 +28,7 @@ export function escapeHtml(value: unknown): string {
 export function dossierFileName(inn: string): string {
   if (/^[A-Za-z0-9]{1,64}$/.test(inn)) return `${inn}.html`;
   const prefix = inn.slice(0, 40).replace(/[^A-Za-z0-9_]/g, '_');
-  return `${prefix === '' ? '_' : prefix}-${createHash('sha256').update(inn, 'utf8').digest('hex').slice(0, 16)}.html`;
+  return `${prefix === '' ? '_' : prefix}-${sha256Hex(inn).slice(0, 16)}.html`;
 }
 
 /** Everything a dossier shows. */

@@ -1,111 +1,15 @@
 /**
- * What `ccrg plan` reads: the period's score run in the run layout, the
+ * What `ccrg plan` reads besides the score run (src/run-folder): the
  * register, inspections and declaration items from the store (as of the
  * period's last day), and the planner's exclusion and quota files.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { inspectableUntilSql } from '../features/item-signals.js';
-import { csvObjects } from '../io/csv-read.js';
+import { readCsvRecords } from '../io/csv-read.js';
 import type { Db, Row } from '../io/db.js';
 import { quoteLiteral, quoteLiteralList } from '../io/sql.js';
 import { asOfSql } from '../store/as-of.js';
 import { InputFileError } from '../util/errors.js';
-
-/** One row of ranked.csv, typed. */
-export interface RankedRow {
-  rank: number;
-  inn: string;
-  name: string;
-  region: string;
-  office: string;
-  score: number;
-  scoreSource: 'rules' | 'model';
-  probability: number | null;
-  expectedChargesRub: number | null;
-  /** The customs share of the model's positive contributions (ranked.csv `model_customs_share`); null without a model or without one. */
-  modelCustomsShare: number | null;
-  customsAtStakeRub: number;
-  taxAtStakeRub: number;
-  indicatorsFired: number;
-  reasons: string[];
-}
-
-/** One row of reasons.csv. */
-export interface ReasonRow {
-  indicatorId: string;
-  title: string;
-  contribution: number;
-  amountAtStakeRub: number | null;
-  recoveringAuthority: string;
-  reason: string;
-}
-
-/** The score run of a period as found in its folder. */
-export interface ScoreRun {
-  ranked: RankedRow[];
-  /** Fired indicators by INN, in reasons.csv order (largest contribution first). */
-  reasons: Map<string, ReasonRow[]>;
-  /** evidence.csv rows by INN (the top participants only). */
-  evidence: Map<string, Record<string, string>[]>;
-  /** manifest.json's deterministic part. */
-  manifest: Record<string, unknown>;
-  /** sha256 of each file as recorded in the manifest. */
-  texts: { ranked: string };
-}
-
-const SCORE_FILES = ['ranked.csv', 'reasons.csv', 'evidence.csv', 'manifest.json'] as const;
-
-function num(text: string | undefined): number | null {
-  if (text === undefined || text === '') return null;
-  const n = Number(text);
-  return Number.isFinite(n) ? n : null;
-}
-
-/** Reads the score run in `dir`; null when its files are not all there. */
-export async function readScoreRun(dir: string): Promise<ScoreRun | null> {
-  if (!SCORE_FILES.every((name) => existsSync(join(dir, name)))) return null;
-  const [rankedText, reasonsText, evidenceText, manifestText] = await Promise.all(SCORE_FILES.map((name) => readFile(join(dir, name), 'utf8')));
-  const manifest = JSON.parse(manifestText as string) as { result?: Record<string, unknown> };
-  if (manifest.result === undefined || manifest.result['command'] !== 'score') return null;
-  const ranked: RankedRow[] = csvObjects(rankedText as string).map((r) => ({
-    rank: Number(r['rank']),
-    inn: r['inn'] ?? '',
-    name: r['name'] ?? '',
-    region: r['region'] ?? '',
-    office: r['office'] ?? '',
-    score: num(r['score']) ?? 0,
-    scoreSource: r['score_source'] === 'model' ? 'model' : 'rules',
-    probability: num(r['probability']),
-    expectedChargesRub: num(r['expected_charges_rub']),
-    modelCustomsShare: num(r['model_customs_share']),
-    customsAtStakeRub: num(r['customs_at_stake_rub']) ?? 0,
-    taxAtStakeRub: num(r['tax_at_stake_rub']) ?? 0,
-    indicatorsFired: num(r['indicators_fired']) ?? 0,
-    reasons: [r['reason_1'] ?? '', r['reason_2'] ?? '', r['reason_3'] ?? ''].filter((x) => x !== ''),
-  }));
-  const reasons = new Map<string, ReasonRow[]>();
-  for (const r of csvObjects(reasonsText as string)) {
-    const inn = r['inn'] ?? '';
-    const list = reasons.get(inn) ?? [];
-    list.push({
-      indicatorId: r['indicator_id'] ?? '',
-      title: r['title'] ?? '',
-      contribution: num(r['contribution']) ?? 0,
-      amountAtStakeRub: num(r['amount_at_stake_rub']),
-      recoveringAuthority: r['recovering_authority'] ?? '',
-      reason: r['reason'] ?? '',
-    });
-    reasons.set(inn, list);
-  }
-  const evidence = new Map<string, Record<string, string>[]>();
-  for (const r of csvObjects(evidenceText as string)) {
-    const inn = r['inn'] ?? '';
-    evidence.set(inn, [...(evidence.get(inn) ?? []), r]);
-  }
-  return { ranked, reasons, evidence, manifest: manifest.result, texts: { ranked: rankedText as string } };
-}
 
 /** A participant's inspectable declaration items as of the period. */
 export interface ItemCover {
@@ -283,14 +187,8 @@ export async function readQuotas(path: string): Promise<QuotaLine[]> {
 }
 
 async function readPlannerCsv(path: string, required: readonly string[]): Promise<{ header: string[]; rows: Record<string, string>[] }> {
-  let content: string;
-  try {
-    content = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new InputFileError(path, `cannot read: ${(error as Error).message}`);
-  }
-  const rows = csvObjects(content);
-  const header = (content.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '').split(',').map((h) => h.trim().replace(/^"|"$/g, ''));
+  if (!existsSync(path)) throw new InputFileError(path, 'cannot read: the file does not exist');
+  const { header, records } = await readCsvRecords(path, [], 'a planner file');
   for (const column of required) if (!header.includes(column)) throw new InputFileError(path, `has no column "${column}" (header: ${header.join(',')})`);
-  return { header, rows };
+  return { header, rows: records.map((r) => r.values) };
 }

@@ -3,8 +3,9 @@
  * excluded.csv, referrals.csv as tables (the same tables fill plan.xlsx),
  * plan-summary.json and the per-quota summary printed on stdout.
  */
-import { fixed, money } from '../score/outputs.js';
-import type { RankedRow } from './inputs.js';
+import { fixed, money } from '../run-folder/format.js';
+import type { QuotaSummary } from '../run-folder/plan-summary.js';
+import type { RankedRow } from '../run-folder/ranked.js';
 import type { CheckType, Routing } from './routing.js';
 import { type CellResult, type Exclusion, type Frame, type Inclusion, type Pick } from './select.js';
 import type { ColumnSpec, Table } from './table.js';
@@ -219,30 +220,6 @@ export function referralTable(planId: string, referrals: readonly PlanParticipan
   };
 }
 
-/** One quota's line of plan-summary.json and of the printed table. */
-export interface QuotaSummary {
-  quota: string;
-  capacity: number;
-  /** Its cells: one (`any`) with a total capacity, or `desk` and `field`. */
-  cells: { check_type: CheckType | 'any'; capacity: number; explore_slots: number; risk: number; random: number; reallocated_in: number; reallocated_out: number; unused: number }[];
-  explore_slots: number;
-  selected: number;
-  risk: number;
-  random: number;
-  reallocated_in: number;
-  reallocated_out: number;
-  unused: number;
-  /** Eligible participants its exploration drew from. */
-  frame_size: number;
-  /** Sum of the selected participants' calibrated expected charges; null without a model. */
-  expected_charges_rub: number | null;
-  /** Sum of the selected participants' customs-side RUB at stake (indicators). */
-  customs_at_stake_rub: number;
-  /** Referrals to the tax authority of its participants (they take no capacity). */
-  referrals: number;
-  /** Ineligible participants that its capacity would have taken. */
-  excluded: number;
-}
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 

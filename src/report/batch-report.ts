@@ -3,11 +3,9 @@
  * period's commands wrote there (docs/outputs.md, "report.html").
  */
 
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { REPORT_DEFAULTS } from '../config/defaults.js';
-import { writeFileAtomic } from '../io/csv-write.js';
 import type { Db } from '../io/db.js';
+import { readScoreManifest } from '../run-folder/manifest.js';
 import type { Lang } from '../rules/profile.js';
 import type { Clock } from '../util/clock.js';
 import { readReportData } from './report-data.js';
@@ -16,7 +14,7 @@ import { renderReportHtml } from './report-html.js';
 /** Name of the report file in the run folder. */
 export const REPORT_FILE = 'report.html';
 
-/** Options of {@link writeBatchReport}. */
+/** Options of {@link renderBatchReport}. */
 export interface BatchReportOptions {
   /** The run folder: holds manifest.json, ranked.csv and reasons.csv of `ccrg score`, and whatever else the period's commands wrote. */
   outDir: string;
@@ -34,33 +32,30 @@ export interface BatchReportOptions {
   clock: Clock;
 }
 
-/** What {@link writeBatchReport} wrote. */
+/** The rendered report. */
 export interface BatchReport {
-  path: string;
+  html: string;
   /** Charts in the page (SVG figures). */
   charts: number;
   lang: Lang;
 }
 
 /**
- * Writes `report.html` into the run folder (replacing it whole): inputs,
+ * Renders `report.html` of a run folder: inputs,
  * score distribution, top of the list, indicators, the evaluation and the
  * plan when present, changes against the previous period, the model and its
  * drift watch. Needs the folder's manifest.json, ranked.csv and reasons.csv
  * (a {@link ConfigError} says to run `ccrg score` first when they are absent).
- * `ccrg score --report`, `ccrg report` and `ccrg plan --report` call it.
+ * `ccrg score --report`, `ccrg report` and `ccrg plan --report` write it (src/app).
  */
-export async function writeBatchReport(options: BatchReportOptions): Promise<BatchReport> {
+export async function renderBatchReport(options: BatchReportOptions): Promise<BatchReport> {
   const top = options.top ?? REPORT_DEFAULTS.top;
   const data = await readReportData({ runDir: options.outDir, period: options.period, top, db: options.db ?? null, ...(options.parentDir === undefined ? {} : { parentDir: options.parentDir }) });
   const lang = options.lang ?? (await scoredLang(options.outDir));
   const { html, charts } = await renderReportHtml(data, { lang, top, generatedAt: options.clock.now() });
-  const path = join(options.outDir, REPORT_FILE);
-  await writeFileAtomic(path, html);
-  return { path, charts, lang };
+  return { html, charts, lang };
 }
 
 async function scoredLang(outDir: string): Promise<Lang> {
-  const manifest = JSON.parse(await readFile(join(outDir, 'manifest.json'), 'utf8')) as { result?: { parameters?: { lang?: unknown } } };
-  return manifest.result?.parameters?.lang === 'ru' ? 'ru' : 'en';
+  return (await readScoreManifest(outDir))?.result.parameters.lang ?? 'en';
 }

@@ -13,22 +13,13 @@ import { quoteLiteral } from '../io/sql.js';
 import type { DriftReport } from '../models/drift.js';
 import type { EvaluationReport } from '../models/evaluate-model.js';
 import { asOfSql } from '../store/as-of.js';
-import { parseCsvText } from '../io/csv-read.js';
+import { readCsvRecords } from '../io/csv-read.js';
+import { MANIFEST_FILE, readScoreManifest, type ManifestModel } from '../run-folder/manifest.js';
+import { PLAN_SUMMARY_FILE, readPlanSummary, type PlanSummary } from '../run-folder/plan-summary.js';
+import { RANKED_FILE, readRanked, type RankedRow } from '../run-folder/ranked.js';
+import { readReasons, REASONS_FILE } from '../run-folder/reasons.js';
 import { ConfigError } from '../util/errors.js';
 import { previousPeriod } from '../util/period.js';
-
-/** One row of ranked.csv as the report uses it. */
-export interface RankedRow {
-  rank: number;
-  inn: string;
-  name: string;
-  score: number;
-  scoreSource: string;
-  probability: number | null;
-  expectedChargesRub: number | null;
-  atStakeRub: number;
-  reasons: string[];
-}
 
 /** An input file of the run with its record counts (manifest `inputs`). */
 export interface ReportInput {
@@ -70,29 +61,6 @@ export interface PeriodChanges {
   entered: RankedRow[];
   /** In the previous period's top, not in this one's; with their previous rank and this period's rank (null when not scored now). */
   dropped: { inn: string; name: string; previousRank: number; rank: number | null }[];
-}
-
-/** One quota line of plan-summary.json (written by `ccrg plan`). */
-export interface PlanQuota {
-  quota: string;
-  capacity: number;
-  selected: number;
-  risk: number;
-  random: number;
-  /** Null when the plan was made without a model (no calibrated probabilities). */
-  expected_charges_rub: number | null;
-  referrals: number;
-}
-
-/** plan-summary.json as the report reads it; `capacity`, `totals` and `parameters` are shown as they are. */
-export interface PlanSummary {
-  period: string;
-  as_of: string;
-  seed: number;
-  capacity: Record<string, unknown>;
-  quotas: PlanQuota[];
-  totals: Record<string, unknown>;
-  parameters: Record<string, unknown>;
 }
 
 /** The model card summary: from the artifact when it can be read, else what the manifest says. */
@@ -144,55 +112,15 @@ export interface ReportDataOptions {
   db: Db | null;
 }
 
-/** The rows of a CSV file as objects by header name; a missing column is a {@link ConfigError} naming the file. */
-async function readCsvObjects(path: string, required: readonly string[]): Promise<Record<string, string>[]> {
-  const [header, ...rows] = parseCsvText(await readFile(path, 'utf8'));
-  if (header === undefined) throw new ConfigError(`${path}: the file is empty, expected a header with ${required.join(', ')}`);
-  const missing = required.filter((c) => !header.includes(c));
-  if (missing.length > 0) throw new ConfigError(`${path}: line 1: column ${missing.join(', ')} missing; is this a ccrg output?`);
-  return rows.map((cells, i) => {
-    if (cells.length !== header.length) throw new ConfigError(`${path}: line ${i + 2}: ${cells.length} fields, the header has ${header.length}`);
-    return Object.fromEntries(header.map((h, j) => [h, cells[j] ?? '']));
-  });
-}
-
-function numberIn(path: string, line: number, column: string, value: string): number {
-  const n = Number(value);
-  if (value === '' || !Number.isFinite(n)) throw new ConfigError(`${path}: line ${line}, column ${column}: expected a number, got ${JSON.stringify(value)}`);
-  return n;
-}
-
-function optionalNumber(path: string, line: number, column: string, value: string | undefined): number | null {
-  return value === undefined || value === '' ? null : numberIn(path, line, column, value);
-}
-
-/** ranked.csv of a run folder, in rank order. */
-export async function readRanked(path: string): Promise<RankedRow[]> {
-  const rows = await readCsvObjects(path, ['rank', 'inn', 'name', 'score', 'score_source', 'customs_at_stake_rub', 'tax_at_stake_rub']);
-  return rows.map((r, i) => ({
-    rank: numberIn(path, i + 2, 'rank', r['rank'] as string),
-    inn: r['inn'] as string,
-    name: r['name'] as string,
-    score: numberIn(path, i + 2, 'score', r['score'] as string),
-    scoreSource: r['score_source'] as string,
-    probability: optionalNumber(path, i + 2, 'probability', r['probability']),
-    expectedChargesRub: optionalNumber(path, i + 2, 'expected_charges_rub', r['expected_charges_rub']),
-    atStakeRub: (optionalNumber(path, i + 2, 'customs_at_stake_rub', r['customs_at_stake_rub']) ?? 0) + (optionalNumber(path, i + 2, 'tax_at_stake_rub', r['tax_at_stake_rub']) ?? 0),
-    reasons: [r['reason_1'], r['reason_2'], r['reason_3']].filter((x): x is string => x !== undefined && x !== ''),
-  }));
-}
-
 /** How often each indicator fired (reasons.csv) and the RUB it named, most fired first (ties by id). */
 export async function readIndicatorUse(path: string): Promise<IndicatorUse[]> {
-  const rows = await readCsvObjects(path, ['indicator_id', 'title', 'amount_at_stake_rub']);
   const byId = new Map<string, IndicatorUse>();
-  rows.forEach((r, i) => {
-    const id = r['indicator_id'] as string;
-    const use = byId.get(id) ?? { id, title: r['title'] as string, fired: 0, amountRub: 0 };
+  for (const r of await readReasons(path)) {
+    const use = byId.get(r.indicatorId) ?? { id: r.indicatorId, title: r.title, fired: 0, amountRub: 0 };
     use.fired += 1;
-    use.amountRub += optionalNumber(path, i + 2, 'amount_at_stake_rub', r['amount_at_stake_rub']) ?? 0;
-    byId.set(id, use);
-  });
+    use.amountRub += r.amountAtStakeRub ?? 0;
+    byId.set(r.indicatorId, use);
+  }
   return [...byId.values()]
     .map((u) => ({ ...u, amountRub: Number(u.amountRub.toFixed(2)) }))
     .sort((a, b) => b.fired - a.fired || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -221,44 +149,21 @@ async function readJson(path: string): Promise<unknown> {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** plan-summary.json, checked for the fields the report shows. */
-export async function readPlanSummary(path: string): Promise<PlanSummary> {
-  const json = await readJson(path);
-  const fail = (message: string): never => {
-    throw new ConfigError(`${path}: ${message}`);
-  };
-  if (!isRecord(json)) return fail('expected an object { period, as_of, seed, capacity, quotas, totals, parameters }');
-  for (const key of ['period', 'as_of'] as const) if (typeof json[key] !== 'string') fail(`${key} must be a text, got ${JSON.stringify(json[key])}`);
-  if (!Array.isArray(json['quotas'])) fail('quotas must be an array');
-  (json['quotas'] as unknown[]).forEach((q, i) => {
-    if (!isRecord(q) || typeof q['quota'] !== 'string') return fail(`quotas[${i}].quota must be a text`);
-    for (const key of ['capacity', 'selected', 'risk', 'random', 'expected_charges_rub', 'referrals']) {
-      if (key === 'expected_charges_rub' && q[key] === null) continue;
-      if (typeof q[key] !== 'number' || !Number.isFinite(q[key])) fail(`quotas[${i}].${key} must be a number${key === 'expected_charges_rub' ? ' or null' : ''}, got ${JSON.stringify(q[key])}`);
-    }
-  });
-  for (const key of ['capacity', 'totals', 'parameters'] as const) if (!isRecord(json[key])) fail(`${key} must be an object`);
-  return json as unknown as PlanSummary;
-}
 
 /** The model card summary of the model named in the manifest. */
-async function readModelSummary(model: Record<string, unknown>): Promise<ModelSummary> {
-  const path = String(model['path']);
-  const window = model['window'] as { from: string; to: string };
+async function readModelSummary(model: ManifestModel): Promise<ModelSummary> {
+  const path = model.path;
+  const window = model.window;
   const base: ModelSummary = {
     path,
-    kind: String(model['kind']),
+    kind: model.kind,
     window,
     examples: null,
     positives: null,
     features: null,
     aucModel: null,
     aucProfile: null,
-    dataFingerprint: String(model['data_fingerprint']),
+    dataFingerprint: model.data_fingerprint,
   };
   if (!existsSync(path)) return base;
   const artifact = (await readJson(path)) as Record<string, unknown>;
@@ -285,9 +190,9 @@ export async function storeRejectReasons(db: Db, limit: number): Promise<RejectR
 
 /** The same from a rejects.csv file (a run scored from files). */
 async function fileRejectReasons(path: string, limit: number): Promise<RejectReason[]> {
-  const rows = await readCsvObjects(path, ['file', 'line', 'code']);
+  const { records } = await readCsvRecords(path, ['file', 'line', 'code']);
   const lines = new Map<string, Set<string>>();
-  for (const r of rows) {
+  for (const { values: r } of records) {
     const key = `${r['file']}\u0000${r['code']}`;
     const set = lines.get(key) ?? new Set<string>();
     set.add(r['line'] as string);
@@ -326,23 +231,27 @@ export async function joinCoverage(db: Db, period: string, asOf: string): Promis
 /** Top reject reasons shown per file. */
 const REJECT_REASONS_PER_FILE = 5;
 
-/** Reads everything the report shows; a run folder without manifest.json is a {@link ConfigError} saying to score first. */
+/** Reads everything the report shows; a run folder without a score manifest is a {@link ConfigError} saying to score first. */
 export async function readReportData(options: ReportDataOptions): Promise<ReportData> {
   const { runDir, period } = options;
-  const manifestPath = join(runDir, 'manifest.json');
-  if (!existsSync(manifestPath)) throw new ConfigError(`${manifestPath} does not exist: run ccrg score --period ${period} first (the report shows a scored run)`);
-  const manifest = await readJson(manifestPath);
-  const result = isRecord(manifest) && isRecord(manifest['result']) ? manifest['result'] : null;
-  if (result === null || result['command'] !== 'score') throw new ConfigError(`${manifestPath}: not a score manifest (expected "result": { "command": "score", ... })`);
-  if (result['period'] !== period) throw new ConfigError(`${manifestPath}: the run is of period ${String(result['period'])}, not ${period}`);
-  const asOf = String(result['as_of']);
-  const parameters = (result['parameters'] ?? {}) as Record<string, unknown>;
-  const inputs = ((result['inputs'] ?? []) as Record<string, unknown>[]).map((i) => ({
-    extract: String(i['extract']),
-    sourcePath: String(i['source_path']),
-    recordsRead: Number(i['records_read']),
-    accepted: Number(i['accepted']),
-    rejected: Number(i['rejected']),
+  const manifestPath = join(runDir, MANIFEST_FILE);
+  const manifest = await readScoreManifest(runDir);
+  if (manifest === null) {
+    throw new ConfigError(
+      existsSync(manifestPath)
+        ? `${manifestPath}: not a score manifest (expected "result": { "command": "score", ... }): run ccrg score --period ${period} first`
+        : `${manifestPath} does not exist: run ccrg score --period ${period} first (the report shows a scored run)`,
+    );
+  }
+  const result = manifest.result;
+  if (result.period !== period) throw new ConfigError(`${manifestPath}: the run is of period ${result.period}, not ${period}`);
+  const asOf = result.as_of;
+  const inputs = result.inputs.map((i) => ({
+    extract: String(i.extract),
+    sourcePath: String(i.source_path),
+    recordsRead: Number(i.records_read),
+    accepted: Number(i.accepted),
+    rejected: Number(i.rejected),
   }));
   const rejectsPath = join(runDir, 'rejects.csv');
   const rejectReasons =
@@ -351,29 +260,29 @@ export async function readReportData(options: ReportDataOptions): Promise<Report
       : existsSync(rejectsPath)
         ? await fileRejectReasons(rejectsPath, REJECT_REASONS_PER_FILE)
         : null;
-  const ranked = await readRanked(join(runDir, 'ranked.csv'));
+  const ranked = await readRanked(join(runDir, RANKED_FILE));
   const parent = options.parentDir ?? dirname(runDir);
   const before = previousPeriod(period);
-  const previousRanked = join(parent, before, 'ranked.csv');
+  const previousRanked = join(parent, before, RANKED_FILE);
   const evaluationPath = join(runDir, 'evaluation.json');
-  const planPath = join(runDir, 'plan-summary.json');
-  const model = result['model'];
-  const profile = (result['risk_profile'] ?? {}) as Record<string, unknown>;
+  const planPath = join(runDir, PLAN_SUMMARY_FILE);
+  const model = result.model;
+  const profile = result.risk_profile;
   return {
     period,
     asOf,
-    scoreSource: parameters['score_source'] === 'model' ? 'model' : 'rules',
+    scoreSource: result.parameters.score_source,
     riskProfile: { name: String(profile['name']), version: String(profile['version']) },
     inputs,
     rejectReasons,
     coverage: options.db === null ? null : await joinCoverage(options.db, period, asOf),
     ranked,
-    indicators: await readIndicatorUse(join(runDir, 'reasons.csv')),
-    disabledIndicators: ((result['disabled_indicators'] ?? []) as { id: string; warning: string }[]).map((d) => ({ id: d.id, warning: d.warning })),
+    indicators: await readIndicatorUse(join(runDir, REASONS_FILE)),
+    disabledIndicators: result.disabled_indicators.map((d) => ({ id: d.id, warning: d.warning })),
     evaluation: existsSync(evaluationPath) ? ((await readJson(evaluationPath)) as EvaluationReport) : null,
     changes: existsSync(previousRanked) ? periodChanges(ranked, await readRanked(previousRanked), before, options.top) : null,
     plan: existsSync(planPath) ? await readPlanSummary(planPath) : null,
-    model: isRecord(model) ? await readModelSummary(model) : null,
-    drift: isRecord(result['drift']) ? (result['drift'] as unknown as DriftReport) : null,
+    model: model === null ? null : await readModelSummary(model),
+    drift: result.drift,
   };
 }

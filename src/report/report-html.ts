@@ -246,7 +246,7 @@ function topSection(d: ReportData, c: Ctx, top: number): string {
     e(r.name),
     c.n(r.score, 2),
     ...(model ? [r.probability === null ? '' : c.n(r.probability, 3)] : []),
-    r.atStakeRub > 0 ? e(c.rub(r.atStakeRub)) : '',
+    r.customsAtStakeRub + r.taxAtStakeRub > 0 ? e(c.rub(r.customsAtStakeRub + r.taxAtStakeRub)) : '',
     `<div class="reasons">${r.reasons.map((x) => `<div>${e(x)}</div>`).join('')}</div>`,
   ]);
   return `<p>${e(c.t('topListText', { n: Math.min(top, d.ranked.length) }))}</p>\n${table(header, rows)}`;
@@ -343,7 +343,7 @@ function planSection(d: ReportData, c: Ctx): string {
     [c.t('quota'), `#${c.t('capacity')}`, `#${c.t('selected')}`, `#${c.t('byRisk')}`, `#${c.t('atRandom')}`, `#${c.t('expectedCharges')}`, `#${c.t('referrals')}`],
     plan.quotas.map((q) => [e(q.quota), c.n(q.capacity), c.n(q.selected), c.n(q.risk), c.n(q.random), q.expected_charges_rub === null ? '—' : e(c.rub(q.expected_charges_rub)), c.n(q.referrals)]),
   );
-  const keyed = (obj: Record<string, unknown>): string[][] => Object.keys(obj).sort().map((k) => [`<code>${e(k)}</code>`, plainValue(obj[k], c)]);
+  const keyed = (obj: object): string[][] => Object.entries(obj).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [`<code>${e(k)}</code>`, plainValue(v, c)]);
   return [
     `<p>${e(c.t('planText', { asOf: plan.as_of, seed: plan.seed }))}</p>`,
     quotas,

@@ -4,7 +4,7 @@
  * checks that relate keys. Feature names are checked later, against the
  * feature catalogue, by `checkProfileFeatures`.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../util/hash.js';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
 import { describeValue, formatPath, offsetOf, parseYamlWithPositions, pathFromPointer, readConfigFile, typeName, type DocPath } from '../config/yaml-doc.js';
@@ -145,7 +145,7 @@ export function riskProfileFromText(text: string, source: string): RiskProfile {
   return {
     name: raw.name,
     version: raw.version,
-    sha256: createHash('sha256').update(Buffer.from(text, 'utf8')).digest('hex'),
+    sha256: sha256Hex(text),
     source,
     indicators,
   };

@@ -1,7 +1,7 @@
 import type { FeatureDef } from '../features/types.js';
 import type { Db } from '../io/db.js';
 import { quoteIdent, quoteLiteral } from '../io/sql.js';
-import type { Scored } from './run-score.js';
+import type { Scored } from './score-period.js';
 
 /** Everything `ccrg explain` shows about one participant. */
 export interface Explanation {

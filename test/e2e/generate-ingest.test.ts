@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateExtracts } from '../../src/generate/generate.js';
-import { findExtractFiles } from '../../src/pipeline.js';
+import { findExtractFiles } from '../../src/store/extract-files.js';
 import { memoryLogger } from '../../src/util/logger.js';
 import { ingestInto, memoryStore, tempDir } from '../util/fixtures.js';
 

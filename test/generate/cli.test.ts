@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatGenerateSummary, generateOptionsFromArgs } from '../../src/cli/generate.js';
+import { formatGenerateSummary, generateOptionsFromArgs } from '../../src/app/generate.js';
 import { GENERATE_DEFAULTS } from '../../src/config/defaults.js';
 import { UsageError } from '../../src/util/errors.js';
 

@@ -105,7 +105,7 @@ describe('modelDrift', () => {
     expect(driftWarning(entries, training)).toContain(
       '(2025-01 to 2025-12): f3 (PSI 0.90), f6 (PSI 0.70), f1 (PSI 0.50), f5 (PSI 0.40), f0 (PSI 0.30) and 2 more (manifest.json, drift).',
     );
-    expect(driftWarning(entries.slice(0, 1), { kind: 'population', asOf: '2025-12-31', rows: 1869 })).toContain(
+    expect(driftWarning(entries.slice(0, 1), { kind: 'population', as_of: '2025-12-31', rows: 1869 })).toContain(
       'One input has shifted well away from the population the model was trained for (the 1869 participants scored as of 2025-12-31): f0 (PSI 0.30).',
     );
     expect(driftWarning([], training)).toBeNull();
@@ -126,7 +126,7 @@ describe('modelDrift', () => {
     };
     const d = await tableOf(month);
     const drift = await modelDrift(d, 't', withReference, Float64Array.from({ length: 10 }, (_, i) => (i + 0.5) / 10));
-    expect(drift.reference).toEqual({ kind: 'population', asOf: '2026-06-30', rows: 10 });
+    expect(drift.reference).toEqual({ kind: 'population', as_of: '2026-06-30', rows: 10 });
     expect(drift.features.map((f) => f.psi)).toEqual([0, 0, 0]);
     expect(drift.flagged).toEqual([]);
     // Without the reference the same month is compared with the training examples.

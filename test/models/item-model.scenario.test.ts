@@ -12,7 +12,7 @@ import { itemScoreAggregates } from '../../src/models/item-aggregates.js';
 import { itemExampleFeatures, itemExamples, itemFeatureSet } from '../../src/models/item-examples.js';
 import { predictRisk } from '../../src/models/predict.js';
 import { trainItemModel } from '../../src/models/train-item.js';
-import { codeVersion } from '../../src/score/run-score.js';
+import { codeVersion } from '../../src/util/version.js';
 import { memoryLogger } from '../../src/util/logger.js';
 import { buildWorld, type World } from '../scenario/worlds.js';
 import { runCli } from '../util/cli.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvObjects } from '../../src/io/csv-read.js';
+import { csvRecordsOf } from '../../src/io/csv-read.js';
 import { csvText, neutraliseFormula } from '../../src/io/csv-write.js';
 import { xlsxValue } from '../../src/plan/table.js';
 
@@ -27,7 +27,7 @@ describe('formula-injection guard', () => {
       ['@x, "y"', '12', 4],
     ]);
     expect(text).toBe('name,amount,n\n\'=cmd|\' /C calc\'!A0,-15.00,-3\n"\'@x, ""y""",12,4\n');
-    expect(csvObjects(text)).toEqual([
+    expect(csvRecordsOf(text, 'test.csv', []).records.map((r) => r.values)).toEqual([
       { name: "'=cmd|' /C calc'!A0", amount: '-15.00', n: '-3' },
       { name: '\'@x, "y"', amount: '12', n: '4' },
     ]);

@@ -1,5 +1,5 @@
 import { PLAN_DEFAULTS } from '../../src/config/defaults.js';
-import type { PlanConfig } from '../../src/plan/run-plan.js';
+import type { PlanConfig } from '../../src/app/plan.js';
 import { scoreConfig } from '../score/helpers.js';
 
 /** A plan configuration for a store and period, writing into `outDir`, with overrides. */

@@ -4,9 +4,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csvObjects, parseCsvText } from '../../src/io/csv-read.js';
+import { csvRecordsOf, parseCsvText } from '../../src/io/csv-read.js';
 import { PLAN_COLUMNS } from '../../src/plan/outputs.js';
-import { PLAN_FILES, replacePlanFiles, runPlan, type PlanSummary } from '../../src/plan/run-plan.js';
+import { replacePlanFiles, runPlan } from '../../src/app/plan.js';
+import { PLAN_FILES } from '../../src/plan/build-plan.js';
+import type { PlanSummary } from '../../src/run-folder/plan-summary.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { UsageError } from '../../src/util/errors.js';
 import { memoryLogger } from '../../src/util/logger.js';
@@ -44,7 +46,7 @@ async function copyRun(): Promise<string> {
   return dir;
 }
 
-const read = async (dir: string, name: string): Promise<Record<string, string>[]> => csvObjects(await readFile(join(dir, name), 'utf8'));
+const read = async (dir: string, name: string): Promise<Record<string, string>[]> => csvRecordsOf(await readFile(join(dir, name), 'utf8'), name, []).records.map((r) => r.values);
 const FORMULA = /^[=+\-@\t\r]/;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 

@@ -1,9 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeBatchReport } from '../../src/report/batch-report.js';
+import { writeBatchReport } from '../../src/app/report.js';
 import { parseCsvText } from '../../src/io/csv-read.js';
-import { periodChanges, readIndicatorUse, readPlanSummary, readRanked } from '../../src/report/report-data.js';
+import { periodChanges, readIndicatorUse } from '../../src/report/report-data.js';
+import { readPlanSummary } from '../../src/run-folder/plan-summary.js';
+import { readRanked } from '../../src/run-folder/ranked.js';
 import { previousPeriod } from '../../src/util/period.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { tempDir } from '../util/fixtures.js';

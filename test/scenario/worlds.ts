@@ -24,7 +24,7 @@ import { defaultMapping } from '../../src/config/mapping.js';
 import { generateExtracts } from '../../src/generate/generate.js';
 import { quoteField } from '../../src/io/csv-stream-writer.js';
 import { openDuckDb } from '../../src/io/db.js';
-import { findExtractFiles } from '../../src/pipeline.js';
+import { findExtractFiles } from '../../src/store/extract-files.js';
 import { ingestFiles } from '../../src/store/ingest.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { memoryLogger } from '../../src/util/logger.js';
@@ -121,7 +121,7 @@ function codeKey(): Promise<string> {
     const files = await sourceClosure([
       join(REPO_ROOT, 'src', 'generate', 'generate.ts'),
       join(REPO_ROOT, 'src', 'store', 'ingest.ts'),
-      join(REPO_ROOT, 'src', 'pipeline.ts'),
+      join(REPO_ROOT, 'src', 'store', 'extract-files.ts'),
       fileURLToPath(import.meta.url),
     ]);
     const hash = createHash('sha256');

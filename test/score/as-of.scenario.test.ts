@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDuckDb } from '../../src/io/db.js';
-import { runScore } from '../../src/score/run-score.js';
+import { runScore } from '../../src/app/score.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { memoryLogger } from '../../src/util/logger.js';
 import { extractCsv, fixtureFile, ingestInto, tempDir } from '../util/fixtures.js';

@@ -1,6 +1,6 @@
 import { BATCH_DEFAULTS, SCORE_DEFAULTS } from '../../src/config/defaults.js';
 import { asOfFromPeriod } from '../../src/util/period.js';
-import type { ScoreConfig } from '../../src/score/run-score.js';
+import type { ScoreConfig } from '../../src/app/score.js';
 
 /** A score configuration for a store and period, writing into `outDir`. */
 export function scoreConfig(store: string, period: string, outDir: string, overrides: Partial<ScoreConfig> = {}): ScoreConfig {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateAgainstTruth, readTruth } from '../../src/evaluate/truth.js';
-import { runScore } from '../../src/score/run-score.js';
+import { runScore } from '../../src/app/score.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { memoryLogger } from '../../src/util/logger.js';
 import { tempDir } from '../util/fixtures.js';

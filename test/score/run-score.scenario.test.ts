@@ -2,8 +2,9 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { CsvScanner } from '../../src/io/csv-scan.js';
-import { runScore } from '../../src/score/run-score.js';
-import * as outputs from '../../src/score/outputs.js';
+import { runScore } from '../../src/app/score.js';
+import { RANKED_COLUMNS } from '../../src/run-folder/ranked.js';
+import { sha256Hex } from '../../src/util/hash.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { memoryLogger } from '../../src/util/logger.js';
 import { tempDir } from '../util/fixtures.js';
@@ -12,8 +13,8 @@ import { openDuckDb } from '../../src/io/db.js';
 import { scoreConfig } from './helpers.js';
 
 const failEvidence = vi.hoisted(() => ({ on: false }));
-vi.mock('../../src/score/outputs.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/score/outputs.js')>();
+vi.mock('../../src/run-folder/evidence.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../src/run-folder/evidence.js')>();
   return {
     ...original,
     evidenceCsv: (...args: Parameters<typeof original.evidenceCsv>) => {
@@ -48,15 +49,15 @@ describe('runScore', () => {
     const result = await runScore(scoreConfig(store, '2026-06', out), clock, memoryLogger());
     const files = await readRun(out);
     expect(Object.keys(files).sort()).toEqual(['evidence.csv', 'manifest.json', 'ranked.csv', 'reasons.csv']);
-    expect(files['ranked.csv']?.split('\n')[0]).toBe(outputs.RANKED_COLUMNS.join(','));
+    expect(files['ranked.csv']?.split('\n')[0]).toBe(RANKED_COLUMNS.join(','));
     expect(csvRecords(files['ranked.csv'] ?? '')).toBe(result.ranked.length);
     const manifest = JSON.parse(files['manifest.json'] ?? '{}');
     expect(manifest.result).toMatchObject({ command: 'score', period: '2026-06', as_of: '2026-06-30', risk_profile: { name: 'default' } });
-    expect(manifest.result.outputs['ranked.csv']).toBe(outputs.sha256Hex(files['ranked.csv'] ?? ''));
+    expect(manifest.result.outputs['ranked.csv']).toBe(sha256Hex(files['ranked.csv'] ?? ''));
     expect(result.ranked.map((p) => p.rank)).toEqual(result.ranked.map((_, i) => i + 1));
     // The cold-start anomaly score of the month's isolation forest sits beside the rules' score.
     expect(result.ranked.every((p) => p.anomaly !== undefined && p.anomaly > 0 && p.anomaly <= 1)).toBe(true);
-    expect(manifest.result.parameters.anomaly).toEqual({ nTrees: 100, sampleSize: 256, seed: 42 });
+    expect(manifest.result.parameters.anomaly).toEqual({ n_trees: 100, sample_size: 256, seed: 42 });
   });
 
   it('gives byte-identical result files and manifest results for the same inputs', async () => {
@@ -138,10 +139,11 @@ describe('runScore on items declared at no value', () => {
 describe('explainParticipant', () => {
   it('explains a participant far down the list, and says when one is not scored', async () => {
     const { explainParticipant } = await import('../../src/score/explain.js');
-    const { loadCheckedProfile, openScoreStore, scoreStore } = await import('../../src/score/run-score.js');
+    const { loadCheckedProfile, scoreStore } = await import('../../src/score/score-period.js');
+    const { openSource } = await import('../../src/app/store.js');
     const { FEATURES } = await import('../../src/features/compute.js');
     const config = scoreConfig(store, '2026-06', '');
-    const { db } = await openScoreStore(config, clock, memoryLogger());
+    const { db } = await openSource(config.source, config.duckdb, clock, memoryLogger());
     try {
       const scored = await scoreStore(db, config, await loadCheckedProfile(null), memoryLogger());
       const last = scored.ranked[scored.ranked.length - 1];

@@ -1,6 +1,6 @@
-import { EXTRACT_IDS, EXTRACTS, type ColumnDef } from './extracts.js';
-import { REJECT_CODES } from '../validation/reject-codes.js';
-import { sqlTypeOf } from '../validation/column-checks.js';
+import { EXTRACT_IDS, EXTRACTS, type ColumnDef } from '../contract/extracts.js';
+import { REJECT_CODES } from './reject-codes.js';
+import { sqlTypeOf } from './column-checks.js';
 
 /** Markers around the generated part of docs/data-contract.md. */
 export const CONTRACT_DOC_BEGIN = '<!-- BEGIN GENERATED: scripts/write-contract-doc.ts -->';

@@ -1,6 +1,9 @@
 import { csvText } from '../io/csv-write.js';
 import type { RejectRow } from '../store/ingest.js';
 
+/** File name of the rejects in a run folder (score from files); ingest writes it where --rejects says. */
+export const REJECTS_FILE = 'rejects.csv';
+
 /** Columns of a rejects file (docs/data-contract.md). */
 export const REJECT_COLUMNS = ['file', 'line', 'column', 'value', 'code', 'message'] as const;
 

@@ -1,45 +1,34 @@
-import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
+/**
+ * The monthly batch's computation: features as of the period's last day,
+ * the risk profile, the model when one is given, the anomaly score and the
+ * evidence items. It returns data; `src/app/score.ts` writes the run folder.
+ */
 import { computeFeatures, FEATURES } from '../features/compute.js';
 import type { FeatureDef, FeatureParams } from '../features/types.js';
-import { openDuckDb, type Db, type DuckDbOptions, type Row } from '../io/db.js';
-import { checkReplaceable, replaceDirectory, RUN_FOLDER } from '../io/run-dir.js';
+import type { Db, Row } from '../io/db.js';
 import { quoteIdent, quoteLiteralList } from '../io/sql.js';
-import { loadMapping } from '../config/load-mapping.js';
-import { defaultMapping } from '../config/mapping.js';
 import { checkProfileFeatures, disabledIndicators, loadRiskProfile, type RiskProfile } from '../rules/index.js';
-import { ingestFiles, type IngestInput, type IngestResult } from '../store/ingest.js';
-import { rejectsCsv } from '../report/rejects.js';
-import { REPORT_FILE, writeBatchReport } from '../report/batch-report.js';
-import type { Clock } from '../util/clock.js';
+import { declarationMonths } from '../store/months.js';
 import type { Logger } from '../util/logger.js';
-import { startProgress } from '../util/progress.js';
-import { evidenceCsv, rankedCsv, reasonsCsv, sha256Hex } from './outputs.js';
 import { rankByModel, rankParticipants, type ModelScore, type ParticipantFeatures, type RankedParticipant } from './score.js';
-import { loadArtifact, serializeArtifact, type LoadedArtifact } from '../models/artifact.js';
+import { loadArtifact, type LoadedArtifact } from '../models/artifact.js';
 import { predictRisk } from '../models/predict.js';
 import type { FeatureMatrix } from '../models/gbdt/index.js';
 import { ConfigError, UsageError } from '../util/errors.js';
 import { modelReasons } from './model-reasons.js';
 import { trainIsolationForest } from '../models/isolation-forest/index.js';
-import { modelDrift } from '../models/drift.js';
+import { modelDrift, type DriftReport } from '../models/drift.js';
 import { MODEL_INPUTS, MODEL_INPUT_IDS, PROFILE_INPUTS, modelMatrix } from '../models/inputs.js';
 
-/** Everything `ccrg score` needs, defaults resolved. */
-export interface ScoreConfig {
+/** What scoring a period needs, defaults resolved. */
+export interface ScoreParams {
   period: string;
-  /** A store to read, or files to ingest into a fresh in-memory store. */
-  source: { store: string } | { inputs: IngestInput[]; mappingPath: string | null };
   riskProfilePath: string | null;
   lang: 'en' | 'ru';
   /** Participants whose evidence items are written. */
   top: number;
   /** Evidence items per participant. */
   evidenceItems: number;
-  /** The run folder, `out/<period>` by default. */
-  outDir: string;
   /** A trained risk model (model.json) to rank by; null ranks by the risk profile. */
   modelPath?: string | null;
   /**
@@ -49,54 +38,11 @@ export interface ScoreConfig {
    */
   rankBy?: RankBy;
   features: FeatureParams;
-  duckdb: DuckDbOptions;
-  /** Also write report.html into the run folder (docs/outputs.md). */
-  report?: boolean;
 }
 
 /** What `score --rank-by` accepts. */
 export const RANK_BY = ['auto', 'rules', 'model'] as const;
 export type RankBy = (typeof RANK_BY)[number];
-
-/** The outcome of a scoring run. */
-export interface ScoreResult {
-  ranked: RankedParticipant[];
-  profile: RiskProfile;
-  manifest: Manifest;
-}
-
-/** manifest.json: a deterministic `result` part and a `run` part with times and host. */
-export interface Manifest {
-  result: Record<string, unknown>;
-  run: Record<string, unknown>;
-}
-
-/** The package version, recorded in manifests as the code version. */
-export function codeVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
-/** The store of a score run, and what was ingested into it when it was built from files. */
-export interface ScoreStore {
-  db: Db;
-  /** Set when the run ingested files into a fresh in-memory store. */
-  ingest: IngestResult | null;
-}
-
-/** Opens the store of a score run: the named store (read-only), or a fresh in-memory one filled from files. */
-export async function openScoreStore(config: Pick<ScoreConfig, 'source' | 'duckdb'>, clock: Clock, logger: Logger): Promise<ScoreStore> {
-  if ('store' in config.source) return { db: await openDuckDb(config.source.store, { ...config.duckdb, readOnly: true }), ingest: null };
-  const db = await openDuckDb(':memory:', config.duckdb);
-  try {
-    const mapping = config.source.mappingPath === null ? defaultMapping() : await loadMapping(config.source.mappingPath);
-    const ingest = await ingestFiles(db, { inputs: config.source.inputs, mapping, dryRun: false, maxRejectShare: null }, clock, logger);
-    return { db, ingest };
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-}
 
 /** Reads the features table into participant rows, in INN order. */
 async function readFeatureRows(db: Db, table: string, features: readonly FeatureDef[]): Promise<ParticipantFeatures[]> {
@@ -207,7 +153,7 @@ export function withModel(
  * The participant risk model a score run was given (null without one), and
  * whether it ranks the list (`--rank-by`); checked before any data work.
  */
-export async function loadScoreModel(config: Pick<ScoreConfig, 'modelPath' | 'rankBy'>): Promise<{ model: LoadedArtifact | null; byModel: boolean }> {
+export async function loadScoreModel(config: Pick<ScoreParams, 'modelPath' | 'rankBy'>): Promise<{ model: LoadedArtifact | null; byModel: boolean }> {
   const model =
     config.modelPath === undefined || config.modelPath === null
       ? null
@@ -248,14 +194,8 @@ export interface Scored {
   disabled: { id: string; features: string[]; warning: string }[];
 }
 
-/** The first and last months with a declaration released in the store, or null without any. */
-export async function declarationMonths(db: Db): Promise<{ first: string; last: string } | null> {
-  const row = (await db.all(`SELECT strftime(min(release_date), '%Y-%m') AS first, strftime(max(release_date), '%Y-%m') AS last FROM declarations`))[0];
-  return row?.['first'] === null || row?.['first'] === undefined ? null : { first: String(row['first']), last: String(row['last']) };
-}
-
 /** Computes features as of the period and ranks every participant with the risk profile. */
-export async function scoreStore(db: Db, config: ScoreConfig, profile: RiskProfile, logger: Logger): Promise<Scored> {
+export async function scoreStore(db: Db, config: Pick<ScoreParams, 'period' | 'lang' | 'features'>, profile: RiskProfile, logger: Logger): Promise<Scored> {
   const featureMap = new Map(FEATURES.map((f) => [f.id, f]));
   const months = await declarationMonths(db);
   const held = months === null ? 'the store holds no declarations' : `the store holds declarations released in ${months.first}..${months.last}`;
@@ -282,103 +222,75 @@ export async function loadCheckedProfile(path: string | null): Promise<RiskProfi
   return profile;
 }
 
+/** Everything a scored period gives, before anything is written. */
+export interface PeriodScores {
+  ranked: RankedParticipant[];
+  profile: RiskProfile;
+  model: LoadedArtifact | null;
+  /** Whether the model ranks the list (`--rank-by`). */
+  byModel: boolean;
+  drift: DriftReport | null;
+  /** Evidence items of the top participants, in rank order. */
+  evidence: Row[];
+  /** The store's inputs (lineage). */
+  inputs: Row[];
+  /** Items declared at no value (free samples) or without a weight: the unit-value features skip them. */
+  itemsWithoutUnitValue: number;
+  unavailable: Scored['unavailable'];
+  disabled: Scored['disabled'];
+  /** Milliseconds per step. */
+  timings: Record<string, number>;
+}
+
+/** The anomaly score's settings, recorded in the manifest. */
+export const ANOMALY = ANOMALY_PARAMS;
+
 /**
- * Scores a period: computes features as of its last day, applies the risk
- * profile, ranks, and replaces the run folder's ranked.csv, reasons.csv,
- * evidence.csv and manifest.json as a whole. A store already opened with
- * `openScoreStore` may be passed in; it is then left open.
+ * Scores a period on an open store: computes features as of its last day,
+ * applies the risk profile (and the model when one is given), adds the
+ * anomaly score and reads the evidence items. `onStep` hears each step's
+ * name as it starts (for progress).
  */
-export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger, opened?: ScoreStore): Promise<ScoreResult> {
-  // A folder that is not a run of ours is refused before any work, and again at the swap.
-  await checkReplaceable(config.outDir, RUN_FOLDER);
-  const started = clock.now();
-  const t0 = performance.now();
+export async function scorePeriod(
+  db: Db,
+  params: ScoreParams,
+  loaded: { profile: RiskProfile; model: LoadedArtifact | null; byModel: boolean },
+  logger: Logger,
+  onStep: (step: string) => void = () => undefined,
+): Promise<PeriodScores> {
+  const { profile, model, byModel } = loaded;
   const timings: Record<string, number> = {};
-  const lap = (name: string, since: number): number => {
+  let t = performance.now();
+  const lap = (name: string): void => {
     const now = performance.now();
-    timings[name] = Math.round(now - since);
-    return now;
+    timings[name] = Math.round(now - t);
+    t = now;
   };
-  const profile = await loadCheckedProfile(config.riskProfilePath);
-  const { model, byModel } = await loadScoreModel(config);
-  const rankBy = config.rankBy ?? 'auto';
-  // A store opened by the caller (`ccrg plan` reads it again afterwards) stays open.
-  const { db, ingest } = opened ?? (await openScoreStore(config, clock, logger));
-  const steps = startProgress(logger, 'score', config.report === true ? 5 : 4, 'steps');
-  try {
-    let t = lap('load', t0);
-    steps.tick(0, 'features');
-    const scored = await scoreStore(db, config, profile, logger);
-    steps.tick(1, model === null ? 'anomaly score' : 'model, reasons, drift and anomaly score');
-    const predicted = model === null ? null : modelScores(model, scored.ranked);
-    const rankedBy = model === null || predicted === null ? scored.ranked : withModel(model, scored.ranked, byModel, config.lang, predicted);
-    const drift = model === null || predicted === null ? null : await modelDrift(db, scored.featureTable, model.artifact, predicted.probability, profileInputColumns(predicted.x));
-    if (drift?.warning) logger.warn(drift.warning);
-    const ranked = withAnomalyScores(rankedBy, ANOMALY_PARAMS);
-    t = lap('score', t);
-    steps.tick(1, 'evidence');
-    const evidence = await readEvidence(db, scored.itemTable, ranked, config.top, config.evidenceItems);
-    const inputs = await storeInputs(db);
-    // Items declared at no value (free samples) or without a weight: the unit-value features skip them.
-    const unpriced = await db.all(`SELECT count(*) FILTER (WHERE NOT coalesce(customs_value_rub > 0 AND net_weight_kg > 0, false)) AS n FROM ${scored.itemTable}`);
-    t = lap('evidence', t);
-    steps.tick(1, 'write');
-    const files: Record<string, string> = {
-      'ranked.csv': rankedCsv(ranked),
-      'reasons.csv': reasonsCsv(ranked),
-      'evidence.csv': evidenceCsv(evidence),
-    };
-    // Scoring files directly validates them as ingest does: their rejects belong to the run.
-    if (ingest !== null) files['rejects.csv'] = rejectsCsv(ingest.rejects);
-    const result = {
-      command: 'score',
-      period: config.period,
-      as_of: config.features.asOf,
-      code_version: codeVersion(),
-      inputs,
-      parameters: { ...config.features, lang: config.lang, top: config.top, evidence_items: config.evidenceItems, score_source: byModel ? 'model' : 'rules', rank_by: rankBy, anomaly: ANOMALY_PARAMS },
-      model:
-        model === null
-          ? null
-          : { path: config.modelPath, kind: model.artifact.kind, level: model.artifact.level, window: model.artifact.window, data_fingerprint: model.artifact.dataFingerprint, sha256: sha256Hex(serializeArtifact(model.artifact)) },
-      risk_profile: { name: profile.name, version: profile.version, sha256: profile.sha256 },
-      unavailable_features: scored.unavailable,
-      disabled_indicators: scored.disabled,
-      drift,
-      counts: {
-        participants: ranked.length,
-        with_fired_indicators: ranked.filter((p) => p.evaluation.fired.length > 0).length,
-        evidence_items: evidence.length,
-        items_without_unit_value: Number(unpriced[0]?.['n'] ?? 0),
-      },
-      outputs: Object.fromEntries(Object.entries(files).map(([name, text]) => [name, sha256Hex(text)])),
-    };
-    const manifest: Manifest = {
-      result,
-      run: {
-        started_at: started.toISOString(),
-        timings_ms: timings,
-        host: hostname(),
-        node: process.version,
-        threads: config.duckdb.threads ?? null,
-        memory_limit: config.duckdb.memoryLimit ?? null,
-      },
-    };
-    await replaceDirectory(config.outDir, async (dir) => {
-      for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
-      lap('write', t);
-      manifest.run['timings_ms'] = { ...timings, total: Math.round(performance.now() - t0) };
-      await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-      // The report reads the files just written; the previous period's run sits beside the final folder.
-      if (config.report === true) steps.tick(1, 'report');
-      if (config.report === true) await writeBatchReport({ outDir: dir, period: config.period, lang: config.lang, db, parentDir: dirname(config.outDir), clock });
-    }, RUN_FOLDER);
-    steps.tick(1);
-    steps.done();
-    if (config.report === true) logger.info(`wrote ${join(config.outDir, REPORT_FILE)}`);
-    logger.info(`scored ${ranked.length} participants as of ${config.features.asOf}; wrote ${config.outDir}`);
-    return { ranked, profile, manifest };
-  } finally {
-    if (opened === undefined) db.close();
-  }
+  onStep('features');
+  const scored = await scoreStore(db, params, profile, logger);
+  onStep(model === null ? 'anomaly score' : 'model, reasons, drift and anomaly score');
+  const predicted = model === null ? null : modelScores(model, scored.ranked);
+  const rankedBy = model === null || predicted === null ? scored.ranked : withModel(model, scored.ranked, byModel, params.lang, predicted);
+  const drift = model === null || predicted === null ? null : await modelDrift(db, scored.featureTable, model.artifact, predicted.probability, profileInputColumns(predicted.x));
+  if (drift?.warning) logger.warn(drift.warning);
+  const ranked = withAnomalyScores(rankedBy, ANOMALY_PARAMS);
+  lap('score');
+  onStep('evidence');
+  const evidence = await readEvidence(db, scored.itemTable, ranked, params.top, params.evidenceItems);
+  const inputs = await storeInputs(db);
+  const unpriced = await db.all(`SELECT count(*) FILTER (WHERE NOT coalesce(customs_value_rub > 0 AND net_weight_kg > 0, false)) AS n FROM ${quoteIdent(scored.itemTable)}`);
+  lap('evidence');
+  return {
+    ranked,
+    profile,
+    model,
+    byModel,
+    drift,
+    evidence,
+    inputs,
+    itemsWithoutUnitValue: Number(unpriced[0]?.['n'] ?? 0),
+    unavailable: scored.unavailable,
+    disabled: scored.disabled,
+    timings,
+  };
 }

@@ -1,0 +1,62 @@
+/** `ccrg report`: the batch report of a scored period, report.html in its run folder. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { BATCH_DEFAULTS, REPORT_DEFAULTS, STORE_DEFAULT } from '../config/defaults.js';
+import { writeFileAtomic } from '../io/csv-write.js';
+import { openDuckDb, type Db } from '../io/db.js';
+import { renderBatchReport, REPORT_FILE, type BatchReportOptions } from '../report/batch-report.js';
+import type { Lang } from '../rules/profile.js';
+import type { Clock } from '../util/clock.js';
+import { UsageError } from '../util/errors.js';
+import type { Logger } from '../util/logger.js';
+import { asOfFromPeriod } from '../util/period.js';
+
+/** The options of `ccrg report`, as the user gives them. */
+export interface ReportOptions {
+  period?: string;
+  out?: string;
+  store?: string;
+  lang?: string;
+  top?: number;
+}
+
+/** What a written report is. */
+export interface WrittenReport {
+  path: string;
+  /** Charts in the page (SVG figures). */
+  charts: number;
+  lang: Lang;
+}
+
+/** Renders the batch report of a run folder and writes it there as report.html (replacing it whole). */
+export async function writeBatchReport(options: BatchReportOptions): Promise<WrittenReport> {
+  const report = await renderBatchReport(options);
+  const path = join(options.outDir, REPORT_FILE);
+  await writeFileAtomic(path, report.html);
+  return { path, charts: report.charts, lang: report.lang };
+}
+
+/** `ccrg report`: checks the options, reads the store when there is one, writes report.html; returns the line to print. */
+export async function report(options: ReportOptions, clock: Clock, logger: Logger): Promise<string> {
+  const period = options.period ?? '';
+  try {
+    asOfFromPeriod(period);
+  } catch {
+    throw new UsageError(`--period must be a month YYYY-MM, got "${period}"`);
+  }
+  const top = options.top ?? REPORT_DEFAULTS.top;
+  if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top must be a whole number >= 1, got ${String(options.top)}`);
+  const lang = options.lang;
+  if (lang !== undefined && lang !== 'en' && lang !== 'ru') throw new UsageError(`--lang must be en or ru, got "${lang}"`);
+  if (options.store !== undefined && !existsSync(options.store)) throw new UsageError(`The store ${options.store} does not exist`);
+  const store = options.store ?? (existsSync(STORE_DEFAULT) ? STORE_DEFAULT : null);
+  if (store === null) logger.warn(`no store ${STORE_DEFAULT}: the report shows the manifest's counts without reject reasons and join coverage (give --store)`);
+  const outDir = options.out ?? join(BATCH_DEFAULTS.outRoot, period);
+  const db: Db | null = store === null ? null : await openDuckDb(store, { readOnly: true });
+  try {
+    const written = await writeBatchReport({ outDir, period, db, top, clock, ...(lang === undefined ? {} : { lang }) });
+    return `wrote ${written.path} (${written.charts} charts, ${written.lang})`;
+  } finally {
+    db?.close();
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The one way every command gets its data: the named store (or the default
+ * one), or the given input files ingested into a fresh in-memory store.
+ */
+import { existsSync } from 'node:fs';
+import { BATCH_DEFAULTS, STORE_DEFAULT } from '../config/defaults.js';
+import { loadMapping } from '../config/load-mapping.js';
+import { defaultMapping } from '../config/mapping.js';
+import type { ExtractId } from '../contract/extracts.js';
+import { openDuckDb, type Db, type DuckDbOptions } from '../io/db.js';
+import { findExtractFiles } from '../store/extract-files.js';
+import { ingestFiles, type IngestInput, type IngestResult } from '../store/ingest.js';
+import { declarationMonths } from '../store/months.js';
+import type { Clock } from '../util/clock.js';
+import { UsageError } from '../util/errors.js';
+import type { Logger } from '../util/logger.js';
+
+/** The options naming input files, one extract each (`--declarations`, `--dir`, ...). */
+export interface FileOptions {
+  declarations?: string[];
+  'tax-returns'?: string[];
+  participants?: string[];
+  outcomes?: string[];
+  'item-outcomes'?: string[];
+  dir?: string;
+  mapping?: string;
+}
+
+/** DuckDB's settings as the user gives them. */
+export interface EngineOptions {
+  threads?: number;
+  'memory-limit'?: string;
+}
+
+/** Where a command reads from: a store, or input files. */
+export interface SourceOptions extends FileOptions, EngineOptions {
+  store?: string;
+}
+
+/** A store to read, or files to ingest into a fresh in-memory store. */
+export type Source = { store: string } | { inputs: IngestInput[]; mappingPath: string | null };
+
+const FILE_OPTIONS: [keyof FileOptions, ExtractId][] = [
+  ['participants', 'participants'],
+  ['tax-returns', 'tax_returns'],
+  ['declarations', 'declarations'],
+  ['outcomes', 'outcomes'],
+  ['item-outcomes', 'item_outcomes'],
+];
+
+/** The input files named by the options, in ingest order (participants first). */
+export async function inputsOf(options: FileOptions): Promise<IngestInput[]> {
+  const inputs: IngestInput[] = [];
+  if (options.dir !== undefined) inputs.push(...(await findExtractFiles(options.dir)));
+  for (const [option, extract] of FILE_OPTIONS) {
+    for (const file of (options[option] as string[] | undefined) ?? []) inputs.push({ extract, file });
+  }
+  return inputs;
+}
+
+/**
+ * The source of a reading command: the input files when any are given, else
+ * the named store or the default one, which must exist.
+ */
+export async function sourceOf(options: SourceOptions, need: { declarations?: string } = {}): Promise<Source> {
+  const inputs = await inputsOf(options);
+  if (inputs.length > 0 && options.store !== undefined) throw new UsageError('Give either --store or input files, not both');
+  if (inputs.length > 0) {
+    if (need.declarations !== undefined && !inputs.some((i) => i.extract === 'declarations')) throw new UsageError(need.declarations);
+    return { inputs, mappingPath: options.mapping ?? null };
+  }
+  const store = options.store ?? STORE_DEFAULT;
+  if (store !== ':memory:' && !existsSync(store)) throw new UsageError(`The store ${store} does not exist: run ccrg ingest first, or give input files`);
+  return { store };
+}
+
+/** DuckDB settings from `--threads` and `--memory-limit`, over the given defaults. */
+export function engineOf(options: EngineOptions, defaults: DuckDbOptions = { memoryLimit: BATCH_DEFAULTS.memoryLimit }): DuckDbOptions {
+  const engine: DuckDbOptions = { ...defaults };
+  const threads = options.threads;
+  if (threads !== undefined) {
+    if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--threads must be a whole number >= 1, got ${String(threads)}`);
+    engine.threads = threads;
+  }
+  if (options['memory-limit'] !== undefined) engine.memoryLimit = options['memory-limit'];
+  return engine;
+}
+
+/** An open store, and what was ingested into it when it was built from files. */
+export interface OpenStore {
+  db: Db;
+  /** Set when the store was built from input files (fresh, in memory). */
+  ingest: IngestResult | null;
+}
+
+/** Opens a source: the named store read-only, or a fresh in-memory store filled from the files. */
+export async function openSource(source: Source, engine: DuckDbOptions, clock: Clock, logger: Logger): Promise<OpenStore> {
+  if ('store' in source) return { db: await openDuckDb(source.store, { ...engine, readOnly: true }), ingest: null };
+  const db = await openDuckDb(':memory:', engine);
+  try {
+    const mapping = source.mappingPath === null ? defaultMapping() : await loadMapping(source.mappingPath);
+    const ingest = await ingestFiles(db, { inputs: source.inputs, mapping, dryRun: false, maxRejectShare: null }, clock, logger);
+    return { db, ingest };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Runs `work` on the opened source and closes it afterwards. */
+export async function withSource<T>(source: Source, engine: DuckDbOptions, clock: Clock, logger: Logger, work: (store: OpenStore) => Promise<T>): Promise<T> {
+  const store = await openSource(source, engine, clock, logger);
+  try {
+    return await work(store);
+  } finally {
+    store.db.close();
+  }
+}
+
+/** The month of the latest release in a store (`--period latest`), YYYY-MM. */
+export async function latestPeriod(store: string | undefined): Promise<string> {
+  const path = store ?? STORE_DEFAULT;
+  if (!existsSync(path)) throw new UsageError(`--period latest needs a store; ${path} does not exist: run ccrg ingest first`);
+  const db = await openDuckDb(path, { readOnly: true });
+  try {
+    const months = await declarationMonths(db);
+    if (months === null) throw new UsageError(`--period latest: the store ${path} has no declarations`);
+    return months.last;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,88 @@
+/** plan-summary.json (docs/outputs.md#plan-summaryjson): the plan's summary, its writer and its reader. */
+import { readFile } from 'node:fs/promises';
+import { ConfigError } from '../util/errors.js';
+
+/** File name in the run folder. */
+export const PLAN_SUMMARY_FILE = 'plan-summary.json';
+
+/** One quota's line of plan-summary.json and of the printed table. */
+export interface QuotaSummary {
+  quota: string;
+  capacity: number;
+  /** Its cells: one (`any`) with a total capacity, or `desk` and `field`. */
+  cells: { check_type: 'desk' | 'field' | 'any'; capacity: number; explore_slots: number; risk: number; random: number; reallocated_in: number; reallocated_out: number; unused: number }[];
+  explore_slots: number;
+  selected: number;
+  risk: number;
+  random: number;
+  reallocated_in: number;
+  reallocated_out: number;
+  unused: number;
+  /** Eligible participants its exploration drew from. */
+  frame_size: number;
+  /** Sum of the selected participants' calibrated expected charges; null without a model. */
+  expected_charges_rub: number | null;
+  /** Sum of the selected participants' customs-side RUB at stake (indicators). */
+  customs_at_stake_rub: number;
+  /** Referrals to the tax authority of its participants (they take no capacity). */
+  referrals: number;
+  /** Ineligible participants that its capacity would have taken. */
+  excluded: number;
+}
+
+/** plan-summary.json (docs/outputs.md#plan-summaryjson). */
+export interface PlanSummary {
+  plan_id: string;
+  period: string;
+  as_of: string;
+  seed: number;
+  score_source: 'rules' | 'model';
+  lang: string;
+  capacity: { mode: 'total' | 'desk_field'; total: number; desk: number | null; field: number | null; quota_by: 'office' | 'region' | null; reallocate: boolean };
+  quotas: QuotaSummary[];
+  totals: QuotaSummary & {
+    participants: number;
+    eligible: number;
+    by_form: Record<string, number>;
+    by_check_type: Record<string, number>;
+    excluded_by_reason: Record<string, number>;
+  };
+  parameters: Record<string, unknown>;
+  score_run: { risk_profile: unknown; model: unknown; ranked_sha256: string };
+  outputs: Record<string, string | number>;
+}
+
+/** The text of plan-summary.json. */
+export function planSummaryJson(summary: PlanSummary): string {
+  return `${JSON.stringify(summary, null, 2)}\n`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** plan-summary.json, checked for the fields the report shows. */
+export async function readPlanSummary(path: string): Promise<PlanSummary> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`${path}: cannot read it as JSON: ${(error as Error).message}`, { cause: error });
+  }
+  const fail = (message: string): never => {
+    throw new ConfigError(`${path}: ${message}`);
+  };
+  if (!isRecord(json)) return fail('expected an object { period, as_of, seed, capacity, quotas, totals, parameters }');
+  for (const key of ['period', 'as_of'] as const) if (typeof json[key] !== 'string') fail(`${key} must be a text, got ${JSON.stringify(json[key])}`);
+  if (!Array.isArray(json['quotas'])) fail('quotas must be an array');
+  (json['quotas'] as unknown[]).forEach((q, i) => {
+    if (!isRecord(q) || typeof q['quota'] !== 'string') return fail(`quotas[${i}].quota must be a text`);
+    for (const key of ['capacity', 'selected', 'risk', 'random', 'expected_charges_rub', 'referrals']) {
+      if (key === 'expected_charges_rub' && q[key] === null) continue;
+      if (typeof q[key] !== 'number' || !Number.isFinite(q[key])) fail(`quotas[${i}].${key} must be a number${key === 'expected_charges_rub' ? ' or null' : ''}, got ${JSON.stringify(q[key])}`);
+    }
+  });
+  for (const key of ['capacity', 'totals', 'parameters'] as const) if (!isRecord(json[key])) fail(`${key} must be an object`);
+  return json as unknown as PlanSummary;
+}
+
