@@ -15,17 +15,41 @@ const ALLOWED = {
   store: ['config', 'contract', 'io', 'util', 'validation'],
   features: ['contract', 'io', 'store', 'util'],
   rules: ['config', 'features', 'util'],
-  evaluate: ['io', 'util'],
-  models: ['evaluate', 'features', 'io', 'rules', 'store', 'util'],
+  models: ['features', 'io', 'rules', 'store', 'util'],
   'run-folder': ['io', 'models', 'store', 'util'],
   score: ['config', 'features', 'io', 'models', 'rules', 'run-folder', 'store', 'util'],
   plan: ['config', 'features', 'io', 'models', 'rules', 'run-folder', 'store', 'util'],
   report: ['config', 'io', 'models', 'rules', 'run-folder', 'store', 'util'],
   generate: ['contract', 'io', 'util', 'validation'],
-  app: ['config', 'contract', 'evaluate', 'features', 'generate', 'io', 'models', 'plan', 'report', 'rules', 'run-folder', 'score', 'store', 'util'],
+  app: ['config', 'contract', 'features', 'generate', 'io', 'models', 'plan', 'report', 'rules', 'run-folder', 'score', 'store', 'util'],
   cli: ['app', 'config', 'util'],
   types: [],
 };
+
+/**
+ * Inside models/, the roles (docs/architecture.md): statistics, then the
+ * learners (no domain code: they would serve any tabular problem), then the
+ * risk model, then its evaluation and its monitoring. Each may import the
+ * roles listed for it and anything outside models/ that models/ may import;
+ * learners and stats import nothing domain at all.
+ */
+const MODEL_ROLES = {
+  stats: { roles: [], outside: ['util'] },
+  learners: { roles: ['stats'], outside: ['util'] },
+  risk: { roles: ['stats', 'learners'], outside: ALLOWED.models },
+  evaluation: { roles: ['stats', 'learners', 'risk'], outside: ALLOWED.models },
+  monitoring: { roles: ['stats', 'learners', 'risk'], outside: ALLOWED.models },
+};
+const roleRules = Object.entries(MODEL_ROLES).map(([role, { roles, outside }]) => {
+  const ok = [...[role, ...roles].map((r) => `models/${r}/`), ...outside.map((f) => `${f}(/|\\.ts$)`)];
+  return {
+    name: `models-${role}`,
+    comment: `src/models/${role} may import only models/${[role, ...roles].join(', models/')} and ${outside.join(', ')} (docs/architecture.md)`,
+    severity: 'error',
+    from: { path: `^src/models/${role}/` },
+    to: { path: '^src/', pathNot: `^src/(${ok.join('|')})` },
+  };
+});
 
 const folderOf = (name) => (name.endsWith('.ts') ? name.slice(0, -3) : name);
 const layerRules = Object.entries(ALLOWED).map(([from, allowed]) => {
@@ -42,6 +66,14 @@ const layerRules = Object.entries(ALLOWED).map(([from, allowed]) => {
 module.exports = {
   forbidden: [
     ...layerRules,
+    ...roleRules,
+    {
+      name: 'models-roles-only',
+      comment: 'every file of src/models belongs to a role folder (stats, learners, risk, evaluation, monitoring)',
+      severity: 'error',
+      from: { path: '^src/models/[^/]+\\.ts$' },
+      to: {},
+    },
     {
       name: 'no-circular',
       comment: 'no file imports itself through others',

@@ -1,5 +1,5 @@
 /**
- * Benchmark of the GBDT learner (src/models/gbdt) on synthetic item-level-like
+ * Benchmark of the GBDT learner (src/models/learners/gbdt) on synthetic item-level-like
  * data: train time and held-out AUC with pinned hyperparameters.
  *
  *   npx tsx scripts/bench-gbdt.ts [--case small|large|all] [--export DIR]
@@ -12,7 +12,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { areaUnderRoc, trainGbdt, type FeatureMatrix } from '../src/models/gbdt/index.js';
+import { areaUnderRoc, trainGbdt, type FeatureMatrix } from '../src/models/learners/gbdt/index.js';
 import { mulberry32 } from '../src/util/random.js';
 
 interface BenchCase {

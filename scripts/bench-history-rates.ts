@@ -4,7 +4,7 @@
  * categorical entity. Usage: npx tsx scripts/bench-history-rates.ts [N]
  */
 import { openDuckDb } from '../src/io/db.js';
-import { defaultHistoryRateSpec, entityRatesSql } from '../src/models/history-rates.js';
+import { defaultHistoryRateSpec, entityRatesSql } from '../src/models/risk/history-rates.js';
 
 const n = Number(process.argv[2] ?? 1_000_000);
 const db = await openDuckDb(':memory:');

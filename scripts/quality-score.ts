@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GENERATE_DEFAULTS, SCORE_DEFAULTS } from '../src/config/defaults.js';
 import { defaultMapping } from '../src/config/mapping.js';
-import { evaluateAgainstTruth, readTruth } from '../src/evaluate/truth.js';
+import { evaluateAgainstTruth, readTruth } from '../src/models/evaluation/truth.js';
 import { generateExtracts } from '../src/generate/generate.js';
 import { openDuckDb } from '../src/io/db.js';
 import { findExtractFiles } from '../src/store/extract-files.js';

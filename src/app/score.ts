@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { BATCH_DEFAULTS, SCORE_DEFAULTS } from '../config/defaults.js';
 import type { DuckDbOptions } from '../io/db.js';
 import { checkReplaceable, replaceDirectory, RUN_FOLDER } from '../io/run-dir.js';
-import { artifactFile, serializeArtifact } from '../models/artifact.js';
+import { artifactFile, serializeArtifact } from '../models/risk/artifact.js';
 import { renderBatchReport, REPORT_FILE } from '../report/batch-report.js';
 import { evidenceCsv, EVIDENCE_FILE } from '../run-folder/evidence.js';
 import { FileSet } from '../run-folder/file-set.js';

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DriftReport } from '../models/drift.js';
+import type { DriftReport } from '../models/monitoring/drift.js';
 import { ConfigError } from '../util/errors.js';
 
 /** File name in the run folder; its presence marks a folder as a ccrg run folder. */

@@ -5,7 +5,7 @@
  * scored participants, and how much it multiplies the odds.
  */
 import type { FeatureDef, FeatureUnit } from '../features/types.js';
-import type { GbdtModel } from '../models/gbdt/index.js';
+import type { GbdtModel } from '../models/learners/gbdt/index.js';
 import type { RecoveringAuthority } from '../rules/index.js';
 import { formatNumber, formatValue, roundTo } from '../rules/format-value.js';
 import type { Lang, ValueFormat } from '../rules/profile.js';
@@ -91,7 +91,7 @@ const FAMILY_AUTHORITY: Readonly<Record<string, RecoveringAuthority>> = {
   duty_rate: 'customs',
   profile: 'tax',
   inspection_history: 'customs',
-  // The model's risk-profile points (src/models/inputs.ts), by the authority of their indicators.
+  // The model's risk-profile points (src/models/risk/inputs.ts), by the authority of their indicators.
   risk_profile_customs: 'customs',
   risk_profile_tax: 'tax',
 };

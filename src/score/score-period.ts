@@ -11,14 +11,14 @@ import { checkProfileFeatures, disabledIndicators, loadRiskProfile, type RiskPro
 import { declarationMonths } from '../store/months.js';
 import type { Logger } from '../util/logger.js';
 import { rankByModel, rankParticipants, type ModelScore, type ParticipantFeatures, type RankedParticipant } from './score.js';
-import { loadArtifact, type LoadedArtifact } from '../models/artifact.js';
-import { predictRisk } from '../models/predict.js';
-import type { FeatureMatrix } from '../models/gbdt/index.js';
+import { loadArtifact, type LoadedArtifact } from '../models/risk/artifact.js';
+import { predictRisk } from '../models/risk/predict.js';
+import type { FeatureMatrix } from '../models/learners/gbdt/index.js';
 import { ConfigError, UsageError } from '../util/errors.js';
 import { modelReasons } from './model-reasons.js';
-import { trainIsolationForest } from '../models/isolation-forest/index.js';
-import { modelDrift, type DriftReport } from '../models/drift.js';
-import { MODEL_INPUTS, MODEL_INPUT_IDS, PROFILE_INPUTS, modelMatrix } from '../models/inputs.js';
+import { trainIsolationForest } from '../models/learners/isolation-forest/index.js';
+import { modelDrift, type DriftReport } from '../models/monitoring/drift.js';
+import { MODEL_INPUTS, MODEL_INPUT_IDS, PROFILE_INPUTS, modelMatrix } from '../models/risk/inputs.js';
 
 /** What scoring a period needs, defaults resolved. */
 export interface ScoreParams {
@@ -98,7 +98,7 @@ function featureMatrix(ranked: readonly RankedParticipant[]): FeatureMatrix & { 
 
 /** A loaded risk model's view of the scored participants: its inputs, and what it predicts from them. */
 export interface ModelPrediction {
-  /** The model's input matrix, one row per participant in list order (src/models/inputs.ts). */
+  /** The model's input matrix, one row per participant in list order (src/models/risk/inputs.ts). */
   x: FeatureMatrix & { values: Float64Array };
   scores: Map<string, ModelScore>;
   probability: Float64Array;

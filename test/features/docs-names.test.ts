@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FEATURES } from '../../src/features/compute.js';
-import { MODEL_INPUT_IDS } from '../../src/models/inputs.js';
+import { MODEL_INPUT_IDS } from '../../src/models/risk/inputs.js';
 import { checkProfileFeatures, riskProfileFromText } from '../../src/rules/index.js';
 
 const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../../src/config/defaults.js';
-import { readTruth } from '../../src/evaluate/truth.js';
-import { MODEL_INPUT_IDS } from '../../src/models/inputs.js';
+import { readTruth } from '../../src/models/evaluation/truth.js';
+import { MODEL_INPUT_IDS } from '../../src/models/risk/inputs.js';
 import { openDuckDb } from '../../src/io/db.js';
-import { loadArtifact, serializeArtifact } from '../../src/models/artifact.js';
-import { evaluatePopulation } from '../../src/models/evaluate-population.js';
+import { loadArtifact, serializeArtifact } from '../../src/models/risk/artifact.js';
+import { evaluatePopulation } from '../../src/models/evaluation/evaluate-population.js';
 import { populationRanking } from '../../src/app/evaluate.js';
-import { trainParticipantModel } from '../../src/models/train.js';
+import { trainParticipantModel } from '../../src/models/risk/train.js';
 import { loadRiskProfile } from '../../src/rules/index.js';
 import { memoryLogger } from '../../src/util/logger.js';
 import { tempDir } from '../util/fixtures.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MODEL_INPUT_IDS } from '../../src/models/inputs.js';
-import { loadArtifact } from '../../src/models/artifact.js';
+import { MODEL_INPUT_IDS } from '../../src/models/risk/inputs.js';
+import { loadArtifact } from '../../src/models/risk/artifact.js';
 
 describe('models/default (npm run train:sample)', () => {
   it('loads as a participant risk model over the current feature list', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FeatureDef } from '../../src/features/types.js';
-import { trainGbdt } from '../../src/models/gbdt/index.js';
+import { trainGbdt } from '../../src/models/learners/gbdt/index.js';
 import { FEATURE_TITLES_RU, featureAuthority, modelReasons } from '../../src/score/model-reasons.js';
-import { MODEL_INPUTS, PROFILE_INPUTS } from '../../src/models/inputs.js';
+import { MODEL_INPUTS, PROFILE_INPUTS } from '../../src/models/risk/inputs.js';
 
 const feature = (id: string, family: string, unit: FeatureDef['unit'], title: string): FeatureDef => ({
   id,

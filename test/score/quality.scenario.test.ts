@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { evaluateAgainstTruth, readTruth } from '../../src/evaluate/truth.js';
+import { evaluateAgainstTruth, readTruth } from '../../src/models/evaluation/truth.js';
 import { runScore } from '../../src/app/score.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { memoryLogger } from '../../src/util/logger.js';

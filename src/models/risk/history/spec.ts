@@ -1,0 +1,112 @@
+import { quoteLiteral } from '../../../io/sql.js';
+
+/** Declaration columns that can key an entity as they are. */
+export type EntityColumn = 'importer_inn' | 'customs_representative_inn' | 'origin_country' | 'customs_office' | 'hs_code';
+
+/**
+ * One part of an entity key, read from a row of the examples or of the
+ * labelled items:
+ * - `column`: a declaration column as stored;
+ * - `hs`: the first `digits` digits of `hs_code` (NULL when the code is
+ *   shorter, so a 6-digit generic code has no 10-digit entity);
+ * - `extra`: the value of the `extra_cat` map under a source column name
+ *   (the mapping's `extra_categorical`).
+ */
+export type EntityPart =
+  | { readonly kind: 'column'; readonly column: EntityColumn }
+  | { readonly kind: 'hs'; readonly digits: number }
+  | { readonly kind: 'extra'; readonly name: string };
+
+/**
+ * An entity whose past violation rate is a feature: `id` names the
+ * features (`hist_<id>_rate`, `hist_<id>_n`); `parts` make its key (two or
+ * more parts make a pair entity, e.g. HS6 × origin). A row whose key has an
+ * empty part belongs to no entity of this kind.
+ */
+export interface EntityDef {
+  readonly id: string;
+  readonly parts: readonly EntityPart[];
+}
+
+/** What `entityRatesSql` computes: the entities and the smoothing weight m. */
+export interface HistoryRateSpec {
+  readonly entities: readonly EntityDef[];
+  /**
+   * Pseudo-count m of the Bayesian smoothing
+   * rate = (violations + m · prior) / (n + m): an entity with n labelled
+   * items is pulled toward the prior as if it had m more items at the prior
+   * rate. Must be > 0. Default 20.
+   */
+  readonly smoothing: number;
+}
+
+const column = (c: EntityColumn): EntityPart => ({ kind: 'column', column: c });
+const hs = (digits: number): EntityPart => ({ kind: 'hs', digits });
+
+/** Default smoothing pseudo-count m. */
+export const DEFAULT_HISTORY_SMOOTHING = 20;
+
+/** The built-in entities, in feature order. */
+export const DEFAULT_HISTORY_ENTITIES: readonly EntityDef[] = [
+  { id: 'importer_inn', parts: [column('importer_inn')] },
+  { id: 'customs_representative_inn', parts: [column('customs_representative_inn')] },
+  { id: 'hs2', parts: [hs(2)] },
+  { id: 'hs4', parts: [hs(4)] },
+  { id: 'hs6', parts: [hs(6)] },
+  { id: 'hs10', parts: [hs(10)] },
+  { id: 'origin_country', parts: [column('origin_country')] },
+  { id: 'customs_office', parts: [column('customs_office')] },
+  { id: 'hs6_origin', parts: [hs(6), column('origin_country')] },
+  { id: 'hs10_origin', parts: [hs(10), column('origin_country')] },
+];
+
+/**
+ * The default spec: the built-in entities, then one entity `extra_<name>`
+ * per extra categorical column (the mapping's `extraCategorical`, e.g.
+ * seller, transport mode), smoothing 20.
+ */
+export function defaultHistoryRateSpec(extraCategorical: readonly string[] = []): HistoryRateSpec {
+  return {
+    entities: [...DEFAULT_HISTORY_ENTITIES, ...extraCategorical.map((name) => ({ id: `extra_${name}`, parts: [{ kind: 'extra', name }] as const }))],
+    smoothing: DEFAULT_HISTORY_SMOOTHING,
+  };
+}
+
+/** The feature names of a spec in output order: `hist_<id>_rate`, `hist_<id>_n` per entity. */
+export function historyRateFeatureNames(spec: HistoryRateSpec): string[] {
+  return spec.entities.flatMap((e) => [`hist_${e.id}_rate`, `hist_${e.id}_n`]);
+}
+
+/** Throws, naming the value, when a spec cannot be turned into SQL. */
+export function checkHistoryRateSpec(spec: HistoryRateSpec): void {
+  const m = spec.smoothing;
+  if (typeof m !== 'number' || !Number.isFinite(m) || m <= 0) {
+    throw new Error(`History rate smoothing must be a finite number > 0; got ${String(m)}`);
+  }
+  if (spec.entities.length === 0) throw new Error('A history rate spec needs at least one entity; got none');
+  const seen = new Set<string>();
+  for (const e of spec.entities) {
+    if (e.id === '') throw new Error('A history rate entity id must not be empty');
+    if (seen.has(e.id)) throw new Error(`History rate entity ids must be unique; "${e.id}" is given twice`);
+    seen.add(e.id);
+    if (e.parts.length === 0) throw new Error(`History rate entity "${e.id}" has no key parts`);
+    for (const p of e.parts) {
+      if (p.kind === 'hs' && (!Number.isInteger(p.digits) || p.digits < 1 || p.digits > 10)) {
+        throw new Error(`History rate entity "${e.id}": HS digits must be a whole number from 1 to 10; got ${String(p.digits)}`);
+      }
+      if (p.kind === 'extra' && p.name === '') throw new Error(`History rate entity "${e.id}": the extra column name is empty`);
+    }
+  }
+}
+
+/** SQL of one key part over the row alias `alias` (whose columns are plain identifiers). */
+export function entityPartSql(part: EntityPart, alias: string): string {
+  switch (part.kind) {
+    case 'column':
+      return `nullif(${alias}.${part.column}, '')`;
+    case 'hs':
+      return `CASE WHEN length(${alias}.hs_code) >= ${part.digits} THEN left(${alias}.hs_code, ${part.digits}) END`;
+    case 'extra':
+      return `nullif(${alias}.extra_cat[${quoteLiteral(part.name)}], '')`;
+  }
+}

@@ -1,0 +1,273 @@
+import { createAsOfTables } from '../../features/as-of-tables.js';
+import { ITEM_TABLES, itemSignalStatements } from '../../features/item-signals.js';
+import type { FeatureParams } from '../../features/types.js';
+import type { Db } from '../../io/db.js';
+import { quoteIdent, quoteLiteral } from '../../io/sql.js';
+import type { ExampleWindow } from './examples.js';
+import {
+  DEFAULT_HISTORY_ENTITIES,
+  DEFAULT_HISTORY_SMOOTHING,
+  entityRatesSql,
+  historyRateFeatureNames,
+  labelledItemsSql,
+  type EntityColumn,
+  type EntityDef,
+  type HistoryRateSpec,
+} from './history-rates.js';
+
+/**
+ * One item-level training example: a declaration item whose examination
+ * result is known, seen as of the date its selection would have used.
+ *
+ * - `item_outcomes`: an item examined in a completed inspection, as of the
+ *   last day of the month before the inspection started (as participant
+ *   examples), known at the inspection's (earliest) completion.
+ * - `declarations`: a row carrying label columns (a `generic` mapping's
+ *   `labels`), as of the last day of the item's release month, known at
+ *   `label_known_date`.
+ */
+export interface ItemExample {
+  /** `io|<inspection>|<decl>|<item>` or `decl|<decl>|<item>`: unique. */
+  exampleId: string;
+  source: 'item_outcomes' | 'declarations';
+  declId: string;
+  itemNo: number;
+  /** The participant: the inspected inn, or the item's importer. */
+  inn: string;
+  /** The inspection that examined it (null for a label carried on the row). */
+  inspectionId: string | null;
+  /** YYYY-MM-DD. */
+  asOf: string;
+  label: 0 | 1;
+  chargesRub: number;
+  /** The date the label became known, YYYY-MM-DD. */
+  knownDate: string;
+  /** How the inspection was selected; null when the row does not say (labels on declaration rows). */
+  selection: 'risk' | 'random' | null;
+  propensity: number | null;
+}
+
+/**
+ * The labelled items of the store whose as-of month lies in the window
+ * (and, with `knownBy`, whose label was known by then), ordered by as-of
+ * date, then example id.
+ */
+export async function itemExamples(db: Db, window: ExampleWindow): Promise<ItemExample[]> {
+  const knownBy = window.knownBy === undefined ? '' : `AND known_date <= DATE ${quoteLiteral(window.knownBy)}`;
+  const rows = await db.all(`
+    WITH insp AS (
+      SELECT inspection_id, inn, completed_date AS known_date, selection, propensity,
+        CAST(date_trunc('month', started_date) - INTERVAL 1 DAY AS DATE) AS as_of
+      FROM outcomes WHERE completed_date IS NOT NULL
+      QUALIFY row_number() OVER (PARTITION BY inspection_id ORDER BY completed_date ASC, ingest_id DESC) = 1
+    ), ex AS (
+      SELECT 'item_outcomes' AS source, 'io|' || io.inspection_id || '|' || io.decl_id || '|' || io.item_no AS example_id,
+        io.decl_id, io.item_no, i.inn, io.inspection_id, i.as_of, io.violation,
+        coalesce(io.additional_charges_rub, 0)::DOUBLE AS charges, i.known_date, i.selection, i.propensity
+      FROM item_outcomes io JOIN insp i USING (inspection_id)
+      UNION ALL
+      SELECT * FROM (
+        SELECT 'declarations', 'decl|' || decl_id || '|' || item_no, decl_id, item_no, importer_inn, NULL,
+          last_day(release_date),
+          coalesce(label_violation, CASE WHEN label_charges_rub > 0 THEN 1 ELSE 0 END),
+          coalesce(label_charges_rub, 0)::DOUBLE, label_known_date, NULL, NULL
+        FROM declarations
+        WHERE (label_violation IS NOT NULL OR label_charges_rub IS NOT NULL) AND label_known_date IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY decl_id, item_no
+          ORDER BY (version_date <= label_known_date) DESC, version DESC, version_date DESC, ingest_id DESC) = 1)
+    )
+    SELECT source, example_id, decl_id, item_no, inn, inspection_id, strftime(as_of, '%Y-%m-%d') AS as_of, violation, charges,
+      strftime(known_date, '%Y-%m-%d') AS known, selection, propensity
+    FROM ex
+    WHERE strftime(as_of, '%Y-%m') BETWEEN ${quoteLiteral(window.from)} AND ${quoteLiteral(window.to)} ${knownBy}
+    ORDER BY as_of, example_id`);
+  return rows.map((r) => ({
+    exampleId: String(r['example_id']),
+    source: r['source'] === 'item_outcomes' ? 'item_outcomes' : 'declarations',
+    declId: String(r['decl_id']),
+    itemNo: Number(r['item_no']),
+    inn: String(r['inn']),
+    inspectionId: r['inspection_id'] === null || r['inspection_id'] === undefined ? null : String(r['inspection_id']),
+    asOf: String(r['as_of']),
+    label: Number(r['violation']) === 1 ? 1 : 0,
+    chargesRub: Number(r['charges']),
+    knownDate: String(r['known']),
+    selection: r['selection'] === 'random' ? 'random' : r['selection'] === 'risk' ? 'risk' : null,
+    propensity: r['propensity'] === null || r['propensity'] === undefined ? null : Number(r['propensity']),
+  }));
+}
+
+/** Store columns the item's own figures need; a figure whose source the store never fills is left out. */
+type ItemSource = 'net_weight_kg' | 'duty_rub';
+
+/** One of an item's own figures, as SQL over the item-signals row `s` (src/features/item-signals.ts). */
+interface ItemOwnFeature {
+  readonly id: string;
+  readonly needs: readonly ItemSource[];
+  readonly sql: string;
+  readonly description: string;
+}
+
+/** The item's own figures, in feature order (docs/models.md, "Item features"). */
+export const ITEM_OWN_FEATURES: readonly ItemOwnFeature[] = [
+  { id: 'item_log_customs_value', needs: [], sql: 'CASE WHEN s.customs_value_rub > 0 THEN ln(CAST(s.customs_value_rub AS DOUBLE)) END', description: 'ln of the customs value (mapping currency)' },
+  { id: 'item_log_net_weight', needs: ['net_weight_kg'], sql: 'CASE WHEN s.net_weight_kg > 0 THEN ln(s.net_weight_kg) END', description: 'ln of the net weight in kg' },
+  { id: 'item_log_unit_value', needs: ['net_weight_kg'], sql: 'CASE WHEN s.unit_value_rub_per_kg > 0 THEN ln(s.unit_value_rub_per_kg) END', description: 'ln of customs value per kg' },
+  {
+    id: 'item_unit_value_log_dev',
+    needs: ['net_weight_kg'],
+    sql: 's.unit_value_log_dev',
+    description: "ln(unit value / median unit value of other importers' items in the same peer group: HS10 × origin, else HS6, else HS4, in the same 3-month block)",
+  },
+  { id: 'item_duty_rate', needs: ['duty_rub'], sql: 's.duty_rate', description: 'duty / customs value (payment procedures)' },
+  { id: 'item_duty_rate_gap', needs: ['duty_rub'], sql: 's.duty_rate - s.peer_duty_rate', description: 'duty rate minus the value-weighted median rate of the same HS10 code and preference group' },
+];
+
+/**
+ * What the item model reads from a store: which of its figures the data can
+ * provide, the extra numeric columns, and the history-rate entities whose
+ * keys the data holds. Features needing data the store never has are
+ * absent from the list, not filled with made-up values.
+ */
+export interface ItemFeatureSet {
+  /** Ordered feature names: own figures, extra numeric columns (`extra_<name>`), history rates. */
+  features: string[];
+  own: readonly ItemOwnFeature[];
+  extraNumeric: string[];
+  rates: HistoryRateSpec;
+}
+
+/** The columns a built-in history entity reads. */
+function entityColumns(e: EntityDef): { columns: EntityColumn[]; hsDigits: number } {
+  const columns: EntityColumn[] = [];
+  let hsDigits = 0;
+  for (const p of e.parts) {
+    if (p.kind === 'column') columns.push(p.column);
+    else if (p.kind === 'hs') hsDigits = Math.max(hsDigits, p.digits);
+  }
+  return { columns, hsDigits };
+}
+
+/**
+ * The item feature set of the store's declarations: own figures whose
+ * source columns hold a value somewhere, every extra numeric and extra
+ * categorical column (sorted by name), and the built-in history entities
+ * whose key columns hold a value (an HS prefix only when some code is that
+ * long), then one entity per extra categorical column.
+ */
+export async function itemFeatureSet(db: Db): Promise<ItemFeatureSet> {
+  const [counts] = await db.all(`SELECT count(net_weight_kg)::DOUBLE AS net_weight_kg, count(duty_rub)::DOUBLE AS duty_rub,
+      count(nullif(customs_representative_inn, ''))::DOUBLE AS customs_representative_inn,
+      count(nullif(customs_office, ''))::DOUBLE AS customs_office, count(nullif(origin_country, ''))::DOUBLE AS origin_country,
+      count(*)::DOUBLE AS importer_inn, coalesce(max(length(hs_code)), 0)::DOUBLE AS hs_digits
+    FROM declarations`);
+  const has = (column: string): boolean => Number(counts?.[column] ?? 0) > 0;
+  const keys = async (column: 'extra_num' | 'extra_cat'): Promise<string[]> =>
+    (await db.all(`SELECT DISTINCT unnest(map_keys(${column})) AS k FROM declarations ORDER BY k`)).map((r) => String(r['k']));
+  const extraNumeric = await keys('extra_num');
+  const extraCategorical = await keys('extra_cat');
+  const own = ITEM_OWN_FEATURES.filter((f) => f.needs.every(has));
+  const hsDigits = Number(counts?.['hs_digits'] ?? 0);
+  const builtIn = DEFAULT_HISTORY_ENTITIES.filter((e) => {
+    const need = entityColumns(e);
+    return need.columns.every(has) && need.hsDigits <= hsDigits;
+  });
+  const rates: HistoryRateSpec = {
+    entities: [...builtIn, ...extraCategorical.map((name) => ({ id: `extra_${name}`, parts: [{ kind: 'extra', name }] as const }))],
+    smoothing: DEFAULT_HISTORY_SMOOTHING,
+  };
+  return {
+    features: [...own.map((f) => f.id), ...extraNumeric.map((name) => `extra_${name}`), ...historyRateFeatureNames(rates)],
+    own,
+    extraNumeric,
+    rates,
+  };
+}
+
+/** Item feature values, one row per example in their order; NaN where missing. */
+export interface ItemExampleFeatures {
+  /** Row-major, examples × `set.features`. */
+  values: Float64Array;
+  /** Examples whose item the store did not hold as of their date (own figures missing). */
+  notFound: number;
+}
+
+const T = {
+  batch: 'ccrg_item_ex_batch',
+  examples: 'ccrg_item_ex',
+  labelled: 'ccrg_item_labelled',
+} as const;
+
+/**
+ * Computes each example's item features as of its own as-of date, nothing
+ * after it: once per distinct date, the store as it stood then
+ * (src/features/as-of-tables.ts) and the item signals of `score`
+ * (src/features/item-signals.ts, with the activity window widened to the
+ * control period so that older examined items have peers); then the entity
+ * history rates of all examples at once from labels known strictly before
+ * each example's date (src/models/risk/history). The history keys and extra
+ * columns come from the item's latest version as of the date; an item the
+ * store did not hold then keeps its inspected inn as importer.
+ */
+export async function itemExampleFeatures(
+  db: Db,
+  examples: readonly ItemExample[],
+  set: ItemFeatureSet,
+  defaults: Omit<FeatureParams, 'asOf'>,
+): Promise<ItemExampleFeatures> {
+  const nOwn = set.own.length + set.extraNumeric.length;
+  const n = set.features.length;
+  const values = new Float64Array(examples.length * n).fill(Number.NaN);
+  await db.run(`ATTACH IF NOT EXISTS ':memory:' AS ccrg_work (READ_WRITE, COMPRESS)`);
+  const ownColumns = [
+    ...set.own.map((f) => `round(CAST(${f.sql} AS DOUBLE), 6) AS ${quoteIdent(f.id)}`),
+    ...set.extraNumeric.map((name) => `round(CAST(d.extra_num[${quoteLiteral(name)}] AS DOUBLE), 6) AS ${quoteIdent(`extra_${name}`)}`),
+  ];
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${T.examples} (example_id INTEGER, as_of DATE, found BOOLEAN, importer_inn VARCHAR,
+    customs_representative_inn VARCHAR, hs_code VARCHAR, origin_country VARCHAR, customs_office VARCHAR, extra_cat MAP(VARCHAR, VARCHAR)
+    ${set.own.map((f) => `, ${quoteIdent(f.id)} DOUBLE`).join('')}${set.extraNumeric.map((name) => `, ${quoteIdent(`extra_${name}`)} DOUBLE`).join('')})`);
+  const byDate = new Map<string, number[]>();
+  examples.forEach((e, i) => byDate.set(e.asOf, [...(byDate.get(e.asOf) ?? []), i]));
+  const params = (asOf: string): FeatureParams => ({ ...defaults, asOf, windowMonths: Math.max(defaults.windowMonths, defaults.controlYears * 12) });
+  for (const [asOf, indexes] of [...byDate.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    await createAsOfTables(db, params(asOf));
+    for (const sql of itemSignalStatements(params(asOf))) await db.run(sql);
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${T.batch} (example_id INTEGER, decl_id VARCHAR, item_no INTEGER, inn VARCHAR)`);
+    for (let start = 0; start < indexes.length; start += 1000) {
+      const rows = indexes.slice(start, start + 1000).map((i) => {
+        const e = examples[i] as ItemExample;
+        return `(${i}, ${quoteLiteral(e.declId)}, ${e.itemNo}, ${quoteLiteral(e.inn)})`;
+      });
+      await db.run(`INSERT INTO ${T.batch} VALUES ${rows.join(', ')}`);
+    }
+    await db.run(`INSERT INTO ${T.examples}
+      SELECT e.example_id, DATE ${quoteLiteral(asOf)}, s.decl_id IS NOT NULL, coalesce(s.inn, e.inn), d.customs_representative_inn,
+        s.hs_code, s.origin_country, s.customs_office, d.extra_cat
+        ${ownColumns.map((c) => `, ${c}`).join('')}
+      FROM ${T.batch} e
+        LEFT JOIN ${ITEM_TABLES.items} s ON s.decl_id = e.decl_id AND s.item_no = e.item_no
+        LEFT JOIN declarations d ON d.decl_id = s.decl_id AND d.item_no = s.item_no AND d.version = s.version
+      QUALIFY row_number() OVER (PARTITION BY e.example_id ORDER BY d.version_date DESC NULLS LAST, d.ingest_id DESC NULLS LAST) = 1`);
+  }
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${T.labelled} AS ${labelledItemsSql()}`);
+  const own = await db.all(`SELECT example_id, found ${set.features.slice(0, nOwn).map((f) => `, ${quoteIdent(f)}`).join('')} FROM ${T.examples} ORDER BY example_id`);
+  const rates = await db.all(entityRatesSql(T.examples, T.labelled, set.rates));
+  let notFound = 0;
+  for (const row of own) {
+    const i = Number(row['example_id']);
+    if (row['found'] !== true) notFound++;
+    set.features.slice(0, nOwn).forEach((f, j) => {
+      const v = row[f];
+      if (v !== null && v !== undefined) values[i * n + j] = Number(v);
+    });
+  }
+  for (const row of rates) {
+    const i = Number(row['example_id']);
+    set.features.slice(nOwn).forEach((f, j) => {
+      const v = row[f];
+      if (v !== null && v !== undefined) values[i * n + nOwn + j] = Number(v);
+    });
+  }
+  for (const t of Object.values(T)) await db.run(`DROP TABLE IF EXISTS ${t}`);
+  return { values, notFound };
+}

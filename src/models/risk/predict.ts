@@ -1,0 +1,28 @@
+import type { FeatureMatrix } from '../learners/gbdt/index.js';
+import type { ArtifactModels } from './artifact.js';
+
+/** A risk model's predictions for a matrix of feature rows. */
+export interface RiskPredictions {
+  /** Calibrated P(violation) (the classifier's probability when the model has no calibrator). */
+  probability: Float64Array;
+  /** P(violation) × E[charges | violation]; null without an amount model. */
+  expectedChargesRub: Float64Array | null;
+}
+
+/** Predicts with the models of a loaded `risk` artifact (or ones just trained). */
+export function predictRisk(models: ArtifactModels, x: FeatureMatrix): RiskPredictions {
+  if (models.kind !== 'risk') throw new Error(`a risk model is needed, this one is of kind "${models.kind}"`);
+  const raw = models.classifier.predictProbability(x);
+  const calibrator = models.calibrator;
+  const probability = calibrator === null ? raw : Float64Array.from(raw, (p) => calibrator.apply(p));
+  const amounts = models.amount === null ? null : models.amount.predict(x);
+  return {
+    probability,
+    expectedChargesRub: amounts === null ? null : Float64Array.from(probability, (p, i) => p * (amounts[i] as number)),
+  };
+}
+
+/** The number a risk model ranks by: expected charges, or the probability without an amount model. */
+export function rankingScores(predictions: RiskPredictions): Float64Array {
+  return predictions.expectedChargesRub ?? predictions.probability;
+}

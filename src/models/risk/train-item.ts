@@ -1,0 +1,65 @@
+import type { Db } from '../../io/db.js';
+import { ConfigError } from '../../util/errors.js';
+import type { Logger } from '../../util/logger.js';
+import { asOfDates, calibrate, fitClassifier, matrixOf, riskArtifact, splitByTime, trainAmount, validationMetrics } from './fit-risk.js';
+import { itemExampleFeatures, itemExamples, itemFeatureSet } from './item-examples.js';
+import { predictRisk } from './predict.js';
+import type { TrainConfig, TrainResult } from './train.js';
+
+/** What `ccrg train --level item` needs, defaults resolved: the participant configuration without a risk profile (it scores participants, not items). */
+export type ItemTrainConfig = Omit<TrainConfig, 'profile'>;
+
+/**
+ * Trains the item-level risk model on labelled declaration items (items
+ * examined in inspections, and label columns carried on declaration rows):
+ * a logistic GBDT on the item's own figures, extra numeric columns and
+ * entity history rates as of each example's date, calibrated, plus a gamma
+ * GBDT for the charges given a violation when enough charges are known.
+ *
+ * The time split is that of the participant model (src/models/risk/fit-risk.ts):
+ * the last `validationShare` of the as-of dates validate, training labels
+ * must be known before the validation part starts, the latest training
+ * dates stop the trees and fit the calibrator. Only the store is read.
+ */
+export async function trainItemModel(db: Db, config: ItemTrainConfig, logger: Logger): Promise<TrainResult> {
+  const warnings: string[] = [];
+  const all = await itemExamples(db, { from: config.from, to: config.to, ...(config.knownBy === undefined ? {} : { knownBy: config.knownBy }) });
+  const asOfs = asOfDates(all);
+  if (all.length < 100 || asOfs.length < 3) {
+    throw new ConfigError(
+      `Too few labelled items to train: ${all.length} over ${asOfs.length} as-of dates in ${config.from}..${config.to}; ` +
+        'at least 100 over 3 as-of months are needed (widen --from/--to, or load item outcomes or declarations with labels)',
+    );
+  }
+  const split = splitByTime(all, config.validationShare, config.stoppingShare);
+  const { fit, stopping, validation, droppedUnknownLabel, validationStart } = split;
+  logger.info(`item examples: ${fit.length} to fit, ${stopping.length} for early stopping and calibration, ${validation.length} to validate (from ${validationStart}); ${droppedUnknownLabel} dropped (label known only after ${validationStart})`);
+
+  const set = await itemFeatureSet(db);
+  logger.info(`computing ${set.features.length} item features for ${asOfs.length} as-of dates`);
+  const { values, notFound } = await itemExampleFeatures(db, all, set, config.features);
+  if (notFound > 0) warnings.push(`${notFound} labelled items were not in the store's declarations of the control period as of their date: their own figures are missing`);
+  const names = set.features;
+  const n = names.length;
+  const classifier = fitClassifier(values, names, all, split, config.classifier, config.seed, warnings);
+  const calibrator = calibrate(classifier, values, n, all, stopping.length > 0 ? stopping : fit, warnings);
+  const amount = trainAmount(values, names, all, fit, config.amount, config.seed, warnings);
+  const probability = predictRisk({ kind: 'risk', classifier, amount, calibrator }, matrixOf(values, n, validation)).probability;
+  const artifact = riskArtifact({
+    level: 'item',
+    names,
+    values,
+    all,
+    split,
+    classifier,
+    amount,
+    calibrator,
+    metrics: validationMetrics(all, validation, probability, null),
+    shares: { validationShare: config.validationShare, stoppingShare: config.stoppingShare },
+    seed: config.seed,
+    window: { from: config.from, to: config.to },
+    fingerprintRows: all.map((e) => `${e.exampleId},${e.inn},${e.asOf},${e.label},${e.chargesRub},${e.knownDate}`),
+    codeVersion: config.codeVersion,
+  });
+  return { artifact, split: { fit: fit.length, stopping: stopping.length, validation: validation.length, droppedUnknownLabel }, warnings };
+}

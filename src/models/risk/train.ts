@@ -1,0 +1,114 @@
+import { FEATURES } from '../../features/compute.js';
+import type { FeatureParams } from '../../features/types.js';
+import type { Db } from '../../io/db.js';
+import type { Evaluation, RiskProfile } from '../../rules/index.js';
+import { ConfigError } from '../../util/errors.js';
+import type { Logger } from '../../util/logger.js';
+import type { RiskModelArtifact } from './artifact.js';
+import { exampleFeatures, participantExamples } from './examples.js';
+import { asOfDates, calibrate, fitClassifier, matrixOf, riskArtifact, splitByTime, trainAmount, validationMetrics } from './fit-risk.js';
+import { predictRisk } from './predict.js';
+import { MODEL_INPUTS, evaluateRows, modelInputValues } from './inputs.js';
+import type { GbdtParams } from '../learners/gbdt/index.js';
+
+/** What `ccrg train --level participant` needs, defaults resolved. */
+export interface TrainConfig {
+  /** First and last as-of month of the examples, YYYY-MM. */
+  from: string;
+  to: string;
+  seed: number;
+  /** Classifier hyperparameters (objective and seed are set here). */
+  classifier: Partial<GbdtParams>;
+  /** Amount model hyperparameters (gamma objective). */
+  amount: Partial<GbdtParams>;
+  /** Share of the as-of months, at the end, held out for validation. */
+  validationShare: number;
+  /** Share of the training months, at their end, used for early stopping and calibration. */
+  stoppingShare: number;
+  features: Omit<FeatureParams, 'asOf'>;
+  /** The risk profile the model is compared with, and whose points it reads (src/models/risk/inputs.ts). */
+  profile: RiskProfile;
+  codeVersion: string;
+  /** Train as on this date (YYYY-MM-DD): only labels known by then count, i.e. inspections completed (and, for items, label lags passed) (default: every known one). */
+  knownBy?: string;
+}
+
+/** A trained model and what was learnt on the way. */
+export interface TrainResult {
+  artifact: RiskModelArtifact;
+  /** Counts of the time split. */
+  split: { fit: number; stopping: number; validation: number; droppedUnknownLabel: number };
+  warnings: string[];
+}
+
+/** Declaration items with a label of their own (a generic mapping's labels, or the findings of item_outcomes). */
+async function labelledItemCount(db: Db): Promise<number> {
+  const rows = await db.all(`SELECT (SELECT count(*) FROM declarations WHERE label_violation IS NOT NULL OR label_charges_rub IS NOT NULL)
+    + (SELECT count(*) FROM item_outcomes) AS n`);
+  return Number(rows[0]?.['n'] ?? 0);
+}
+
+/**
+ * Trains the participant-level risk model on past inspections:
+ * a logistic GBDT on the features `score` computes (as of each example's
+ * date), calibrated, plus a gamma GBDT for the charges given a violation.
+ *
+ * Time is respected throughout: the last `validationShare` of the as-of
+ * months is held out; training examples must have their labels known
+ * before the validation part starts; early stopping and calibration use
+ * the latest `stoppingShare` of the training months, never the validation
+ * part. Nothing but the store is read (no truth file).
+ */
+export async function trainParticipantModel(db: Db, config: TrainConfig, logger: Logger): Promise<TrainResult> {
+  const warnings: string[] = [];
+  const all = await participantExamples(db, { from: config.from, to: config.to, ...(config.knownBy === undefined ? {} : { knownBy: config.knownBy }) });
+  const asOfs = asOfDates(all);
+  if (all.length < 30 || asOfs.length < 3) {
+    const items = await labelledItemCount(db);
+    throw new ConfigError(
+      `Too few labelled examples to train: ${all.length} completed inspections over ${asOfs.length} as-of months in ${config.from}..${config.to}; ` +
+        'at least 30 over 3 months are needed (widen --from/--to or load more outcomes)' +
+        (items > 0 ? `. The store holds ${items} labelled declaration items: to train on them, use --level item` : ''),
+    );
+  }
+  const split = splitByTime(all, config.validationShare, config.stoppingShare);
+  const { fit, stopping, validation, droppedUnknownLabel, validationStart } = split;
+  logger.info(`examples: ${fit.length} to fit, ${stopping.length} for early stopping and calibration, ${validation.length} to validate (from ${validationStart}); ${droppedUnknownLabel} dropped (label known only after ${validationStart})`);
+
+  logger.info(`computing features for ${asOfs.length} as-of dates`);
+  const computed = await exampleFeatures(db, all, config.features, FEATURES, logger);
+  const { outsideUniverse } = computed;
+  if (outsideUniverse > 0) warnings.push(`${outsideUniverse} examples had no declaration in the feature window at their as-of date: their features are all missing`);
+  // The model reads the features and the risk profile's points (src/models/risk/inputs.ts).
+  const evaluations = evaluateRows(computed.values, all.length, config.profile);
+  const values = modelInputValues(computed.values, all.length, config.profile, evaluations);
+  const population = computed.population === null ? null : { ...computed.population, values: modelInputValues(computed.population.values, computed.population.rows, config.profile) };
+  const names = MODEL_INPUTS.map((f) => f.id);
+  const n = names.length;
+  const classifier = fitClassifier(values, names, all, split, config.classifier, config.seed, warnings);
+
+  const calibrator = calibrate(classifier, values, n, all, stopping.length > 0 ? stopping : fit, warnings);
+  const amount = trainAmount(values, names, all, fit, config.amount, config.seed, warnings);
+
+  const probability = predictRisk({ kind: 'risk', classifier, amount, calibrator }, matrixOf(values, n, validation)).probability;
+  const metrics = validationMetrics(all, validation, probability, { name: 'profile', scores: Float64Array.from(validation, (r) => (evaluations[r] as Evaluation).score) });
+  const artifact = riskArtifact({
+    level: 'participant',
+    names,
+    values,
+    all,
+    split,
+    classifier,
+    amount,
+    calibrator,
+    metrics,
+    shares: { validationShare: config.validationShare, stoppingShare: config.stoppingShare },
+    seed: config.seed,
+    window: { from: config.from, to: config.to },
+    fingerprintRows: all.map((e) => `${e.exampleId},${e.inn},${e.asOf},${e.label},${e.chargesRub},${e.knownDate}`),
+    codeVersion: config.codeVersion,
+    population,
+    riskProfile: config.profile,
+  });
+  return { artifact, split: { fit: fit.length, stopping: stopping.length, validation: validation.length, droppedUnknownLabel }, warnings };
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { MISSING_BIN, binMatrix, binOf, cutsFromSorted } from '../../../../src/models/learners/gbdt/binning.js';
+import { matrixFromRows } from '../../../../src/models/learners/gbdt/matrix.js';
+
+describe('cutsFromSorted', () => {
+  it('cuts midway between neighbouring distinct values when they fit in the bins', () => {
+    expect(Array.from(cutsFromSorted(Float64Array.from([1, 1, 2, 4, 4, 4]), 255))).toEqual([1.5, 3]);
+  });
+
+  it('gives no cut for a constant feature', () => {
+    expect(cutsFromSorted(Float64Array.from([3, 3, 3]), 255).length).toBe(0);
+  });
+
+  it('places at most maxBins - 1 cuts at count quantiles', () => {
+    const sorted = Float64Array.from({ length: 1000 }, (_, i) => i);
+    const cuts = cutsFromSorted(sorted, 4);
+    expect(Array.from(cuts)).toEqual([249.5, 499.5, 749.5]);
+  });
+
+  it('never exceeds 254 cuts for many distinct values', () => {
+    const sorted = Float64Array.from({ length: 100_000 }, (_, i) => i * 0.001);
+    const cuts = cutsFromSorted(sorted, 255);
+    expect(cuts.length).toBe(254);
+    for (let i = 1; i < cuts.length; i++) expect(cuts[i]!).toBeGreaterThan(cuts[i - 1]!);
+  });
+
+  it('keeps adjacent doubles apart when their midpoint rounds to the upper one', () => {
+    const a = 1;
+    const b = 1 + Number.EPSILON;
+    const [cut] = cutsFromSorted(Float64Array.from([a, b]), 255);
+    expect(a <= cut!).toBe(true);
+    expect(b <= cut!).toBe(false);
+  });
+});
+
+describe('binMatrix', () => {
+  it('codes values by the first cut at or above them and missing values as 255', () => {
+    const x = matrixFromRows([[1], [2], [NaN], [4], [1]]);
+    const binned = binMatrix(x);
+    expect(Array.from(binned.cuts[0]!)).toEqual([1.5, 3]);
+    expect(Array.from(binned.bins)).toEqual([0, 1, MISSING_BIN, 2, 0]);
+  });
+
+  it('bins row-major and column-major layouts identically', () => {
+    const rows = [
+      [1, 10],
+      [NaN, 30],
+      [3, 20],
+    ];
+    const rowMajor = binMatrix(matrixFromRows(rows));
+    const colMajor = binMatrix({ values: Float64Array.from([1, NaN, 3, 10, 30, 20]), nRows: 3, nCols: 2, layout: 'column-major' });
+    expect(colMajor.bins).toEqual(rowMajor.bins);
+    expect(colMajor.cuts).toEqual(rowMajor.cuts);
+  });
+
+  it('refuses infinite values with the position', () => {
+    expect(() => binMatrix(matrixFromRows([[1, 2], [3, Infinity]]))).toThrow(
+      'Feature 1 row 1 is Infinity: features must be finite numbers or NaN (missing)',
+    );
+  });
+
+  it('binOf agrees with the cut rule', () => {
+    const cuts = Float64Array.from([1.5, 3]);
+    expect([0, 1.5, 1.6, 3, 3.1].map((v) => binOf(cuts, v))).toEqual([0, 0, 1, 1, 2]);
+  });
+});
