@@ -8,10 +8,10 @@
  */
 
 /** Spellings accepted for `encoding`; aliases are normalised to `utf-8` or `windows-1251`. */
-export const ENCODING_SPELLINGS = ['utf-8', 'windows-1251', 'utf8', 'UTF-8', 'UTF8', 'cp1251', 'CP1251', 'win1251', 'Windows-1251', 'WINDOWS-1251'] as const;
+const ENCODING_SPELLINGS = ['utf-8', 'windows-1251', 'utf8', 'UTF-8', 'UTF8', 'cp1251', 'CP1251', 'win1251', 'Windows-1251', 'WINDOWS-1251'] as const;
 
 /** Spellings accepted for `delimiter`; words (and a literal backslash-t) are normalised to the character. */
-export const DELIMITER_SPELLINGS = ['auto', ',', ';', '\t', '|', 'comma', 'semicolon', 'tab', 'pipe', '\\t'] as const;
+const DELIMITER_SPELLINGS = ['auto', ',', ';', '\t', '|', 'comma', 'semicolon', 'tab', 'pipe', '\\t'] as const;
 
 const FORMAT_PROPERTIES = {
   encoding: {

@@ -20,8 +20,6 @@ export const EXTRACT_IDS: readonly ExtractId[] = [
 /** Validation rules for ids and codes. */
 export type Jurisdiction = 'ru' | 'generic';
 
-export const JURISDICTIONS: readonly Jurisdiction[] = ['ru', 'generic'];
-
 /**
  * How a column is checked and typed.
  * - `id`: opaque text id, trimmed, non-empty.

@@ -64,7 +64,7 @@ async function createAsOfDeclarations(db: Db, params: FeatureParams): Promise<vo
 }
 
 /** Statements that (re)create the as-of TEMP tables for `params`. */
-export function asOfTableStatements(params: FeatureParams): string[] {
+function asOfTableStatements(params: FeatureParams): string[] {
   const t = AS_OF_TABLES;
   const quarters = dueQuarters(params, Math.max(params.vatQuarters + 2, windowQuarterCount(params)));
   const asOfTable = (name: string, extract: ExtractId): string => `CREATE OR REPLACE TEMP TABLE ${name} AS ${asOfSql(extract, params.asOf)}`;

@@ -31,7 +31,7 @@ async function inStep<T>(params: FeatureParams, step: string, work: () => Promis
 }
 
 /** The features table's name. */
-export const FEATURES_TABLE = 'ccrg_features';
+const FEATURES_TABLE = 'ccrg_features';
 
 /** Every feature, in the fixed column order of the features table. */
 export const FEATURES: readonly FeatureDef[] = FAMILY_IDS.flatMap((id) => FAMILIES[id].features);

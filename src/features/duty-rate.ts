@@ -3,10 +3,10 @@ import { ITEM_TABLES, exactSum, inspectableSql } from './item-signals.js';
 import type { FeatureDef, FeatureFamily, FeatureParams } from './types.js';
 
 /** Robust z-score (against 1.4826 × MAD, at least QTY_PER_KG_MIN_SPREAD) beyond which an item's quantity per kg is off its code. */
-export const QTY_PER_KG_OFF_Z = 4;
+const QTY_PER_KG_OFF_Z = 4;
 
 /** Floor of a code's robust spread of ln(quantity per kg): rounding of small quantities alone gives about this much. */
-export const QTY_PER_KG_MIN_SPREAD = 0.05;
+const QTY_PER_KG_MIN_SPREAD = 0.05;
 
 const family = 'duty_rate';
 

@@ -1,13 +1,13 @@
 import { FAMILIES, FAMILY_IDS } from './families.js';
 
 /** Markers around the generated part of docs/features.md. */
-export const FEATURES_DOC_BEGIN = '<!-- BEGIN GENERATED: scripts/write-features-doc.ts -->';
-export const FEATURES_DOC_END = '<!-- END GENERATED -->';
+const FEATURES_DOC_BEGIN = '<!-- BEGIN GENERATED: scripts/write-features-doc.ts -->';
+const FEATURES_DOC_END = '<!-- END GENERATED -->';
 
 const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
 /** Markdown catalogue of every feature, by family, generated from the FeatureDef list. */
-export function featureTablesMarkdown(): string {
+function featureTablesMarkdown(): string {
   const parts: string[] = [];
   for (const id of FAMILY_IDS) {
     const family = FAMILIES[id];

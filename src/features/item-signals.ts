@@ -27,7 +27,7 @@ export const ITEM_TABLES = {
  * share, at most 0.05: within the 47.4%..52.6% quantiles), so the error vanishes as the
  * share does.
  */
-export const OWN_SHARE_EXACT = 0.05;
+const OWN_SHARE_EXACT = 0.05;
 
 /** Peer levels, finest first; `none` when even the coarsest group is too small. */
 export const PEER_LEVELS = ['hs10+origin', 'hs6', 'hs4'] as const;

@@ -4,7 +4,7 @@ import { windowStartSql } from './params.js';
 import type { FeatureDef, FeatureFamily, FeatureParams } from './types.js';
 
 /** Items a run of months of uv_own_drop needs inside it, and outside it. */
-export const OWN_DROP_MIN_ITEMS = 5;
+const OWN_DROP_MIN_ITEMS = 5;
 
 const family = 'unit_value';
 const peerText = 'median unit value (RUB per kg) of OTHER importers\' items in the same peer block (the peerWindowMonths-month block of the release month) and group: hs10+origin, else hs6, else hs4, the first with >= peerMinItems items from >= peerMinImporters other importers';

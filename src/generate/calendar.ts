@@ -82,8 +82,3 @@ export function monthsEnding(end: { year: number; month: number }, count: number
   }
   return out;
 }
-
-/** `YYYY-MM` of a day number. */
-export function monthKeyFromDay(day: number): string {
-  return isoFromDay(day).slice(0, 7);
-}

@@ -60,7 +60,7 @@ interface Payments {
 }
 
 /** Duty, VAT and excise owed on an item under procedure 40 (other procedures pay none). */
-export function paymentsOf(world: World, hs: number, origin: number, value: number, weight: number, procedure: string): Payments {
+function paymentsOf(world: World, hs: number, origin: number, value: number, weight: number, procedure: string): Payments {
   if (procedure !== '40') return { duty: 0, vat: 0, excise: 0 };
   const code = world.hs[hs];
   if (code === undefined) return { duty: 0, vat: 0, excise: 0 };

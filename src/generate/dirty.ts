@@ -41,7 +41,7 @@ export function wrongCheckDigitInn(inn: string): string {
 }
 
 /** A date that does not exist or is not ISO. */
-export function malformedDate(iso: string, rng: Rng): string {
+function malformedDate(iso: string, rng: Rng): string {
   return rng.chance(0.5) ? `${iso.slice(0, 4)}-02-30` : `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}`;
 }
 
@@ -85,7 +85,7 @@ const O = (name: string): number => columnIndex('outcomes', name);
 const I = (name: string): number => columnIndex('item_outcomes', name);
 
 /** The rules planted in each extract; `DUPLICATE_KEY` keeps the key, every other rule gets a fresh key first. */
-export const DIRTY_RULES: Record<ExtractId, readonly DirtyRule[]> = {
+const DIRTY_RULES: Record<ExtractId, readonly DirtyRule[]> = {
   declarations: [
     { code: 'RAGGED_ROW', corrupt: ragged },
     { code: 'REQUIRED_MISSING', corrupt: (f) => set(f, D('customs_office'), '') },

@@ -12,9 +12,9 @@ import type { World } from './world.js';
 /** Random-slice inclusion probability per participant-month by size stratum. */
 const RANDOM_PROPENSITY = [0.0003, 0.0006, 0.0012] as const;
 /** Chance that an inspection finds planted violations in its window. */
-export const DETECTION_PROBABILITY = 0.85;
+const DETECTION_PROBABILITY = 0.85;
 /** Chance that an inspection without planted violations still reports one. */
-export const FALSE_POSITIVE_RATE = 0.04;
+const FALSE_POSITIVE_RATE = 0.04;
 
 interface ExaminedItem {
   readonly declId: string;

@@ -249,11 +249,6 @@ export function buildParticipants(world: World, count: number, itemsPerMonth: nu
   return out;
 }
 
-/** Whether the participant exists in the register at a day. */
-export function isRegistered(p: Participant, day: number): boolean {
-  return p.registrationDay <= day;
-}
-
 /** Fields of the participant's register snapshot at a month end, in contract column order. */
 export function snapshotFields(p: Participant, month: MonthRef, headcount: number, snapshotDay: number): string[] {
   const status = snapshotDay >= p.liquidationDay ? 'liquidated' : snapshotDay >= p.liquidationStartDay ? 'in_liquidation' : 'active';

@@ -8,7 +8,7 @@ import { companyName, DECOY_KINDS, type DecoyKind, type Participant, type Scheme
 import { dutyRateOf, type World } from './world.js';
 
 /** Share of participants starting a scheme per 12 months. */
-export const SCHEME_RATE_PER_YEAR = 0.07;
+const SCHEME_RATE_PER_YEAR = 0.07;
 
 /** Share of all episodes by scheme. */
 const SCHEME_WEIGHTS: Record<SchemeKind, number> = {

@@ -27,7 +27,7 @@ export function neutraliseFormula(text: string): string {
 }
 
 /** A CSV cell of an output file: text guarded against formula injection (`neutraliseFormula`), then quoted as needed. */
-export function csvCell(value: string | number | null | undefined): string {
+function csvCell(value: string | number | null | undefined): string {
   return typeof value === 'string' ? csvField(neutraliseFormula(value)) : csvField(value);
 }
 

@@ -6,12 +6,22 @@ import { UsageError } from '../util/errors.js';
 /** A row as read back from DuckDB: DECIMAL, BIGINT and DATE come back as strings, exact. */
 export type Row = Record<string, string | number | boolean | null | unknown[] | Record<string, unknown>>;
 
+/** A value bound to a `$name` parameter of a statement. */
+export type SqlValue = string | number | boolean | null;
+
+/**
+ * Values for the `$name` parameters of one statement. Values that come from
+ * data or from the user are bound, never spliced into SQL text; quoting
+ * (io/sql.ts) is for the SQL that is text by nature: views and names.
+ */
+export type SqlParams = Readonly<Record<string, SqlValue>>;
+
 /** The small database surface the pipeline needs; one DuckDB adapter implements it. */
 export interface Db {
-  /** Runs statements, discarding any result. */
-  run(sql: string): Promise<void>;
-  /** Runs one query and returns every row. */
-  all(sql: string): Promise<Row[]>;
+  /** Runs statements, discarding any result; `params` binds `$name` parameters (one statement then). */
+  run(sql: string, params?: SqlParams): Promise<void>;
+  /** Runs one query and returns every row; `params` binds its `$name` parameters. */
+  all(sql: string, params?: SqlParams): Promise<Row[]>;
   /** Runs `work` inside BEGIN/COMMIT; rolls back and rethrows if it throws. */
   transaction<T>(work: () => Promise<T>): Promise<T>;
   /** Releases the connection and the database file. */
@@ -46,7 +56,7 @@ export interface DuckDbOptions {
  * files, a CSV as an in-memory database with a view on it for instance, so
  * an ingest into it would say "stored" and keep nothing.
  */
-export function notAStore(path: string): string | null {
+function notAStore(path: string): string | null {
   if (path === ':memory:' || !existsSync(path)) return null;
   if (statSync(path).isDirectory()) return 'it is a folder; name the database file, e.g. out/ccrg.duckdb';
   const head = Buffer.alloc(12);
@@ -85,17 +95,17 @@ class DuckDbAdapter implements Db {
     private readonly connection: DuckDBConnection,
   ) {}
 
-  async run(sql: string): Promise<void> {
+  async run(sql: string, params?: SqlParams): Promise<void> {
     try {
-      await this.connection.run(sql);
+      await (params === undefined ? this.connection.run(sql) : this.connection.run(sql, { ...params }));
     } catch (cause) {
       throw new QueryError(`DuckDB: ${messageOf(cause)}`, sql, cause);
     }
   }
 
-  async all(sql: string): Promise<Row[]> {
+  async all(sql: string, params?: SqlParams): Promise<Row[]> {
     try {
-      const reader = await this.connection.runAndReadAll(sql);
+      const reader = await (params === undefined ? this.connection.runAndReadAll(sql) : this.connection.runAndReadAll(sql, { ...params }));
       return reader.getRowObjectsJson() as Row[];
     } catch (cause) {
       throw new QueryError(`DuckDB: ${messageOf(cause)}`, sql, cause);
@@ -121,6 +131,6 @@ class DuckDbAdapter implements Db {
 }
 
 /** The message of any thrown value. */
-export function messageOf(error: unknown): string {
+function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

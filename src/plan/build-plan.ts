@@ -63,7 +63,7 @@ export interface BuiltPlan {
 }
 
 /** The capacity cells: named quotas from the file, then the national pool with what the total leaves. */
-export function buildCells(capacity: CapacitySpec, quotas: readonly QuotaLine[], quotasPath: string | null): Cell[] {
+function buildCells(capacity: CapacitySpec, quotas: readonly QuotaLine[], quotasPath: string | null): Cell[] {
   const cells: Cell[] = [];
   if (capacity.mode === 'total') {
     if (quotas.some((q) => q.capacity === null)) throw new UsageError(`${quotasPath ?? 'quotas'}: desk and field quotas need --capacity-desk and --capacity-field`);

@@ -31,7 +31,7 @@ export interface PlanParticipant {
 const score = (r: RankedRow): string => fixed(r.score, r.scoreSource === 'rules' ? 4 : r.expectedChargesRub === null ? 6 : 2);
 const share = (x: number | null): string => fixed(x, 4);
 /** Propensities with 12 decimals: 1/π keeps 6 significant digits down to π = 1e-6. */
-export const propensityText = (x: number): string => fixed(x, 12);
+const propensityText = (x: number): string => fixed(x, 12);
 
 const IDENTITY: ColumnSpec[] = [
   { key: 'rank', label: 'Rank', kind: 'integer', width: 7 },
@@ -66,7 +66,7 @@ export const PLAN_COLUMNS: readonly ColumnSpec[] = [
 ];
 
 /** Columns of eligible.csv. */
-export const ELIGIBLE_COLUMNS: readonly ColumnSpec[] = [
+const ELIGIBLE_COLUMNS: readonly ColumnSpec[] = [
   ...IDENTITY,
   { key: 'score', label: 'Score', kind: 'decimal', decimals: 4, width: 14 },
   { key: 'risk', label: 'Risk candidate', kind: 'integer', width: 8 },
@@ -81,7 +81,7 @@ export const ELIGIBLE_COLUMNS: readonly ColumnSpec[] = [
 ];
 
 /** Columns of excluded.csv. */
-export const EXCLUDED_COLUMNS: readonly ColumnSpec[] = [
+const EXCLUDED_COLUMNS: readonly ColumnSpec[] = [
   ...IDENTITY,
   { key: 'quota', label: 'Quota', kind: 'text', width: 11 },
   { key: 'score', label: 'Score', kind: 'decimal', decimals: 4, width: 14 },
@@ -92,7 +92,7 @@ export const EXCLUDED_COLUMNS: readonly ColumnSpec[] = [
 ];
 
 /** Columns of referrals.csv. */
-export const REFERRAL_COLUMNS: readonly ColumnSpec[] = [
+const REFERRAL_COLUMNS: readonly ColumnSpec[] = [
   { key: 'plan_id', label: 'Plan', kind: 'text', width: 18 },
   ...IDENTITY,
   { key: 'quota', label: 'Quota', kind: 'text', width: 11 },

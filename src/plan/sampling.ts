@@ -45,7 +45,7 @@ export function streamRandom(seed: number, stream: string): Sfc32 {
 }
 
 /** Fisher-Yates shuffle of a copy. */
-export function shuffled<T>(items: readonly T[], rng: Sfc32): T[] {
+function shuffled<T>(items: readonly T[], rng: Sfc32): T[] {
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = rng.int(i + 1);

@@ -16,7 +16,7 @@ const NUMBER_LOCALES: Record<Lang, { decimal: string; thousands: string; groupin
 };
 
 /** Colours: one per ranking, print-safe (distinct in grey too). */
-export const CHART_COLOURS = { model: '#1f4e9c', profile: '#d0792c', random: '#8c8c8c', flagged: '#b3261e', ok: '#4d7a3a', bar: '#1f4e9c' } as const;
+const CHART_COLOURS = { model: '#1f4e9c', profile: '#d0792c', random: '#8c8c8c', flagged: '#b3261e', ok: '#4d7a3a', bar: '#1f4e9c' } as const;
 
 /** Renders a Vega-Lite specification to SVG text. */
 export async function svgFromVegaLite(spec: TopLevelSpec, lang: Lang): Promise<string> {

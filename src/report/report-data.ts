@@ -9,7 +9,6 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Db } from '../io/db.js';
-import { quoteLiteral } from '../io/sql.js';
 import type { DriftReport } from '../models/monitoring/drift.js';
 import type { EvaluationReport } from '../models/evaluation/evaluate-model.js';
 import { asOfSql } from '../store/as-of.js';
@@ -217,13 +216,15 @@ async function fileRejectReasons(path: string, limit: number): Promise<RejectRea
  * filed by then and how many are in the register snapshot valid then.
  */
 export async function joinCoverage(db: Db, period: string, asOf: string): Promise<JoinCoverage> {
-  const rows = await db.all(`WITH d AS (SELECT DISTINCT importer_inn AS inn FROM (${asOfSql('declarations', asOf)}) WHERE release_date >= DATE ${quoteLiteral(`${period}-01`)}),
+  const rows = await db.all(`WITH d AS (SELECT DISTINCT importer_inn AS inn FROM (${asOfSql('declarations', asOf)}) WHERE release_date >= CAST($month_start AS DATE)),
     t AS (SELECT DISTINCT inn FROM (${asOfSql('tax_returns', asOf)})),
     p AS (SELECT DISTINCT inn FROM (${asOfSql('participants', asOf)}))
     SELECT count(*)::BIGINT AS importers,
       count(*) FILTER (WHERE inn IN (SELECT inn FROM t))::BIGINT AS in_tax,
       count(*) FILTER (WHERE inn IN (SELECT inn FROM p))::BIGINT AS in_register
-    FROM d`);
+    FROM d`,
+    { month_start: `${period}-01` },
+  );
   const r = rows[0] ?? {};
   return { importers: Number(r['importers'] ?? 0), inTaxReturns: Number(r['in_tax'] ?? 0), inRegister: Number(r['in_register'] ?? 0) };
 }

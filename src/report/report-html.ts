@@ -266,7 +266,7 @@ async function indicatorsSection(d: ReportData, c: Ctx): Promise<string> {
 }
 
 /** Gains points (share selected, share of positives found) per ranking, from (0, 0) through the evaluation's top-k rows to (1, 1). */
-export function gainsPoints(evaluation: NonNullable<ReportData['evaluation']>, names: { model: string; profile: string; random: string }): GainsPoint[] {
+function gainsPoints(evaluation: NonNullable<ReportData['evaluation']>, names: { model: string; profile: string; random: string }): GainsPoint[] {
   const points: GainsPoint[] = [];
   for (const key of ['model', 'profile', 'random'] as const) {
     const rows = [...evaluation.all[key].topK.rows].sort((a, b) => a.selectedShare - b.selectedShare);

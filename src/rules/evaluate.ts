@@ -10,7 +10,7 @@ import { decidingFeatures, type Comparison, type Condition, type Indicator, type
 /** RUB at stake at which an indicator's contribution doubles its weight (score formula, docs/risk-profile.md). */
 export const AMOUNT_SCALE_RUB = 100_000;
 /** Decimals of contributions and the score. */
-export const SCORE_DECIMALS = 4;
+const SCORE_DECIMALS = 4;
 /** Decimals of amounts at stake. */
 const RUB_DECIMALS = 2;
 
@@ -167,7 +167,7 @@ const WORDS = {
  * `feature = value, needs op threshold`; an `all` lists its false members
  * (`; `), an `any` reads `none of (...)`. Nested groups are parenthesised.
  */
-export function explainFalse(condition: Condition, row: Row, lang: Lang, features: ReadonlyMap<string, FeatureDef>, nested: boolean): string {
+function explainFalse(condition: Condition, row: Row, lang: Lang, features: ReadonlyMap<string, FeatureDef>, nested: boolean): string {
   const words = WORDS[lang];
   if ('all' in condition) {
     const parts = condition.all.filter((child) => !holds(child, row)).map((child) => explainFalse(child, row, lang, features, true));

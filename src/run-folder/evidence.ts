@@ -7,7 +7,7 @@ import type { Row } from '../io/db.js';
 export const EVIDENCE_FILE = 'evidence.csv';
 
 /** Columns of evidence.csv (from the item signals table), in order. */
-export const EVIDENCE_COLUMNS = [
+const EVIDENCE_COLUMNS = [
   'rank',
   'inn',
   'decl_id',

@@ -5,7 +5,7 @@ import type { RejectRow } from '../store/ingest.js';
 export const REJECTS_FILE = 'rejects.csv';
 
 /** Columns of a rejects file (docs/data-contract.md). */
-export const REJECT_COLUMNS = ['file', 'line', 'column', 'value', 'code', 'message'] as const;
+const REJECT_COLUMNS = ['file', 'line', 'column', 'value', 'code', 'message'] as const;
 
 /** The rejects file: one line per offending column of each rejected record. */
 export function rejectsCsv(rejects: readonly RejectRow[]): string {

@@ -10,7 +10,7 @@ import { RANKED_FILE, readRanked, type RankedRow } from './ranked.js';
 import { REASONS_FILE, readReasons, reasonsByInn, type ReasonRow } from './reasons.js';
 
 /** The files `ccrg score` writes into the run folder, besides rejects.csv when it read files. */
-export const SCORE_FILES = [RANKED_FILE, REASONS_FILE, EVIDENCE_FILE, MANIFEST_FILE] as const;
+const SCORE_FILES = [RANKED_FILE, REASONS_FILE, EVIDENCE_FILE, MANIFEST_FILE] as const;
 
 /** A score run read back. */
 export interface ScoreRun {

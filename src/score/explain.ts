@@ -1,6 +1,6 @@
 import type { FeatureDef } from '../features/types.js';
 import type { Db } from '../io/db.js';
-import { quoteIdent, quoteLiteral } from '../io/sql.js';
+import { quoteIdent } from '../io/sql.js';
 import type { Scored } from './score-period.js';
 
 /** Everything `ccrg explain` shows about one participant. */
@@ -62,7 +62,9 @@ export async function explainParticipant(db: Db, scored: Scored, features: reado
   for (const f of features) lines.push(`  ${f.id.padEnd(width)}  ${formatValue(participant.values[f.id] ?? null, f).padStart(22)}  ${f.title}`);
   const peers = await db.all(`SELECT coalesce(peer_level, 'none') AS peer_level, count(*)::INTEGER AS items,
       median(peer_items)::INTEGER AS median_peer_items, median(peer_importers)::INTEGER AS median_peer_importers
-    FROM ${quoteIdent(scored.itemTable)} WHERE inn = ${quoteLiteral(inn)} GROUP BY ALL ORDER BY items DESC, peer_level`);
+    FROM ${quoteIdent(scored.itemTable)} WHERE inn = $inn GROUP BY ALL ORDER BY items DESC, peer_level`,
+    { inn },
+  );
   lines.push('', 'Peer groups of its items (unit values are compared with other importers only):');
   for (const p of peers) {
     lines.push(`  ${String(p['peer_level']).padEnd(12)} ${String(p['items']).padStart(6)} items, median group ${String(p['median_peer_items'] ?? '—')} items from ${String(p['median_peer_importers'] ?? '—')} importers`);

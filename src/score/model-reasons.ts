@@ -121,7 +121,7 @@ const UNIT_FORMAT: Readonly<Record<FeatureUnit, ValueFormat>> = {
 };
 
 /** The feature's title in a language. */
-export function featureTitle(feature: FeatureDef, lang: Lang): string {
+function featureTitle(feature: FeatureDef, lang: Lang): string {
   return lang === 'ru' ? (FEATURE_TITLES_RU[feature.id] ?? feature.title) : feature.title;
 }
 

@@ -1,8 +1,7 @@
-import type { FeatureDef, FeatureParams } from '../features/types.js';
+import type { FeatureDef } from '../features/types.js';
 import type { Evaluation, RiskProfile } from '../rules/index.js';
 import { evaluateIndicators } from '../rules/index.js';
 import type { ModelReason } from './model-reasons.js';
-import { asOfFromPeriod } from '../util/period.js';
 
 /** One participant with its features, as read from the features table. */
 export interface ParticipantFeatures {
@@ -83,8 +82,3 @@ export function rankParticipants(rows: readonly ParticipantFeatures[], options: 
   return scored.map((row, i) => ({ ...row, rank: i + 1 }));
 }
 
-
-/** Feature parameters for a period from the defaults and overrides. */
-export function featureParamsFor(period: string, defaults: Omit<FeatureParams, 'asOf'>): FeatureParams {
-  return { ...defaults, asOf: asOfFromPeriod(period) };
-}

@@ -7,13 +7,13 @@ import { sqlTypeOf } from '../validation/column-checks.js';
  * Columns every stored extract row carries besides the contract columns:
  * extra features from the mapping, labels (declarations), and lineage.
  */
-export const EXTRA_COLUMNS = {
+const EXTRA_COLUMNS = {
   extra_cat: 'MAP(VARCHAR, VARCHAR)',
   extra_num: 'MAP(VARCHAR, DOUBLE)',
 } as const;
 
 /** Label columns carried on declaration rows (from the mapping's `labels`). */
-export const LABEL_COLUMNS = {
+const LABEL_COLUMNS = {
   label_violation: 'INTEGER',
   label_charges_rub: 'DECIMAL(18,2)',
   label_known_date: 'DATE',
@@ -24,7 +24,7 @@ export const LABEL_COLUMNS = {
  * in its file, md5 of its typed content (to tell a repeat from a conflict),
  * and a 64-bit md5 of its key (a compact column to find stored keys fast).
  */
-export const LINEAGE_COLUMNS = {
+const LINEAGE_COLUMNS = {
   ingest_id: 'INTEGER NOT NULL',
   source_line: 'INTEGER NOT NULL',
   row_hash: 'UHUGEINT NOT NULL',

@@ -4,7 +4,7 @@
  */
 
 /** Exit codes of the `ccrg` command. */
-export const EXIT = {
+const EXIT = {
   ok: 0,
   failure: 1,
   usage: 2,

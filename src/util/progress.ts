@@ -32,10 +32,10 @@ export interface ProgressOptions {
 }
 
 /** A progress that shows nothing (`--quiet`, tests). */
-export const NO_PROGRESS: Progress = { tick: () => undefined, done: () => undefined };
+const NO_PROGRESS: Progress = { tick: () => undefined, done: () => undefined };
 
 /** Time between two plain progress lines when stderr is not a terminal. */
-export const PROGRESS_LINE_INTERVAL_MS = 5000;
+const PROGRESS_LINE_INTERVAL_MS = 5000;
 
 /** Least time between two redraws of the bar on a terminal. */
 const BAR_REDRAW_MS = 100;

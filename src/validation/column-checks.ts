@@ -183,7 +183,3 @@ export function rejectCodeExpr(x: string, column: ColumnDef, ctx: CheckContext, 
   return `CASE ${missing} ${whens.join(' ')} END`;
 }
 
-/** Whether a column kind can have per-value checks (false for free text and ids). */
-export function hasChecks(column: ColumnDef, ctx: CheckContext): boolean {
-  return KINDS[column.kind].checks('x', column, ctx).length > 0;
-}

@@ -3,8 +3,8 @@ import { REJECT_CODES } from './reject-codes.js';
 import { sqlTypeOf } from './column-checks.js';
 
 /** Markers around the generated part of docs/data-contract.md. */
-export const CONTRACT_DOC_BEGIN = '<!-- BEGIN GENERATED: scripts/write-contract-doc.ts -->';
-export const CONTRACT_DOC_END = '<!-- END GENERATED -->';
+const CONTRACT_DOC_BEGIN = '<!-- BEGIN GENERATED: scripts/write-contract-doc.ts -->';
+const CONTRACT_DOC_END = '<!-- END GENERATED -->';
 
 function requiredText(column: ColumnDef): string {
   if (column.required && column.requiredGeneric) return 'yes';
@@ -27,7 +27,7 @@ function checkText(column: ColumnDef): string {
 }
 
 /** Markdown tables of every extract's columns and of the reject codes, generated from the contract. */
-export function contractTablesMarkdown(): string {
+function contractTablesMarkdown(): string {
   const parts: string[] = [];
   for (const id of EXTRACT_IDS) {
     const def = EXTRACTS[id];

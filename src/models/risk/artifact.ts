@@ -54,7 +54,7 @@ export const MODEL_KINDS: Record<ModelKind, { readonly predicts: string }> = {
 };
 
 /** All levels, in the order they are documented. */
-export const MODEL_LEVELS: readonly ModelLevel[] = ['participant', 'item'];
+const MODEL_LEVELS: readonly ModelLevel[] = ['participant', 'item'];
 
 /** One hyperparameter value. */
 export type HyperparameterValue = number | string | boolean | null;

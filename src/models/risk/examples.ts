@@ -2,7 +2,7 @@ import { computeFeatures, FEATURES } from '../../features/compute.js';
 import type { FeatureDef, FeatureParams } from '../../features/types.js';
 import type { Db } from '../../io/db.js';
 import { startProgress, type ProgressSource } from '../../util/progress.js';
-import { quoteIdent, quoteLiteral, quoteLiteralList } from '../../io/sql.js';
+import { quoteIdent, quoteLiteralList } from '../../io/sql.js';
 
 /**
  * One participant-level training example: an inspection, seen from the
@@ -41,8 +41,9 @@ export interface ExampleWindow {
  * inspection id.
  */
 export async function participantExamples(db: Db, window: ExampleWindow): Promise<ParticipantExample[]> {
-  const knownBy = window.knownBy === undefined ? '' : `AND completed_date <= DATE ${quoteLiteral(window.knownBy)}`;
-  const rows = await db.all(`
+  const knownBy = window.knownBy === undefined ? '' : 'AND completed_date <= CAST($known_by AS DATE)';
+  const rows = await db.all(
+    `
     WITH done AS (
       SELECT *, CAST(date_trunc('month', started_date) - INTERVAL 1 DAY AS DATE) AS as_of
       FROM outcomes
@@ -52,8 +53,10 @@ export async function participantExamples(db: Db, window: ExampleWindow): Promis
     SELECT inspection_id, inn, strftime(as_of, '%Y-%m-%d') AS as_of, violation, coalesce(additional_charges_rub, 0)::DOUBLE AS charges,
       strftime(completed_date, '%Y-%m-%d') AS known, selection, propensity
     FROM done
-    WHERE strftime(as_of, '%Y-%m') BETWEEN ${quoteLiteral(window.from)} AND ${quoteLiteral(window.to)}
-    ORDER BY as_of, inspection_id`);
+    WHERE strftime(as_of, '%Y-%m') BETWEEN $from AND $to
+    ORDER BY as_of, inspection_id`,
+    { from: window.from, to: window.to, ...(window.knownBy === undefined ? {} : { known_by: window.knownBy }) },
+  );
   return rows.map((r) => ({
     exampleId: String(r['inspection_id']),
     inn: String(r['inn']),

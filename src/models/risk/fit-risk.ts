@@ -209,7 +209,7 @@ export function trainAmount(
 }
 
 /** Hyperparameters as flat JSON scalars (nested values as JSON text). */
-export function flatParams(params: object): Record<string, number | string | boolean | null> {
+function flatParams(params: object): Record<string, number | string | boolean | null> {
   const out: Record<string, number | string | boolean | null> = {};
   for (const [k, v] of Object.entries(params)) out[k] = typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' ? v : v === null ? null : JSON.stringify(v);
   return out;

@@ -8,7 +8,7 @@ import { itemExampleFeatures, itemExamples, itemFeatureSet, type ItemExample } f
 import { predictRisk } from './predict.js';
 
 /** Participant features aggregated from item scores, in order. */
-export const ITEM_SCORE_FEATURES = ['item_p_max', 'item_p_value_weighted', 'item_expected_charges_sum'] as const;
+const ITEM_SCORE_FEATURES = ['item_p_max', 'item_p_value_weighted', 'item_expected_charges_sum'] as const;
 
 /** How the per-date item models are trained. */
 export interface ItemAggregateConfig {

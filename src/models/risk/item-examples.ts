@@ -53,8 +53,9 @@ export interface ItemExample {
  * date, then example id.
  */
 export async function itemExamples(db: Db, window: ExampleWindow): Promise<ItemExample[]> {
-  const knownBy = window.knownBy === undefined ? '' : `AND known_date <= DATE ${quoteLiteral(window.knownBy)}`;
-  const rows = await db.all(`
+  const knownBy = window.knownBy === undefined ? '' : 'AND known_date <= CAST($known_by AS DATE)';
+  const rows = await db.all(
+    `
     WITH insp AS (
       SELECT inspection_id, inn, completed_date AS known_date, selection, propensity,
         CAST(date_trunc('month', started_date) - INTERVAL 1 DAY AS DATE) AS as_of
@@ -79,8 +80,10 @@ export async function itemExamples(db: Db, window: ExampleWindow): Promise<ItemE
     SELECT source, example_id, decl_id, item_no, inn, inspection_id, strftime(as_of, '%Y-%m-%d') AS as_of, violation, charges,
       strftime(known_date, '%Y-%m-%d') AS known, selection, propensity
     FROM ex
-    WHERE strftime(as_of, '%Y-%m') BETWEEN ${quoteLiteral(window.from)} AND ${quoteLiteral(window.to)} ${knownBy}
-    ORDER BY as_of, example_id`);
+    WHERE strftime(as_of, '%Y-%m') BETWEEN $from AND $to ${knownBy}
+    ORDER BY as_of, example_id`,
+    { from: window.from, to: window.to, ...(window.knownBy === undefined ? {} : { known_by: window.knownBy }) },
+  );
   return rows.map((r) => ({
     exampleId: String(r['example_id']),
     source: r['source'] === 'item_outcomes' ? 'item_outcomes' : 'declarations',
@@ -109,7 +112,7 @@ interface ItemOwnFeature {
 }
 
 /** The item's own figures, in feature order (docs/models.md, "Item features"). */
-export const ITEM_OWN_FEATURES: readonly ItemOwnFeature[] = [
+const ITEM_OWN_FEATURES: readonly ItemOwnFeature[] = [
   { id: 'item_log_customs_value', needs: [], sql: 'CASE WHEN s.customs_value_rub > 0 THEN ln(CAST(s.customs_value_rub AS DOUBLE)) END', description: 'ln of the customs value (mapping currency)' },
   { id: 'item_log_net_weight', needs: ['net_weight_kg'], sql: 'CASE WHEN s.net_weight_kg > 0 THEN ln(s.net_weight_kg) END', description: 'ln of the net weight in kg' },
   { id: 'item_log_unit_value', needs: ['net_weight_kg'], sql: 'CASE WHEN s.unit_value_rub_per_kg > 0 THEN ln(s.unit_value_rub_per_kg) END', description: 'ln of customs value per kg' },

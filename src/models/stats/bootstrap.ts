@@ -2,7 +2,7 @@
  * Paired bootstrap comparison of two models on the same labelled examples.
  */
 import { Sfc32 } from '../../util/random.js';
-import { auc, brierScore, precisionAtK, recallAtK, revenueAtK, type Ids, type TopK } from './metrics.js';
+import { auc, precisionAtK, revenueAtK, type Ids, type TopK } from './metrics.js';
 
 /** Labelled examples as parallel arrays; a bootstrap resample has the same shape. */
 export interface Examples {
@@ -21,17 +21,9 @@ export type ExampleMetric = (scores: ArrayLike<number>, examples: Examples) => n
 /** AUC as an `ExampleMetric` (weighted when the examples carry weights). */
 export const aucMetric: ExampleMetric = (scores, e) => auc(scores, e.labels, e.weights);
 
-/** Brier score as an `ExampleMetric`; the scores must be probabilities. */
-export const brierMetric: ExampleMetric = (scores, e) => brierScore(scores, e.labels, e.weights);
-
 /** Precision at `k` as an `ExampleMetric`. */
 export function precisionAtKMetric(k: TopK): ExampleMetric {
   return (scores, e) => precisionAtK(scores, e.labels, e.ids, k, e.weights);
-}
-
-/** Recall at `k` as an `ExampleMetric`. */
-export function recallAtKMetric(k: TopK): ExampleMetric {
-  return (scores, e) => recallAtK(scores, e.labels, e.ids, k, e.weights);
 }
 
 /** Revenue (share of charges) at `k` as an `ExampleMetric`; the examples must carry charges. */

@@ -138,7 +138,7 @@ export function checkModelJson(json: unknown, expected?: readonly string[]): Gbd
 }
 
 /** Throws a message naming the first position where the model's feature names and the expected ones differ. */
-export function checkFeatureNames(actual: readonly string[], expected: readonly string[]): void {
+function checkFeatureNames(actual: readonly string[], expected: readonly string[]): void {
   const d = firstFeatureDifference(actual, expected);
   if (d !== null) {
     throw new GbdtModelFormatError(

@@ -34,7 +34,7 @@ export function stridesOf(x: FeatureMatrix): MatrixStrides {
 }
 
 /** Throws when the shape and the array length disagree. */
-export function checkMatrix(x: FeatureMatrix): void {
+function checkMatrix(x: FeatureMatrix): void {
   if (!Number.isInteger(x.nRows) || x.nRows < 0 || !Number.isInteger(x.nCols) || x.nCols < 0) {
     throw new Error(`Matrix shape must be non-negative integers, got ${x.nRows} × ${x.nCols}`);
   }

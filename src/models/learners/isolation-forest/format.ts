@@ -133,7 +133,7 @@ export function checkIsolationForestJson(json: unknown, expected?: readonly stri
 }
 
 /** Throws a message naming the first position where the forest's feature names and the expected ones differ. */
-export function checkIsolationForestFeatureNames(actual: readonly string[], expected: readonly string[]): void {
+function checkIsolationForestFeatureNames(actual: readonly string[], expected: readonly string[]): void {
   const d = firstFeatureDifference(actual, expected);
   if (d !== null) {
     throw new IsolationForestFormatError(
