@@ -50,6 +50,7 @@ const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 export function populationRanking(db: Db, loaded: LoadedArtifact, config: EvaluateConfig, logger: Logger): RankMonth {
   return async (period) => {
     const scored = await scoreStore(db, { period, lang: 'en', features: { ...config.features, asOf: asOfFromPeriod(period) } }, config.profile, logger);
+    await scored.workspace.drop();
     const byProfile = scored.ranked;
     return { byProfile, byModel: byProfile.length === 0 ? [] : rankByModel(byProfile, modelScores(loaded, byProfile).scores) };
   };

@@ -24,6 +24,8 @@ export async function explain(options: ExplainOptions, clock: Clock, logger: Log
     const byRules = await scoreStore(db, config, profile, logger);
     // The same ranking `score` writes with these flags, so the rank shown is the rank on the list.
     const scored = model === null ? byRules : { ...byRules, ranked: withModel(model, byRules.ranked, byModel, config.lang) };
-    return (await explainParticipant(db, scored, FEATURES, inn, config.features.asOf)).text;
+    const text = (await explainParticipant(db, scored, FEATURES, inn, config.features.asOf)).text;
+    await byRules.workspace.drop();
+    return text;
   });
 }

@@ -9,7 +9,7 @@ import type { Lang } from '../rules/profile.js';
 import type { Clock } from '../util/clock.js';
 import { UsageError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
-import { asOfFromPeriod } from '../util/period.js';
+import { periodOption } from '../util/period.js';
 
 /** The options of `ccrg report`, as the user gives them. */
 export interface ReportOptions {
@@ -38,12 +38,7 @@ export async function writeBatchReport(options: BatchReportOptions): Promise<Wri
 
 /** `ccrg report`: checks the options, reads the store when there is one, writes report.html; returns the line to print. */
 export async function report(options: ReportOptions, clock: Clock, logger: Logger): Promise<string> {
-  const period = options.period ?? '';
-  try {
-    asOfFromPeriod(period);
-  } catch {
-    throw new UsageError(`--period must be a month YYYY-MM, got "${period}"`);
-  }
+  const period = periodOption('--period', options.period);
   const top = options.top ?? REPORT_DEFAULTS.top;
   if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top must be a whole number >= 1, got ${String(options.top)}`);
   const lang = options.lang;

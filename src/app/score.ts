@@ -26,7 +26,7 @@ import type { Clock } from '../util/clock.js';
 import { UsageError } from '../util/errors.js';
 import { sha256Hex } from '../util/hash.js';
 import type { Logger } from '../util/logger.js';
-import { asOfFromPeriod } from '../util/period.js';
+import { asOfFromPeriod, periodOption } from '../util/period.js';
 import { startProgress } from '../util/progress.js';
 import { codeVersion } from '../util/version.js';
 import { engineOf, latestPeriod, openSource, sourceOf, type OpenStore, type Source, type SourceOptions } from './store.js';
@@ -76,12 +76,7 @@ function wholeNumber(flag: string, value: number | undefined, fallback: number, 
 export async function scoreConfig(options: ScoreOptions): Promise<ScoreConfig> {
   let period = options.period ?? '';
   if (period === 'latest') period = await latestPeriod(options.store);
-  let asOf: string;
-  try {
-    asOf = asOfFromPeriod(period);
-  } catch {
-    throw new UsageError(`--period must be a month YYYY-MM, got "${period}"`);
-  }
+  const asOf = asOfFromPeriod(periodOption('--period', period));
   const rankBy = options['rank-by'] ?? 'auto';
   if (!(RANK_BY as readonly string[]).includes(rankBy)) throw new UsageError(`--rank-by must be one of ${RANK_BY.join(', ')}, got "${rankBy}"`);
   const lang = options.lang ?? BATCH_DEFAULTS.lang;

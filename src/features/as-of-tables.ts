@@ -1,6 +1,6 @@
 import type { ExtractId } from '../contract/extracts.js';
 import type { Db } from '../io/db.js';
-import { quoteLiteral, quoteLiteralList } from '../io/sql.js';
+import { quoteLiteralList, sqlDate } from '../io/sql.js';
 import { asOfSql } from '../store/as-of.js';
 import { asOfLiteral, dueQuarters, dueQuartersSql, windowQuarterCount, windowStartSql } from './params.js';
 import type { FeatureParams } from './types.js';
@@ -57,7 +57,7 @@ async function createAsOfDeclarations(db: Db, params: FeatureParams): Promise<vo
   const months = await db.all(`SELECT DISTINCT strftime(date_trunc('month', release_date), '%Y-%m-%d') AS m FROM declarations
     WHERE release_date <= ${asOfLiteral(params)} ORDER BY m`);
   for (const row of months) {
-    const m = `DATE ${quoteLiteral(String(row['m']))}`;
+    const m = `${sqlDate(String(row['m']))}`;
     await db.run(`INSERT INTO ${t.declarations} ${declarationsSql(params, `release_date >= ${m} AND release_date < ${m} + INTERVAL 1 MONTH`)}`);
     await db.run('CHECKPOINT ccrg_work');
   }

@@ -1,14 +1,17 @@
 import type { ExtractId } from '../contract/extracts.js';
 import { QueryError, type Db } from '../io/db.js';
 import { quoteIdent } from '../io/sql.js';
+import { Workspace } from '../io/workspace.js';
 import { AS_OF_TABLES, createAsOfTables, type AsOfCounts } from './as-of-tables.js';
 import { FAMILIES, FAMILY_IDS } from './families.js';
 import { ITEM_TABLES, itemSignalStatements } from './item-signals.js';
 import { checkFeatureParams } from './params.js';
 import type { FeatureDef, FeatureParams } from './types.js';
 
-/** What computeFeatures leaves behind: TEMP tables on the connection, and what the data could not provide. */
+/** What computeFeatures leaves behind: TEMP relations owned by its workspace, and what the data could not provide. */
 export interface FeatureResult {
+  /** Owns every relation below; drop it when done (computing features again on the connection drops it too). */
+  workspace: Workspace;
   /** TEMP table: one row per participant in the universe: inn, name, region, office, customs_value_window_rub, then every feature column (DOUBLE, rounded to its decimals). */
   table: string;
   /** TEMP view: one row per declaration item of the universe in the window, with item-level signals (evaluated on each read; valid until the next call). */
@@ -33,6 +36,40 @@ async function inStep<T>(params: FeatureParams, step: string, work: () => Promis
 /** The features table's name. */
 const FEATURES_TABLE = 'ccrg_features';
 
+/** The TEMP relations of the store as of a date and of the item signals, claimed by `workspace`. */
+function claimItemSignalRelations(workspace: Workspace): void {
+  for (const name of Object.values(AS_OF_TABLES)) workspace.claim(name);
+  for (const [role, name] of Object.entries(ITEM_TABLES)) workspace.claim(name, role === 'items' ? 'VIEW' : 'TABLE');
+}
+
+/** The store as of the date and its item signals (what the item examples read): the item view, owned by the returned workspace. */
+export interface ItemSignals {
+  workspace: Workspace;
+  /** TEMP view: one row per declaration item in the window, with its peer comparison (src/features/item-signals.ts). */
+  itemTable: string;
+}
+
+/**
+ * Builds the store as of `params.asOf` and the item signals only (no
+ * feature families), in a workspace of kind `kind`.
+ */
+export async function computeItemSignals(db: Db, params: FeatureParams, kind: string): Promise<ItemSignals> {
+  checkFeatureParams(params);
+  const workspace = await Workspace.open(db, kind, `${kind} as of ${params.asOf}`);
+  claimItemSignalRelations(workspace);
+  try {
+    await db.run(`ATTACH IF NOT EXISTS ':memory:' AS ccrg_work (READ_WRITE, COMPRESS)`);
+    await inStep(params, 'the store as of the date', () => createAsOfTables(db, params));
+    await inStep(params, 'item signals (unit values, peer groups, duty rates)', async () => {
+      for (const sql of itemSignalStatements(params)) await db.run(sql);
+    });
+    return { workspace, itemTable: ITEM_TABLES.items };
+  } catch (error) {
+    await workspace.drop().catch(() => undefined);
+    throw error;
+  }
+}
+
 /** Every feature, in the fixed column order of the features table. */
 export const FEATURES: readonly FeatureDef[] = FAMILY_IDS.flatMap((id) => FAMILIES[id].features);
 
@@ -52,7 +89,8 @@ function missingExtracts(needs: readonly ExtractId[], counts: AsOfCounts): strin
 /**
  * Computes every feature of every importer with an item released in the `windowMonths`
  * months up to `params.asOf`, from the store as it stood on that date (src/store/as-of.ts).
- * Leaves TEMP tables on the connection (`ccrg_*`); a second call replaces them. Same
+ * Leaves TEMP relations on the connection, owned by the result's workspace: drop it
+ * when done; a second call drops them first (src/io/workspace.ts). Same
  * store and parameters give identical values: every value is rounded in SQL.
  */
 export async function computeFeatures(db: Db, params: FeatureParams): Promise<FeatureResult> {
@@ -61,6 +99,10 @@ export async function computeFeatures(db: Db, params: FeatureParams): Promise<Fe
   // Row order of the TEMP tables carries no meaning; not preserving it saves a third of the time.
   await db.run('SET preserve_insertion_order = false');
   await db.run(`ATTACH IF NOT EXISTS ':memory:' AS ccrg_work (READ_WRITE, COMPRESS)`);
+  const workspace = await Workspace.open(db, 'features', `features as of ${params.asOf}`);
+  claimItemSignalRelations(workspace);
+  for (const id of FAMILY_IDS) for (const table of FAMILIES[id].preparedTables ?? []) workspace.claim(table);
+  workspace.claim(FEATURES_TABLE);
   try {
     const counts = await inStep(params, 'the store as of the date', () => createAsOfTables(db, params));
     await inStep(params, 'item signals (unit values, peer groups, duty rates)', async () => {
@@ -101,8 +143,11 @@ export async function computeFeatures(db: Db, params: FeatureParams): Promise<Fe
       FROM ${AS_OF_TABLES.universe} u
       ${joins.join('\n      ')}
       ORDER BY u.inn`));
-    for (const id of FAMILY_IDS) for (const table of FAMILIES[id].preparedTables ?? []) await db.run(`DROP TABLE IF EXISTS ${table}`);
-    return { table: FEATURES_TABLE, itemTable: ITEM_TABLES.items, unavailable };
+    for (const id of FAMILY_IDS) for (const table of FAMILIES[id].preparedTables ?? []) await workspace.release(table);
+    return { workspace, table: FEATURES_TABLE, itemTable: ITEM_TABLES.items, unavailable };
+  } catch (error) {
+    await workspace.drop().catch(() => undefined);
+    throw error;
   } finally {
     if (previous !== undefined && previous !== null) await db.run(`SET preserve_insertion_order = ${String(previous) === 'true'}`);
   }

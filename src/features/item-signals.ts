@@ -1,3 +1,4 @@
+import { sqlDate } from '../io/sql.js';
 import { AS_OF_TABLES } from './as-of-tables.js';
 import { asOfLiteral } from './params.js';
 import type { FeatureParams } from './types.js';
@@ -69,7 +70,7 @@ export function inspectableSql(releaseDate: string, params: Pick<FeatureParams, 
   const back = new Date(asOf);
   let first = Date.UTC(back.getUTCFullYear(), back.getUTCMonth() - months, 1) - 31 * day;
   while (plusMonths(first) < asOf) first += day;
-  return `${releaseDate} >= DATE '${isoDate(new Date(first))}'`;
+  return `${releaseDate} >= ${sqlDate(isoDate(new Date(first)))}`;
 }
 
 /**

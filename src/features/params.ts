@@ -1,4 +1,4 @@
-import { quoteLiteral } from '../io/sql.js';
+import { quoteLiteral, sqlDate } from '../io/sql.js';
 import type { FeatureParams } from './types.js';
 import { isCalendarDate, isoDate } from '../util/period.js';
 
@@ -40,7 +40,7 @@ export function checkFeatureParams(params: FeatureParams): void {
 
 /** `DATE 'YYYY-MM-DD'` of the as-of date. */
 export function asOfLiteral(params: FeatureParams): string {
-  return `DATE ${quoteLiteral(params.asOf)}`;
+  return `${sqlDate(params.asOf)}`;
 }
 
 /** First day (inclusive) of the `months`-month window ending on the as-of date: as-of minus `months` months, plus one day. */
@@ -80,7 +80,7 @@ export function dueQuarters(params: FeatureParams, count: number): DueQuarter[] 
 export function dueQuartersSql(quarters: readonly DueQuarter[]): string {
   const rows = quarters.map((q) => {
     const [year, n] = q.taxPeriod.split('-Q').map(Number) as [number, number];
-    return `(${quoteLiteral(q.taxPeriod)}, DATE ${quoteLiteral(q.start)}, DATE ${quoteLiteral(q.end)}, ${q.rank}, ${year * 4 + n - 1})`;
+    return `(${quoteLiteral(q.taxPeriod)}, ${sqlDate(q.start)}, ${sqlDate(q.end)}, ${q.rank}, ${year * 4 + n - 1})`;
   });
   return `SELECT * FROM (VALUES ${rows.join(', ')}) AS t(tax_period, q_start, q_end, q_rank, q_key)`;
 }

@@ -1,3 +1,5 @@
+import { isCalendarDate } from '../util/period.js';
+
 /**
  * SQL text helpers. Every identifier and string literal that reaches DuckDB
  * goes through these: never splice a file name or user value in raw.
@@ -17,4 +19,14 @@ export function quoteLiteral(value: string): string {
 /** A list of string literals, for `IN (...)` or `[...]`. */
 export function quoteLiteralList(values: readonly string[]): string {
   return values.map(quoteLiteral).join(', ');
+}
+
+/**
+ * The one way a date literal is written into SQL text: `DATE 'YYYY-MM-DD'`,
+ * refusing anything but a real calendar date (values from data or users are
+ * bound as parameters instead, `CAST($name AS DATE)`).
+ */
+export function sqlDate(iso: string): string {
+  if (!isCalendarDate(iso)) throw new Error(`A SQL date must be a real date YYYY-MM-DD, got ${JSON.stringify(iso)}`);
+  return `DATE '${iso}'`;
 }

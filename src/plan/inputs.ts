@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { inspectableUntilSql } from '../features/item-signals.js';
 import { readCsvRecords } from '../io/csv-read.js';
 import type { Db, Row } from '../io/db.js';
-import { quoteLiteral, quoteLiteralList } from '../io/sql.js';
+import { quoteLiteralList, sqlDate } from '../io/sql.js';
 import { asOfSql } from '../store/as-of.js';
 import { InputFileError } from '../util/errors.js';
 
@@ -68,7 +68,7 @@ export async function readStoreFacts(
   inns: readonly string[],
   params: { asOf: string; controlYears: number; leadMonths: number; recentMonths: number },
 ): Promise<StoreFacts> {
-  const d = `DATE ${quoteLiteral(params.asOf)}`;
+  const d = `${sqlDate(params.asOf)}`;
   const until = inspectableUntilSql('release_date', params);
   const wanted = new Set(inns);
   // One pass over each extract (not one per chunk of INNs): a large store is scanned once.
@@ -129,7 +129,7 @@ export async function inspectableItems(
         strftime(${until}, '%Y-%m-%d') AS inspectable_until, hs_code, origin_country, customs_office,
         CAST(customs_value_rub AS VARCHAR) AS customs_value_rub, CAST(duty_rub AS VARCHAR) AS duty_rub, CAST(import_vat_rub AS VARCHAR) AS import_vat_rub
       FROM (${asOfSql('declarations', params.asOf, `importer_inn IN (${list})`)})
-      WHERE ${until} >= DATE ${quoteLiteral(params.asOf)}
+      WHERE ${until} >= ${sqlDate(params.asOf)}
       QUALIFY row_number() OVER (PARTITION BY importer_inn ORDER BY customs_value_rub DESC, decl_id, item_no) <= ${perParticipant}
       ORDER BY inn, customs_value_rub DESC, decl_id, item_no`,
   );

@@ -7,6 +7,7 @@ import { computeFeatures, FEATURES } from '../features/compute.js';
 import type { FeatureDef, FeatureParams } from '../features/types.js';
 import type { Db, Row } from '../io/db.js';
 import { quoteIdent, quoteLiteralList } from '../io/sql.js';
+import type { Workspace } from '../io/workspace.js';
 import { checkProfileFeatures, disabledIndicators, loadRiskProfile, type RiskProfile } from '../rules/index.js';
 import { declarationMonths } from '../store/months.js';
 import type { Logger } from '../util/logger.js';
@@ -187,6 +188,8 @@ async function storeInputs(db: Db): Promise<Row[]> {
 /** What scoring computed, before anything is written. */
 export interface Scored {
   ranked: RankedParticipant[];
+  /** Owns the feature table and the item view below: drop it when done with them. */
+  workspace: Workspace;
   /** The month's feature table: one row per scored participant. */
   featureTable: string;
   itemTable: string;
@@ -212,7 +215,7 @@ export async function scoreStore(db: Db, config: Pick<ScoreParams, 'period' | 'l
     throw new UsageError(`--period ${config.period} has no participant to score: no declaration was released in the ${config.features.windowMonths} months up to ${config.features.asOf}; ${held}`);
   }
   const ranked = rankParticipants(rows, { profile, lang: config.lang, disabled: new Set(disabled.map((d) => d.id)), features: featureMap });
-  return { ranked, featureTable: computed.table, itemTable: computed.itemTable, unavailable: computed.unavailable, disabled };
+  return { ranked, workspace: computed.workspace, featureTable: computed.table, itemTable: computed.itemTable, unavailable: computed.unavailable, disabled };
 }
 
 /** Loads the risk profile and checks it against the feature catalogue, before any data work. */
@@ -280,6 +283,7 @@ export async function scorePeriod(
   const inputs = await storeInputs(db);
   const unpriced = await db.all(`SELECT count(*) FILTER (WHERE NOT coalesce(customs_value_rub > 0 AND net_weight_kg > 0, false)) AS n FROM ${quoteIdent(scored.itemTable)}`);
   lap('evidence');
+  await scored.workspace.drop();
   return {
     ranked,
     profile,

@@ -1,5 +1,5 @@
 import type { ExtractId } from '../contract/extracts.js';
-import { quoteLiteral } from '../io/sql.js';
+import { sqlDate } from '../io/sql.js';
 
 /**
  * SQL that reconstructs an extract as it stood at the end of an as-of date:
@@ -16,7 +16,7 @@ import { quoteLiteral } from '../io/sql.js';
  * - item_outcomes: findings of inspections completed by then.
  */
 export function asOfSql(extract: ExtractId, asOf: string, declarationsWhere = 'true'): string {
-  const d = `DATE ${quoteLiteral(asOf)}`;
+  const d = `${sqlDate(asOf)}`;
   switch (extract) {
     case 'declarations': {
       // Most items have one version: only keys that may have several (by hash; a collision

@@ -7,6 +7,8 @@
 const PERIOD_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
+import { UsageError } from './errors.js';
+
 /** Whether `text` is a month YYYY-MM (01..12). */
 export function isPeriod(text: string): boolean {
   return PERIOD_RE.test(text);
@@ -56,4 +58,10 @@ export function periodsBetween(from: string, to: string): string[] {
     [year, month] = month === 12 ? [year + 1, 1] : [year, month + 1];
   }
   return out;
+}
+
+/** A month given as a command's option (`--period`, `--from`, `--to`): checked, or a usage error naming the option. */
+export function periodOption(option: string, value: string | undefined): string {
+  if (value === undefined || !isPeriod(value)) throw new UsageError(`${option} must be a month YYYY-MM, got "${value ?? ''}"`);
+  return value;
 }

@@ -1,5 +1,5 @@
 import type { ColumnDef, ColumnKind, Jurisdiction } from '../contract/extracts.js';
-import { quoteLiteral, quoteLiteralList } from '../io/sql.js';
+import { quoteLiteral, quoteLiteralList, sqlDate } from '../io/sql.js';
 import { COUNTRY_CODES } from './countries.js';
 import type { RejectCode } from './reject-codes.js';
 
@@ -131,7 +131,7 @@ const KINDS: Record<ColumnKind, KindDef> = {
     typed: (x, _c, ctx) => dateOf(x, ctx),
     checks: (x, _c, ctx) => [
       { condition: `${dateOf(x, ctx)} IS NULL`, code: 'BAD_DATE' },
-      { condition: `${dateOf(x, ctx)} > DATE ${quoteLiteral(ctx.today)}`, code: 'FUTURE_DATE' },
+      { condition: `${dateOf(x, ctx)} > ${sqlDate(ctx.today)}`, code: 'FUTURE_DATE' },
     ],
   },
   hs_code: {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openDuckDb, QueryError } from '../../src/io/db.js';
+import { sqlDate } from '../../src/io/sql.js';
 
 describe('Db parameters', () => {
   it('binds $name values as values, never as SQL text', async () => {
@@ -22,5 +23,12 @@ describe('Db parameters', () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe('sqlDate', () => {
+  it('writes the one date literal and refuses anything but a real date', () => {
+    expect(sqlDate('2026-06-30')).toBe("DATE '2026-06-30'");
+    for (const bad of ['2026-02-30', "2026-06-30' OR 1=1 --", '30.06.2026', '']) expect(() => sqlDate(bad)).toThrow('A SQL date must be a real date YYYY-MM-DD');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/util/clock.js';
-import { asOfFromPeriod, isCalendarDate, isPeriod, periodsBetween, previousPeriod } from '../../src/util/period.js';
+import { asOfFromPeriod, isCalendarDate, isPeriod, periodOption, periodsBetween, previousPeriod } from '../../src/util/period.js';
+import { UsageError } from '../../src/util/errors.js';
 
 describe('periods and dates (src/util/period.ts)', () => {
   it('take months 01..12 only', () => {
@@ -24,5 +25,15 @@ describe('periods and dates (src/util/period.ts)', () => {
   it('let no clock stand on a day that does not exist', () => {
     expect(fixedClock('2024-02-29').today()).toBe('2024-02-29');
     expect(() => fixedClock('2026-02-30')).toThrow('A date must be YYYY-MM-DD, got "2026-02-30"');
+  });
+});
+
+describe('periodOption', () => {
+  it('passes a month and names the option of anything else (exit 2)', () => {
+    expect(periodOption('--period', '2026-06')).toBe('2026-06');
+    for (const bad of ['2026-13', '2026-6', 'latest', undefined]) {
+      expect(() => periodOption('--from', bad)).toThrow(`--from must be a month YYYY-MM, got "${bad ?? ''}"`);
+      expect(() => periodOption('--from', bad)).toThrow(UsageError);
+    }
   });
 });

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { calibratorFromJson, type CalibrationJson, type Calibrator } from '../learners/calibration.js';
 import { writeFileAtomic } from '../../io/csv-write.js';
 import { ConfigError } from '../../util/errors.js';
-import { isPeriod } from '../../util/period.js';
+import { isCalendarDate, isPeriod } from '../../util/period.js';
 import { GbdtModel, type FeatureImportance, type GbdtModelJson } from '../learners/gbdt/index.js';
 import { IsolationForestModel, type IsolationForestJson } from '../learners/isolation-forest/index.js';
 import type { FeatureDistribution } from '../stats/distribution.js';
@@ -436,7 +436,7 @@ function checkEnvelope(json: Record<string, unknown>, features: readonly string[
   const reference = json['referenceDistributions'];
   if (reference !== undefined) {
     if (!isRecord(reference)) return fail('referenceDistributions must be an object { asOf, rows, features, score }');
-    if (typeof reference['asOf'] !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(reference['asOf'])) fail(`referenceDistributions.asOf must be a date YYYY-MM-DD, got ${describe(reference['asOf'])}`);
+    if (typeof reference['asOf'] !== 'string' || !isCalendarDate(reference['asOf'])) fail(`referenceDistributions.asOf must be a date YYYY-MM-DD, got ${describe(reference['asOf'])}`);
     if (!isCount(reference['rows'])) fail(`referenceDistributions.rows must be an integer >= 0, got ${describe(reference['rows'])}`);
     const byFeature = reference['features'];
     if (!isRecord(byFeature)) return fail('referenceDistributions.features must be an object by feature');

@@ -111,6 +111,7 @@ export async function exampleFeatures(
     const inns = [...new Set(indexes.map((i) => (examples[i] as ParticipantExample).inn))];
     const rows = await db.all(`SELECT inn, ${features.map((f) => quoteIdent(f.id)).join(', ')} FROM ${quoteIdent(computed.table)}
       WHERE inn IN (${quoteLiteralList(inns)})`);
+    await computed.workspace.drop();
     const byInn = new Map(rows.map((r) => [String(r['inn']), r]));
     for (const i of indexes) {
       const row = byInn.get((examples[i] as ParticipantExample).inn);

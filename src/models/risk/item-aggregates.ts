@@ -1,6 +1,6 @@
 import type { FeatureParams } from '../../features/types.js';
 import type { Db } from '../../io/db.js';
-import { quoteLiteral, quoteLiteralList } from '../../io/sql.js';
+import { quoteLiteralList, sqlDate } from '../../io/sql.js';
 import { asOfSql } from '../../store/as-of.js';
 import { asOfDates, calibrate, fitClassifier, matrixOf, trainAmount, type TimeSplit } from './fit-risk.js';
 import type { GbdtParams } from '../learners/gbdt/index.js';
@@ -93,7 +93,7 @@ export async function itemScoreAggregates(db: Db, targets: readonly AggregateTar
     const items = await db.all(`SELECT decl_id, item_no, importer_inn, CAST(customs_value_rub AS DOUBLE) AS value
       FROM (${asOfSql('declarations', asOf)})
       WHERE importer_inn IN (${quoteLiteralList(inns)})
-        AND CAST(release_date + INTERVAL ${inspectMonths} MONTH AS DATE) >= DATE ${quoteLiteral(asOf)}
+        AND CAST(release_date + INTERVAL ${inspectMonths} MONTH AS DATE) >= ${sqlDate(asOf)}
       ORDER BY importer_inn, decl_id, item_no`);
     if (items.length === 0) continue;
     const pseudo: ItemExample[] = items.map((r) => ({

@@ -1,8 +1,8 @@
-import { createAsOfTables } from '../../features/as-of-tables.js';
-import { ITEM_TABLES, itemSignalStatements } from '../../features/item-signals.js';
+import { computeItemSignals } from '../../features/compute.js';
+import { Workspace } from '../../io/workspace.js';
 import type { FeatureParams } from '../../features/types.js';
 import type { Db } from '../../io/db.js';
-import { quoteIdent, quoteLiteral } from '../../io/sql.js';
+import { quoteIdent, quoteLiteral, sqlDate } from '../../io/sql.js';
 import type { ExampleWindow } from './examples.js';
 import {
   DEFAULT_HISTORY_ENTITIES,
@@ -221,7 +221,8 @@ export async function itemExampleFeatures(
   const nOwn = set.own.length + set.extraNumeric.length;
   const n = set.features.length;
   const values = new Float64Array(examples.length * n).fill(Number.NaN);
-  await db.run(`ATTACH IF NOT EXISTS ':memory:' AS ccrg_work (READ_WRITE, COMPRESS)`);
+  const tables = await Workspace.open(db, 'item example tables', 'the item examples');
+  for (const name of Object.values(T)) tables.claim(name);
   const ownColumns = [
     ...set.own.map((f) => `round(CAST(${f.sql} AS DOUBLE), 6) AS ${quoteIdent(f.id)}`),
     ...set.extraNumeric.map((name) => `round(CAST(d.extra_num[${quoteLiteral(name)}] AS DOUBLE), 6) AS ${quoteIdent(`extra_${name}`)}`),
@@ -233,8 +234,7 @@ export async function itemExampleFeatures(
   examples.forEach((e, i) => byDate.set(e.asOf, [...(byDate.get(e.asOf) ?? []), i]));
   const params = (asOf: string): FeatureParams => ({ ...defaults, asOf, windowMonths: Math.max(defaults.windowMonths, defaults.controlYears * 12) });
   for (const [asOf, indexes] of [...byDate.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    await createAsOfTables(db, params(asOf));
-    for (const sql of itemSignalStatements(params(asOf))) await db.run(sql);
+    const signals = await computeItemSignals(db, params(asOf), 'item examples');
     await db.run(`CREATE OR REPLACE TEMP TABLE ${T.batch} (example_id INTEGER, decl_id VARCHAR, item_no INTEGER, inn VARCHAR)`);
     for (let start = 0; start < indexes.length; start += 1000) {
       const rows = indexes.slice(start, start + 1000).map((i) => {
@@ -244,13 +244,14 @@ export async function itemExampleFeatures(
       await db.run(`INSERT INTO ${T.batch} VALUES ${rows.join(', ')}`);
     }
     await db.run(`INSERT INTO ${T.examples}
-      SELECT e.example_id, DATE ${quoteLiteral(asOf)}, s.decl_id IS NOT NULL, coalesce(s.inn, e.inn), d.customs_representative_inn,
+      SELECT e.example_id, ${sqlDate(asOf)}, s.decl_id IS NOT NULL, coalesce(s.inn, e.inn), d.customs_representative_inn,
         s.hs_code, s.origin_country, s.customs_office, d.extra_cat
         ${ownColumns.map((c) => `, ${c}`).join('')}
       FROM ${T.batch} e
-        LEFT JOIN ${ITEM_TABLES.items} s ON s.decl_id = e.decl_id AND s.item_no = e.item_no
+        LEFT JOIN ${signals.itemTable} s ON s.decl_id = e.decl_id AND s.item_no = e.item_no
         LEFT JOIN declarations d ON d.decl_id = s.decl_id AND d.item_no = s.item_no AND d.version = s.version
       QUALIFY row_number() OVER (PARTITION BY e.example_id ORDER BY d.version_date DESC NULLS LAST, d.ingest_id DESC NULLS LAST) = 1`);
+    await signals.workspace.drop();
   }
   await db.run(`CREATE OR REPLACE TEMP TABLE ${T.labelled} AS ${labelledItemsSql()}`);
   const own = await db.all(`SELECT example_id, found ${set.features.slice(0, nOwn).map((f) => `, ${quoteIdent(f)}`).join('')} FROM ${T.examples} ORDER BY example_id`);
@@ -271,6 +272,6 @@ export async function itemExampleFeatures(
       if (v !== null && v !== undefined) values[i * n + nOwn + j] = Number(v);
     });
   }
-  for (const t of Object.values(T)) await db.run(`DROP TABLE IF EXISTS ${t}`);
+  await tables.drop();
   return { values, notFound };
 }

@@ -1,4 +1,5 @@
-import { quoteLiteral } from '../../../io/sql.js';
+import { sqlDate } from '../../../io/sql.js';
+import { isCalendarDate } from '../../../util/period.js';
 
 /** Options of {@link labelledItemsSql}. */
 export interface LabelledItemsOptions {
@@ -21,8 +22,6 @@ export const LABELLED_ITEM_COLUMNS = [
   'known_date',
   'source',
 ] as const;
-
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * SQL for every labelled declaration item of the store, with its entity keys
@@ -50,8 +49,8 @@ const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 export function labelledItemsSql(options: LabelledItemsOptions = {}): string {
   let knownBy = '';
   if (options.knownBy !== undefined) {
-    if (!DATE_RE.test(options.knownBy)) throw new Error(`knownBy must be a date YYYY-MM-DD; got ${JSON.stringify(options.knownBy)}`);
-    knownBy = ` AND known_date <= DATE ${quoteLiteral(options.knownBy)}`;
+    if (!isCalendarDate(options.knownBy)) throw new Error(`knownBy must be a date YYYY-MM-DD; got ${JSON.stringify(options.knownBy)}`);
+    knownBy = ` AND known_date <= ${sqlDate(options.knownBy)}`;
   }
   return `SELECT * FROM (
   WITH done AS (
