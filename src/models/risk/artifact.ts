@@ -14,11 +14,12 @@ import { join } from 'node:path';
 import { calibratorFromJson, type CalibrationJson, type Calibrator } from '../learners/calibration.js';
 import { writeFileAtomic } from '../../io/csv-write.js';
 import { ConfigError } from '../../util/errors.js';
-import { isCalendarDate, isPeriod } from '../../util/period.js';
+import { isCalendarDate } from '../../util/period.js';
 import { GbdtModel, type FeatureImportance, type GbdtModelJson } from '../learners/gbdt/index.js';
 import { IsolationForestModel, type IsolationForestJson } from '../learners/isolation-forest/index.js';
 import type { FeatureDistribution } from '../stats/distribution.js';
 import { firstFeatureDifference } from '../learners/format-check.js';
+import { envelopeProblem } from './artifact-schema.js';
 
 import { PROFILE_INPUTS, profileFromSnapshot, type ProfileSnapshot } from './inputs.js';
 import type { RiskProfile } from '../../rules/index.js';
@@ -381,111 +382,50 @@ export function featureMismatch(model: readonly string[], data: readonly string[
 
 type Fail = (message: string, cause?: unknown) => never;
 
-/** Checks the envelope fields other than format, version, kind, level and features. */
+/**
+ * Checks the envelope fields other than format, version, kind, level and
+ * features: their structure by the JSON Schema (artifact-schema.ts), then
+ * what relates them.
+ */
 function checkEnvelope(json: Record<string, unknown>, features: readonly string[], fail: Fail): void {
-  const hyper = json['hyperparameters'];
-  if (!isRecord(hyper)) fail('hyperparameters must be an object of components');
-  for (const [component, params] of Object.entries(hyper as Record<string, unknown>)) {
-    if (!isRecord(params)) fail(`hyperparameters.${component} must be an object`);
-    for (const [name, value] of Object.entries(params as Record<string, unknown>)) {
-      if (!(value === null || ['number', 'string', 'boolean'].includes(typeof value))) {
-        fail(`hyperparameters.${component}.${name} must be a number, text, true/false or null, got ${describe(value)}`);
-      }
-    }
+  const problem = envelopeProblem(json);
+  if (problem !== null) fail(problem);
+  const e = json as unknown as ModelArtifact;
+  if (e.window.from > e.window.to) fail(`window.from ${e.window.from} is after window.to ${e.window.to}`);
+  const { examples, positives } = e.labelCount;
+  if (positives !== null && positives > examples) fail(`labelCount.positives must be null or an integer in 0..${examples}, got ${positives}`);
+  for (const [name, value] of Object.entries(e.metrics)) {
+    if (value === null || typeof value !== 'object') continue;
+    value.rows.forEach((row, i) => {
+      if (row.length !== value.columns.length) fail(`metrics.${name}.rows[${i}] must be an array of ${value.columns.length} cells`);
+    });
   }
-
-  const seed = json['seed'];
-  if (typeof seed !== 'number' || !Number.isInteger(seed)) fail(`seed must be an integer, got ${describe(seed)}`);
-
-  const window = json['window'];
-  if (!isRecord(window)) return fail('window must be an object { from, to }');
-  for (const end of ['from', 'to'] as const) {
-    const month = window[end];
-    if (typeof month !== 'string' || !isPeriod(month)) fail(`window.${end} must be a month YYYY-MM, got ${describe(month)}`);
-  }
-  if ((window['from'] as string) > (window['to'] as string)) fail(`window.from ${window['from']} is after window.to ${window['to']}`);
-
-  const fingerprint = json['dataFingerprint'];
-  if (typeof fingerprint !== 'string' || !/^[0-9a-f]{64}$/.test(fingerprint)) {
-    fail(`dataFingerprint must be a sha256 in 64 lower-case hex digits, got ${describe(fingerprint)}`);
-  }
-
-  const labels = json['labelCount'];
-  if (!isRecord(labels)) return fail('labelCount must be an object { examples, positives }');
-  const examples = labels['examples'];
-  const positives = labels['positives'];
-  if (!isCount(examples)) fail(`labelCount.examples must be an integer >= 0, got ${describe(examples)}`);
-  if (positives !== null && (!isCount(positives) || positives > (examples as number))) {
-    fail(`labelCount.positives must be null or an integer in 0..${examples as number}, got ${describe(positives)}`);
-  }
-
-  const metrics = json['metrics'];
-  if (!isRecord(metrics)) fail('metrics must be an object');
-  for (const [name, value] of Object.entries(metrics as Record<string, unknown>)) checkMetric(name, value, fail);
-
-  const distributions = json['featureDistributions'];
-  if (!isRecord(distributions)) return fail('featureDistributions must be an object by feature');
-  for (const f of features) {
-    if (!Object.hasOwn(distributions, f)) fail(`featureDistributions has no entry for feature ${JSON.stringify(f)}`);
-    checkDistribution(`featureDistributions[${JSON.stringify(f)}]`, distributions[f], fail);
-  }
-  const extra = Object.keys(distributions).find((f) => !features.includes(f));
-  if (extra !== undefined) fail(`featureDistributions has an entry for ${JSON.stringify(extra)}, which is not a feature of the model`);
-  checkDistribution('scoreDistribution', json['scoreDistribution'], fail);
-
-  const reference = json['referenceDistributions'];
+  checkDistributions('featureDistributions', e.featureDistributions, features, fail);
+  checkDistribution('scoreDistribution', e.scoreDistribution, fail);
+  const reference = e.referenceDistributions;
   if (reference !== undefined) {
-    if (!isRecord(reference)) return fail('referenceDistributions must be an object { asOf, rows, features, score }');
-    if (typeof reference['asOf'] !== 'string' || !isCalendarDate(reference['asOf'])) fail(`referenceDistributions.asOf must be a date YYYY-MM-DD, got ${describe(reference['asOf'])}`);
-    if (!isCount(reference['rows'])) fail(`referenceDistributions.rows must be an integer >= 0, got ${describe(reference['rows'])}`);
-    const byFeature = reference['features'];
-    if (!isRecord(byFeature)) return fail('referenceDistributions.features must be an object by feature');
-    for (const f of features) {
-      if (!Object.hasOwn(byFeature, f)) fail(`referenceDistributions.features has no entry for feature ${JSON.stringify(f)}`);
-      checkDistribution(`referenceDistributions.features[${JSON.stringify(f)}]`, byFeature[f], fail);
-    }
-    const unknown = Object.keys(byFeature).find((f) => !features.includes(f));
-    if (unknown !== undefined) fail(`referenceDistributions.features has an entry for ${JSON.stringify(unknown)}, which is not a feature of the model`);
-    checkDistribution('referenceDistributions.score', reference['score'], fail);
+    if (!isCalendarDate(reference.asOf)) fail(`referenceDistributions.asOf must be a date YYYY-MM-DD, got ${describe(reference.asOf)}`);
+    checkDistributions('referenceDistributions.features', reference.features, features, fail);
+    checkDistribution('referenceDistributions.score', reference.score, fail);
   }
-
-  const createdWith = json['createdWith'];
-  if (!isRecord(createdWith) || typeof createdWith['codeVersion'] !== 'string') fail('createdWith.codeVersion must be a text');
 }
 
-function checkMetric(name: string, value: unknown, fail: Fail): void {
-  if (value === null || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) return;
-  if (!isRecord(value)) return fail(`metrics.${name} must be a number, null, a text or a table, got ${describe(value)}`);
-  const { columns, rows } = value;
-  if (!Array.isArray(columns) || columns.some((c) => typeof c !== 'string')) fail(`metrics.${name}.columns must be an array of texts`);
-  if (!Array.isArray(rows)) return fail(`metrics.${name}.rows must be an array`);
-  (rows as unknown[]).forEach((row, i) => {
-    if (!Array.isArray(row) || row.length !== (columns as string[]).length) {
-      fail(`metrics.${name}.rows[${i}] must be an array of ${(columns as string[]).length} cells`);
-    }
-    for (const cell of row as unknown[]) {
-      if (!(cell === null || typeof cell === 'string' || (typeof cell === 'number' && Number.isFinite(cell)))) {
-        fail(`metrics.${name}.rows[${i}] has the cell ${describe(cell)}: expected a number, text or null`);
-      }
-    }
-  });
+/** One distribution per feature of the model, none for anything else, each adding up. */
+function checkDistributions(where: string, byFeature: Record<string, FeatureDistribution>, features: readonly string[], fail: Fail): void {
+  for (const f of features) {
+    if (!Object.hasOwn(byFeature, f)) fail(`${where} has no entry for feature ${JSON.stringify(f)}`);
+    checkDistribution(`${where}[${JSON.stringify(f)}]`, byFeature[f] as FeatureDistribution, fail);
+  }
+  const extra = Object.keys(byFeature).find((f) => !features.includes(f));
+  if (extra !== undefined) fail(`${where} has an entry for ${JSON.stringify(extra)}, which is not a feature of the model`);
 }
 
-function checkDistribution(where: string, value: unknown, fail: Fail): void {
-  if (!isRecord(value)) return fail(`${where} must be an object { count, edges, proportions, missing }`);
+/** What the schema cannot say of a distribution: edges in order, one share per bin, shares adding up. */
+function checkDistribution(where: string, value: FeatureDistribution, fail: Fail): void {
   const { count, edges, proportions, missing } = value;
-  if (!isCount(count)) fail(`${where}.count must be an integer >= 0, got ${describe(count)}`);
-  if (!Array.isArray(edges) || edges.some((e, i) => typeof e !== 'number' || !Number.isFinite(e) || (i > 0 && !(e > edges[i - 1])))) {
-    fail(`${where}.edges must be finite and strictly increasing`);
-  }
-  const nEdges = (edges as number[]).length;
-  if (nEdges > 9) fail(`${where}.edges has ${nEdges} edges, at most 9 (deciles)`);
-  if (!Array.isArray(proportions) || proportions.length !== nEdges + 1) {
-    fail(`${where}.proportions must have ${nEdges + 1} entries (one more than the edges)`);
-  }
-  const shares = [...(proportions as unknown[]), missing];
-  if (shares.some((p) => typeof p !== 'number' || !(p >= 0 && p <= 1))) fail(`${where}: proportions and missing must be numbers in [0, 1]`);
-  const total = (shares as number[]).reduce((s, p) => s + p, 0);
+  if (edges.some((edge, i) => !Number.isFinite(edge) || (i > 0 && !(edge > (edges[i - 1] as number))))) fail(`${where}.edges must be finite and strictly increasing`);
+  if (proportions.length !== edges.length + 1) fail(`${where}.proportions must have ${edges.length + 1} entries (one more than the edges)`);
+  const total = [...proportions, missing].reduce((sum, p) => sum + p, 0);
   const expected = count === 0 ? 0 : 1;
   if (Math.abs(total - expected) > 1e-6) fail(`${where}: proportions and missing sum to ${total}, expected ${expected}`);
 }
@@ -524,10 +464,6 @@ function modelsFromBody(artifact: ModelArtifact, fail: Fail): ArtifactModels {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
 function describe(value: unknown): string {

@@ -422,7 +422,10 @@ describe('artifactFromJson refusals', () => {
       [{ features: [...FEATURES, 'noise_a'] }, 'feature "noise_a" is listed twice'],
       [{ metrics: { topK: { columns: ['k'], rows: [[1, 2]] } } }, 'metrics.topK.rows[0] must be an array of 1 cells'],
       [{ hyperparameters: { classifier: { nTrees: [1] } } }, 'hyperparameters.classifier.nTrees must be a number, text, true/false or null, got an array'],
-      [{ createdWith: {} }, 'createdWith.codeVersion must be a text'],
+      [{ createdWith: {} }, 'createdWith.codeVersion must be a text, got missing'],
+      [{ labelCount: { examples: 10 } }, 'labelCount.positives must be null or an integer >= 0, got missing'],
+      [{ metrics: { auc: [0.7] } }, 'metrics.auc must be a number, null, a text or a table, got an array'],
+      [{ featureDistributions: { [FEATURES[0] as string]: { count: 1, edges: [], proportions: [2], missing: 0 } } }, `featureDistributions.${FEATURES[0] as string}.proportions[0] must be a number in [0, 1], got 2`],
     ];
     for (const [patch, message] of cases) expect(refusal({ ...asJson(risk), ...patch })).toBe(`${SOURCE}: ${message}`);
   });
