@@ -35,6 +35,7 @@ export const ARTIFACT_ENVELOPE_SCHEMA = {
   expect: 'a JSON object',
   required: ['hyperparameters', 'seed', 'window', 'dataFingerprint', 'labelCount', 'metrics', 'featureDistributions', 'scoreDistribution', 'createdWith', 'body'],
   properties: {
+    contentSha256: { type: 'string', pattern: '^[0-9a-f]{64}$', expect: 'a sha256 in 64 lower-case hex digits' },
     hyperparameters: {
       type: 'object',
       expect: 'an object of components',

@@ -20,6 +20,7 @@ import { IsolationForestModel, type IsolationForestJson } from '../learners/isol
 import type { FeatureDistribution } from '../stats/distribution.js';
 import { firstFeatureDifference } from '../learners/format-check.js';
 import { envelopeProblem } from './artifact-schema.js';
+import { sha256Hex } from '../../util/hash.js';
 
 import { PROFILE_INPUTS, profileFromSnapshot, type ProfileSnapshot } from './inputs.js';
 import type { RiskProfile } from '../../rules/index.js';
@@ -94,6 +95,12 @@ export interface AnomalyModelBody {
 interface ArtifactEnvelope {
   format: typeof ARTIFACT_FORMAT;
   formatVersion: typeof ARTIFACT_FORMAT_VERSION;
+  /**
+   * sha256 of the artifact's canonical text without this field: written by
+   * {@link serializeArtifact}, checked on load, so an edited or corrupted
+   * model is refused instead of silently scoring differently.
+   */
+  contentSha256?: string;
   level: ModelLevel;
   /** Ordered feature names; the data scored must have exactly these, in this order. */
   features: string[];
@@ -181,6 +188,7 @@ export interface ArtifactExpectation {
 const ENVELOPE_KEYS = [
   'format',
   'formatVersion',
+  'contentSha256',
   'kind',
   'level',
   'features',
@@ -231,11 +239,22 @@ export function importanceTable(importance: readonly FeatureImportance[]): Metri
  * load → serialise gives the bytes that were loaded.
  */
 export function serializeArtifact(artifact: ModelArtifact): string {
+  const ordered = canonicalEnvelope(artifact);
+  const withHash: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(ordered)) {
+    withHash[key] = value;
+    if (key === 'formatVersion') withHash['contentSha256'] = contentHashOf(ordered);
+  }
+  return `${prettyJson(withHash, '')}\n`;
+}
+
+/** The envelope in canonical order, without its content hash. */
+function canonicalEnvelope(artifact: ModelArtifact): Record<string, unknown> {
   const plain = plainJson(artifact) as Record<string, unknown>;
   const ordered: Record<string, unknown> = {};
   for (const key of ENVELOPE_KEYS) {
     const value = plain[key];
-    if (value === undefined) continue;
+    if (value === undefined || key === 'contentSha256') continue;
     if (key === 'featureDistributions') {
       const byFeature = value as Record<string, unknown>;
       const out: Record<string, unknown> = {};
@@ -246,7 +265,16 @@ export function serializeArtifact(artifact: ModelArtifact): string {
       ordered[key] = sortKeys(value);
     }
   }
-  return `${prettyJson(ordered, '')}\n`;
+  return ordered;
+}
+
+function contentHashOf(ordered: Record<string, unknown>): string {
+  return sha256Hex(`${prettyJson(ordered, '')}\n`);
+}
+
+/** The content hash an artifact should carry (of its canonical text without the hash). */
+export function contentHash(artifact: ModelArtifact): string {
+  return contentHashOf(canonicalEnvelope(artifact));
 }
 
 /** Writes the artifact's canonical text ({@link serializeArtifact}) whole or not at all. */
@@ -367,7 +395,14 @@ export function artifactFromJson(json: unknown, source: string, expect: Artifact
     fail(`the model reads ${PROFILE_INPUTS.map((f) => f.id).join(' and ')} but carries no riskProfile with indicators to compute them; retrain it`);
   }
   const profile = needsProfile ? profileFromSnapshot(snapshot as unknown as ProfileSnapshot, `${source} (riskProfile)`) : null;
-  return { artifact, models: modelsFromBody(artifact, fail), profile };
+  const models = modelsFromBody(artifact, fail);
+  const recorded = json['contentSha256'];
+  if (typeof recorded !== 'string') fail('the model carries no contentSha256 (written by an older ccrg, or removed): retrain it with this ccrg');
+  const actual = contentHash(artifact);
+  if (recorded !== actual) {
+    fail(`the model's content does not match its contentSha256 (${String(recorded).slice(0, 12)}… recorded, ${actual.slice(0, 12)}… now): the file was edited or corrupted after training; restore it or retrain`);
+  }
+  return { artifact, models, profile };
 }
 
 /**

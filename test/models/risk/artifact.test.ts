@@ -248,7 +248,7 @@ describe('saveArtifact and loadArtifact', () => {
 
     if (models.kind !== 'risk') throw new Error('expected a risk model');
     const x = riskProblem(200, 6).x;
-    const fresh = artifactFromJson(JSON.parse(JSON.stringify(artifact)), 'memory').models;
+    const fresh = artifactFromJson(JSON.parse(serializeArtifact(artifact)), 'memory').models;
     if (fresh.kind !== 'risk') throw new Error('expected a risk model');
     expect(models.classifier.predictProbability(x)).toEqual(fresh.classifier.predictProbability(x));
     expect(models.amount!.predict(x)).toEqual(fresh.amount!.predict(x));
@@ -285,7 +285,7 @@ describe('saveArtifact and loadArtifact', () => {
     const { artifact: loaded, models } = await loadArtifact(path, { kind: 'anomaly', level: 'item', features: FEATURES });
     expect(serializeArtifact(loaded)).toBe(await readFile(path, 'utf8'));
     if (models.kind !== 'anomaly') throw new Error('expected an anomaly model');
-    const fresh = artifactFromJson(JSON.parse(JSON.stringify(artifact)), 'memory').models;
+    const fresh = artifactFromJson(JSON.parse(serializeArtifact(artifact)), 'memory').models;
     if (fresh.kind !== 'anomaly') throw new Error('expected an anomaly model');
     const x = riskProblem(100, 10).x;
     expect(models.forest.score(x)).toEqual(fresh.forest.score(x));
@@ -299,7 +299,7 @@ describe('saveArtifact and loadArtifact', () => {
     const text = serializeArtifact(artifact);
     expect(serializeArtifact(reversed)).toBe(text);
     expect(Object.keys(JSON.parse(text))).toEqual([
-      'format', 'formatVersion', 'kind', 'level', 'features', 'hyperparameters', 'seed', 'window', 'dataFingerprint',
+      'format', 'formatVersion', 'contentSha256', 'kind', 'level', 'features', 'hyperparameters', 'seed', 'window', 'dataFingerprint',
       'labelCount', 'metrics', 'featureDistributions', 'scoreDistribution', 'createdWith', 'body',
     ]);
     expect(Object.keys(JSON.parse(text).featureDistributions)).toEqual(FEATURES);
@@ -340,6 +340,26 @@ describe('artifactFromJson refusals', () => {
   it('refuses another format version before anything else', () => {
     const json = { ...asJson(risk), formatVersion: 2, kind: 'nonsense' };
     expect(refusal(json, { kind: 'risk' })).toBe(`${SOURCE}: the model has format version 2; this ccrg reads version 1`);
+  });
+
+  it('refuses a one-byte edit of the model, or a model without its content hash', async () => {
+    const risk = riskArtifact();
+    const text = serializeArtifact(risk);
+    const path = join(await mkdtemp(join(tmpdir(), 'ccrg-artifact-')), 'model.json');
+    // One digit of the calibrator (0.05 -> 0.06), which would move every probability.
+    const at = text.indexOf('0.05', text.lastIndexOf('"calibrator"'));
+    const edited = `${text.slice(0, at)}0.06${text.slice(at + 4)}`;
+    expect(edited).not.toBe(text);
+    expect(edited.length).toBe(text.length);
+    await writeFile(path, edited);
+    await expect(loadArtifact(path)).rejects.toThrow(`${path}: the model's content does not match its contentSha256`);
+    const json = asJson(risk);
+    delete json['contentSha256'];
+    expect(refusal(json)).toBe(`${SOURCE}: the model carries no contentSha256 (written by an older ccrg, or removed): retrain it with this ccrg`);
+    expect(refusal({ ...asJson(risk), contentSha256: 'abc' })).toBe(`${SOURCE}: contentSha256 must be a sha256 in 64 lower-case hex digits, got "abc"`);
+    // Layout alone (the same content re-indented) is no edit.
+    await writeFile(path, JSON.stringify(JSON.parse(text)));
+    expect((await loadArtifact(path)).artifact.contentSha256).toBe(JSON.parse(text).contentSha256);
   });
 
   it('refuses a file of another format', () => {
