@@ -74,6 +74,9 @@ export async function sourceOf(options: SourceOptions, need: { declarations?: st
   return { store };
 }
 
+/** What DuckDB's `memory_limit` accepts: a number and a unit. */
+const MEMORY_LIMIT = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
+
 /** DuckDB settings from `--threads` and `--memory-limit`, over the given defaults. */
 export function engineOf(options: EngineOptions, defaults: DuckDbOptions = { memoryLimit: BATCH_DEFAULTS.memoryLimit }): DuckDbOptions {
   const engine: DuckDbOptions = { ...defaults };
@@ -82,7 +85,11 @@ export function engineOf(options: EngineOptions, defaults: DuckDbOptions = { mem
     if (!Number.isInteger(threads) || threads < 1) throw new UsageError(`--threads must be a whole number >= 1, got ${String(threads)}`);
     engine.threads = threads;
   }
-  if (options['memory-limit'] !== undefined) engine.memoryLimit = options['memory-limit'];
+  const limit = options['memory-limit'];
+  if (limit !== undefined) {
+    if (!MEMORY_LIMIT.test(limit.trim())) throw new UsageError(`--memory-limit must be an amount of memory such as 4GB, 512MB or 1.5GiB, got "${limit}"`);
+    engine.memoryLimit = limit.trim();
+  }
   return engine;
 }
 

@@ -6,7 +6,7 @@
 import { sha256Hex } from '../util/hash.js';
 import { readFile } from 'node:fs/promises';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
-import { ConfigError } from '../util/errors.js';
+import { ConfigError, isBadPath, pathErrorText, UsageError } from '../util/errors.js';
 
 /** A path inside the file: map keys and sequence indexes. */
 export type DocPath = readonly (string | number)[];
@@ -122,6 +122,8 @@ export async function readConfigFile(path: string, what: string): Promise<{ text
   try {
     bytes = await readFile(path);
   } catch (error) {
+    const words = isBadPath(error) ? pathErrorText(error, path) : null;
+    if (words !== null) throw new UsageError(`the ${what} ${words}`, { cause: error });
     throw new ConfigError(`${path}: cannot read the ${what}: ${(error as Error).message}`, { cause: error });
   }
   return { text: bytes.toString('utf8'), sha256: sha256Hex(bytes) };

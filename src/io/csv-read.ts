@@ -1,6 +1,6 @@
 /** Reading the project's own CSV outputs back (RFC 4180: quoted fields may hold commas, quotes and line breaks). */
 import { readFile } from 'node:fs/promises';
-import { ConfigError } from '../util/errors.js';
+import { ConfigError, isBadPath, pathErrorText, UsageError } from '../util/errors.js';
 
 /** Records of a CSV text, header included, each a list of fields. A CR before LF is dropped. */
 export function parseCsvText(text: string): string[][] {
@@ -65,6 +65,8 @@ export async function readCsvRecords(path: string, required: readonly string[], 
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
+    const words = isBadPath(error) ? pathErrorText(error, path) : null;
+    if (words !== null) throw new UsageError(`${what === 'a ccrg output' ? 'the file' : what.replace(/^an? /, 'the ')} ${words}`, { cause: error });
     throw new ConfigError(`${path}: cannot be read: ${(error as Error).message}`, { cause: error });
   }
   return csvRecordsOf(text, path, required, what);

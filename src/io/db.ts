@@ -82,7 +82,12 @@ export async function openDuckDb(path: string, options: DuckDbOptions = {}): Pro
     if (path !== ':memory:' && options.readOnly !== true) mkdirSync(dirname(path), { recursive: true });
     instance = await DuckDBInstance.create(path, config);
   } catch (cause) {
-    throw new Error(`Cannot open the store ${path}: ${messageOf(cause)}`, { cause });
+    const message = messageOf(cause);
+    // A setting DuckDB refuses (a memory limit it cannot parse or grant) is the user's to change, not a failure of the store.
+    if (/Failed to set config|Invalid Input Error/i.test(message)) {
+      throw new UsageError(`DuckDB refused the settings ${JSON.stringify(config)} for the store ${path}: ${message.split('\n')[0] ?? message} (check --threads and --memory-limit)`);
+    }
+    throw new Error(`Cannot open the store ${path}: ${message}`, { cause });
   }
   const connection = await instance.connect();
   return new DuckDbAdapter(path, instance, connection);

@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calibratorFromJson, type CalibrationJson, type Calibrator } from '../learners/calibration.js';
 import { writeFileAtomic } from '../../io/csv-write.js';
-import { ConfigError } from '../../util/errors.js';
+import { ConfigError, isBadPath, pathErrorText, UsageError } from '../../util/errors.js';
 import { isCalendarDate } from '../../util/period.js';
 import { GbdtModel, type FeatureImportance, type GbdtModelJson } from '../learners/gbdt/index.js';
 import { IsolationForestModel, type IsolationForestJson } from '../learners/isolation-forest/index.js';
@@ -332,6 +332,8 @@ export async function loadArtifact(given: string, expect: ArtifactExpectation = 
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
+    const words = isBadPath(error) ? pathErrorText(error, path) : null;
+    if (words !== null) throw new UsageError(`the model ${words}`, { cause: error });
     throw new ConfigError(`${path}: cannot read the model: ${(error as Error).message}`, { cause: error });
   }
   let json: unknown;
