@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir, rename, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { removeStaleSiblings } from './run-dir.js';
 import { UsageError } from '../util/errors.js';
 
 /** One CSV field, quoted when it holds a delimiter, quote or line break (RFC 4180). */
@@ -41,7 +42,6 @@ export function csvText(header: readonly string[], rows: Iterable<readonly (stri
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes a file whole or not at all: a temporary sibling renamed over the target. */
 /**
  * Checks, before any work, that `path` can take a file written by
  * {@link writeFileAtomic}: not a folder, its folder creatable and writable.
@@ -60,9 +60,12 @@ export async function checkWritableFile(path: string, flag: string): Promise<voi
   }
 }
 
+/** Writes a file whole or not at all: a temporary sibling renamed over the target. */
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.tmp-${process.pid}`;
+  // A write killed between the two steps leaves its temporary file: removed once its process is gone.
+  await removeStaleSiblings(dirname(path), `${basename(path)}.tmp-`);
   await writeFile(temporary, content);
   await rename(temporary, path);
 }

@@ -1,4 +1,5 @@
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { isProcessAlive } from './stale.js';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../util/errors.js';
 
@@ -65,6 +66,8 @@ export async function replaceDirectory(target: string, write: (dir: string) => P
   await rm(previous, { recursive: true, force: true });
   const fresh = join(parent, `.${name}.new-${process.pid}`);
   await rm(fresh, { recursive: true, force: true });
+  // A run killed while it wrote leaves its fresh folder behind: removed once its process is gone.
+  await removeStaleSiblings(parent, `.${name}.new-`);
   await mkdir(fresh);
   try {
     await write(fresh);
@@ -75,4 +78,19 @@ export async function replaceDirectory(target: string, write: (dir: string) => P
   if (await exists(target)) await rename(target, previous);
   await rename(fresh, target);
   await rm(previous, { recursive: true, force: true });
+}
+
+/** Removes `<prefix><pid>` entries of a folder whose process is no longer running (left by a killed run). */
+export async function removeStaleSiblings(parent: string, prefix: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(parent);
+  } catch {
+    return;
+  }
+  for (const entry of names) {
+    if (!entry.startsWith(prefix)) continue;
+    const pid = Number(entry.slice(prefix.length));
+    if (Number.isInteger(pid) && pid !== process.pid && !isProcessAlive(pid)) await rm(join(parent, entry), { recursive: true, force: true });
+  }
 }

@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { replaceDirectory, RUN_FOLDER } from '../../src/io/run-dir.js';
+import { writeFileAtomic } from '../../src/io/csv-write.js';
 import { UsageError } from '../../src/util/errors.js';
 import { tempDir } from '../util/fixtures.js';
 
@@ -72,5 +73,24 @@ describe('output folders that are not ccrg\'s', () => {
     await replaceDirectory(join(root, 'new'), write, RUN_FOLDER);
     expect(await readdir(join(root, 'new'))).toEqual(['manifest.json']);
     expect(await readdir(join(root, 'empty'))).toEqual(['manifest.json']);
+  });
+});
+
+describe('temporary files of killed runs (issue 13, item 13)', () => {
+  // A pid far above any the kernel hands out here: no such process.
+  const DEAD = 4_000_000;
+
+  it('removes a killed run folder swap and a killed atomic write at the next start, never a live one', async () => {
+    const parent = await tempDir();
+    const target = join(parent, '2026-06');
+    await mkdir(join(parent, `.2026-06.new-${DEAD}`), { recursive: true });
+    await writeFile(join(parent, `.2026-06.new-${DEAD}`, 'ranked.csv'), 'half');
+    await mkdir(join(parent, `.2026-06.new-${process.ppid}`));
+    await replaceDirectory(target, async (dir) => writeFile(join(dir, 'manifest.json'), '{}'));
+    expect((await readdir(parent)).sort()).toEqual(['.2026-06.new-' + String(process.ppid), '2026-06']);
+
+    await writeFile(join(parent, `rejects.csv.tmp-${DEAD}`), 'half');
+    await writeFileAtomic(join(parent, 'rejects.csv'), 'file\n');
+    expect((await readdir(parent)).filter((n) => n.startsWith('rejects.csv')).sort()).toEqual(['rejects.csv']);
   });
 });
