@@ -6,7 +6,6 @@
  */
 
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Db } from '../io/db.js';
 import type { DriftReport } from '../models/monitoring/drift.js';
@@ -17,6 +16,7 @@ import { MANIFEST_FILE, readScoreManifest, type ManifestModel } from '../run-fol
 import { PLAN_SUMMARY_FILE, readPlanSummary, type PlanSummary } from '../run-folder/plan-summary.js';
 import { RANKED_FILE, readRanked, type RankedRow } from '../run-folder/ranked.js';
 import { readReasons, REASONS_FILE } from '../run-folder/reasons.js';
+import { readJsonFile } from '../io/json-read.js';
 import { ConfigError } from '../util/errors.js';
 import { previousPeriod } from '../util/period.js';
 
@@ -140,13 +140,6 @@ export function periodChanges(current: readonly RankedRow[], previous: readonly 
   };
 }
 
-async function readJson(path: string): Promise<unknown> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(`${path}: cannot read it as JSON: ${(error as Error).message}`, { cause: error });
-  }
-}
 
 
 /** The model card summary of the model named in the manifest. */
@@ -165,7 +158,7 @@ async function readModelSummary(model: ManifestModel): Promise<ModelSummary> {
     dataFingerprint: model.data_fingerprint,
   };
   if (!existsSync(path)) return base;
-  const artifact = (await readJson(path)) as Record<string, unknown>;
+  const artifact = (await readJsonFile(path)) as Record<string, unknown>;
   const labels = artifact['labelCount'] as { examples: number; positives: number | null } | undefined;
   const metrics = (artifact['metrics'] ?? {}) as Record<string, unknown>;
   const num = (x: unknown): number | null => (typeof x === 'number' ? x : null);
@@ -280,7 +273,7 @@ export async function readReportData(options: ReportDataOptions): Promise<Report
     ranked,
     indicators: await readIndicatorUse(join(runDir, REASONS_FILE)),
     disabledIndicators: result.disabled_indicators.map((d) => ({ id: d.id, warning: d.warning })),
-    evaluation: existsSync(evaluationPath) ? ((await readJson(evaluationPath)) as EvaluationReport) : null,
+    evaluation: existsSync(evaluationPath) ? ((await readJsonFile(evaluationPath)) as EvaluationReport) : null,
     changes: existsSync(previousRanked) ? periodChanges(ranked, await readRanked(previousRanked), before, options.top) : null,
     plan: existsSync(planPath) ? await readPlanSummary(planPath) : null,
     model: model === null ? null : await readModelSummary(model),

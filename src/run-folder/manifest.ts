@@ -5,9 +5,9 @@
  * times and the host.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DriftReport } from '../models/monitoring/drift.js';
+import { isJsonObject, readJsonFile } from '../io/json-read.js';
 import { ConfigError } from '../util/errors.js';
 
 /** File name in the run folder; its presence marks a folder as a ccrg run folder. */
@@ -82,9 +82,6 @@ export function manifestJson(manifest: ScoreManifest): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Keys of manifests written before the naming was made one style (camelCase feature parameters). */
 const OLD_KEYS: Record<string, string> = {
@@ -108,20 +105,15 @@ const OLD_KEYS: Record<string, string> = {
 export async function readScoreManifest(dir: string): Promise<ScoreManifest | null> {
   const path = join(dir, MANIFEST_FILE);
   if (!existsSync(path)) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(`${path}: cannot read it as JSON: ${(error as Error).message}`, { cause: error });
-  }
+  const json = await readJsonFile(path);
   const fail = (message: string): never => {
     throw new ConfigError(`${path}: ${message}; is this the manifest of ccrg score? (score the period again to rewrite it)`);
   };
-  if (!isRecord(json) || !isRecord(json['result'])) return fail('expected an object with "result"');
+  if (!isJsonObject(json) || !isJsonObject(json['result'])) return fail('expected an object with "result"');
   const result = json['result'];
   if (result['command'] !== 'score') return null;
   for (const key of ['period', 'as_of'] as const) if (typeof result[key] !== 'string') fail(`result.${key} must be a text`);
-  if (!isRecord(result['parameters'])) return fail('result.parameters must be an object');
+  if (!isJsonObject(result['parameters'])) return fail('result.parameters must be an object');
   const parameters: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(result['parameters'])) parameters[OLD_KEYS[key] ?? key] = value;
   if (parameters['lang'] !== 'en' && parameters['lang'] !== 'ru') fail(`result.parameters.lang must be "en" or "ru", got ${JSON.stringify(parameters['lang'])}`);
@@ -129,9 +121,9 @@ export async function readScoreManifest(dir: string): Promise<ScoreManifest | nu
     if (typeof parameters[key] !== 'number') fail(`result.parameters.${key} must be a number, got ${JSON.stringify(parameters[key])}`);
   }
   if (!Array.isArray(parameters['payment_procedures'])) fail('result.parameters.payment_procedures must be a list');
-  if (result['model'] !== null && !isRecord(result['model'])) fail('result.model must be an object or null');
-  if (!isRecord(result['risk_profile'])) fail('result.risk_profile must be an object');
+  if (result['model'] !== null && !isJsonObject(result['model'])) fail('result.model must be an object or null');
+  if (!isJsonObject(result['risk_profile'])) fail('result.risk_profile must be an object');
   if (!Array.isArray(result['inputs'])) fail('result.inputs must be a list');
   parameters['score_source'] = parameters['score_source'] === 'model' ? 'model' : 'rules';
-  return { result: { ...(result as unknown as ScoreManifestResult), parameters: parameters as unknown as ScoreParameters }, run: (isRecord(json['run']) ? json['run'] : {}) as ScoreManifest['run'] };
+  return { result: { ...(result as unknown as ScoreManifestResult), parameters: parameters as unknown as ScoreParameters }, run: (isJsonObject(json['run']) ? json['run'] : {}) as ScoreManifest['run'] };
 }

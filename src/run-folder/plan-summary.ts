@@ -1,5 +1,5 @@
 /** plan-summary.json (docs/outputs.md#plan-summaryjson): the plan's summary, its writer and its reader. */
-import { readFile } from 'node:fs/promises';
+import { isJsonObject, readJsonFile } from '../io/json-read.js';
 import { ConfigError } from '../util/errors.js';
 
 /** File name in the run folder. */
@@ -57,32 +57,24 @@ export function planSummaryJson(summary: PlanSummary): string {
   return `${JSON.stringify(summary, null, 2)}\n`;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** plan-summary.json, checked for the fields the report shows. */
 export async function readPlanSummary(path: string): Promise<PlanSummary> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(`${path}: cannot read it as JSON: ${(error as Error).message}`, { cause: error });
-  }
+  const json = await readJsonFile(path);
   const fail = (message: string): never => {
     throw new ConfigError(`${path}: ${message}`);
   };
-  if (!isRecord(json)) return fail('expected an object { period, as_of, seed, capacity, quotas, totals, parameters }');
+  if (!isJsonObject(json)) return fail('expected an object { period, as_of, seed, capacity, quotas, totals, parameters }');
   for (const key of ['period', 'as_of'] as const) if (typeof json[key] !== 'string') fail(`${key} must be a text, got ${JSON.stringify(json[key])}`);
   if (!Array.isArray(json['quotas'])) fail('quotas must be an array');
   (json['quotas'] as unknown[]).forEach((q, i) => {
-    if (!isRecord(q) || typeof q['quota'] !== 'string') return fail(`quotas[${i}].quota must be a text`);
+    if (!isJsonObject(q) || typeof q['quota'] !== 'string') return fail(`quotas[${i}].quota must be a text`);
     for (const key of ['capacity', 'selected', 'risk', 'random', 'expected_charges_rub', 'referrals']) {
       if (key === 'expected_charges_rub' && q[key] === null) continue;
       if (typeof q[key] !== 'number' || !Number.isFinite(q[key])) fail(`quotas[${i}].${key} must be a number${key === 'expected_charges_rub' ? ' or null' : ''}, got ${JSON.stringify(q[key])}`);
     }
   });
-  for (const key of ['capacity', 'totals', 'parameters'] as const) if (!isRecord(json[key])) fail(`${key} must be an object`);
+  for (const key of ['capacity', 'totals', 'parameters'] as const) if (!isJsonObject(json[key])) fail(`${key} must be an object`);
   return json as unknown as PlanSummary;
 }
 

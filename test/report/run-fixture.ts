@@ -4,6 +4,26 @@ import { csvText } from '../../src/io/csv-write.js';
 import { RANKED_COLUMNS } from '../../src/run-folder/ranked.js';
 import { REASON_COLUMNS } from '../../src/run-folder/reasons.js';
 
+/** The parameters of a score manifest as `ccrg score` writes them with the defaults (lang en). */
+export const SCORE_PARAMETERS = {
+  as_of: '2026-06-30',
+  payment_procedures: ['40'],
+  return_grace_days: 15,
+  vat_quarters: 12,
+  window_months: 12,
+  peer_window_months: 3,
+  peer_min_items: 20,
+  peer_min_importers: 5,
+  control_years: 3,
+  lead_months: 6,
+  lang: 'en' as 'en' | 'ru',
+  top: 100,
+  evidence_items: 10,
+  score_source: 'rules' as 'rules' | 'model',
+  rank_by: 'auto',
+  anomaly: { n_trees: 100, sample_size: 256, seed: 42 },
+};
+
 /** A ranked.csv row of the fixture: rank, inn, name, score and up to three reasons. */
 type FixtureRow = [rank: number, inn: string, name: string, score: number, reasons: string[]];
 
@@ -72,24 +92,7 @@ export async function writeRunFixture(root: string, options: RunFixtureOptions =
       as_of: '2026-06-30',
       code_version: '0.1.0',
       inputs: [input('declarations', 1000, 12), input('participants', 200, 3), input('tax_returns', 300, 0)],
-      parameters: {
-        as_of: '2026-06-30',
-        payment_procedures: ['40'],
-        return_grace_days: 15,
-        vat_quarters: 12,
-        window_months: 12,
-        peer_window_months: 3,
-        peer_min_items: 20,
-        peer_min_importers: 5,
-        control_years: 3,
-        lead_months: 6,
-        lang: 'en',
-        top: 100,
-        evidence_items: 10,
-        score_source: 'rules',
-        rank_by: 'auto',
-        anomaly: { n_trees: 100, sample_size: 256, seed: 42 },
-      },
+      parameters: SCORE_PARAMETERS,
       model: options.drift === true ? { path: 'models/absent/model.json', kind: 'risk', level: 'participant', window: { from: '2024-07', to: '2026-06' }, data_fingerprint: 'ab'.repeat(32), sha256: 'cd'.repeat(32) } : null,
       risk_profile: { name: 'default', version: '1.1.0', sha256: 'ef'.repeat(32) },
       unavailable_features: [],

@@ -9,6 +9,7 @@ import { evidenceCsv } from '../../src/run-folder/evidence.js';
 import { readScoreRun } from '../../src/run-folder/score-run.js';
 import { sha256Hex } from '../../src/util/hash.js';
 import { tempDir } from '../util/fixtures.js';
+import { SCORE_PARAMETERS } from '../report/run-fixture.js';
 
 const RANKED: RankedRow[] = [
   {
@@ -62,24 +63,7 @@ function manifest(outputs: Record<string, string>): ScoreManifest {
       as_of: '2026-06-30',
       code_version: '0.1.0',
       inputs: [],
-      parameters: {
-        as_of: '2026-06-30',
-        payment_procedures: ['40'],
-        return_grace_days: 15,
-        vat_quarters: 12,
-        window_months: 12,
-        peer_window_months: 3,
-        peer_min_items: 20,
-        peer_min_importers: 5,
-        control_years: 3,
-        lead_months: 6,
-        lang: 'ru',
-        top: 100,
-        evidence_items: 10,
-        score_source: 'model',
-        rank_by: 'auto',
-        anomaly: { n_trees: 100, sample_size: 256, seed: 42 },
-      },
+      parameters: { ...SCORE_PARAMETERS, lang: 'ru', score_source: 'model' },
       model: null,
       risk_profile: { name: 'default', version: '1.0.0', sha256: 'ab'.repeat(32) },
       unavailable_features: [],
