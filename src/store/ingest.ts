@@ -10,7 +10,7 @@ import type { Clock } from '../util/clock.js';
 import { InputFileError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { startProgress } from '../util/progress.js';
-import { rejectCodeExpr, typedExpr, type CheckContext } from '../validation/column-checks.js';
+import { decimalsMacroSql, isFloatNoiseExpr, rejectCodeExpr, typedExpr, type CheckContext } from '../validation/column-checks.js';
 import { innProblemMacroSql } from '../validation/inn.js';
 import { REJECT_CODES, type RejectCode } from '../validation/reject-codes.js';
 import { ensureStoreSchema, LINEAGE_COLUMN_NAMES, storedColumns } from './schema.js';
@@ -64,6 +64,11 @@ export interface FileReport {
   alreadyStored: number;
   /** Reject codes by number of records, most frequent first. */
   topReasons: { code: RejectCode; records: number }[];
+  /**
+   * Money values of accepted records that carried binary floating-point
+   * noise (241.58000000000004) and were stored as the value they stand for.
+   */
+  floatNoiseValues: number;
 }
 
 export interface IngestResult {
@@ -116,6 +121,7 @@ export async function ingestFiles(db: Db, options: IngestOptions, clock: Clock, 
     }
     await ensureStoreSchema(db);
     await db.run(innProblemMacroSql());
+    await db.run(decimalsMacroSql());
     let exceeded: FileReport | null = null;
     const progress = startProgress(logger, options.dryRun ? 'validate' : 'ingest', prepared.length, 'files');
     for (const entry of prepared) {
@@ -225,6 +231,7 @@ async function validateOne(
       duplicatesInFile: 0,
       alreadyStored: 0,
       topReasons: [],
+      floatNoiseValues: 0,
     };
     return { entry, report, rows: [], ctx };
   }
@@ -249,7 +256,8 @@ async function validateOne(
       (SELECT count(*) FROM ${t.dup} WHERE kind = 'same_in_store')::INTEGER AS dup_store,
       (SELECT count(*) FROM ${t.dup} WHERE kind = 'conflict')::INTEGER AS conflicts,
       (SELECT count(DISTINCT _line) FROM ${t.iss})::INTEGER AS rejected,
-      (SELECT count(*) FROM ${t.good})::INTEGER AS good`);
+      (SELECT count(*) FROM ${t.good})::INTEGER AS good,
+      (SELECT coalesce(sum(g._noise), 0) FROM ${t.good} g ANTI JOIN ${t.dup} d ON g._line = d._line AND d.kind = 'conflict')::INTEGER AS noise`);
   const c = counts[0] ?? {};
   const rejected = Number(c['rejected']);
   const accepted = read.records - rejected;
@@ -274,8 +282,15 @@ async function validateOne(
     duplicatesInFile: dupFile,
     alreadyStored: dupStore,
     topReasons: topReasons(rows),
+    floatNoiseValues: Number(c['noise']),
   };
   logger.info(`${input.file}: ${read.records} read, ${accepted} accepted, ${rejected} rejected`);
+  if (report.floatNoiseValues > 0) {
+    logger.warn(
+      `${input.file}: ${report.floatNoiseValues} money values carried floating-point noise (e.g. 241.58000000000004) and were stored ` +
+        'rounded to 2 decimals; export them with 2 decimals to silence this',
+    );
+  }
   return { entry, report, rows, ctx };
 }
 
@@ -538,6 +553,7 @@ function goodRowsSql(def: ExtractDef, plan: StagingPlan, ctx: CheckContext, t: T
   const extraNum =
     num.length === 0 ? 'NULL' : `MAP([${num.map(quoteLiteral).join(', ')}], [${num.map((n) => typedExpr(`s.${quoteIdent(`xn:${n}`)}`, EXTRA_NUMBER, ctx)).join(', ')}])`;
   const select = [...typed, `${extraCat}::MAP(VARCHAR, VARCHAR) AS extra_cat`, `${extraNum}::MAP(VARCHAR, DOUBLE) AS extra_num`];
+  select.push(`${floatNoiseCountSql(def, plan, ctx)} AS _noise`);
   if (def.id === 'declarations') {
     const labels = plan.labels;
     select.push(labels?.violation ? `${typedExpr('s."label:violation"', LABEL_VIOLATION, ctx)} AS label_violation` : 'NULL::INTEGER AS label_violation');
@@ -556,6 +572,14 @@ function goodRowsSql(def: ExtractDef, plan: StagingPlan, ctx: CheckContext, t: T
     SELECT *, md5_number(concat(${text(names)})) AS row_hash, md5_number_lower(concat(${text(def.key)})) AS key_hash FROM (
       SELECT s._line, ${select.join(', ')} FROM ${t.stg} s ANTI JOIN ${t.iss} i ON s._line = i._line
     )`;
+}
+
+/** SQL: how many money values of a staged row are floating-point noise (stored rounded). */
+function floatNoiseCountSql(def: ExtractDef, plan: StagingPlan, ctx: CheckContext): string {
+  const staged = def.columns.filter((c) => c.kind === 'money' && plan.present.has(c.name)).map((c) => `s.${quoteIdent(c.name)}`);
+  if (plan.labels?.charges) staged.push('s."label:charges"');
+  if (staged.length === 0) return '0';
+  return staged.map((x) => `CASE WHEN ${isFloatNoiseExpr(x, ctx)} THEN 1 ELSE 0 END`).join(' + ');
 }
 
 function keyJoin(def: ExtractDef, a: string, b: string): string {

@@ -11,6 +11,7 @@ export type RejectCode =
   | 'REQUIRED_MISSING'
   | 'NOT_A_NUMBER'
   | 'NOT_AN_INTEGER'
+  | 'TOO_MANY_DECIMALS'
   | 'OUT_OF_RANGE'
   | 'NEGATIVE_AMOUNT'
   | 'NONPOSITIVE_WEIGHT'
@@ -33,10 +34,11 @@ export const REJECT_CODES: Record<RejectCode, string> = {
   REQUIRED_MISSING: 'a required value is empty',
   NOT_A_NUMBER: 'the value is not a number',
   NOT_AN_INTEGER: 'the value is not a whole number',
+  TOO_MANY_DECIMALS: 'the number has more decimals than the column holds (money: 2); it would be stored rounded',
   OUT_OF_RANGE: 'the number is outside the allowed range',
   NEGATIVE_AMOUNT: 'a money amount or quantity is negative',
   NONPOSITIVE_WEIGHT: 'a weight is zero or negative',
-  BAD_DATE: 'the value is not a real date in the expected format',
+  BAD_DATE: 'the value is not a real date in the expected format, or is before 1900-01-01',
   FUTURE_DATE: 'the date is after today',
   DATE_ORDER: 'a date precedes the date it must follow',
   BAD_INN: 'the INN is not 10 or 12 digits, or is all zeros',
