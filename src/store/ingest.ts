@@ -666,7 +666,7 @@ export function rejectMessage(code: RejectCode, ctx: CheckContext): string {
   const expectedDate = ctx.dateFormat === null ? 'YYYY-MM-DD' : ctx.dateFormat;
   switch (code) {
     case 'BAD_DATE':
-      return `${REJECT_CODES[code]} (${expectedDate})`;
+      return REJECT_CODES[code].replace('expected format', `expected format (${expectedDate})`);
     case 'FUTURE_DATE':
       return `${REJECT_CODES[code]} (${ctx.today})`;
     case 'BAD_HS_CODE':
