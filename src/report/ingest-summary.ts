@@ -41,6 +41,7 @@ export function formatIngestSummary(result: IngestResult, options: { dryRun: boo
 /** What was read but is not a record or not stored as written: counted here so that nothing passes unseen. */
 function readingNotes(f: FileReport): string[] {
   const notes: string[] = [];
+  if (f.blankLines > 0) notes.push(`${f.blankLines} blank ${f.blankLines === 1 ? 'line' : 'lines'} skipped (not records)`);
   if (f.floatNoiseValues > 0) {
     notes.push(`${f.floatNoiseValues} money ${f.floatNoiseValues === 1 ? 'value' : 'values'} with floating-point noise stored rounded to 2 decimals`);
   }
