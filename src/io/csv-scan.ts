@@ -237,7 +237,9 @@ export class CsvScanner {
 
   /** The record state machine over `buf`, whose first byte is at stream offset `base`. */
   private scan(buf: Uint8Array, base: number): void {
+    if (buf.length === 0) return;
     const delim = this.delimiter;
+    let crBeforeLf = this.resolvePendingCr(buf[0] as number); // the byte before the next LF is a CR outside quotes
     let inQuotes = this.inQuotes;
     let quoteSeen = this.quoteSeen;
     let afterClose = this.afterClose;
@@ -245,42 +247,9 @@ export class CsvScanner {
     let recordEmpty = this.recordEmpty;
     let fields = this.fields;
     let line = this.line;
-    let pendingCr = this.pendingCr;
-    const save = (): void => {
-      this.inQuotes = inQuotes;
-      this.quoteSeen = quoteSeen;
-      this.afterClose = afterClose;
-      this.atFieldStart = atFieldStart;
-      this.recordEmpty = recordEmpty;
-      this.fields = fields;
-      this.line = line;
-      this.pendingCr = pendingCr;
-    };
-    const load = (): void => {
-      inQuotes = this.inQuotes;
-      quoteSeen = this.quoteSeen;
-      afterClose = this.afterClose;
-      atFieldStart = this.atFieldStart;
-      recordEmpty = this.recordEmpty;
-      fields = this.fields;
-      line = this.line;
-      pendingCr = this.pendingCr;
-    };
+    let pendingCr = false;
     for (let i = 0; i < buf.length; i++) {
       const b = buf[i] as number;
-      let crEnd = -1;
-      if (pendingCr) {
-        pendingCr = false;
-        if (b === LF) crEnd = this.crAt;
-        else {
-          if (recordEmpty) {
-            recordEmpty = false;
-            this.recordStart = this.crAt;
-            this.recordLine = line;
-          }
-          if (this.bareCr === 0) this.bareCr = fields;
-        }
-      }
       if (inQuotes) {
         if (quoteSeen) {
           quoteSeen = false;
@@ -304,35 +273,75 @@ export class CsvScanner {
         if (b !== delim && b !== LF && b !== CR && this.textAfterQuote === 0) this.textAfterQuote = fields;
       }
       if (b === LF) {
+        const contentEnd = crBeforeLf ? base + i - 1 : base + i;
+        if (crBeforeLf) {
+          crBeforeLf = false;
+          if (!recordEmpty) this.crlfLineEnds++;
+        }
         if (recordEmpty) {
           this.blankLines++;
           line++;
           continue;
         }
-        if (crEnd >= 0) this.crlfLineEnds++;
-        save();
-        const resume = this.endRecord(crEnd >= 0 ? crEnd : base + i, false);
-        if (resume !== null) {
-          if (resume.offset >= base) {
-            i = resume.offset - base - 1;
-          } else {
-            this.replay(resume.offset, base);
-            i = -1;
-          }
-          load();
+        if (fields === this.headerFields && this.headerDone && !this.multiLine && this.textAfterQuote === 0 && this.bareCr === 0 && contentEnd - this.recordStart <= this.maxRecordBytes) {
+          // The common case, kept out of endRecord: a well-formed one-line record.
+          const k = this.records;
+          if (k === this.recordLines.length) this.grow();
+          this.recordLines[k] = this.recordLine;
+          this.recordOffsets[k] = this.recordStart;
+          this.recordLengths[k] = contentEnd - this.recordStart;
+          this.fieldCounts[k] = fields;
+          this.records = k + 1;
+          line++;
+          recordEmpty = true;
+          atFieldStart = true;
+          fields = 1;
           continue;
         }
-        load();
-        line++;
-        recordEmpty = true;
-        atFieldStart = true;
-        fields = 1;
+        // endRecord reads the record's fields and line; after a rewind the whole state comes back from it.
+        this.fields = fields;
+        this.line = line;
+        const resume = this.endRecord(contentEnd, false);
+        if (resume === null) {
+          line++;
+          recordEmpty = true;
+          atFieldStart = true;
+          fields = 1;
+          continue;
+        }
+        if (resume.offset >= base) i = resume.offset - base - 1;
+        else {
+          this.replay(resume.offset, base);
+          crBeforeLf = this.resolvePendingCr(buf[0] as number);
+          i = -1;
+        }
+        inQuotes = this.inQuotes;
+        quoteSeen = this.quoteSeen;
+        afterClose = this.afterClose;
+        atFieldStart = this.atFieldStart;
+        recordEmpty = this.recordEmpty;
+        fields = this.fields;
+        line = this.line;
         continue;
       }
       if (b === CR) {
-        pendingCr = true;
-        this.crAt = base + i;
         this.crOutsideQuotes = true;
+        if (i + 1 === buf.length) {
+          // The next chunk decides: line end or bare CR.
+          pendingCr = true;
+          this.crAt = base + i;
+          continue;
+        }
+        if (buf[i + 1] === LF) {
+          crBeforeLf = true;
+          continue;
+        }
+        if (recordEmpty) {
+          recordEmpty = false;
+          this.recordStart = base + i;
+          this.recordLine = line;
+        }
+        if (this.bareCr === 0) this.bareCr = fields;
         continue;
       }
       if (recordEmpty) {
@@ -348,7 +357,32 @@ export class CsvScanner {
         atFieldStart = false;
       }
     }
-    save();
+    this.inQuotes = inQuotes;
+    this.quoteSeen = quoteSeen;
+    this.afterClose = afterClose;
+    this.atFieldStart = atFieldStart;
+    this.recordEmpty = recordEmpty;
+    this.fields = fields;
+    this.line = line;
+    this.pendingCr = pendingCr;
+  }
+
+  /**
+   * A CR outside quotes ended the last chunk: with `next`, the first byte of
+   * the following bytes, decide whether it ends a line (true) or is a bare
+   * CR in its record.
+   */
+  private resolvePendingCr(next: number): boolean {
+    if (!this.pendingCr) return false;
+    this.pendingCr = false;
+    if (next === LF) return true;
+    if (this.recordEmpty) {
+      this.recordEmpty = false;
+      this.recordStart = this.crAt;
+      this.recordLine = this.line;
+    }
+    if (this.bareCr === 0) this.bareCr = this.fields;
+    return false;
   }
 
   /**

@@ -201,8 +201,10 @@ async function* plainChunks(path: string): AsyncGenerator<Buffer> {
 /**
  * Writes the header and every record the scan did not refuse, each ending
  * in LF, copying their bytes from the decoded stream (one streaming pass;
- * CRLF line ends, blank lines and refused records are left out). Returns
- * the ordinals of the records written and their offsets in the copy.
+ * CRLF line ends, blank lines and refused records are left out). Records
+ * that follow each other with an LF between them are copied as one run;
+ * each chunk's output is written at once. Returns the ordinals of the
+ * records written and their offsets in the copy.
  */
 async function writeWellFormedCopy(
   chunks: AsyncIterable<Buffer>,
@@ -214,79 +216,72 @@ async function writeWellFormedCopy(
   const keptOrdinals = new Int32Array(scan.records - scan.refused.length);
   for (let k = 0, j = 0; k < scan.records; k++) if (refused[k] === 0) keptOrdinals[j++] = k;
   const keptOffsets = new Float64Array(keptOrdinals.length);
-  const out = new BufferedFile(createWriteStream(path));
+  const stream = createWriteStream(path);
+  const put = async (bytes: Uint8Array): Promise<void> => {
+    if (!stream.write(bytes)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+  };
   const header = scan.headerBytes;
   const bom = header[0] === 0xef && header[1] === 0xbb && header[2] === 0xbf ? 3 : 0;
-  await out.write(header.subarray(bom));
-  await out.write(LF_BYTE);
+  await put(Buffer.concat([header.subarray(bom), LF_BYTE]));
+  let written = header.length - bom + 1;
   let j = 0; // index into keptOrdinals of the record being copied
   let started = false;
   let base = 0;
   for await (const chunk of chunks) {
     const end = base + chunk.length;
+    const pieces: Uint8Array[] = [];
+    // The run of this chunk's bytes not yet in `pieces`, [runFrom, runTo) in chunk positions.
+    let runFrom = 0;
+    let runTo = 0;
+    const extend = (from: number, to: number): void => {
+      if (from !== runTo || runTo === runFrom) {
+        if (runTo > runFrom) pieces.push(chunk.subarray(runFrom, runTo));
+        runFrom = from;
+      }
+      written += to - from;
+      runTo = to;
+    };
     while (j < keptOrdinals.length) {
       const k = keptOrdinals[j] as number;
       const from = scan.recordOffsets[k] as number;
       const to = from + (scan.recordLengths[k] as number);
       if (from >= end) break;
       if (!started) {
-        keptOffsets[j] = out.written;
+        keptOffsets[j] = written;
         started = true;
       }
-      const lo = Math.max(from, base);
-      const hi = Math.min(to, end);
-      if (hi > lo) await out.write(chunk.subarray(lo - base, hi - base));
-      if (to > end) break;
-      await out.write(LF_BYTE);
+      const lo = Math.max(from, base) - base;
+      if (to >= end) {
+        // The record's line end is in a later chunk.
+        extend(lo, chunk.length);
+        break;
+      }
+      if (chunk[to - base] === 0x0a) extend(lo, to - base + 1);
+      else {
+        extend(lo, to - base);
+        if (runTo > runFrom) pieces.push(chunk.subarray(runFrom, runTo));
+        runFrom = runTo = 0;
+        pieces.push(LF_BYTE);
+        written++;
+      }
       j++;
       started = false;
     }
+    if (runTo > runFrom) pieces.push(chunk.subarray(runFrom, runTo));
+    if (pieces.length > 0) await put(pieces.length === 1 ? Buffer.from(pieces[0] as Uint8Array) : Buffer.concat(pieces));
     base = end;
   }
-  await out.close();
+  if (started) {
+    // The last record ends the stream without a line end.
+    await put(LF_BYTE);
+    j++;
+  }
+  await closeStream(stream);
   if (j !== keptOrdinals.length) throw new Error(`${path}: internal error: ${keptOrdinals.length} records to copy, ${j} copied`);
   return { keptOrdinals, keptOffsets };
 }
 
 const LF_BYTE = new Uint8Array([0x0a]);
-
-/** A write stream fed through a 1 MiB buffer: one write per MiB, not per record. */
-class BufferedFile {
-  written = 0;
-  private readonly buffer = Buffer.allocUnsafe(CHUNK);
-  private used = 0;
-
-  constructor(private readonly stream: ReturnType<typeof createWriteStream>) {}
-
-  async write(bytes: Uint8Array): Promise<void> {
-    this.written += bytes.length;
-    if (bytes.length > this.buffer.length - this.used) {
-      await this.flush();
-      if (bytes.length > this.buffer.length) {
-        await this.put(Buffer.from(bytes));
-        return;
-      }
-    }
-    this.buffer.set(bytes, this.used);
-    this.used += bytes.length;
-  }
-
-  async close(): Promise<void> {
-    await this.flush();
-    await closeStream(this.stream);
-  }
-
-  private async flush(): Promise<void> {
-    if (this.used === 0) return;
-    const out = Buffer.from(this.buffer.subarray(0, this.used));
-    this.used = 0;
-    await this.put(out);
-  }
-
-  private async put(bytes: Buffer): Promise<void> {
-    if (!this.stream.write(bytes)) await new Promise<void>((resolve) => this.stream.once('drain', () => resolve()));
-  }
-}
 
 /** Why a header cannot be read, in words. */
 function headerFaultText(fault: RecordFault, line: number): string {
