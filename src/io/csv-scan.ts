@@ -30,6 +30,7 @@
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
+const BOM = [0xef, 0xbb, 0xbf];
 
 /** The longest record read, in bytes without its line end (8 MiB); a longer one is refused as `too_long`. */
 export const MAX_RECORD_BYTES = 8 * 1024 * 1024;
@@ -156,6 +157,7 @@ export class CsvScanner {
   private textAfterQuote = 0; // 1-based field, 0 when none
   private bareCr = 0; // 1-based field, 0 when none
   private skipping = false; // longer than the limit: read to its end, keeping only its head
+  private bomMatched = 0; // bytes of a leading BOM seen so far; -1 once past it
   // The whole stream.
   private offset = 0; // bytes pushed so far
   private lastByte = -1;
@@ -239,7 +241,9 @@ export class CsvScanner {
   private scan(buf: Uint8Array, base: number): void {
     if (buf.length === 0) return;
     const delim = this.delimiter;
-    let crBeforeLf = this.resolvePendingCr(buf[0] as number); // the byte before the next LF is a CR outside quotes
+    let from = 0;
+    if (base < BOM.length && this.bomMatched >= 0) from = this.skipBom(buf, base);
+    let crBeforeLf = from < buf.length && this.resolvePendingCr(buf[from] as number); // the byte before the next LF is a CR outside quotes
     let inQuotes = this.inQuotes;
     let quoteSeen = this.quoteSeen;
     let afterClose = this.afterClose;
@@ -248,7 +252,7 @@ export class CsvScanner {
     let fields = this.fields;
     let line = this.line;
     let pendingCr = false;
-    for (let i = 0; i < buf.length; i++) {
+    for (let i = from; i < buf.length; i++) {
       const b = buf[i] as number;
       if (inQuotes) {
         if (quoteSeen) {
@@ -365,6 +369,32 @@ export class CsvScanner {
     this.fields = fields;
     this.line = line;
     this.pendingCr = pendingCr;
+  }
+
+  /**
+   * Steps over a UTF-8 byte order mark at the start of the stream (it is
+   * not part of the first line: a BOM followed by LF is a blank line).
+   * Returns where scanning starts in `buf`. Bytes that begin like a BOM but
+   * are not one start the first record.
+   */
+  private skipBom(buf: Uint8Array, base: number): number {
+    let i = 0;
+    while (i < buf.length && base + i < BOM.length) {
+      if (buf[i] !== BOM[base + i]) {
+        if (this.bomMatched > 0) {
+          this.recordEmpty = false;
+          this.recordStart = 0;
+          this.recordLine = 1;
+          this.atFieldStart = false;
+        }
+        this.bomMatched = -1;
+        return i;
+      }
+      this.bomMatched++;
+      i++;
+    }
+    if (this.bomMatched === BOM.length) this.bomMatched = -1;
+    return i;
   }
 
   /**
@@ -508,6 +538,7 @@ export class CsvScanner {
   private release(): void {
     let keepFrom = this.recordEmpty ? this.offset : this.recordStart;
     if (this.pendingCr) keepFrom = Math.min(keepFrom, this.crAt);
+    if (this.bomMatched > 0) keepFrom = 0; // a BOM still in doubt may turn out to start the first record
     let drop = 0;
     while (drop < this.retained.length) {
       const r = this.retained[drop] as { base: number; bytes: Uint8Array };
@@ -565,7 +596,8 @@ export class CsvScanner {
     let line = this.recordLine;
     let blanks = 0;
     let lastLine = line;
-    while (at >= 0 && at < bytes.length) {
+    // A line starts after each LF, unless the LF ends the bytes.
+    while (at >= 0 && at + 1 < bytes.length) {
       const lineStart = at + 1;
       let lineEnd = bytes.indexOf(LF, lineStart);
       if (lineEnd < 0) {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CsvScanner, sniffDelimiter, splitCsvRecord } from '../../src/io/csv-scan.js';
 
-function scan(text: string, delimiter = ',', chunkSize = 3, maxRecordBytes?: number) {
+function scan(text: string | Uint8Array, delimiter = ',', chunkSize = 3, maxRecordBytes?: number) {
   const scanner = new CsvScanner(delimiter, maxRecordBytes === undefined ? {} : { maxRecordBytes });
-  const bytes = Buffer.from(text, 'utf8');
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   for (let at = 0; at < bytes.length; at += chunkSize) scanner.push(bytes.subarray(at, at + chunkSize));
   return scanner.finish();
 }
@@ -148,6 +148,7 @@ describe('CsvScanner: line ends, blank lines and refused records', () => {
     expect(summary('a,b\n1,"x\nno"pe\n', 5)).toMatchObject({ records: 1, refused: ['2 text_after_quote 2'] });
     expect(summary('a,b\n1,"x\n"y', 5)).toMatchObject({ records: 1, refused: ['2 text_after_quote 2'] });
     expect(summary('a,b\n1,"x\ny', 5)).toMatchObject({ records: 1, refused: ['2 unclosed_quote 2'] });
+    expect(summary('a,b\n1,"x\n', 5)).toMatchObject({ records: 1, blank: 0, refused: ['2 unclosed_quote 2'] });
   });
 
   it('refuses a record over the limit as too long and reads the next one, also when it spans chunks', () => {
@@ -165,6 +166,21 @@ describe('CsvScanner: line ends, blank lines and refused records', () => {
     const rows = Array.from({ length: 40 }, (_, i) => `${i},x`).join('\n');
     for (const chunk of [7, 64, 1000]) {
       expect(summary(`a,b\n1,"open\n${rows}\n`, chunk, 50)).toMatchObject({ records: 41, refused: ['2 unclosed_quote 2 resumed 3'] });
+    }
+  });
+
+  it('steps over a byte order mark, so that a BOM and a line end make a blank line', () => {
+    for (const chunk of CHUNKINGS) {
+      const r = scan('\ufeff\r\na,b\n1,2\n', ',', chunk);
+      expect([r.blankLines, r.headerLine, Buffer.from(r.headerBytes).toString(), [...r.recordLines]]).toEqual([1, 2, 'a,b', [3]]);
+      expect(Buffer.from(scan('\ufeffa,b\n1,2\n', ',', chunk).headerBytes).toString()).toBe('a,b');
+      expect(scan('\ufeffa,b\n1,2\n', ',', chunk).asIs).toBe(true);
+    }
+    // Bytes that only begin like a BOM are text of the first line.
+    for (const chunk of [1, 2, 100]) {
+      const r = scan(new Uint8Array([0xef, 0xbb, 0x41, 0x2c, 0x42, 0x0a, 0x31, 0x2c, 0x32]), ',', chunk);
+      expect([...r.headerBytes]).toEqual([0xef, 0xbb, 0x41, 0x2c, 0x42]);
+      expect([r.headerFields, r.records]).toEqual([2, 1]);
     }
   });
 
