@@ -56,8 +56,9 @@ export const FLOAT_NOISE_TOLERANCE = 1e-9;
 export const EARLIEST_DATE = '1900-01-01';
 
 function numberText(x: string, ctx: CheckContext): string {
-  // With a comma decimal separator, spaces (also non-breaking and narrow non-breaking) group thousands.
-  return ctx.decimalSeparator === ',' ? `replace(regexp_replace(${x}, '[ \u00a0\u202f]', '', 'g'), ',', '.')` : x;
+  // With a comma decimal separator, spaces (also non-breaking and narrow non-breaking) group thousands,
+  // and a point is no decimal point: 1.000 would be read as 1 (the point becomes '_', which no number holds).
+  return ctx.decimalSeparator === ',' ? `replace(replace(regexp_replace(${x}, '[ \u00a0\u202f]', '', 'g'), '.', '_'), ',', '.')` : x;
 }
 
 function doubleOf(x: string, ctx: CheckContext): string {

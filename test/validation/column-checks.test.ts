@@ -166,13 +166,16 @@ describe('numbers are stored exactly or rejected', () => {
     ]);
   });
 
-  it('reads spaces as digit grouping only where the mapping declares a decimal comma', async () => {
+  it('reads spaces as digit grouping only where the mapping declares a decimal comma, and no point as a decimal point there', async () => {
     const comma = defaultMapping();
     comma.extracts.declarations.decimalSeparator = ',';
-    expect(await rejectsOf('declarations', items([{ customs_value_rub: '100 000,00' }, { customs_value_rub: '1_000,00' }, { customs_value_rub: '1.000,00' }, { customs_value_rub: '1,005' }]), comma)).toEqual([
+    const numbers = { net_weight_kg: '12,5', duty_rub: '0', import_vat_rub: '20 000,00' };
+    const rows = [{ customs_value_rub: '100 000,00' }, { customs_value_rub: '1_000,00' }, { customs_value_rub: '1.000,00' }, { customs_value_rub: '1,005' }, { customs_value_rub: '1.000' }];
+    expect(await rejectsOf('declarations', items(rows.map((row) => ({ ...numbers, ...row }))), comma)).toEqual([
       '3 NOT_A_NUMBER customs_value_rub',
       '4 NOT_A_NUMBER customs_value_rub',
       '5 TOO_MANY_DECIMALS customs_value_rub',
+      '6 NOT_A_NUMBER customs_value_rub',
     ]);
   });
 
