@@ -29,8 +29,9 @@ export type RejectCode =
 
 /** What each reject code means, for the rejects file and docs/data-contract.md. */
 export const REJECT_CODES: Record<RejectCode, string> = {
-  RAGGED_ROW: 'the record has a different number of fields than the header',
-  MALFORMED_RECORD: 'the record cannot be parsed: a quote is not closed, or a closing quote is followed by other text',
+  RAGGED_ROW: 'the record has a different number of fields than the header (trailing empty fields count)',
+  MALFORMED_RECORD:
+    'the record cannot be read: a quote is not closed, a closing quote is followed by other text, a CR without LF stands outside quotes, or the record is over 8 MiB',
   REQUIRED_MISSING: 'a required value is empty',
   NOT_A_NUMBER: 'the value is not a number',
   NOT_AN_INTEGER: 'the value is not a whole number',
