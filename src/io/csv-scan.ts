@@ -14,10 +14,12 @@
  *   skipped and counted (`blankLines`);
  * - a CR not followed by LF makes its record malformed (`bare_cr`); a CR
  *   at the very end of the stream ends the last line;
- * - a quote inside an unquoted field is text.
+ * - a quote inside an unquoted field is text, except right after spaces
+ *   that open the field (` "a,b"`), which DuckDB would read as a quoted
+ *   field: such a record is refused (`spaced_quote`).
  *
  * A record is refused when its quoting is broken (`unclosed_quote`,
- * `text_after_quote`), it holds a bare CR, it is longer than
+ * `text_after_quote`, `spaced_quote`), it holds a bare CR, it is longer than
  * `maxRecordBytes` (`too_long`), or it has another number of fields than
  * the header (`ragged`, trailing empty fields included). When a refused
  * record spans several lines because a quote opened on its first line, the
@@ -40,7 +42,7 @@ const EXCERPT_CHARS = 200;
 const EXCERPT_BYTES = EXCERPT_CHARS * 4 + 4;
 
 /** Why a record cannot be read as it is. */
-export type RecordFault = 'ragged' | 'unclosed_quote' | 'text_after_quote' | 'bare_cr' | 'too_long';
+export type RecordFault = 'ragged' | 'unclosed_quote' | 'text_after_quote' | 'bare_cr' | 'spaced_quote' | 'too_long';
 
 /** A record whose quoting or line ends are malformed (every refused record but a ragged one). */
 export interface MalformedRecord {
@@ -155,6 +157,7 @@ export class CsvScanner {
   private multiLine = false; // a line break inside quotes
   private spanField = 0; // the field whose quote spans the first line break
   private textAfterQuote = 0; // 1-based field, 0 when none
+  private strayQuote = false; // a quote inside an unquoted field
   private bareCr = 0; // 1-based field, 0 when none
   private skipping = false; // longer than the limit: read to its end, keeping only its head
   private bomMatched = 0; // bytes of a leading BOM seen so far; -1 once past it
@@ -287,7 +290,15 @@ export class CsvScanner {
           line++;
           continue;
         }
-        if (fields === this.headerFields && this.headerDone && !this.multiLine && this.textAfterQuote === 0 && this.bareCr === 0 && contentEnd - this.recordStart <= this.maxRecordBytes) {
+        if (
+          fields === this.headerFields &&
+          this.headerDone &&
+          !this.multiLine &&
+          this.textAfterQuote === 0 &&
+          this.bareCr === 0 &&
+          !this.strayQuote &&
+          contentEnd - this.recordStart <= this.maxRecordBytes
+        ) {
           // The common case, kept out of endRecord: a well-formed one-line record.
           const k = this.records;
           if (k === this.recordLines.length) this.grow();
@@ -357,7 +368,10 @@ export class CsvScanner {
         fields++;
         atFieldStart = true;
       } else {
-        if (b === QUOTE && atFieldStart) inQuotes = true;
+        if (b === QUOTE) {
+          if (atFieldStart) inQuotes = true;
+          else this.strayQuote = true;
+        }
         atFieldStart = false;
       }
     }
@@ -436,6 +450,8 @@ export class CsvScanner {
     } else if (this.bareCr > 0) {
       fault = 'bare_cr';
       field = this.bareCr;
+    } else if (this.strayQuote && (field = this.spacedQuoteField(start, contentEnd)) > 0) {
+      fault = 'spaced_quote';
     } else if (this.headerDone && fields !== this.headerFields) fault = 'ragged';
     if (!this.headerDone) {
       this.headerDone = true;
@@ -501,6 +517,7 @@ export class CsvScanner {
     this.spanField = 0;
     this.textAfterQuote = 0;
     this.bareCr = 0;
+    this.strayQuote = false;
     this.skipping = false;
   }
 
@@ -572,6 +589,46 @@ export class CsvScanner {
     const chars = [...text];
     const cut = chars.length > EXCERPT_CHARS || (lineEnd === head.length && start + head.length < end);
     return cut ? `${chars.slice(0, EXCERPT_CHARS).join('')}…` : text;
+  }
+
+  /**
+   * The first field (1-based) of the record [start, end) that is spaces
+   * and then a quote, or 0. DuckDB reads such a field as quoted (` "a,b"`
+   * is one field `a,b` to it, two fields to RFC 4180), so it is refused
+   * rather than read two ways.
+   */
+  private spacedQuoteField(start: number, end: number): number {
+    const bytes = this.bytesBetween(start, end);
+    let field = 1;
+    let inQuotes = false;
+    let atFieldStart = true;
+    let spaces = 0; // spaces since the field started, while nothing else came
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i] as number;
+      if (inQuotes) {
+        if (b === QUOTE) {
+          if (bytes[i + 1] === QUOTE) i++;
+          else inQuotes = false;
+        }
+        continue;
+      }
+      if (b === this.delimiter) {
+        field++;
+        atFieldStart = true;
+        spaces = 0;
+      } else if (b === QUOTE && atFieldStart) {
+        inQuotes = true;
+        atFieldStart = false;
+      } else if (b === 0x20 && (atFieldStart || spaces > 0)) {
+        spaces++;
+        atFieldStart = false;
+      } else {
+        if (b === QUOTE && spaces > 0) return field;
+        atFieldStart = false;
+        spaces = 0;
+      }
+    }
+    return 0;
   }
 
   /** Unquoted empty fields at the end of a record (a run of delimiters before its end). */

@@ -297,6 +297,8 @@ function headerFaultText(fault: RecordFault, line: number): string {
       );
     case 'too_long':
       return `the header (line ${line}) is longer than ${MAX_RECORD_BYTES / (1024 * 1024)} MiB: it cannot be a header line`;
+    case 'spaced_quote':
+      return `the header (line ${line}) has a name with spaces before a quote: remove the spaces or quote the whole name`;
     case 'ragged':
       return `the header (line ${line}) cannot be read`;
   }

@@ -61,6 +61,11 @@ export function issueOfRefusedRecord(record: RefusedRecord, header: readonly str
         `a carriage return (CR) without a line feed is in unquoted ${fieldText(record.field)}: quote the field or remove the CR`,
         fieldName(record.field),
       );
+    case 'spaced_quote':
+      return malformed(
+        `unquoted ${fieldText(record.field)} has spaces before a quote, which reads both as text and as a quoted field: remove the spaces or quote the whole field`,
+        fieldName(record.field),
+      );
     case 'too_long':
       return malformed(
         `the record is ${record.bytes.toLocaleString('en-US')} bytes long (${lines}), over the limit of ${MAX_RECORD_BYTES / (1024 * 1024)} MiB ` +

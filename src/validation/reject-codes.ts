@@ -31,7 +31,7 @@ export type RejectCode =
 export const REJECT_CODES: Record<RejectCode, string> = {
   RAGGED_ROW: 'the record has a different number of fields than the header (trailing empty fields count)',
   MALFORMED_RECORD:
-    'the record cannot be read: a quote is not closed, a closing quote is followed by other text, a CR without LF stands outside quotes, or the record is over 8 MiB',
+    'the record cannot be read: a quote is not closed, a closing quote is followed by other text, spaces come before a quote, a CR without LF stands outside quotes, or the record is over 8 MiB',
   REQUIRED_MISSING: 'a required value is empty',
   NOT_A_NUMBER: 'the value is not a number',
   NOT_AN_INTEGER: 'the value is not a whole number',

@@ -285,6 +285,14 @@ function quotes(): HostileCase[] {
   twoOpen.badText('MALFORMED_RECORD', twoOpen.text(twoOpen.fields({ name: 'X' })).replace(',X,', ',"second,'), '\r\n');
   twoOpen.blank().good();
 
+  const spaced = participants().header().good();
+  const twoWays = spaced.text(spaced.fields({ name: 'X' })).replace(',X,', ', "ООО, филиал",').replace(/,0$/, '');
+  spaced.badText('MALFORMED_RECORD', twoWays, '\n', twoWays);
+  spaced.badText('MALFORMED_RECORD', spaced.text(spaced.fields({ name: 'X' })).replace(',X,', ',  "ООО",'));
+  spaced.badText('MALFORMED_RECORD', spaced.text(spaced.fields({ name: 'X' })).replace(',X,', ',"ООО" ,'));
+  spaced.good({ name: 'ООО "Лес"' }, '\n', { name: 'ООО "Лес"' });
+  spaced.goodText(spaced.text(spaced.fields({ name: 'X' })).replace(',X,', ',ООО  "Лес",'), '\n', { name: 'ООО  "Лес"' });
+
   const multiLine = participants().header().good({ name: 'ООО Ромашка\nфилиал, дом 1,2,3,4,5,6,7,8,9,10,11,12' }, '\n', { name: 'ООО Ромашка\nфилиал, дом 1,2,3,4,5,6,7,8,9,10,11,12' }).good();
   return [
     escaped.build('escaped quotes and delimiters inside quoted fields'),
@@ -295,6 +303,7 @@ function quotes(): HostileCase[] {
     quotedLater.build('an unclosed quote followed by a record with quoted fields'),
     last.build('an unclosed quote on the last line'),
     twoOpen.build('two unclosed quotes, a good record between them'),
+    spaced.build('spaces next to a quote that opens or closes a field'),
     multiLine.build('a quoted multi-line field whose second line looks like a record'),
   ];
 }

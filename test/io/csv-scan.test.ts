@@ -49,6 +49,14 @@ describe('CsvScanner', () => {
     expect(result.malformed).toEqual([]);
     expect([...result.fieldCounts]).toEqual([2]);
   });
+
+  it('refuses a field of spaces then a quote, which DuckDB would read as quoted', () => {
+    const result = scan('a,b,c\n1, "x,y"\n1,  "x"\nab "c,2,3\n');
+    expect(result.refused.map((r) => [r.line, r.fault, r.field])).toEqual([
+      [2, 'spaced_quote', 2],
+      [3, 'spaced_quote', 2],
+    ]);
+  });
 });
 
 describe('CsvScanner: line ends, blank lines and refused records', () => {

@@ -1,8 +1,9 @@
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { mappingFromText } from '../../src/config/load-mapping.js';
+import { CsvScanner } from '../../src/io/csv-scan.js';
 import { quoteLiteral } from '../../src/io/sql.js';
 import { formatIngestSummary } from '../../src/report/ingest-summary.js';
 import { extractCsv, fixtureFile, ingestInto, memoryStore, tempDir } from '../util/fixtures.js';
@@ -152,6 +153,33 @@ describe('ingest: line ends, blank lines and broken records (one bad line never 
     expect(result.rejects[0]?.message).toContain('8 MiB');
     expect(result.rejects[0]?.message).not.toMatch(/quote/);
     expect(await readLines(db)).toEqual([3]);
+  });
+
+  it('refuses a field of spaces then a quote, which DuckDB and RFC 4180 split differently', async () => {
+    const db = await memoryStore();
+    // The scan alone would read two text fields here (13 in all); DuckDB reads one quoted field (12 in all).
+    const ambiguous = good(INNS[1] as string, ' "ООО, филиал"').replace(/,0$/, '');
+    const file = await fixtureFile('participants.csv', `${HEADER}\n${good(INNS[0] as string)}\n${ambiguous}\n${good(INNS[2] as string)}\n`);
+    const result = await ingestInto(db, [{ extract: 'participants', file }]);
+    expect(result.files[0]).toMatchObject({ recordsRead: 3, accepted: 2, rejected: 1 });
+    expect(result.rejects.map((r) => [r.line, r.code, r.column, r.value])).toEqual([[3, 'MALFORMED_RECORD', 'name', ambiguous]]);
+    expect(result.rejects[0]?.message).toMatch(/spaces before a quote/);
+    expect(await readLines(db)).toEqual([2, 4]);
+  });
+
+  it('rejects a record DuckDB cannot read although the scan kept it, at its line, keeping the rows around it', async () => {
+    // Switch the scan's spaced-quote check off to make the two disagree.
+    const spy = vi.spyOn(CsvScanner.prototype as unknown as { spacedQuoteField: () => number }, 'spacedQuoteField').mockReturnValue(0);
+    onTestFinished(() => spy.mockRestore());
+    const db = await memoryStore();
+    const ambiguous = good(INNS[1] as string, ' "ООО, филиал"').replace(/,0$/, '');
+    const file = await fixtureFile('participants.csv', `${HEADER}\r\n${good(INNS[0] as string)}\n${ambiguous}\n${good(INNS[2] as string)}\n`);
+    const result = await ingestInto(db, [{ extract: 'participants', file }]);
+    expect(spy).toHaveBeenCalled();
+    expect(result.files[0]).toMatchObject({ recordsRead: 3, accepted: 2, rejected: 1 });
+    expect(result.rejects.map((r) => [r.line, r.code, r.value])).toEqual([[3, 'MALFORMED_RECORD', ambiguous]]);
+    expect(result.rejects[0]?.message).toMatch(/^DuckDB could not read the record: /);
+    expect(await readLines(db)).toEqual([2, 4]);
   });
 
   it('rejects rows with trailing empty fields as RAGGED_ROW, 5,000 of them included', async () => {
