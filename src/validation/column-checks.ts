@@ -106,9 +106,13 @@ export function decimalsMacroSql(): string {
     - coalesce(TRY_CAST(regexp_extract(t, '[eE]([+-]?[0-9]+)$', 1) AS INTEGER), 0)))`;
 }
 
+/** The date of raw text `x`, or NULL when it is none: DuckDB reads the year 0000 as 1 BC, and before 1900 nothing is a real date here. */
 function dateOf(x: string, ctx: CheckContext): string {
-  if (ctx.dateFormat !== null) return `TRY_CAST(TRY_STRPTIME(${x}, ${quoteLiteral(ctx.dateFormat)}) AS DATE)`;
-  return `CASE WHEN regexp_full_match(${x}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN TRY_CAST(${x} AS DATE) END`;
+  const date =
+    ctx.dateFormat !== null
+      ? `TRY_CAST(TRY_STRPTIME(${x}, ${quoteLiteral(ctx.dateFormat)}) AS DATE)`
+      : `CASE WHEN regexp_full_match(${x}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN TRY_CAST(${x} AS DATE) END`;
+  return `CASE WHEN ${date} >= DATE '${EARLIEST_DATE}' THEN ${date} END`;
 }
 
 function enumText(x: string): string {
@@ -210,8 +214,7 @@ const KINDS: Record<ColumnKind, KindDef> = {
     sqlType: 'DATE',
     typed: (x, _c, ctx) => dateOf(x, ctx),
     checks: (x, _c, ctx) => [
-      // DuckDB reads the year 0000 as 1 BC: before 1900 nothing is a real date of a declaration or a return.
-      { condition: `${dateOf(x, ctx)} IS NULL OR ${dateOf(x, ctx)} < DATE '${EARLIEST_DATE}'`, code: 'BAD_DATE' },
+      { condition: `${dateOf(x, ctx)} IS NULL`, code: 'BAD_DATE' },
       { condition: `${dateOf(x, ctx)} > DATE ${quoteLiteral(ctx.today)}`, code: 'FUTURE_DATE' },
     ],
   },
