@@ -58,6 +58,15 @@ export function notANumber(value: string): string {
   return i >= 0 ? `${source.slice(0, i)}O${source.slice(i + 1)}` : `${source.slice(0, 1)}O${source.slice(1)}`;
 }
 
+/**
+ * An amount with a third decimal, like a mistyped cent (`1205.00` -> `1205.005`),
+ * kept under a million, where a third decimal cannot pass for floating-point noise.
+ */
+export function tooManyDecimals(value: string): string {
+  const cents = Math.round((Number(value) || 1205) * 100) % 100_000_000;
+  return `${(cents / 100).toFixed(2)}5`;
+}
+
 function negative(fields: string[], candidates: readonly number[]): string[] {
   for (const i of candidates) {
     const v = Number(at(fields, i));
@@ -194,6 +203,7 @@ const DIRTY_RULES: Record<ExtractId, readonly DirtyRule[]> = {
     { code: 'NEGATIVE_AMOUNT', corrupt: (f) => negative(f, [I('additional_charges_rub')]) },
     { code: 'NOT_A_NUMBER', corrupt: (f) => set(f, I('additional_charges_rub'), notANumber(at(f, I('additional_charges_rub')))) },
     { code: 'DUPLICATE_KEY', corrupt: (f, rng) => set(f, I('additional_charges_rub'), addAmount(at(f, I('additional_charges_rub')), rng.intBetween(1, 900))) },
+    { code: 'TOO_MANY_DECIMALS', corrupt: (f) => set(f, I('additional_charges_rub'), tooManyDecimals(at(f, I('additional_charges_rub')))) },
   ],
 };
 

@@ -8,20 +8,29 @@ import { createGunzip } from 'node:zlib';
 import iconv from 'iconv-lite';
 import type { Delimiter, Encoding } from './formats.js';
 import { InputFileError } from '../util/errors.js';
-import { CsvScanner, sniffDelimiter, splitCsvRecord, type CsvScanResult } from './csv-scan.js';
+import { CsvScanner, MAX_RECORD_BYTES, sniffDelimiter, splitCsvRecord, type CsvScanResult, type RecordFault } from './csv-scan.js';
 
 /** A CSV input ready for DuckDB: where to read it and what the independent scan found. */
 export interface CsvSource {
   format: 'csv';
   /** The file as given (for messages, lineage and rejects). */
   file: string;
-  /** The file DuckDB reads: the original, or a UTF-8 copy of a Windows-1251 file. */
+  /**
+   * The file DuckDB reads, a header line and then exactly the records the
+   * scan did not refuse: the original when the scan found it readable as it
+   * is, else a normalised copy (LF line ends, no blank lines, no refused
+   * records; a Windows-1251 file is always copied as UTF-8).
+   */
   readPath: string;
   compression: 'gzip' | 'none';
   sha256: string;
   delimiter: string;
   header: string[];
   scan: CsvScanResult;
+  /** Ordinals (scan order) of the records in `readPath`, ascending. */
+  keptOrdinals: Int32Array;
+  /** Byte offset in `readPath` where each of those records starts. */
+  keptOffsets: Float64Array;
   /** Removes temporary files. */
   cleanup(): Promise<void>;
 }
@@ -52,7 +61,10 @@ const CHUNK = 1 << 20;
  * Opens an input file: checks it exists and is readable, recognises Parquet
  * and gzip, hashes the bytes, transcodes Windows-1251 to a temporary UTF-8
  * file, checks UTF-8, finds the delimiter and header, and scans the records.
- * Whole-file faults throw `InputFileError` naming the file (and line).
+ * When the scan refused records or found CRLF line ends or blank lines, a
+ * second streaming pass writes the records it did not refuse to a
+ * normalised temporary copy for DuckDB. Whole-file faults throw
+ * `InputFileError` naming the file (and line).
  */
 export async function openSource(file: string, options: CsvReadOptions): Promise<Source> {
   const magic = await readMagic(file);
@@ -92,8 +104,12 @@ export async function openSource(file: string, options: CsvReadOptions): Promise
     checker?.finish();
     if (out !== null) await closeStream(out);
     const scan = scanner.finish();
-    const headerText = stripBom(Buffer.from(scan.headerBytes).toString('utf8')).replace(/^[\r\n]+/, '');
-    if (headerText.trim() === '') throw new InputFileError(file, 'the file is empty: expected a header line with column names');
+    if (scan.headerFault !== null) throw new InputFileError(file, headerFaultText(scan.headerFault, scan.headerLine));
+    const headerText = stripBom(Buffer.from(scan.headerBytes).toString('utf8'));
+    if (headerText.trim() === '') {
+      const blank = scan.blankLines > 0 ? ` (it has ${scan.blankLines} blank ${scan.blankLines === 1 ? 'line' : 'lines'})` : '';
+      throw new InputFileError(file, `the file is empty${blank}: expected a header line with column names`);
+    }
     const header = splitCsvRecord(headerText, delimiter).map((name) => name.trim());
     if (header.length === 1) {
       const likely = sniffDelimiter(headerText);
@@ -105,7 +121,18 @@ export async function openSource(file: string, options: CsvReadOptions): Promise
         );
       }
     }
-    return { format: 'csv', file, readPath, compression: readCompression, sha256: hash.digest('hex'), delimiter, header, scan, cleanup };
+    const sha256 = hash.digest('hex');
+    if (scan.asIs) {
+      const keptOrdinals = new Int32Array(scan.records);
+      for (let k = 0; k < scan.records; k++) keptOrdinals[k] = k;
+      return { format: 'csv', file, readPath, compression: readCompression, sha256, delimiter, header, scan, keptOrdinals, keptOffsets: scan.recordOffsets, cleanup };
+    }
+    tempDir ??= await mkdtemp(join(tmpdir(), 'ccrg-'));
+    const copyPath = join(tempDir, 'well-formed.csv');
+    const decoded = readPath === file ? decodedChunks(file, compression, createHash('sha256')) : plainChunks(readPath);
+    const kept = await writeWellFormedCopy(decoded, scan, copyPath);
+    if (readPath !== file) await rm(readPath, { force: true });
+    return { format: 'csv', file, readPath: copyPath, compression: 'none', sha256, delimiter, header, scan, ...kept, cleanup };
   } catch (error) {
     out?.destroy();
     await cleanup();
@@ -159,6 +186,121 @@ async function* decodedChunks(file: string, compression: 'gzip' | 'none', hash: 
     throw new InputFileError(file, `is not a valid gzip file: ${(cause as Error).message}`, { cause });
   } finally {
     input.destroy();
+  }
+}
+
+async function* plainChunks(path: string): AsyncGenerator<Buffer> {
+  const input = createReadStream(path, { highWaterMark: CHUNK });
+  try {
+    for await (const chunk of input) yield chunk as Buffer;
+  } finally {
+    input.destroy();
+  }
+}
+
+/**
+ * Writes the header and every record the scan did not refuse, each ending
+ * in LF, copying their bytes from the decoded stream (one streaming pass;
+ * CRLF line ends, blank lines and refused records are left out). Records
+ * that follow each other with an LF between them are copied as one run;
+ * each chunk's output is written at once. Returns the ordinals of the
+ * records written and their offsets in the copy.
+ */
+async function writeWellFormedCopy(
+  chunks: AsyncIterable<Buffer>,
+  scan: CsvScanResult,
+  path: string,
+): Promise<{ keptOrdinals: Int32Array; keptOffsets: Float64Array }> {
+  const refused = new Uint8Array(scan.records);
+  for (const r of scan.refused) refused[r.ordinal] = 1;
+  const keptOrdinals = new Int32Array(scan.records - scan.refused.length);
+  for (let k = 0, j = 0; k < scan.records; k++) if (refused[k] === 0) keptOrdinals[j++] = k;
+  const keptOffsets = new Float64Array(keptOrdinals.length);
+  const stream = createWriteStream(path);
+  const put = async (bytes: Uint8Array): Promise<void> => {
+    if (!stream.write(bytes)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+  };
+  const header = scan.headerBytes;
+  const bom = header[0] === 0xef && header[1] === 0xbb && header[2] === 0xbf ? 3 : 0;
+  await put(Buffer.concat([header.subarray(bom), LF_BYTE]));
+  let written = header.length - bom + 1;
+  let j = 0; // index into keptOrdinals of the record being copied
+  let started = false;
+  let base = 0;
+  for await (const chunk of chunks) {
+    const end = base + chunk.length;
+    const pieces: Uint8Array[] = [];
+    // The run of this chunk's bytes not yet in `pieces`, [runFrom, runTo) in chunk positions.
+    let runFrom = 0;
+    let runTo = 0;
+    const extend = (from: number, to: number): void => {
+      if (from !== runTo || runTo === runFrom) {
+        if (runTo > runFrom) pieces.push(chunk.subarray(runFrom, runTo));
+        runFrom = from;
+      }
+      written += to - from;
+      runTo = to;
+    };
+    while (j < keptOrdinals.length) {
+      const k = keptOrdinals[j] as number;
+      const from = scan.recordOffsets[k] as number;
+      const to = from + (scan.recordLengths[k] as number);
+      if (from >= end) break;
+      if (!started) {
+        keptOffsets[j] = written;
+        started = true;
+      }
+      const lo = Math.max(from, base) - base;
+      if (to >= end) {
+        // The record's line end is in a later chunk.
+        extend(lo, chunk.length);
+        break;
+      }
+      if (chunk[to - base] === 0x0a) extend(lo, to - base + 1);
+      else {
+        extend(lo, to - base);
+        if (runTo > runFrom) pieces.push(chunk.subarray(runFrom, runTo));
+        runFrom = runTo = 0;
+        pieces.push(LF_BYTE);
+        written++;
+      }
+      j++;
+      started = false;
+    }
+    if (runTo > runFrom) pieces.push(chunk.subarray(runFrom, runTo));
+    if (pieces.length > 0) await put(pieces.length === 1 ? Buffer.from(pieces[0] as Uint8Array) : Buffer.concat(pieces));
+    base = end;
+  }
+  if (started) {
+    // The last record ends the stream without a line end.
+    await put(LF_BYTE);
+    j++;
+  }
+  await closeStream(stream);
+  if (j !== keptOrdinals.length) throw new Error(`${path}: internal error: ${keptOrdinals.length} records to copy, ${j} copied`);
+  return { keptOrdinals, keptOffsets };
+}
+
+const LF_BYTE = new Uint8Array([0x0a]);
+
+/** Why a header cannot be read, in words. */
+function headerFaultText(fault: RecordFault, line: number): string {
+  switch (fault) {
+    case 'unclosed_quote':
+      return `the header (line ${line}) opens a quote that is not closed`;
+    case 'text_after_quote':
+      return `the header (line ${line}) has a quoted name followed by other text (a quote inside a name must be doubled)`;
+    case 'bare_cr':
+      return (
+        `the header (line ${line}) holds a carriage return (CR) not followed by a line feed; ` +
+        'if every line ends with a bare CR (old Mac line ends), convert the file to LF or CRLF line ends'
+      );
+    case 'too_long':
+      return `the header (line ${line}) is longer than ${MAX_RECORD_BYTES / (1024 * 1024)} MiB: it cannot be a header line`;
+    case 'spaced_quote':
+      return `the header (line ${line}) has a name with spaces before a quote: remove the spaces or quote the whole name`;
+    case 'ragged':
+      return `the header (line ${line}) cannot be read`;
   }
 }
 
@@ -216,6 +358,9 @@ class Utf8Checker {
   }
 
   private fail(bytes: Buffer): never {
+    if (this.linesBefore === 0 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+      throw new InputFileError(this.file, `the file is UTF-16 (it starts with the byte order mark ${bytes[0] === 0xff ? 'FF FE' : 'FE FF'}): save it as UTF-8 or Windows-1251`);
+    }
     const at = firstInvalidUtf8(bytes);
     const line = this.linesBefore + countNewlines(bytes.subarray(0, at)) + 1;
     const shown = [...bytes.subarray(at, at + 2)].map((b) => `0x${b.toString(16).toUpperCase().padStart(2, '0')}`).join(' ');

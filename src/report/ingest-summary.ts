@@ -1,6 +1,10 @@
-import type { IngestResult } from '../store/ingest.js';
+import type { FileReport, IngestResult } from '../store/ingest.js';
 
-/** A plain-text table of an ingest: per file records read, accepted, rejected, stored, top reject reasons. */
+/**
+ * A plain-text table of an ingest: per file records read, accepted,
+ * rejected, stored, top reject reasons; then, per file, the blank lines
+ * skipped and the money values stored rounded from floating-point noise.
+ */
 export function formatIngestSummary(result: IngestResult, options: { dryRun: boolean; rejectsPath: string | null }): string {
   const header = ['extract', 'file', 'read', 'accepted', 'rejected', options.dryRun ? 'would store' : 'stored', 'top reject reasons'];
   const rows = result.files.map((f) => [
@@ -25,6 +29,10 @@ export function formatIngestSummary(result: IngestResult, options: { dryRun: boo
   const totalRejected = result.files.reduce((s, f) => s + f.rejected, 0);
   const lines = [line(header), ...rows.map(line), ''];
   lines.push(`${totalRead} records read, ${totalRejected} rejected (${options.rejectsPath === null ? 'give --rejects FILE to list them' : `listed in ${options.rejectsPath}`}).`);
+  for (const f of result.files) {
+    const notes = readingNotes(f);
+    if (notes.length > 0) lines.push(`${f.file}: ${notes.join('; ')}.`);
+  }
   if (result.rejectShareExceeded !== null) {
     const f = result.rejectShareExceeded;
     lines.push(`${f.file}: ${f.rejected} of ${f.recordsRead} records rejected, above --max-reject-share: nothing was stored.`);
@@ -32,6 +40,17 @@ export function formatIngestSummary(result: IngestResult, options: { dryRun: boo
     lines.push('Validation only: nothing was stored.');
   }
   return lines.join('\n');
+}
+
+/** What was read but is not a record or not stored as written: counted here so that nothing passes unseen. */
+function readingNotes(f: FileReport): string[] {
+  const notes: string[] = [];
+  if (f.skipped) return notes;
+  if (f.blankLines > 0) notes.push(`${f.blankLines} blank ${f.blankLines === 1 ? 'line' : 'lines'} skipped (not records)`);
+  if (f.floatNoiseValues > 0) {
+    notes.push(`${f.floatNoiseValues} money ${f.floatNoiseValues === 1 ? 'value' : 'values'} with floating-point noise stored rounded to 2 decimals`);
+  }
+  return notes;
 }
 
 function duplicateNote(inFile: number, inStore: number): string {

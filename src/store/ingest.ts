@@ -4,14 +4,16 @@ import { basename, join } from 'node:path';
 import { EXTRACTS, SCHEMA_VERSION, isRequired, type ColumnDef, type ExtractDef, type ExtractId } from '../contract/extracts.js';
 import type { ExtractMapping, Mapping } from '../config/mapping.js';
 import type { Db, Row } from '../io/db.js';
+import { MAX_RECORD_BYTES } from '../io/csv-scan.js';
 import { openSource, type CsvSource, type Source } from '../io/source.js';
 import { quoteIdent, quoteLiteral } from '../io/sql.js';
 import type { Clock } from '../util/clock.js';
 import { InputFileError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { startProgress } from '../util/progress.js';
-import { rejectCodeExpr, typedExpr, type CheckContext } from '../validation/column-checks.js';
+import { decimalsMacroSql, isFloatNoiseExpr, rejectCodeExpr, typedExpr, type CheckContext } from '../validation/column-checks.js';
 import { innProblemMacroSql } from '../validation/inn.js';
+import { issueOfRefusedRecord, type StructuralIssue } from '../validation/record-faults.js';
 import { REJECT_CODES, type RejectCode } from '../validation/reject-codes.js';
 import { ensureStoreSchema, LINEAGE_COLUMN_NAMES, storedColumns } from './schema.js';
 import { planStaging, type StagingPlan } from './staging.js';
@@ -56,6 +58,8 @@ export interface FileReport {
   recordsRead: number;
   accepted: number;
   rejected: number;
+  /** Blank lines skipped: not records, so in none of the other counts. */
+  blankLines: number;
   /** Accepted rows written to the store. */
   inserted: number;
   /** Accepted rows repeating an earlier row of the same file exactly. */
@@ -64,6 +68,11 @@ export interface FileReport {
   alreadyStored: number;
   /** Reject codes by number of records, most frequent first. */
   topReasons: { code: RejectCode; records: number }[];
+  /**
+   * Money values of accepted records that carried binary floating-point
+   * noise (241.58000000000004) and were stored as the value they stand for.
+   */
+  floatNoiseValues: number;
 }
 
 export interface IngestResult {
@@ -116,6 +125,7 @@ export async function ingestFiles(db: Db, options: IngestOptions, clock: Clock, 
     }
     await ensureStoreSchema(db);
     await db.run(innProblemMacroSql());
+    await db.run(decimalsMacroSql());
     let exceeded: FileReport | null = null;
     const progress = startProgress(logger, options.dryRun ? 'validate' : 'ingest', prepared.length, 'files');
     for (const entry of prepared) {
@@ -221,35 +231,40 @@ async function validateOne(
       recordsRead: source.format === 'csv' ? source.scan.records : 0,
       accepted: 0,
       rejected: 0,
+      blankLines: source.format === 'csv' ? source.scan.blankLines : 0,
       inserted: 0,
       duplicatesInFile: 0,
       alreadyStored: 0,
       topReasons: [],
+      floatNoiseValues: 0,
     };
     return { entry, report, rows: [], ctx };
   }
   const read = source.format === 'csv' ? await loadCsv(db, source, plan, t, tempDirectory) : await loadParquet(db, source, plan, t);
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${t.iss} (_line INTEGER, "column" VARCHAR, value VARCHAR, code VARCHAR)`);
+  // message: set for structural rejects (what exactly is wrong); NULL takes the code's message.
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${t.iss} (_line INTEGER, "column" VARCHAR, value VARCHAR, code VARCHAR, message VARCHAR)`);
+  const literal = (v: string | null): string => (v === null ? 'NULL' : quoteLiteral(v));
   for (let at = 0; at < read.structural.length; at += 1000) {
     const values = read.structural
       .slice(at, at + 1000)
-      .map((row) => `(${row.line}, NULL, ${row.value === null ? 'NULL' : quoteLiteral(row.value)}, ${quoteLiteral(row.code)})`);
+      .map((row) => `(${row.line}, ${literal(row.column)}, ${literal(row.value)}, ${quoteLiteral(row.code)}, ${literal(row.message)})`);
     await db.run(`INSERT INTO ${t.iss} VALUES ${values.join(', ')}`);
   }
   await insertColumnIssues(db, columnChecks(def, plan, mapping, ctx), t);
   const order = dateOrderSql(def, plan, ctx, t);
-  if (order !== null) await db.run(`INSERT INTO ${t.iss} ${order}`);
+  if (order !== null) await db.run(`INSERT INTO ${t.iss} (_line, "column", value, code) ${order}`);
   await db.run(goodRowsSql(def, plan, ctx, t));
   await db.run(`DROP TABLE ${t.stg}`);
   const pending = earlier.filter((v) => v.entry.input.extract === def.id && !v.report.skipped).map((v) => temps(v.entry.index));
   await db.run(duplicateSql(def, t, pending, await storedKeyHashes(db, def, t)));
-  await db.run(`INSERT INTO ${t.iss} SELECT _line, NULL, ${keyText(def, 'd')}, 'DUPLICATE_KEY' FROM ${t.dup} d WHERE kind = 'conflict'`);
+  await db.run(`INSERT INTO ${t.iss} (_line, "column", value, code) SELECT _line, NULL, ${keyText(def, 'd')}, 'DUPLICATE_KEY' FROM ${t.dup} d WHERE kind = 'conflict'`);
   const counts = await db.all(`SELECT
       (SELECT count(*) FROM ${t.dup} WHERE kind = 'same_in_file')::INTEGER AS dup_file,
       (SELECT count(*) FROM ${t.dup} WHERE kind = 'same_in_store')::INTEGER AS dup_store,
       (SELECT count(*) FROM ${t.dup} WHERE kind = 'conflict')::INTEGER AS conflicts,
       (SELECT count(DISTINCT _line) FROM ${t.iss})::INTEGER AS rejected,
-      (SELECT count(*) FROM ${t.good})::INTEGER AS good`);
+      (SELECT count(*) FROM ${t.good})::INTEGER AS good,
+      (SELECT coalesce(sum(g._noise), 0) FROM ${t.good} g ANTI JOIN ${t.dup} d ON g._line = d._line AND d.kind = 'conflict')::INTEGER AS noise`);
   const c = counts[0] ?? {};
   const rejected = Number(c['rejected']);
   const accepted = read.records - rejected;
@@ -270,12 +285,20 @@ async function validateOne(
     recordsRead: read.records,
     accepted,
     rejected,
+    blankLines: source.format === 'csv' ? source.scan.blankLines : 0,
     inserted: accepted - dupFile - dupStore,
     duplicatesInFile: dupFile,
     alreadyStored: dupStore,
     topReasons: topReasons(rows),
+    floatNoiseValues: Number(c['noise']),
   };
   logger.info(`${input.file}: ${read.records} read, ${accepted} accepted, ${rejected} rejected`);
+  if (report.floatNoiseValues > 0) {
+    logger.warn(
+      `${input.file}: ${report.floatNoiseValues} money values carried floating-point noise (e.g. 241.58000000000004) and were stored ` +
+        'rounded to 2 decimals; export them with 2 decimals to silence this',
+    );
+  }
   return { entry, report, rows, ctx };
 }
 
@@ -315,90 +338,78 @@ async function storeOne(db: Db, v: Validated, mappingSha: string | null, clock: 
   ].join(', ')})`);
 }
 
-interface StructuralReject {
-  line: number;
-  value: string | null;
-  code: RejectCode;
-}
-
 interface LoadedRead {
   /** Records counted independently of DuckDB's parse. */
   records: number;
-  /** Records DuckDB could not split into the header's columns. */
-  structural: StructuralReject[];
+  /** Records refused for their structure, by the scan (or, should it ever happen, by DuckDB). */
+  structural: StructuralIssue[];
 }
 
 type Temps = ReturnType<typeof temps>;
 
 /**
  * Reads a CSV into TEMP table `stg` (staged text columns and `_line`, the
- * physical line of each row) and reconciles DuckDB's rows and reject list
- * with the independent scan.
+ * physical line of each row). DuckDB reads only the records the scan found
+ * well-formed (the source's `readPath`), so its rows are numbered by
+ * position from the scan's lines in the same statement that stages them.
+ * The scan's refused records are the structural rejects.
  */
 async function loadCsv(db: Db, source: CsvSource, plan: StagingPlan, t: Temps, tempDirectory: string): Promise<LoadedRead> {
   const header = uniqueHeader(source.header, source.file);
   const columns = header.map((h) => `${quoteLiteral(h)}: 'VARCHAR'`).join(', ');
+  // DuckDB's line limit sits just above the scan's, so that the scan is the one to refuse a long record, saying why.
   const readCsv = `read_csv(${quoteLiteral(source.readPath)},
-    header = true, auto_detect = false, delim = ${quoteLiteral(source.delimiter)}, quote = '"', escape = '"',
+    header = true, auto_detect = false, delim = ${quoteLiteral(source.delimiter)}, quote = '"', escape = '"', new_line = '\\n',
     columns = {${columns}}, compression = ${quoteLiteral(source.compression)}, strict_mode = true, null_padding = false,
-    store_rejects = true, rejects_table = 'ccrg_rej', rejects_scan = 'ccrg_scan', max_line_size = 8388608)`;
-  const { scan } = source;
-  const linesFrom = async (rejected: ReadonlySet<number>): Promise<string> => {
+    store_rejects = true, rejects_table = 'ccrg_rej', rejects_scan = 'ccrg_scan', max_line_size = ${MAX_RECORD_BYTES + 1024})`;
+  const { scan, keptOrdinals, keptOffsets } = source;
+  const structural = scan.refused.map((record) => issueOfRefusedRecord(record, header));
+  const linesFrom = async (dropped: ReadonlySet<number>): Promise<string> => {
     const lines: number[] = [];
-    for (let ordinal = 0; ordinal < scan.records; ordinal++) if (!rejected.has(ordinal)) lines.push(scan.recordLines[ordinal] as number);
+    for (let j = 0; j < keptOrdinals.length; j++) if (!dropped.has(j)) lines.push(scan.recordLines[keptOrdinals[j] as number] as number);
     const linesFile = join(tempDirectory, `lines-${t.stg}.csv`);
     await writeFile(linesFile, lines.join('\n'));
     return `read_csv(${quoteLiteral(linesFile)}, header = false, auto_detect = false, columns = {'_line': 'INTEGER'})`;
   };
-  // The scan predicts which records DuckDB cannot split into the header's
-  // columns, so one statement can parse, number and stage the rows. If
-  // DuckDB disagrees, the rows are read again and numbered from its rejects.
-  const predicted = new Set<number>(scan.malformed.map((m) => m.ordinal));
-  for (let ordinal = 0; ordinal < scan.records; ordinal++) if (scan.fieldCounts[ordinal] !== header.length) predicted.add(ordinal);
   await db.run('DROP TABLE IF EXISTS ccrg_rej; DROP TABLE IF EXISTS ccrg_scan');
-  await db.run(stagingSql(plan, `${readCsv} POSITIONAL JOIN ${await linesFrom(predicted)}`, t.stg));
+  await db.run(stagingSql(plan, `${readCsv} POSITIONAL JOIN ${await linesFrom(new Set())}`, t.stg));
   let rejectedRows = await rejectsOfRead(db);
-  let rejected = new Set(rejectedRows.map((row) => ordinalAtOffset(scan.recordOffsets, Number(row['pos']))));
-  if (!sameSet(rejected, predicted)) {
+  let dropped = new Set<number>();
+  if (rejectedRows.length > 0) {
+    // DuckDB refused a record the scan found well-formed: read again, numbering the rows around its rejects.
     await db.run('DROP TABLE IF EXISTS ccrg_rej; DROP TABLE IF EXISTS ccrg_scan');
     await db.run(`CREATE OR REPLACE TEMP TABLE ${t.raw} AS SELECT * FROM ${readCsv}`);
     rejectedRows = await rejectsOfRead(db);
-    rejected = new Set(rejectedRows.map((row) => ordinalAtOffset(scan.recordOffsets, Number(row['pos']))));
-    await db.run(stagingSql(plan, `${t.raw} POSITIONAL JOIN ${await linesFrom(rejected)}`, t.stg));
+    dropped = new Set(rejectedRows.map((row) => ordinalAtOffset(keptOffsets, Number(row['pos']))));
+    await db.run(stagingSql(plan, `${t.raw} POSITIONAL JOIN ${await linesFrom(dropped)}`, t.stg));
     await db.run(`DROP TABLE ${t.raw}`);
   }
   const countRows = await db.all(`SELECT count(*)::BIGINT AS n, count(_line)::BIGINT AS numbered FROM ${t.stg}`);
   const parsed = Number(countRows[0]?.['n']);
-  if (parsed + rejectedRows.length !== scan.records || Number(countRows[0]?.['numbered']) !== parsed || rejected.size !== rejectedRows.length) {
+  if (parsed + rejectedRows.length !== keptOrdinals.length || Number(countRows[0]?.['numbered']) !== parsed || dropped.size !== rejectedRows.length) {
     throw new InputFileError(
       source.file,
-      `records could not be delimited consistently: ${scan.records} records counted, but DuckDB read ${parsed} and rejected ${rejectedRows.length}; ` +
+      `records could not be delimited consistently: ${keptOrdinals.length} well-formed records counted, but DuckDB read ${parsed} and rejected ${rejectedRows.length}; ` +
         'check the quoting and the delimiter',
     );
   }
-  const structural: StructuralReject[] = rejectedRows.map((row) => {
-    const ordinal = ordinalAtOffset(scan.recordOffsets, Number(row['pos']));
-    const errorType = String(row['error_type']);
-    const ragged = errorType === 'MISSING COLUMNS' || errorType === 'TOO MANY COLUMNS';
-    return {
+  for (const row of rejectedRows) {
+    const ordinal = keptOrdinals[ordinalAtOffset(keptOffsets, Number(row['pos']))] as number;
+    structural.push({
       line: scan.recordLines[ordinal] ?? 0,
-      value: ragged ? `${scan.fieldCounts[ordinal] ?? 0} fields` : truncate(String(row['csv_line'] ?? '').replace(/^\n/, ''), 200),
-      code: ragged ? 'RAGGED_ROW' : 'MALFORMED_RECORD',
-    };
-  });
+      column: null,
+      value: truncate(String(row['csv_line'] ?? '').replace(/^\n/, ''), 200),
+      code: 'MALFORMED_RECORD',
+      message: `DuckDB could not read the record: ${String(row['error_message'] ?? row['error_type'])}`,
+    });
+  }
   return { records: scan.records, structural };
 }
 
 /** The records DuckDB's last CSV read rejected, one row per record. */
 async function rejectsOfRead(db: Db): Promise<Row[]> {
-  return db.all(`SELECT line_byte_position::DOUBLE AS pos, min(error_type) AS error_type, min(csv_line) AS csv_line
+  return db.all(`SELECT line_byte_position::DOUBLE AS pos, min(error_type) AS error_type, min(error_message) AS error_message, min(csv_line) AS csv_line
     FROM ccrg_rej GROUP BY line_byte_position ORDER BY line_byte_position`);
-}
-
-function sameSet(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
-  if (a.size !== b.size) return false;
-  for (const x of a) if (!b.has(x)) return false;
-  return true;
 }
 
 /** Reads a Parquet file into TEMP table `stg`, every column as text, `_line` being the 1-based row. */
@@ -502,7 +513,7 @@ async function insertColumnIssues(db: Db, checks: readonly ColumnCheck[], t: Tem
   const parts = checks.map(
     (c, i) => `SELECT _line, ${quoteLiteral(c.reported)} AS "column", ${quoteIdent(c.staged)} AS value, "#${i}" AS code FROM ${t.fail} WHERE "#${i}" IS NOT NULL`,
   );
-  await db.run(`INSERT INTO ${t.iss} ${parts.join('\nUNION ALL\n')}`);
+  await db.run(`INSERT INTO ${t.iss} (_line, "column", value, code) ${parts.join('\nUNION ALL\n')}`);
   await db.run(`DROP TABLE ${t.fail}`);
 }
 
@@ -538,6 +549,7 @@ function goodRowsSql(def: ExtractDef, plan: StagingPlan, ctx: CheckContext, t: T
   const extraNum =
     num.length === 0 ? 'NULL' : `MAP([${num.map(quoteLiteral).join(', ')}], [${num.map((n) => typedExpr(`s.${quoteIdent(`xn:${n}`)}`, EXTRA_NUMBER, ctx)).join(', ')}])`;
   const select = [...typed, `${extraCat}::MAP(VARCHAR, VARCHAR) AS extra_cat`, `${extraNum}::MAP(VARCHAR, DOUBLE) AS extra_num`];
+  select.push(`${floatNoiseCountSql(def, plan, ctx)} AS _noise`);
   if (def.id === 'declarations') {
     const labels = plan.labels;
     select.push(labels?.violation ? `${typedExpr('s."label:violation"', LABEL_VIOLATION, ctx)} AS label_violation` : 'NULL::INTEGER AS label_violation');
@@ -556,6 +568,14 @@ function goodRowsSql(def: ExtractDef, plan: StagingPlan, ctx: CheckContext, t: T
     SELECT *, md5_number(concat(${text(names)})) AS row_hash, md5_number_lower(concat(${text(def.key)})) AS key_hash FROM (
       SELECT s._line, ${select.join(', ')} FROM ${t.stg} s ANTI JOIN ${t.iss} i ON s._line = i._line
     )`;
+}
+
+/** SQL: how many money values of a staged row are floating-point noise (stored rounded). */
+function floatNoiseCountSql(def: ExtractDef, plan: StagingPlan, ctx: CheckContext): string {
+  const staged = def.columns.filter((c) => c.kind === 'money' && plan.present.has(c.name)).map((c) => `s.${quoteIdent(c.name)}`);
+  if (plan.labels?.charges) staged.push('s."label:charges"');
+  if (staged.length === 0) return '0';
+  return staged.map((x) => `CASE WHEN ${isFloatNoiseExpr(x, ctx)} THEN 1 ELSE 0 END`).join(' + ');
 }
 
 function keyJoin(def: ExtractDef, a: string, b: string): string {
@@ -634,7 +654,7 @@ async function insertNewRows(db: Db, def: ExtractDef, ingestId: number, t: Temps
 
 function rejectsWithMessagesSql(ctx: CheckContext, iss: string): string {
   const whens = Object.entries(REJECT_CODES).map(([code]) => `WHEN ${quoteLiteral(code)} THEN ${quoteLiteral(rejectMessage(code as RejectCode, ctx))}`);
-  return `SELECT _line, "column", value, code, CASE code ${whens.join(' ')} END AS message FROM ${iss}`;
+  return `SELECT _line, "column", value, code, coalesce(message, CASE code ${whens.join(' ')} END) AS message FROM ${iss}`;
 }
 
 /** The message written beside a reject code: what was wrong and what is expected. */
@@ -642,7 +662,7 @@ export function rejectMessage(code: RejectCode, ctx: CheckContext): string {
   const expectedDate = ctx.dateFormat === null ? 'YYYY-MM-DD' : ctx.dateFormat;
   switch (code) {
     case 'BAD_DATE':
-      return `${REJECT_CODES[code]} (${expectedDate})`;
+      return REJECT_CODES[code].replace('expected format', `expected format (${expectedDate})`);
     case 'FUTURE_DATE':
       return `${REJECT_CODES[code]} (${ctx.today})`;
     case 'BAD_HS_CODE':

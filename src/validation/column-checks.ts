@@ -32,22 +32,87 @@ interface KindDef {
 const FLAG_TRUE = ['1', 'true', 'yes', 'y', 't'];
 const FLAG_FALSE = ['0', 'false', 'no', 'n', 'f'];
 
+/**
+ * A number as the contract reads it: optional sign, digits with an optional
+ * decimal point, optional exponent. No digit grouping: `1_000`, `1,000` and
+ * `1 000` are not numbers (DuckDB's own cast would take `1_000` as 1000).
+ */
+const NUMBER_PATTERN = '[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]{1,3})?';
+
+/** Money that needs no further analysis: plain notation, at most 16 integer digits and 2 decimals. */
+const PLAIN_MONEY_PATTERN = '[+-]?[0-9]{1,16}([.][0-9]{0,2})?';
+
+/** Decimals a money amount may have (`DECIMAL(18,2)`). */
+export const MONEY_DECIMALS = 2;
+
+/**
+ * How far (relative) a value with more decimals may lie from the value with
+ * the allowed decimals and still be read as binary floating-point noise of
+ * another system's export (241.58000000000004 for 241.58).
+ */
+export const FLOAT_NOISE_TOLERANCE = 1e-9;
+
+/** The earliest date accepted: earlier ones (the year 0000 included) are typing errors or placeholders. */
+export const EARLIEST_DATE = '1900-01-01';
+
 function numberText(x: string, ctx: CheckContext): string {
-  // With a comma decimal separator, spaces (also non-breaking) group thousands.
-  return ctx.decimalSeparator === ',' ? `replace(regexp_replace(${x}, '[ \u00a0]', '', 'g'), ',', '.')` : x;
+  // With a comma decimal separator, spaces (also non-breaking and narrow non-breaking) group thousands,
+  // and a point is no decimal point: 1.000 would be read as 1 (the point becomes '_', which no number holds).
+  return ctx.decimalSeparator === ',' ? `replace(replace(regexp_replace(${x}, '[ \u00a0\u202f]', '', 'g'), '.', '_'), ',', '.')` : x;
 }
 
 function doubleOf(x: string, ctx: CheckContext): string {
-  return `TRY_CAST(${numberText(x, ctx)} AS DOUBLE)`;
+  const t = numberText(x, ctx);
+  return `CASE WHEN regexp_full_match(${t}, '${NUMBER_PATTERN}') THEN TRY_CAST(${t} AS DOUBLE) END`;
 }
 
 function isNumber(x: string, ctx: CheckContext): string {
   return `coalesce(isfinite(${doubleOf(x, ctx)}), false)`;
 }
 
+/** A number that became 0 as a DOUBLE although its digits are not all zero (`1e-999`). */
+function isUnderflow(x: string, ctx: CheckContext): string {
+  return `(${doubleOf(x, ctx)} = 0 AND regexp_matches(regexp_replace(${numberText(x, ctx)}, '[eE].*$', ''), '[1-9]'))`;
+}
+
+/** The exact value of a money text (NULL from 10^18 up); DECIMAL(38,20) rounds only beyond 20 decimals. */
+function exactMoneyOf(x: string, ctx: CheckContext): string {
+  return `TRY_CAST(${numberText(x, ctx)} AS DECIMAL(38,20))`;
+}
+
+function isPlainMoney(x: string, ctx: CheckContext): string {
+  return `regexp_full_match(${numberText(x, ctx)}, '${PLAIN_MONEY_PATTERN}')`;
+}
+
+/**
+ * SQL: whether an accepted money text had more decimals than allowed, i.e.
+ * was floating-point noise stored rounded. Only meaningful on values that
+ * passed the checks.
+ */
+export function isFloatNoiseExpr(x: string, ctx: CheckContext): string {
+  return `(${x} IS NOT NULL AND NOT ${isPlainMoney(x, ctx)} AND ccrg_decimals(${numberText(x, ctx)}) > ${MONEY_DECIMALS})`;
+}
+
+/**
+ * DuckDB macro `ccrg_decimals(t)`: how many decimals the number text `t`
+ * really has (trailing zeros do not count; the exponent does: `1.5e-3` has
+ * 4, `1.50` has 1, `100e-2` has 0).
+ */
+export function decimalsMacroSql(): string {
+  const digits = `regexp_replace(t, '^[+-]?([0-9]*)[.]?([0-9]*).*$', '\\1\\2')`;
+  return `CREATE OR REPLACE TEMP MACRO ccrg_decimals(t) AS (greatest(0,
+    length(regexp_extract(t, '^[+-]?[0-9]*[.]?([0-9]*)', 1))
+    - (length(${digits}) - length(rtrim(${digits}, '0')))
+    - coalesce(TRY_CAST(regexp_extract(t, '[eE]([+-]?[0-9]+)$', 1) AS INTEGER), 0)))`;
+}
+
+/** The date of raw text `x`, or NULL when it is none: DuckDB reads the year 0000 as 1 BC, and before 1900 nothing is a real date here. */
 function dateOf(x: string, ctx: CheckContext): string {
-  if (ctx.dateFormat !== null) return `TRY_CAST(TRY_STRPTIME(${x}, ${quoteLiteral(ctx.dateFormat)}) AS DATE)`;
-  return `CASE WHEN regexp_full_match(${x}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN TRY_CAST(${x} AS DATE) END`;
+  const date =
+    ctx.dateFormat !== null
+      ? `TRY_CAST(TRY_STRPTIME(${x}, ${quoteLiteral(ctx.dateFormat)}) AS DATE)`
+      : `CASE WHEN regexp_full_match(${x}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN TRY_CAST(${x} AS DATE) END`;
+  return `CASE WHEN ${date} >= DATE '${EARLIEST_DATE}' THEN ${date} END`;
 }
 
 function enumText(x: string): string {
@@ -96,17 +161,35 @@ const KINDS: Record<ColumnKind, KindDef> = {
   },
   money: {
     sqlType: 'DECIMAL(18,2)',
-    typed: (x, _c, ctx) => `TRY_CAST(${numberText(x, ctx)} AS DECIMAL(18,2))`,
-    checks: (x, _c, ctx) => [
-      { condition: `NOT ${isNumber(x, ctx)} OR TRY_CAST(${numberText(x, ctx)} AS DECIMAL(18,2)) IS NULL`, code: 'NOT_A_NUMBER' },
-      { condition: `${doubleOf(x, ctx)} < 0`, code: 'NEGATIVE_AMOUNT' },
-    ],
+    // Exact when the text has at most 2 decimals; otherwise (accepted only as float noise) the value it stands for.
+    typed: (x, _c, ctx) =>
+      `CASE WHEN ${isPlainMoney(x, ctx)} THEN TRY_CAST(${numberText(x, ctx)} AS DECIMAL(18,2)) ` +
+      `ELSE TRY_CAST(round(${exactMoneyOf(x, ctx)}, ${MONEY_DECIMALS}) AS DECIMAL(18,2)) END`,
+    checks: (x, _c, ctx) => {
+      // Every condition after the first holds only off the fast path of plain amounts.
+      const offPlain = `NOT ${isPlainMoney(x, ctx)}`;
+      const exact = exactMoneyOf(x, ctx);
+      const rounded = `round(${exact}, ${MONEY_DECIMALS})`;
+      return [
+        { condition: `${offPlain} AND NOT ${isNumber(x, ctx)}`, code: 'NOT_A_NUMBER' },
+        { condition: `${offPlain} AND (${exact} IS NULL OR abs(${rounded}) >= 1e16 OR ${isUnderflow(x, ctx)})`, code: 'OUT_OF_RANGE' },
+        {
+          // Noise is relative to the value it stands for: nothing is noise around 0 (and 1e-25 reads as 0 at scale 20).
+          condition:
+            `${offPlain} AND ccrg_decimals(${numberText(x, ctx)}) > ${MONEY_DECIMALS} ` +
+            `AND NOT (${rounded} <> 0 AND abs(${exact} - ${rounded}) <= ${FLOAT_NOISE_TOLERANCE} * abs(${rounded}))`,
+          code: 'TOO_MANY_DECIMALS',
+        },
+        { condition: `${doubleOf(x, ctx)} < 0`, code: 'NEGATIVE_AMOUNT' },
+      ];
+    },
   },
   quantity: {
     sqlType: 'DOUBLE',
     typed: (x, _c, ctx) => doubleOf(x, ctx),
     checks: (x, _c, ctx) => [
       { condition: `NOT ${isNumber(x, ctx)}`, code: 'NOT_A_NUMBER' },
+      { condition: isUnderflow(x, ctx), code: 'OUT_OF_RANGE' },
       { condition: `${doubleOf(x, ctx)} < 0`, code: 'NEGATIVE_AMOUNT' },
     ],
   },
@@ -115,6 +198,7 @@ const KINDS: Record<ColumnKind, KindDef> = {
     typed: (x, _c, ctx) => doubleOf(x, ctx),
     checks: (x, _c, ctx) => [
       { condition: `NOT ${isNumber(x, ctx)}`, code: 'NOT_A_NUMBER' },
+      { condition: isUnderflow(x, ctx), code: 'OUT_OF_RANGE' },
       { condition: `${doubleOf(x, ctx)} <= 0`, code: 'NONPOSITIVE_WEIGHT' },
     ],
   },

@@ -11,6 +11,7 @@ export type RejectCode =
   | 'REQUIRED_MISSING'
   | 'NOT_A_NUMBER'
   | 'NOT_AN_INTEGER'
+  | 'TOO_MANY_DECIMALS'
   | 'OUT_OF_RANGE'
   | 'NEGATIVE_AMOUNT'
   | 'NONPOSITIVE_WEIGHT'
@@ -28,15 +29,17 @@ export type RejectCode =
 
 /** What each reject code means, for the rejects file and docs/data-contract.md. */
 export const REJECT_CODES: Record<RejectCode, string> = {
-  RAGGED_ROW: 'the record has a different number of fields than the header',
-  MALFORMED_RECORD: 'the record cannot be parsed: a quote is not closed, or a closing quote is followed by other text',
+  RAGGED_ROW: 'the record has a different number of fields than the header (trailing empty fields count)',
+  MALFORMED_RECORD:
+    'the record cannot be read: a quote is not closed, a closing quote is followed by other text, spaces come before a quote, a CR without LF stands outside quotes, or the record is over 8 MiB',
   REQUIRED_MISSING: 'a required value is empty',
   NOT_A_NUMBER: 'the value is not a number',
   NOT_AN_INTEGER: 'the value is not a whole number',
+  TOO_MANY_DECIMALS: 'the number has more decimals than the column holds (money: 2); it would be stored rounded',
   OUT_OF_RANGE: 'the number is outside the allowed range',
   NEGATIVE_AMOUNT: 'a money amount or quantity is negative',
   NONPOSITIVE_WEIGHT: 'a weight is zero or negative',
-  BAD_DATE: 'the value is not a real date in the expected format',
+  BAD_DATE: 'the value is not a real date in the expected format, or is before 1900-01-01',
   FUTURE_DATE: 'the date is after today',
   DATE_ORDER: 'a date precedes the date it must follow',
   BAD_INN: 'the INN is not 10 or 12 digits, or is all zeros',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { futureDate, malformedInn, notANumber, wrongCheckDigitInn } from '../../src/generate/dirty.js';
+import { futureDate, malformedInn, notANumber, tooManyDecimals, wrongCheckDigitInn } from '../../src/generate/dirty.js';
 import { Rng } from '../../src/generate/random.js';
 import { innFromBody, innProblem } from '../../src/validation/inn.js';
 
@@ -19,6 +19,12 @@ describe('dirty value helpers', () => {
   it('moves dates to 2099 keeping them real, 29 February included', () => {
     expect(futureDate('2024-02-29')).toBe('2099-02-28');
     expect(futureDate('2025-07-14')).toBe('2099-07-14');
+  });
+
+  it('adds a third decimal to an amount, below a million', () => {
+    expect(tooManyDecimals('1205.00')).toBe('1205.005');
+    expect(tooManyDecimals('')).toBe('1205.005');
+    expect(tooManyDecimals('1234567.80')).toBe('234567.805');
   });
 
   it('puts a letter O into a number', () => {

@@ -1,9 +1,11 @@
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { mappingFromText } from '../../src/config/load-mapping.js';
+import { CsvScanner } from '../../src/io/csv-scan.js';
 import { quoteLiteral } from '../../src/io/sql.js';
+import { formatIngestSummary } from '../../src/report/ingest-summary.js';
 import { extractCsv, fixtureFile, ingestInto, memoryStore, tempDir } from '../util/fixtures.js';
 
 const HEADER = 'inn,snapshot_date,name,registration_date,status,liquidation_date,region,activity_code,headcount,tax_regime,aeo,unreliable_record,mass_address';
@@ -67,6 +69,129 @@ describe('ingest: reading files', () => {
     const result = await ingestInto(db, [{ extract: 'participants', file: parquet }]);
     expect(result.files[0]).toMatchObject({ recordsRead: 3, accepted: 2, rejected: 1 });
     expect(result.rejects.map((r) => [r.line, r.code])).toEqual([[2, 'BAD_INN']]);
+  });
+});
+
+describe('ingest: line ends, blank lines and broken records (one bad line never refuses a file)', () => {
+  const good = (inn: string, name = 'X'): string => `${inn},2024-03-31,${name},2010-05-01,active,,77,46.90,12,general,0,0,0`;
+  const INNS = ['7707083893', '7736207543', '500100732259', '7702070139', '7710140679'];
+  const readLines = async (db: Awaited<ReturnType<typeof memoryStore>>): Promise<unknown[]> =>
+    (await db.all('SELECT source_line FROM participants ORDER BY source_line')).map((r) => r['source_line']);
+
+  it('accepts mixed LF and CRLF line ends (one CRLF line is enough)', async () => {
+    const db = await memoryStore();
+    const file = await fixtureFile('participants.csv', `${HEADER}\n${good(INNS[0] as string)}\r\n${good(INNS[1] as string)}\n${good(INNS[2] as string)}\r\n`);
+    const result = await ingestInto(db, [{ extract: 'participants', file }]);
+    expect(result.files[0]).toMatchObject({ recordsRead: 3, accepted: 3, rejected: 0, blankLines: 0 });
+    expect(await readLines(db)).toEqual([2, 3, 4]);
+    const names = await db.all("SELECT count(*)::INTEGER AS n FROM participants WHERE name = 'X' AND mass_address = false");
+    expect(names[0]?.['n']).toBe(3);
+  });
+
+  it('rejects a record with a bare CR outside quotes as MALFORMED_RECORD at its line, and keeps the others', async () => {
+    const db = await memoryStore();
+    const file = await fixtureFile('participants.csv', `${HEADER}\n${good(INNS[0] as string)}\n${good(INNS[1] as string, 'A\rB')}\n${good(INNS[2] as string)}\n`);
+    const result = await ingestInto(db, [{ extract: 'participants', file }]);
+    expect(result.files[0]).toMatchObject({ recordsRead: 3, accepted: 2, rejected: 1 });
+    expect(result.rejects.map((r) => [r.line, r.code, r.column])).toEqual([[3, 'MALFORMED_RECORD', 'name']]);
+    expect(result.rejects[0]?.message).toMatch(/carriage return/);
+    expect(await readLines(db)).toEqual([2, 4]);
+  });
+
+  it('skips blank lines, before the header too, counting them apart from records', async () => {
+    const db = await memoryStore();
+    const text = `\n\r\n${HEADER}\r\n${good(INNS[0] as string)}\n\n${good(INNS[1] as string)}\r\n\r\n\n${good(INNS[2] as string)}`;
+    const file = await fixtureFile('participants.csv', text);
+    const result = await ingestInto(db, [{ extract: 'participants', file }]);
+    expect(result.files[0]).toMatchObject({ recordsRead: 3, accepted: 3, rejected: 0, blankLines: 5 });
+    expect(await readLines(db)).toEqual([4, 6, 9]);
+    expect(formatIngestSummary(result, { dryRun: false, rejectsPath: null })).toContain(`${file}: 5 blank lines skipped (not records).`);
+  });
+
+  it('judges a line of spaces or of delimiters only as a record', async () => {
+    const db = await memoryStore();
+    const file = await fixtureFile('participants.csv', `${HEADER}\n   \n,,,,,,,,,,,,\n${good(INNS[0] as string)}\n`);
+    const result = await ingestInto(db, [{ extract: 'participants', file }]);
+    expect(result.files[0]).toMatchObject({ recordsRead: 3, accepted: 1, rejected: 2, blankLines: 0 });
+    expect([...new Set(result.rejects.map((r) => `${r.line} ${r.code}`))]).toEqual(['2 RAGGED_ROW', '3 REQUIRED_MISSING']);
+  });
+
+  it('reads every file of a run when one of them has a stray CR', async () => {
+    const db = await memoryStore();
+    const participants = await fixtureFile('participants.csv', `${HEADER}\r\n${good(INNS[0] as string, 'A\rB')}\n${good(INNS[1] as string)}\r\n`);
+    const returns = await fixtureFile('tax_returns.csv', extractCsv('tax_returns', [{}]).replace('\n', '\r\n'));
+    const result = await ingestInto(db, [
+      { extract: 'participants', file: participants },
+      { extract: 'tax_returns', file: returns },
+    ]);
+    expect(result.files.map((f) => [f.extract, f.accepted, f.rejected])).toEqual([
+      ['participants', 1, 1],
+      ['tax_returns', 1, 0],
+    ]);
+    expect(result.committed).toBe(true);
+  });
+
+  it('rejects an unclosed quote as one MALFORMED_RECORD and reads on from the next well-formed line', async () => {
+    const db = await memoryStore();
+    const rows = Array.from({ length: 15 }, (_, i) => good(INNS[i % INNS.length] as string, `N${i}`).replace('2024-03-31', `2024-03-${String(i + 1).padStart(2, '0')}`));
+    const file = await fixtureFile('participants.csv', `${HEADER}\n${good(INNS[0] as string, '"ООО Ромашка')}\n${rows.join('\n')}\n`);
+    const result = await ingestInto(db, [{ extract: 'participants', file }]);
+    expect(result.files[0]).toMatchObject({ recordsRead: 16, accepted: 15, rejected: 1 });
+    expect(result.rejects.map((r) => [r.line, r.code, r.column])).toEqual([[2, 'MALFORMED_RECORD', 'name']]);
+    expect(result.rejects[0]?.message).toMatch(/quote .* not closed/);
+    expect(result.rejects[0]?.value).toBe(good(INNS[0] as string, '"ООО Ромашка'));
+    expect(await readLines(db)).toEqual(Array.from({ length: 15 }, (_, i) => i + 3));
+  });
+
+  it('rejects a record over 8 MiB naming the limit, and reads the records after it', async () => {
+    const db = await memoryStore();
+    const long = `"${'x'.repeat(9 * 1024 * 1024)}"`;
+    const file = await fixtureFile('participants.csv', `${HEADER}\n${good(INNS[0] as string, long)}\n${good(INNS[1] as string)}\n`);
+    const result = await ingestInto(db, [{ extract: 'participants', file }]);
+    expect(result.files[0]).toMatchObject({ recordsRead: 2, accepted: 1, rejected: 1 });
+    expect(result.rejects.map((r) => [r.line, r.code])).toEqual([[2, 'MALFORMED_RECORD']]);
+    expect(result.rejects[0]?.message).toContain('8 MiB');
+    expect(result.rejects[0]?.message).not.toMatch(/quote/);
+    expect(await readLines(db)).toEqual([3]);
+  });
+
+  it('refuses a field of spaces then a quote, which DuckDB and RFC 4180 split differently', async () => {
+    const db = await memoryStore();
+    // The scan alone would read two text fields here (13 in all); DuckDB reads one quoted field (12 in all).
+    const ambiguous = good(INNS[1] as string, ' "ООО, филиал"').replace(/,0$/, '');
+    const file = await fixtureFile('participants.csv', `${HEADER}\n${good(INNS[0] as string)}\n${ambiguous}\n${good(INNS[2] as string)}\n`);
+    const result = await ingestInto(db, [{ extract: 'participants', file }]);
+    expect(result.files[0]).toMatchObject({ recordsRead: 3, accepted: 2, rejected: 1 });
+    expect(result.rejects.map((r) => [r.line, r.code, r.column, r.value])).toEqual([[3, 'MALFORMED_RECORD', 'name', ambiguous]]);
+    expect(result.rejects[0]?.message).toMatch(/spaces before a quote/);
+    expect(await readLines(db)).toEqual([2, 4]);
+  });
+
+  it('rejects a record DuckDB cannot read although the scan kept it, at its line, keeping the rows around it', async () => {
+    // Switch the scan's spaced-quote check off to make the two disagree.
+    const spy = vi.spyOn(CsvScanner.prototype as unknown as { spacedQuoteField: () => number }, 'spacedQuoteField').mockReturnValue(0);
+    onTestFinished(() => spy.mockRestore());
+    const db = await memoryStore();
+    const ambiguous = good(INNS[1] as string, ' "ООО, филиал"').replace(/,0$/, '');
+    const file = await fixtureFile('participants.csv', `${HEADER}\r\n${good(INNS[0] as string)}\n${ambiguous}\n${good(INNS[2] as string)}\n`);
+    const result = await ingestInto(db, [{ extract: 'participants', file }]);
+    expect(spy).toHaveBeenCalled();
+    expect(result.files[0]).toMatchObject({ recordsRead: 3, accepted: 2, rejected: 1 });
+    expect(result.rejects.map((r) => [r.line, r.code, r.value])).toEqual([[3, 'MALFORMED_RECORD', ambiguous]]);
+    expect(result.rejects[0]?.message).toMatch(/^DuckDB could not read the record: /);
+    expect(await readLines(db)).toEqual([2, 4]);
+  });
+
+  it('rejects rows with trailing empty fields as RAGGED_ROW, 5,000 of them included', async () => {
+    const db = await memoryStore();
+    const file = await fixtureFile('participants.csv', `${HEADER}\n${good(INNS[0] as string)},,,\n${good(INNS[1] as string)}${','.repeat(5000)}\n${good(INNS[2] as string)}\n`);
+    const result = await ingestInto(db, [{ extract: 'participants', file }]);
+    expect(result.files[0]).toMatchObject({ recordsRead: 3, accepted: 1, rejected: 2 });
+    expect(result.rejects.map((r) => [r.line, r.code, r.value])).toEqual([
+      [2, 'RAGGED_ROW', '16 fields'],
+      [3, 'RAGGED_ROW', '5013 fields'],
+    ]);
+    expect(await readLines(db)).toEqual([4]);
   });
 });
 

@@ -11,6 +11,14 @@ function isRealDate(text: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
 }
 
+/** More than 2 decimals, and not within 1e-9 (relative) of the 2-decimal value: not floating-point noise. */
+function hasTooManyDecimals(text: string): boolean {
+  if ((text.split('.')[1] ?? '').replace(/0+$/, '').length <= 2) return false;
+  const x = Number(text);
+  const rounded = Math.round(x * 100) / 100;
+  return rounded === 0 || Math.abs(x - rounded) > 1e-9 * Math.abs(rounded);
+}
+
 /**
  * The column-level and date-order rules a record breaks under `ru`, as the
  * contract describes them (a test-side reference, independent of the validator).
@@ -43,6 +51,10 @@ export function brokenRules(extract: ExtractId, fields: readonly string[], today
         else if (Number(v) < (col.min ?? -Infinity) || Number(v) > (col.max ?? Infinity)) out.add('OUT_OF_RANGE');
         break;
       case 'money':
+        if (!NUMBER.test(v)) out.add('NOT_A_NUMBER');
+        else if (hasTooManyDecimals(v)) out.add('TOO_MANY_DECIMALS');
+        else if (Number(v) < 0) out.add('NEGATIVE_AMOUNT');
+        break;
       case 'quantity':
         if (!NUMBER.test(v)) out.add('NOT_A_NUMBER');
         else if (Number(v) < 0) out.add('NEGATIVE_AMOUNT');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultMapping } from '../../src/config/mapping.js';
-import { rejectsOf } from '../util/fixtures.js';
+import { formatIngestSummary } from '../../src/report/ingest-summary.js';
+import { extractCsv, fixtureFile, ingestInto, memoryStore, rejectsOf } from '../util/fixtures.js';
 
 describe('column checks (jurisdiction ru)', () => {
   it('accepts the valid row of every extract', async () => {
@@ -63,6 +64,16 @@ describe('column checks (jurisdiction ru)', () => {
     ]);
   });
 
+  it('rejects dates before 1900, the year 0000 included', async () => {
+    expect(await rejectsOf('declarations', [{ release_date: '0000-03-15' }, { release_date: '1899-12-31', item_no: '2' }, { release_date: '1900-01-01', item_no: '3' }])).toEqual([
+      '2 BAD_DATE release_date',
+      '3 BAD_DATE release_date',
+    ]);
+    const dotted = defaultMapping();
+    dotted.extracts.declarations.dateFormat = '%d.%m.%Y';
+    expect(await rejectsOf('declarations', [{ release_date: '15.03.0000' }, { release_date: '15.03.2024' }], dotted)).toEqual(['2 BAD_DATE release_date']);
+  });
+
   it('rejects codes of the wrong form', async () => {
     expect(await rejectsOf('declarations', [{ procedure: '4' }, { customs_office: '1070203' }])).toEqual(['2 BAD_CODE procedure', '3 BAD_CODE customs_office']);
   });
@@ -98,6 +109,80 @@ describe('column checks (jurisdiction ru)', () => {
 
   it('rejects a key seen before with other content, and keeps an exact repeat', async () => {
     expect(await rejectsOf('tax_returns', [{}, { revenue_rub: '1.00' }, {}])).toEqual(['3 DUPLICATE_KEY']);
+  });
+});
+
+describe('numbers are stored exactly or rejected', () => {
+  // One item number per row, so that accepted rows do not share a key.
+  const items = (rows: Record<string, string>[]): Record<string, string>[] => rows.map((row, i) => ({ item_no: String(i + 1), ...row }));
+
+  it('rejects money with more decimals than the contract allows as TOO_MANY_DECIMALS', async () => {
+    expect(await rejectsOf('declarations', items([{ customs_value_rub: '1.005' }, { duty_rub: '0.001' }, { import_vat_rub: '12345.6789' }, { customs_value_rub: '1.50' }, { duty_rub: '1.500000' }]))).toEqual([
+      '2 TOO_MANY_DECIMALS customs_value_rub',
+      '3 TOO_MANY_DECIMALS duty_rub',
+      '4 TOO_MANY_DECIMALS import_vat_rub',
+    ]);
+  });
+
+  it('stores binary floating-point noise as the value it stands for, and counts it', async () => {
+    const db = await memoryStore();
+    const file = await fixtureFile(
+      'declarations.csv',
+      extractCsv('declarations', [
+        { customs_value_rub: '241.58000000000004' },
+        { item_no: '2', customs_value_rub: '0.30000000000000004', duty_rub: '99.99999999999999' },
+        { item_no: '3', customs_value_rub: '241.585' },
+      ]),
+    );
+    const result = await ingestInto(db, [{ extract: 'declarations', file }]);
+    expect(result.rejects.map((r) => [r.line, r.code, r.column, r.value])).toEqual([[4, 'TOO_MANY_DECIMALS', 'customs_value_rub', '241.585']]);
+    expect(result.files[0]).toMatchObject({ accepted: 2, rejected: 1, floatNoiseValues: 3 });
+    expect(formatIngestSummary(result, { dryRun: false, rejectsPath: null })).toContain(`${file}: 3 money values with floating-point noise stored rounded to 2 decimals.`);
+    const rows = await db.all('SELECT customs_value_rub, duty_rub FROM declarations ORDER BY source_line');
+    expect(rows).toEqual([
+      { customs_value_rub: '241.58', duty_rub: '0.00' },
+      { customs_value_rub: '0.30', duty_rub: '100.00' },
+    ]);
+  });
+
+  it('rejects digit separators and other number forms as NOT_A_NUMBER', async () => {
+    expect(
+      await rejectsOf('declarations', items([
+        { customs_value_rub: '1_000' },
+        { net_weight_kg: '1_000' },
+        { supplementary_qty: '1,000' },
+        { duty_rub: '1 000.00' },
+        { customs_value_rub: '0x10' },
+        { net_weight_kg: 'NaN' },
+        { customs_value_rub: '1e3' },
+      ])),
+    ).toEqual([
+      '2 NOT_A_NUMBER customs_value_rub',
+      '3 NOT_A_NUMBER net_weight_kg',
+      '4 NOT_A_NUMBER supplementary_qty',
+      '5 NOT_A_NUMBER duty_rub',
+      '6 NOT_A_NUMBER customs_value_rub',
+      '7 NOT_A_NUMBER net_weight_kg',
+    ]);
+  });
+
+  it('reads spaces as digit grouping only where the mapping declares a decimal comma, and no point as a decimal point there', async () => {
+    const comma = defaultMapping();
+    comma.extracts.declarations.decimalSeparator = ',';
+    const numbers = { net_weight_kg: '12,5', duty_rub: '0', import_vat_rub: '20 000,00' };
+    const rows = [{ customs_value_rub: '100 000,00' }, { customs_value_rub: '1_000,00' }, { customs_value_rub: '1.000,00' }, { customs_value_rub: '1,005' }, { customs_value_rub: '1.000' }];
+    expect(await rejectsOf('declarations', items(rows.map((row) => ({ ...numbers, ...row }))), comma)).toEqual([
+      '3 NOT_A_NUMBER customs_value_rub',
+      '4 NOT_A_NUMBER customs_value_rub',
+      '5 TOO_MANY_DECIMALS customs_value_rub',
+      '6 NOT_A_NUMBER customs_value_rub',
+    ]);
+  });
+
+  it('rejects money too large for the store as OUT_OF_RANGE', async () => {
+    expect(await rejectsOf('declarations', items([{ customs_value_rub: '9999999999999999.99' }, { customs_value_rub: '10000000000000000' }]))).toEqual([
+      '3 OUT_OF_RANGE customs_value_rub',
+    ]);
   });
 });
 
