@@ -36,7 +36,7 @@ const check = (ok: boolean, what: string): void => {
 };
 
 /** Runs ccrg; with `killAfterMs` kills it with SIGKILL then. Returns the exit code (null when killed) and the run time. */
-function ccrg(args: string[], killAfterMs?: number): Promise<{ code: number | null; ms: number }> {
+function ccrg(args: string[], killAfterMs?: number): Promise<{ code: number | null; ms: number; pid: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args, '--today', TODAY, '--quiet'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -47,7 +47,7 @@ function ccrg(args: string[], killAfterMs?: number): Promise<{ code: number | nu
     child.on('exit', (code) => {
       if (timer !== null) clearTimeout(timer);
       if (killAfterMs === undefined && code !== 0) reject(new Error(`ccrg ${args.join(' ')} exited ${String(code)}: ${err}`));
-      else resolve({ code, ms: performance.now() - started });
+      else resolve({ code, ms: performance.now() - started, pid: child.pid ?? -1 });
     });
   });
 }
@@ -102,14 +102,20 @@ async function ingestKills(work: string): Promise<void> {
   const { ms } = await ccrg(['ingest', '--dir', SAMPLES, '--store', full, '--rejects', join(work, 'r1.csv')]);
   const after = await storeContent(full);
   check(before !== after, 'ingest: the full run changed nothing, so the kill test proves nothing');
+  const killed: number[] = [];
   for (const [i, at] of killPoints(ms).entries()) {
     const store = join(work, `kill-${i}.duckdb`);
     await cp(base, store);
-    const { code } = await ccrg(['ingest', '--dir', SAMPLES, '--store', store, '--rejects', join(work, `r-${i}.csv`)], at);
+    const { code, pid } = await ccrg(['ingest', '--dir', SAMPLES, '--store', store, '--rejects', join(work, `r-${i}.csv`)], at);
+    killed.push(pid);
     const content = await storeContent(store).catch((error: unknown) => `unopenable: ${(error as Error).message}`);
     check(content === before || content === after, `ingest killed at ${at} ms (exit ${String(code)}): the store holds neither the old nor the new content: ${content}`);
     console.log(`ingest killed at ${String(at).padStart(5)} ms: store ${content === before ? 'old' : content === after ? 'new' : 'BROKEN'}`);
   }
+  // The next ingest removes the temporary folders the killed ones left.
+  await ccrg(['ingest', '--dir', SAMPLES, '--store', join(work, 'again.duckdb'), '--rejects', join(work, 'r2.csv')]);
+  const left = (await readdir(tmpdir())).filter((n) => killed.some((pid) => n.startsWith('ccrg-') && n.includes(`-${pid}-`)));
+  check(left.length === 0, `ingest: temporary folders of killed runs left after a complete run: ${left.join(', ')}`);
 }
 
 async function scoreKills(work: string, store: string): Promise<void> {

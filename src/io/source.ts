@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, open, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, rm, stat } from 'node:fs/promises';
+import { makeTempDir } from './temp.js';
 import { join } from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import { createGunzip } from 'node:zlib';
@@ -80,7 +80,7 @@ export async function openSource(file: string, options: CsvReadOptions): Promise
   let readCompression: 'gzip' | 'none' = compression;
   let out: ReturnType<typeof createWriteStream> | null = null;
   if (options.encoding === 'windows-1251') {
-    tempDir = await mkdtemp(join(tmpdir(), 'ccrg-'));
+    tempDir = await makeTempDir('source');
     readPath = join(tempDir, 'utf8.csv');
     readCompression = 'none';
     out = createWriteStream(readPath);
@@ -127,7 +127,7 @@ export async function openSource(file: string, options: CsvReadOptions): Promise
       for (let k = 0; k < scan.records; k++) keptOrdinals[k] = k;
       return { format: 'csv', file, readPath, compression: readCompression, sha256, delimiter, header, scan, keptOrdinals, keptOffsets: scan.recordOffsets, cleanup };
     }
-    tempDir ??= await mkdtemp(join(tmpdir(), 'ccrg-'));
+    tempDir ??= await makeTempDir('source');
     const copyPath = join(tempDir, 'well-formed.csv');
     const decoded = readPath === file ? decodedChunks(file, compression, createHash('sha256')) : plainChunks(readPath);
     const kept = await writeWellFormedCopy(decoded, scan, copyPath);

@@ -1,12 +1,12 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
+import { makeTempDir } from '../io/temp.js';
 import { basename, join } from 'node:path';
 import { EXTRACTS, SCHEMA_VERSION, isRequired, type ColumnDef, type ExtractDef, type ExtractId } from '../contract/extracts.js';
 import type { ExtractMapping, Mapping } from '../config/mapping.js';
 import type { Db, Row } from '../io/db.js';
 import { MAX_RECORD_BYTES } from '../io/csv-scan.js';
 import { openSource, type CsvSource, type Source } from '../io/source.js';
-import { quoteIdent, quoteLiteral } from '../io/sql.js';
+import { quoteIdent, quoteLiteral, sqlDate } from '../io/sql.js';
 import type { Clock } from '../util/clock.js';
 import { InputFileError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
@@ -112,7 +112,7 @@ interface Validated {
 export async function ingestFiles(db: Db, options: IngestOptions, clock: Clock, logger: Logger): Promise<IngestResult> {
   const prepared: Prepared[] = [];
   const validated: Validated[] = [];
-  const tempDirectory = await mkdtemp(join(tmpdir(), 'ccrg-ingest-'));
+  const tempDirectory = await makeTempDir('ingest');
   try {
     for (const input of options.inputs) {
       const mapping = options.mapping.extracts[input.extract];
@@ -334,7 +334,7 @@ async function storeOne(db: Db, v: Validated, mappingSha: string | null, clock: 
     inserted,
     report.duplicatesInFile,
     report.alreadyStored,
-    `DATE ${quoteLiteral(clock.today())}`,
+    sqlDate(clock.today()),
   ].join(', ')})`);
 }
 
