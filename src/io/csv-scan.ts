@@ -754,7 +754,7 @@ export function splitCsvRecord(text: string, delimiter: string): string[] {
 }
 
 /** Candidate delimiters, in order of preference on a tie. */
-export const DELIMITER_CANDIDATES = [',', ';', '\t', '|'] as const;
+const DELIMITER_CANDIDATES = [',', ';', '\t', '|'] as const;
 
 /** The candidate delimiter that splits a header line into the most fields (quotes respected). */
 export function sniffDelimiter(headerLine: string): string {

@@ -658,7 +658,7 @@ function rejectsWithMessagesSql(ctx: CheckContext, iss: string): string {
 }
 
 /** The message written beside a reject code: what was wrong and what is expected. */
-export function rejectMessage(code: RejectCode, ctx: CheckContext): string {
+function rejectMessage(code: RejectCode, ctx: CheckContext): string {
   const expectedDate = ctx.dateFormat === null ? 'YYYY-MM-DD' : ctx.dateFormat;
   switch (code) {
     case 'BAD_DATE':

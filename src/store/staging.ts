@@ -108,7 +108,7 @@ function absentColumnExpr(
 }
 
 /** SQL concatenating a template like `{YEAR}-{PERIOD}`; NULL when any part is NULL. */
-export function deriveExpr(template: string, sourceExpr: (source: string) => string): string {
+function deriveExpr(template: string, sourceExpr: (source: string) => string): string {
   const parts = templateParts(template).map((part) => ('text' in part ? quoteLiteral(part.text) : sourceExpr(part.column)));
   return parts.length === 0 ? 'NULL::VARCHAR' : `(${parts.join(' || ')})`;
 }

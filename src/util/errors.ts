@@ -64,7 +64,7 @@ const PATH_ERRORS: Readonly<Record<string, string>> = {
 };
 
 /** A Node file-system error (it carries `code` and the `path` it failed on). */
-export function fileSystemError(error: unknown): { code: string; path: string | null } | null {
+function fileSystemError(error: unknown): { code: string; path: string | null } | null {
   if (!(error instanceof Error)) return null;
   const { code, path } = error as Error & { code?: unknown; path?: unknown };
   return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? { code, path: typeof path === 'string' ? path : null } : null;

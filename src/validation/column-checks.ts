@@ -43,17 +43,17 @@ const NUMBER_PATTERN = '[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]{1,3})
 const PLAIN_MONEY_PATTERN = '[+-]?[0-9]{1,16}([.][0-9]{0,2})?';
 
 /** Decimals a money amount may have (`DECIMAL(18,2)`). */
-export const MONEY_DECIMALS = 2;
+const MONEY_DECIMALS = 2;
 
 /**
  * How far (relative) a value with more decimals may lie from the value with
  * the allowed decimals and still be read as binary floating-point noise of
  * another system's export (241.58000000000004 for 241.58).
  */
-export const FLOAT_NOISE_TOLERANCE = 1e-9;
+const FLOAT_NOISE_TOLERANCE = 1e-9;
 
 /** The earliest date accepted: earlier ones (the year 0000 included) are typing errors or placeholders. */
-export const EARLIEST_DATE = '1900-01-01';
+const EARLIEST_DATE = '1900-01-01';
 
 function numberText(x: string, ctx: CheckContext): string {
   // With a comma decimal separator, spaces (also non-breaking and narrow non-breaking) group thousands,

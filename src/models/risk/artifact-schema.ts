@@ -29,7 +29,7 @@ const distribution = {
 const scalar = { type: ['number', 'string', 'boolean', 'null'], expect: 'a number, text, true/false or null' } as const;
 const cell = { type: ['number', 'string', 'null'], expect: 'a number, text or null' } as const;
 
-export const ARTIFACT_ENVELOPE_SCHEMA = {
+const ARTIFACT_ENVELOPE_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   type: 'object',
   expect: 'a JSON object',
