@@ -273,7 +273,7 @@ function contentHashOf(ordered: Record<string, unknown>): string {
 }
 
 /** The content hash an artifact should carry (of its canonical text without the hash). */
-function contentHash(artifact: ModelArtifact): string {
+export function contentHash(artifact: ModelArtifact): string {
   return contentHashOf(canonicalEnvelope(artifact));
 }
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../../../src/config/defaults.js';
 import { openDuckDb, type Db } from '../../../src/io/db.js';
-import { artifactFromJson, loadArtifact, serializeArtifact } from '../../../src/models/risk/artifact.js';
+import { artifactFromJson, contentHash, loadArtifact, serializeArtifact } from '../../../src/models/risk/artifact.js';
 import { evaluateItemModel, loadItemModel } from '../../../src/models/evaluation/evaluate-item-model.js';
 import { participantExamples } from '../../../src/models/risk/examples.js';
 import { itemScoreAggregates } from '../../../src/models/risk/item-aggregates.js';
@@ -134,7 +134,7 @@ describe('item-level model on generic labelled declarations (docs/examples/mappi
       const examples = await itemExamples(db, { from: '2024-10', to: '2024-12' });
       const { values } = await itemExampleFeatures(db, examples, set, SCORE_DEFAULTS);
       const x = { values, nRows: examples.length, nCols: set.features.length, layout: 'row-major' as const };
-      const before = predictRisk(artifactFromJson(artifact, 'memory').models, x);
+      const before = predictRisk(artifactFromJson({ ...artifact, contentSha256: contentHash(artifact) }, 'memory').models, x);
       const after = predictRisk(artifactFromJson(JSON.parse(serializeArtifact(artifact)), 'saved').models, x);
       expect(after.probability).toEqual(before.probability);
       expect(new Set(before.probability).size).toBeGreaterThan(5);
