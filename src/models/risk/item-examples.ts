@@ -208,7 +208,11 @@ const T = {
  * (src/features/item-signals.ts, with the activity window widened to the
  * control period so that older examined items have peers); then the entity
  * history rates of all examples at once from labels known strictly before
- * each example's date (src/models/risk/history). The history keys and extra
+ * the item's own release date (or the as-of date, when earlier;
+ * src/models/risk/history). Leak-free by construction: an item's own label
+ * and every label of its declaration are known on its release day or
+ * later, whatever lag the mapping states, so none of them reaches its
+ * features; the same rule holds when an item is scored. The history keys and extra
  * columns come from the item's latest version as of the date; an item the
  * store did not hold then keeps its inspected inn as importer.
  */
@@ -244,7 +248,7 @@ export async function itemExampleFeatures(
       await db.run(`INSERT INTO ${T.batch} VALUES ${rows.join(', ')}`);
     }
     await db.run(`INSERT INTO ${T.examples}
-      SELECT e.example_id, ${sqlDate(asOf)}, s.decl_id IS NOT NULL, coalesce(s.inn, e.inn), d.customs_representative_inn,
+      SELECT e.example_id, least(${sqlDate(asOf)}, coalesce(s.release_date, ${sqlDate(asOf)})), s.decl_id IS NOT NULL, coalesce(s.inn, e.inn), d.customs_representative_inn,
         s.hs_code, s.origin_country, s.customs_office, d.extra_cat
         ${ownColumns.map((c) => `, ${c}`).join('')}
       FROM ${T.batch} e
