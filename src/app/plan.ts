@@ -4,11 +4,10 @@
  * (src/plan) and replaces the plan's set in the run folder as a whole,
  * report.html included when asked.
  */
-import { existsSync } from 'node:fs';
-import { copyFile, link, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PLAN_DEFAULTS } from '../config/defaults.js';
-import { checkReplaceable, replaceDirectory, RUN_FOLDER } from '../io/run-dir.js';
+import { checkReplaceable, replaceFilesOf, RUN_FOLDER } from '../io/run-dir.js';
 import { loadArtifact, serializeArtifact } from '../models/risk/artifact.js';
 import { MODEL_INPUT_IDS } from '../models/risk/inputs.js';
 import { buildPlan, PLAN_FILES, type CapacitySpec, type PlanSettings } from '../plan/build-plan.js';
@@ -161,40 +160,13 @@ async function checkRunMatches(run: ScoreRun, config: PlanConfig): Promise<void>
   }
 }
 
-/** Links (or copies) a folder's tree into another, skipping the named top-level entries. */
-async function carryOver(from: string, to: string, skip: ReadonlySet<string>): Promise<void> {
-  if (!existsSync(from)) return;
-  for (const entry of await readdir(from, { withFileTypes: true })) {
-    if (skip.has(entry.name)) continue;
-    const [source, target] = [join(from, entry.name), join(to, entry.name)];
-    if (entry.isDirectory()) {
-      await mkdir(target);
-      await carryOver(source, target, new Set());
-    } else {
-      try {
-        await link(source, target);
-      } catch {
-        await copyFile(source, target);
-      }
-    }
-  }
-}
-
 /**
- * Replaces the plan's set of files in the run folder as a whole: the folder
- * is rebuilt beside itself (the score files and anything else linked in
- * unchanged, the plan's files fresh) and swapped in (src/io/run-dir.ts), so
- * a plan that fails or is killed leaves the previous complete set.
+ * Replaces the plan's set of files in the run folder as a whole (the score
+ * files and anything else carried over unchanged), with `also` (report.html)
+ * in the same swap.
  */
 export async function replacePlanFiles(outDir: string, write: (dir: string) => Promise<void>, also: readonly string[] = []): Promise<void> {
-  await replaceDirectory(
-    outDir,
-    async (fresh) => {
-      await carryOver(outDir, fresh, new Set([...PLAN_FILES, ...also]));
-      await write(fresh);
-    },
-    RUN_FOLDER,
-  );
+  await replaceFilesOf(outDir, [...PLAN_FILES, ...also], write);
 }
 
 /** Makes the plan of a period and replaces its files in the run folder (with report.html when asked) in one swap. */

@@ -29,6 +29,7 @@ import type { Logger } from '../util/logger.js';
 import { asOfFromPeriod, periodOption } from '../util/period.js';
 import { startProgress } from '../util/progress.js';
 import { codeVersion } from '../util/version.js';
+import { scoreItems } from './score-items.js';
 import { engineOf, latestPeriod, openSource, sourceOf, type OpenStore, type Source, type SourceOptions } from './store.js';
 
 export { RANK_BY };
@@ -46,6 +47,8 @@ export interface ScoreOptions extends SourceOptions {
   model?: string;
   'rank-by'?: string;
   report?: boolean;
+  /** `participant` (the default) or `item` (`score` only: items.csv from an item model). */
+  level?: string;
 }
 
 /** Everything `ccrg score` needs, defaults resolved. */
@@ -227,4 +230,16 @@ export function scoreSummary(config: ScoreConfig, result: ScoreResult): string {
     lines.push(`${String(p.rank).padStart(4)}  ${p.inn.padEnd(12)}  ${score.toFixed(2).padStart(14)}  ${reason ?? ''}`);
   }
   return lines.join('\n');
+}
+
+/** `ccrg score`: the participants' run, or with `--level item` the items' set; returns the summary to print. */
+export async function score(options: ScoreOptions, clock: Clock, logger: Logger): Promise<string> {
+  const level = options.level ?? 'participant';
+  if (level !== 'participant' && level !== 'item') throw new UsageError(`--level must be participant or item, got "${level}"`);
+  const config = await scoreConfig(options);
+  if (level === 'item') {
+    if (options.report === true) throw new UsageError('--report shows the participants\' run: score --level participant for it');
+    return scoreItems(config, clock, logger);
+  }
+  return scoreSummary(config, await runScore(config, clock, logger));
 }

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { RANK_BY, runScore, scoreConfig, scoreSummary, type ScoreOptions } from '../app/score.js';
+import { RANK_BY, score, type ScoreOptions } from '../app/score.js';
 import { BATCH_DEFAULTS, SCORE_DEFAULTS, STORE_DEFAULT } from '../config/defaults.js';
 import { contextFromArgs, type GlobalArgs } from './context.js';
 import { withFileOptions } from './store-args.js';
@@ -29,10 +29,16 @@ export function withScoreOptions(yargs: Argv<GlobalArgs>): Argv<ScoreArgs> {
 export const scoreCommand: CommandModule<GlobalArgs, ScoreArgs> = {
   command: 'score',
   describe: 'Score every participant as of a month and write the ranked, explained list (docs/outputs.md)',
-  builder: (yargs) => withScoreOptions(yargs).option('report', { type: 'boolean', describe: 'Also write report.html, the batch report with charts, into the run folder (docs/outputs.md)' }) as Argv<ScoreArgs>,
+  builder: (yargs) =>
+    withScoreOptions(yargs)
+      .option('report', { type: 'boolean', describe: 'Also write report.html, the batch report with charts, into the run folder (docs/outputs.md)' })
+      .option('level', {
+        type: 'string',
+        choices: ['participant', 'item'],
+        describe: 'participant: rank participants (ranked.csv, ...); item: score every item released in the period with an item --model into items.csv [default: participant]',
+      }) as Argv<ScoreArgs>,
   handler: async (args) => {
     const ctx = contextFromArgs(args);
-    const config = await scoreConfig(args);
-    ctx.stdout(scoreSummary(config, await runScore(config, ctx.clock, ctx.logger)));
+    ctx.stdout(await score(args, ctx.clock, ctx.logger));
   },
 };

@@ -1,4 +1,4 @@
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { isProcessAlive } from './stale.js';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../util/errors.js';
@@ -16,12 +16,14 @@ async function exists(path: string): Promise<boolean> {
 export interface OwnedFolder {
   /** `manifest.json` for a run folder, `model.json` for a model folder. */
   marker: string;
+  /** Other files that mark it as well (a run folder holding item scores only). */
+  otherMarkers?: readonly string[];
   /** The flag or word that named the folder, for the error (e.g. `--out`). */
   flag: string;
 }
 
-/** A run folder `out/<period>` (docs/outputs.md): marked by its manifest. */
-export const RUN_FOLDER: OwnedFolder = { marker: 'manifest.json', flag: '--out' };
+/** A run folder `out/<period>` (docs/outputs.md): marked by its manifest, or by the item scores' manifest. */
+export const RUN_FOLDER: OwnedFolder = { marker: 'manifest.json', otherMarkers: ['items-manifest.json'], flag: '--out' };
 
 /** A model folder (`ccrg train --out`): marked by its artifact. */
 export const MODEL_FOLDER: OwnedFolder = { marker: 'model.json', flag: '--out' };
@@ -41,7 +43,7 @@ export async function checkReplaceable(target: string, owned: OwnedFolder): Prom
   }
   if (!info.isDirectory()) throw new UsageError(`${owned.flag} ${target} is a file, not a folder: name a new folder (nothing was written)`);
   const entries = await readdir(target);
-  if (entries.length > 0 && !entries.includes(owned.marker)) {
+  if (entries.length > 0 && ![owned.marker, ...(owned.otherMarkers ?? [])].some((m) => entries.includes(m))) {
     throw new UsageError(
       `${owned.flag} ${target} is a folder with other files and no ${owned.marker}: ccrg replaces its output folders as a whole, so it will not replace this one; name a new or empty folder, or one ccrg wrote (nothing was written)`,
     );
@@ -93,4 +95,40 @@ export async function removeStaleSiblings(parent: string, prefix: string): Promi
     const pid = Number(entry.slice(prefix.length));
     if (Number.isInteger(pid) && pid !== process.pid && !isProcessAlive(pid)) await rm(join(parent, entry), { recursive: true, force: true });
   }
+}
+
+/** Links (or copies) a folder's tree into another, skipping the named top-level entries. */
+async function carryOver(from: string, to: string, skip: ReadonlySet<string>): Promise<void> {
+  if (!(await exists(from))) return;
+  for (const entry of await readdir(from, { withFileTypes: true })) {
+    if (skip.has(entry.name)) continue;
+    const [source, target] = [join(from, entry.name), join(to, entry.name)];
+    if (entry.isDirectory()) {
+      await mkdir(target);
+      await carryOver(source, target, new Set());
+    } else {
+      try {
+        await link(source, target);
+      } catch {
+        await copyFile(source, target);
+      }
+    }
+  }
+}
+
+/**
+ * Replaces some files of a run folder as a whole: the folder is rebuilt
+ * beside itself (every other file linked in unchanged, `names` left out for
+ * `write` to make fresh) and swapped in ({@link replaceDirectory}), so a run
+ * that fails or is killed leaves the previous complete set.
+ */
+export async function replaceFilesOf(outDir: string, names: readonly string[], write: (dir: string) => Promise<void>): Promise<void> {
+  await replaceDirectory(
+    outDir,
+    async (fresh) => {
+      await carryOver(outDir, fresh, new Set(names));
+      await write(fresh);
+    },
+    RUN_FOLDER,
+  );
 }

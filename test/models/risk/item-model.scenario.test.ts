@@ -16,6 +16,8 @@ import { codeVersion } from '../../../src/util/version.js';
 import { memoryLogger } from '../../../src/util/logger.js';
 import { buildWorld, type World } from '../../scenario/worlds.js';
 import { runCli } from '../../util/cli.js';
+import { csvRecordsOf } from '../../../src/io/csv-read.js';
+import { sha256Hex } from '../../../src/util/hash.js';
 
 const FIXTURE = new URL('../../fixtures/generic', import.meta.url).pathname;
 const MAPPING = new URL('../../../docs/examples/mapping-generic.yaml', import.meta.url).pathname;
@@ -60,6 +62,32 @@ async function withStore<T>(path: string, work: (db: Db) => Promise<T>): Promise
 }
 
 describe('item-level model on generic labelled declarations (docs/examples/mapping-generic.yaml)', () => {
+  it('scores every item released in a month, labelled or not, into items.csv beside the participant files (score --level item)', async () => {
+    const out = join(dir, 'runs', '2024-12');
+    expect((await run(['score', '--period', '2024-12', '--store', generic, '--out', out, '--quiet'])).code).toBe(0);
+    const ranked = await readFile(join(out, 'ranked.csv'), 'utf8');
+    // Labels are not read: the month's items are scored whatever they carry.
+    const scored = await run(['score', '--level', 'item', '--model', model, '--period', '2024-12', '--store', generic, '--out', out, '--lang', 'ru', '--quiet']);
+    expect(scored.code).toBe(0);
+    expect(await readFile(join(out, 'ranked.csv'), 'utf8')).toBe(ranked);
+    const released = await withStore(generic, async (db) =>
+      Number((await db.all(`SELECT count(DISTINCT (decl_id, item_no))::INTEGER AS n FROM declarations WHERE strftime(release_date, '%Y-%m') = '2024-12'`))[0]?.['n']),
+    );
+    const { header, records } = csvRecordsOf(await readFile(join(out, 'items.csv'), 'utf8'), 'items.csv', []);
+    expect(header).toEqual(['rank', 'decl_id', 'item_no', 'importer_inn', 'hs_code', 'origin_country', 'customs_value', 'margin', 'probability', 'expected_charges', 'reason_1', 'reason_2', 'reason_3']);
+    expect(records.length).toBe(released);
+    const margins = records.map((r) => Number(r.values['margin']));
+    expect(margins.every((m, i) => i === 0 || m <= (margins[i - 1] as number))).toBe(true);
+    expect(records.map((r) => Number(r.values['rank']))).toEqual(records.map((_, i) => i + 1));
+    expect(new Set(records.map((r) => `${r.values['decl_id']}/${r.values['item_no']}`)).size).toBe(released);
+    expect(records[0]?.values['reason_1']).toMatch(/^Модель: .+; это повышает шансы нарушения в [\d,]+ раза$/);
+    const manifest = JSON.parse(await readFile(join(out, 'items-manifest.json'), 'utf8')) as { counts: { items: number }; outputs: Record<string, string> };
+    expect(manifest.counts.items).toBe(released);
+    expect(manifest.outputs['items.csv']).toBe(sha256Hex(await readFile(join(out, 'items.csv'))));
+    // Items need an item model.
+    expect((await run(['score', '--level', 'item', '--period', '2024-12', '--store', generic, '--out', out])).err).toContain('--level item needs an item model');
+  });
+
   it('trains, writes an item-level artifact and card, and evaluates with an item-level AUC well above random', async () => {
     const { artifact } = await loadArtifact(join(model, 'model.json'), { kind: 'risk', level: 'item' });
     expect(await readFile(join(model, 'model-card.md'), 'utf8')).toContain('item: one row per declared item');

@@ -1,0 +1,54 @@
+/**
+ * The item model's features as the catalogue describes participant
+ * features: a title in the language of the run, a unit for printing the
+ * value, so the item reasons read as plain words (src/score/model-reasons.ts).
+ */
+import type { FeatureDef, FeatureUnit } from '../features/types.js';
+import type { ItemFeatureSet } from '../models/risk/item-examples.js';
+import type { Lang } from '../rules/profile.js';
+
+type Words = Readonly<Record<Lang, string>>;
+
+const OWN: Readonly<Record<string, { unit: FeatureUnit; title: Words }>> = {
+  item_log_customs_value: { unit: 'log', title: { en: 'Customs value of the item (log)', ru: 'Таможенная стоимость товара (логарифм)' } },
+  item_log_net_weight: { unit: 'log', title: { en: 'Net weight of the item (log)', ru: 'Масса нетто товара (логарифм)' } },
+  item_log_unit_value: { unit: 'log', title: { en: 'Customs value per kg (log)', ru: 'Таможенная стоимость за кг (логарифм)' } },
+  item_unit_value_log_dev: { unit: 'log', title: { en: "Value per kg against other importers' same goods", ru: 'Стоимость за кг относительно тех же товаров других импортёров' } },
+  item_duty_rate: { unit: 'rate', title: { en: 'Duty rate of the item', ru: 'Ставка пошлины по товару' } },
+  item_duty_rate_gap: { unit: 'rate', title: { en: 'Duty rate against the same code’s usual rate', ru: 'Ставка пошлины относительно обычной для кода' } },
+};
+
+const ENTITIES: Readonly<Record<string, Words>> = {
+  importer_inn: { en: 'the importer', ru: 'импортёра' },
+  customs_representative_inn: { en: 'the customs representative', ru: 'таможенного представителя' },
+  hs2: { en: 'the HS chapter (2 digits)', ru: 'группы ТН ВЭД (2 знака)' },
+  hs4: { en: 'the HS heading (4 digits)', ru: 'позиции ТН ВЭД (4 знака)' },
+  hs6: { en: 'the HS subheading (6 digits)', ru: 'субпозиции ТН ВЭД (6 знаков)' },
+  hs10: { en: 'the HS code (10 digits)', ru: 'кода ТН ВЭД (10 знаков)' },
+  origin_country: { en: 'the country of origin', ru: 'страны происхождения' },
+  customs_office: { en: 'the customs office', ru: 'таможенного поста' },
+  hs6_origin: { en: 'the HS subheading with this origin', ru: 'субпозиции ТН ВЭД с этой страной происхождения' },
+  hs10_origin: { en: 'the HS code with this origin', ru: 'кода ТН ВЭД с этой страной происхождения' },
+};
+
+function def(id: string, unit: FeatureUnit, title: string): FeatureDef {
+  return { id, family: 'item', unit, decimals: 4, title, formula: '', rationale: '', catches: [] };
+}
+
+/** The features of an item feature set, in its order, titled in `lang`. */
+export function itemFeatureDefs(set: ItemFeatureSet, lang: Lang): FeatureDef[] {
+  return set.features.map((id) => {
+    const own = OWN[id];
+    if (own !== undefined) return def(id, own.unit, own.title[lang]);
+    const rate = /^hist_(.+)_(rate|n)$/.exec(id);
+    if (rate !== null) {
+      const key = rate[1] as string;
+      const entity = ENTITIES[key]?.[lang] ?? (key.startsWith('extra_') ? `«${key.slice(6)}»` : key);
+      return rate[2] === 'rate'
+        ? def(id, 'share', lang === 'ru' ? `Доля нарушений в прошлом у ${entity}` : `Past violation rate of ${entity}`)
+        : def(id, 'count', lang === 'ru' ? `Число проверенных ранее товаров ${entity}` : `The number of examined items of ${entity} before`);
+    }
+    if (id.startsWith('extra_')) return def(id, 'se', `«${id.slice(6)}»`);
+    return def(id, 'se', id);
+  });
+}
