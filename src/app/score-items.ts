@@ -1,7 +1,7 @@
 /**
  * `ccrg score --level item`: every declaration item released in the period,
- * labelled or not, scored by an item model, into `items.csv` and
- * `items-manifest.json` of the run folder: their own set, swapped in at
+ * labelled or not, scored by an item model, into `items.csv`, the roll-up
+ * `items-by-participant.csv` and `items-manifest.json` of the run folder: their own set, swapped in at
  * once, the participant files left as they are (docs/outputs.md).
  */
 import { writeFile } from 'node:fs/promises';
@@ -31,7 +31,13 @@ import { withSource, type Source } from './store.js';
 export type ItemScoreConfig = Pick<ScoreParams, 'period' | 'modelPath' | 'rankBy' | 'lang' | 'features'> & { source: Source; outDir: string; duckdb: DuckDbOptions };
 
 /** The files of the item set, replaced together. */
-export const ITEM_FILES = ['items.csv', 'items-manifest.json'] as const;
+export const ITEM_FILES = ['items.csv', 'items-by-participant.csv', 'items-manifest.json'] as const;
+
+/** Columns of items-by-participant.csv, in order. */
+const ROLL_UP_COLUMNS = ['rank', 'importer_inn', 'items', 'items_probability_at_least_half', 'max_probability', 'max_margin', 'expected_charges', 'worst_items'] as const;
+
+/** Items named per participant in the roll-up. */
+const WORST_ITEMS = 3;
 
 /** Columns of items.csv, in order. */
 const ITEM_COLUMNS = [
@@ -139,6 +145,7 @@ export async function scoreItems(config: ItemScoreConfig, clock: Clock, logger: 
     );
     const files = new FileSet();
     files.add('items.csv', csv);
+    files.add('items-by-participant.csv', rollUpCsv(order.map((row) => items[row] as ScoredItem)));
     const manifest = {
       command: 'score',
       level: 'item',
@@ -147,7 +154,7 @@ export async function scoreItems(config: ItemScoreConfig, clock: Clock, logger: 
       code_version: codeVersion(),
       model: { path: modelPath, window: loaded.artifact.window, sha256: sha256Hex(serializeArtifact(loaded.artifact)), features: set.features.length },
       parameters: { lang: config.lang, reasons_top: ITEM_REASONS_TOP, order: 'margin descending, then decl_id, then item_no' },
-      counts: { items: items.length, with_reasons: top.length, not_in_store_as_of: notFound, probability_at_least_half: items.filter((it) => it.probability >= 0.5).length },
+      counts: { items: items.length, participants: new Set(items.map((it) => it.importer)).size, with_reasons: top.length, not_in_store_as_of: notFound, probability_at_least_half: items.filter((it) => it.probability >= 0.5).length },
       outputs: files.hashes(),
     };
     await replaceFilesOf(config.outDir, ITEM_FILES, async (dir) => {
@@ -161,6 +168,44 @@ export async function scoreItems(config: ItemScoreConfig, clock: Clock, logger: 
     });
     return [`${items.length} items released in ${config.period} scored as of ${asOf} with ${modelPath}; items.csv in ${config.outDir}`, '', ...head].join('\n');
   });
+}
+
+/**
+ * The participants behind the items: per importer, its items, those with
+ * probability at least 0.5, its riskiest item's probability and margin, the
+ * sum of expected charges (empty without an amount model) and its worst
+ * items; riskiest importer (by its worst margin) first, ties by INN.
+ * `ranked` is in items.csv order.
+ */
+function rollUpCsv(ranked: readonly ScoredItem[]): string {
+  const by = new Map<string, { items: ScoredItem[] }>();
+  for (const it of ranked) {
+    const entry = by.get(it.importer);
+    if (entry === undefined) by.set(it.importer, { items: [it] });
+    else entry.items.push(it);
+  }
+  const rows = [...by.entries()].map(([inn, { items }]) => {
+    const worst = items[0] as ScoredItem;
+    const expected = items.every((it) => it.expected === null) ? null : items.reduce((sum, it) => sum + (it.expected ?? 0), 0);
+    return { inn, items, worst, expected };
+  });
+  rows.sort((a, b) => b.worst.margin - a.worst.margin || (a.inn < b.inn ? -1 : a.inn > b.inn ? 1 : 0));
+  return csvText(
+    ROLL_UP_COLUMNS,
+    rows.map((r, i) => [
+      i + 1,
+      r.inn,
+      r.items.length,
+      r.items.filter((it) => it.probability >= 0.5).length,
+      fixed(r.worst.probability, 6),
+      fixed(r.worst.margin, 6),
+      money(r.expected),
+      r.items
+        .slice(0, WORST_ITEMS)
+        .map((it) => `${it.declId}/${it.itemNo}`)
+        .join(' | '),
+    ]),
+  );
 }
 
 function compareItems(a: ScoredItem, b: ScoredItem): number {

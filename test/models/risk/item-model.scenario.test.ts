@@ -81,6 +81,13 @@ describe('item-level model on generic labelled declarations (docs/examples/mappi
     expect(records.map((r) => Number(r.values['rank']))).toEqual(records.map((_, i) => i + 1));
     expect(new Set(records.map((r) => `${r.values['decl_id']}/${r.values['item_no']}`)).size).toBe(released);
     expect(records[0]?.values['reason_1']).toMatch(/^Модель: .+; это повышает шансы нарушения в [\d,]+ раза$/);
+    // The roll-up: every importer of the month once, its items adding up to the month's, its worst item first on items.csv.
+    const rollUp = csvRecordsOf(await readFile(join(out, 'items-by-participant.csv'), 'utf8'), 'items-by-participant.csv', ['importer_inn', 'items', 'worst_items']).records;
+    expect(rollUp.reduce((sum, r) => sum + Number(r.values['items']), 0)).toBe(released);
+    expect(new Set(rollUp.map((r) => r.values['importer_inn'])).size).toBe(rollUp.length);
+    const first = records[0]?.values;
+    expect(rollUp[0]?.values['importer_inn']).toBe(first?.['importer_inn']);
+    expect(rollUp[0]?.values['worst_items']?.split(' | ')[0]).toBe(`${first?.['decl_id']}/${first?.['item_no']}`);
     const manifest = JSON.parse(await readFile(join(out, 'items-manifest.json'), 'utf8')) as { counts: { items: number }; outputs: Record<string, string> };
     expect(manifest.counts.items).toBe(released);
     expect(manifest.outputs['items.csv']).toBe(sha256Hex(await readFile(join(out, 'items.csv'))));
