@@ -4,11 +4,12 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BATCH_DEFAULTS, SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../config/defaults.js';
 import { readTruth } from '../models/evaluation/truth.js';
-import { writeFileAtomic } from '../io/csv-write.js';
+import { checkWritableFile, csvText, writeFileAtomic } from '../io/csv-write.js';
+import { fixed, money } from '../run-folder/format.js';
 import type { Db } from '../io/db.js';
 import { artifactFile, inSampleOverlap, loadArtifact, type LoadedArtifact } from '../models/risk/artifact.js';
 import { compareRiskModels, formatComparison } from '../models/evaluation/compare-models.js';
-import { evaluateItemModel, formatItemEvaluation, loadItemModel } from '../models/evaluation/evaluate-item-model.js';
+import { evaluateItemModel, formatItemEvaluation, loadItemModel, type ItemScore } from '../models/evaluation/evaluate-item-model.js';
 import { evaluateRiskModel, formatEvaluation, type EvaluateConfig, type EvaluationReport } from '../models/evaluation/evaluate-model.js';
 import { evaluatePopulation, formatPopulation, type PopulationReport, type RankMonth } from '../models/evaluation/evaluate-population.js';
 import { MODEL_INPUT_IDS } from '../models/risk/inputs.js';
@@ -31,6 +32,8 @@ export interface EvaluateOptions extends SourceOptions {
   out?: string;
   'risk-profile'?: string;
   truth?: string;
+  /** Item models: also write every evaluated item's label and scores to this CSV. */
+  scores?: string;
 }
 
 /** The options of `ccrg models compare`. */
@@ -68,13 +71,19 @@ export async function evaluate(options: EvaluateOptions, clock: Clock, logger: L
   if (inSample !== null) logger.warn(inSample.note);
   const out = join(options.out ?? join(BATCH_DEFAULTS.outRoot, to), 'evaluation.json');
   const engine = engineOf(options);
+  const scoresPath = options.scores ?? null;
+  if (scoresPath !== null) {
+    if (artifact.level !== 'item') throw new UsageError('--scores writes the scores of evaluated items: it applies to item models, and this is a participant model');
+    await checkWritableFile(scoresPath, '--scores');
+  }
   if (artifact.level === 'item') {
     if (options.truth !== undefined) throw new UsageError('--truth ranks participants: it applies to participant models, and this is an item model');
     return withSource(source, engine, clock, logger, async ({ db }) => {
       const { loaded, set } = await loadItemModel(db, modelPath);
-      const report = await evaluateItemModel(db, loaded, set, { from, to, capacity, features: SCORE_DEFAULTS, seed: TRAIN_DEFAULTS.seed });
+      const { report, scores } = await evaluateItemModel(db, loaded, set, { from, to, capacity, features: SCORE_DEFAULTS, seed: TRAIN_DEFAULTS.seed });
       await writeFileAtomic(out, json({ model: modelPath, inSample, ...report }));
-      return `${formatItemEvaluation(report)}\n\nwrote ${out}`;
+      if (scoresPath !== null) await writeFileAtomic(scoresPath, itemScoresCsv(scores));
+      return `${formatItemEvaluation(report)}\n\nwrote ${out}${scoresPath === null ? '' : ` and ${scoresPath}`}`;
     });
   }
   const loaded = await loadArtifact(modelPath, { kind: 'risk', level: 'participant', features: MODEL_INPUT_IDS });
@@ -98,6 +107,15 @@ export async function evaluate(options: EvaluateOptions, clock: Clock, logger: L
     const printed = [report === null ? null : formatEvaluation(report), population === null ? null : formatPopulation(population)].filter((x) => x !== null);
     return `${printed.join('\n\n')}\n\nwrote ${out}`;
   });
+}
+
+/** The evaluated items with their labels and the model's scores, in the order of the ranking (margin descending, ties by example id). */
+function itemScoresCsv(scores: readonly ItemScore[]): string {
+  const sorted = [...scores].sort((a, b) => b.margin - a.margin || (a.exampleId < b.exampleId ? -1 : a.exampleId > b.exampleId ? 1 : 0));
+  return csvText(
+    ['rank', 'example_id', 'source', 'decl_id', 'item_no', 'as_of', 'label', 'charges', 'margin', 'probability', 'expected_charges'],
+    sorted.map((s, i) => [i + 1, s.exampleId, s.source, s.declId, s.itemNo, s.asOf, s.label, money(s.chargesRub), fixed(s.margin, 6), fixed(s.probability, 6), money(s.expectedChargesRub)]),
+  );
 }
 
 /** Compares two participant models, the risk profile and random on the same examples; writes comparison.json; returns the text. */

@@ -20,6 +20,7 @@ export const evaluateCommand: CommandModule<GlobalArgs, EvaluateArgs> = {
       .option('out', { type: 'string', describe: `Run folder for evaluation.json [default: ${BATCH_DEFAULTS.outRoot}/<to>]` })
       .option('risk-profile', { type: 'string', describe: 'Risk profile compared with [default: profiles/default.yaml]' })
       .option('truth', { type: 'string', describe: 'Generated data only: a generator truth.csv; also ranks the whole population of every month of the window and scores the rankings against it' })
+      .option('scores', { type: 'string', describe: 'Item models: also write every evaluated item with its label, margin and probability to this CSV' })
       .option('threads', { type: 'number', describe: 'DuckDB worker threads' })
       .option('memory-limit', { type: 'string', describe: `DuckDB memory limit [default: ${BATCH_DEFAULTS.memoryLimit}]` }) as Argv<EvaluateArgs>,
   handler: async (args) => {

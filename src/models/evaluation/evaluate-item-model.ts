@@ -7,7 +7,7 @@ import { loadArtifact, type LoadedArtifact } from '../risk/artifact.js';
 import { figures, type RankerFigures } from './evaluate-model.js';
 import { finiteMetric } from '../risk/fit-risk.js';
 import { itemExampleFeatures, itemExamples, itemFeatureSet, type ItemExample, type ItemFeatureSet } from '../risk/item-examples.js';
-import { predictRisk, rankingScores } from '../risk/predict.js';
+import { predictRisk } from '../risk/predict.js';
 
 /** What `ccrg evaluate` needs for an item model. */
 export interface ItemEvaluateConfig {
@@ -20,9 +20,25 @@ export interface ItemEvaluateConfig {
   seed: number;
 }
 
+/** One evaluated item with its label and the model's scores (`evaluate --scores`). */
+export interface ItemScore {
+  exampleId: string;
+  source: ItemExample['source'];
+  declId: string;
+  itemNo: number;
+  asOf: string;
+  label: 0 | 1;
+  chargesRub: number;
+  margin: number;
+  probability: number;
+  expectedChargesRub: number | null;
+}
+
 /** evaluation.json of an item model: the model and random on the same labelled items. */
 export interface ItemEvaluationReport {
   level: 'item';
+  /** How the figures are taken: the ranking and the size of a top share. */
+  rules: { ranking: string; k: string };
   window: { from: string; to: string };
   examples: number;
   positives: number;
@@ -56,15 +72,29 @@ export async function loadItemModel(db: Db, path: string): Promise<{ loaded: Loa
  * random-selection inspections alone, and with inverse-propensity weights
  * when every item has a propensity.
  */
-export async function evaluateItemModel(db: Db, loaded: LoadedArtifact, set: ItemFeatureSet, config: ItemEvaluateConfig): Promise<ItemEvaluationReport> {
+export async function evaluateItemModel(db: Db, loaded: LoadedArtifact, set: ItemFeatureSet, config: ItemEvaluateConfig): Promise<{ report: ItemEvaluationReport; scores: ItemScore[] }> {
   if (loaded.artifact.level !== 'item' || loaded.models.kind !== 'risk') {
     throw new ConfigError(`evaluateItemModel needs an item-level risk model; this one is a ${loaded.artifact.kind} model of level "${loaded.artifact.level}"`);
   }
   const examples = await itemExamples(db, { from: config.from, to: config.to });
   if (examples.length === 0) throw new ConfigError(`No labelled item has an as-of month in ${config.from}..${config.to}: nothing to evaluate on`);
   const { values } = await itemExampleFeatures(db, examples, set, config.features);
-  const predicted = predictRisk(loaded.models, { values, nRows: examples.length, nCols: set.features.length, layout: 'row-major' });
-  const model = rankingScores(predicted);
+  const x = { values, nRows: examples.length, nCols: set.features.length, layout: 'row-major' as const };
+  const predicted = predictRisk(loaded.models, x);
+  // The raw margin ranks: calibration maps many margins to one probability, and its ties would decide the top.
+  const model = loaded.models.classifier.predictMargin(x);
+  const scores: ItemScore[] = examples.map((e, i) => ({
+    exampleId: e.exampleId,
+    source: e.source,
+    declId: e.declId,
+    itemNo: e.itemNo,
+    asOf: e.asOf,
+    label: e.label,
+    chargesRub: e.chargesRub,
+    margin: Number((model[i] as number).toFixed(6)),
+    probability: Number((predicted.probability[i] as number).toFixed(6)),
+    expectedChargesRub: predicted.expectedChargesRub === null ? null : Number((predicted.expectedChargesRub[i] as number).toFixed(2)),
+  }));
   const random = randomScores(examples.length, config.seed);
   const labels = Float64Array.from(examples, (e) => e.label);
   const charges = Float64Array.from(examples, (e) => e.chargesRub);
@@ -77,17 +107,21 @@ export async function evaluateItemModel(db: Db, loaded: LoadedArtifact, set: Ite
     const y = pick(labels);
     randomSlice = {
       examples: randomRows.length,
-      model: figures(pick(model), y, pick(charges), randomRows.map((r) => ids[r] as string), null),
+      model: figures(pick(model), y, pick(charges), randomRows.map((r) => ids[r] as string), null, undefined, 'down'),
       brier: finiteMetric(brierScore(pick(predicted.probability), y)),
     };
   }
   let inversePropensity: ItemEvaluationReport['inversePropensity'] = null;
   if (examples.every((e) => e.propensity !== null)) {
     const w = weightsFromPropensities(Float64Array.from(examples, (e) => e.propensity as number));
-    inversePropensity = { model: figures(model, labels, charges, ids, config.capacity, w), brier: finiteMetric(brierScore(predicted.probability, labels, w)) };
+    inversePropensity = { model: figures(model, labels, charges, ids, config.capacity, w, 'down'), brier: finiteMetric(brierScore(predicted.probability, labels, w)) };
   }
-  return {
+  const report: ItemEvaluationReport = {
     level: 'item',
+    rules: {
+      ranking: 'the raw model margin (log-odds), descending; ties by example id',
+      k: 'top share q of n items: floor(n × q) items, at least 1 (with inverse-propensity weights: the shortest top reaching q of the total weight)',
+    },
     window: { from: config.from, to: config.to },
     examples: examples.length,
     positives: labels.reduce((a, b) => a + b, 0),
@@ -96,8 +130,8 @@ export async function evaluateItemModel(db: Db, loaded: LoadedArtifact, set: Ite
       declarations: examples.filter((e) => e.source === 'declarations').length,
     },
     all: {
-      model: figures(model, labels, charges, ids, config.capacity),
-      random: figures(random, labels, charges, ids, config.capacity),
+      model: figures(model, labels, charges, ids, config.capacity, undefined, 'down'),
+      random: figures(random, labels, charges, ids, config.capacity, undefined, 'down'),
       brier: finiteMetric(brierScore(predicted.probability, labels)),
       aucProbability: finiteMetric(auc(predicted.probability, labels)),
     },
@@ -106,6 +140,7 @@ export async function evaluateItemModel(db: Db, loaded: LoadedArtifact, set: Ite
     randomSlice,
     inversePropensity,
   };
+  return { report, scores };
 }
 
 /** The printed table: precision, recall and revenue over items at each k for the model and random. */
@@ -114,6 +149,7 @@ export function formatItemEvaluation(report: ItemEvaluationReport): string {
   const lines = [
     `${report.examples} labelled items (${report.positives} with a violation; ${report.sources.item_outcomes} from inspections, ${report.sources.declarations} from labels on declarations), as-of months ${report.window.from}..${report.window.to}`,
     `item-level AUC: model ${String(report.all.model.auc)} (of its P(violation): ${String(report.all.aucProbability)}), random ${String(report.all.random.auc)}; Brier (model) ${String(report.all.brier)}`,
+    `ranked by the raw margin; a top share q of n items is floor(n × q) items, at least 1`,
     '',
     'top       model: precision recall revenue   random: precision recall revenue',
   ];

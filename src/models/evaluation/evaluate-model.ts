@@ -67,8 +67,16 @@ function finite(x: number): number | null {
 }
 
 /** One ranking's top-k table and AUC (weighted when weights are given). */
-export function figures(scores: Float64Array, labels: Float64Array, charges: Float64Array, ids: readonly string[], capacity: number | null, weights?: Float64Array): RankerFigures {
-  const options = { shares: TOP_SHARES, ...(capacity === null ? {} : { capacity }), ...(weights === undefined ? {} : { weights }) };
+export function figures(
+  scores: Float64Array,
+  labels: Float64Array,
+  charges: Float64Array,
+  ids: readonly string[],
+  capacity: number | null,
+  weights?: Float64Array,
+  shareRounding: 'up' | 'down' = 'up',
+): RankerFigures {
+  const options = { shares: TOP_SHARES, shareRounding, ...(capacity === null ? {} : { capacity }), ...(weights === undefined ? {} : { weights }) };
   return { topK: topKReport(scores, labels, charges, ids, options), auc: finite(auc(scores, labels, weights)) };
 }
 

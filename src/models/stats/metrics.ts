@@ -121,6 +121,11 @@ export interface TopKReportOptions {
   capacity?: number;
   /** Horvitz-Thompson weights 1/π; default 1 each. */
   weights?: ArrayLike<number>;
+  /**
+   * How an unweighted share becomes a count: `up` (the default) takes
+   * ceil(share × n), `down` floor(share × n); at least 1 either way.
+   */
+  shareRounding?: 'up' | 'down';
 }
 
 /**
@@ -153,7 +158,9 @@ export function topKReport(scores: ArrayLike<number>, labels: ArrayLike<number>,
   const ks: TopK[] = options.shares.map((share) => ({ share }));
   if (options.capacity !== undefined) ks.push({ count: options.capacity });
   const rows = ks.map((k): TopKRow => {
-    const target = topTarget(fn, k, totalWeight);
+    let target = topTarget(fn, k, totalWeight);
+    // floor(share × n), at least 1 (a relative slack so that 0.07 × 100 is 7).
+    if ('share' in k && options.shareRounding === 'down' && weights === undefined && k.share > 0) target = Math.max(1, Math.floor(target * (1 + 1e-9)));
     const size = topSize(order, weights, target);
     const selectedWeight = cumWeight[size]!;
     return {

@@ -102,10 +102,19 @@ describe('item-level model on generic labelled declarations (docs/examples/mappi
     expect(Number(artifact.metrics['aucModel'])).toBeGreaterThan(0.75);
 
     const out = join(dir, 'run');
-    const evaluated = await run(['evaluate', '--model', join(model, 'model.json'), '--store', generic, '--from', '2024-07', '--to', '2024-12', '--capacity', '50', '--out', out]);
+    const scoresFile = join(out, 'item-scores.csv');
+    const evaluated = await run(['evaluate', '--model', join(model, 'model.json'), '--store', generic, '--from', '2024-07', '--to', '2024-12', '--capacity', '50', '--out', out, '--scores', scoresFile]);
     expect(evaluated.code).toBe(0);
     expect(evaluated.out).toContain('item-level AUC: model');
+    expect(evaluated.out).toContain('a top share q of n items is floor(n × q) items, at least 1');
     const report = JSON.parse(await readFile(join(out, 'evaluation.json'), 'utf8'));
+    // k = floor(n q) at each share; the scores file holds every evaluated item, by margin.
+    expect(report.all.model.topK.rows.slice(0, 4).map((r: { selected: number }) => r.selected)).toEqual([0.01, 0.02, 0.05, 0.1].map((q) => Math.max(1, Math.floor(report.examples * q))));
+    const scored = csvRecordsOf(await readFile(scoresFile, 'utf8'), 'item-scores.csv', ['example_id', 'label', 'margin', 'probability']).records;
+    expect(scored.length).toBe(report.examples);
+    const margins = scored.map((r) => Number(r.values['margin']));
+    expect(margins.every((m, i) => i === 0 || m <= (margins[i - 1] as number))).toBe(true);
+    expect(scored.reduce((sum, r) => sum + Number(r.values['label']), 0)).toBe(report.positives);
     expect(report.level).toBe('item');
     expect(report.sources).toEqual({ item_outcomes: 0, declarations: report.examples });
     expect(report.all.model.auc).toBeGreaterThan(0.75);

@@ -224,3 +224,20 @@ describe('weightsFromPropensities', () => {
     expect(() => weightsFromPropensities([0.5, 0])).toThrow('weightsFromPropensities: propensity at index 1 is 0; expected within (0, 1]');
   });
 });
+
+describe('topKReport share rounding', () => {
+  it('takes ceil(n q) by default and floor(n q) with shareRounding down, at least 1 either way', () => {
+    const n = 30;
+    const scores = Float64Array.from({ length: n }, (_, i) => n - i);
+    const labels = Float64Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 1 : 0));
+    const charges = new Float64Array(n);
+    const ids = Array.from({ length: n }, (_, i) => i);
+    const selected = (shareRounding?: 'up' | 'down'): number[] =>
+      topKReport(scores, labels, charges, ids, { shares: [0.01, 0.05, 0.1, 0.5], ...(shareRounding === undefined ? {} : { shareRounding }) }).rows.map((r) => r.selected);
+    expect(selected()).toEqual([1, 2, 3, 15]);
+    expect(selected('down')).toEqual([1, 1, 3, 15]);
+    const hundred = Float64Array.from({ length: 100 }, (_, i) => 100 - i);
+    const report = topKReport(hundred, new Float64Array(100), new Float64Array(100), Array.from({ length: 100 }, (_, i) => i), { shares: [0.07], shareRounding: 'down' });
+    expect(report.rows[0]?.selected).toBe(7);
+  });
+});
