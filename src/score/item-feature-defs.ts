@@ -29,6 +29,8 @@ const ENTITIES: Readonly<Record<string, Words>> = {
   customs_office: { en: 'the customs office', ru: 'таможенного поста' },
   hs6_origin: { en: 'the HS subheading with this origin', ru: 'субпозиции ТН ВЭД с этой страной происхождения' },
   hs10_origin: { en: 'the HS code with this origin', ru: 'кода ТН ВЭД с этой страной происхождения' },
+  importer_hs6: { en: 'the importer with this HS subheading', ru: 'импортёра с этой субпозицией ТН ВЭД' },
+  representative_importer: { en: 'the customs representative with this importer', ru: 'таможенного представителя с этим импортёром' },
 };
 
 function def(id: string, unit: FeatureUnit, title: string): FeatureDef {
@@ -43,7 +45,10 @@ export function itemFeatureDefs(set: ItemFeatureSet, lang: Lang): FeatureDef[] {
     const rate = /^hist_(.+)_(rate|n)$/.exec(id);
     if (rate !== null) {
       const key = rate[1] as string;
-      const entity = ENTITIES[key]?.[lang] ?? (key.startsWith('extra_') ? `«${key.slice(6)}»` : key);
+      const pair = /^extra_(.+)_importer$/.exec(key);
+      const entity =
+        ENTITIES[key]?.[lang] ??
+        (pair !== null ? (lang === 'ru' ? `«${pair[1]}» с этим импортёром` : `«${pair[1]}» with this importer`) : key.startsWith('extra_') ? `«${key.slice(6)}»` : key);
       return rate[2] === 'rate'
         ? def(id, 'share', lang === 'ru' ? `Доля нарушений в прошлом у ${entity}` : `Past violation rate of ${entity}`)
         : def(id, 'count', lang === 'ru' ? `Число проверенных ранее товаров ${entity}` : `The number of examined items of ${entity} before`);

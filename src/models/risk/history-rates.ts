@@ -1,6 +1,7 @@
 /**
  * Entity history rates: smoothed past violation rates of the importer,
- * customs representative, HS code prefixes, origin, office, HS × origin and
+ * customs representative, HS code prefixes, origin, office, pairs (HS ×
+ * origin, importer × HS6, representative × importer, seller × importer) and
  * extra categorical columns, from labels known strictly before each
  * example's as-of date. See docs/models.md, "Entity history rates".
  */
@@ -11,6 +12,7 @@ export {
   defaultHistoryRateSpec,
   DEFAULT_HISTORY_ENTITIES,
   DEFAULT_HISTORY_SMOOTHING,
+  extraPairEntities,
   historyRateFeatureNames,
   type EntityColumn,
   type EntityDef,

@@ -6,6 +6,7 @@ import { quoteIdent, quoteLiteral, sqlDate } from '../../io/sql.js';
 import type { ExampleWindow } from './examples.js';
 import {
   DEFAULT_HISTORY_ENTITIES,
+  extraPairEntities,
   DEFAULT_HISTORY_SMOOTHING,
   entityRatesSql,
   historyRateFeatureNames,
@@ -176,7 +177,11 @@ export async function itemFeatureSet(db: Db): Promise<ItemFeatureSet> {
     return need.columns.every(has) && need.hsDigits <= hsDigits;
   });
   const rates: HistoryRateSpec = {
-    entities: [...builtIn, ...extraCategorical.map((name) => ({ id: `extra_${name}`, parts: [{ kind: 'extra', name }] as const }))],
+    entities: [
+      ...builtIn,
+      ...extraCategorical.map((name) => ({ id: `extra_${name}`, parts: [{ kind: 'extra', name }] as const })),
+      ...extraPairEntities(extraCategorical),
+    ],
     smoothing: DEFAULT_HISTORY_SMOOTHING,
   };
   return {

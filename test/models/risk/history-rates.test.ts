@@ -227,9 +227,13 @@ describe('entityRatesSql', () => {
       { id: 4, asOf: '2024-06-01' },
     ]);
     const s = defaultHistoryRateSpec(['seller']);
-    expect(s.entities.at(-1)).toEqual({ id: 'extra_seller', parts: [{ kind: 'extra', name: 'seller' }] });
-    expect(historyRateFeatureNames(s).slice(-2)).toEqual(['hist_extra_seller_rate', 'hist_extra_seller_n']);
-    const byId = await rates(db, { entities: s.entities.slice(-1), smoothing: 2 });
+    const seller = s.entities.find((e) => e.id === 'extra_seller');
+    expect(seller).toEqual({ id: 'extra_seller', parts: [{ kind: 'extra', name: 'seller' }] });
+    // A seller column is also paired with the importer; another extra column is not.
+    expect(s.entities.at(-1)).toEqual({ id: 'extra_seller_importer', parts: [{ kind: 'extra', name: 'seller' }, { kind: 'column', column: 'importer_inn' }] });
+    expect(defaultHistoryRateSpec(['mode']).entities.some((e) => e.id.startsWith('extra_') && e.id.endsWith('_importer'))).toBe(false);
+    expect(historyRateFeatureNames(s).slice(-4)).toEqual(['hist_extra_seller_rate', 'hist_extra_seller_n', 'hist_extra_seller_importer_rate', 'hist_extra_seller_importer_n']);
+    const byId = await rates(db, { entities: [seller as EntityDef], smoothing: 2 });
     // Prior 2/4, m = 2. S1: n 2, v 2 -> (2 + 1) / 4 = 3/4; S3: none -> 1/2; no seller -> NULL.
     expect(rowOf(byId, 1)).toMatchObject({ hist_extra_seller_n: 2, hist_extra_seller_rate: 0.75 });
     expect(rowOf(byId, 2)).toMatchObject({ hist_extra_seller_n: 0, hist_extra_seller_rate: 0.5 });

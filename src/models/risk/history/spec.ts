@@ -58,7 +58,20 @@ export const DEFAULT_HISTORY_ENTITIES: readonly EntityDef[] = [
   { id: 'customs_office', parts: [column('customs_office')] },
   { id: 'hs6_origin', parts: [hs(6), column('origin_country')] },
   { id: 'hs10_origin', parts: [hs(10), column('origin_country')] },
+  // Pairs of ids: a firm's record with one kind of goods, a broker's with one client.
+  { id: 'importer_hs6', parts: [column('importer_inn'), hs(6)] },
+  { id: 'representative_importer', parts: [column('customs_representative_inn'), column('importer_inn')] },
 ];
+
+/** An extra categorical column naming the seller (by its source header): paired with the importer where it exists. */
+const SELLER_COLUMN = /seller|supplier|consignor|продав|поставщ|отправит/i;
+
+/** The pair entities of the extra categorical columns: seller × importer where a seller column exists. */
+export function extraPairEntities(extraCategorical: readonly string[]): EntityDef[] {
+  return extraCategorical
+    .filter((name) => SELLER_COLUMN.test(name))
+    .map((name) => ({ id: `extra_${name}_importer`, parts: [{ kind: 'extra', name } as const, column('importer_inn')] }));
+}
 
 /**
  * The default spec: the built-in entities, then one entity `extra_<name>`
@@ -67,7 +80,11 @@ export const DEFAULT_HISTORY_ENTITIES: readonly EntityDef[] = [
  */
 export function defaultHistoryRateSpec(extraCategorical: readonly string[] = []): HistoryRateSpec {
   return {
-    entities: [...DEFAULT_HISTORY_ENTITIES, ...extraCategorical.map((name) => ({ id: `extra_${name}`, parts: [{ kind: 'extra', name }] as const }))],
+    entities: [
+      ...DEFAULT_HISTORY_ENTITIES,
+      ...extraCategorical.map((name) => ({ id: `extra_${name}`, parts: [{ kind: 'extra', name }] as const })),
+      ...extraPairEntities(extraCategorical),
+    ],
     smoothing: DEFAULT_HISTORY_SMOOTHING,
   };
 }
