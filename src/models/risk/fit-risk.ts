@@ -308,13 +308,26 @@ function referenceDistributions(names: readonly string[], population: { asOf: st
  * The artifact of a trained risk model: the envelope (training label
  * counts over the fit and stopping parts, per-feature training
  * distributions, the training score distribution) around the components.
- * Adds the feature importance and tree count to the metrics.
+ * Adds to the metrics the label counts (how many labelled examples the
+ * window held, grew the trees, chose the tree count and the calibration,
+ * validated, and were dropped and why), the feature importance and the
+ * tree count.
  */
 export function riskArtifact(p: RiskArtifactParts): RiskModelArtifact {
   const n = p.names.length;
   const models = { kind: 'risk' as const, classifier: p.classifier, amount: p.amount, calibrator: p.calibrator };
   const trainingRows = [...p.split.fit, ...p.split.stopping];
-  const metrics = { ...p.metrics, featureImportance: importanceTable(p.classifier.featureImportance()), trees: p.classifier.toJSON().trees.length };
+  const labelCounts = {
+    columns: ['labels', 'examples'],
+    rows: [
+      ['labelled in the window', p.all.length],
+      ['grew the trees', p.split.fit.length],
+      ['chose the tree count (early stopping) and the calibration', p.split.stopping.length],
+      ['validated the model (the latest months, never trained on)', p.split.validation.length],
+      [`dropped: before the validation months but known only from ${p.split.validationStart}`, p.split.droppedUnknownLabel],
+    ],
+  };
+  const metrics = { ...p.metrics, labelCounts, featureImportance: importanceTable(p.classifier.featureImportance()), trees: p.classifier.toJSON().trees.length };
   return {
     format: ARTIFACT_FORMAT,
     formatVersion: ARTIFACT_FORMAT_VERSION,
