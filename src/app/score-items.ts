@@ -11,7 +11,7 @@ import type { Row } from '../io/db.js';
 import { checkReplaceable, replaceFilesOf, RUN_FOLDER } from '../io/run-dir.js';
 import { loadItemModel } from '../models/evaluation/evaluate-item-model.js';
 import { serializeArtifact } from '../models/risk/artifact.js';
-import { itemExampleFeatures, type ItemExample } from '../models/risk/item-examples.js';
+import { itemExampleFeatures, itemToScore, type ItemExample } from '../models/risk/item-examples.js';
 import { predictRisk } from '../models/risk/predict.js';
 import { FileSet } from '../run-folder/file-set.js';
 import { fixed, money } from '../run-folder/format.js';
@@ -98,20 +98,7 @@ export async function scoreItems(config: ItemScoreConfig, clock: Clock, logger: 
     );
     if (rows.length === 0) throw new UsageError(`--period ${config.period}: no declaration item was released in the month as of ${asOf}`);
     logger.info(`scoring ${rows.length} items released in ${config.period} with ${modelPath}`);
-    const examples: ItemExample[] = rows.map((r) => ({
-      exampleId: `item|${text(r['decl_id'])}|${text(r['item_no'])}`,
-      source: 'declarations',
-      declId: text(r['decl_id']),
-      itemNo: Number(r['item_no']),
-      inn: text(r['importer_inn']),
-      inspectionId: null,
-      asOf,
-      label: 0,
-      chargesRub: 0,
-      knownDate: asOf,
-      selection: null,
-      propensity: null,
-    }));
+    const examples: ItemExample[] = rows.map((r) => itemToScore(`item|${text(r['decl_id'])}|${text(r['item_no'])}`, text(r['decl_id']), Number(r['item_no']), text(r['importer_inn']), asOf));
     const { values, notFound } = await itemExampleFeatures(db, examples, set, config.features);
     const n = set.features.length;
     const x = { values, nRows: rows.length, nCols: n, layout: 'row-major' as const };

@@ -4,7 +4,7 @@ import { quoteLiteralList, sqlDate } from '../../io/sql.js';
 import { asOfSql } from '../../store/as-of.js';
 import { asOfDates, calibrate, fitClassifier, matrixOf, trainAmount, type TimeSplit } from './fit-risk.js';
 import type { GbdtParams } from '../learners/gbdt/index.js';
-import { itemExampleFeatures, itemExamples, itemFeatureSet, type ItemExample } from './item-examples.js';
+import { itemExampleFeatures, itemExamples, itemFeatureSet, itemToScore, type ItemExample } from './item-examples.js';
 import { predictRisk } from './predict.js';
 
 /** Participant features aggregated from item scores, in order. */
@@ -96,20 +96,9 @@ export async function itemScoreAggregates(db: Db, targets: readonly AggregateTar
         AND CAST(release_date + INTERVAL ${inspectMonths} MONTH AS DATE) >= ${sqlDate(asOf)}
       ORDER BY importer_inn, decl_id, item_no`);
     if (items.length === 0) continue;
-    const pseudo: ItemExample[] = items.map((r) => ({
-      exampleId: `${String(r['importer_inn'])}|${String(r['decl_id'])}|${String(r['item_no'])}`,
-      source: 'declarations',
-      declId: String(r['decl_id']),
-      itemNo: Number(r['item_no']),
-      inn: String(r['importer_inn']),
-      inspectionId: null,
-      asOf,
-      label: 0,
-      chargesRub: 0,
-      knownDate: asOf,
-      selection: null,
-      propensity: null,
-    }));
+    const pseudo: ItemExample[] = items.map((r) =>
+      itemToScore(`${String(r['importer_inn'])}|${String(r['decl_id'])}|${String(r['item_no'])}`, String(r['decl_id']), Number(r['item_no']), String(r['importer_inn']), asOf),
+    );
     const x = (await itemExampleFeatures(db, pseudo, set, config.features)).values;
     const predicted = predictRisk({ kind: 'risk', classifier, amount, calibrator }, { values: x, nRows: pseudo.length, nCols: n, layout: 'row-major' });
     const byInn = new Map<string, { max: number; pv: number; v: number; charges: number }>();

@@ -128,6 +128,15 @@ const ITEM_OWN_FEATURES: readonly ItemOwnFeature[] = [
 ];
 
 /**
+ * An item to be scored, not a labelled example: its features are computed
+ * as of `asOf` like an example's (`itemExampleFeatures`); label and charges
+ * are placeholders no computation reads.
+ */
+export function itemToScore(exampleId: string, declId: string, itemNo: number, inn: string, asOf: string): ItemExample {
+  return { exampleId, source: 'declarations', declId, itemNo, inn, inspectionId: null, asOf, label: 0, chargesRub: 0, knownDate: asOf, selection: null, propensity: null };
+}
+
+/**
  * What the item model reads from a store: which of its figures the data can
  * provide, the extra numeric columns, and the history-rate entities whose
  * keys the data holds. Features needing data the store never has are
