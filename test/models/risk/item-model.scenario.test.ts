@@ -17,6 +17,7 @@ import { memoryLogger } from '../../../src/util/logger.js';
 import { buildWorld, type World } from '../../scenario/worlds.js';
 import { runCli } from '../../util/cli.js';
 import { csvRecordsOf } from '../../../src/io/csv-read.js';
+import { readItems } from '../../../src/run-folder/items.js';
 import { sha256Hex } from '../../../src/util/hash.js';
 
 const FIXTURE = new URL('../../fixtures/generic', import.meta.url).pathname;
@@ -76,8 +77,10 @@ describe('item-level model on generic labelled declarations (docs/examples/mappi
     const { header, records } = csvRecordsOf(await readFile(join(out, 'items.csv'), 'utf8'), 'items.csv', []);
     expect(header).toEqual(['rank', 'decl_id', 'item_no', 'importer_inn', 'hs_code', 'origin_country', 'customs_value', 'margin', 'probability', 'expected_charges', 'reason_1', 'reason_2', 'reason_3']);
     expect(records.length).toBe(released);
-    const margins = records.map((r) => Number(r.values['margin']));
+    const items = await readItems(join(out, 'items.csv'));
+    const margins = items.map((it) => it.margin);
     expect(margins.every((m, i) => i === 0 || m <= (margins[i - 1] as number))).toBe(true);
+    expect(items.every((it) => it.probability >= 0 && it.probability <= 1)).toBe(true);
     expect(records.map((r) => Number(r.values['rank']))).toEqual(records.map((_, i) => i + 1));
     expect(new Set(records.map((r) => `${r.values['decl_id']}/${r.values['item_no']}`)).size).toBe(released);
     expect(records[0]?.values['reason_1']).toMatch(/^Модель: .+; это повышает шансы нарушения в [\d,]+ раза$/);
