@@ -4,11 +4,18 @@ import { ConfigError, isBadPath, pathErrorText, UsageError } from '../util/error
 
 /** Records of a CSV text, header included, each a list of fields. A CR before LF is dropped. */
 export function parseCsvText(text: string): string[][] {
-  const records: string[][] = [];
+  return parseCsvLines(text).map((r) => r.fields);
+}
+
+/** Records of a CSV text with the physical line (1-based, LF counts) each starts on. */
+function parseCsvLines(text: string): { fields: string[]; line: number }[] {
+  const records: { fields: string[]; line: number }[] = [];
   let fields: string[] = [];
   let field = '';
   let quoted = false;
   let any = false;
+  let line = 1;
+  let start = 1;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i] as string;
     if (quoted) {
@@ -17,7 +24,10 @@ export function parseCsvText(text: string): string[][] {
           field += '"';
           i++;
         } else quoted = false;
-      } else field += ch;
+      } else {
+        if (ch === '\n') line++;
+        field += ch;
+      }
       continue;
     }
     if (ch === '"') {
@@ -30,7 +40,9 @@ export function parseCsvText(text: string): string[][] {
     } else if (ch === '\n' || (ch === '\r' && text[i + 1] === '\n')) {
       if (ch === '\r') i++;
       fields.push(field);
-      records.push(fields);
+      records.push({ fields, line: start });
+      line++;
+      start = line;
       fields = [];
       field = '';
       any = false;
@@ -41,7 +53,7 @@ export function parseCsvText(text: string): string[][] {
   }
   if (any) {
     fields.push(field);
-    records.push(fields);
+    records.push({ fields, line: start });
   }
   return records;
 }
@@ -80,36 +92,18 @@ export interface CsvTable {
 
 /** {@link readCsvRecords} on a text already read; `path` names it in errors. */
 export function csvRecordsOf(text: string, path: string, required: readonly string[], what = 'a ccrg output'): CsvTable {
-  const records = parseCsvText(text.startsWith('\uFEFF') ? text.slice(1) : text);
-  const lines = recordLines(text);
-  const header = records[0]?.map((name) => name.trim());
+  const records = parseCsvLines(text.startsWith('\uFEFF') ? text.slice(1) : text);
+  const header = records[0]?.fields.map((name) => name.trim());
   if (header === undefined || (header.length === 1 && header[0] === '')) throw new ConfigError(`${path}: the file is empty, expected a header with ${required.join(', ')}`);
   const missing = required.filter((c) => !header.includes(c));
   if (missing.length > 0) throw new ConfigError(`${path}: line 1: column ${missing.join(', ')} missing; is this ${what}?`);
   const out: CsvRecord[] = [];
-  records.slice(1).forEach((cells, i) => {
-    const line = lines[i + 1] ?? i + 2;
-    if (cells.length === 1 && cells[0] === '') return;
+  for (const { fields: cells, line } of records.slice(1)) {
+    if (cells.length === 1 && cells[0] === '') continue;
     if (cells.length !== header.length) throw new ConfigError(`${path}: line ${line}: ${cells.length} fields, the header has ${header.length}`);
     out.push({ line, values: Object.fromEntries(header.map((name, j) => [name, cells[j] ?? ''])) });
-  });
-  return { header, records: out };
-}
-
-/** The physical line (1-based) each record of a CSV text starts on, following quotes as {@link parseCsvText} does. */
-function recordLines(text: string): number[] {
-  const starts = [1];
-  let line = 1;
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '"') quoted = !quoted;
-    else if (ch === '\n') {
-      line++;
-      if (!quoted && i + 1 < text.length) starts.push(line);
-    }
   }
-  return starts;
+  return { header, records: out };
 }
 
 /** A number of a CSV record, or a {@link ConfigError} naming file, line, column and value. */
