@@ -1,5 +1,5 @@
 import { copyFile, link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { isProcessAlive } from './stale.js';
+import { removeStaleEntries } from './stale.js';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../util/errors.js';
 
@@ -83,18 +83,8 @@ export async function replaceDirectory(target: string, write: (dir: string) => P
 }
 
 /** Removes `<prefix><pid>` entries of a folder whose process is no longer running (left by a killed run). */
-export async function removeStaleSiblings(parent: string, prefix: string): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(parent);
-  } catch {
-    return;
-  }
-  for (const entry of names) {
-    if (!entry.startsWith(prefix)) continue;
-    const pid = Number(entry.slice(prefix.length));
-    if (Number.isInteger(pid) && pid !== process.pid && !isProcessAlive(pid)) await rm(join(parent, entry), { recursive: true, force: true });
-  }
+export function removeStaleSiblings(parent: string, prefix: string): Promise<void> {
+  return removeStaleEntries(parent, (name) => (name.startsWith(prefix) ? Number(name.slice(prefix.length)) : null));
 }
 
 /** Links (or copies) a folder's tree into another, skipping the named top-level entries. */

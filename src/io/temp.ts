@@ -1,7 +1,7 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isProcessAlive } from './stale.js';
+import { removeStaleEntries } from './stale.js';
 
 const PREFIX = 'ccrg-';
 
@@ -17,17 +17,9 @@ export async function makeTempDir(what: string, root: string = tmpdir()): Promis
 }
 
 /** Removes `ccrg-<what>-<pid>-*` folders of processes no longer running. */
-async function removeStaleTempDirs(root: string): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(root);
-  } catch {
-    return;
-  }
-  for (const name of names) {
+function removeStaleTempDirs(root: string): Promise<void> {
+  return removeStaleEntries(root, (name) => {
     const match = /^ccrg-[a-z0-9]+(?:-[a-z0-9]+)*?-(\d+)-[A-Za-z0-9]{6}$/.exec(name);
-    if (match === null) continue;
-    const pid = Number(match[1]);
-    if (pid !== process.pid && !isProcessAlive(pid)) await rm(join(root, name), { recursive: true, force: true });
-  }
+    return match === null ? null : Number(match[1]);
+  });
 }
