@@ -14,3 +14,11 @@ export async function readJsonFile(path: string): Promise<unknown> {
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** A JSON value as it appears in a message: JSON for scalars, "an array" / "an object", "missing" for none. */
+export function describeJsonValue(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return JSON.stringify(value);
+}

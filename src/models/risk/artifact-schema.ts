@@ -9,6 +9,7 @@
  * by the learners' own loaders.
  */
 import { Ajv, type ErrorObject } from 'ajv';
+import { describeJsonValue } from '../../io/json-read.js';
 
 const count = { type: 'integer', minimum: 0, expect: 'an integer >= 0' } as const;
 const share = { type: 'number', minimum: 0, maximum: 1, expect: 'a number in [0, 1]' } as const;
@@ -107,13 +108,6 @@ function pathOf(pointer: string): string {
   return out;
 }
 
-function describe(value: unknown): string {
-  if (value === undefined) return 'missing';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object' && value !== null) return 'an object';
-  return JSON.stringify(value);
-}
-
 function messageOf(error: ErrorObject): string {
   if (error.keyword === 'required') {
     const missing = (error.params as { missingProperty: string }).missingProperty;
@@ -121,7 +115,7 @@ function messageOf(error: ErrorObject): string {
     return `${pathOf(`${error.instancePath}/${missing}`)} must be ${property?.expect ?? 'given'}, got missing`;
   }
   const expect = (error.parentSchema as { expect?: string } | undefined)?.expect ?? error.message ?? 'valid';
-  return `${pathOf(error.instancePath)} must be ${expect}, got ${describe(error.data)}`;
+  return `${pathOf(error.instancePath)} must be ${expect}, got ${describeJsonValue(error.data)}`;
 }
 
 /** The first thing wrong with an artifact's envelope, in words, or null when its structure is right. */

@@ -20,6 +20,7 @@ import { IsolationForestModel, type IsolationForestJson } from '../learners/isol
 import type { FeatureDistribution } from '../stats/distribution.js';
 import { firstFeatureDifference } from '../learners/format-check.js';
 import { envelopeProblem } from './artifact-schema.js';
+import { describeJsonValue, isJsonObject } from '../../io/json-read.js';
 import { sha256Hex } from '../../util/hash.js';
 
 import { PROFILE_INPUTS, profileFromSnapshot, type ProfileSnapshot } from './inputs.js';
@@ -357,23 +358,23 @@ export function artifactFromJson(json: unknown, source: string, expect: Artifact
   const fail = (message: string, cause?: unknown): never => {
     throw new ConfigError(`${source}: ${message}`, cause === undefined ? undefined : { cause });
   };
-  if (!isRecord(json)) return fail(`a model must be a JSON object, got ${describe(json)}`);
+  if (!isJsonObject(json)) return fail(`a model must be a JSON object, got ${describeJsonValue(json)}`);
   if (json['format'] !== ARTIFACT_FORMAT) {
-    return fail(`not a ccrg model: format is ${describe(json['format'])}, expected "${ARTIFACT_FORMAT}"`);
+    return fail(`not a ccrg model: format is ${describeJsonValue(json['format'])}, expected "${ARTIFACT_FORMAT}"`);
   }
   if (json['formatVersion'] !== ARTIFACT_FORMAT_VERSION) {
-    return fail(`the model has format version ${describe(json['formatVersion'])}; this ccrg reads version ${ARTIFACT_FORMAT_VERSION}`);
+    return fail(`the model has format version ${describeJsonValue(json['formatVersion'])}; this ccrg reads version ${ARTIFACT_FORMAT_VERSION}`);
   }
 
   const kind = json['kind'];
   if (typeof kind !== 'string' || !Object.hasOwn(MODEL_KINDS, kind)) {
-    return fail(`the model kind ${describe(kind)} is unknown: expected one of ${Object.keys(MODEL_KINDS).map((k) => `"${k}"`).join(', ')}`);
+    return fail(`the model kind ${describeJsonValue(kind)} is unknown: expected one of ${Object.keys(MODEL_KINDS).map((k) => `"${k}"`).join(', ')}`);
   }
   if (expect.kind !== undefined && kind !== expect.kind) fail(`the model is of kind "${kind}", expected "${expect.kind}"`);
 
   const level = json['level'];
   if (typeof level !== 'string' || !(MODEL_LEVELS as readonly string[]).includes(level)) {
-    return fail(`the model level ${describe(level)} is unknown: expected one of ${MODEL_LEVELS.map((l) => `"${l}"`).join(', ')}`);
+    return fail(`the model level ${describeJsonValue(level)} is unknown: expected one of ${MODEL_LEVELS.map((l) => `"${l}"`).join(', ')}`);
   }
   if (expect.level !== undefined && level !== expect.level) fail(`the model is of level "${level}", expected "${expect.level}"`);
 
@@ -393,7 +394,7 @@ export function artifactFromJson(json: unknown, source: string, expect: Artifact
   const artifact = json as unknown as ModelArtifact;
   const snapshot = json['riskProfile'];
   const needsProfile = PROFILE_INPUTS.some((f) => seen.has(f.id));
-  if (needsProfile && (!isRecord(snapshot) || !Array.isArray(snapshot['indicators']))) {
+  if (needsProfile && (!isJsonObject(snapshot) || !Array.isArray(snapshot['indicators']))) {
     fail(`the model reads ${PROFILE_INPUTS.map((f) => f.id).join(' and ')} but carries no riskProfile with indicators to compute them; retrain it`);
   }
   const profile = needsProfile ? profileFromSnapshot(snapshot as unknown as ProfileSnapshot, `${source} (riskProfile)`) : null;
@@ -441,7 +442,7 @@ function checkEnvelope(json: Record<string, unknown>, features: readonly string[
   checkDistribution('scoreDistribution', e.scoreDistribution, fail);
   const reference = e.referenceDistributions;
   if (reference !== undefined) {
-    if (!isCalendarDate(reference.asOf)) fail(`referenceDistributions.asOf must be a date YYYY-MM-DD, got ${describe(reference.asOf)}`);
+    if (!isCalendarDate(reference.asOf)) fail(`referenceDistributions.asOf must be a date YYYY-MM-DD, got ${describeJsonValue(reference.asOf)}`);
     checkDistributions('referenceDistributions.features', reference.features, features, fail);
     checkDistribution('referenceDistributions.score', reference.score, fail);
   }
@@ -470,7 +471,7 @@ function checkDistribution(where: string, value: FeatureDistribution, fail: Fail
 /** Builds the body's models with the components' own loaders, which check them through. */
 function modelsFromBody(artifact: ModelArtifact, fail: Fail): ArtifactModels {
   const body: unknown = artifact.body;
-  if (!isRecord(body)) return fail(`body must be an object, got ${describe(body)}`);
+  if (!isJsonObject(body)) return fail(`body must be an object, got ${describeJsonValue(body)}`);
   const featureNames = artifact.features;
   const load = <T>(component: string, build: () => T): T => {
     try {
@@ -499,17 +500,6 @@ function modelsFromBody(artifact: ModelArtifact, fail: Fail): ArtifactModels {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'missing';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object' && value !== null) return 'an object';
-  return JSON.stringify(value);
-}
-
 /** What `JSON.stringify` would see: `toJSON` applied, typed arrays as arrays, undefined object fields dropped. */
 function plainJson(value: unknown): unknown {
   if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
@@ -517,7 +507,7 @@ function plainJson(value: unknown): unknown {
   }
   if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number>);
   if (Array.isArray(value)) return value.map(plainJson);
-  if (isRecord(value)) {
+  if (isJsonObject(value)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) if (v !== undefined && typeof v !== 'function') out[k] = plainJson(v);
     return out;
@@ -527,7 +517,7 @@ function plainJson(value: unknown): unknown {
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
-  if (!isRecord(value)) return value;
+  if (!isJsonObject(value)) return value;
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(value).sort()) out[k] = sortKeys(value[k]);
   return out;
@@ -539,7 +529,7 @@ function prettyJson(value: unknown, indent: string): string {
     const inner = `${indent}  `;
     return `[\n${value.map((v) => inner + prettyJson(v, inner)).join(',\n')}\n${indent}]`;
   }
-  if (isRecord(value)) {
+  if (isJsonObject(value)) {
     const keys = Object.keys(value);
     if (keys.length === 0) return '{}';
     const inner = `${indent}  `;
