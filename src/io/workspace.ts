@@ -65,17 +65,6 @@ export class Workspace {
     return name;
   }
 
-  /** Runs statements that create relations, then claims them. */
-  async create(statements: readonly string[], names: readonly string[], kind: Kind = 'TABLE'): Promise<void> {
-    for (const name of names) this.claim(name, kind);
-    for (const sql of statements) await this.db.run(sql);
-  }
-
-  /** The names this workspace holds, in creation order. */
-  names(): string[] {
-    return [...this.relations.keys()];
-  }
-
   /** Drops one relation now (an intermediate no longer needed) and releases its name. */
   async release(name: string): Promise<void> {
     const kind = this.relations.get(name);

@@ -21,11 +21,6 @@ export class FileSet {
     return Object.fromEntries([...this.files].map(([name, bytes]) => [name, sha256Hex(bytes)]));
   }
 
-  /** Names in the order added. */
-  names(): string[] {
-    return [...this.files.keys()];
-  }
-
   /** Writes every file into `dir`, in the order added. */
   async writeInto(dir: string): Promise<void> {
     for (const [name, bytes] of this.files) {

@@ -10,8 +10,10 @@ describe('Workspace: the TEMP relations of one computation', () => {
     const db = await openDuckDb(':memory:');
     try {
       const ws = await Workspace.open(db, 'features', 'features as of 2026-06-30');
-      await ws.create([`CREATE TEMP TABLE t_base AS SELECT 1 AS x`], ['t_base']);
-      await ws.create([`CREATE TEMP VIEW t_view AS SELECT * FROM t_base`], ['t_view'], 'VIEW');
+      ws.claim('t_base');
+      await db.run(`CREATE TEMP TABLE t_base AS SELECT 1 AS x`);
+      ws.claim('t_view', 'VIEW');
+      await db.run(`CREATE TEMP VIEW t_view AS SELECT * FROM t_base`);
       expect(await tables(db)).toEqual(['t_base', 't_view']);
       await ws.drop();
       expect(await tables(db)).toEqual([]);
@@ -25,13 +27,15 @@ describe('Workspace: the TEMP relations of one computation', () => {
     const db = await openDuckDb(':memory:');
     try {
       const june = await Workspace.open(db, 'features', 'features as of 2026-06-30');
-      await june.create([`CREATE TEMP TABLE t_asof AS SELECT 6 AS month`], ['t_asof']);
+      june.claim('t_asof');
+      await db.run(`CREATE TEMP TABLE t_asof AS SELECT 6 AS month`);
       const items = await Workspace.open(db, 'item examples', 'item examples as of 2026-05-31');
       expect(() => items.claim('t_asof')).toThrow('the TEMP relation t_asof belongs to features as of 2026-06-30, still in use; item examples as of 2026-05-31 cannot take it');
       const july = await Workspace.open(db, 'features', 'features as of 2026-07-31');
       expect(june.live).toBe(false);
       expect(await tables(db)).toEqual([]);
-      await july.create([`CREATE TEMP TABLE t_asof AS SELECT 7 AS month`], ['t_asof']);
+      july.claim('t_asof');
+      await db.run(`CREATE TEMP TABLE t_asof AS SELECT 7 AS month`);
       expect(await db.all(`SELECT month FROM t_asof`)).toEqual([{ month: 7 }]);
       expect(() => june.claim('t_other')).toThrow('the workspace of features as of 2026-06-30 was dropped');
     } finally {
