@@ -25,7 +25,11 @@ export interface TrainOptions extends SourceOptions {
   seed?: number;
   'risk-profile'?: string;
   'known-by'?: string;
+  refit?: string;
 }
+
+/** The values of `--refit`. */
+export const REFIT_MODES = ['all-labels', 'none'] as const;
 
 /** Trains a model on the examples of the window and replaces its folder; returns the lines to print. */
 export async function train(options: TrainOptions, clock: Clock, logger: Logger): Promise<string> {
@@ -35,6 +39,8 @@ export async function train(options: TrainOptions, clock: Clock, logger: Logger)
   const level = options.level ?? 'participant';
   if (level !== 'participant' && level !== 'item') throw new UsageError(`--level must be participant or item, got "${level}"`);
   const seed = options.seed ?? TRAIN_DEFAULTS.seed;
+  const refit = REFIT_MODES.find((m) => m === (options.refit ?? TRAIN_DEFAULTS.refit));
+  if (refit === undefined) throw new UsageError(`--refit must be one of ${REFIT_MODES.join(', ')}, got "${String(options.refit)}"`);
   if (level === 'item' && options['risk-profile'] !== undefined) throw new UsageError('--risk-profile applies to --level participant only: the risk profile scores participants, not items');
   if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number >= 0, got ${String(seed)}`);
   const source = await sourceOf(options);
@@ -48,6 +54,7 @@ export async function train(options: TrainOptions, clock: Clock, logger: Logger)
       seed,
       validationShare: TRAIN_DEFAULTS.validationShare,
       stoppingShare: TRAIN_DEFAULTS.stoppingShare,
+      refit: { mode: refit, folds: TRAIN_DEFAULTS.crossFitFolds },
       features: SCORE_DEFAULTS,
       codeVersion: codeVersion(),
       ...(knownBy === undefined ? {} : { knownBy }),
@@ -67,7 +74,10 @@ export async function train(options: TrainOptions, clock: Clock, logger: Logger)
     );
     const m = result.artifact.metrics;
     return [
-      `trained on ${result.split.fit + result.split.stopping} examples (${result.split.fit} fit, ${result.split.stopping} early stopping and calibration), validated on ${result.split.validation}; wrote ${out}/model.json and model-card.md`,
+      refit === 'all-labels'
+        ? `tree count chosen on ${result.split.fit + result.split.stopping} examples (${result.split.fit} fit, ${result.split.stopping} early stopping), validated on ${result.split.validation}; ` +
+          `refitted on all ${result.artifact.labelCount.examples} labelled examples, calibrated on cross-fitted scores; wrote ${out}/model.json and model-card.md`
+        : `trained on ${result.split.fit + result.split.stopping} examples (${result.split.fit} fit, ${result.split.stopping} early stopping and calibration), validated on ${result.split.validation}; wrote ${out}/model.json and model-card.md`,
       level === 'item'
         ? `validation item-level AUC: model ${String(m['aucModel'])}; Brier ${String(m['brierModel'])}`
         : `validation AUC: model ${String(m['aucModel'])}, risk profile ${String(m['aucProfile'])}; Brier ${String(m['brierModel'])}`,

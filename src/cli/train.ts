@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { train, type TrainOptions } from '../app/train.js';
+import { REFIT_MODES, train, type TrainOptions } from '../app/train.js';
 import { BATCH_DEFAULTS, STORE_DEFAULT, TRAIN_DEFAULTS } from '../config/defaults.js';
 import { contextFromArgs, type GlobalArgs } from './context.js';
 import { withFileOptions } from './store-args.js';
@@ -19,6 +19,11 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
       .option('out', { type: 'string', describe: `Folder for model.json and model-card.md [default: ${TRAIN_DEFAULTS.out}, or ${TRAIN_DEFAULTS.item.out} for --level item]` })
       .option('known-by', { type: 'string', describe: 'Train as on this date, YYYY-MM-DD: only labels known by then (inspections completed, label lags passed) make examples [default: every known one]' })
       .option('seed', { type: 'number', describe: `Random seed [default: ${TRAIN_DEFAULTS.seed}]` })
+      .option('refit', {
+        type: 'string',
+        choices: REFIT_MODES,
+        describe: `all-labels: after the time split chose the tree count, grow the shipped model on every label of the window and calibrate it on cross-fitted scores; none: ship the model grown on the fit part [default: ${TRAIN_DEFAULTS.refit}]`,
+      })
       .option('risk-profile', { type: 'string', describe: 'Risk profile whose points the participant model reads (kept in the artifact) and which it is compared with [default: profiles/default.yaml]' })
       .option('threads', { type: 'number', describe: 'DuckDB worker threads' })
       .option('memory-limit', { type: 'string', describe: `DuckDB memory limit, e.g. 4GB [default: ${BATCH_DEFAULTS.memoryLimit}]` }) as Argv<TrainArgs>,

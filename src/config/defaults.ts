@@ -78,8 +78,17 @@ export const TRAIN_DEFAULTS = {
   seed: 42,
   /** Share of the as-of months, at the end, held out for validation. */
   validationShare: 0.25,
-  /** Share of the training months, at their end, for early stopping and calibration. */
+  /** Share of the training months, at their end, for early stopping (and calibration with `--refit none`). */
   stoppingShare: 0.2,
+  /**
+   * `all-labels`: once the time split has chosen the tree count (and given the
+   * validation figures), the shipped model is grown again on every label of
+   * the window and calibrated on cross-fitted scores; `none` ships the model
+   * grown on the fit part (docs/models.md, "Using every label").
+   */
+  refit: 'all-labels' as 'all-labels' | 'none',
+  /** Folds of the cross-fitted calibration scores (grouped by declaration or participant). */
+  crossFitFolds: 3,
   /** Shallow, slow, subsampled trees: inspections are few (hundreds to thousands). */
   classifier: { nTrees: 300, maxDepth: 3, learningRate: 0.05, minChildWeight: 2, rowSubsample: 0.8, colSubsample: 0.8, earlyStoppingRounds: 30 },
   amount: { nTrees: 100, maxDepth: 3, learningRate: 0.05, minChildWeight: 2 },

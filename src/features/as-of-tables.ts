@@ -50,12 +50,15 @@ function declarationsSql(params: FeatureParams, where: string): string {
  * month at a time, checkpointing after each, so the uncompressed rows in
  * memory never exceed one month. All versions of an item share its release
  * date, so each month's latest versions are found within the month.
+ * `windowOnly` keeps only the items released in the activity window (what
+ * the item signals read), instead of every item released by the date.
  */
-async function createAsOfDeclarations(db: Db, params: FeatureParams): Promise<void> {
+export async function createAsOfDeclarations(db: Db, params: FeatureParams, windowOnly = false): Promise<void> {
   const t = AS_OF_TABLES;
   await db.run(`CREATE OR REPLACE TABLE ${t.declarations} AS ${declarationsSql(params, 'false')}`);
+  const from = windowOnly ? ` AND release_date >= ${windowStartSql(params, params.windowMonths)}` : '';
   const months = await db.all(`SELECT DISTINCT strftime(date_trunc('month', release_date), '%Y-%m-%d') AS m FROM declarations
-    WHERE release_date <= ${asOfLiteral(params)} ORDER BY m`);
+    WHERE release_date <= ${asOfLiteral(params)}${from} ORDER BY m`);
   for (const row of months) {
     const m = `${sqlDate(String(row['m']))}`;
     await db.run(`INSERT INTO ${t.declarations} ${declarationsSql(params, `release_date >= ${m} AND release_date < ${m} + INTERVAL 1 MONTH`)}`);

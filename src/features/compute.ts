@@ -2,7 +2,7 @@ import type { ExtractId } from '../contract/extracts.js';
 import { QueryError, type Db } from '../io/db.js';
 import { quoteIdent } from '../io/sql.js';
 import { Workspace } from '../io/workspace.js';
-import { AS_OF_TABLES, createAsOfTables, type AsOfCounts } from './as-of-tables.js';
+import { AS_OF_TABLES, createAsOfDeclarations, createAsOfTables, type AsOfCounts } from './as-of-tables.js';
 import { FAMILIES, FAMILY_IDS } from './families.js';
 import { ITEM_TABLES, itemSignalStatements } from './item-signals.js';
 import { checkFeatureParams } from './params.js';
@@ -59,7 +59,7 @@ export async function computeItemSignals(db: Db, params: FeatureParams, kind: st
   claimItemSignalRelations(workspace);
   try {
     await db.run(`ATTACH IF NOT EXISTS ':memory:' AS ccrg_work (READ_WRITE, COMPRESS)`);
-    await inStep(params, 'the store as of the date', () => createAsOfTables(db, params));
+    await inStep(params, 'the store as of the date', () => createAsOfDeclarations(db, params, true));
     await inStep(params, 'item signals (unit values, peer groups, duty rates)', async () => {
       for (const sql of itemSignalStatements(params)) await db.run(sql);
     });

@@ -35,6 +35,7 @@ describe('quality of the participant model on a larger generated set (seed 31337
         amount: TRAIN_DEFAULTS.amount,
         validationShare: TRAIN_DEFAULTS.validationShare,
         stoppingShare: TRAIN_DEFAULTS.stoppingShare,
+        refit: { mode: TRAIN_DEFAULTS.refit, folds: TRAIN_DEFAULTS.crossFitFolds },
         features: SCORE_DEFAULTS,
         profile,
         codeVersion: 'test',

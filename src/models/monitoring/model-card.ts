@@ -87,6 +87,14 @@ export function modelCardMarkdown(artifact: ModelArtifact): string {
   }
 
   push('## Metrics', '');
+  if (a.hyperparameters['refit']?.['mode'] === 'all-labels') {
+    push(
+      'The validation figures (AUC, Brier, the top-k table) are those of the model the time split chose, scored on the validation months it never saw: ' +
+        'the shipped model was then refitted on every label of the window, those months included (see `refit` below), so no held-out figure of its own exists. ' +
+        'Evaluate it on later months with `ccrg evaluate`.',
+      '',
+    );
+  }
   const names = Object.keys(a.metrics).sort();
   const scalars = names.filter((n) => !isTable(a.metrics[n]!));
   const tables = names.filter((n) => n !== FEATURE_IMPORTANCE_METRIC && isTable(a.metrics[n]!));

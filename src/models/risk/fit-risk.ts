@@ -9,6 +9,7 @@ import { profileSnapshot } from './inputs.js';
 import { fitIsotonic, fitPlatt, type Calibrator } from '../learners/calibration.js';
 import { auc, brierScore, topKReport } from '../stats/metrics.js';
 import { ConfigError } from '../../util/errors.js';
+import { sha256Hex } from '../../util/hash.js';
 import {
   ARTIFACT_FORMAT,
   ARTIFACT_FORMAT_VERSION,
@@ -156,7 +157,7 @@ function classCounts(all: readonly LabelledExample[], rows: readonly number[]): 
  * below; a Platt slope that is not positive would flatten or reverse the
  * ranking, so the model then stays uncalibrated (a warning).
  */
-export function calibrate(classifier: GbdtModel, values: Float64Array, n: number, all: readonly LabelledExample[], rows: readonly number[], warnings: string[]): Calibrator | null {
+export function calibrate(scoresOf: (rows: readonly number[]) => Float64Array, all: readonly LabelledExample[], rows: readonly number[], warnings: string[]): Calibrator | null {
   const random = rows.filter((r) => (all[r] as LabelledExample).selection === 'random');
   const withPropensity = rows.filter((r) => (all[r] as LabelledExample).propensity !== null);
   const randomCounts = classCounts(all, random);
@@ -177,7 +178,7 @@ export function calibrate(classifier: GbdtModel, values: Float64Array, n: number
     warnings.push('not calibrated: the calibration examples hold only one class');
     return null;
   }
-  const p = classifier.predictProbability(matrixOf(values, n, use));
+  const p = scoresOf(use);
   if (Math.min(counts.positives, counts.negatives) >= CALIBRATION_MIN_PER_CLASS.isotonic) return fitIsotonic(p, y, weights);
   const platt = fitPlatt(p, y, weights);
   if (!(platt.a > 0)) {
@@ -185,6 +186,145 @@ export function calibrate(classifier: GbdtModel, values: Float64Array, n: number
     return null;
   }
   return platt;
+}
+
+/** The classifier's uncalibrated probability of the given rows: the scorer {@link calibrate} reads. */
+export function probabilityOf(classifier: GbdtModel, values: Float64Array, nCols: number): (rows: readonly number[]) => Float64Array {
+  return (rows) => classifier.predictProbability(matrixOf(values, nCols, rows));
+}
+
+/** How the shipped classifier is obtained once the time split has chosen its tree count. */
+export interface RefitOptions {
+  /**
+   * `all-labels`: grown again on every labelled example of the window, with
+   * the tree count scaled to the rows and calibrated on cross-fitted
+   * predictions; `none`: the model grown on the fit part is shipped, calibrated
+   * on the early-stopping part.
+   */
+  mode: 'all-labels' | 'none';
+  /** Folds of the cross-fitting, grouped by {@link RefitOptions.groupOf}. */
+  folds: number;
+  /** The group an example's fold is drawn by (its declaration, its participant): examples of a group share a fold. */
+  groupOf: (e: LabelledExample) => string;
+  /** What a group is, in words (`declaration`). */
+  groupName: string;
+}
+
+/** What the model card says about the refit. */
+export interface RefitSummary {
+  mode: RefitOptions['mode'];
+  /** Trees the early stopping kept on the fit part. */
+  treesChosen: number;
+  /** Trees of the shipped classifier. */
+  trees: number;
+  /** Examples the shipped classifier was grown on. */
+  rows: number;
+  /** Cross-fitting folds (0 without a refit). */
+  folds: number;
+  /** Examples whose scores fitted the calibration, and how they were scored. */
+  calibration: string;
+}
+
+/** The fitted models of a risk artifact, with the validation scores of the model chosen on the time split. */
+export interface FittedRisk {
+  classifier: GbdtModel;
+  calibrator: Calibrator | null;
+  amount: GbdtModel | null;
+  /** Calibrated probability of each validation row, from the model that never saw them. */
+  validationProbability: Float64Array;
+  refit: RefitSummary;
+}
+
+/** A fold in 0..folds-1 per example, the same for every example of a group, drawn from a hash of the seed and the group. */
+export function foldsOf(all: readonly LabelledExample[], options: Pick<RefitOptions, 'folds' | 'groupOf'>, seed: number): Int32Array {
+  const byGroup = new Map<string, number>();
+  return Int32Array.from(all, (e) => {
+    const group = options.groupOf(e);
+    let fold = byGroup.get(group);
+    if (fold === undefined) {
+      fold = Number.parseInt(sha256Hex(`${seed}|${group}`).slice(0, 8), 16) % options.folds;
+      byGroup.set(group, fold);
+    }
+    return fold;
+  });
+}
+
+/**
+ * Fits the classifier, its calibration and the amount model.
+ *
+ * The time split chooses: the classifier grown on the fit part and stopped
+ * on the early-stopping part gives the tree count, and, calibrated on the
+ * early-stopping part, the validation scores (the honest estimate: those
+ * months are never trained on). With `refit.mode` `all-labels` the shipped
+ * classifier is then grown on every labelled example of the window (the
+ * validation months and the labels known only from them included), with
+ * the tree count scaled by the rows (`chosen × all / fit`); its calibration
+ * is fitted on cross-fitted scores: each example scored by a model grown,
+ * with the tree count scaled the same way, on the other folds (folds drawn
+ * by group, so no declaration or participant is on both sides). The amount
+ * model learns from every violating example with charges. With `none` the
+ * chosen model is shipped as it is.
+ */
+export function fitRisk(
+  values: Float64Array,
+  names: readonly string[],
+  all: readonly LabelledExample[],
+  split: TimeSplit,
+  config: { classifier: Partial<GbdtParams>; amount: Partial<GbdtParams>; seed: number; refit: RefitOptions },
+  warnings: string[],
+): FittedRisk {
+  const n = names.length;
+  const { mode } = config.refit;
+  const chosen = fitClassifier(values, names, all, split, config.classifier, config.seed, warnings);
+  const calibrationRows = split.stopping.length > 0 ? split.stopping : split.fit;
+  // With a refit, the chosen model's calibration only serves the validation scores: its warnings are not the shipped model's.
+  const chosenWarnings = mode === 'none' ? warnings : [];
+  const chosenCalibrator = calibrate(probabilityOf(chosen, values, n), all, calibrationRows, chosenWarnings);
+  const validationProbability = predictRisk({ kind: 'risk', classifier: chosen, amount: null, calibrator: chosenCalibrator }, matrixOf(values, n, split.validation)).probability;
+  const treesChosen = chosen.toJSON().trees.length;
+  if (mode === 'none') {
+    return {
+      classifier: chosen,
+      calibrator: chosenCalibrator,
+      amount: trainAmount(values, names, all, split.fit, config.amount, config.seed, warnings),
+      validationProbability,
+      refit: { mode, treesChosen, trees: treesChosen, rows: split.fit.length, folds: 0, calibration: `${calibrationRows.length} examples of the early-stopping part` },
+    };
+  }
+  const everyRow = all.map((_, i) => i);
+  const treesFor = (rows: number): number => Math.max(1, Math.round((treesChosen * rows) / split.fit.length));
+  const grow = (rows: readonly number[]): GbdtModel =>
+    trainGbdt(
+      { x: matrixOf(values, n, rows), y: labelsOf(all, rows) },
+      { featureNames: [...names], params: { ...config.classifier, objective: 'logistic', seed: config.seed, nTrees: treesFor(rows.length), earlyStoppingRounds: 0 } },
+    );
+  const fold = foldsOf(all, config.refit, config.seed);
+  const crossFitted = new Float64Array(all.length).fill(Number.NaN);
+  let folds = 0;
+  for (let k = 0; k < config.refit.folds; k++) {
+    const held = everyRow.filter((r) => fold[r] === k);
+    const rest = everyRow.filter((r) => fold[r] !== k);
+    if (held.length === 0) continue;
+    if (!hasBothClasses(all, rest)) throw new ConfigError(`Cross-fitting fold ${k + 1} of ${config.refit.folds} leaves examples of one class only to train on: too few labelled examples to refit (give --refit none)`);
+    const p = grow(rest).predictProbability(matrixOf(values, n, held));
+    held.forEach((r, i) => (crossFitted[r] = p[i] as number));
+    folds++;
+  }
+  const calibrator = calibrate((rows) => Float64Array.from(rows, (r) => crossFitted[r] as number), all, everyRow, warnings);
+  return {
+    classifier: grow(everyRow),
+    calibrator,
+    amount: trainAmount(values, names, all, everyRow, config.amount, config.seed, warnings),
+    validationProbability,
+    refit: {
+      mode,
+      treesChosen,
+      trees: treesFor(everyRow.length),
+      rows: everyRow.length,
+      folds,
+      calibration: `${everyRow.length} examples, each scored by a model grown on the other ${folds - 1} of ${folds} folds (folds by ${config.refit.groupName})`,
+    },
+  };
 }
 
 /** E[charges | violation]: a gamma GBDT on the violating training examples with charges (null below 20 of them). */
@@ -278,6 +418,7 @@ export interface RiskArtifactParts {
   classifier: GbdtModel;
   amount: GbdtModel | null;
   calibrator: Calibrator | null;
+  refit: RefitSummary;
   metrics: Record<string, MetricValue>;
   /** Hyperparameters of the split besides its start dates. */
   shares: { validationShare: number; stoppingShare: number };
@@ -316,18 +457,38 @@ function referenceDistributions(names: readonly string[], population: { asOf: st
 export function riskArtifact(p: RiskArtifactParts): RiskModelArtifact {
   const n = p.names.length;
   const models = { kind: 'risk' as const, classifier: p.classifier, amount: p.amount, calibrator: p.calibrator };
-  const trainingRows = [...p.split.fit, ...p.split.stopping];
+  const refitted = p.refit.mode === 'all-labels';
+  const trainingRows = refitted ? p.all.map((_, i) => i) : [...p.split.fit, ...p.split.stopping];
   const labelCounts = {
     columns: ['labels', 'examples'],
     rows: [
       ['labelled in the window', p.all.length],
-      ['grew the trees', p.split.fit.length],
-      ['chose the tree count (early stopping) and the calibration', p.split.stopping.length],
-      ['validated the model (the latest months, never trained on)', p.split.validation.length],
-      [`dropped: before the validation months but known only from ${p.split.validationStart}`, p.split.droppedUnknownLabel],
+      ['grew the trees of the model that chose the tree count', p.split.fit.length],
+      [`chose the tree count (early stopping)${refitted ? '' : ' and the calibration'}`, p.split.stopping.length],
+      ['validated the chosen model (the latest months, never trained on)', p.split.validation.length],
+      [
+        `${refitted ? 'left out of the validation only' : 'dropped'}: before the validation months but known only from ${p.split.validationStart}`,
+        p.split.droppedUnknownLabel,
+      ],
+      ...(refitted ? [['grew the trees of the shipped model (every label of the window)', p.refit.rows]] : []),
     ],
   };
-  const metrics = { ...p.metrics, labelCounts, featureImportance: importanceTable(p.classifier.featureImportance()), trees: p.classifier.toJSON().trees.length };
+  const refit = {
+    columns: ['step', 'value'],
+    rows: refitted
+      ? [
+          ['shipped model', 'refitted on every labelled example of the window'],
+          ['trees chosen by early stopping on the fit part', p.refit.treesChosen],
+          ['trees of the shipped model (chosen x all examples / fit examples)', p.refit.trees],
+          ['calibrated on cross-fitted scores', p.refit.calibration],
+        ]
+      : [
+          ['shipped model', 'the model grown on the fit part (no refit)'],
+          ['trees chosen by early stopping', p.refit.treesChosen],
+          ['calibrated on', p.refit.calibration],
+        ],
+  };
+  const metrics = { ...p.metrics, labelCounts, refit, featureImportance: importanceTable(p.classifier.featureImportance()), trees: p.classifier.toJSON().trees.length };
   return {
     format: ARTIFACT_FORMAT,
     formatVersion: ARTIFACT_FORMAT_VERSION,
@@ -338,6 +499,7 @@ export function riskArtifact(p: RiskArtifactParts): RiskModelArtifact {
       classifier: { ...flatParams(p.classifier.toJSON().params) },
       ...(p.amount === null ? {} : { amount: { ...flatParams(p.amount.toJSON().params) } }),
       split: { ...p.shares, validationStart: p.split.validationStart, stoppingStart: p.split.stoppingStart },
+      refit: { mode: p.refit.mode, folds: p.refit.folds, treesChosen: p.refit.treesChosen },
     },
     seed: p.seed,
     window: { ...p.window },

@@ -2,7 +2,7 @@ import type { FeatureParams } from '../../features/types.js';
 import type { Db } from '../../io/db.js';
 import { quoteLiteralList, sqlDate } from '../../io/sql.js';
 import { asOfSql } from '../../store/as-of.js';
-import { asOfDates, calibrate, fitClassifier, matrixOf, trainAmount, type TimeSplit } from './fit-risk.js';
+import { asOfDates, calibrate, fitClassifier, matrixOf, probabilityOf, trainAmount, type TimeSplit } from './fit-risk.js';
 import type { GbdtParams } from '../learners/gbdt/index.js';
 import { itemExampleFeatures, itemExamples, itemFeatureSet, itemToScore, type ItemExample } from './item-examples.js';
 import { predictRisk } from './predict.js';
@@ -85,7 +85,7 @@ export async function itemScoreAggregates(db: Db, targets: readonly AggregateTar
     if (fitPositives === 0 || fitPositives === split.fit.length) continue;
     const warnings: string[] = [];
     const classifier = fitClassifier(subsetX, set.features, subset, split, config.classifier, config.seed, warnings);
-    const calibrator = calibrate(classifier, subsetX, n, subset, split.stopping.length > 0 ? split.stopping : split.fit, warnings);
+    const calibrator = calibrate(probabilityOf(classifier, subsetX, n), subset, split.stopping.length > 0 ? split.stopping : split.fit, warnings);
     const amount = trainAmount(subsetX, set.features, subset, split.fit, config.amount, config.seed, warnings);
     trainedOn[asOf] = known.length;
 

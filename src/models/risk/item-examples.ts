@@ -216,6 +216,27 @@ const T = {
 } as const;
 
 /**
+ * Months of history the item signals of the batch's examples need as of
+ * `asOf`: the peer blocks (`peerWindowMonths` each, counted back from the
+ * as-of month) down to the one holding the oldest example item, at most
+ * the post-release control period. An item's peers are the other items of
+ * its own block, so a shorter window gives the same values as the whole
+ * control period while reading only the blocks the examples sit in (a
+ * month's items: one block instead of twelve).
+ */
+async function signalWindowMonths(db: Db, asOf: string, defaults: Omit<FeatureParams, 'asOf'>): Promise<number> {
+  const widest = Math.max(defaults.windowMonths, defaults.controlYears * 12);
+  const [row] = await db.all(
+    `SELECT (year(CAST($as_of AS DATE)) * 12 + month(CAST($as_of AS DATE))) - min(year(d.release_date) * 12 + month(d.release_date)) AS back
+     FROM declarations d SEMI JOIN ${T.batch} b ON b.decl_id = d.decl_id AND b.item_no = d.item_no WHERE d.release_date <= CAST($as_of AS DATE)`,
+    { as_of: asOf },
+  );
+  const back = row?.['back'] === null || row?.['back'] === undefined ? 0 : Math.max(0, Number(row['back']));
+  const pw = defaults.peerWindowMonths;
+  return Math.min(widest, (Math.floor(back / pw) + 1) * pw);
+}
+
+/**
  * Computes each example's item features as of its own as-of date, nothing
  * after it: once per distinct date, the store as it stood then
  * (src/features/as-of-tables.ts) and the item signals of `score`
@@ -250,9 +271,7 @@ export async function itemExampleFeatures(
     ${set.own.map((f) => `, ${quoteIdent(f.id)} DOUBLE`).join('')}${set.extraNumeric.map((name) => `, ${quoteIdent(`extra_${name}`)} DOUBLE`).join('')})`);
   const byDate = new Map<string, number[]>();
   examples.forEach((e, i) => byDate.set(e.asOf, [...(byDate.get(e.asOf) ?? []), i]));
-  const params = (asOf: string): FeatureParams => ({ ...defaults, asOf, windowMonths: Math.max(defaults.windowMonths, defaults.controlYears * 12) });
   for (const [asOf, indexes] of [...byDate.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const signals = await computeItemSignals(db, params(asOf), 'item examples');
     await db.run(`CREATE OR REPLACE TEMP TABLE ${T.batch} (example_id INTEGER, decl_id VARCHAR, item_no INTEGER, inn VARCHAR)`);
     for (let start = 0; start < indexes.length; start += 1000) {
       const rows = indexes.slice(start, start + 1000).map((i) => {
@@ -261,6 +280,7 @@ export async function itemExampleFeatures(
       });
       await db.run(`INSERT INTO ${T.batch} VALUES ${rows.join(', ')}`);
     }
+    const signals = await computeItemSignals(db, { ...defaults, asOf, windowMonths: await signalWindowMonths(db, asOf, defaults) }, 'item examples');
     await db.run(`INSERT INTO ${T.examples}
       SELECT e.example_id, least(${sqlDate(asOf)}, coalesce(s.release_date, ${sqlDate(asOf)})), s.decl_id IS NOT NULL, coalesce(s.inn, e.inn), d.customs_representative_inn,
         s.hs_code, s.origin_country, s.customs_office, d.extra_cat

@@ -1,10 +1,9 @@
 import type { Db } from '../../io/db.js';
 import { ConfigError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
-import { asOfDates, calibrate, fitClassifier, matrixOf, riskArtifact, splitByTime, trainAmount, validationMetrics } from './fit-risk.js';
-import { itemExampleFeatures, itemExamples, itemFeatureSet } from './item-examples.js';
-import { predictRisk } from './predict.js';
-import type { TrainConfig, TrainResult } from './train.js';
+import { asOfDates, fitRisk, riskArtifact, splitByTime, validationMetrics, type LabelledExample } from './fit-risk.js';
+import { itemExampleFeatures, itemExamples, itemFeatureSet, type ItemExample } from './item-examples.js';
+import { logRefit, type TrainConfig, type TrainResult } from './train.js';
 
 /** What `ccrg train --level item` needs, defaults resolved: the participant configuration without a risk profile (it scores participants, not items). */
 export type ItemTrainConfig = Omit<TrainConfig, 'profile'>;
@@ -40,21 +39,20 @@ export async function trainItemModel(db: Db, config: ItemTrainConfig, logger: Lo
   const { values, notFound } = await itemExampleFeatures(db, all, set, config.features);
   if (notFound > 0) warnings.push(`${notFound} labelled items were not in the store's declarations of the control period as of their date: their own figures are missing`);
   const names = set.features;
-  const n = names.length;
-  const classifier = fitClassifier(values, names, all, split, config.classifier, config.seed, warnings);
-  const calibrator = calibrate(classifier, values, n, all, stopping.length > 0 ? stopping : fit, warnings);
-  const amount = trainAmount(values, names, all, fit, config.amount, config.seed, warnings);
-  const probability = predictRisk({ kind: 'risk', classifier, amount, calibrator }, matrixOf(values, n, validation)).probability;
+  const refit = { ...config.refit, groupOf: (e: LabelledExample) => (e as ItemExample).declId, groupName: 'declaration' };
+  const fitted = fitRisk(values, names, all, split, { classifier: config.classifier, amount: config.amount, seed: config.seed, refit }, warnings);
+  logRefit(logger, fitted.refit);
   const artifact = riskArtifact({
     level: 'item',
     names,
     values,
     all,
     split,
-    classifier,
-    amount,
-    calibrator,
-    metrics: validationMetrics(all, validation, probability, null),
+    classifier: fitted.classifier,
+    amount: fitted.amount,
+    calibrator: fitted.calibrator,
+    refit: fitted.refit,
+    metrics: validationMetrics(all, validation, fitted.validationProbability, null),
     shares: { validationShare: config.validationShare, stoppingShare: config.stoppingShare },
     seed: config.seed,
     window: { from: config.from, to: config.to },

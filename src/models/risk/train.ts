@@ -5,9 +5,8 @@ import type { Evaluation, RiskProfile } from '../../rules/index.js';
 import { ConfigError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import type { RiskModelArtifact } from './artifact.js';
-import { exampleFeatures, participantExamples } from './examples.js';
-import { asOfDates, calibrate, fitClassifier, matrixOf, riskArtifact, splitByTime, trainAmount, validationMetrics } from './fit-risk.js';
-import { predictRisk } from './predict.js';
+import { exampleFeatures, participantExamples, type ParticipantExample } from './examples.js';
+import { asOfDates, fitRisk, riskArtifact, splitByTime, validationMetrics, type LabelledExample, type RefitSummary } from './fit-risk.js';
 import { MODEL_INPUTS, evaluateRows, modelInputValues } from './inputs.js';
 import type { GbdtParams } from '../learners/gbdt/index.js';
 
@@ -23,8 +22,10 @@ export interface TrainConfig {
   amount: Partial<GbdtParams>;
   /** Share of the as-of months, at the end, held out for validation. */
   validationShare: number;
-  /** Share of the training months, at their end, used for early stopping and calibration. */
+  /** Share of the training months, at their end, used for early stopping (and calibration without a refit). */
   stoppingShare: number;
+  /** Whether the shipped model is refitted on every label (src/models/risk/fit-risk.ts `fitRisk`), and the cross-fitting folds. */
+  refit: { mode: 'all-labels' | 'none'; folds: number };
   features: Omit<FeatureParams, 'asOf'>;
   /** The risk profile the model is compared with, and whose points it reads (src/models/risk/inputs.ts). */
   profile: RiskProfile;
@@ -46,6 +47,15 @@ async function labelledItemCount(db: Db): Promise<number> {
   const rows = await db.all(`SELECT (SELECT count(*) FROM declarations WHERE label_violation IS NOT NULL OR label_charges_rub IS NOT NULL)
     + (SELECT count(*) FROM item_outcomes) AS n`);
   return Number(rows[0]?.['n'] ?? 0);
+}
+
+/** Says in the log how the shipped classifier was obtained. */
+export function logRefit(logger: Logger, refit: RefitSummary): void {
+  logger.info(
+    refit.mode === 'all-labels'
+      ? `refitted on all ${refit.rows} labelled examples with ${refit.trees} trees (${refit.treesChosen} chosen by early stopping); calibrated on ${refit.calibration}`
+      : `no refit: shipped the model grown on ${refit.rows} examples with ${refit.trees} trees; calibrated on ${refit.calibration}`,
+  );
 }
 
 /**
@@ -84,23 +94,20 @@ export async function trainParticipantModel(db: Db, config: TrainConfig, logger:
   const values = modelInputValues(computed.values, all.length, config.profile, evaluations);
   const population = computed.population === null ? null : { ...computed.population, values: modelInputValues(computed.population.values, computed.population.rows, config.profile) };
   const names = MODEL_INPUTS.map((f) => f.id);
-  const n = names.length;
-  const classifier = fitClassifier(values, names, all, split, config.classifier, config.seed, warnings);
-
-  const calibrator = calibrate(classifier, values, n, all, stopping.length > 0 ? stopping : fit, warnings);
-  const amount = trainAmount(values, names, all, fit, config.amount, config.seed, warnings);
-
-  const probability = predictRisk({ kind: 'risk', classifier, amount, calibrator }, matrixOf(values, n, validation)).probability;
-  const metrics = validationMetrics(all, validation, probability, { name: 'profile', scores: Float64Array.from(validation, (r) => (evaluations[r] as Evaluation).score) });
+  const refit = { ...config.refit, groupOf: (e: LabelledExample) => (e as ParticipantExample).inn, groupName: 'participant' };
+  const fitted = fitRisk(values, names, all, split, { classifier: config.classifier, amount: config.amount, seed: config.seed, refit }, warnings);
+  logRefit(logger, fitted.refit);
+  const metrics = validationMetrics(all, validation, fitted.validationProbability, { name: 'profile', scores: Float64Array.from(validation, (r) => (evaluations[r] as Evaluation).score) });
   const artifact = riskArtifact({
     level: 'participant',
     names,
     values,
     all,
     split,
-    classifier,
-    amount,
-    calibrator,
+    classifier: fitted.classifier,
+    amount: fitted.amount,
+    calibrator: fitted.calibrator,
+    refit: fitted.refit,
     metrics,
     shares: { validationShare: config.validationShare, stoppingShare: config.stoppingShare },
     seed: config.seed,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auc } from '../../../src/models/stats/metrics.js';
-import { calibrate, CALIBRATION_MIN_PER_CLASS, type LabelledExample } from '../../../src/models/risk/fit-risk.js';
+import { calibrate, CALIBRATION_MIN_PER_CLASS, fitRisk, foldsOf, probabilityOf, splitByTime, type LabelledExample } from '../../../src/models/risk/fit-risk.js';
 import type { FeatureMatrix, GbdtModel } from '../../../src/models/learners/gbdt/index.js';
 import { mulberry32 } from '../../../src/util/random.js';
 
@@ -34,7 +34,7 @@ describe('calibrate', () => {
     // 269 random rows with 2 violations: isotonic regression on them collapsed every score to two values.
     const { values, all, rows } = calibrationSet(2700, 269, 2);
     const warnings: string[] = [];
-    const calibrator = calibrate(identity, values, 1, all, rows, warnings);
+    const calibrator = calibrate(probabilityOf(identity, values, 1), all, rows, warnings);
     expect(calibrator).not.toBeNull();
     const calibrated = Float64Array.from(values, (p) => calibrator!.apply(p));
     const y = Float64Array.from(all, (e) => e.label);
@@ -46,7 +46,7 @@ describe('calibrate', () => {
   it('calibrates on the random slice when it holds enough of each class', () => {
     const { values, all, rows } = calibrationSet(500, 400, CALIBRATION_MIN_PER_CLASS.random);
     const warnings: string[] = [];
-    const calibrator = calibrate(identity, values, 1, all, rows, warnings);
+    const calibrator = calibrate(probabilityOf(identity, values, 1), all, rows, warnings);
     expect(warnings).toEqual([]);
     // Platt scaling (fewer than the isotonic minimum of violations) on the random rows' 7.5 % violation rate.
     expect(calibrator?.kind).toBe('platt');
@@ -56,8 +56,68 @@ describe('calibrate', () => {
 
   it('uses isotonic regression only with enough examples of each class', () => {
     const many = calibrationSet(1000, 0, 0);
-    expect(calibrate(identity, many.values, 1, many.all, many.rows, [])?.kind).toBe('isotonic');
+    expect(calibrate(probabilityOf(identity, many.values, 1), many.all, many.rows, [])?.kind).toBe('isotonic');
     const few = calibrationSet(150, 0, 0);
-    expect(calibrate(identity, few.values, 1, few.all, few.rows, [])?.kind).toBe('platt');
+    expect(calibrate(probabilityOf(identity, few.values, 1), few.all, few.rows, [])?.kind).toBe('platt');
+  });
+});
+
+/**
+ * A labelled time series for the whole fit: 12 monthly as-of dates of 300
+ * examples, two informative features and one of noise; declarations of three
+ * examples each (the groups of the cross-fitting).
+ */
+function timeSeries(): { values: Float64Array; all: LabelledExample[]; decl: string[] } {
+  const rnd = mulberry32(5);
+  const all: LabelledExample[] = [];
+  const decl: string[] = [];
+  const values: number[] = [];
+  for (let m = 1; m <= 12; m++) {
+    for (let i = 0; i < 300; i++) {
+      const a = rnd();
+      const b = rnd();
+      const label = rnd() < 1 / (1 + Math.exp(-(4 * a - 2 * b - 1))) ? 1 : 0;
+      values.push(a, b, rnd());
+      const asOf = `2025-${String(m).padStart(2, '0')}-28`;
+      all.push({ exampleId: `${m}/${i}`, asOf, knownDate: asOf, label, chargesRub: 0, selection: null, propensity: null });
+      decl.push(`D${m}-${Math.floor(i / 3)}`);
+    }
+  }
+  return { values: Float64Array.from(values), all, decl };
+}
+
+describe('fitRisk', () => {
+  const names = ['a', 'b', 'noise'];
+  const params = { nTrees: 200, maxDepth: 2, learningRate: 0.1, earlyStoppingRounds: 10 };
+
+  it('ships the model grown on every label, with the chosen tree count scaled to the rows, calibrated on cross-fitted scores', () => {
+    const { values, all, decl } = timeSeries();
+    const split = splitByTime(all, 0.25, 0.2);
+    const index = new Map(all.map((e, i) => [e, i]));
+    const refit = { mode: 'all-labels' as const, folds: 3, groupOf: (e: LabelledExample) => decl[index.get(e) as number] as string, groupName: 'declaration' };
+    const fitted = fitRisk(values, names, all, split, { classifier: params, amount: {}, seed: 1, refit }, []);
+    expect(fitted.refit.mode).toBe('all-labels');
+    expect(fitted.classifier.toJSON().training.nRows).toBe(all.length);
+    expect(fitted.refit.rows).toBe(all.length);
+    expect(fitted.refit.trees).toBe(Math.round((fitted.refit.treesChosen * all.length) / split.fit.length));
+    expect(fitted.classifier.toJSON().trees.length).toBe(fitted.refit.trees);
+    expect(fitted.refit.folds).toBe(3);
+    expect(fitted.refit.calibration).toContain(`${all.length} examples`);
+    // The validation scores come from the chosen model, which never saw the validation months.
+    const none = fitRisk(values, names, all, split, { classifier: params, amount: {}, seed: 1, refit: { ...refit, mode: 'none' } }, []);
+    expect(Array.from(fitted.validationProbability)).toEqual(Array.from(none.validationProbability));
+    expect(none.classifier.toJSON().training.nRows).toBe(split.fit.length);
+    expect(none.refit.trees).toBe(none.refit.treesChosen);
+  });
+
+  it('keeps every example of a group in one fold', () => {
+    const { all, decl } = timeSeries();
+    const index = new Map(all.map((e, i) => [e, i]));
+    const fold = foldsOf(all, { folds: 3, groupOf: (e) => decl[index.get(e) as number] as string }, 7);
+    const byGroup = new Map<string, Set<number>>();
+    all.forEach((_, i) => byGroup.set(decl[i] as string, (byGroup.get(decl[i] as string) ?? new Set()).add(fold[i] as number)));
+    expect([...byGroup.values()].every((folds) => folds.size === 1)).toBe(true);
+    const sizes = [0, 1, 2].map((k) => fold.filter((f) => f === k).length);
+    for (const size of sizes) expect(size).toBeGreaterThan(all.length / 4);
   });
 });
