@@ -16,6 +16,15 @@ const OWN: Readonly<Record<string, { unit: FeatureUnit; title: Words }>> = {
   item_unit_value_log_dev: { unit: 'log', title: { en: "Value per kg against other importers' same goods", ru: 'Стоимость за кг относительно тех же товаров других импортёров' } },
   item_duty_rate: { unit: 'rate', title: { en: 'Duty rate of the item', ru: 'Ставка пошлины по товару' } },
   item_duty_rate_gap: { unit: 'rate', title: { en: 'Duty rate against the same code’s usual rate', ru: 'Ставка пошлины относительно обычной для кода' } },
+  item_dispatch_differs: { unit: 'flag', title: { en: 'Dispatched from another country than the origin', ru: 'Отправлен не из страны происхождения' } },
+  decl_items: { unit: 'count', title: { en: 'Items in the declaration', ru: 'Товаров в декларации' } },
+  decl_value_share: { unit: 'share', title: { en: 'Share of the declaration’s customs value', ru: 'Доля в таможенной стоимости декларации' } },
+  decl_min_unit_value_log_dev: {
+    unit: 'log',
+    title: { en: 'Lowest value per kg against peers among the declaration’s items', ru: 'Наименьшая стоимость за кг относительно аналогов среди товаров декларации' },
+  },
+  importer_recent_items: { unit: 'count', title: { en: 'Items the importer declared in the 90 days before', ru: 'Товаров импортёра за 90 дней до выпуска' } },
+  importer_recent_log_value: { unit: 'log', title: { en: 'Customs value the importer declared in the 90 days before (log)', ru: 'Таможенная стоимость товаров импортёра за 90 дней до выпуска (логарифм)' } },
 };
 
 const ENTITIES: Readonly<Record<string, Words>> = {
@@ -26,6 +35,8 @@ const ENTITIES: Readonly<Record<string, Words>> = {
   hs6: { en: 'the HS subheading (6 digits)', ru: 'субпозиции ТН ВЭД (6 знаков)' },
   hs10: { en: 'the HS code (10 digits)', ru: 'кода ТН ВЭД (10 знаков)' },
   origin_country: { en: 'the country of origin', ru: 'страны происхождения' },
+  dispatch_country: { en: 'the country of dispatch', ru: 'страны отправления' },
+  origin_dispatch: { en: 'the origin with this country of dispatch', ru: 'страны происхождения с этой страной отправления' },
   customs_office: { en: 'the customs office', ru: 'таможенного поста' },
   hs6_origin: { en: 'the HS subheading with this origin', ru: 'субпозиции ТН ВЭД с этой страной происхождения' },
   hs10_origin: { en: 'the HS code with this origin', ru: 'кода ТН ВЭД с этой страной происхождения' },

@@ -18,4 +18,5 @@ export {
   type EntityDef,
   type EntityPart,
   type HistoryRateSpec,
+  withListedParents,
 } from './history/spec.js';

@@ -14,6 +14,7 @@ import {
   type EntityColumn,
   type EntityDef,
   type HistoryRateSpec,
+  withListedParents,
 } from './history-rates.js';
 
 /**
@@ -102,15 +103,23 @@ export async function itemExamples(db: Db, window: ExampleWindow): Promise<ItemE
 }
 
 /** Store columns the item's own figures need; a figure whose source the store never fills is left out. */
-type ItemSource = 'net_weight_kg' | 'duty_rub';
+type ItemSource = 'net_weight_kg' | 'duty_rub' | 'origin_country' | 'dispatch_country';
 
-/** One of an item's own figures, as SQL over the item-signals row `s` (src/features/item-signals.ts). */
+/**
+ * One of an item's own figures, as SQL over the item-signals row `s`
+ * (src/features/item-signals.ts) and its declaration's summary `dc` (items,
+ * value, lowest unit-value deviation), or null for the importer's recent
+ * volume, computed once for all examples (`RECENT_DAYS`).
+ */
 interface ItemOwnFeature {
   readonly id: string;
   readonly needs: readonly ItemSource[];
-  readonly sql: string;
+  readonly sql: string | null;
   readonly description: string;
 }
+
+/** Days before an item's release that make the importer's recent volume. */
+export const RECENT_DAYS = 90;
 
 /** The item's own figures, in feature order (docs/models.md, "Item features"). */
 const ITEM_OWN_FEATURES: readonly ItemOwnFeature[] = [
@@ -125,6 +134,22 @@ const ITEM_OWN_FEATURES: readonly ItemOwnFeature[] = [
   },
   { id: 'item_duty_rate', needs: ['duty_rub'], sql: 's.duty_rate', description: 'duty / customs value (payment procedures)' },
   { id: 'item_duty_rate_gap', needs: ['duty_rub'], sql: 's.duty_rate - s.peer_duty_rate', description: 'duty rate minus the value-weighted median rate of the same HS10 code and preference group' },
+  {
+    id: 'item_dispatch_differs',
+    needs: ['origin_country', 'dispatch_country'],
+    sql: "CASE WHEN nullif(s.origin_country, '') IS NOT NULL AND nullif(s.dispatch_country, '') IS NOT NULL THEN CAST(s.origin_country <> s.dispatch_country AS INTEGER) END",
+    description: '1 when the goods were dispatched from another country than their origin (a route through a third country), 0 when from the origin',
+  },
+  { id: 'decl_items', needs: [], sql: 'dc.n_items', description: 'items of the declaration (the item included)' },
+  {
+    id: 'decl_value_share',
+    needs: [],
+    sql: 'CASE WHEN dc.value > 0 AND s.customs_value_rub >= 0 THEN CAST(s.customs_value_rub AS DOUBLE) / CAST(dc.value AS DOUBLE) END',
+    description: "the item's share of its declaration's customs value",
+  },
+  { id: 'decl_min_unit_value_log_dev', needs: ['net_weight_kg'], sql: 'dc.min_dev', description: 'the lowest unit-value deviation among the declaration\'s items (the item included): an undervalued item elsewhere in the declaration' },
+  { id: 'importer_recent_items', needs: [], sql: null, description: `items the importer declared in the ${RECENT_DAYS} days before the item's release` },
+  { id: 'importer_recent_log_value', needs: [], sql: null, description: `ln(1 + customs value the importer declared in the ${RECENT_DAYS} days before the item's release)` },
 ];
 
 /**
@@ -172,6 +197,7 @@ export async function itemFeatureSet(db: Db): Promise<ItemFeatureSet> {
   const [counts] = await db.all(`SELECT count(net_weight_kg)::DOUBLE AS net_weight_kg, count(duty_rub)::DOUBLE AS duty_rub,
       count(nullif(customs_representative_inn, ''))::DOUBLE AS customs_representative_inn,
       count(nullif(customs_office, ''))::DOUBLE AS customs_office, count(nullif(origin_country, ''))::DOUBLE AS origin_country,
+      count(nullif(dispatch_country, ''))::DOUBLE AS dispatch_country,
       count(*)::DOUBLE AS importer_inn, coalesce(max(length(hs_code)), 0)::DOUBLE AS hs_digits
     FROM declarations`);
   const has = (column: string): boolean => Number(counts?.[column] ?? 0) > 0;
@@ -186,11 +212,11 @@ export async function itemFeatureSet(db: Db): Promise<ItemFeatureSet> {
     return need.columns.every(has) && need.hsDigits <= hsDigits;
   });
   const rates: HistoryRateSpec = {
-    entities: [
+    entities: withListedParents([
       ...builtIn,
       ...extraCategorical.map((name) => ({ id: `extra_${name}`, parts: [{ kind: 'extra', name }] as const })),
       ...extraPairEntities(extraCategorical),
-    ],
+    ]),
     smoothing: DEFAULT_HISTORY_SMOOTHING,
   };
   return {
@@ -214,6 +240,36 @@ const T = {
   examples: 'ccrg_item_ex',
   labelled: 'ccrg_item_labelled',
 } as const;
+
+/**
+ * Fills each example's recent volume: the items its importer declared, and
+ * their customs value, in the `RECENT_DAYS` days before its release date.
+ * An item counts from the day it was both released and first declared
+ * (its first version), so nothing declared on or after the example's
+ * release, which is never after its as-of date, is counted.
+ */
+function recentVolumeSql(): string {
+  return `UPDATE ${T.examples} x SET importer_recent_items = r.n, importer_recent_log_value = r.lv
+  FROM (
+    WITH first AS (
+      SELECT d.importer_inn AS inn, greatest(d.release_date, d.version_date) AS known_day, coalesce(d.customs_value_rub, 0) AS v
+      FROM declarations d SEMI JOIN (SELECT DISTINCT importer_inn FROM ${T.examples}) e ON e.importer_inn = d.importer_inn
+      QUALIFY row_number() OVER (PARTITION BY d.decl_id, d.item_no ORDER BY d.version, d.version_date, d.ingest_id) = 1
+    ), cum AS (
+      SELECT inn, known_day, sum(n) OVER w AS cn, sum(v) OVER w AS cv
+      FROM (SELECT inn, known_day, count(*) AS n, sum(CAST(v AS DECIMAL(38, 2))) AS v FROM first GROUP BY ALL)
+      WINDOW w AS (PARTITION BY inn ORDER BY known_day ROWS UNBOUNDED PRECEDING)
+    ), ex AS (
+      SELECT example_id, importer_inn AS inn, release_date, CAST(release_date - INTERVAL ${RECENT_DAYS} DAY AS DATE) AS since FROM ${T.examples} WHERE release_date IS NOT NULL
+    ), upto AS (
+      SELECT ex.example_id, ex.inn, ex.since, a.cn, a.cv FROM ex ASOF LEFT JOIN cum a ON a.inn = ex.inn AND ex.release_date > a.known_day
+    )
+    SELECT u.example_id, coalesce(u.cn, 0) - coalesce(b.cn, 0) AS n,
+      round(ln(1 + greatest(0, CAST(coalesce(u.cv, 0) - coalesce(b.cv, 0) AS DOUBLE))), 6) AS lv
+    FROM upto u ASOF LEFT JOIN cum b ON b.inn = u.inn AND u.since > b.known_day
+  ) r
+  WHERE x.example_id = r.example_id`;
+}
 
 /**
  * Months of history the item signals of the batch's examples need as of
@@ -263,11 +319,11 @@ export async function itemExampleFeatures(
   const tables = await Workspace.open(db, 'item example tables', 'the item examples');
   for (const name of Object.values(T)) tables.claim(name);
   const ownColumns = [
-    ...set.own.map((f) => `round(CAST(${f.sql} AS DOUBLE), 6) AS ${quoteIdent(f.id)}`),
+    ...set.own.map((f) => `round(CAST(${f.sql ?? 'NULL'} AS DOUBLE), 6) AS ${quoteIdent(f.id)}`),
     ...set.extraNumeric.map((name) => `round(CAST(d.extra_num[${quoteLiteral(name)}] AS DOUBLE), 6) AS ${quoteIdent(`extra_${name}`)}`),
   ];
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${T.examples} (example_id INTEGER, as_of DATE, found BOOLEAN, importer_inn VARCHAR,
-    customs_representative_inn VARCHAR, hs_code VARCHAR, origin_country VARCHAR, customs_office VARCHAR, extra_cat MAP(VARCHAR, VARCHAR)
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${T.examples} (example_id INTEGER, as_of DATE, release_date DATE, found BOOLEAN, importer_inn VARCHAR,
+    customs_representative_inn VARCHAR, hs_code VARCHAR, origin_country VARCHAR, dispatch_country VARCHAR, customs_office VARCHAR, extra_cat MAP(VARCHAR, VARCHAR)
     ${set.own.map((f) => `, ${quoteIdent(f.id)} DOUBLE`).join('')}${set.extraNumeric.map((name) => `, ${quoteIdent(`extra_${name}`)} DOUBLE`).join('')})`);
   const byDate = new Map<string, number[]>();
   examples.forEach((e, i) => byDate.set(e.asOf, [...(byDate.get(e.asOf) ?? []), i]));
@@ -282,15 +338,20 @@ export async function itemExampleFeatures(
     }
     const signals = await computeItemSignals(db, { ...defaults, asOf, windowMonths: await signalWindowMonths(db, asOf, defaults) }, 'item examples');
     await db.run(`INSERT INTO ${T.examples}
-      SELECT e.example_id, least(${sqlDate(asOf)}, coalesce(s.release_date, ${sqlDate(asOf)})), s.decl_id IS NOT NULL, coalesce(s.inn, e.inn), d.customs_representative_inn,
-        s.hs_code, s.origin_country, s.customs_office, d.extra_cat
+      SELECT e.example_id, least(${sqlDate(asOf)}, coalesce(s.release_date, ${sqlDate(asOf)})), s.release_date, s.decl_id IS NOT NULL, coalesce(s.inn, e.inn),
+        d.customs_representative_inn, s.hs_code, s.origin_country, s.dispatch_country, s.customs_office, d.extra_cat
         ${ownColumns.map((c) => `, ${c}`).join('')}
       FROM ${T.batch} e
         LEFT JOIN ${signals.itemTable} s ON s.decl_id = e.decl_id AND s.item_no = e.item_no
         LEFT JOIN declarations d ON d.decl_id = s.decl_id AND d.item_no = s.item_no AND d.version = s.version
+        LEFT JOIN (
+          SELECT i.decl_id, count(*) AS n_items, sum(i.customs_value_rub) AS value, min(i.unit_value_log_dev) AS min_dev
+          FROM ${signals.itemTable} i SEMI JOIN ${T.batch} b ON b.decl_id = i.decl_id GROUP BY i.decl_id
+        ) dc ON dc.decl_id = s.decl_id
       QUALIFY row_number() OVER (PARTITION BY e.example_id ORDER BY d.version_date DESC NULLS LAST, d.ingest_id DESC NULLS LAST) = 1`);
     await signals.workspace.drop();
   }
+  if (set.own.some((f) => f.sql === null)) await db.run(recentVolumeSql());
   await db.run(`CREATE OR REPLACE TEMP TABLE ${T.labelled} AS ${labelledItemsSql()}`);
   const own = await db.all(`SELECT example_id, found ${set.features.slice(0, nOwn).map((f) => `, ${quoteIdent(f)}`).join('')} FROM ${T.examples} ORDER BY example_id`);
   const rates = await db.all(entityRatesSql(T.examples, T.labelled, set.rates));

@@ -11,6 +11,7 @@ import {
   labelledItemsSql,
   type EntityDef,
   type HistoryRateSpec,
+  withListedParents,
 } from '../../../src/models/risk/history-rates.js';
 import { innFromBody } from '../../../src/validation/inn.js';
 import { VALID_ROWS, fixtureFile, ingestInto, memoryStore } from '../../util/fixtures.js';
@@ -21,11 +22,12 @@ interface Keys {
   rep?: string;
   hs?: string;
   origin?: string;
+  dispatch?: string;
   office?: string;
   extra?: Record<string, string>;
 }
 
-const KEY_COLUMNS = ['importer_inn', 'customs_representative_inn', 'hs_code', 'origin_country', 'customs_office', 'extra_cat'];
+const KEY_COLUMNS = ['importer_inn', 'customs_representative_inn', 'hs_code', 'origin_country', 'dispatch_country', 'customs_office', 'extra_cat'];
 
 function keySql(k: Keys): string[] {
   const text = (v: string | undefined): string => (v === undefined ? 'NULL::VARCHAR' : quoteLiteral(v));
@@ -33,7 +35,7 @@ function keySql(k: Keys): string[] {
     k.extra === undefined
       ? 'NULL::MAP(VARCHAR, VARCHAR)'
       : `MAP([${Object.keys(k.extra).map(quoteLiteral).join(', ')}]::VARCHAR[], [${Object.values(k.extra).map(quoteLiteral).join(', ')}]::VARCHAR[])`;
-  return [text(k.importer), text(k.rep), text(k.hs), text(k.origin), text(k.office), extra];
+  return [text(k.importer), text(k.rep), text(k.hs), text(k.origin), text(k.dispatch), text(k.office), extra];
 }
 
 /** A TEMP table `labelled` with the columns of labelledItemsSql that the rates read. */
@@ -58,9 +60,9 @@ const entity = (id: string): EntityDef => {
   return e;
 };
 
-/** A spec with the named built-in entities and smoothing m = 2 (easy hand arithmetic). */
+/** A spec with the named built-in entities (each smoothed towards its parent when that is named before it) and smoothing m = 2 (easy hand arithmetic). */
 function spec(ids: string[], smoothing = 2): HistoryRateSpec {
-  return { entities: ids.map(entity), smoothing };
+  return { entities: withListedParents(ids.map(entity)), smoothing };
 }
 
 async function rates(db: Db, s: HistoryRateSpec): Promise<Map<number, Row>> {
@@ -172,14 +174,15 @@ describe('entityRatesSql', () => {
       { id: 2, asOf: '2024-06-01', hs: '847130' },
     ]);
     const byId = await rates(db, spec(['hs2', 'hs4', 'hs6', 'hs10']));
-    // Prior 2/4, m = 2, so rate = (v + 1) / (n + 2).
-    // hs2 84: n 3, v 2 -> 3/5; hs4 8471: n 2, v 1 -> 2/4; hs6 847130: n 1, v 1 -> 2/3; hs10: the same.
+    // Prior 2/4, m = 2; each prefix is smoothed towards the one above it: rate = (v + 2 · parent) / (n + 2).
+    // hs2 84: n 3, v 2 -> (2 + 1) / 5 = 0.6; hs4 8471: n 2, v 1 -> (1 + 1.2) / 4 = 0.55;
+    // hs6 847130: n 1, v 1 -> (1 + 1.1) / 3 = 0.7; hs10: n 1, v 1 -> (1 + 1.4) / 3 = 0.8.
     const r1 = rowOf(byId, 1);
     expect([r1['hist_hs2_n'], r1['hist_hs4_n'], r1['hist_hs6_n'], r1['hist_hs10_n']]).toEqual([3, 2, 1, 1]);
-    expect(r1['hist_hs2_rate']).toBeCloseTo(3 / 5, 12);
-    expect(r1['hist_hs4_rate']).toBeCloseTo(1 / 2, 12);
-    expect(r1['hist_hs6_rate']).toBeCloseTo(2 / 3, 12);
-    expect(r1['hist_hs10_rate']).toBeCloseTo(2 / 3, 12);
+    expect(r1['hist_hs2_rate']).toBeCloseTo(0.6, 12);
+    expect(r1['hist_hs4_rate']).toBeCloseTo(0.55, 12);
+    expect(r1['hist_hs6_rate']).toBeCloseTo(0.7, 12);
+    expect(r1['hist_hs10_rate']).toBeCloseTo(0.8, 12);
     // A 6-digit (generic) code has no 10-digit entity.
     expect(rowOf(byId, 2)).toMatchObject({ hist_hs6_n: 1, hist_hs10_n: null, hist_hs10_rate: null });
   });
@@ -199,12 +202,14 @@ describe('entityRatesSql', () => {
       { id: 4, asOf: '2024-06-01', hs: '8471301000' },
     ]);
     const byId = await rates(db, spec(['hs6', 'origin_country', 'hs6_origin']));
-    // Prior 2/4, m = 2: rate = (v + 1) / (n + 2).
-    // 847130 × CN: n 2, v 1 -> 2/4; × DE: n 1, v 0 -> 1/3; × US: none -> the prior 1/2.
-    expect(rowOf(byId, 1)).toMatchObject({ hist_hs6_origin_n: 2, hist_hs6_origin_rate: 0.5 });
+    // Prior 2/4, m = 2. The pair is smoothed towards its HS6 rate: 847130 n 3, v 1 -> (1 + 1) / 5 = 0.4.
+    // 847130 × CN: n 2, v 1 -> (1 + 0.8) / 4 = 0.45; × DE: n 1, v 0 -> 0.8 / 3; × US: none -> the HS6 rate 0.4, not the prior.
+    expect(rowOf(byId, 1)['hist_hs6_origin_n']).toBe(2);
+    expect(rowOf(byId, 1)['hist_hs6_origin_rate']).toBeCloseTo(0.45, 12);
     expect(rowOf(byId, 2)['hist_hs6_origin_n']).toBe(1);
-    expect(rowOf(byId, 2)['hist_hs6_origin_rate']).toBeCloseTo(1 / 3, 12);
-    expect(rowOf(byId, 3)).toMatchObject({ hist_hs6_origin_n: 0, hist_hs6_origin_rate: 0.5 });
+    expect(rowOf(byId, 2)['hist_hs6_origin_rate']).toBeCloseTo(0.8 / 3, 12);
+    expect(rowOf(byId, 3)['hist_hs6_origin_n']).toBe(0);
+    expect(rowOf(byId, 3)['hist_hs6_origin_rate']).toBeCloseTo(0.4, 12);
     // Parts: 847130 n 3, v 1 -> 2/5; CN n 3, v 2 -> 3/5.
     expect(rowOf(byId, 1)['hist_hs6_rate']).toBeCloseTo(2 / 5, 12);
     expect(rowOf(byId, 1)['hist_origin_country_rate']).toBeCloseTo(3 / 5, 12);
@@ -230,7 +235,7 @@ describe('entityRatesSql', () => {
     const seller = s.entities.find((e) => e.id === 'extra_seller');
     expect(seller).toEqual({ id: 'extra_seller', parts: [{ kind: 'extra', name: 'seller' }] });
     // A seller column is also paired with the importer; another extra column is not.
-    expect(s.entities.at(-1)).toEqual({ id: 'extra_seller_importer', parts: [{ kind: 'extra', name: 'seller' }, { kind: 'column', column: 'importer_inn' }] });
+    expect(s.entities.at(-1)).toEqual({ id: 'extra_seller_importer', parts: [{ kind: 'extra', name: 'seller' }, { kind: 'column', column: 'importer_inn' }], parent: 'extra_seller' });
     expect(defaultHistoryRateSpec(['mode']).entities.some((e) => e.id.startsWith('extra_') && e.id.endsWith('_importer'))).toBe(false);
     expect(historyRateFeatureNames(s).slice(-4)).toEqual(['hist_extra_seller_rate', 'hist_extra_seller_n', 'hist_extra_seller_importer_rate', 'hist_extra_seller_importer_n']);
     const byId = await rates(db, { entities: [seller as EntityDef], smoothing: 2 });
@@ -268,6 +273,11 @@ describe('entityRatesSql', () => {
 
   it('refuses a spec it cannot compute, naming the value', () => {
     expect(() => entityRatesSql('examples', 'labelled', spec(['hs2'], 0))).toThrow('History rate smoothing must be a finite number > 0; got 0');
+    expect(() => entityRatesSql('examples', 'labelled', { entities: [entity('hs4'), entity('hs2')], smoothing: 2 })).toThrow(
+      'History rate entity "hs4": its parent "hs2" must be an entity listed before it',
+    );
+    // A parent left out of a list falls back to the prior.
+    expect(withListedParents([entity('hs4')])).toEqual([{ id: 'hs4', parts: [{ kind: 'hs', digits: 4 }] }]);
     expect(() => entityRatesSql('examples', 'labelled', { entities: [entity('hs2'), entity('hs2')], smoothing: 20 })).toThrow(
       'History rate entity ids must be unique; "hs2" is given twice',
     );
@@ -386,9 +396,9 @@ describe('labelledItemsSql', () => {
     await db.run(`CREATE TEMP TABLE examples AS
       SELECT * REPLACE (e.example_id::INTEGER AS example_id) FROM (
         SELECT 1 AS example_id, DATE '2024-04-01' AS as_of UNION ALL SELECT 2, DATE '2024-04-02') e,
-        (SELECT importer_inn, customs_representative_inn, hs_code, origin_country, customs_office, extra_cat
+        (SELECT importer_inn, customs_representative_inn, hs_code, origin_country, dispatch_country, customs_office, extra_cat
          FROM declarations WHERE decl_id = 'D1' AND item_no = 1 AND version = 1)`);
-    const byId = await rates(db, { entities: [entity('importer_inn'), entity('hs10')], smoothing: 20 });
+    const byId = await rates(db, { entities: withListedParents([entity('importer_inn'), entity('hs10')]), smoothing: 20 });
     // On 04-01 nothing is known yet (I-1 completes that day): no count, no prior.
     expect(rowOf(byId, 1)).toMatchObject({ hist_importer_inn_n: 0, hist_importer_inn_rate: null, hist_hs10_n: 0 });
     // On 04-02 both items of I-1 are known: n 2, v 1, prior 1/2: (1 + 20·0.5) / 22 = 0.5.

@@ -144,6 +144,44 @@ describe('item-level model on generic labelled declarations (docs/examples/mappi
     expect(result.err).toContain('--risk-profile applies to --level participant only');
   });
 
+  it('gives each item its declaration’s context, its route and its importer’s volume in the 90 days before its release', async () => {
+    await withStore(generic, async (db) => {
+      const set = await itemFeatureSet(db);
+      for (const f of ['item_dispatch_differs', 'decl_items', 'decl_value_share', 'decl_min_unit_value_log_dev', 'importer_recent_items', 'importer_recent_log_value', 'hist_dispatch_country_rate', 'hist_origin_dispatch_n']) {
+        expect(set.features).toContain(f);
+      }
+      const examples = (await itemExamples(db, { from: '2024-11', to: '2024-11' })).slice(0, 200);
+      const { values } = await itemExampleFeatures(db, examples, set, SCORE_DEFAULTS);
+      const col = (f: string): number => set.features.indexOf(f);
+      const n = set.features.length;
+      let differs = 0;
+      let several = 0;
+      for (const [i, e] of examples.entries()) {
+        // Computed here from the store directly: one version per item in this fixture.
+        const [truth] = await db.all(
+          `WITH me AS (SELECT * FROM declarations WHERE decl_id = $decl AND item_no = $item)
+           SELECT (SELECT count(*) FROM declarations WHERE decl_id = $decl)::INTEGER AS items,
+             (SELECT CAST(customs_value_rub AS DOUBLE) FROM me) / (SELECT CAST(sum(customs_value_rub) AS DOUBLE) FROM declarations WHERE decl_id = $decl) AS share,
+             (SELECT CAST(origin_country <> dispatch_country AS INTEGER) FROM me) AS differs,
+             (SELECT count(*) FROM declarations d, me WHERE d.importer_inn = me.importer_inn
+                AND d.release_date < me.release_date AND d.release_date >= me.release_date - INTERVAL 90 DAY)::INTEGER AS recent`,
+          { decl: e.declId, item: e.itemNo },
+        );
+        const at = (f: string): number => values[i * n + col(f)] as number;
+        expect(at('decl_items')).toBe(truth?.['items']);
+        expect(at('decl_value_share')).toBeCloseTo(Number(truth?.['share']), 5);
+        expect(at('item_dispatch_differs')).toBe(truth?.['differs']);
+        expect(at('importer_recent_items')).toBe(truth?.['recent']);
+        expect(at('decl_min_unit_value_log_dev')).toBeLessThanOrEqual(at('item_unit_value_log_dev'));
+        differs += at('item_dispatch_differs');
+        if (at('decl_items') > 1) several++;
+      }
+      // The sample holds both kinds of route and of declaration.
+      expect(differs).toBeGreaterThan(0);
+      expect(several).toBeGreaterThan(0);
+    });
+  });
+
   it('leaves out features the data cannot provide and keeps the extra columns', async () => {
     const { artifact } = await loadArtifact(join(model, 'model.json'));
     // No duty column; HS codes up to 10 digits; extra columns under their source names.

@@ -16,9 +16,12 @@ import { checkHistoryRateSpec, entityPartSql, type HistoryRateSpec } from './spe
  * For every entity e of the spec, with key k(x) of the example x:
  * - `hist_<e>_n` = number of labelled items with key k(x) known before as_of
  *   (0 for no history);
- * - `hist_<e>_rate` = (violations among them + m · prior) / (n + m), m the
- *   spec's smoothing, prior = violation rate of all labelled items known
- *   before as_of (DOUBLE). With n = 0 it is the prior.
+ * - `hist_<e>_rate` = (violations among them + m · base) / (n + m), m the
+ *   spec's smoothing; base = the example's rate of e's parent entity (an
+ *   HS code's heading, a pair's first id), itself smoothed the same way,
+ *   or, without a parent or a parent key, the prior = violation rate of
+ *   all labelled items known before as_of (DOUBLE). With n = 0 it is the
+ *   base: an unknown or rare id falls back to the coarser level.
  * Both are NULL when the example's key has an empty part (no customs
  * representative, an HS code shorter than the prefix, a missing extra
  * value); the rate is NULL when no label at all is known before as_of.
@@ -50,15 +53,19 @@ export function entityRatesSql(examplesTable: string, labelledTable: string, spe
   // Each entity is looked up in its own narrow ASOF join, then the results are joined on
   // example_id: chaining the ASOF joins re-sorted ever wider rows (15 s instead of 6 s for 11
   // entities on 10^6 examples).
+  const aliasOf = new Map(entities.map((e) => [e.def.id, e.alias]));
   const lookups = entities.map((e) => {
     const present = e.keys.map((k) => `ex.${k} IS NOT NULL`).join(' AND ');
     const n = `coalesce(c.cn, 0)`;
+    const parent = e.def.parent === undefined ? undefined : aliasOf.get(e.def.parent);
+    const base = parent === undefined ? 'p.prior' : `coalesce(b.${quoteIdent(`hist_${e.def.parent as string}_rate`)}, p.prior)`;
     return `r${e.alias} AS (
     SELECT ex.example_id,
-      CASE WHEN ${present} THEN (coalesce(c.cv, 0)::DOUBLE + ${m} * p.prior) / (${n}::DOUBLE + ${m}) END AS ${quoteIdent(`hist_${e.def.id}_rate`)},
+      CASE WHEN ${present} THEN (coalesce(c.cv, 0)::DOUBLE + ${m} * ${base}) / (${n}::DOUBLE + ${m}) END AS ${quoteIdent(`hist_${e.def.id}_rate`)},
       CASE WHEN ${present} THEN ${n}::INTEGER END AS ${quoteIdent(`hist_${e.def.id}_n`)}
     FROM (SELECT example_id, as_of, ${e.keys.join(', ')} FROM ex) ex
-    LEFT JOIN pe p USING (example_id)
+    LEFT JOIN pe p USING (example_id)${parent === undefined ? '' : `
+    LEFT JOIN r${parent} b USING (example_id)`}
     ASOF LEFT JOIN ${e.alias} c ON ${e.keys.map((k) => `ex.${k} = c.${k}`).join(' AND ')} AND ex.as_of > c.known_date
   )`;
   });

@@ -15,6 +15,7 @@ export const LABELLED_ITEM_COLUMNS = [
   'customs_representative_inn',
   'hs_code',
   'origin_country',
+  'dispatch_country',
   'customs_office',
   'extra_cat',
   'violation',
@@ -43,7 +44,7 @@ export const LABELLED_ITEM_COLUMNS = [
  *   mapped.
  *
  * Columns: decl_id, item_no, importer_inn, customs_representative_inn,
- * hs_code, origin_country, customs_office, extra_cat (MAP), violation
+ * hs_code, origin_country, dispatch_country, customs_office, extra_cat (MAP), violation
  * (0/1), charges_rub (DECIMAL, may be NULL), known_date (DATE), source.
  */
 export function labelledItemsSql(options: LabelledItemsOptions = {}): string {
@@ -57,7 +58,7 @@ export function labelledItemsSql(options: LabelledItemsOptions = {}): string {
     SELECT inspection_id, min(completed_date) AS known_date
     FROM outcomes WHERE completed_date IS NOT NULL GROUP BY inspection_id
   )
-  (SELECT io.decl_id, io.item_no, d.importer_inn, d.customs_representative_inn, d.hs_code, d.origin_country,
+  (SELECT io.decl_id, io.item_no, d.importer_inn, d.customs_representative_inn, d.hs_code, d.origin_country, d.dispatch_country,
     d.customs_office, d.extra_cat, io.violation, io.additional_charges_rub AS charges_rub, done.known_date,
     'item_outcomes' AS source
   FROM item_outcomes io
@@ -67,7 +68,7 @@ export function labelledItemsSql(options: LabelledItemsOptions = {}): string {
   QUALIFY row_number() OVER (PARTITION BY io.inspection_id, io.decl_id, io.item_no
     ORDER BY d.version DESC NULLS LAST, d.version_date DESC NULLS LAST, d.ingest_id DESC NULLS LAST) = 1)
   UNION ALL
-  (SELECT decl_id, item_no, importer_inn, customs_representative_inn, hs_code, origin_country,
+  (SELECT decl_id, item_no, importer_inn, customs_representative_inn, hs_code, origin_country, dispatch_country,
     customs_office, extra_cat,
     coalesce(label_violation, CASE WHEN label_charges_rub > 0 THEN 1 ELSE 0 END) AS violation,
     label_charges_rub AS charges_rub, label_known_date AS known_date, 'declarations' AS source

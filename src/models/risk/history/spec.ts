@@ -1,7 +1,7 @@
 import { quoteLiteral } from '../../../io/sql.js';
 
 /** Declaration columns that can key an entity as they are. */
-export type EntityColumn = 'importer_inn' | 'customs_representative_inn' | 'origin_country' | 'customs_office' | 'hs_code';
+export type EntityColumn = 'importer_inn' | 'customs_representative_inn' | 'origin_country' | 'dispatch_country' | 'customs_office' | 'hs_code';
 
 /**
  * One part of an entity key, read from a row of the examples or of the
@@ -26,6 +26,12 @@ export type EntityPart =
 export interface EntityDef {
   readonly id: string;
   readonly parts: readonly EntityPart[];
+  /**
+   * The coarser entity the rate is smoothed towards (an HS code towards its
+   * heading, a pair towards its first id), listed earlier in the spec; the
+   * prior of all labels when absent, or when the example has no key for it.
+   */
+  readonly parent?: string;
 }
 
 /** What `entityRatesSql` computes: the entities and the smoothing weight m. */
@@ -51,16 +57,19 @@ export const DEFAULT_HISTORY_ENTITIES: readonly EntityDef[] = [
   { id: 'importer_inn', parts: [column('importer_inn')] },
   { id: 'customs_representative_inn', parts: [column('customs_representative_inn')] },
   { id: 'hs2', parts: [hs(2)] },
-  { id: 'hs4', parts: [hs(4)] },
-  { id: 'hs6', parts: [hs(6)] },
-  { id: 'hs10', parts: [hs(10)] },
+  { id: 'hs4', parts: [hs(4)], parent: 'hs2' },
+  { id: 'hs6', parts: [hs(6)], parent: 'hs4' },
+  { id: 'hs10', parts: [hs(10)], parent: 'hs6' },
   { id: 'origin_country', parts: [column('origin_country')] },
+  { id: 'dispatch_country', parts: [column('dispatch_country')] },
   { id: 'customs_office', parts: [column('customs_office')] },
-  { id: 'hs6_origin', parts: [hs(6), column('origin_country')] },
-  { id: 'hs10_origin', parts: [hs(10), column('origin_country')] },
+  { id: 'hs6_origin', parts: [hs(6), column('origin_country')], parent: 'hs6' },
+  { id: 'hs10_origin', parts: [hs(10), column('origin_country')], parent: 'hs10' },
+  // The route: goods of one origin shipped from another country (transshipment).
+  { id: 'origin_dispatch', parts: [column('origin_country'), column('dispatch_country')], parent: 'origin_country' },
   // Pairs of ids: a firm's record with one kind of goods, a broker's with one client.
-  { id: 'importer_hs6', parts: [column('importer_inn'), hs(6)] },
-  { id: 'representative_importer', parts: [column('customs_representative_inn'), column('importer_inn')] },
+  { id: 'importer_hs6', parts: [column('importer_inn'), hs(6)], parent: 'importer_inn' },
+  { id: 'representative_importer', parts: [column('customs_representative_inn'), column('importer_inn')], parent: 'importer_inn' },
 ];
 
 /** An extra categorical column naming the seller (by its source header): paired with the importer where it exists. */
@@ -70,7 +79,7 @@ const SELLER_COLUMN = /seller|supplier|consignor|продав|поставщ|о�
 export function extraPairEntities(extraCategorical: readonly string[]): EntityDef[] {
   return extraCategorical
     .filter((name) => SELLER_COLUMN.test(name))
-    .map((name) => ({ id: `extra_${name}_importer`, parts: [{ kind: 'extra', name } as const, column('importer_inn')] }));
+    .map((name) => ({ id: `extra_${name}_importer`, parts: [{ kind: 'extra', name } as const, column('importer_inn')], parent: `extra_${name}` }));
 }
 
 /**
@@ -87,6 +96,16 @@ export function defaultHistoryRateSpec(extraCategorical: readonly string[] = [])
     ],
     smoothing: DEFAULT_HISTORY_SMOOTHING,
   };
+}
+
+/** The entities with each parent kept only when it is listed before its child: a parent left out of a filtered list falls back to the prior. */
+export function withListedParents(entities: readonly EntityDef[]): EntityDef[] {
+  const listed = new Set<string>();
+  return entities.map((e) => {
+    const kept = e.parent === undefined || listed.has(e.parent) ? e : { id: e.id, parts: e.parts };
+    listed.add(e.id);
+    return kept;
+  });
 }
 
 /** The feature names of a spec in output order: `hist_<id>_rate`, `hist_<id>_n` per entity. */
@@ -107,6 +126,8 @@ export function checkHistoryRateSpec(spec: HistoryRateSpec): void {
     if (seen.has(e.id)) throw new Error(`History rate entity ids must be unique; "${e.id}" is given twice`);
     seen.add(e.id);
     if (e.parts.length === 0) throw new Error(`History rate entity "${e.id}" has no key parts`);
+    if (e.parent !== undefined && !seen.has(e.parent)) throw new Error(`History rate entity "${e.id}": its parent "${e.parent}" must be an entity listed before it`);
+    if (e.parent === e.id) throw new Error(`History rate entity "${e.id}" cannot be its own parent`);
     for (const p of e.parts) {
       if (p.kind === 'hs' && (!Number.isInteger(p.digits) || p.digits < 1 || p.digits > 10)) {
         throw new Error(`History rate entity "${e.id}": HS digits must be a whole number from 1 to 10; got ${String(p.digits)}`);
