@@ -14,6 +14,8 @@ import { buildPlan, PLAN_FILES, type CapacitySpec, type PlanSettings } from '../
 import type { PlanSummary } from '../run-folder/plan-summary.js';
 import { readExclusionList, readQuotas } from '../plan/inputs.js';
 import { renderBatchReport, REPORT_FILE } from '../report/batch-report.js';
+import { readItemRun, type ItemRun } from '../run-folder/item-run.js';
+import { ITEMS_MANIFEST_FILE } from '../run-folder/items.js';
 import { readScoreRun, type ScoreRun } from '../run-folder/score-run.js';
 import { loadCheckedProfile } from '../score/score-period.js';
 import type { Clock } from '../util/clock.js';
@@ -160,6 +162,17 @@ async function checkRunMatches(run: ScoreRun, config: PlanConfig): Promise<void>
   }
 }
 
+/** The folder's item set (`score --level item`), checked against its manifest; null when there is none. It must be of the plan's period. */
+async function readPeriodItems(outDir: string, period: string): Promise<ItemRun | null> {
+  const items = await readItemRun(outDir);
+  if (items !== null && items.manifest.period !== period) {
+    throw new UsageError(
+      `${join(outDir, ITEMS_MANIFEST_FILE)} holds the item scores of period ${items.manifest.period}, not ${period}: score the items of ${period} into the folder (ccrg score --level item --model PATH --period ${period} --out ${outDir}), or plan in the folder of ${items.manifest.period}`,
+    );
+  }
+  return items;
+}
+
 /**
  * Replaces the plan's set of files in the run folder as a whole (the score
  * files and anything else carried over unchanged), with `also` (report.html)
@@ -189,7 +202,9 @@ export async function runPlan(config: PlanConfig, clock: Clock, logger: Logger):
       run = await readScoreRun(outDir);
       if (run === null) throw new Error(`scoring wrote no complete run into ${outDir}`);
     }
-    const plan = await buildPlan(store.db, run, settings, outDir);
+    // Read once the scores are in place: scoring the period first replaces the folder, an item set with it.
+    const items = await readPeriodItems(outDir, config.score.period);
+    const plan = await buildPlan(store.db, run, items, settings, outDir);
     const { period, parameters } = run.manifest.result;
     // The report shows the plan: it is rendered from the fresh folder and swapped in with it, never beside an older plan.
     await replacePlanFiles(

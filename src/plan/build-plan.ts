@@ -7,10 +7,12 @@ import { BATCH_DEFAULTS, PLAN_DEFAULTS } from '../config/defaults.js';
 import type { Db } from '../io/db.js';
 import { FileSet } from '../run-folder/file-set.js';
 import { PLAN_SUMMARY_FILE, planSummaryJson, type PlanSummary } from '../run-folder/plan-summary.js';
+import type { ItemRun } from '../run-folder/item-run.js';
+import type { ItemRow } from '../run-folder/items.js';
 import type { ScoreRun } from '../run-folder/score-run.js';
 import { UsageError } from '../util/errors.js';
 import { sha256Hex } from '../util/hash.js';
-import { dossierFileName, dossierHtml } from './dossier.js';
+import { dossierFileName, dossierHtml, type DossierItems } from './dossier.js';
 import { exclusionsOf } from './eligibility.js';
 import { inspectableItems, readStoreFacts, type QuotaLine } from './inputs.js';
 import {
@@ -88,11 +90,26 @@ function buildCells(capacity: CapacitySpec, quotas: readonly QuotaLine[], quotas
 
 const canonical = (value: unknown): string => JSON.stringify(value);
 
+/** Per importer of the item set: its riskiest items (at most `limit`) and its line of the roll-up, for the dossiers. */
+function dossierItemsOf(itemRun: ItemRun, limit: number): (inn: string) => DossierItems {
+  const rows = new Map<string, ItemRow[]>();
+  for (const it of itemRun.items) {
+    const list = rows.get(it.importer);
+    if (list === undefined) rows.set(it.importer, [it]);
+    else if (list.length < limit) list.push(it);
+  }
+  const of = itemRun.rollUp.length;
+  const rollUp = new Map(itemRun.rollUp.map((row, i) => [row.inn, { rank: i + 1, of, row }]));
+  return (inn) => ({ rows: rows.get(inn) ?? [], rollUp: rollUp.get(inn) ?? null, model: itemRun.manifest.model.path });
+}
+
 /**
  * Makes the plan of a scored period on its store: who is eligible, routed
- * where, selected by rank or drawn at random, and the plan's files.
+ * where, selected by rank or drawn at random, and the plan's files. With the
+ * period's item set (`itemRun`, null when the folder holds none) each
+ * dossier lists the participant's riskiest items.
  */
-export async function buildPlan(db: Db, run: ScoreRun, config: PlanSettings, outDir: string): Promise<BuiltPlan> {
+export async function buildPlan(db: Db, run: ScoreRun, itemRun: ItemRun | null, config: PlanSettings, outDir: string): Promise<BuiltPlan> {
   const cells = buildCells(config.capacity, config.quotas.lines, config.quotas.path);
   const listed = config.exclusions.list;
   const quotaLines = config.quotas.lines;
@@ -217,6 +234,18 @@ export async function buildPlan(db: Db, run: ScoreRun, config: PlanSettings, out
     },
     parameters,
     score_run: { risk_profile: manifest.risk_profile, model: manifest.model, ranked_sha256: rankedSha },
+    // Only with an item set, so that a plan without one keeps its bytes.
+    ...(itemRun === null
+      ? {}
+      : {
+          item_set: {
+            period: itemRun.manifest.period,
+            model: { path: itemRun.manifest.model.path, sha256: itemRun.manifest.model.sha256 },
+            items_sha256: itemRun.itemsSha256,
+            items_by_participant_sha256: itemRun.rollUpSha256,
+            dossier_items: PLAN_DEFAULTS.dossierItems,
+          },
+        }),
   };
   const xlsx = await planWorkbook(
     [
@@ -235,6 +264,7 @@ export async function buildPlan(db: Db, run: ScoreRun, config: PlanSettings, out
   // Dossiers: the evidence.csv items where the participant has them, else its largest inspectable items.
   const withoutEvidence = selection.picks.map((p) => p.inn).filter((inn) => !run.evidence.has(inn));
   const storeItems = await inspectableItems(db, withoutEvidence, { asOf, controlYears, leadMonths }, BATCH_DEFAULTS.evidenceItems);
+  const itemsOf = itemRun === null ? null : dossierItemsOf(itemRun, PLAN_DEFAULTS.dossierItems);
   const dossiers = new Map<string, string>();
   for (const pick of selection.picks) {
     const p = byInn.get(pick.inn) as PlanParticipant;
@@ -263,6 +293,7 @@ export async function buildPlan(db: Db, run: ScoreRun, config: PlanSettings, out
         evidence: fromCsv ?? storeItems.get(pick.inn) ?? [],
         evidenceSource: fromCsv === undefined ? 'store' : 'evidence.csv',
         inspections: facts.inspections.get(pick.inn) ?? [],
+        ...(itemsOf === null ? {} : { items: itemsOf(pick.inn) }),
       }),
     );
   }

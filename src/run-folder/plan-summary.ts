@@ -30,6 +30,16 @@ export interface QuotaSummary {
   excluded: number;
 }
 
+/** The item set a plan read: its period, model and the hashes of its CSV files. */
+export interface PlanItemSet {
+  period: string;
+  model: { path: string; sha256: string };
+  items_sha256: string;
+  items_by_participant_sha256: string;
+  /** Items each dossier lists at most. */
+  dossier_items: number;
+}
+
 /** plan-summary.json (docs/outputs.md#plan-summaryjson). */
 export interface PlanSummary {
   plan_id: string;
@@ -49,6 +59,8 @@ export interface PlanSummary {
   };
   parameters: Record<string, unknown>;
   score_run: { risk_profile: unknown; model: unknown; ranked_sha256: string };
+  /** The item set of the folder (`score --level item`) the dossiers list items from; absent without one. */
+  item_set?: PlanItemSet;
   outputs: Record<string, string | number>;
 }
 
