@@ -1,6 +1,7 @@
 /**
  * `ccrg plan` on a run folder that holds an item set (`score --level item`):
- * the dossiers list the riskiest items. The item set is written by hand
+ * the dossiers list the riskiest items, and `--rank-by items` ranks the plan
+ * by items-by-participant.csv. The item set is written by hand
  * through the run folder's own writers (test/util/item-set.ts), so that the
  * test chooses whose items are risky; `score --level item` itself is tested
  * in test/models/risk/item-model.scenario.test.ts.
@@ -9,6 +10,7 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvRecordsOf } from '../../src/io/csv-read.js';
 import type { ItemRow } from '../../src/run-folder/items.js';
@@ -94,6 +96,7 @@ describe('dossiers with an item set in the run folder', () => {
       items_sha256: sha256Hex(await readFile(join(dir, 'items.csv'))),
       items_by_participant_sha256: sha256Hex(await readFile(join(dir, 'items-by-participant.csv'))),
       dossier_items: 10,
+      ranking: null,
     });
     expect((await summaryOf(without)).item_set).toBeUndefined();
     // The item set is carried over with the score files.
@@ -118,5 +121,111 @@ describe('dossiers with an item set in the run folder', () => {
     const result = await plan(dir);
     expect(result.code).toBe(2);
     expect(result.err).toContain(`${join(dir, 'items-manifest.json')} holds the item scores of period 2026-05, not ${PERIOD}`);
+  });
+});
+
+describe('ccrg plan --rank-by items', () => {
+  /** 40 participants from the middle of ranked.csv, their items making the roll-up rank them in reverse. */
+  const itemScored = (): string[] => ranked.slice(100, 140).reverse();
+  const itemSet = (inns: readonly string[]): ItemRow[] => inns.flatMap((inn, i) => itemsOf(inn, 2, 5 - i * 0.1));
+
+  it('ranks the plan by items-by-participant.csv, those without item scores after them and never picked for risk', async () => {
+    const dir = await copyScored();
+    const order = itemScored();
+    await writeItemSet(dir, itemSet(order), { period: PERIOD, asOf: '2026-06-30' });
+    const result = await plan(dir, '--rank-by', 'items', '--explore', '0.2');
+    expect(result.code, result.err).toBe(0);
+    expect(result.out).toContain('ranked by items');
+    expect(result.out).toContain(`ranked by items-by-participant.csv: 40 participants with item scores first, then ${ranked.length - 40} without`);
+
+    const rollUp = (await read(dir, 'items-by-participant.csv')).map((r) => r['importer_inn']);
+    expect(rollUp).toEqual(order);
+    // eligible.csv is in the plan's order: the roll-up's, then ranked.csv's for the rest; ranks renumbered.
+    const eligible = await read(dir, 'eligible.csv');
+    const planOrder = [...order, ...ranked.filter((inn) => !order.includes(inn))];
+    expect(eligible.map((r) => r['inn'])).toEqual(planOrder.filter((inn) => eligible.some((r) => r['inn'] === inn)));
+    for (const r of eligible) expect(Number(r['rank'])).toBe(planOrder.indexOf(r['inn'] as string) + 1);
+    expect(eligible.filter((r) => r['risk'] === '1').map((r) => r['inn'])).toEqual(order.filter((inn) => eligible.some((r) => r['inn'] === inn)));
+    // Without item scores: no risk, but still in the exploration frame.
+    const rest = eligible.filter((r) => !order.includes(r['inn'] as string) && r['recommended_form'] !== 'refer_to_tax');
+    expect(rest.length).toBeGreaterThan(0);
+    expect(rest.every((r) => r['risk'] === '0' && r['frame'] === 'national' && Number(r['inclusion_probability']) > 0)).toBe(true);
+
+    // Risk picks: the walk down the roll-up, skipping the ineligible and those routed to the tax authority.
+    const picks = await read(dir, 'plan.csv');
+    const risk = picks.filter((r) => r['selection'] === 'risk').map((r) => r['inn']);
+    const customs = new Set(eligible.filter((r) => r['recommended_form'] !== 'refer_to_tax').map((r) => r['inn']));
+    expect(risk).toEqual(order.filter((inn) => customs.has(inn)).slice(0, 16));
+    expect(picks.filter((r) => r['selection'] === 'random')).toHaveLength(4);
+    // The default ranking picks others: the items decided.
+    const byScores = await copyScored();
+    expect((await plan(byScores, '--explore', '0.2')).code).toBe(0);
+    expect((await read(byScores, 'plan.csv')).filter((r) => r['selection'] === 'risk').map((r) => r['inn'])).not.toEqual(risk);
+
+    const summary = await summaryOf(dir);
+    expect(summary.score_source).toBe('items');
+    expect(summary.item_set?.ranking).toEqual({ with_item_scores: 40, without_item_scores: ranked.length - 40, not_in_score_run: [] });
+    expect(summary.plan_id).not.toBe((await summaryOf(byScores)).plan_id);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(join(dir, 'plan.xlsx'));
+    const parameters = new Map<string, unknown>();
+    workbook.getWorksheet('Parameters')?.eachRow((row) => parameters.set(String(row.getCell(1).value), row.getCell(2).value));
+    expect(parameters.get('score_source')).toBe('items');
+    expect(parameters.get('item_set.ranking.with_item_scores')).toBe('40');
+    // The dossier of the first risk pick names its rank among the item scores.
+    expect(await dossier(dir, risk[0] as string)).toContain(`rank ${order.indexOf(risk[0] as string) + 1} of 40 in items-by-participant.csv`);
+  });
+
+  it('plans the importers of ranked.csv only, naming those with item scores that it lacks', async () => {
+    const dir = await copyScored();
+    const order = itemScored();
+    const stranger = '9909990001';
+    expect(ranked).not.toContain(stranger);
+    await writeItemSet(dir, [...itemSet(order), ...itemsOf(stranger, 1, 9)], { period: PERIOD, asOf: '2026-06-30' });
+    const result = await plan(dir, '--rank-by', 'items', '--report');
+    expect(result.code, result.err).toBe(0);
+    expect(result.err).toContain(`warning: 1 importers with item scores in ${join(dir, 'items-by-participant.csv')} are not in ${join(dir, 'ranked.csv')} and are not planned (first: ${stranger};`);
+    expect((await read(dir, 'items-by-participant.csv'))[0]?.['importer_inn']).toBe(stranger);
+    const summary = await summaryOf(dir);
+    expect(summary.item_set?.ranking).toEqual({ with_item_scores: 40, without_item_scores: ranked.length - 40, not_in_score_run: [stranger] });
+    expect(summary.totals.participants).toBe(ranked.length);
+    for (const name of ['plan.csv', 'eligible.csv', 'excluded.csv', 'referrals.csv']) expect((await read(dir, name)).map((r) => r['inn']), name).not.toContain(stranger);
+    expect((await read(dir, 'eligible.csv'))[0]?.['rank']).toBe('1');
+    const report = await readFile(join(dir, 'report.html'), 'utf8');
+    expect(report).toContain(`Ranked by the item scores (--rank-by items): 40 participants in the order of items-by-participant.csv, then ${ranked.length - 40} without item scores (drawn at random only); 1 importers with item scores not in ranked.csv, not planned.`);
+  });
+
+  it('needs the item set, naming the missing files and the commands that make them', async () => {
+    const dir = await copyScored();
+    const result = await plan(dir, '--rank-by', 'items');
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`${dir} lacks items.csv, items-by-participant.csv, items-manifest.json: run ccrg score --period ${PERIOD} --out ${dir}, then ccrg score --level item --model PATH --period ${PERIOD} --out ${dir} (in this order: a participant score replaces the item set)`);
+    expect(existsSync(join(dir, 'plan.csv'))).toBe(false);
+  });
+
+  it('needs the participant scores too, and does not score the period first (that would remove the item set)', async () => {
+    const dir = join(await tempDir(), PERIOD);
+    await cp(scored, dir, { recursive: true });
+    await writeItemSet(dir, itemSet(itemScored()), { period: PERIOD, asOf: '2026-06-30' });
+    await rm(join(dir, 'ranked.csv'));
+    const result = await plan(dir, '--rank-by', 'items');
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`${dir} lacks ranked.csv: run ccrg score --period ${PERIOD}`);
+    expect(existsSync(join(dir, 'ranked.csv'))).toBe(false);
+    expect(existsSync(join(dir, 'items.csv'))).toBe(true);
+  });
+
+  it('refuses items-by-participant.csv edited after scoring', async () => {
+    const dir = await copyScored();
+    const order = itemScored();
+    await writeItemSet(dir, itemSet(order), { period: PERIOD, asOf: '2026-06-30' });
+    const path = join(dir, 'items-by-participant.csv');
+    const lines = (await readFile(path, 'utf8')).split('\n');
+    // Swap the two riskiest importers' lines: a planner promoting one by hand.
+    await writeFile(path, [lines[0], lines[2], lines[1], ...lines.slice(3)].join('\n'));
+    const result = await plan(dir, '--rank-by', 'items');
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(`${path} was changed after ccrg score --level item wrote it`);
+    expect(existsSync(join(dir, 'plan.csv'))).toBe(false);
   });
 });
