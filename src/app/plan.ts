@@ -14,7 +14,11 @@ import { buildPlan, PLAN_FILES, type CapacitySpec, type PlanSettings } from '../
 import type { PlanSummary } from '../run-folder/plan-summary.js';
 import { readExclusionList, readQuotas } from '../plan/inputs.js';
 import { renderBatchReport, REPORT_FILE } from '../report/batch-report.js';
-import { readScoreRun, type ScoreRun } from '../run-folder/score-run.js';
+import { readItemRun, type ItemRun } from '../run-folder/item-run.js';
+import { ITEM_ROLL_UP_FILE, ITEMS_MANIFEST_FILE, missingItemFiles } from '../run-folder/items.js';
+import { MANIFEST_FILE } from '../run-folder/manifest.js';
+import { RANKED_FILE } from '../run-folder/ranked.js';
+import { missingScoreFiles, readScoreRun, type ScoreRun } from '../run-folder/score-run.js';
 import { loadCheckedProfile } from '../score/score-period.js';
 import type { Clock } from '../util/clock.js';
 import { UsageError } from '../util/errors.js';
@@ -22,6 +26,9 @@ import { sha256Hex } from '../util/hash.js';
 import type { Logger } from '../util/logger.js';
 import { runScore, scoreConfig, type ScoreConfig, type ScoreOptions } from './score.js';
 import { openSource } from './store.js';
+
+/** The `--rank-by` value that ranks the plan by the item scores (items-by-participant.csv) instead of ranked.csv. */
+export const PLAN_RANK_BY_ITEMS = 'items';
 
 /** The options of `ccrg plan`: those of `score` and the planner's. */
 export interface PlanOptions extends ScoreOptions {
@@ -101,12 +108,20 @@ export async function planConfig(options: PlanOptions): Promise<PlanConfig> {
   if (seed > 0xffffffff) throw new UsageError(`--seed must be below 2^32, got ${seed}`);
   const aeo = options['aeo-min-score'];
   if (aeo !== undefined && !Number.isFinite(aeo)) throw new UsageError(`--aeo-min-score must be a number, got ${String(aeo)}`);
+  // --rank-by items is the plan's own: the participant scores it needs are read as they were made, whatever their ranking.
+  const { 'rank-by': rankBy, ...scoreOptions } = options;
+  const byItems = rankBy === PLAN_RANK_BY_ITEMS;
+  if (byItems && options.rescore === true) {
+    throw new UsageError(
+      '--rescore replaces the run folder, the item scores with it, so it cannot go with --rank-by items: score the participants (ccrg score --period P), then the items (ccrg score --level item --model PATH --period P), then plan with --rank-by items',
+    );
+  }
   return {
-    score: await scoreConfig(options),
+    score: await scoreConfig(byItems ? scoreOptions : options),
     explicit: {
       lang: options.lang !== undefined,
       model: options.model !== undefined,
-      rankBy: options['rank-by'] !== undefined,
+      rankBy: rankBy !== undefined && !byItems,
       riskProfile: options['risk-profile'] !== undefined,
       leadMonths: options['lead-months'] !== undefined,
       returnGraceDays: options['return-grace-days'] !== undefined,
@@ -127,6 +142,7 @@ export async function planConfig(options: PlanOptions): Promise<PlanConfig> {
     routing: { materialRub: amount('material-rub', options['material-rub'], PLAN_DEFAULTS.routing.materialRub), dominanceShare: dominance },
     fieldMinRub: amount('field-min-rub', options['field-min-rub'], PLAN_DEFAULTS.fieldMinRub),
     report: options.report === true,
+    rankBy: byItems ? 'items' : 'scores',
   };
 }
 
@@ -160,6 +176,31 @@ async function checkRunMatches(run: ScoreRun, config: PlanConfig): Promise<void>
   }
 }
 
+/** The folder's item set (`score --level item`), checked against its manifest; null when there is none. It must be of the plan's period. */
+async function readPeriodItems(outDir: string, period: string): Promise<ItemRun | null> {
+  const items = await readItemRun(outDir);
+  if (items !== null && items.manifest.period !== period) {
+    throw new UsageError(
+      `${join(outDir, ITEMS_MANIFEST_FILE)} holds the item scores of period ${items.manifest.period}, not ${period}: score the items of ${period} into the folder (ccrg score --level item --model PATH --period ${period} --out ${outDir}), or plan in the folder of ${items.manifest.period}`,
+    );
+  }
+  return items;
+}
+
+/**
+ * Refuses `--rank-by items` on a folder that lacks the participant scores or
+ * the item scores, naming the missing files and the commands that make
+ * them, in the order they must run.
+ */
+function checkItemRankingInputs(outDir: string, period: string): void {
+  const missing = [...missingScoreFiles(outDir), ...missingItemFiles(outDir)];
+  if (missing.length === 0) return;
+  throw new UsageError(
+    `--rank-by items ranks the plan by the item scores (${ITEM_ROLL_UP_FILE}) and takes routing and eligibility from the participant scores, and ${outDir} lacks ${missing.join(', ')}: ` +
+      `run ccrg score --period ${period} --out ${outDir}, then ccrg score --level item --model PATH --period ${period} --out ${outDir} (in this order: a participant score replaces the item set), then plan again`,
+  );
+}
+
 /**
  * Replaces the plan's set of files in the run folder as a whole (the score
  * files and anything else carried over unchanged), with `also` (report.html)
@@ -178,10 +219,14 @@ export async function runPlan(config: PlanConfig, clock: Clock, logger: Logger):
     quotas: { path: config.quotasPath, lines: config.quotasPath === null ? [] : await readQuotas(config.quotasPath) },
     exclusions: { path: config.excludePath, list: config.excludePath === null ? new Map<string, string>() : await readExclusionList(config.excludePath) },
   };
+  const byItems = config.rankBy === 'items';
+  if (byItems) checkItemRankingInputs(outDir, config.score.period);
   const store = await openSource(config.score.source, config.score.duckdb, clock, logger);
   try {
     let run = config.rescore ? null : await readScoreRun(outDir);
     if (run !== null) await checkRunMatches(run, config);
+    // Scoring first would replace the folder, the item set with it.
+    if (run === null && byItems) throw new UsageError(`${join(outDir, MANIFEST_FILE)} is not the manifest of a participant score run: --rank-by items needs one (ccrg score --period ${config.score.period} --out ${outDir}, then score the items again)`);
     if (run === null) {
       logger.info(`${config.rescore ? 'rescoring' : `no score run in ${outDir}: scoring`} ${config.score.period} first`);
       // The report, when asked for, is written once the plan is there too.
@@ -189,7 +234,15 @@ export async function runPlan(config: PlanConfig, clock: Clock, logger: Logger):
       run = await readScoreRun(outDir);
       if (run === null) throw new Error(`scoring wrote no complete run into ${outDir}`);
     }
-    const plan = await buildPlan(store.db, run, settings, outDir);
+    // Read once the scores are in place: scoring the period first replaces the folder, an item set with it.
+    const items = await readPeriodItems(outDir, config.score.period);
+    const plan = await buildPlan(store.db, run, items, settings, outDir);
+    const notPlanned = plan.summary.item_set?.ranking?.not_in_score_run ?? [];
+    if (notPlanned.length > 0) {
+      logger.warn(
+        `${notPlanned.length} importers with item scores in ${join(outDir, ITEM_ROLL_UP_FILE)} are not in ${join(outDir, RANKED_FILE)} and are not planned (first: ${notPlanned.slice(0, 5).join(', ')}; all in plan-summary.json item_set.ranking.not_in_score_run): score the participants and the items from the same store`,
+      );
+    }
     const { period, parameters } = run.manifest.result;
     // The report shows the plan: it is rendered from the fresh folder and swapped in with it, never beside an older plan.
     await replacePlanFiles(

@@ -13,7 +13,7 @@ import { serializeArtifact } from '../models/risk/artifact.js';
 import { itemExampleFeatures, itemToScore, type ItemExample } from '../models/risk/item-examples.js';
 import { predictRisk } from '../models/risk/predict.js';
 import { FileSet } from '../run-folder/file-set.js';
-import { ITEM_FILES, itemRollUpCsv, itemsCsv, type ItemRow } from '../run-folder/items.js';
+import { ITEM_FILES, ITEM_ROLL_UP_FILE, ITEMS_FILE, ITEMS_MANIFEST_FILE, itemRollUpCsv, itemsCsv, itemsManifestJson, type ItemRow, type ItemsManifest } from '../run-folder/items.js';
 import { itemRollUp } from '../score/item-roll-up.js';
 import { itemFeatureDefs } from '../score/item-feature-defs.js';
 import { modelReasons } from '../score/model-reasons.js';
@@ -85,9 +85,9 @@ export async function scoreItems(config: ItemScoreConfig, clock: Clock, logger: 
     top.forEach((row, k) => ((items[row] as ItemRow).reasons = (explained.reasons[k] ?? []).map((reason) => reason.reason)));
     const ranked = order.map((row) => items[row] as ItemRow);
     const files = new FileSet();
-    files.add('items.csv', itemsCsv(ranked));
-    files.add('items-by-participant.csv', itemRollUpCsv(itemRollUp(ranked)));
-    const manifest = {
+    files.add(ITEMS_FILE, itemsCsv(ranked));
+    files.add(ITEM_ROLL_UP_FILE, itemRollUpCsv(itemRollUp(ranked)));
+    const manifest: ItemsManifest = {
       command: 'score',
       level: 'item',
       period: config.period,
@@ -100,9 +100,9 @@ export async function scoreItems(config: ItemScoreConfig, clock: Clock, logger: 
     };
     await replaceFilesOf(config.outDir, ITEM_FILES, async (dir) => {
       await files.writeInto(dir);
-      await writeFile(join(dir, 'items-manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+      await writeFile(join(dir, ITEMS_MANIFEST_FILE), itemsManifestJson(manifest));
     });
-    logger.info(`wrote ${join(config.outDir, 'items.csv')}`);
+    logger.info(`wrote ${join(config.outDir, ITEMS_FILE)}`);
     const head = order.slice(0, 10).map((row, rank) => {
       const it = items[row] as ItemRow;
       return `${String(rank + 1).padStart(4)}  ${`${it.declId}/${it.itemNo}`.padEnd(24)}  ${it.probability.toFixed(3)}  ${it.reasons[0] ?? ''}`;

@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import { planConfig, runPlan, type PlanOptions } from '../app/plan.js';
+import { PLAN_RANK_BY_ITEMS, planConfig, runPlan, type PlanOptions } from '../app/plan.js';
+import { RANK_BY } from '../app/score.js';
 import { PLAN_DEFAULTS } from '../config/defaults.js';
 import { contextFromArgs, type GlobalArgs } from './context.js';
 import { withScoreOptions } from './score.js';
@@ -8,7 +9,11 @@ import { withScoreOptions } from './score.js';
 type PlanArgs = GlobalArgs & PlanOptions;
 
 function withPlanOptions(yargs: Argv<GlobalArgs>): Argv<PlanArgs> {
-  return withScoreOptions(yargs)
+  return withScoreOptions(yargs, {
+    choices: [...RANK_BY, PLAN_RANK_BY_ITEMS],
+    describe:
+      'What the plan is ranked by: auto, rules or model as for score (the participant scores), or items: the participants in the order of items-by-participant.csv (needs score --level item first; docs/plan.md) [default: auto]',
+  })
     .option('report', { type: 'boolean', describe: 'Also write report.html, the batch report with the plan summary, into the run folder (docs/outputs.md)' })
     .option('capacity', { type: 'number', describe: `Inspections in the plan [default: ${PLAN_DEFAULTS.capacity}, or the sum of --quotas]` })
     .option('capacity-desk', { type: 'number', describe: 'Desk inspections (with --capacity-field, instead of --capacity)' })

@@ -7,13 +7,24 @@ import { withFileOptions } from './store-args.js';
 /** Flags shared by `score` and `explain`. */
 export type ScoreArgs = GlobalArgs & ScoreOptions;
 
-/** Adds the flags shared by `score` and `explain`. */
-export function withScoreOptions(yargs: Argv<GlobalArgs>): Argv<ScoreArgs> {
+/** How a command that takes the score flags shows `--rank-by`: `plan` adds a value of its own. */
+export interface RankByFlag {
+  choices: readonly string[];
+  describe: string;
+}
+
+const SCORE_RANK_BY: RankByFlag = {
+  choices: RANK_BY,
+  describe: 'What the list is ranked by: auto (the model when --model is given, else the risk profile), rules, or model [default: auto]',
+};
+
+/** Adds the flags shared by `score`, `explain` and `plan`. */
+export function withScoreOptions(yargs: Argv<GlobalArgs>, rankBy: RankByFlag = SCORE_RANK_BY): Argv<ScoreArgs> {
   return withFileOptions(yargs)
     .option('period', { type: 'string', describe: 'Month scored, YYYY-MM: as of its last day; `latest`: the last month with releases in the store', demandOption: true })
     .option('store', { type: 'string', describe: `DuckDB store to read [default: ${STORE_DEFAULT}, unless input files are given]` })
     .option('model', { type: 'string', describe: 'A trained risk model (models/NAME/model.json, or its folder): rank by its expected charges [default: rank by the risk profile]' })
-    .option('rank-by', { type: 'string', choices: [...RANK_BY], describe: 'What the list is ranked by: auto (the model when --model is given, else the risk profile), rules, or model [default: auto]' })
+    .option('rank-by', { type: 'string', choices: [...rankBy.choices], describe: rankBy.describe })
     .option('risk-profile', { type: 'string', describe: 'Risk profile YAML (docs/risk-profile.md) [default: the shipped profiles/default.yaml]' })
     .option('lang', { type: 'string', choices: ['en', 'ru'], describe: `Language of reasons [default: ${BATCH_DEFAULTS.lang}]` })
     .option('top', { type: 'number', describe: `Participants whose evidence items are written [default: ${BATCH_DEFAULTS.top}]` })

@@ -129,6 +129,8 @@ export const PLAN_DEFAULTS = {
    * expected charges in RUB when ranked by a model.
    */
   aeoMinScore: { rules: 100, model: 5_000_000 },
+  /** Items each dossier lists from items.csv when the run folder holds an item set (`score --level item`), riskiest first. */
+  dossierItems: 10,
   /** Routing between customs and the tax authority (docs/plan.md#routing). */
   routing: {
     /** RUB at stake from which one authority's side is material. */

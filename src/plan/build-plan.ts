@@ -6,12 +6,15 @@
 import { BATCH_DEFAULTS, PLAN_DEFAULTS } from '../config/defaults.js';
 import type { Db } from '../io/db.js';
 import { FileSet } from '../run-folder/file-set.js';
-import { PLAN_SUMMARY_FILE, planSummaryJson, type PlanSummary } from '../run-folder/plan-summary.js';
+import { PLAN_SUMMARY_FILE, planSummaryJson, type PlanItemSet, type PlanSummary } from '../run-folder/plan-summary.js';
+import type { ItemRun } from '../run-folder/item-run.js';
+import type { ItemRow } from '../run-folder/items.js';
 import type { ScoreRun } from '../run-folder/score-run.js';
 import { UsageError } from '../util/errors.js';
 import { sha256Hex } from '../util/hash.js';
-import { dossierFileName, dossierHtml } from './dossier.js';
+import { dossierFileName, dossierHtml, type DossierItems } from './dossier.js';
 import { exclusionsOf } from './eligibility.js';
+import { rankByItems, type ItemRanking } from './item-ranking.js';
 import { inspectableItems, readStoreFacts, type QuotaLine } from './inputs.js';
 import {
   PLAN_COLUMNS,
@@ -50,6 +53,12 @@ export interface PlanSettings {
   aeoMinScore: number | null;
   routing: RoutingParams;
   fieldMinRub: number;
+  /**
+   * What orders the participants: `scores`, ranked.csv (as the score run
+   * ranked them); `items`, items-by-participant.csv (the item set must be
+   * given), those without item scores after them (docs/plan.md#ranking-by-items).
+   */
+  rankBy: 'scores' | 'items';
 }
 
 /** The files of the plan's set, replaced together (docs/outputs.md). */
@@ -88,11 +97,26 @@ function buildCells(capacity: CapacitySpec, quotas: readonly QuotaLine[], quotas
 
 const canonical = (value: unknown): string => JSON.stringify(value);
 
+/** Per importer of the item set: its riskiest items (at most `limit`) and its line of the roll-up, for the dossiers. */
+function dossierItemsOf(itemRun: ItemRun, limit: number): (inn: string) => DossierItems {
+  const rows = new Map<string, ItemRow[]>();
+  for (const it of itemRun.items) {
+    const list = rows.get(it.importer);
+    if (list === undefined) rows.set(it.importer, [it]);
+    else if (list.length < limit) list.push(it);
+  }
+  const of = itemRun.rollUp.length;
+  const rollUp = new Map(itemRun.rollUp.map((row, i) => [row.inn, { rank: i + 1, of, row }]));
+  return (inn) => ({ rows: rows.get(inn) ?? [], rollUp: rollUp.get(inn) ?? null, model: itemRun.manifest.model.path });
+}
+
 /**
  * Makes the plan of a scored period on its store: who is eligible, routed
- * where, selected by rank or drawn at random, and the plan's files.
+ * where, selected by rank or drawn at random, and the plan's files. With the
+ * period's item set (`itemRun`, null when the folder holds none) each
+ * dossier lists the participant's riskiest items.
  */
-export async function buildPlan(db: Db, run: ScoreRun, config: PlanSettings, outDir: string): Promise<BuiltPlan> {
+export async function buildPlan(db: Db, run: ScoreRun, itemRun: ItemRun | null, config: PlanSettings, outDir: string): Promise<BuiltPlan> {
   const cells = buildCells(config.capacity, config.quotas.lines, config.quotas.path);
   const listed = config.exclusions.list;
   const quotaLines = config.quotas.lines;
@@ -105,15 +129,22 @@ export async function buildPlan(db: Db, run: ScoreRun, config: PlanSettings, out
   const controlYears = params.control_years;
   const leadMonths = params.lead_months;
   const aeoMinScore = config.aeoMinScore ?? PLAN_DEFAULTS.aeoMinScore[scoreSource];
-  if (config.weighting === 'uncertainty' && run.ranked.some((r) => r.probability === null)) {
+  let itemRanking: ItemRanking | null = null;
+  if (config.rankBy === 'items') {
+    if (itemRun === null) throw new Error('ranking the plan by items needs the item set (app/plan.ts checks that the folder holds one)');
+    itemRanking = rankByItems(run.ranked, itemRun.rollUp);
+  }
+  const ranked = itemRanking?.ranked ?? run.ranked;
+  const rankedBy: 'rules' | 'model' | 'items' = itemRanking === null ? scoreSource : 'items';
+  if (config.weighting === 'uncertainty' && ranked.some((r) => r.probability === null)) {
     throw new UsageError('--explore-weighting uncertainty weighs by the model probability p(1 − p): score with --model (and --rescore when the run exists)');
   }
 
-  const inns = run.ranked.map((r) => r.inn);
+  const inns = ranked.map((r) => r.inn);
   const facts = await readStoreFacts(db, inns, { asOf, controlYears, leadMonths, recentMonths: config.recentMonths });
   const named = new Set(cells.filter((c) => c.quota !== NATIONAL).map((c) => c.quota));
   const allowRecent = new Set(config.allowRecent);
-  const participants: PlanParticipant[] = run.ranked.map((row) => {
+  const participants: PlanParticipant[] = ranked.map((row) => {
     const routing = route({ customsAtStakeRub: row.customsAtStakeRub, taxAtStakeRub: row.taxAtStakeRub, expectedChargesRub: row.expectedChargesRub, modelCustomsShare: row.modelCustomsShare }, config.routing);
     const group = config.quotaBy === null ? '' : config.quotaBy === 'office' ? row.office : row.region;
     const items = facts.items.get(row.inn);
@@ -129,7 +160,7 @@ export async function buildPlan(db: Db, run: ScoreRun, config: PlanSettings, out
       group,
       homeQuota: named.has(group) ? group : NATIONAL,
       exclusions,
-      risk: row.indicatorsFired > 0 || (row.scoreSource === 'model' && row.score > 0),
+      risk: itemRanking === null ? row.indicatorsFired > 0 || (row.scoreSource === 'model' && row.score > 0) : itemRanking.withItemScores.has(row.inn),
       inspectableItems: items?.inspectable ?? 0,
       earliestInspectableUntil: items?.earliest ?? null,
       weight: config.weighting === 'uncertainty' && p !== null ? Math.max(p * (1 - p), PLAN_DEFAULTS.minUncertaintyWeight) : 1,
@@ -166,7 +197,9 @@ export async function buildPlan(db: Db, run: ScoreRun, config: PlanSettings, out
     quotas_file: config.quotas.path === null ? null : { path: config.quotas.path, quotas: quotaLines },
   };
   const rankedSha = run.rankedSha256;
-  const planId = `${period}-${sha256Hex(canonical({ period, rankedSha, seed: config.seed, cells, quotaBy: config.quotaBy, reallocate: config.reallocate, parameters })).slice(0, 8)}`;
+  // The ranking by items enters the id; the default ranking adds nothing, so its ids stay what they were.
+  const ranking = itemRanking === null || itemRun === null ? {} : { rankBy: 'items', rollUpSha: itemRun.rollUpSha256 };
+  const planId = `${period}-${sha256Hex(canonical({ period, rankedSha, seed: config.seed, cells, quotaBy: config.quotaBy, reallocate: config.reallocate, parameters, ...ranking })).slice(0, 8)}`;
 
   const plan = planTable(planId, selection.picks, byInn);
   const eligible = eligibleTable(participants, selection.inclusion, selection.frames, selection.picks);
@@ -191,12 +224,26 @@ export async function buildPlan(db: Db, run: ScoreRun, config: PlanSettings, out
   files.add('excluded.csv', tableCsv(excluded));
   files.add('referrals.csv', tableCsv(referred));
   const fixedDate = new Date(`${asOf}T00:00:00Z`);
+  const itemSet: PlanItemSet | undefined =
+    itemRun === null
+      ? undefined
+      : {
+          period: itemRun.manifest.period,
+          model: { path: itemRun.manifest.model.path, sha256: itemRun.manifest.model.sha256 },
+          items_sha256: itemRun.itemsSha256,
+          items_by_participant_sha256: itemRun.rollUpSha256,
+          dossier_items: PLAN_DEFAULTS.dossierItems,
+          ranking:
+            itemRanking === null
+              ? null
+              : { with_item_scores: itemRanking.withItemScores.size, without_item_scores: itemRanking.withoutItemScores, not_in_score_run: itemRanking.notInScoreRun },
+        };
   const summaryBase = {
     plan_id: planId,
     period,
     as_of: asOf,
     seed: config.seed,
-    score_source: scoreSource,
+    score_source: rankedBy,
     lang,
     capacity: {
       mode: config.capacity.mode,
@@ -217,6 +264,8 @@ export async function buildPlan(db: Db, run: ScoreRun, config: PlanSettings, out
     },
     parameters,
     score_run: { risk_profile: manifest.risk_profile, model: manifest.model, ranked_sha256: rankedSha },
+    // Only with an item set, so that a plan without one keeps its bytes.
+    ...(itemSet === undefined ? {} : { item_set: itemSet }),
   };
   const xlsx = await planWorkbook(
     [
@@ -225,7 +274,10 @@ export async function buildPlan(db: Db, run: ScoreRun, config: PlanSettings, out
       { name: 'Excluded', table: excluded },
     ],
     [
-      { name: 'Parameters', rows: flattenJson({ plan_id: planId, period, as_of: asOf, seed: config.seed, score_source: scoreSource, capacity: summaryBase.capacity, parameters }) },
+      {
+        name: 'Parameters',
+        rows: flattenJson({ plan_id: planId, period, as_of: asOf, seed: config.seed, score_source: rankedBy, capacity: summaryBase.capacity, parameters, ...(itemSet === undefined ? {} : { item_set: itemSet }) }),
+      },
       { name: 'Manifest', rows: flattenJson(manifest) },
     ],
     fixedDate,
@@ -235,6 +287,7 @@ export async function buildPlan(db: Db, run: ScoreRun, config: PlanSettings, out
   // Dossiers: the evidence.csv items where the participant has them, else its largest inspectable items.
   const withoutEvidence = selection.picks.map((p) => p.inn).filter((inn) => !run.evidence.has(inn));
   const storeItems = await inspectableItems(db, withoutEvidence, { asOf, controlYears, leadMonths }, BATCH_DEFAULTS.evidenceItems);
+  const itemsOf = itemRun === null ? null : dossierItemsOf(itemRun, PLAN_DEFAULTS.dossierItems);
   const dossiers = new Map<string, string>();
   for (const pick of selection.picks) {
     const p = byInn.get(pick.inn) as PlanParticipant;
@@ -263,6 +316,7 @@ export async function buildPlan(db: Db, run: ScoreRun, config: PlanSettings, out
         evidence: fromCsv ?? storeItems.get(pick.inn) ?? [],
         evidenceSource: fromCsv === undefined ? 'store' : 'evidence.csv',
         inspections: facts.inspections.get(pick.inn) ?? [],
+        ...(itemsOf === null ? {} : { items: itemsOf(pick.inn) }),
       }),
     );
   }
@@ -275,10 +329,17 @@ export async function buildPlan(db: Db, run: ScoreRun, config: PlanSettings, out
   };
   files.add(PLAN_SUMMARY_FILE, planSummaryJson(summary));
   const lines = [
-    `plan ${planId}: ${total.selected} of ${capacityTotal} inspections (${total.risk} risk, ${total.random} random), ${referrals.length} referred to the tax authority, ${selection.excluded.length} excluded; as of ${asOf}, ranked by ${scoreSource}; files in ${outDir}`,
+    `plan ${planId}: ${total.selected} of ${capacityTotal} inspections (${total.risk} risk, ${total.random} random), ${referrals.length} referred to the tax authority, ${selection.excluded.length} excluded; as of ${asOf}, ranked by ${rankedBy}; files in ${outDir}`,
     '',
     formatQuotaTable(quotas, total),
   ];
+  if (itemRanking !== null) {
+    lines.push(
+      '',
+      `ranked by items-by-participant.csv: ${itemRanking.withItemScores.size} participants with item scores first, then ${itemRanking.withoutItemScores} without (not picked for risk, still drawn at random)` +
+        (itemRanking.notInScoreRun.length === 0 ? '' : `; ${itemRanking.notInScoreRun.length} importers with item scores are not in ranked.csv and not planned (plan-summary.json item_set.ranking.not_in_score_run)`),
+    );
+  }
   if (!withModel) lines.push('', 'expected charges need calibrated probabilities: plan with --model for them');
   return { summary, files, text: lines.join('\n') };
 }

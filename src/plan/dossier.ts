@@ -4,6 +4,7 @@
  * that comes from data is HTML-escaped.
  */
 import { sha256Hex } from '../util/hash.js';
+import type { ItemRollUpRow, ItemRow } from '../run-folder/items.js';
 import type { RankedRow } from '../run-folder/ranked.js';
 import type { ReasonRow } from '../run-folder/reasons.js';
 import type { InspectionRow } from './inputs.js';
@@ -31,6 +32,16 @@ export function dossierFileName(inn: string): string {
   return `${prefix === '' ? '_' : prefix}-${sha256Hex(inn).slice(0, 16)}.html`;
 }
 
+/** A participant's item scores (`score --level item`) as its dossier lists them. */
+export interface DossierItems {
+  /** Its riskiest items of items.csv (at most PLAN_DEFAULTS.dossierItems), riskiest first. */
+  rows: readonly ItemRow[];
+  /** Its line of items-by-participant.csv and its rank there; null when no item of it was scored in the period. */
+  rollUp: { rank: number; of: number; row: ItemRollUpRow } | null;
+  /** The item model's path, as items-manifest.json names it. */
+  model: string;
+}
+
 /** Everything a dossier shows. */
 export interface DossierData {
   planId: string;
@@ -54,6 +65,8 @@ export interface DossierData {
   /** Whether `evidence` came from evidence.csv (peer comparison) or the store (largest items). */
   evidenceSource: 'evidence.csv' | 'store';
   inspections: readonly InspectionRow[];
+  /** Its riskiest scored items; absent when the run folder holds no item set (the page then has no items section). */
+  items?: DossierItems;
 }
 
 const LABELS = {
@@ -67,6 +80,9 @@ const LABELS = {
     history: 'Inspection history',
     none: 'None.',
     noneHistory: 'No inspection started by the as-of date.',
+    items: 'Riskiest items',
+    itemsText: 'From items.csv (item model {model}): its {shown} riskiest of {items} items released in the period, riskiest first; {atLeastHalf} with probability at least 0.5; expected charges of all its items {expected} RUB; rank {rank} of {of} in items-by-participant.csv.',
+    noItems: 'No item of this participant released in the period was scored (items.csv, item model {model}).',
   },
   ru: {
     title: 'Досье для проверки',
@@ -78,6 +94,9 @@ const LABELS = {
     history: 'История проверок',
     none: 'Нет.',
     noneHistory: 'Проверок, начатых до даты расчёта, нет.',
+    items: 'Самые рискованные товары',
+    itemsText: 'По items.csv (модель товаров {model}): {shown} самых рискованных из {items} товаров, выпущенных в периоде, по убыванию риска; с вероятностью не ниже 0,5: {atLeastHalf}; ожидаемые доначисления по всем его товарам {expected} руб.; место {rank} из {of} в items-by-participant.csv.',
+    noItems: 'Ни один товар участника, выпущенный в периоде, не оценён (items.csv, модель товаров {model}).',
   },
 } as const;
 
@@ -98,6 +117,19 @@ th{background:#eef2f6}td.n{text-align:right;font-variant-numeric:tabular-nums;wh
 dl{display:grid;grid-template-columns:max-content auto;gap:.25rem 1.5rem}dt{font-weight:600}dd{margin:0}
 .tag{display:inline-block;padding:.05rem .5rem;border-radius:.6rem;background:#e8eefc;font-size:.85rem}
 @media print{body{margin:0}}`;
+
+const fill = (text: string, values: Record<string, string | number>): string => text.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? ''));
+
+/** The items section: the participant's riskiest scored items with their reasons. */
+function itemsSection(items: DossierItems, L: (typeof LABELS)[keyof typeof LABELS]): string {
+  const head = `<h2>${escapeHtml(L.items)}</h2>\n`;
+  if (items.rollUp === null) return `${head}<p>${escapeHtml(fill(L.noItems, { model: items.model }))}</p>\n`;
+  const { row, rank, of } = items.rollUp;
+  const text = fill(L.itemsText, { model: items.model, shown: items.rows.length, items: row.items, atLeastHalf: row.atLeastHalf, expected: money(row.expected), rank, of });
+  const columns = ['decl_id', 'item_no', 'hs_code', 'origin_country', 'customs_value', 'probability', 'margin', 'expected_charges', 'reasons'];
+  const rows = items.rows.map((it) => [it.declId, it.itemNo, it.hsCode, it.origin, money(it.customsValue), it.probability.toFixed(6), it.margin.toFixed(6), money(it.expected), it.reasons.join(' | ')]);
+  return `${head}<p class="sub">${escapeHtml(text)}</p>\n${table(columns, rows, new Set([1, 4, 5, 6, 7]))}\n`;
+}
 
 /** The dossier page of one selected participant. */
 export function dossierHtml(d: DossierData): string {
@@ -166,7 +198,7 @@ ${figures.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).
 </dl>
 <h2>${escapeHtml(L.reasons)}</h2>
 ${reasons}
-<h2>${escapeHtml(L.evidence)}</h2>
+${d.items === undefined ? '' : itemsSection(d.items, L)}<h2>${escapeHtml(L.evidence)}</h2>
 ${evidence}
 <h2>${escapeHtml(L.history)}</h2>
 ${history}

@@ -99,6 +99,10 @@ const TEXT = {
   noPrevious: { en: 'No run of {previous} beside this one (its ranked.csv): nothing to compare with.', ru: 'Рядом нет прогона за {previous} (его ranked.csv): сравнивать не с чем.' },
   plan: { en: 'Inspection plan', ru: 'План проверок' },
   planText: { en: 'From plan-summary.json (as of {asOf}, seed {seed}).', ru: 'По plan-summary.json (на {asOf}, seed {seed}).' },
+  planByItems: {
+    en: 'Ranked by the item scores (--rank-by items): {withItems} participants in the order of items-by-participant.csv, then {without} without item scores (drawn at random only); {notPlanned} importers with item scores not in ranked.csv, not planned.',
+    ru: 'Ранжирован по оценкам товаров (--rank-by items): {withItems} участников в порядке items-by-participant.csv, затем {without} без оценок товаров (только случайный отбор); импортёров с оценками товаров, которых нет в ranked.csv, не вошедших в план: {notPlanned}.',
+  },
   quota: { en: 'quota', ru: 'квота' },
   capacity: { en: 'capacity', ru: 'мощность' },
   selected: { en: 'selected', ru: 'отобрано' },
@@ -344,8 +348,10 @@ function planSection(d: ReportData, c: Ctx): string {
     plan.quotas.map((q) => [e(q.quota), c.n(q.capacity), c.n(q.selected), c.n(q.risk), c.n(q.random), q.expected_charges_rub === null ? '—' : e(c.rub(q.expected_charges_rub)), c.n(q.referrals)]),
   );
   const keyed = (obj: object): string[][] => Object.entries(obj).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [`<code>${e(k)}</code>`, plainValue(v, c)]);
+  const byItems = plan.item_set?.ranking ?? null;
   return [
     `<p>${e(c.t('planText', { asOf: plan.as_of, seed: plan.seed }))}</p>`,
+    ...(byItems === null ? [] : [`<p>${e(c.t('planByItems', { withItems: byItems.with_item_scores, without: byItems.without_item_scores, notPlanned: byItems.not_in_score_run.length }))}</p>`]),
     quotas,
     `<h3>${e(c.t('totals'))}</h3>`,
     table(['', `#${c.t('total')}`], keyed(plan.totals)),

@@ -1,14 +1,25 @@
 /**
  * The item set of a run folder (`score --level item`, docs/outputs.md):
- * items.csv and items-by-participant.csv, their row types, writers and
- * reader, and the names of the set's files.
+ * items.csv, items-by-participant.csv and items-manifest.json, their row
+ * types, writers and readers, and the names of the set's files.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { csvNumber, csvOptionalNumber, readCsvRecords } from '../io/csv-read.js';
 import { csvText } from '../io/csv-write.js';
+import { describeJsonValue, isJsonObject, readJsonFile } from '../io/json-read.js';
+import { ConfigError } from '../util/errors.js';
 import { fixed, money } from './format.js';
 
+/** Every item released in the period, riskiest first. */
+export const ITEMS_FILE = 'items.csv';
+/** The importers behind the items, riskiest first. */
+export const ITEM_ROLL_UP_FILE = 'items-by-participant.csv';
+/** The item run's model, counts and the hashes of the two CSV files. */
+export const ITEMS_MANIFEST_FILE = 'items-manifest.json';
+
 /** The files of the item set, replaced together. */
-export const ITEM_FILES = ['items.csv', 'items-by-participant.csv', 'items-manifest.json'] as const;
+export const ITEM_FILES = [ITEMS_FILE, ITEM_ROLL_UP_FILE, ITEMS_MANIFEST_FILE] as const;
 
 /** Columns of items.csv, in order. */
 const ITEM_COLUMNS = ['rank', 'decl_id', 'item_no', 'importer_inn', 'hs_code', 'origin_country', 'customs_value', 'margin', 'probability', 'expected_charges', 'reason_1', 'reason_2', 'reason_3'] as const;
@@ -45,6 +56,25 @@ export interface ItemRollUpRow {
   worstItems: string[];
 }
 
+/** items-manifest.json (docs/outputs.md#itemscsv): what `score --level item` scored, with what, and the hashes of its CSV files. */
+export interface ItemsManifest {
+  command: 'score';
+  level: 'item';
+  period: string;
+  as_of: string;
+  code_version: string;
+  model: { path: string; window: { from: string; to: string }; sha256: string; features: number };
+  parameters: { lang: 'en' | 'ru'; reasons_top: number; order: string };
+  counts: { items: number; participants: number; with_reasons: number; not_in_store_as_of: number; probability_at_least_half: number };
+  /** sha256 of the bytes of items.csv and items-by-participant.csv. */
+  outputs: Record<string, string>;
+}
+
+/** The text of items-manifest.json. */
+export function itemsManifestJson(manifest: ItemsManifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
 /** The text of items.csv from rows already in ranking order. */
 export function itemsCsv(ranked: readonly ItemRow[]): string {
   return csvText(
@@ -79,4 +109,48 @@ export async function readItems(path: string): Promise<ItemRow[]> {
       reasons: [v['reason_1'], v['reason_2'], v['reason_3']].filter((x): x is string => x !== undefined && x !== ''),
     };
   });
+}
+
+/** Reads items-by-participant.csv, in ranking order; a malformed file is a ConfigError naming file, line and column. */
+export async function readItemRollUp(path: string): Promise<ItemRollUpRow[]> {
+  const { records } = await readCsvRecords(path, [...ROLL_UP_COLUMNS]);
+  return records.map((r) => {
+    const worst = r.values['worst_items'] ?? '';
+    return {
+      inn: r.values['importer_inn'] ?? '',
+      items: csvNumber(path, r, 'items'),
+      atLeastHalf: csvNumber(path, r, 'items_probability_at_least_half'),
+      maxProbability: csvNumber(path, r, 'max_probability'),
+      maxMargin: csvNumber(path, r, 'max_margin'),
+      expected: csvOptionalNumber(path, r, 'expected_charges'),
+      worstItems: worst === '' ? [] : worst.split(' | '),
+    };
+  });
+}
+
+/**
+ * Reads items-manifest.json in `dir`; a file that is not the manifest of
+ * `score --level item`, or lacks what the readers use, is a ConfigError
+ * naming the file and the field.
+ */
+export async function readItemsManifest(dir: string): Promise<ItemsManifest> {
+  const path = join(dir, ITEMS_MANIFEST_FILE);
+  const json = await readJsonFile(path);
+  const fail = (message: string): never => {
+    throw new ConfigError(`${path}: ${message}; is this the manifest of ccrg score --level item? (score the items again to rewrite it)`);
+  };
+  if (!isJsonObject(json)) return fail('expected an object');
+  if (json['command'] !== 'score' || json['level'] !== 'item') fail(`expected "command": "score" and "level": "item", got ${describeJsonValue(json['command'])} and ${describeJsonValue(json['level'])}`);
+  for (const key of ['period', 'as_of'] as const) if (typeof json[key] !== 'string') fail(`${key} must be a text, got ${describeJsonValue(json[key])}`);
+  if (!isJsonObject(json['model']) || typeof json['model']['sha256'] !== 'string') fail('model must be an object with its sha256');
+  if (!isJsonObject(json['counts'])) fail('counts must be an object');
+  const outputs = json['outputs'];
+  if (!isJsonObject(outputs)) return fail('outputs must be an object');
+  for (const name of [ITEMS_FILE, ITEM_ROLL_UP_FILE]) if (typeof outputs[name] !== 'string') fail(`outputs["${name}"] must be the file's sha256, got ${describeJsonValue(outputs[name])}`);
+  return json as unknown as ItemsManifest;
+}
+
+/** The files of the item set that `dir` lacks, in {@link ITEM_FILES} order. */
+export function missingItemFiles(dir: string): string[] {
+  return ITEM_FILES.filter((name) => !existsSync(join(dir, name)));
 }

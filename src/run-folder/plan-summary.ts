@@ -30,13 +30,33 @@ export interface QuotaSummary {
   excluded: number;
 }
 
+/** The item set a plan read: its period, model and the hashes of its CSV files. */
+export interface PlanItemSet {
+  period: string;
+  model: { path: string; sha256: string };
+  items_sha256: string;
+  items_by_participant_sha256: string;
+  /** Items each dossier lists at most. */
+  dossier_items: number;
+  /** With `--rank-by items`: how the score run's participants met the item roll-up; null when the plan is ranked by the scores. */
+  ranking: {
+    /** Participants ranked by their items, first. */
+    with_item_scores: number;
+    /** Participants of ranked.csv without item scores, after them (no risk picks). */
+    without_item_scores: number;
+    /** Importers of items-by-participant.csv that ranked.csv lacks: not planned. */
+    not_in_score_run: string[];
+  } | null;
+}
+
 /** plan-summary.json (docs/outputs.md#plan-summaryjson). */
 export interface PlanSummary {
   plan_id: string;
   period: string;
   as_of: string;
   seed: number;
-  score_source: 'rules' | 'model';
+  /** What ranked the plan: the risk profile, the participant model, or the item scores (`--rank-by items`). */
+  score_source: 'rules' | 'model' | 'items';
   lang: string;
   capacity: { mode: 'total' | 'desk_field'; total: number; desk: number | null; field: number | null; quota_by: 'office' | 'region' | null; reallocate: boolean };
   quotas: QuotaSummary[];
@@ -49,6 +69,8 @@ export interface PlanSummary {
   };
   parameters: Record<string, unknown>;
   score_run: { risk_profile: unknown; model: unknown; ranked_sha256: string };
+  /** The item set of the folder (`score --level item`) the dossiers list items from; absent without one. */
+  item_set?: PlanItemSet;
   outputs: Record<string, string | number>;
 }
 

@@ -12,6 +12,11 @@ import { REASONS_FILE, readReasons, reasonsByInn, type ReasonRow } from './reaso
 /** The files `ccrg score` writes into the run folder, besides rejects.csv when it read files. */
 const SCORE_FILES = [RANKED_FILE, REASONS_FILE, EVIDENCE_FILE, MANIFEST_FILE] as const;
 
+/** The files of a score run that `dir` lacks, in the order ccrg score writes them. */
+export function missingScoreFiles(dir: string): string[] {
+  return SCORE_FILES.filter((name) => !existsSync(join(dir, name)));
+}
+
 /** A score run read back. */
 export interface ScoreRun {
   manifest: ScoreManifest;
@@ -31,7 +36,7 @@ export interface ScoreRun {
  * ConfigError, since a plan or report on it would not be the scored one.
  */
 export async function readScoreRun(dir: string): Promise<ScoreRun | null> {
-  if (!SCORE_FILES.every((name) => existsSync(join(dir, name)))) return null;
+  if (missingScoreFiles(dir).length > 0) return null;
   const manifest = await readScoreManifest(dir);
   if (manifest === null) return null;
   const hashes: Record<string, string> = {};

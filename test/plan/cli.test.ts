@@ -15,10 +15,21 @@ describe('ccrg plan flags', () => {
     [['--capacity', '2.5'], '--capacity must be a whole number'],
     [['--dominance-share', '0.4'], '--dominance-share must be above 0.5'],
     [['--explore-weighting', 'size'], 'Invalid values'],
+    [['--rank-by', 'items', '--rescore'], '--rescore replaces the run folder, the item scores with it, so it cannot go with --rank-by items'],
   ])('exits 2 on %j', async (flags, message) => {
     const { err } = captureOutput();
     const code = await main(['plan', '--period', '2026-06', '--store', '/nonexistent/store.duckdb', ...flags]);
     expect(code).toBe(2);
     expect(err.join('')).toContain(message);
+  });
+});
+
+describe('--rank-by items', () => {
+  it('is a ranking of the plan only: score refuses it', async () => {
+    const { err } = captureOutput();
+    const code = await main(['score', '--period', '2026-06', '--store', '/nonexistent/store.duckdb', '--rank-by', 'items']);
+    expect(code).toBe(2);
+    expect(err.join('')).toContain('Invalid values');
+    expect(err.join('')).toContain('Argument: rank-by, Given: "items", Choices: "auto", "rules", "model"');
   });
 });

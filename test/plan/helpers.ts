@@ -21,6 +21,7 @@ export function planConfig(store: string, period: string, outDir: string, overri
     aeoMinScore: null,
     routing: { ...PLAN_DEFAULTS.routing },
     fieldMinRub: PLAN_DEFAULTS.fieldMinRub,
+    rankBy: 'scores',
     ...overrides,
   };
 }

@@ -18,6 +18,7 @@ import { buildWorld, type World } from '../../scenario/worlds.js';
 import { runCli } from '../../util/cli.js';
 import { csvRecordsOf } from '../../../src/io/csv-read.js';
 import { readItems } from '../../../src/run-folder/items.js';
+import { escapeHtml } from '../../../src/plan/dossier.js';
 import { sha256Hex } from '../../../src/util/hash.js';
 
 const FIXTURE = new URL('../../fixtures/generic', import.meta.url).pathname;
@@ -64,7 +65,7 @@ async function withStore<T>(path: string, work: (db: Db) => Promise<T>): Promise
 }
 
 describe('item-level model on generic labelled declarations (docs/examples/mapping-generic.yaml)', () => {
-  it('scores every item released in a month, labelled or not, into items.csv beside the participant files (score --level item)', async () => {
+  it('scores every item released in a month, labelled or not, into items.csv beside the participant files (score --level item), and plans by them (plan --rank-by items)', async () => {
     const out = join(dir, 'runs', '2024-12');
     expect((await run(['score', '--period', '2024-12', '--store', generic, '--out', out, '--quiet'])).code).toBe(0);
     const ranked = await readFile(join(out, 'ranked.csv'), 'utf8');
@@ -97,6 +98,24 @@ describe('item-level model on generic labelled declarations (docs/examples/mappi
     expect(manifest.outputs['items.csv']).toBe(sha256Hex(await readFile(join(out, 'items.csv'))));
     // Items need an item model.
     expect((await run(['score', '--level', 'item', '--period', '2024-12', '--store', generic, '--out', out])).err).toContain('--level item needs an item model');
+
+    // The plan ranks by the roll-up: its risk picks walk down items-by-participant.csv (docs/plan.md#ranking-by-items).
+    const planned = await run(['plan', '--period', '2024-12', '--store', generic, '--out', out, '--rank-by', 'items', '--capacity', '5', '--explore', '0', '--quiet']);
+    expect(planned.code, planned.err).toBe(0);
+    const eligible = new Set(csvRecordsOf(await readFile(join(out, 'eligible.csv'), 'utf8'), 'eligible.csv', ['inn', 'recommended_form']).records.filter((r) => r.values['recommended_form'] !== 'refer_to_tax').map((r) => r.values['inn']));
+    const picks = csvRecordsOf(await readFile(join(out, 'plan.csv'), 'utf8'), 'plan.csv', ['inn']).records.map((r) => r.values['inn']);
+    expect(picks.length).toBeGreaterThan(0);
+    expect(picks).toEqual(rollUp.map((r) => r.values['importer_inn']).filter((inn) => eligible.has(inn)).slice(0, 5));
+    const summary = JSON.parse(await readFile(join(out, 'plan-summary.json'), 'utf8')) as { score_source: string; item_set: { ranking: { not_in_score_run: string[] } } };
+    expect(summary.score_source).toBe('items');
+    expect(summary.item_set.ranking.not_in_score_run).toEqual([]);
+    // Each dossier (in the language of the participant scores) lists the participant's riskiest items, with the reasons of items.csv.
+    const page = await readFile(join(out, 'dossiers', `${picks[0]}.html`), 'utf8');
+    expect(page).toContain('<h2>Riskiest items</h2>');
+    const worst = items.find((it) => it.importer === picks[0]);
+    expect(page).toContain(`<td>${worst?.declId}</td><td class="n">${worst?.itemNo}</td>`);
+    expect(worst?.reasons.length).toBeGreaterThan(0);
+    expect(page).toContain(escapeHtml(worst?.reasons.join(' | ')));
   });
 
   it('trains, writes an item-level artifact and card, and evaluates with an item-level AUC well above random', async () => {
