@@ -20,6 +20,7 @@ import type { Clock } from '../util/clock.js';
 import { ConfigError, UsageError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { asOfFromPeriod } from '../util/period.js';
+import { describeRejected, rejectedDeclarations } from '../store/rejected-rows.js';
 import { engineOf, sourceOf, withSource, type SourceOptions } from './store.js';
 import { windowOf } from './window.js';
 
@@ -81,9 +82,10 @@ export async function evaluate(options: EvaluateOptions, clock: Clock, logger: L
     return withSource(source, engine, clock, logger, async ({ db }) => {
       const { loaded, set } = await loadItemModel(db, modelPath);
       const { report, scores } = await evaluateItemModel(db, loaded, set, { from, to, capacity, features: SCORE_DEFAULTS, seed: TRAIN_DEFAULTS.seed });
-      await writeFileAtomic(out, json({ model: modelPath, inSample, ...report }));
+      const rejectedAtIngest = await rejectedDeclarations(db, from, to);
+      await writeFileAtomic(out, json({ model: modelPath, inSample, ...report, rejectedAtIngest }));
       if (scoresPath !== null) await writeFileAtomic(scoresPath, itemScoresCsv(scores));
-      return `${formatItemEvaluation(report)}\n\nwrote ${out}${scoresPath === null ? '' : ` and ${scoresPath}`}`;
+      return `${formatItemEvaluation(report)}\n\n${describeRejected(rejectedAtIngest).join('\n')}\n\nwrote ${out}${scoresPath === null ? '' : ` and ${scoresPath}`}`;
     });
   }
   const loaded = await loadArtifact(modelPath, { kind: 'risk', level: 'participant', features: MODEL_INPUT_IDS });

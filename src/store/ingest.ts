@@ -181,6 +181,7 @@ function temps(index: number) {
   return {
     raw: `ccrg_raw_${index}`,
     stg: `ccrg_stg_${index}`,
+    months: `ccrg_months_${index}`,
     fail: `ccrg_fail_${index}`,
     iss: `ccrg_iss_${index}`,
     good: `ccrg_good_${index}`,
@@ -190,7 +191,7 @@ function temps(index: number) {
 
 async function dropTemps(db: Db, index: number): Promise<void> {
   const t = temps(index);
-  for (const table of [t.raw, t.stg, t.fail, t.iss, t.good, t.dup]) await db.run(`DROP TABLE IF EXISTS ${table}`);
+  for (const table of [t.raw, t.stg, t.months, t.fail, t.iss, t.good, t.dup]) await db.run(`DROP TABLE IF EXISTS ${table}`);
 }
 
 async function validateOne(
@@ -254,6 +255,7 @@ async function validateOne(
   const order = dateOrderSql(def, plan, ctx, t);
   if (order !== null) await db.run(`INSERT INTO ${t.iss} (_line, "column", value, code) ${order}`);
   await db.run(goodRowsSql(def, plan, ctx, t));
+  await db.run(rejectedMonthsSql(def, plan, ctx, t));
   await db.run(`DROP TABLE ${t.stg}`);
   const pending = earlier.filter((v) => v.entry.input.extract === def.id && !v.report.skipped).map((v) => temps(v.entry.index));
   await db.run(duplicateSql(def, t, pending, await storedKeyHashes(db, def, t)));
@@ -313,8 +315,12 @@ async function storeOne(db: Db, v: Validated, mappingSha: string | null, clock: 
   if (inserted !== report.inserted) {
     throw new Error(`${entry.input.file}: internal count mismatch: ${report.inserted} rows to store, ${inserted} stored`);
   }
+  // The release month of a rejected declaration row: read before staging was dropped, or from the typed row (a duplicate key).
   await db.run(
-    `INSERT INTO rejects SELECT ${ingestId}, ${quoteLiteral(basename(entry.input.file))}, _line, "column", value, code, message FROM (${rejectsWithMessagesSql(ctx, t.iss)})`,
+    `INSERT INTO rejects (ingest_id, file, line, "column", value, code, message, period)
+     SELECT ${ingestId}, ${quoteLiteral(basename(entry.input.file))}, r._line, r."column", r.value, r.code, r.message,
+       coalesce(m.period, ${EXTRACTS[entry.input.extract].id === 'declarations' ? `(SELECT strftime(g.release_date, '%Y-%m') FROM ${t.good} g WHERE g._line = r._line)` : 'NULL'})
+     FROM (${rejectsWithMessagesSql(ctx, t.iss)}) r LEFT JOIN ${t.months} m ON m._line = r._line`,
   );
   await db.run(`INSERT INTO lineage VALUES (${[
     ingestId,
@@ -534,6 +540,19 @@ function columnOf(def: ExtractDef, name: string): ColumnDef {
   const column = def.columns.find((c) => c.name === name);
   if (column === undefined) throw new Error(`${def.id} has no column ${name}`);
   return column;
+}
+
+/**
+ * TEMP table `months`: the release month (YYYY-MM) of each rejected
+ * declaration row whose release date could be read, so that what ingest
+ * refused can be counted against a month later (`ccrg evaluate`); empty for
+ * other extracts and for rows without a readable date.
+ */
+function rejectedMonthsSql(def: ExtractDef, plan: StagingPlan, ctx: CheckContext, t: Temps): string {
+  if (def.id !== 'declarations' || !plan.present.has('release_date')) return `CREATE OR REPLACE TEMP TABLE ${t.months} (_line INTEGER, period VARCHAR)`;
+  return `CREATE OR REPLACE TEMP TABLE ${t.months} AS
+    SELECT s._line, strftime(${typedExpr('s."release_date"', columnOf(def, 'release_date'), ctx)}, '%Y-%m') AS period
+    FROM ${t.stg} s SEMI JOIN ${t.iss} i ON s._line = i._line`;
 }
 
 /** TEMP table `good`: typed rows without issues, in file order, with `_line` and a content hash. */

@@ -76,7 +76,8 @@ const REJECTS_DDL = `CREATE TABLE IF NOT EXISTS rejects (
   "column" VARCHAR,
   value VARCHAR,
   code VARCHAR NOT NULL,
-  message VARCHAR NOT NULL
+  message VARCHAR NOT NULL,
+  period VARCHAR
 )`;
 
 const META_DDL = `CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`;
@@ -97,6 +98,8 @@ export async function ensureStoreSchema(db: Db): Promise<void> {
   for (const id of EXTRACT_IDS) await db.run(tableDdl(id));
   await db.run(LINEAGE_DDL);
   await db.run(REJECTS_DDL);
+  // Stores made before rejects knew the release month of a declaration row: the column is added, older rows keep NULL.
+  await db.run('ALTER TABLE rejects ADD COLUMN IF NOT EXISTS period VARCHAR');
   if (found === undefined) {
     await db.run(`INSERT INTO meta VALUES ('schema_version', ${quoteLiteral(String(SCHEMA_VERSION))})`);
   }

@@ -130,6 +130,8 @@ describe('item-level model on generic labelled declarations (docs/examples/mappi
     expect(evaluated.code).toBe(0);
     expect(evaluated.out).toContain('item-level AUC: model');
     expect(evaluated.out).toContain('a top share q of n items is floor(n × q) items, at least 1');
+    // What ingest refused in the window is named (nothing, in this fixture).
+    expect(evaluated.out).toContain('ingest refused no declaration record released in 2024-07..2024-12');
     const report = JSON.parse(await readFile(join(out, 'evaluation.json'), 'utf8'));
     // k = floor(n q) at each share; the scores file holds every evaluated item, by margin.
     expect(report.all.model.topK.rows.slice(0, 4).map((r: { selected: number }) => r.selected)).toEqual([0.01, 0.02, 0.05, 0.1].map((q) => Math.max(1, Math.floor(report.examples * q))));
@@ -139,6 +141,7 @@ describe('item-level model on generic labelled declarations (docs/examples/mappi
     expect(margins.every((m, i) => i === 0 || m <= (margins[i - 1] as number))).toBe(true);
     expect(scored.reduce((sum, r) => sum + Number(r.values['label']), 0)).toBe(report.positives);
     expect(report.level).toBe('item');
+    expect(report.rejectedAtIngest).toEqual({ window: { from: '2024-07', to: '2024-12' }, inWindow: 0, monthUnknown: 0, rows: [] });
     expect(report.sources).toEqual({ item_outcomes: 0, declarations: report.examples });
     expect(report.all.model.auc).toBeGreaterThan(0.75);
     expect(report.all.model.auc).toBeGreaterThan(report.all.random.auc + 0.2);
