@@ -4,7 +4,6 @@
  * `items-by-participant.csv` and `items-manifest.json` of the run folder: their own set, swapped in at
  * once, the participant files left as they are (docs/outputs.md).
  */
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Row } from '../io/db.js';
 import { checkReplaceable, replaceFilesOf, RUN_FOLDER } from '../io/run-dir.js';
@@ -12,8 +11,7 @@ import { loadItemModel } from '../models/evaluation/evaluate-item-model.js';
 import { serializeArtifact } from '../models/risk/artifact.js';
 import { itemExampleFeatures, itemToScore, type ItemExample } from '../models/risk/item-examples.js';
 import { predictRisk } from '../models/risk/predict.js';
-import { FileSet } from '../run-folder/file-set.js';
-import { ITEM_FILES, ITEM_ROLL_UP_FILE, ITEMS_FILE, ITEMS_MANIFEST_FILE, itemRollUpCsv, itemsCsv, itemsManifestJson, type ItemRow, type ItemsManifest } from '../run-folder/items.js';
+import { compareItemRank, ITEM_FILES, ITEM_ORDER, ITEMS_FILE, writeItemSet, type ItemRow, type ItemSetHeader } from '../run-folder/items.js';
 import { itemRollUp } from '../score/item-roll-up.js';
 import { itemFeatureDefs } from '../score/item-feature-defs.js';
 import { modelReasons } from '../score/model-reasons.js';
@@ -77,30 +75,25 @@ export async function scoreItems(config: ItemScoreConfig, clock: Clock, logger: 
       reasons: [],
     }));
     // Highest margin first; ties by declaration and item number, so the order never depends on the engine.
-    const order = items.map((_, i) => i).sort((a, b) => (items[b] as ItemRow).margin - (items[a] as ItemRow).margin || compareItems(items[a] as ItemRow, items[b] as ItemRow));
+    const order = items.map((_, i) => i).sort((a, b) => compareItemRank(items[a] as ItemRow, items[b] as ItemRow));
     const top = order.slice(0, ITEM_REASONS_TOP);
     const topValues = new Float64Array(top.length * n);
     top.forEach((row, k) => topValues.set(values.subarray(row * n, (row + 1) * n), k * n));
     const explained = modelReasons(loaded.models.classifier, topValues, top.length, { features: itemFeatureDefs(set, config.lang), lang: config.lang });
     top.forEach((row, k) => ((items[row] as ItemRow).reasons = (explained.reasons[k] ?? []).map((reason) => reason.reason)));
     const ranked = order.map((row) => items[row] as ItemRow);
-    const files = new FileSet();
-    files.add(ITEMS_FILE, itemsCsv(ranked));
-    files.add(ITEM_ROLL_UP_FILE, itemRollUpCsv(itemRollUp(ranked)));
-    const manifest: ItemsManifest = {
+    const header: ItemSetHeader = {
       command: 'score',
       level: 'item',
       period: config.period,
       as_of: asOf,
       code_version: codeVersion(),
       model: { path: modelPath, window: loaded.artifact.window, sha256: sha256Hex(serializeArtifact(loaded.artifact)), features: set.features.length },
-      parameters: { lang: config.lang, reasons_top: ITEM_REASONS_TOP, order: 'margin descending, then decl_id, then item_no' },
-      counts: { items: items.length, participants: new Set(items.map((it) => it.importer)).size, with_reasons: top.length, not_in_store_as_of: notFound, probability_at_least_half: items.filter((it) => it.probability >= 0.5).length },
-      outputs: files.hashes(),
+      parameters: { lang: config.lang, reasons_top: ITEM_REASONS_TOP, order: ITEM_ORDER },
+      counts: { with_reasons: top.length, not_in_store_as_of: notFound },
     };
     await replaceFilesOf(config.outDir, ITEM_FILES, async (dir) => {
-      await files.writeInto(dir);
-      await writeFile(join(dir, ITEMS_MANIFEST_FILE), itemsManifestJson(manifest));
+      await writeItemSet(dir, ranked, itemRollUp(ranked), header);
     });
     logger.info(`wrote ${join(config.outDir, ITEMS_FILE)}`);
     const head = order.slice(0, 10).map((row, rank) => {
@@ -109,9 +102,4 @@ export async function scoreItems(config: ItemScoreConfig, clock: Clock, logger: 
     });
     return [`${items.length} items released in ${config.period} scored as of ${asOf} with ${modelPath}; items.csv in ${config.outDir}`, '', ...head].join('\n');
   });
-}
-
-function compareItems(a: ItemRow, b: ItemRow): number {
-  if (a.declId !== b.declId) return a.declId < b.declId ? -1 : 1;
-  return a.itemNo - b.itemNo;
 }

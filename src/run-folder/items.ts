@@ -4,11 +4,13 @@
  * types, writers and readers, and the names of the set's files.
  */
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { csvNumber, csvOptionalNumber, readCsvRecords } from '../io/csv-read.js';
 import { csvText } from '../io/csv-write.js';
 import { describeJsonValue, isJsonObject, readJsonFile } from '../io/json-read.js';
 import { ConfigError } from '../util/errors.js';
+import { FileSet } from './file-set.js';
 import { fixed, money } from './format.js';
 
 /** Every item released in the period, riskiest first. */
@@ -73,6 +75,43 @@ export interface ItemsManifest {
 /** The text of items-manifest.json. */
 export function itemsManifestJson(manifest: ItemsManifest): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/** The order of items.csv, as the manifest states it. */
+export const ITEM_ORDER = 'margin descending, then decl_id, then item_no';
+
+/** Compares two items in the order of items.csv: highest margin first, ties by declaration and item number (never by the engine). */
+export function compareItemRank(a: ItemRow, b: ItemRow): number {
+  if (a.margin !== b.margin) return b.margin - a.margin;
+  if (a.declId !== b.declId) return a.declId < b.declId ? -1 : 1;
+  return a.itemNo - b.itemNo;
+}
+
+/** The manifest of an item set but what its files give (the counts of the items and the hashes). */
+export type ItemSetHeader = Omit<ItemsManifest, 'counts' | 'outputs'> & { counts: Pick<ItemsManifest['counts'], 'with_reasons' | 'not_in_store_as_of'> };
+
+/**
+ * Writes the item set into `dir`: items.csv and items-by-participant.csv
+ * from items in ranking order and their roll-up, then the manifest with the
+ * counts and the hashes of the bytes written.
+ */
+export async function writeItemSet(dir: string, ranked: readonly ItemRow[], rollUp: readonly ItemRollUpRow[], header: ItemSetHeader): Promise<ItemsManifest> {
+  const files = new FileSet();
+  files.add(ITEMS_FILE, itemsCsv(ranked));
+  files.add(ITEM_ROLL_UP_FILE, itemRollUpCsv(rollUp));
+  const manifest: ItemsManifest = {
+    ...header,
+    counts: {
+      items: ranked.length,
+      participants: new Set(ranked.map((it) => it.importer)).size,
+      ...header.counts,
+      probability_at_least_half: ranked.filter((it) => it.probability >= 0.5).length,
+    },
+    outputs: files.hashes(),
+  };
+  await files.writeInto(dir);
+  await writeFile(join(dir, ITEMS_MANIFEST_FILE), itemsManifestJson(manifest));
+  return manifest;
 }
 
 /** The text of items.csv from rows already in ranking order. */

@@ -1,7 +1,4 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { FileSet } from '../../src/run-folder/file-set.js';
-import { ITEM_ROLL_UP_FILE, ITEMS_FILE, ITEMS_MANIFEST_FILE, itemRollUpCsv, itemsCsv, itemsManifestJson, type ItemRow, type ItemsManifest } from '../../src/run-folder/items.js';
+import { compareItemRank, ITEM_ORDER, writeItemSet as writeItemSetFiles, type ItemRow } from '../../src/run-folder/items.js';
 import { itemRollUp } from '../../src/score/item-roll-up.js';
 
 /** An item of importer `inn` with margin `margin` (the probability follows it), for a hand-made item set. */
@@ -24,24 +21,18 @@ export function item(inn: string, declId: string, itemNo: number, margin: number
 /**
  * Writes the item set `score --level item` would write for these items into
  * `dir` (items.csv, items-by-participant.csv, items-manifest.json with their
- * hashes), through the run folder's own writers and roll-up.
+ * hashes), through the run folder's own writer, order and roll-up.
  */
 export async function writeItemSet(dir: string, items: readonly ItemRow[], options: { period: string; asOf: string }): Promise<void> {
-  const ranked = [...items].sort((a, b) => b.margin - a.margin || (a.declId < b.declId ? -1 : a.declId > b.declId ? 1 : a.itemNo - b.itemNo));
-  const files = new FileSet();
-  files.add(ITEMS_FILE, itemsCsv(ranked));
-  files.add(ITEM_ROLL_UP_FILE, itemRollUpCsv(itemRollUp(ranked)));
-  const manifest: ItemsManifest = {
+  const ranked = [...items].sort(compareItemRank);
+  await writeItemSetFiles(dir, ranked, itemRollUp(ranked), {
     command: 'score',
     level: 'item',
     period: options.period,
     as_of: options.asOf,
     code_version: 'test',
     model: { path: 'models/item', window: { from: '2025-01', to: '2025-12' }, sha256: 'f'.repeat(64), features: 12 },
-    parameters: { lang: 'en', reasons_top: 10_000, order: 'margin descending, then decl_id, then item_no' },
-    counts: { items: ranked.length, participants: new Set(ranked.map((it) => it.importer)).size, with_reasons: ranked.length, not_in_store_as_of: 0, probability_at_least_half: ranked.filter((it) => it.probability >= 0.5).length },
-    outputs: files.hashes(),
-  };
-  await files.writeInto(dir);
-  await writeFile(join(dir, ITEMS_MANIFEST_FILE), itemsManifestJson(manifest));
+    parameters: { lang: 'en', reasons_top: 10_000, order: ITEM_ORDER },
+    counts: { with_reasons: ranked.length, not_in_store_as_of: 0 },
+  });
 }
