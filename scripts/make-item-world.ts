@@ -403,8 +403,11 @@ export function makeItemWorld(options: ItemWorldOptions): WorldItem[] {
     let left = quotas[m] as number;
     while (left > 0) {
       const im = active[pickCumulative(activeCum, d.u())] as Importer;
-      const collusive = im.colludesWith >= 0 && m >= im.collusionFrom && d.chance(0.5);
-      const broker = collusive ? im.colludesWith : d.chance(0.75) ? im.broker : d.chance(0.6) ? im.secondBroker : pickCumulative(brokerCum, d.u());
+      const colluding = im.colludesWith >= 0 && m >= im.collusionFrom;
+      const collusive = colluding && d.chance(0.5);
+      // A colluding importer sends the rest of its declarations elsewhere, so the pair stands out from the importer.
+      const regular = colluding ? im.secondBroker : im.broker;
+      const broker = collusive ? im.colludesWith : d.chance(0.75) ? regular : d.chance(0.6) ? im.secondBroker : pickCumulative(brokerCum, d.u());
       const office = d.chance(0.9) ? d.pick(im.offices) : pickCumulative(officeCum, d.u());
       const seller = d.chance(0.8) ? d.pick(im.sellers) : d.int(nSellers);
       const n = Math.min(left, d.chance(0.55) ? 1 : d.chance(0.45) ? 2 : d.chance(0.4) ? 3 : 4 + d.int(9));
