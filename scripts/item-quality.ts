@@ -1,6 +1,7 @@
-// Quality of the item model on the item world (docs/quality.md, "The item
-// world"): generates the world (scripts/make-item-world.ts) into a temporary
-// folder and runs the CLI path a user would run on labelled declarations:
+// Quality of the item model on the item world (docs/quality.md, "Quality of
+// the item model on the item world"): generates the world
+// (scripts/make-item-world.ts) into a temporary folder and runs the CLI
+// path a user would run on labelled declarations:
 //
 //   ccrg ingest   --declarations declarations.csv --mapping docs/examples/mapping-generic.yaml
 //   ccrg train    --level item --from <month 1> --to <month 15>

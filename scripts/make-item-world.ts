@@ -3,7 +3,8 @@
  * customs-fraud data sets (the columns of scripts/make-generic-fixture.ts,
  * read with docs/examples/mapping-generic.yaml), for measuring the item
  * model on something harder than the 4,000-row fixture (docs/quality.md,
- * "The item world"; scripts/item-quality.ts runs the CLI path on it).
+ * "Quality of the item model on the item world"; scripts/item-quality.ts
+ * runs the CLI path on it).
  *
  * Nothing here is a copy of a data set: ids, codes, prices and rates are
  * drawn from the seed. Hidden structure, all of it invisible in the output
@@ -23,7 +24,7 @@
  * - Declarations: 1 to 12 items; a declaration-level random effect
  *   (sd 1.0 logits) and a shared scheme make fraud cluster in a declaration.
  * - Fraud schemes, each leaving its own trace:
- *   undervaluation (about half: declared at 35-75% of the going price of the
+ *   undervaluation (about half: declared at 40-85% of the going price of the
  *   code and month), misclassification (declared under a lower-duty code of
  *   the same heading, at the true good's price), false origin by
  *   transshipment (a preferential origin claimed, shipped from another
@@ -32,8 +33,8 @@
  * - Honest noise: the going price of each code drifts month by month (trend
  *   and random walk), origins price differently, importers buy at their own
  *   level (6% are discount buyers at about 65% of the going price, honestly)
- *   and items scatter (sd 0.30 in logs), so a low price alone does not decide;
- *   12% of honest goods leave from a transit hub, not their origin.
+ *   and items scatter (sd 0.35 in logs), so a low price alone does not decide;
+ *   12% of honest declarations leave from a transit hub, not the origin.
  * - New importers with no history (a third of importers arrive during the
  *   period; a few shells import for one to three months and vanish).
  * - Concept drift: 30% of the risky importers reform at a random month
