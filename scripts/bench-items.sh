@@ -30,7 +30,8 @@ TODAY=2026-11-26
 mkdir -p "$DIR"
 npm run -s build
 
-ccrg() { node bin/ccrg.js "$@"; }
+CCRG=(node bin/ccrg.js)
+ccrg() { "${CCRG[@]}" "$@"; }
 # measure NAME CMD...: runs CMD under GNU time and prints wall time and peak RSS.
 measure() {
   local name=$1
@@ -49,8 +50,8 @@ if [ "$WHAT" = train ] || [ "$WHAT" = all ]; then
     npx tsx scripts/make-generic-fixture.ts "$TRAIN_ITEMS" "$DIR/train/declarations.csv" --importers 2000 >&2
     ccrg ingest --declarations "$DIR/train/declarations.csv" --mapping "$MAPPING" --store "$store" --today "$TODAY" --rejects "$DIR/rejects.csv" --quiet
   fi
-  measure "train-$TRAIN_ITEMS-refit" ccrg train --level item --store "$store" --from 2023-01 --to 2024-12 --out "$DIR/model-train-refit" --threads "$THREADS"
-  measure "train-$TRAIN_ITEMS-no-refit" ccrg train --level item --store "$store" --from 2023-01 --to 2024-12 --out "$DIR/model-train-none" --refit none --threads "$THREADS"
+  measure "train-$TRAIN_ITEMS-refit" "${CCRG[@]}" train --level item --store "$store" --from 2023-01 --to 2024-12 --out "$DIR/model-train-refit" --threads "$THREADS"
+  measure "train-$TRAIN_ITEMS-no-refit" "${CCRG[@]}" train --level item --store "$store" --from 2023-01 --to 2024-12 --out "$DIR/model-train-none" --refit none --threads "$THREADS"
   grep -h "validation item-level AUC" "$DIR/train-$TRAIN_ITEMS-refit-out.txt"
 fi
 
@@ -64,6 +65,6 @@ if [ "$WHAT" = score ] || [ "$WHAT" = all ]; then
     ccrg ingest --declarations "$DIR/score/history.csv" --declarations "$DIR/score/month.csv" --mapping "$MAPPING" --store "$store" --today "$TODAY" --rejects "$DIR/rejects.csv" --quiet
     ccrg train --level item --store "$store" --from 2023-01 --to 2024-12 --out "$DIR/model-score" --threads "$THREADS" > /dev/null
   fi
-  measure "score-items-$MONTH_ITEMS" ccrg score --level item --model "$DIR/model-score" --period 2025-01 --store "$store" --out "$DIR/out/2025-01" --threads "$THREADS" --quiet
+  measure "score-items-$MONTH_ITEMS" "${CCRG[@]}" score --level item --model "$DIR/model-score" --period 2025-01 --store "$store" --out "$DIR/out/2025-01" --threads "$THREADS" --quiet
   node -e "const m = JSON.parse(require('fs').readFileSync('$DIR/out/2025-01/items-manifest.json', 'utf8')); console.log('scored', m.counts.items, 'items,', m.counts.with_reasons, 'with reasons')"
 fi
