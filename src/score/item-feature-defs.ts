@@ -14,6 +14,7 @@ const OWN: Readonly<Record<string, { unit: FeatureUnit; title: Words }>> = {
   item_log_net_weight: { unit: 'log', title: { en: 'Net weight of the item (log)', ru: 'Масса нетто товара (логарифм)' } },
   item_log_unit_value: { unit: 'log', title: { en: 'Customs value per kg (log)', ru: 'Таможенная стоимость за кг (логарифм)' } },
   item_unit_value_log_dev: { unit: 'log', title: { en: "Value per kg against other importers' same goods", ru: 'Стоимость за кг относительно тех же товаров других импортёров' } },
+  item_unit_value_log_dev_code: { unit: 'log', title: { en: 'Value per kg against all items of the same code', ru: 'Стоимость за кг относительно всех товаров того же кода' } },
   item_duty_rate: { unit: 'rate', title: { en: 'Duty rate of the item', ru: 'Ставка пошлины по товару' } },
   item_duty_rate_gap: { unit: 'rate', title: { en: 'Duty rate against the same code’s usual rate', ru: 'Ставка пошлины относительно обычной для кода' } },
   item_dispatch_differs: { unit: 'flag', title: { en: 'Dispatched from another country than the origin', ru: 'Отправлен не из страны происхождения' } },

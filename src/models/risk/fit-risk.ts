@@ -37,6 +37,12 @@ export interface LabelledExample {
   /** `random` marks an unbiased (random-selection) example; anything else is treated as selected. */
   selection: string | null;
   propensity: number | null;
+  /**
+   * True when the label came with the data for every row (label columns
+   * carried on declarations) rather than from an inspection that picked the
+   * example: such labels describe the population, not a risk selection.
+   */
+  unselected?: boolean;
 }
 
 /** Row indexes of the examples in each part of the time split. */
@@ -163,7 +169,9 @@ export function calibrate(scoresOf: (rows: readonly number[]) => Float64Array, a
   const randomCounts = classCounts(all, random);
   let use: readonly number[] = rows;
   let weights: Float64Array | undefined;
-  if (Math.min(randomCounts.positives, randomCounts.negatives) >= CALIBRATION_MIN_PER_CLASS.random) use = random;
+  // Labels that came with every row were not selected for risk: nothing to correct.
+  if (rows.every((r) => (all[r] as LabelledExample).unselected === true)) use = rows;
+  else if (Math.min(randomCounts.positives, randomCounts.negatives) >= CALIBRATION_MIN_PER_CLASS.random) use = random;
   else if (withPropensity.length === rows.length && rows.length > 0) weights = Float64Array.from(rows, (r) => 1 / ((all[r] as LabelledExample).propensity as number));
   else {
     warnings.push(
@@ -339,7 +347,11 @@ export function trainAmount(
 ): GbdtModel | null {
   const rows = fit.filter((r) => (all[r] as LabelledExample).label === 1 && (all[r] as LabelledExample).chargesRub > 0);
   if (rows.length < 20) {
-    warnings.push(`no amount model: ${rows.length} violating training examples with charges (at least 20 are needed); expected charges stay empty`);
+    warnings.push(
+      rows.length === 0 && all.every((e) => !(e.chargesRub > 0))
+        ? 'no amount model: no labelled example carries charges (the labels have none); expected charges stay empty'
+        : `no amount model: ${rows.length} violating training examples with charges (at least 20 are needed); expected charges stay empty`,
+    );
     return null;
   }
   return trainGbdt(

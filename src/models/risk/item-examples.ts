@@ -98,6 +98,7 @@ export async function itemExamples(db: Db, window: ExampleWindow): Promise<ItemE
     chargesRub: Number(r['charges']),
     knownDate: String(r['known']),
     selection: r['selection'] === 'random' ? 'random' : r['selection'] === 'risk' ? 'risk' : null,
+    unselected: r['source'] !== 'item_outcomes',
     propensity: r['propensity'] === null || r['propensity'] === undefined ? null : Number(r['propensity']),
   }));
 }
@@ -131,6 +132,12 @@ const ITEM_OWN_FEATURES: readonly ItemOwnFeature[] = [
     needs: ['net_weight_kg'],
     sql: 's.unit_value_log_dev',
     description: "ln(unit value / median unit value of other importers' items in the same peer group: HS10 × origin, else HS6, else HS4, in the same 3-month block)",
+  },
+  {
+    id: 'item_unit_value_log_dev_code',
+    needs: ['net_weight_kg'],
+    sql: 'CASE WHEN s.unit_value_rub_per_kg > 0 AND cm.items >= 5 THEN ln(s.unit_value_rub_per_kg / cm.median_uv) END',
+    description: 'ln(unit value / median unit value of every item with the same code, any origin and importer, in the same 3-month block; at least 5 items)',
   },
   { id: 'item_duty_rate', needs: ['duty_rub'], sql: 's.duty_rate', description: 'duty / customs value (payment procedures)' },
   { id: 'item_duty_rate_gap', needs: ['duty_rub'], sql: 's.duty_rate - s.peer_duty_rate', description: 'duty rate minus the value-weighted median rate of the same HS10 code and preference group' },
@@ -337,6 +344,9 @@ export async function itemExampleFeatures(
       await db.run(`INSERT INTO ${T.batch} VALUES ${rows.join(', ')}`);
     }
     const signals = await computeItemSignals(db, { ...defaults, asOf, windowMonths: await signalWindowMonths(db, asOf, defaults) }, 'item examples');
+    // The 3-month block of a release date, counted back from the as-of month, as the peer comparison counts it.
+    const blockSql = (date: string): string =>
+      `((year(${sqlDate(asOf)}) * 12 + month(${sqlDate(asOf)})) - (year(${date}) * 12 + month(${date}))) // ${defaults.peerWindowMonths}`;
     await db.run(`INSERT INTO ${T.examples}
       SELECT e.example_id, least(${sqlDate(asOf)}, coalesce(s.release_date, ${sqlDate(asOf)})), s.release_date, s.decl_id IS NOT NULL, coalesce(s.inn, e.inn),
         d.customs_representative_inn, s.hs_code, s.origin_country, s.dispatch_country, s.customs_office, d.extra_cat
@@ -348,6 +358,12 @@ export async function itemExampleFeatures(
           SELECT i.decl_id, count(*) AS n_items, sum(i.customs_value_rub) AS value, min(i.unit_value_log_dev) AS min_dev
           FROM ${signals.itemTable} i SEMI JOIN ${T.batch} b ON b.decl_id = i.decl_id GROUP BY i.decl_id
         ) dc ON dc.decl_id = s.decl_id
+        LEFT JOIN (
+          SELECT ${blockSql('i.release_date')} AS block, i.hs_code, count(*) AS items, median(i.unit_value_rub_per_kg) AS median_uv
+          FROM ${signals.itemTable} i
+          WHERE i.unit_value_rub_per_kg > 0 AND i.hs_code IN (SELECT s2.hs_code FROM ${signals.itemTable} s2 SEMI JOIN ${T.batch} b ON b.decl_id = s2.decl_id AND b.item_no = s2.item_no)
+          GROUP BY ALL
+        ) cm ON cm.hs_code = s.hs_code AND cm.block = ${blockSql('s.release_date')}
       QUALIFY row_number() OVER (PARTITION BY e.example_id ORDER BY d.version_date DESC NULLS LAST, d.ingest_id DESC NULLS LAST) = 1`);
     await signals.workspace.drop();
   }

@@ -54,6 +54,17 @@ describe('calibrate', () => {
     expect(mean).toBeLessThan(0.15);
   });
 
+  it('calibrates labels that came with every row (not an inspection’s selection) on all of them, without a warning', () => {
+    const { values, all, rows } = calibrationSet(1000, 0, 0);
+    const population = all.map((e) => ({ ...e, selection: null, unselected: true }));
+    const warnings: string[] = [];
+    expect(calibrate(probabilityOf(identity, values, 1), population, rows, warnings)?.kind).toBe('isotonic');
+    expect(warnings).toEqual([]);
+    // The same rows from inspections of unknown selection are warned about.
+    calibrate(probabilityOf(identity, values, 1), all.map((e) => ({ ...e, selection: null })), rows, warnings);
+    expect(warnings.join('\n')).toContain('likely selected for their risk');
+  });
+
   it('uses isotonic regression only with enough examples of each class', () => {
     const many = calibrationSet(1000, 0, 0);
     expect(calibrate(probabilityOf(identity, many.values, 1), many.all, many.rows, [])?.kind).toBe('isotonic');
