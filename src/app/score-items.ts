@@ -5,7 +5,6 @@
  * once, the participant files left as they are (docs/outputs.md).
  */
 import { join } from 'node:path';
-import type { Row } from '../io/db.js';
 import { checkReplaceable, replaceFilesOf, RUN_FOLDER } from '../io/run-dir.js';
 import { loadItemModel } from '../models/evaluation/evaluate-item-model.js';
 import { serializeArtifact } from '../models/risk/artifact.js';
@@ -31,8 +30,6 @@ export type ItemScoreConfig = Pick<ScoreParams, 'period' | 'modelPath' | 'rankBy
 /** Items whose reasons are written (the rest of the list has none: TreeSHAP costs time per item). */
 export const ITEM_REASONS_TOP = 10_000;
 
-const text = (v: Row[string] | undefined): string => (v === null || v === undefined ? '' : String(v));
-
 /**
  * Scores the items released in the period with the item model of
  * `config.modelPath` and replaces the item set of the run folder; returns
@@ -48,32 +45,43 @@ export async function scoreItems(config: ItemScoreConfig, clock: Clock, logger: 
   return withSource(config.source, config.duckdb, clock, logger, async ({ db }) => {
     const { loaded, set } = await loadItemModel(db, modelPath);
     if (loaded.models.kind !== 'risk') throw new UsageError(`${modelPath} is not a risk model`);
-    const rows = await db.all(
-      `SELECT decl_id, item_no, importer_inn, hs_code, origin_country, CAST(customs_value_rub AS DOUBLE) AS customs_value
+    // Streamed: a month can hold millions of items, too many for row objects.
+    const items: ItemRow[] = [];
+    await db.scan(
+      `SELECT decl_id, CAST(item_no AS INTEGER), importer_inn, hs_code, origin_country, CAST(customs_value_rub AS DOUBLE)
        FROM (${asOfSql('declarations', asOf)}) WHERE release_date >= CAST($month_start AS DATE)
        ORDER BY decl_id, item_no`,
       { month_start: monthStart },
+      (c, rows) => {
+        const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+        for (let r = 0; r < rows; r++) {
+          const value = c[5]?.[r];
+          items.push({
+            declId: str(c[0]?.[r]),
+            itemNo: c[1]?.[r] as number,
+            importer: str(c[2]?.[r]),
+            hsCode: str(c[3]?.[r]),
+            origin: str(c[4]?.[r]),
+            customsValue: typeof value === 'number' ? value : null,
+            margin: 0,
+            probability: 0,
+            expected: null,
+            reasons: [],
+          });
+        }
+      },
     );
-    if (rows.length === 0) throw new UsageError(`--period ${config.period}: no declaration item was released in the month as of ${asOf}`);
-    logger.info(`scoring ${rows.length} items released in ${config.period} with ${modelPath}`);
-    const examples: ItemExample[] = rows.map((r) => itemToScore(`item|${text(r['decl_id'])}|${text(r['item_no'])}`, text(r['decl_id']), Number(r['item_no']), text(r['importer_inn']), asOf));
+    if (items.length === 0) throw new UsageError(`--period ${config.period}: no declaration item was released in the month as of ${asOf}`);
+    logger.info(`scoring ${items.length} items released in ${config.period} with ${modelPath}`);
+    const examples: ItemExample[] = items.map((it) => itemToScore(`item|${it.declId}|${it.itemNo}`, it.declId, it.itemNo, it.importer, asOf));
     const { values, notFound } = await itemExampleFeatures(db, examples, set, config.features);
     const n = set.features.length;
-    const x = { values, nRows: rows.length, nCols: n, layout: 'row-major' as const };
-    const margin = loaded.models.classifier.predictMargin(x);
-    const predicted = predictRisk(loaded.models, x);
-    const items: ItemRow[] = rows.map((r, i) => ({
-      declId: text(r['decl_id']),
-      itemNo: Number(r['item_no']),
-      importer: text(r['importer_inn']),
-      hsCode: text(r['hs_code']),
-      origin: text(r['origin_country']),
-      customsValue: r['customs_value'] === null || r['customs_value'] === undefined ? null : Number(r['customs_value']),
-      margin: Number((margin[i] as number).toFixed(6)),
-      probability: Number((predicted.probability[i] as number).toFixed(6)),
-      expected: predicted.expectedChargesRub === null ? null : Number((predicted.expectedChargesRub[i] as number).toFixed(2)),
-      reasons: [],
-    }));
+    const predicted = predictRisk(loaded.models, { values, nRows: items.length, nCols: n, layout: 'row-major' });
+    items.forEach((it, i) => {
+      it.margin = Number((predicted.margin[i] as number).toFixed(6));
+      it.probability = Number((predicted.probability[i] as number).toFixed(6));
+      it.expected = predicted.expectedChargesRub === null ? null : Number((predicted.expectedChargesRub[i] as number).toFixed(2));
+    });
     // Highest margin first; ties by declaration and item number, so the order never depends on the engine.
     const order = items.map((_, i) => i).sort((a, b) => compareItemRank(items[a] as ItemRow, items[b] as ItemRow));
     const top = order.slice(0, ITEM_REASONS_TOP);

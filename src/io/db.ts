@@ -16,12 +16,30 @@ export type SqlValue = string | number | boolean | null;
  */
 export type SqlParams = Readonly<Record<string, SqlValue>>;
 
+/** The column types {@link Db.appendRows} writes. */
+export type AppendType = 'integer' | 'double' | 'varchar';
+
 /** The small database surface the pipeline needs; one DuckDB adapter implements it. */
 export interface Db {
   /** Runs statements, discarding any result; `params` binds `$name` parameters (one statement then). */
   run(sql: string, params?: SqlParams): Promise<void>;
   /** Runs one query and returns every row; `params` binds its `$name` parameters. */
   all(sql: string, params?: SqlParams): Promise<Row[]>;
+  /**
+   * Runs one query and streams its result chunk by chunk (about 2,048 rows
+   * each): `onChunk` gets each column's values and the chunk's row count.
+   * For results too large for row objects; cast columns in SQL to DOUBLE,
+   * INTEGER, BOOLEAN or VARCHAR, which arrive as numbers, booleans and strings
+   * (NULL as null).
+   */
+  scan(sql: string, params: SqlParams | undefined, onChunk: (columns: readonly (readonly unknown[])[], rowCount: number) => void): Promise<void>;
+  /**
+   * Appends `count` rows to an existing table (TEMP tables included) through
+   * DuckDB's appender, column by column as `types` say: far faster than
+   * INSERT ... VALUES for many rows. `valueAt(row, column)` gives a value
+   * (null for NULL).
+   */
+  appendRows(table: string, types: readonly AppendType[], count: number, valueAt: (row: number, column: number) => string | number | null): Promise<void>;
   /** Runs `work` inside BEGIN/COMMIT; rolls back and rethrows if it throws. */
   transaction<T>(work: () => Promise<T>): Promise<T>;
   /** Releases the connection and the database file. */
@@ -114,6 +132,39 @@ class DuckDbAdapter implements Db {
       return reader.getRowObjectsJson() as Row[];
     } catch (cause) {
       throw new QueryError(`DuckDB: ${messageOf(cause)}`, sql, cause);
+    }
+  }
+
+  async scan(sql: string, params: SqlParams | undefined, onChunk: (columns: readonly (readonly unknown[])[], rowCount: number) => void): Promise<void> {
+    try {
+      const result = await (params === undefined ? this.connection.stream(sql) : this.connection.stream(sql, { ...params }));
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (chunk === null || chunk.rowCount === 0) break;
+        const columns = Array.from({ length: chunk.columnCount }, (_, c) => chunk.getColumnValues(c));
+        onChunk(columns, chunk.rowCount);
+      }
+    } catch (cause) {
+      throw new QueryError(`DuckDB: ${messageOf(cause)}`, sql, cause);
+    }
+  }
+
+  async appendRows(table: string, types: readonly AppendType[], count: number, valueAt: (row: number, column: number) => string | number | null): Promise<void> {
+    const temp = (await this.all(`SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE temporary AND table_name = $name`, { name: table }))[0]?.['n'] === 1;
+    const appender = await (temp ? this.connection.createAppender(table, 'main', 'temp') : this.connection.createAppender(table));
+    try {
+      for (let r = 0; r < count; r++) {
+        for (let c = 0; c < types.length; c++) {
+          const v = valueAt(r, c);
+          if (v === null) appender.appendNull();
+          else if (types[c] === 'integer') appender.appendInteger(v as number);
+          else if (types[c] === 'double') appender.appendDouble(v as number);
+          else appender.appendVarchar(String(v));
+        }
+        appender.endRow();
+      }
+    } finally {
+      appender.closeSync();
     }
   }
 

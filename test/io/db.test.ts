@@ -26,6 +26,35 @@ describe('Db parameters', () => {
   });
 });
 
+describe('Db bulk rows', () => {
+  it('appends rows to a TEMP table and to a table, and streams a result in chunks with every value', async () => {
+    const db = await openDuckDb(':memory:');
+    try {
+      await db.run(`CREATE TEMP TABLE batch (id INTEGER, name VARCHAR, x DOUBLE)`);
+      await db.run(`CREATE TABLE kept (id INTEGER, name VARCHAR, x DOUBLE)`);
+      const n = 5000;
+      const valueAt = (r: number, c: number): string | number | null => (c === 0 ? r : c === 1 ? (r % 7 === 0 ? null : `it's ${r}`) : r / 4);
+      await db.appendRows('batch', ['integer', 'varchar', 'double'], n, valueAt);
+      await db.appendRows('kept', ['integer', 'varchar', 'double'], 3, valueAt);
+      expect(await db.all(`SELECT count(*)::INTEGER AS n, count(name)::INTEGER AS named, sum(x) AS s FROM batch`)).toEqual([{ n, named: n - Math.ceil(n / 7), s: ((n - 1) * n) / 8 }]);
+      expect(await db.all(`SELECT count(*)::INTEGER AS n FROM kept`)).toEqual([{ n: 3 }]);
+      const seen: unknown[][] = [];
+      let chunks = 0;
+      await db.scan(`SELECT id, name, x FROM batch WHERE id >= $from ORDER BY id`, { from: 10 }, (columns, rows) => {
+        chunks++;
+        for (let r = 0; r < rows; r++) seen.push(columns.map((c) => c[r]));
+      });
+      expect(chunks).toBeGreaterThan(1);
+      expect(seen).toHaveLength(n - 10);
+      expect(seen[0]).toEqual([10, "it's 10", 2.5]);
+      expect(seen[4]).toEqual([14, null, 3.5]);
+      await expect(db.scan(`SELECT nothing FROM batch`, undefined, () => undefined)).rejects.toBeInstanceOf(QueryError);
+    } finally {
+      db.close();
+    }
+  });
+});
+
 describe('sqlDate', () => {
   it('writes the one date literal and refuses anything but a real date', () => {
     expect(sqlDate('2026-06-30')).toBe("DATE '2026-06-30'");

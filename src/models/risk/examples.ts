@@ -99,7 +99,11 @@ export async function exampleFeatures(
 ): Promise<ExampleFeatures> {
   const values = new Float64Array(examples.length * features.length).fill(Number.NaN);
   const byDate = new Map<string, number[]>();
-  examples.forEach((e, i) => byDate.set(e.asOf, [...(byDate.get(e.asOf) ?? []), i]));
+  examples.forEach((e, i) => {
+    const indexes = byDate.get(e.asOf);
+    if (indexes === undefined) byDate.set(e.asOf, [i]);
+    else indexes.push(i);
+  });
   let outsideUniverse = 0;
   let population: ExampleFeatures['population'] = null;
   const progress = startProgress(progressSource, 'features', byDate.size, 'as-of months');

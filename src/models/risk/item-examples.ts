@@ -333,16 +333,18 @@ export async function itemExampleFeatures(
     customs_representative_inn VARCHAR, hs_code VARCHAR, origin_country VARCHAR, dispatch_country VARCHAR, customs_office VARCHAR, extra_cat MAP(VARCHAR, VARCHAR)
     ${set.own.map((f) => `, ${quoteIdent(f.id)} DOUBLE`).join('')}${set.extraNumeric.map((name) => `, ${quoteIdent(`extra_${name}`)} DOUBLE`).join('')})`);
   const byDate = new Map<string, number[]>();
-  examples.forEach((e, i) => byDate.set(e.asOf, [...(byDate.get(e.asOf) ?? []), i]));
+  examples.forEach((e, i) => {
+    const indexes = byDate.get(e.asOf);
+    if (indexes === undefined) byDate.set(e.asOf, [i]);
+    else indexes.push(i);
+  });
   for (const [asOf, indexes] of [...byDate.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     await db.run(`CREATE OR REPLACE TEMP TABLE ${T.batch} (example_id INTEGER, decl_id VARCHAR, item_no INTEGER, inn VARCHAR)`);
-    for (let start = 0; start < indexes.length; start += 1000) {
-      const rows = indexes.slice(start, start + 1000).map((i) => {
-        const e = examples[i] as ItemExample;
-        return `(${i}, ${quoteLiteral(e.declId)}, ${e.itemNo}, ${quoteLiteral(e.inn)})`;
-      });
-      await db.run(`INSERT INTO ${T.batch} VALUES ${rows.join(', ')}`);
-    }
+    await db.appendRows(T.batch, ['integer', 'varchar', 'integer', 'varchar'], indexes.length, (r, c) => {
+      const i = indexes[r] as number;
+      const e = examples[i] as ItemExample;
+      return c === 0 ? i : c === 1 ? e.declId : c === 2 ? e.itemNo : e.inn;
+    });
     const signals = await computeItemSignals(db, { ...defaults, asOf, windowMonths: await signalWindowMonths(db, asOf, defaults) }, 'item examples');
     // The 3-month block of a release date, counted back from the as-of month, as the peer comparison counts it.
     const blockSql = (date: string): string =>
@@ -369,24 +371,29 @@ export async function itemExampleFeatures(
   }
   if (set.own.some((f) => f.sql === null)) await db.run(recentVolumeSql());
   await db.run(`CREATE OR REPLACE TEMP TABLE ${T.labelled} AS ${labelledItemsSql()}`);
-  const own = await db.all(`SELECT example_id, found ${set.features.slice(0, nOwn).map((f) => `, ${quoteIdent(f)}`).join('')} FROM ${T.examples} ORDER BY example_id`);
-  const rates = await db.all(entityRatesSql(T.examples, T.labelled, set.rates));
+  // Streamed in chunks into the value array: a month of items is millions of rows, too many for row objects.
   let notFound = 0;
-  for (const row of own) {
-    const i = Number(row['example_id']);
-    if (row['found'] !== true) notFound++;
-    set.features.slice(0, nOwn).forEach((f, j) => {
-      const v = row[f];
-      if (v !== null && v !== undefined) values[i * n + j] = Number(v);
-    });
-  }
-  for (const row of rates) {
-    const i = Number(row['example_id']);
-    set.features.slice(nOwn).forEach((f, j) => {
-      const v = row[f];
-      if (v !== null && v !== undefined) values[i * n + nOwn + j] = Number(v);
-    });
-  }
+  const ownColumnsSql = set.features.slice(0, nOwn).map((f) => `, CAST(${quoteIdent(f)} AS DOUBLE)`).join('');
+  await db.scan(`SELECT example_id, found${ownColumnsSql} FROM ${T.examples}`, undefined, (columns, rows) => {
+    for (let r = 0; r < rows; r++) {
+      const i = columns[0]?.[r] as number;
+      if (columns[1]?.[r] !== true) notFound++;
+      for (let j = 0; j < nOwn; j++) {
+        const v = columns[j + 2]?.[r];
+        if (typeof v === 'number') values[i * n + j] = v;
+      }
+    }
+  });
+  const nRates = n - nOwn;
+  await db.scan(`SELECT * FROM (${entityRatesSql(T.examples, T.labelled, set.rates)})`, undefined, (columns, rows) => {
+    for (let r = 0; r < rows; r++) {
+      const i = columns[0]?.[r] as number;
+      for (let j = 0; j < nRates; j++) {
+        const v = columns[j + 1]?.[r];
+        if (typeof v === 'number') values[i * n + nOwn + j] = v;
+      }
+    }
+  });
   await tables.drop();
   return { values, notFound };
 }

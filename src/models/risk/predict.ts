@@ -1,8 +1,10 @@
-import type { FeatureMatrix } from '../learners/gbdt/index.js';
+import { OBJECTIVES, type FeatureMatrix } from '../learners/gbdt/index.js';
 import type { ArtifactModels } from './artifact.js';
 
 /** A risk model's predictions for a matrix of feature rows. */
 export interface RiskPredictions {
+  /** The classifier's raw margin (log-odds): what item lists are ranked by. */
+  margin: Float64Array;
   /** Calibrated P(violation) (the classifier's probability when the model has no calibrator). */
   probability: Float64Array;
   /** P(violation) × E[charges | violation]; null without an amount model. */
@@ -12,11 +14,14 @@ export interface RiskPredictions {
 /** Predicts with the models of a loaded `risk` artifact (or ones just trained). */
 export function predictRisk(models: ArtifactModels, x: FeatureMatrix): RiskPredictions {
   if (models.kind !== 'risk') throw new Error(`a risk model is needed, this one is of kind "${models.kind}"`);
-  const raw = models.classifier.predictProbability(x);
+  const margin = models.classifier.predictMargin(x);
+  const toProbability = OBJECTIVES.logistic.transform;
+  const raw = Float64Array.from(margin, (m) => toProbability(m));
   const calibrator = models.calibrator;
   const probability = calibrator === null ? raw : Float64Array.from(raw, (p) => calibrator.apply(p));
   const amounts = models.amount === null ? null : models.amount.predict(x);
   return {
+    margin,
     probability,
     expectedChargesRub: amounts === null ? null : Float64Array.from(probability, (p, i) => p * (amounts[i] as number)),
   };

@@ -18,7 +18,7 @@ import { stridesOf, type FeatureMatrix } from './matrix.js';
 import { OBJECTIVES, type ObjectiveId } from './objective.js';
 import { resolveParams, type GbdtParams } from './params.js';
 import { ShapPath, addTreeShap, treeExpectedValue } from './tree-shap.js';
-import { leafOf, treeDepth, type Tree } from './tree.js';
+import { treeDepth, type Tree } from './tree.js';
 
 export type { GbdtTrainingInfo } from './format.js';
 
@@ -65,9 +65,22 @@ export class GbdtModel {
     const { rowStride, colStride } = this.stridesFor(x);
     const out = new Float64Array(x.nRows).fill(this.baseMargin);
     const values = x.values;
+    const nRows = x.nRows;
+    // leafOf inlined, the tree's arrays hoisted out of the row loop: 1.5M rows × 150 trees took 17 s through the call.
     for (const tree of this.trees) {
-      const value = tree.value;
-      for (let r = 0; r < x.nRows; r++) out[r] = out[r]! + value[leafOf(tree, values, r * rowStride, colStride)]!;
+      const { feature, threshold, defaultLeft, left, right, value } = tree;
+      const root = feature[0]!;
+      for (let r = 0; r < nRows; r++) {
+        const base = r * rowStride;
+        let n = 0;
+        let f = root;
+        while (f >= 0) {
+          const v = values[base + f * colStride]!;
+          n = (v !== v ? defaultLeft[n] === 1 : v <= threshold[n]!) ? left[n]! : right[n]!;
+          f = feature[n]!;
+        }
+        out[r] = out[r]! + value[n]!;
+      }
     }
     return out;
   }
