@@ -15,7 +15,8 @@ const ALLOWED = {
   store: ['config', 'contract', 'io', 'util', 'validation'],
   features: ['contract', 'io', 'store', 'util'],
   rules: ['config', 'features', 'util'],
-  models: ['features', 'io', 'rules', 'store', 'util'],
+  // config: the pairs of ids a mapping's entity_pairs names (config/entity-pairs.ts) are the history entities' pairs.
+  models: ['config', 'features', 'io', 'rules', 'store', 'util'],
   'run-folder': ['io', 'models', 'store', 'util'],
   score: ['config', 'features', 'io', 'models', 'rules', 'run-folder', 'store', 'util'],
   plan: ['config', 'features', 'io', 'models', 'rules', 'run-folder', 'store', 'util'],

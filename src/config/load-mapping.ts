@@ -6,6 +6,22 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { EXTRACTS, type ExtractId, type Jurisdiction } from '../contract/extracts.js';
 import { ConfigError } from '../util/errors.js';
+import {
+  addedPairId,
+  BUILT_IN_PAIRS,
+  describePair,
+  ENTITY_PAIR_COLUMNS,
+  entityPartFromName,
+  HS_PREFIXES,
+  isSamePair,
+  isSamePart,
+  isSellerColumn,
+  sellerPair,
+  sellerPairId,
+  type EntityPair,
+  type EntityPairPart,
+  type EntityPairs,
+} from './entity-pairs.js';
 import { defaultExtractMapping, type Delimiter, type Encoding, type ExtractMapping, type LabelMapping, type Mapping } from './mapping.js';
 import { mappingSchema } from './mapping-schema.js';
 import { describeValue as describe, formatPath, offsetOf, parseYamlWithPositions, pathFromPointer, readConfigFile, splitBraces, typeName, type DocPath } from './yaml-doc.js';
@@ -27,6 +43,7 @@ interface RawExtract extends RawFormat {
   extra_categorical?: string[];
   extra_numeric?: string[];
   labels?: { violation?: string | null; additional_charges?: string | null; lag_days?: number };
+  entity_pairs?: { add?: string[][]; remove?: string[] };
 }
 
 interface RawMappingFile {
@@ -115,7 +132,7 @@ export function mappingFromText(text: string, source: string): Mapping {
   }
 
   if (!validateStructure(data)) {
-    fail((validateStructure.errors ?? []).map(issueFromAjv));
+    fail((validateStructure.errors ?? []).map((error) => issueFromAjv(error, data)));
   }
   const raw = data as RawMappingFile;
   const issues = checkSemantics(raw);
@@ -197,6 +214,17 @@ function resolveExtract(defaults: ExtractMapping, raw: RawExtract | undefined): 
     extraCategorical: [...(raw.extra_categorical ?? [])],
     extraNumeric: [...(raw.extra_numeric ?? [])],
     labels,
+    entityPairs: resolveEntityPairs(raw),
+  };
+}
+
+/** The checked `entity_pairs` of an extract as typed parts (names resolved by `entityPartFromName`). */
+function resolveEntityPairs(raw: RawExtract): EntityPairs {
+  const extraCategorical = raw.extra_categorical ?? [];
+  const part = (name: string): EntityPairPart => entityPartFromName(name, extraCategorical) as EntityPairPart;
+  return {
+    add: (raw.entity_pairs?.add ?? []).map(([a, b]) => [part(a as string), part(b as string)] as const),
+    remove: [...(raw.entity_pairs?.remove ?? [])],
   };
 }
 
@@ -264,6 +292,14 @@ function checkSemantics(raw: RawMappingFile): Issue[] {
       }
     }
 
+    if (extract.entity_pairs !== undefined) {
+      if (id !== 'declarations') {
+        issues.push({ path: [...here, 'entity_pairs'], atKey: true, message: `entity pairs are read only for declarations, not ${id}; remove the key (move it under extracts.declarations)` });
+      } else {
+        checkEntityPairs(extract, [...here, 'entity_pairs'], isContract, issues);
+      }
+    }
+
     const extraKind = new Map<string, string>();
     for (const key of ['extra_categorical', 'extra_numeric'] as const) {
       (extract[key] ?? []).forEach((column, index) => {
@@ -283,6 +319,83 @@ function checkSemantics(raw: RawMappingFile): Issue[] {
     }
   }
   return issues;
+}
+
+/**
+ * Checks `entity_pairs`: every part names a column that can key an entity,
+ * no pair is made of one part twice, of two prefixes of the HS code, or of
+ * the parts of a pair that is already there (built in, or listed before),
+ * and every removed id is a built-in pair.
+ */
+function checkEntityPairs(extract: RawExtract, here: DocPath, isContract: (name: string) => boolean, issues: Issue[]): void {
+  const extraCategorical = extract.extra_categorical ?? [];
+  const removed = new Set(extract.entity_pairs?.remove ?? []);
+  const sellers = extraCategorical.filter(isSellerColumn);
+  const builtIn: [string, EntityPair][] = [...Object.entries(BUILT_IN_PAIRS), ...sellers.map((name): [string, EntityPair] => [sellerPairId(name), sellerPair(name)])];
+  const parts = `a contract column (${ENTITY_PAIR_COLUMNS.join(', ')}), an HS prefix (${Object.keys(HS_PREFIXES).join(', ')}) or a column listed under extra_categorical${
+    extraCategorical.length === 0 ? ' (none is)' : ` (${extraCategorical.map((c) => JSON.stringify(c)).join(', ')})`
+  }`;
+  const added: { index: number; pair: EntityPair }[] = [];
+  (extract.entity_pairs?.add ?? []).forEach((names, index) => {
+    const path = [...here, 'add', index];
+    const resolved = names.map((name, j) => {
+      const part = entityPartFromName(name, extraCategorical);
+      if (part === null) {
+        const { problem, fix } = unknownPart(name, extract, isContract);
+        issues.push({ path: [...path, j], message: `${JSON.stringify(name)} ${problem}; expected ${parts}${fix}` });
+      } else if (part.kind === 'hs' && extraCategorical.includes(name)) {
+        issues.push({ path: [...path, j], message: `"${name}" names both an HS prefix and a column listed under extra_categorical; expected one meaning; rename the extra column in the source file` });
+        return null;
+      }
+      return part;
+    });
+    const [a, b] = resolved;
+    if (a === null || b === null || a === undefined || b === undefined) return;
+    const pair: EntityPair = [a, b];
+    const described = describePair(pair);
+    if (isSamePart(a, b)) {
+      issues.push({ path, message: `${described} pairs a part with itself; expected two different parts` });
+      return;
+    }
+    if (a.kind === 'hs' && b.kind === 'hs') {
+      issues.push({ path, message: `${described} pairs two prefixes of the same HS code; expected two different ids: the longer prefix alone (hs${Math.max(a.digits, b.digits)}) is already an entity` });
+      return;
+    }
+    const same = builtIn.find(([id, p]) => !removed.has(id) && isSamePair(pair, p));
+    if (same !== undefined) {
+      issues.push({ path, message: `${described} is the built-in pair "${same[0]}", there by default; expected a pair not there yet; remove this entry` });
+      return;
+    }
+    const earlier = added.find((e) => isSamePair(pair, e.pair) || addedPairId(e.pair) === addedPairId(pair));
+    if (earlier !== undefined) {
+      issues.push({ path, message: `${described} is the same pair as entry ${earlier.index} (${describePair(earlier.pair)}); expected each pair once; remove one` });
+      return;
+    }
+    added.push({ index, pair });
+  });
+  (extract.entity_pairs?.remove ?? []).forEach((id, index) => {
+    if (builtIn.some(([builtInId]) => builtInId === id)) return;
+    issues.push({
+      path: [...here, 'remove', index],
+      message: `${JSON.stringify(id)} is not a built-in pair; expected one of: ${builtIn.map(([builtInId]) => builtInId).join(', ')}${
+        sellers.length === 0 ? ' (extra_<column>_importer exists only for an extra_categorical column naming the seller)' : ''
+      }`,
+    });
+  });
+}
+
+/** Why a name is not a part a pair can be made of, and what to write instead where that is known. */
+function unknownPart(name: string, extract: RawExtract, isContract: (name: string) => boolean): { problem: string; fix: string } {
+  const mappedTo = Object.hasOwn(extract.columns ?? {}, name) ? (extract.columns ?? {})[name] : undefined;
+  if (mappedTo !== undefined && (ENTITY_PAIR_COLUMNS as readonly string[]).includes(mappedTo)) {
+    return { problem: `is the source column of contract column "${mappedTo}" (columns)`, fix: `; name the contract column instead: ${mappedTo}` };
+  }
+  if (name === 'hs_code') return { problem: 'is the whole HS code', fix: '; name a prefix instead: hs10 for all 10 digits' };
+  if (isContract(name)) return { problem: 'is a contract column that cannot key an entity', fix: '' };
+  if ((extract.extra_numeric ?? []).includes(name)) {
+    return { problem: 'is listed under extra_numeric: numbers cannot key an entity', fix: '; list it under extra_categorical instead if its values are codes' };
+  }
+  return { problem: 'is not a part a pair can be made of', fix: '' };
 }
 
 function checkDateFormat(format: string | null | undefined, path: DocPath, issues: Issue[]): void {
@@ -324,7 +437,13 @@ function issueFromAjv(error: ErrorObject, root: unknown): Issue {
     case 'uniqueItems': {
       const first = Math.min(Number(error.params.i), Number(error.params.j));
       const second = Math.max(Number(error.params.i), Number(error.params.j));
-      return { path: [...path, second], message: `${describe((error.data as unknown[])[second])} is listed twice (also at index ${first}); expected each column once; remove the duplicate` };
+      const what = path[path.length - 1] === 'remove' ? 'id' : 'column';
+      return { path: [...path, second], message: `${describe((error.data as unknown[])[second])} is listed twice (also at index ${first}); expected each ${what} once; remove the duplicate` };
+    }
+    case 'minItems':
+    case 'maxItems': {
+      const count = Array.isArray(error.data) ? error.data.length : 0;
+      return { path, message: `${JSON.stringify(error.data)} has ${count} item${count === 1 ? '' : 's'}; expected ${description ?? `${error.keyword === 'minItems' ? 'at least' : 'at most'} ${String(error.params.limit)}`}` };
     }
     case 'propertyNames':
       return { path, message: `empty key "${String(error.params.propertyName)}" is not allowed; expected a source column name` };

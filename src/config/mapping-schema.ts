@@ -107,6 +107,30 @@ const EXTRACT_MAPPING = {
         },
       },
     },
+    entity_pairs: {
+      description: 'Declarations only: pairs of ids whose past violation rates the item model reads, added to or removed from the built-in pairs.',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        add: {
+          description: 'Pairs to add, each two parts: a contract column (importer_inn, customs_representative_inn, origin_country, dispatch_country, customs_office), an HS prefix (hs2, hs4, hs6, hs10) or a column listed under extra_categorical.',
+          type: 'array',
+          items: {
+            description: 'a pair of two parts, e.g. [importer_inn, hs4]',
+            type: 'array',
+            items: { type: 'string', minLength: 1 },
+            minItems: 2,
+            maxItems: 2,
+          },
+        },
+        remove: {
+          description: 'Ids of built-in pairs to leave out: hs6_origin, hs10_origin, origin_dispatch, importer_hs6, representative_importer, or extra_<seller column>_importer.',
+          type: 'array',
+          items: { type: 'string', minLength: 1 },
+          uniqueItems: true,
+        },
+      },
+    },
   },
 } as const;
 

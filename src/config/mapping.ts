@@ -1,6 +1,7 @@
 import type { ExtractId, Jurisdiction } from '../contract/extracts.js';
 
 import type { Delimiter, Encoding } from '../io/formats.js';
+import { NO_ENTITY_PAIR_CHANGES, type EntityPairs } from './entity-pairs.js';
 
 export type { Delimiter, Encoding };
 
@@ -47,6 +48,12 @@ export interface ExtractMapping {
   extraNumeric: string[];
   /** Declarations only: label columns on the rows. */
   labels: LabelMapping | null;
+  /**
+   * Declarations only: pairs of ids added to or removed from the item
+   * model's entity history rates (src/config/entity-pairs.ts); none changed
+   * by default.
+   */
+  entityPairs: EntityPairs;
 }
 
 /** A whole mapping file: one resolved mapping per extract. */
@@ -73,6 +80,7 @@ export function defaultExtractMapping(): ExtractMapping {
     extraCategorical: [],
     extraNumeric: [],
     labels: null,
+    entityPairs: NO_ENTITY_PAIR_CHANGES,
   };
 }
 

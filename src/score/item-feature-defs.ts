@@ -3,7 +3,9 @@
  * features: a title in the language of the run, a unit for printing the
  * value, so the item reasons read as plain words (src/score/model-reasons.ts).
  */
+import type { EntityPairColumn, HsPrefixName } from '../config/entity-pairs.js';
 import type { FeatureDef, FeatureUnit } from '../features/types.js';
+import { singleEntityId, type EntityDef } from '../models/risk/history-rates.js';
 import type { ItemFeatureSet } from '../models/risk/item-examples.js';
 import type { Lang } from '../rules/profile.js';
 
@@ -45,12 +47,45 @@ const ENTITIES: Readonly<Record<string, Words>> = {
   representative_importer: { en: 'the customs representative with this importer', ru: 'таможенного представителя с этим импортёром' },
 };
 
+/** The second part of a pair a mapping adds, as "with this ..." reads it (instrumental in Russian). */
+const WITH_THIS: Readonly<Record<EntityPairColumn | HsPrefixName, Words>> = {
+  importer_inn: { en: 'this importer', ru: 'этим импортёром' },
+  customs_representative_inn: { en: 'this customs representative', ru: 'этим таможенным представителем' },
+  origin_country: { en: 'this origin', ru: 'этой страной происхождения' },
+  dispatch_country: { en: 'this country of dispatch', ru: 'этой страной отправления' },
+  customs_office: { en: 'this customs office', ru: 'этим таможенным постом' },
+  hs2: { en: 'this HS chapter', ru: 'этой группой ТН ВЭД' },
+  hs4: { en: 'this HS heading', ru: 'этой позицией ТН ВЭД' },
+  hs6: { en: 'this HS subheading', ru: 'этой субпозицией ТН ВЭД' },
+  hs10: { en: 'this HS code', ru: 'этим кодом ТН ВЭД' },
+};
+
+/**
+ * A pair a mapping adds (`pair_<first>_<second>`), in words: "the customs
+ * office with this importer", "таможенного поста с этим импортёром"; an
+ * extra column reads as its header, «Mode of Transport».
+ */
+function pairWords(e: EntityDef, lang: Lang): string | null {
+  const [first, second] = e.parts;
+  if (first === undefined || second === undefined || e.parts.length !== 2) return null;
+  const of = first.kind === 'extra' ? `«${first.name}»` : ENTITIES[singleEntityId(first)]?.[lang];
+  const withThis =
+    second.kind === 'extra'
+      ? lang === 'ru'
+        ? `тем же значением «${second.name}»`
+        : `the same «${second.name}»`
+      : WITH_THIS[singleEntityId(second) as EntityPairColumn | HsPrefixName]?.[lang];
+  if (of === undefined || withThis === undefined) return null;
+  return lang === 'ru' ? `${of} с ${withThis}` : `${of} with ${withThis}`;
+}
+
 function def(id: string, unit: FeatureUnit, title: string): FeatureDef {
   return { id, family: 'item', unit, decimals: 4, title, formula: '', rationale: '', catches: [] };
 }
 
 /** The features of an item feature set, in its order, titled in `lang`. */
 export function itemFeatureDefs(set: ItemFeatureSet, lang: Lang): FeatureDef[] {
+  const entities = new Map(set.rates.entities.map((e) => [e.id, e]));
   return set.features.map((id) => {
     const own = OWN[id];
     if (own !== undefined) return def(id, own.unit, own.title[lang]);
@@ -58,8 +93,10 @@ export function itemFeatureDefs(set: ItemFeatureSet, lang: Lang): FeatureDef[] {
     if (rate !== null) {
       const key = rate[1] as string;
       const pair = /^extra_(.+)_importer$/.exec(key);
+      const added = entities.get(key);
       const entity =
         ENTITIES[key]?.[lang] ??
+        (added !== undefined && key.startsWith('pair_') ? pairWords(added, lang) : null) ??
         (pair !== null ? (lang === 'ru' ? `«${pair[1]}» с этим импортёром` : `«${pair[1]}» with this importer`) : key.startsWith('extra_') ? `«${key.slice(6)}»` : key);
       return rate[2] === 'rate'
         ? def(id, 'share', lang === 'ru' ? `Доля нарушений в прошлом у ${entity}` : `Past violation rate of ${entity}`)

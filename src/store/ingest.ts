@@ -15,6 +15,7 @@ import { decimalsMacroSql, isFloatNoiseExpr, rejectCodeExpr, typedExpr, type Che
 import { innProblemMacroSql } from '../validation/inn.js';
 import { issueOfRefusedRecord, type StructuralIssue } from '../validation/record-faults.js';
 import { REJECT_CODES, type RejectCode } from '../validation/reject-codes.js';
+import { describeEntityPairs, sameEntityPairs, writeEntityPairs } from './entity-pairs.js';
 import { ensureStoreSchema, LINEAGE_COLUMN_NAMES, storedColumns } from './schema.js';
 import { planStaging, type StagingPlan } from './staging.js';
 
@@ -108,6 +109,12 @@ interface Validated {
  *
  * Validation runs on temporary tables outside the transaction: DuckDB scans
  * tables created inside an open transaction several times slower.
+ *
+ * An ingest with a declarations file (stored or skipped as already
+ * ingested) also stores the declarations mapping's `entity_pairs` as the
+ * store's setting (src/store/entity-pairs.ts): the latest one wins, and a
+ * change is logged, as a warning when the store already held declarations
+ * (an item model trained on them has other features).
  */
 export async function ingestFiles(db: Db, options: IngestOptions, clock: Clock, logger: Logger): Promise<IngestResult> {
   const prepared: Prepared[] = [];
@@ -139,11 +146,19 @@ export async function ingestFiles(db: Db, options: IngestOptions, clock: Clock, 
     progress.done();
     const commit = !options.dryRun && exceeded === null;
     if (commit) {
-      await db.transaction(async () => {
+      const pairs = options.inputs.some((i) => i.extract === 'declarations') ? options.mapping.extracts.declarations.entityPairs : null;
+      const heldDeclarations = pairs !== null && (await db.all('SELECT 1 FROM declarations LIMIT 1')).length > 0;
+      const pairsBefore = await db.transaction(async () => {
         for (const v of validated) if (!v.report.skipped) await storeOne(db, v, options.mapping.sha256, clock);
+        return pairs === null ? null : writeEntityPairs(db, pairs);
       });
       for (const v of validated) {
         if (!v.report.skipped) logger.info(`${v.entry.input.file}: ${v.report.inserted} new rows stored`);
+      }
+      if (pairs !== null && pairsBefore !== null && !sameEntityPairs(pairsBefore, pairs)) {
+        const change = `the item model's entity pairs are now ${describeEntityPairs(pairs)} (this declarations ingest's mapping, entity_pairs), before ${describeEntityPairs(pairsBefore)}`;
+        if (heldDeclarations) logger.warn(`${change}; an item model trained before is refused where its features differ: train it again`);
+        else logger.info(change);
       }
     }
     return { files: validated.map((v) => v.report), rejects: validated.flatMap((v) => v.rows), rejectShareExceeded: exceeded, committed: commit };

@@ -135,7 +135,7 @@ describe('mappingFromText: structure errors', () => {
 
   it('rejects an unknown key naming it and the allowed keys', () => {
     expect(errorOf(lines('version: 1', 'extracts:', '  declarations:', '    column: {}'))).toBe(
-      'mapping.yaml:4:5: extracts.declarations.column: unknown key "column"; expected one of: encoding, delimiter, decimal_separator, date_format, currency, jurisdiction, columns, values, derive, extra_categorical, extra_numeric, labels; check the spelling or remove it',
+      'mapping.yaml:4:5: extracts.declarations.column: unknown key "column"; expected one of: encoding, delimiter, decimal_separator, date_format, currency, jurisdiction, columns, values, derive, extra_categorical, extra_numeric, labels, entity_pairs; check the spelling or remove it',
     );
   });
 
@@ -266,6 +266,109 @@ describe('mappingFromText: contract errors', () => {
   it('rejects a top-level jurisdiction that contradicts defaults.jurisdiction', () => {
     expect(errorOf(lines('version: 1', 'jurisdiction: ru', 'defaults: { jurisdiction: generic }'))).toBe(
       'mapping.yaml:3:27: defaults.jurisdiction: "generic" contradicts the top-level jurisdiction "ru"; expected one jurisdiction; keep only one of the two keys',
+    );
+  });
+});
+
+describe('mappingFromText: entity_pairs', () => {
+  const declarations = (...rows: string[]): string => lines('version: 1', 'extracts:', '  declarations:', ...rows.map((r) => `    ${r}`));
+
+  it('changes no pair without the key', () => {
+    expect(mappingFromText(declarations('extra_categorical: [Seller]'), 'm.yaml').extracts.declarations.entityPairs).toEqual({ add: [], remove: [] });
+  });
+
+  it('resolves added pairs into contract columns, HS prefixes and extra columns, and keeps removed ids', () => {
+    const mapping = mappingFromText(
+      declarations(
+        'extra_categorical: ["Seller ID", mode]',
+        'entity_pairs:',
+        '  add: [[customs_office, importer_inn], [importer_inn, hs4], [mode, origin_country], [origin_country, hs6]]',
+        '  remove: [hs6_origin, "extra_Seller ID_importer"]',
+      ),
+      'm.yaml',
+    );
+    expect(mapping.extracts.declarations.entityPairs).toEqual({
+      add: [
+        [{ kind: 'column', column: 'customs_office' }, { kind: 'column', column: 'importer_inn' }],
+        [{ kind: 'column', column: 'importer_inn' }, { kind: 'hs', digits: 4 }],
+        [{ kind: 'extra', name: 'mode' }, { kind: 'column', column: 'origin_country' }],
+        // The built-in hs6_origin is removed, so the same ids with the origin first may be added.
+        [{ kind: 'column', column: 'origin_country' }, { kind: 'hs', digits: 6 }],
+      ],
+      remove: ['hs6_origin', 'extra_Seller ID_importer'],
+    });
+    expect(mapping.extracts.outcomes.entityPairs).toEqual({ add: [], remove: [] });
+  });
+
+  it('rejects a part that cannot key an entity, saying what to write instead', () => {
+    const message = errorOf(
+      declarations(
+        'columns: { ИНН: importer_inn }',
+        'extra_categorical: [mode]',
+        'extra_numeric: [rate]',
+        'entity_pairs:',
+        '  add:',
+        '    - [ИНН, hs4]',
+        '    - [hs_code, mode]',
+        '    - [rate, decl_id]',
+        '    - [seller, hs6]',
+      ),
+    );
+    const expected =
+      'expected a contract column (importer_inn, customs_representative_inn, origin_country, dispatch_country, customs_office), an HS prefix (hs2, hs4, hs6, hs10) or a column listed under extra_categorical ("mode")';
+    expect(message.split('\n')).toEqual([
+      `mapping.yaml:9:12: extracts.declarations.entity_pairs.add[0][0]: "ИНН" is the source column of contract column "importer_inn" (columns); ${expected}; name the contract column instead: importer_inn`,
+      `mapping.yaml:10:12: extracts.declarations.entity_pairs.add[1][0]: "hs_code" is the whole HS code; ${expected}; name a prefix instead: hs10 for all 10 digits`,
+      `mapping.yaml:11:12: extracts.declarations.entity_pairs.add[2][0]: "rate" is listed under extra_numeric: numbers cannot key an entity; ${expected}; list it under extra_categorical instead if its values are codes`,
+      `mapping.yaml:11:18: extracts.declarations.entity_pairs.add[2][1]: "decl_id" is a contract column that cannot key an entity; ${expected}`,
+      `mapping.yaml:12:12: extracts.declarations.entity_pairs.add[3][0]: "seller" is not a part a pair can be made of; ${expected}`,
+    ]);
+  });
+
+  it('rejects a pair of one part twice, of two HS prefixes, a built-in pair and a pair listed twice', () => {
+    const message = errorOf(
+      declarations(
+        'extra_categorical: [Seller]',
+        'entity_pairs:',
+        '  add:',
+        '    - [importer_inn, importer_inn]',
+        '    - [hs4, hs6]',
+        '    - [origin_country, hs6]',
+        '    - [importer_inn, Seller]',
+        '    - [customs_office, importer_inn]',
+        '    - [importer_inn, customs_office]',
+      ),
+    );
+    expect(message.split('\n')).toEqual([
+      'mapping.yaml:7:11: extracts.declarations.entity_pairs.add[0]: [importer_inn, importer_inn] pairs a part with itself; expected two different parts',
+      'mapping.yaml:8:11: extracts.declarations.entity_pairs.add[1]: [hs4, hs6] pairs two prefixes of the same HS code; expected two different ids: the longer prefix alone (hs6) is already an entity',
+      'mapping.yaml:9:11: extracts.declarations.entity_pairs.add[2]: [origin_country, hs6] is the built-in pair "hs6_origin", there by default; expected a pair not there yet; remove this entry',
+      'mapping.yaml:10:11: extracts.declarations.entity_pairs.add[3]: [importer_inn, Seller] is the built-in pair "extra_Seller_importer", there by default; expected a pair not there yet; remove this entry',
+      'mapping.yaml:12:11: extracts.declarations.entity_pairs.add[5]: [importer_inn, customs_office] is the same pair as entry 4 ([customs_office, importer_inn]); expected each pair once; remove one',
+    ]);
+  });
+
+  it('rejects a removed id that is not a built-in pair, listing those that are', () => {
+    expect(errorOf(declarations('extra_categorical: [mode]', 'entity_pairs: { remove: [hs6_origin, extra_mode_importer] }'))).toBe(
+      'mapping.yaml:5:42: extracts.declarations.entity_pairs.remove[1]: "extra_mode_importer" is not a built-in pair; expected one of: hs6_origin, hs10_origin, origin_dispatch, importer_hs6, representative_importer (extra_<column>_importer exists only for an extra_categorical column naming the seller)',
+    );
+    expect(errorOf(declarations('entity_pairs: { remove: [importer_hs6, importer_hs6] }'))).toBe(
+      'mapping.yaml:4:44: extracts.declarations.entity_pairs.remove[1]: "importer_hs6" is listed twice (also at index 0); expected each id once; remove the duplicate',
+    );
+  });
+
+  it('rejects a pair of one or three parts, an unknown key and the key outside declarations', () => {
+    expect(errorOf(declarations('entity_pairs: { add: [[importer_inn]] }')).split('\n')).toEqual([
+      'mapping.yaml:4:27: extracts.declarations.entity_pairs.add[0]: ["importer_inn"] has 1 item; expected a pair of two parts, e.g. [importer_inn, hs4]',
+    ]);
+    expect(errorOf(declarations('entity_pairs: { add: [[importer_inn, hs4, hs6]] }'))).toBe(
+      'mapping.yaml:4:27: extracts.declarations.entity_pairs.add[0]: ["importer_inn","hs4","hs6"] has 3 items; expected a pair of two parts, e.g. [importer_inn, hs4]',
+    );
+    expect(errorOf(declarations('entity_pairs: { drop: [hs6_origin] }'))).toBe(
+      'mapping.yaml:4:21: extracts.declarations.entity_pairs.drop: unknown key "drop"; expected one of: add, remove; check the spelling or remove it',
+    );
+    expect(errorOf(lines('version: 1', 'extracts:', '  outcomes:', '    entity_pairs: { remove: [hs6_origin] }'))).toBe(
+      'mapping.yaml:4:5: extracts.outcomes.entity_pairs: entity pairs are read only for declarations, not outcomes; remove the key (move it under extracts.declarations)',
     );
   });
 });

@@ -3,11 +3,10 @@ import { Workspace } from '../../io/workspace.js';
 import type { FeatureParams } from '../../features/types.js';
 import type { Db } from '../../io/db.js';
 import { quoteIdent, quoteLiteral, sqlDate } from '../../io/sql.js';
+import { readEntityPairs } from '../../store/entity-pairs.js';
 import type { ExampleWindow } from './examples.js';
 import {
-  DEFAULT_HISTORY_ENTITIES,
-  extraPairEntities,
-  DEFAULT_HISTORY_SMOOTHING,
+  defaultHistoryRateSpec,
   entityRatesSql,
   historyRateFeatureNames,
   labelledItemsSql,
@@ -182,7 +181,7 @@ export interface ItemFeatureSet {
   rates: HistoryRateSpec;
 }
 
-/** The columns a built-in history entity reads. */
+/** The declaration columns, and the HS code length, a history entity reads. */
 function entityColumns(e: EntityDef): { columns: EntityColumn[]; hsDigits: number } {
   const columns: EntityColumn[] = [];
   let hsDigits = 0;
@@ -196,9 +195,11 @@ function entityColumns(e: EntityDef): { columns: EntityColumn[]; hsDigits: numbe
 /**
  * The item feature set of the store's declarations: own figures whose
  * source columns hold a value somewhere, every extra numeric and extra
- * categorical column (sorted by name), and the built-in history entities
- * whose key columns hold a value (an HS prefix only when some code is that
- * long), then one entity per extra categorical column.
+ * categorical column (sorted by name), and the history entities
+ * (`defaultHistoryRateSpec`: the built-in ones, one per extra categorical
+ * column, seller × importer, with the store's entity pairs added and
+ * removed, src/store/entity-pairs.ts) whose key columns hold a value (an HS
+ * prefix only when some code is that long).
  */
 export async function itemFeatureSet(db: Db): Promise<ItemFeatureSet> {
   const [counts] = await db.all(`SELECT count(net_weight_kg)::DOUBLE AS net_weight_kg, count(duty_rub)::DOUBLE AS duty_rub,
@@ -214,18 +215,12 @@ export async function itemFeatureSet(db: Db): Promise<ItemFeatureSet> {
   const extraCategorical = await keys('extra_cat');
   const own = ITEM_OWN_FEATURES.filter((f) => f.needs.every(has));
   const hsDigits = Number(counts?.['hs_digits'] ?? 0);
-  const builtIn = DEFAULT_HISTORY_ENTITIES.filter((e) => {
+  const all = defaultHistoryRateSpec(extraCategorical, await readEntityPairs(db));
+  const held = (e: EntityDef): boolean => {
     const need = entityColumns(e);
     return need.columns.every(has) && need.hsDigits <= hsDigits;
-  });
-  const rates: HistoryRateSpec = {
-    entities: withListedParents([
-      ...builtIn,
-      ...extraCategorical.map((name) => ({ id: `extra_${name}`, parts: [{ kind: 'extra', name }] as const })),
-      ...extraPairEntities(extraCategorical),
-    ]),
-    smoothing: DEFAULT_HISTORY_SMOOTHING,
   };
+  const rates: HistoryRateSpec = { entities: withListedParents(all.entities.filter(held)), smoothing: all.smoothing };
   return {
     features: [...own.map((f) => f.id), ...extraNumeric.map((name) => `extra_${name}`), ...historyRateFeatureNames(rates)],
     own,

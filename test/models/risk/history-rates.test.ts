@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BUILT_IN_PAIRS, type EntityPairs } from '../../../src/config/entity-pairs.js';
 import { defaultExtractMapping, defaultMapping, type Mapping } from '../../../src/config/mapping.js';
 import { EXTRACTS, type ExtractId } from '../../../src/contract/extracts.js';
 import type { Db, Row } from '../../../src/io/db.js';
@@ -244,6 +245,53 @@ describe('entityRatesSql', () => {
     expect(rowOf(byId, 2)).toMatchObject({ hist_extra_seller_n: 0, hist_extra_seller_rate: 0.5 });
     expect(rowOf(byId, 3)).toMatchObject({ hist_extra_seller_n: null, hist_extra_seller_rate: null });
     expect(rowOf(byId, 4)).toMatchObject({ hist_extra_seller_n: null, hist_extra_seller_rate: null });
+  });
+
+  it('adds a mapping\'s pair smoothed towards its first part, and leaves out the pairs it removes', async () => {
+    const pairs: EntityPairs = {
+      add: [
+        [{ kind: 'column', column: 'customs_office' }, { kind: 'column', column: 'importer_inn' }],
+        [{ kind: 'extra', name: 'mode' }, { kind: 'hs', digits: 4 }],
+        // An extra column the data does not have gives no entity.
+        [{ kind: 'extra', name: 'absent' }, { kind: 'hs', digits: 4 }],
+      ],
+      remove: ['hs10_origin', 'extra_seller_importer'],
+    };
+    const s = defaultHistoryRateSpec(['mode', 'seller'], pairs);
+    const ids = s.entities.map((e) => e.id);
+    expect(ids).not.toContain('hs10_origin');
+    expect(ids).not.toContain('extra_seller_importer');
+    expect(ids.slice(-4)).toEqual(['extra_mode', 'extra_seller', 'pair_customs_office_importer_inn', 'pair_mode_hs4']);
+    expect(s.entities.at(-2)).toEqual({ id: 'pair_customs_office_importer_inn', parts: pairs.add[0], parent: 'customs_office' });
+    expect(s.entities.at(-1)).toMatchObject({ id: 'pair_mode_hs4', parent: 'extra_mode' });
+    // Without a change, exactly the default entities.
+    expect(defaultHistoryRateSpec(['mode', 'seller'], { add: [], remove: [] })).toEqual(defaultHistoryRateSpec(['mode', 'seller']));
+
+    const db = await memoryStore();
+    await labelled(db, [
+      { importer: 'A', office: 'O1', violation: 1, known: '2024-01-01' },
+      { importer: 'A', office: 'O1', violation: 1, known: '2024-01-01' },
+      { importer: 'B', office: 'O1', violation: 0, known: '2024-01-01' },
+      { importer: 'A', office: 'O2', violation: 0, known: '2024-01-01' },
+    ]);
+    await examples(db, [
+      { id: 1, asOf: '2024-06-01', importer: 'A', office: 'O1' },
+      { id: 2, asOf: '2024-06-01', importer: 'C', office: 'O1' },
+      { id: 3, asOf: '2024-06-01', importer: 'A' },
+    ]);
+    const pair = s.entities.find((e) => e.id === 'pair_customs_office_importer_inn') as EntityDef;
+    const byId = await rates(db, { entities: withListedParents([entity('customs_office'), pair]), smoothing: 2 });
+    // Prior 2/4, m = 2. O1: n 3, v 2 -> (2 + 1) / 5 = 0.6. O1 × A: n 2, v 2 -> (2 + 2 · 0.6) / 4 = 0.8;
+    // O1 × C, an unknown importer: n 0 -> the office's rate 0.6, not the prior; no office -> no pair.
+    expect(rowOf(byId, 1)['hist_pair_customs_office_importer_inn_n']).toBe(2);
+    expect(rowOf(byId, 1)['hist_pair_customs_office_importer_inn_rate']).toBeCloseTo(0.8, 12);
+    expect(rowOf(byId, 2)['hist_pair_customs_office_importer_inn_n']).toBe(0);
+    expect(rowOf(byId, 2)['hist_pair_customs_office_importer_inn_rate']).toBeCloseTo(0.6, 12);
+    expect(rowOf(byId, 3)).toMatchObject({ hist_pair_customs_office_importer_inn_n: null, hist_pair_customs_office_importer_inn_rate: null });
+  });
+
+  it('has one entity per built-in pair a mapping may remove', () => {
+    expect(DEFAULT_HISTORY_ENTITIES.filter((e) => e.parts.length > 1).map((e) => e.id).sort()).toEqual(Object.keys(BUILT_IN_PAIRS).sort());
   });
 
   it('returns the same rows, in example_id order, whatever the input order', async () => {

@@ -1,3 +1,13 @@
+import {
+  addedPairId,
+  BUILT_IN_PAIRS,
+  isSellerColumn,
+  NO_ENTITY_PAIR_CHANGES,
+  sellerPair,
+  sellerPairId,
+  type BuiltInPairId,
+  type EntityPairs,
+} from '../../../config/entity-pairs.js';
 import { quoteLiteral } from '../../../io/sql.js';
 
 /** Declaration columns that can key an entity as they are. */
@@ -52,6 +62,9 @@ const hs = (digits: number): EntityPart => ({ kind: 'hs', digits });
 /** Default smoothing pseudo-count m. */
 export const DEFAULT_HISTORY_SMOOTHING = 20;
 
+/** A built-in pair (src/config/entity-pairs.ts, which a mapping may remove) with the entity it is smoothed towards. */
+const builtInPair = (id: BuiltInPairId, parent: string): EntityDef => ({ id, parts: BUILT_IN_PAIRS[id], parent });
+
 /** The built-in entities, in feature order. */
 export const DEFAULT_HISTORY_ENTITIES: readonly EntityDef[] = [
   { id: 'importer_inn', parts: [column('importer_inn')] },
@@ -63,37 +76,66 @@ export const DEFAULT_HISTORY_ENTITIES: readonly EntityDef[] = [
   { id: 'origin_country', parts: [column('origin_country')] },
   { id: 'dispatch_country', parts: [column('dispatch_country')] },
   { id: 'customs_office', parts: [column('customs_office')] },
-  { id: 'hs6_origin', parts: [hs(6), column('origin_country')], parent: 'hs6' },
-  { id: 'hs10_origin', parts: [hs(10), column('origin_country')], parent: 'hs10' },
+  builtInPair('hs6_origin', 'hs6'),
+  builtInPair('hs10_origin', 'hs10'),
   // The route: goods of one origin shipped from another country (transshipment).
-  { id: 'origin_dispatch', parts: [column('origin_country'), column('dispatch_country')], parent: 'origin_country' },
+  builtInPair('origin_dispatch', 'origin_country'),
   // Pairs of ids: a firm's record with one kind of goods, a broker's with one client.
-  { id: 'importer_hs6', parts: [column('importer_inn'), hs(6)], parent: 'importer_inn' },
-  { id: 'representative_importer', parts: [column('customs_representative_inn'), column('importer_inn')], parent: 'importer_inn' },
+  builtInPair('importer_hs6', 'importer_inn'),
+  builtInPair('representative_importer', 'importer_inn'),
 ];
-
-/** An extra categorical column naming the seller (by its source header): paired with the importer where it exists. */
-const SELLER_COLUMN = /seller|supplier|consignor|продав|поставщ|отправит/i;
 
 /** The pair entities of the extra categorical columns: seller × importer where a seller column exists. */
 export function extraPairEntities(extraCategorical: readonly string[]): EntityDef[] {
-  return extraCategorical
-    .filter((name) => SELLER_COLUMN.test(name))
-    .map((name) => ({ id: `extra_${name}_importer`, parts: [{ kind: 'extra', name } as const, column('importer_inn')], parent: `extra_${name}` }));
+  return extraCategorical.filter(isSellerColumn).map((name) => ({ id: sellerPairId(name), parts: sellerPair(name), parent: extraEntityId(name) }));
+}
+
+/** The id of the entity of one part alone: the column, `hs<digits>`, or `extra_<name>`. */
+export function singleEntityId(part: EntityPart): string {
+  switch (part.kind) {
+    case 'column':
+      return part.column;
+    case 'hs':
+      return `hs${part.digits}`;
+    case 'extra':
+      return extraEntityId(part.name);
+  }
+}
+
+function extraEntityId(name: string): string {
+  return `extra_${name}`;
+}
+
+/**
+ * The entities of a mapping's added pairs (src/config/entity-pairs.ts):
+ * id `pair_<first>_<second>`, smoothed towards the entity of the first part
+ * alone (`withListedParents` drops that parent when it is not in the list).
+ */
+export function addedPairEntities(pairs: EntityPairs): EntityDef[] {
+  return pairs.add.map((pair) => ({ id: addedPairId(pair), parts: pair, parent: singleEntityId(pair[0]) }));
 }
 
 /**
  * The default spec: the built-in entities, then one entity `extra_<name>`
  * per extra categorical column (the mapping's `extraCategorical`, e.g.
- * seller, transport mode), smoothing 20.
+ * seller, transport mode), then seller × importer, smoothing 20. `pairs`
+ * (a mapping's `entity_pairs`) leaves out the built-in pairs it removes and
+ * appends the pairs it adds, except those naming an extra column not in
+ * `extraCategorical`.
  */
-export function defaultHistoryRateSpec(extraCategorical: readonly string[] = []): HistoryRateSpec {
+export function defaultHistoryRateSpec(extraCategorical: readonly string[] = [], pairs: EntityPairs = NO_ENTITY_PAIR_CHANGES): HistoryRateSpec {
+  const removed = new Set(pairs.remove);
+  const extras = new Set(extraCategorical);
+  const added = addedPairEntities(pairs).filter((e) => e.parts.every((p) => p.kind !== 'extra' || extras.has(p.name)));
   return {
-    entities: [
-      ...DEFAULT_HISTORY_ENTITIES,
-      ...extraCategorical.map((name) => ({ id: `extra_${name}`, parts: [{ kind: 'extra', name }] as const })),
-      ...extraPairEntities(extraCategorical),
-    ],
+    entities: withListedParents(
+      [
+        ...DEFAULT_HISTORY_ENTITIES,
+        ...extraCategorical.map((name) => ({ id: extraEntityId(name), parts: [{ kind: 'extra', name }] as const })),
+        ...extraPairEntities(extraCategorical),
+        ...added,
+      ].filter((e) => e.parts.length < 2 || !removed.has(e.id)),
+    ),
     smoothing: DEFAULT_HISTORY_SMOOTHING,
   };
 }
