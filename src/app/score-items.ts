@@ -83,7 +83,9 @@ export async function scoreItems(config: ItemScoreConfig, clock: Clock, logger: 
       it.expected = predicted.expectedChargesRub === null ? null : Number((predicted.expectedChargesRub[i] as number).toFixed(2));
     });
     // Highest margin first; ties by declaration and item number, so the order never depends on the engine.
-    const order = items.map((_, i) => i).sort((a, b) => compareItemRank(items[a] as ItemRow, items[b] as ItemRow));
+    // Margins compared from a typed array first: a month holds millions of items.
+    const margins = Float64Array.from(items, (it) => it.margin);
+    const order = items.map((_, i) => i).sort((a, b) => (margins[b] as number) - (margins[a] as number) || compareItemRank(items[a] as ItemRow, items[b] as ItemRow));
     const top = order.slice(0, ITEM_REASONS_TOP);
     const topValues = new Float64Array(top.length * n);
     top.forEach((row, k) => topValues.set(values.subarray(row * n, (row + 1) * n), k * n));

@@ -63,24 +63,28 @@ export class GbdtModel {
   /** Raw margins (log-odds for logistic, log of the mean for gamma), one per row. */
   predictMargin(x: FeatureMatrix): Float64Array {
     const { rowStride, colStride } = this.stridesFor(x);
-    const out = new Float64Array(x.nRows).fill(this.baseMargin);
+    const out = new Float64Array(x.nRows);
     const values = x.values;
     const nRows = x.nRows;
-    // leafOf inlined, the tree's arrays hoisted out of the row loop: 1.5M rows × 150 trees took 17 s through the call.
-    for (const tree of this.trees) {
-      const { feature, threshold, defaultLeft, left, right, value } = tree;
-      const root = feature[0]!;
-      for (let r = 0; r < nRows; r++) {
-        const base = r * rowStride;
+    const trees = this.trees;
+    // Rows outer, trees inner: a row's features stay in cache while every tree reads them (the trees
+    // are small); trees outer swept the whole matrix once per tree (1.5M items × 60 features × 150
+    // trees: 12 s). The margin still adds the trees in their order, so the sums are the same.
+    for (let r = 0; r < nRows; r++) {
+      const base = r * rowStride;
+      let margin = this.baseMargin;
+      for (let t = 0; t < trees.length; t++) {
+        const { feature, threshold, defaultLeft, left, right, value } = trees[t]!;
         let n = 0;
-        let f = root;
+        let f = feature[0]!;
         while (f >= 0) {
           const v = values[base + f * colStride]!;
           n = (v !== v ? defaultLeft[n] === 1 : v <= threshold[n]!) ? left[n]! : right[n]!;
           f = feature[n]!;
         }
-        out[r] = out[r]! + value[n]!;
+        margin += value[n]!;
       }
+      out[r] = margin;
     }
     return out;
   }
