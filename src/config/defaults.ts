@@ -88,7 +88,7 @@ export const TRAIN_DEFAULTS = {
    */
   refit: 'all-labels' as 'all-labels' | 'none',
   /** Folds of the cross-fitted calibration scores (grouped by declaration or participant). */
-  crossFitFolds: 3,
+  crossFitFolds: 2,
   /** Shallow, slow, subsampled trees: inspections are few (hundreds to thousands). */
   classifier: { nTrees: 300, maxDepth: 3, learningRate: 0.05, minChildWeight: 2, rowSubsample: 0.8, colSubsample: 0.8, earlyStoppingRounds: 30 },
   amount: { nTrees: 100, maxDepth: 3, learningRate: 0.05, minChildWeight: 2 },

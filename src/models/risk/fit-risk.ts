@@ -23,7 +23,7 @@ import {
   type RiskModelArtifact,
 } from './artifact.js';
 import { predictRisk } from './predict.js';
-import { trainGbdt, type FeatureMatrix, type GbdtModel, type GbdtParams } from '../learners/gbdt/index.js';
+import { trainGbdt, trainGbdtMany, type FeatureMatrix, type GbdtJob, type GbdtModel, type GbdtParams } from '../learners/gbdt/index.js';
 
 /** What the fitting steps read of an example. */
 export interface LabelledExample {
@@ -65,6 +65,13 @@ export function matrixOf(values: Float64Array, nCols: number, rows: readonly num
   const out = new Float64Array(rows.length * nCols);
   rows.forEach((r, i) => out.set(values.subarray(r * nCols, (r + 1) * nCols), i * nCols));
   return { values: out, nRows: rows.length, nCols, layout: 'row-major' };
+}
+
+/** Column `j` of the given rows of a row-major value array. */
+function columnOf(values: Float64Array, nCols: number, j: number, rows: readonly number[]): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = values[(rows[i] as number) * nCols + j] as number;
+  return out;
 }
 
 /** The distinct as-of dates, ascending. */
@@ -273,14 +280,14 @@ export function foldsOf(all: readonly LabelledExample[], options: Pick<RefitOpti
  * model learns from every violating example with charges. With `none` the
  * chosen model is shipped as it is.
  */
-export function fitRisk(
+export async function fitRisk(
   values: Float64Array,
   names: readonly string[],
   all: readonly LabelledExample[],
   split: TimeSplit,
-  config: { classifier: Partial<GbdtParams>; amount: Partial<GbdtParams>; seed: number; refit: RefitOptions },
+  config: { classifier: Partial<GbdtParams>; amount: Partial<GbdtParams>; seed: number; refit: RefitOptions; threads?: number },
   warnings: string[],
-): FittedRisk {
+): Promise<FittedRisk> {
   const n = names.length;
   const { mode } = config.refit;
   const chosen = fitClassifier(values, names, all, split, config.classifier, config.seed, warnings);
@@ -301,26 +308,35 @@ export function fitRisk(
   }
   const everyRow = all.map((_, i) => i);
   const treesFor = (rows: number): number => Math.max(1, Math.round((treesChosen * rows) / split.fit.length));
-  const grow = (rows: readonly number[]): GbdtModel =>
-    trainGbdt(
-      { x: matrixOf(values, n, rows), y: labelsOf(all, rows) },
-      { featureNames: [...names], params: { ...config.classifier, objective: 'logistic', seed: config.seed, nTrees: treesFor(rows.length), earlyStoppingRounds: 0 } },
-    );
+  const job = (rows: readonly number[]): GbdtJob => ({
+    train: { x: matrixOf(values, n, rows), y: labelsOf(all, rows) },
+    options: { featureNames: [...names], params: { ...config.classifier, objective: 'logistic', seed: config.seed, nTrees: treesFor(rows.length), earlyStoppingRounds: 0 } },
+  });
   const fold = foldsOf(all, config.refit, config.seed);
-  const crossFitted = new Float64Array(all.length).fill(Number.NaN);
-  let folds = 0;
+  const held: number[][] = [];
   for (let k = 0; k < config.refit.folds; k++) {
-    const held = everyRow.filter((r) => fold[r] === k);
-    const rest = everyRow.filter((r) => fold[r] !== k);
-    if (held.length === 0) continue;
-    if (!hasBothClasses(all, rest)) throw new ConfigError(`Cross-fitting fold ${k + 1} of ${config.refit.folds} leaves examples of one class only to train on: too few labelled examples to refit (give --refit none)`);
-    const p = grow(rest).predictProbability(matrixOf(values, n, held));
-    held.forEach((r, i) => (crossFitted[r] = p[i] as number));
-    folds++;
+    const rows = everyRow.filter((r) => fold[r] === k);
+    if (rows.length === 0) continue;
+    if (!hasBothClasses(all, everyRow.filter((r) => fold[r] !== k))) {
+      throw new ConfigError(`Cross-fitting fold ${k + 1} of ${config.refit.folds} leaves examples of one class only to train on: too few labelled examples to refit (give --refit none)`);
+    }
+    held.push(rows);
   }
+  // The folds' models and the shipped one are independent fits: they share the cores.
+  const rest = (rows: readonly number[]): number[] => {
+    const inFold = new Set(rows);
+    return everyRow.filter((r) => !inFold.has(r));
+  };
+  const models = await trainGbdtMany([...held.map((rows) => job(rest(rows))), job(everyRow)], config.threads);
+  const crossFitted = new Float64Array(all.length).fill(Number.NaN);
+  held.forEach((rows, i) => {
+    const p = (models[i] as GbdtModel).predictProbability(matrixOf(values, n, rows));
+    rows.forEach((r, j) => (crossFitted[r] = p[j] as number));
+  });
+  const folds = held.length;
   const calibrator = calibrate((rows) => Float64Array.from(rows, (r) => crossFitted[r] as number), all, everyRow, warnings);
   return {
-    classifier: grow(everyRow),
+    classifier: models[models.length - 1] as GbdtModel,
     calibrator,
     amount: trainAmount(values, names, all, everyRow, config.amount, config.seed, warnings),
     validationProbability,
@@ -518,7 +534,7 @@ export function riskArtifact(p: RiskArtifactParts): RiskModelArtifact {
     dataFingerprint: fingerprintOf(p.fingerprintRows),
     labelCount: { examples: trainingRows.length, positives: trainingRows.filter((r) => (p.all[r] as LabelledExample).label === 1).length },
     metrics,
-    featureDistributions: Object.fromEntries(p.names.map((name, j) => [name, distributionOf(Float64Array.from(trainingRows, (r) => p.values[r * n + j] as number))])),
+    featureDistributions: Object.fromEntries(p.names.map((name, j) => [name, distributionOf(columnOf(p.values, n, j, trainingRows))])),
     scoreDistribution: distributionOf(predictRisk(models, matrixOf(p.values, n, trainingRows)).probability),
     ...(p.population === undefined || p.population === null || p.population.rows === 0 ? {} : { referenceDistributions: referenceDistributions(p.names, p.population, models) }),
     ...(p.riskProfile === undefined ? {} : { riskProfile: profileSnapshot(p.riskProfile) }),

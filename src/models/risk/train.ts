@@ -95,7 +95,7 @@ export async function trainParticipantModel(db: Db, config: TrainConfig, logger:
   const population = computed.population === null ? null : { ...computed.population, values: modelInputValues(computed.population.values, computed.population.rows, config.profile) };
   const names = MODEL_INPUTS.map((f) => f.id);
   const refit = { ...config.refit, groupOf: (e: LabelledExample) => (e as ParticipantExample).inn, groupName: 'participant' };
-  const fitted = fitRisk(values, names, all, split, { classifier: config.classifier, amount: config.amount, seed: config.seed, refit }, warnings);
+  const fitted = await fitRisk(values, names, all, split, { classifier: config.classifier, amount: config.amount, seed: config.seed, refit }, warnings);
   logRefit(logger, fitted.refit);
   const metrics = validationMetrics(all, validation, fitted.validationProbability, { name: 'profile', scores: Float64Array.from(validation, (r) => (evaluations[r] as Evaluation).score) });
   const artifact = riskArtifact({

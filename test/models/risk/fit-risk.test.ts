@@ -101,12 +101,12 @@ describe('fitRisk', () => {
   const names = ['a', 'b', 'noise'];
   const params = { nTrees: 200, maxDepth: 2, learningRate: 0.1, earlyStoppingRounds: 10 };
 
-  it('ships the model grown on every label, with the chosen tree count scaled to the rows, calibrated on cross-fitted scores', () => {
+  it('ships the model grown on every label, with the chosen tree count scaled to the rows, calibrated on cross-fitted scores', async () => {
     const { values, all, decl } = timeSeries();
     const split = splitByTime(all, 0.25, 0.2);
     const index = new Map(all.map((e, i) => [e, i]));
     const refit = { mode: 'all-labels' as const, folds: 3, groupOf: (e: LabelledExample) => decl[index.get(e) as number] as string, groupName: 'declaration' };
-    const fitted = fitRisk(values, names, all, split, { classifier: params, amount: {}, seed: 1, refit }, []);
+    const fitted = await fitRisk(values, names, all, split, { classifier: params, amount: {}, seed: 1, refit }, []);
     expect(fitted.refit.mode).toBe('all-labels');
     expect(fitted.classifier.toJSON().training.nRows).toBe(all.length);
     expect(fitted.refit.rows).toBe(all.length);
@@ -115,7 +115,7 @@ describe('fitRisk', () => {
     expect(fitted.refit.folds).toBe(3);
     expect(fitted.refit.calibration).toContain(`${all.length} examples`);
     // The validation scores come from the chosen model, which never saw the validation months.
-    const none = fitRisk(values, names, all, split, { classifier: params, amount: {}, seed: 1, refit: { ...refit, mode: 'none' } }, []);
+    const none = await fitRisk(values, names, all, split, { classifier: params, amount: {}, seed: 1, refit: { ...refit, mode: 'none' } }, []);
     expect(Array.from(fitted.validationProbability)).toEqual(Array.from(none.validationProbability));
     expect(none.classifier.toJSON().training.nRows).toBe(split.fit.length);
     expect(none.refit.trees).toBe(none.refit.treesChosen);

@@ -20,3 +20,4 @@ export { GBDT_DEFAULTS, resolveParams, type GbdtParams } from './params.js';
 export { MAX_BINS, binMatrix, type BinnedMatrix } from './binning.js';
 export { areaUnderRoc } from './metrics.js';
 export type { Tree } from './tree.js';
+export { trainGbdtMany, type GbdtJob } from './train-many.js';

@@ -1,0 +1,92 @@
+/**
+ * Several independent GBDT fits at once, on worker threads when more than
+ * one core is free: the cross-fitting folds and the refit of a risk model
+ * are independent, so they share the cores. Each fit is the same
+ * deterministic `trainGbdt` in whatever thread runs it, so the models do not
+ * depend on the thread count (a test compares the bytes).
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { trainGbdt, type GbdtDataset, type TrainGbdtOptions } from './booster.js';
+import { GbdtModel } from './GbdtModel.js';
+import type { FeatureMatrix } from './matrix.js';
+
+/** One fit: its rows and its options. */
+export interface GbdtJob {
+  readonly train: GbdtDataset;
+  readonly options: TrainGbdtOptions;
+}
+
+/** What a worker is sent: the matrix, labels and weights as plain typed arrays. */
+export interface WorkerJob {
+  x: { values: Float64Array; nRows: number; nCols: number; layout: FeatureMatrix['layout'] };
+  y: Float64Array;
+  weights: Float64Array | null;
+  options: TrainGbdtOptions;
+}
+
+/**
+ * A worker running the script beside this module: `train-worker.js` when
+ * built; from source (tests, tsx) a small bootstrap registers tsx's loader in
+ * the worker first, since workers do not take `--import`.
+ */
+function startWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./train-worker.js', import.meta.url));
+  const script = new URL('./train-worker.ts', import.meta.url).href;
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(script)}); })`;
+  return new Worker(bootstrap, { eval: true });
+}
+
+function workerJob(job: GbdtJob): WorkerJob {
+  const { x, y, weights } = job.train;
+  return {
+    x: { values: Float64Array.from(x.values), nRows: x.nRows, nCols: x.nCols, layout: x.layout },
+    y: Float64Array.from(y),
+    weights: weights === undefined ? null : Float64Array.from(weights),
+    options: job.options,
+  };
+}
+
+function runInWorker(job: GbdtJob): Promise<GbdtModel> {
+  const message = workerJob(job);
+  return new Promise((resolve, reject) => {
+    const worker = startWorker();
+    worker.once('message', (json: unknown) => {
+      void worker.terminate();
+      try {
+        resolve(GbdtModel.fromJSON(json));
+      } catch (error) {
+        reject(error);
+      }
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`the GBDT worker stopped with code ${code}`));
+    });
+    const transfer = [message.x.values.buffer, message.y.buffer, ...(message.weights === null ? [] : [message.weights.buffer])] as ArrayBuffer[];
+    worker.postMessage(message, transfer);
+  });
+}
+
+/**
+ * Fits every job and returns the models in the jobs' order. `threads` (at
+ * least 1; default the machine's cores) bounds the fits running at once; with
+ * 1, or a single job, everything runs in this thread.
+ */
+export async function trainGbdtMany(jobs: readonly GbdtJob[], threads: number = availableParallelism()): Promise<GbdtModel[]> {
+  const lanes = Math.max(1, Math.min(Math.floor(threads), jobs.length));
+  if (lanes === 1) return jobs.map((job) => trainGbdt(job.train, job.options));
+  const models: GbdtModel[] = new Array(jobs.length);
+  // The largest fits first (rows × trees), so that the lanes end together; the models keep the jobs' order.
+  const cost = (job: GbdtJob): number => job.train.x.nRows * (job.options.params?.nTrees ?? 1);
+  const queue = jobs.map((_, i) => i).sort((a, b) => cost(jobs[b] as GbdtJob) - cost(jobs[a] as GbdtJob) || a - b);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < queue.length) {
+      const at = queue[next++] as number;
+      models[at] = await runInWorker(jobs[at] as GbdtJob);
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+  return models;
+}
