@@ -208,6 +208,9 @@ export function probabilityOf(classifier: GbdtModel, values: Float64Array, nCols
   return (rows) => classifier.predictProbability(matrixOf(values, nCols, rows));
 }
 
+/** The most the refit multiplies the chosen tree count by (see {@link fitRisk}). */
+export const MAX_REFIT_SCALE = 2;
+
 /** How the shipped classifier is obtained once the time split has chosen its tree count. */
 export interface RefitOptions {
   /**
@@ -273,7 +276,7 @@ export function foldsOf(all: readonly LabelledExample[], options: Pick<RefitOpti
  * months are never trained on). With `refit.mode` `all-labels` the shipped
  * classifier is then grown on every labelled example of the window (the
  * validation months and the labels known only from them included), with
- * the tree count scaled by the rows (`chosen × all / fit`); its calibration
+ * the tree count scaled by the rows (`chosen × min(2, all / fit)`); its calibration
  * is fitted on cross-fitted scores: each example scored by a model grown,
  * with the tree count scaled the same way, on the other folds (folds drawn
  * by group, so no declaration or participant is on both sides). The amount
@@ -307,7 +310,9 @@ export async function fitRisk(
     };
   }
   const everyRow = all.map((_, i) => i);
-  const treesFor = (rows: number): number => Math.max(1, Math.round((treesChosen * rows) / split.fit.length));
+  // Scaled to the rows, at most doubled: when the time split kept few examples to grow on (labels
+  // known late), a plain ratio asked for thousands of trees (400 × 47,362 / 5,612 = 3,376).
+  const treesFor = (rows: number): number => Math.max(1, Math.round(treesChosen * Math.min(MAX_REFIT_SCALE, rows / split.fit.length)));
   const job = (rows: readonly number[]): GbdtJob => ({
     train: { x: matrixOf(values, n, rows), y: labelsOf(all, rows) },
     options: { featureNames: [...names], params: { ...config.classifier, objective: 'logistic', seed: config.seed, nTrees: treesFor(rows.length), earlyStoppingRounds: 0 } },
@@ -507,7 +512,7 @@ export function riskArtifact(p: RiskArtifactParts): RiskModelArtifact {
       ? [
           ['shipped model', 'refitted on every labelled example of the window'],
           ['trees chosen by early stopping on the fit part', p.refit.treesChosen],
-          ['trees of the shipped model (chosen x all examples / fit examples)', p.refit.trees],
+          ['trees of the shipped model (chosen x all examples / fit examples, at most doubled)', p.refit.trees],
           ['calibrated on cross-fitted scores', p.refit.calibration],
         ]
       : [

@@ -239,6 +239,8 @@ export interface ItemExampleFeatures {
 
 const T = {
   batch: 'ccrg_item_ex_batch',
+  /** The item signals of a one-block window, read once instead of re-evaluating the view at each of its three reads. */
+  signals: 'ccrg_item_ex_signals',
   examples: 'ccrg_item_ex',
   labelled: 'ccrg_item_labelled',
 } as const;
@@ -340,7 +342,16 @@ export async function itemExampleFeatures(
       const e = examples[i] as ItemExample;
       return c === 0 ? i : c === 1 ? e.declId : c === 2 ? e.itemNo : e.inn;
     });
-    const signals = await computeItemSignals(db, { ...defaults, asOf, windowMonths: await signalWindowMonths(db, asOf, defaults) }, 'item examples');
+    const windowMonths = await signalWindowMonths(db, asOf, defaults);
+    const signals = await computeItemSignals(db, { ...defaults, asOf, windowMonths }, 'item examples');
+    // One block (a month's items): the view is copied once and read three times below. Wider
+    // windows (items examined years after release) read the view: a copy of years of items
+    // costs more than the reads (src/features/item-signals.ts).
+    let items = signals.itemTable;
+    if (windowMonths <= defaults.peerWindowMonths) {
+      await db.run(`CREATE OR REPLACE TEMP TABLE ${T.signals} AS SELECT * FROM ${signals.itemTable}`);
+      items = T.signals;
+    }
     // The 3-month block of a release date, counted back from the as-of month, as the peer comparison counts it.
     const blockSql = (date: string): string =>
       `((year(${sqlDate(asOf)}) * 12 + month(${sqlDate(asOf)})) - (year(${date}) * 12 + month(${date}))) // ${defaults.peerWindowMonths}`;
@@ -349,19 +360,20 @@ export async function itemExampleFeatures(
         d.customs_representative_inn, s.hs_code, s.origin_country, s.dispatch_country, s.customs_office, d.extra_cat
         ${ownColumns.map((c) => `, ${c}`).join('')}
       FROM ${T.batch} e
-        LEFT JOIN ${signals.itemTable} s ON s.decl_id = e.decl_id AND s.item_no = e.item_no
+        LEFT JOIN ${items} s ON s.decl_id = e.decl_id AND s.item_no = e.item_no
         LEFT JOIN declarations d ON d.decl_id = s.decl_id AND d.item_no = s.item_no AND d.version = s.version
         LEFT JOIN (
           SELECT i.decl_id, count(*) AS n_items, sum(i.customs_value_rub) AS value, min(i.unit_value_log_dev) AS min_dev
-          FROM ${signals.itemTable} i SEMI JOIN ${T.batch} b ON b.decl_id = i.decl_id GROUP BY i.decl_id
+          FROM ${items} i SEMI JOIN ${T.batch} b ON b.decl_id = i.decl_id GROUP BY i.decl_id
         ) dc ON dc.decl_id = s.decl_id
         LEFT JOIN (
           SELECT ${blockSql('i.release_date')} AS block, i.hs_code, count(*) AS items, median(i.unit_value_rub_per_kg) AS median_uv
-          FROM ${signals.itemTable} i
-          WHERE i.unit_value_rub_per_kg > 0 AND i.hs_code IN (SELECT s2.hs_code FROM ${signals.itemTable} s2 SEMI JOIN ${T.batch} b ON b.decl_id = s2.decl_id AND b.item_no = s2.item_no)
+          FROM ${items} i
+          WHERE i.unit_value_rub_per_kg > 0 AND i.hs_code IN (SELECT s2.hs_code FROM ${items} s2 SEMI JOIN ${T.batch} b ON b.decl_id = s2.decl_id AND b.item_no = s2.item_no)
           GROUP BY ALL
         ) cm ON cm.hs_code = s.hs_code AND cm.block = ${blockSql('s.release_date')}
       QUALIFY row_number() OVER (PARTITION BY e.example_id ORDER BY d.version_date DESC NULLS LAST, d.ingest_id DESC NULLS LAST) = 1`);
+    await db.run(`DROP TABLE IF EXISTS ${T.signals}`);
     await signals.workspace.drop();
   }
   if (set.own.some((f) => f.sql === null)) await db.run(recentVolumeSql());
