@@ -15,6 +15,7 @@ import { itemRollUp } from '../score/item-roll-up.js';
 import { itemFeatureDefs } from '../score/item-feature-defs.js';
 import { modelReasons } from '../score/model-reasons.js';
 import { asOfSql } from '../store/as-of.js';
+import { sqlDate } from '../io/sql.js';
 import type { Clock } from '../util/clock.js';
 import { UsageError } from '../util/errors.js';
 import { sha256Hex } from '../util/hash.js';
@@ -49,9 +50,9 @@ export async function scoreItems(config: ItemScoreConfig, clock: Clock, logger: 
     const items: ItemRow[] = [];
     await db.scan(
       `SELECT decl_id, CAST(item_no AS INTEGER), importer_inn, hs_code, origin_country, CAST(customs_value_rub AS DOUBLE)
-       FROM (${asOfSql('declarations', asOf)}) WHERE release_date >= CAST($month_start AS DATE)
+       FROM (${asOfSql('declarations', asOf, `release_date >= ${sqlDate(monthStart)}`)})
        ORDER BY decl_id, item_no`,
-      { month_start: monthStart },
+      undefined,
       (c, rows) => {
         const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
         for (let r = 0; r < rows; r++) {

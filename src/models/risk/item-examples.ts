@@ -255,9 +255,16 @@ const T = {
 function recentVolumeSql(): string {
   return `UPDATE ${T.examples} x SET importer_recent_items = r.n, importer_recent_log_value = r.lv
   FROM (
-    WITH first AS (
+    WITH span AS (
+      SELECT CAST(min(release_date) - INTERVAL ${RECENT_DAYS} DAY AS DATE) AS since, max(release_date) AS until FROM ${T.examples}
+    ), candidates AS (
+      -- An item counts from its first version's day (never before its release): it has a version in the span.
+      SELECT DISTINCT d.decl_id, d.item_no FROM declarations d, span
+      WHERE d.version_date >= span.since AND d.version_date < span.until
+        AND d.importer_inn IN (SELECT DISTINCT importer_inn FROM ${T.examples})
+    ), first AS (
       SELECT d.importer_inn AS inn, greatest(d.release_date, d.version_date) AS known_day, coalesce(d.customs_value_rub, 0) AS v
-      FROM declarations d SEMI JOIN (SELECT DISTINCT importer_inn FROM ${T.examples}) e ON e.importer_inn = d.importer_inn
+      FROM declarations d SEMI JOIN candidates c ON c.decl_id = d.decl_id AND c.item_no = d.item_no
       QUALIFY row_number() OVER (PARTITION BY d.decl_id, d.item_no ORDER BY d.version, d.version_date, d.ingest_id) = 1
     ), cum AS (
       SELECT inn, known_day, sum(n) OVER w AS cn, sum(v) OVER w AS cv
