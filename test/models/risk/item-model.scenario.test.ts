@@ -209,7 +209,20 @@ describe('item-level model on generic labelled declarations (docs/examples/mappi
     // No duty column; HS codes up to 10 digits; extra columns under their source names.
     expect(artifact.features).not.toContain('item_duty_rate');
     expect(artifact.features).not.toContain('item_duty_rate_gap');
-    expect(artifact.features.slice(0, 5)).toEqual(['item_log_customs_value', 'item_log_net_weight', 'item_log_unit_value', 'item_unit_value_log_dev', 'extra_Tax Rate']);
+    expect(artifact.features.slice(0, 12)).toEqual([
+      'item_log_customs_value',
+      'item_log_net_weight',
+      'item_log_unit_value',
+      'item_unit_value_log_dev',
+      'item_unit_value_log_dev_code',
+      'item_dispatch_differs',
+      'decl_items',
+      'decl_value_share',
+      'decl_min_unit_value_log_dev',
+      'importer_recent_items',
+      'importer_recent_log_value',
+      'extra_Tax Rate',
+    ]);
     for (const f of ['hist_importer_inn_rate', 'hist_customs_representative_inn_rate', 'hist_hs10_origin_rate', 'hist_extra_Seller ID_rate', 'hist_extra_Tax Type_n']) {
       expect(artifact.features).toContain(f);
     }
@@ -375,7 +388,7 @@ describe('item-level model on generated data with item outcomes', () => {
         'evaluateItemModel needs an item-level risk model; this one is a risk model of level "participant"',
       );
       // The generic model's features are not those this store provides.
-      await expect(loadItemModel(db, itemModel)).rejects.toThrow(`${itemModel}: features differ at position 5`);
+      await expect(loadItemModel(db, itemModel)).rejects.toThrow(`${itemModel}: features differ at position 6: the model has "item_dispatch_differs", the data has "item_duty_rate"`);
     });
     const scored = await run(['score', '--period', '2026-06', '--store', sim.store, '--model', itemModel, '--out', join(mine, 'run'), '--quiet']);
     expect(scored.code).toBe(1);
