@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { checkReplaceable, replaceFilesOf, RUN_FOLDER } from '../io/run-dir.js';
 import { loadItemModel } from '../models/evaluation/evaluate-item-model.js';
 import { serializeArtifact } from '../models/risk/artifact.js';
-import { itemExampleFeatures, itemToScore, type ItemExample } from '../models/risk/item-examples.js';
+import { itemExampleFeatures } from '../models/risk/item-examples.js';
 import { predictRisk } from '../models/risk/predict.js';
-import { compareItemRank, ITEM_FILES, ITEM_ORDER, ITEMS_FILE, writeItemSet, type ItemRow, type ItemSetHeader } from '../run-folder/items.js';
+import { ITEM_FILES, ITEM_ORDER, ITEMS_FILE, itemRowAt, rankItems, writeItemSet, type ItemSetHeader, type ScoredItems } from '../run-folder/items.js';
 import { itemRollUp } from '../score/item-roll-up.js';
 import { itemFeatureDefs } from '../score/item-feature-defs.js';
 import { modelReasons } from '../score/model-reasons.js';
@@ -18,10 +18,11 @@ import { asOfSql } from '../store/as-of.js';
 import { sqlDate } from '../io/sql.js';
 import type { Clock } from '../util/clock.js';
 import { UsageError } from '../util/errors.js';
+import { Workspace } from '../io/workspace.js';
 import { sha256Hex } from '../util/hash.js';
 import type { Logger } from '../util/logger.js';
 import { codeVersion } from '../util/version.js';
-import type { DuckDbOptions } from '../io/db.js';
+import type { Db, DuckDbOptions } from '../io/db.js';
 import type { ScoreParams } from '../score/score-period.js';
 import { withSource, type Source } from './store.js';
 
@@ -30,6 +31,44 @@ export type ItemScoreConfig = Pick<ScoreParams, 'period' | 'modelPath' | 'rankBy
 
 /** Items whose reasons are written (the rest of the list has none: TreeSHAP costs time per item). */
 export const ITEM_REASONS_TOP = 10_000;
+
+/** TEMP table of the month's items, numbered in decl_id, item_no order: the examples' ids. */
+const MONTH_ITEMS = 'ccrg_month_items';
+
+/**
+ * The items released from `monthStart` on, as of `asOf` (the period's
+ * items): left in the TEMP table `table` for the features, and read into
+ * columns in the same order (a month holds millions of items, too many for
+ * one object each).
+ */
+async function monthItems(db: Db, table: string, asOf: string, monthStart: string): Promise<Omit<ScoredItems, 'margin' | 'probability' | 'expected' | 'reasons'>> {
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
+    SELECT CAST(row_number() OVER (ORDER BY decl_id, item_no) - 1 AS INTEGER) AS example_id, decl_id, CAST(item_no AS INTEGER) AS item_no,
+      importer_inn, hs_code, origin_country, CAST(customs_value_rub AS DOUBLE) AS customs_value
+    FROM (${asOfSql('declarations', asOf, `release_date >= ${sqlDate(monthStart)}`)})`);
+  const [row] = await db.all(`SELECT count(*)::INTEGER AS n FROM ${table}`);
+  const count = Number(row?.['n'] ?? 0);
+  const declId = new Array<string>(count);
+  const importer = new Array<string>(count);
+  const hsCode = new Array<string>(count);
+  const origin = new Array<string>(count);
+  const itemNo = new Int32Array(count);
+  const customsValue = new Float64Array(count);
+  const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+  await db.scan(`SELECT example_id, decl_id, item_no, importer_inn, hs_code, origin_country, customs_value FROM ${table}`, undefined, (c, rows) => {
+    for (let r = 0; r < rows; r++) {
+      const i = c[0]?.[r] as number;
+      declId[i] = str(c[1]?.[r]);
+      itemNo[i] = c[2]?.[r] as number;
+      importer[i] = str(c[3]?.[r]);
+      hsCode[i] = str(c[4]?.[r]);
+      origin[i] = str(c[5]?.[r]);
+      const value = c[6]?.[r];
+      customsValue[i] = typeof value === 'number' ? value : Number.NaN;
+    }
+  });
+  return { count, declId, itemNo, importer, hsCode, origin, customsValue };
+}
 
 /**
  * Scores the items released in the period with the item model of
@@ -46,53 +85,31 @@ export async function scoreItems(config: ItemScoreConfig, clock: Clock, logger: 
   return withSource(config.source, config.duckdb, clock, logger, async ({ db }) => {
     const { loaded, set } = await loadItemModel(db, modelPath);
     if (loaded.models.kind !== 'risk') throw new UsageError(`${modelPath} is not a risk model`);
-    // Streamed: a month can hold millions of items, too many for row objects.
-    const items: ItemRow[] = [];
-    await db.scan(
-      `SELECT decl_id, CAST(item_no AS INTEGER), importer_inn, hs_code, origin_country, CAST(customs_value_rub AS DOUBLE)
-       FROM (${asOfSql('declarations', asOf, `release_date >= ${sqlDate(monthStart)}`)})
-       ORDER BY decl_id, item_no`,
-      undefined,
-      (c, rows) => {
-        const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
-        for (let r = 0; r < rows; r++) {
-          const value = c[5]?.[r];
-          items.push({
-            declId: str(c[0]?.[r]),
-            itemNo: c[1]?.[r] as number,
-            importer: str(c[2]?.[r]),
-            hsCode: str(c[3]?.[r]),
-            origin: str(c[4]?.[r]),
-            customsValue: typeof value === 'number' ? value : null,
-            margin: 0,
-            probability: 0,
-            expected: null,
-            reasons: [],
-          });
-        }
-      },
-    );
-    if (items.length === 0) throw new UsageError(`--period ${config.period}: no declaration item was released in the month as of ${asOf}`);
-    logger.info(`scoring ${items.length} items released in ${config.period} with ${modelPath}`);
-    const examples: ItemExample[] = items.map((it) => itemToScore(`item|${it.declId}|${it.itemNo}`, it.declId, it.itemNo, it.importer, asOf));
-    const { values, notFound } = await itemExampleFeatures(db, examples, set, config.features);
+    const workspace = await Workspace.open(db, 'item scoring', `the items of ${config.period}`);
+    const items = await monthItems(db, workspace.claim(MONTH_ITEMS), asOf, monthStart);
+    if (items.count === 0) throw new UsageError(`--period ${config.period}: no declaration item was released in the month as of ${asOf}`);
+    logger.info(`scoring ${items.count} items released in ${config.period} with ${modelPath}`);
+    const { values, notFound } = await itemExampleFeatures(db, { asOf, count: items.count, sql: `SELECT example_id, decl_id, item_no, importer_inn AS inn FROM ${MONTH_ITEMS}` }, set, config.features);
+    await workspace.drop();
     const n = set.features.length;
-    const predicted = predictRisk(loaded.models, { values, nRows: items.length, nCols: n, layout: 'row-major' });
-    items.forEach((it, i) => {
-      it.margin = Number((predicted.margin[i] as number).toFixed(6));
-      it.probability = Number((predicted.probability[i] as number).toFixed(6));
-      it.expected = predicted.expectedChargesRub === null ? null : Number((predicted.expectedChargesRub[i] as number).toFixed(2));
-    });
-    // Highest margin first; ties by declaration and item number, so the order never depends on the engine.
-    // Margins compared from a typed array first: a month holds millions of items.
-    const margins = Float64Array.from(items, (it) => it.margin);
-    const order = items.map((_, i) => i).sort((a, b) => (margins[b] as number) - (margins[a] as number) || compareItemRank(items[a] as ItemRow, items[b] as ItemRow));
-    const top = order.slice(0, ITEM_REASONS_TOP);
+    const predicted = predictRisk(loaded.models, { values, nRows: items.count, nCols: n, layout: 'row-major' });
+    // Rounded as written, so that the order never depends on digits the file does not show.
+    const round = (x: Float64Array, decimals: number): Float64Array => x.map((v) => Number(v.toFixed(decimals)));
+    // Filled below for the top of the list.
+    const reasons = new Map<number, string[]>();
+    const scored: ScoredItems = {
+      ...items,
+      margin: round(predicted.margin, 6),
+      probability: round(predicted.probability, 6),
+      expected: predicted.expectedChargesRub === null ? null : round(predicted.expectedChargesRub, 2),
+      reasons,
+    };
+    const order = rankItems(scored);
+    const top = order.subarray(0, ITEM_REASONS_TOP);
     const topValues = new Float64Array(top.length * n);
     top.forEach((row, k) => topValues.set(values.subarray(row * n, (row + 1) * n), k * n));
     const explained = modelReasons(loaded.models.classifier, topValues, top.length, { features: itemFeatureDefs(set, config.lang), lang: config.lang });
-    top.forEach((row, k) => ((items[row] as ItemRow).reasons = (explained.reasons[k] ?? []).map((reason) => reason.reason)));
-    const ranked = order.map((row) => items[row] as ItemRow);
+    top.forEach((row, k) => reasons.set(row, (explained.reasons[k] ?? []).map((reason) => reason.reason)));
     const header: ItemSetHeader = {
       command: 'score',
       level: 'item',
@@ -104,13 +121,13 @@ export async function scoreItems(config: ItemScoreConfig, clock: Clock, logger: 
       counts: { with_reasons: top.length, not_in_store_as_of: notFound },
     };
     await replaceFilesOf(config.outDir, ITEM_FILES, async (dir) => {
-      await writeItemSet(dir, ranked, itemRollUp(ranked), header);
+      await writeItemSet(dir, scored, order, itemRollUp(scored, order), header);
     });
     logger.info(`wrote ${join(config.outDir, ITEMS_FILE)}`);
-    const head = order.slice(0, 10).map((row, rank) => {
-      const it = items[row] as ItemRow;
+    const head = [...order.subarray(0, 10)].map((row, rank) => {
+      const it = itemRowAt(scored, row);
       return `${String(rank + 1).padStart(4)}  ${`${it.declId}/${it.itemNo}`.padEnd(24)}  ${it.probability.toFixed(3)}  ${it.reasons[0] ?? ''}`;
     });
-    return [`${items.length} items released in ${config.period} scored as of ${asOf} with ${modelPath}; items.csv in ${config.outDir}`, '', ...head].join('\n');
+    return [`${items.count} items released in ${config.period} scored as of ${asOf} with ${modelPath}; items.csv in ${config.outDir}`, '', ...head].join('\n');
   });
 }

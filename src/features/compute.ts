@@ -95,9 +95,26 @@ function missingExtracts(needs: readonly ExtractId[], counts: AsOfCounts): strin
  */
 export async function computeFeatures(db: Db, params: FeatureParams): Promise<FeatureResult> {
   checkFeatureParams(params);
+  return withoutInsertionOrder(db, () => computeFeaturesInOrderFree(db, params));
+}
+
+/**
+ * Runs `work` with DuckDB free to write rows in any order (`SET
+ * preserve_insertion_order = false`), then restores the setting: for work
+ * whose TEMP tables carry no meaning in their row order (a third of the
+ * time saved on the features).
+ */
+export async function withoutInsertionOrder<T>(db: Db, work: () => Promise<T>): Promise<T> {
   const previous = (await db.all(`SELECT current_setting('preserve_insertion_order') AS v`))[0]?.['v'];
-  // Row order of the TEMP tables carries no meaning; not preserving it saves a third of the time.
   await db.run('SET preserve_insertion_order = false');
+  try {
+    return await work();
+  } finally {
+    if (previous !== undefined && previous !== null) await db.run(`SET preserve_insertion_order = ${String(previous) === 'true'}`);
+  }
+}
+
+async function computeFeaturesInOrderFree(db: Db, params: FeatureParams): Promise<FeatureResult> {
   await db.run(`ATTACH IF NOT EXISTS ':memory:' AS ccrg_work (READ_WRITE, COMPRESS)`);
   const workspace = await Workspace.open(db, 'features', `features as of ${params.asOf}`);
   claimItemSignalRelations(workspace);
@@ -148,7 +165,5 @@ export async function computeFeatures(db: Db, params: FeatureParams): Promise<Fe
   } catch (error) {
     await workspace.drop().catch(() => undefined);
     throw error;
-  } finally {
-    if (previous !== undefined && previous !== null) await db.run(`SET preserve_insertion_order = ${String(previous) === 'true'}`);
   }
 }

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { csvNumber, csvOptionalNumber, readCsvRecords } from '../io/csv-read.js';
-import { csvText } from '../io/csv-write.js';
+import { csvBytes, csvText } from '../io/csv-write.js';
 import { describeJsonValue, isJsonObject, readJsonFile } from '../io/json-read.js';
 import { ConfigError } from '../util/errors.js';
 import { FileSet } from './file-set.js';
@@ -87,25 +87,104 @@ export function compareItemRank(a: ItemRow, b: ItemRow): number {
   return a.itemNo - b.itemNo;
 }
 
+/**
+ * The items of a scoring run as columns (item i is index i of each):
+ * a month holds millions of items, too many for one object each.
+ */
+export interface ScoredItems {
+  count: number;
+  declId: readonly string[];
+  itemNo: Int32Array;
+  importer: readonly string[];
+  hsCode: readonly string[];
+  origin: readonly string[];
+  /** NaN where the item has no customs value. */
+  customsValue: Float64Array;
+  margin: Float64Array;
+  probability: Float64Array;
+  /** Null without an amount model. */
+  expected: Float64Array | null;
+  /** Up to three reasons in plain words, largest first, of the items that have them (the top of the list). */
+  reasons: ReadonlyMap<number, readonly string[]>;
+}
+
+/** The columns of item rows (hand-made or read back). */
+export function scoredItemsOf(rows: readonly ItemRow[]): ScoredItems {
+  const withExpected = rows.some((r) => r.expected !== null);
+  return {
+    count: rows.length,
+    declId: rows.map((r) => r.declId),
+    itemNo: Int32Array.from(rows, (r) => r.itemNo),
+    importer: rows.map((r) => r.importer),
+    hsCode: rows.map((r) => r.hsCode),
+    origin: rows.map((r) => r.origin),
+    customsValue: Float64Array.from(rows, (r) => r.customsValue ?? Number.NaN),
+    margin: Float64Array.from(rows, (r) => r.margin),
+    probability: Float64Array.from(rows, (r) => r.probability),
+    expected: withExpected ? Float64Array.from(rows, (r) => r.expected ?? Number.NaN) : null,
+    reasons: new Map(rows.flatMap((r, i) => (r.reasons.length > 0 ? [[i, r.reasons] as const] : []))),
+  };
+}
+
+/** Item i as a row. */
+export function itemRowAt(items: ScoredItems, i: number): ItemRow {
+  const value = items.customsValue[i] as number;
+  const expected = items.expected?.[i];
+  return {
+    declId: items.declId[i] as string,
+    itemNo: items.itemNo[i] as number,
+    importer: items.importer[i] as string,
+    hsCode: items.hsCode[i] as string,
+    origin: items.origin[i] as string,
+    customsValue: Number.isNaN(value) ? null : value,
+    margin: items.margin[i] as number,
+    probability: items.probability[i] as number,
+    expected: expected === undefined || Number.isNaN(expected) ? null : expected,
+    reasons: [...(items.reasons.get(i) ?? [])],
+  };
+}
+
+/**
+ * The indexes of the items in the order of items.csv ({@link compareItemRank}):
+ * margins compared from their typed array, the declaration and item number
+ * only between equal margins.
+ */
+export function rankItems(items: ScoredItems): Uint32Array {
+  const { margin, declId, itemNo } = items;
+  const order = new Uint32Array(items.count);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  return order.sort((a, b) => {
+    const m = (margin[b] as number) - (margin[a] as number);
+    if (m !== 0) return m;
+    const da = declId[a] as string;
+    const db = declId[b] as string;
+    if (da !== db) return da < db ? -1 : 1;
+    return (itemNo[a] as number) - (itemNo[b] as number);
+  });
+}
+
 /** The manifest of an item set but what its files give (the counts of the items and the hashes). */
 export type ItemSetHeader = Omit<ItemsManifest, 'counts' | 'outputs'> & { counts: Pick<ItemsManifest['counts'], 'with_reasons' | 'not_in_store_as_of'> };
 
 /**
  * Writes the item set into `dir`: items.csv and items-by-participant.csv
- * from items in ranking order and their roll-up, then the manifest with the
- * counts and the hashes of the bytes written.
+ * from the items in ranking order (`order`, from {@link rankItems}) and
+ * their roll-up, then the manifest with the counts and the hashes of the
+ * bytes written.
  */
-export async function writeItemSet(dir: string, ranked: readonly ItemRow[], rollUp: readonly ItemRollUpRow[], header: ItemSetHeader): Promise<ItemsManifest> {
+export async function writeItemSet(dir: string, items: ScoredItems, order: Uint32Array, rollUp: readonly ItemRollUpRow[], header: ItemSetHeader): Promise<ItemsManifest> {
   const files = new FileSet();
-  files.add(ITEMS_FILE, itemsCsv(ranked));
+  files.add(ITEMS_FILE, itemsCsv(items, order));
   files.add(ITEM_ROLL_UP_FILE, itemRollUpCsv(rollUp));
+  let atLeastHalf = 0;
+  for (let i = 0; i < items.count; i++) if ((items.probability[i] as number) >= 0.5) atLeastHalf++;
   const manifest: ItemsManifest = {
     ...header,
     counts: {
-      items: ranked.length,
-      participants: new Set(ranked.map((it) => it.importer)).size,
+      items: items.count,
+      participants: rollUp.length,
       ...header.counts,
-      probability_at_least_half: ranked.filter((it) => it.probability >= 0.5).length,
+      probability_at_least_half: atLeastHalf,
     },
     outputs: files.hashes(),
   };
@@ -114,12 +193,29 @@ export async function writeItemSet(dir: string, ranked: readonly ItemRow[], roll
   return manifest;
 }
 
-/** The text of items.csv from rows already in ranking order. */
-export function itemsCsv(ranked: readonly ItemRow[]): string {
-  return csvText(
-    ITEM_COLUMNS,
-    ranked.map((it, i) => [i + 1, it.declId, it.itemNo, it.importer, it.hsCode, it.origin, money(it.customsValue), fixed(it.margin, 6), fixed(it.probability, 6), money(it.expected), it.reasons[0] ?? '', it.reasons[1] ?? '', it.reasons[2] ?? '']),
-  );
+/** The bytes of items.csv: the items in ranking order. */
+export function itemsCsv(items: ScoredItems, order: Uint32Array): Buffer {
+  return csvBytes(ITEM_COLUMNS, order.length, (rank) => {
+    const i = order[rank] as number;
+    const value = items.customsValue[i] as number;
+    const expected = items.expected?.[i];
+    const reasons = items.reasons.get(i);
+    return [
+      rank + 1,
+      items.declId[i],
+      items.itemNo[i],
+      items.importer[i],
+      items.hsCode[i],
+      items.origin[i],
+      Number.isNaN(value) ? '' : money(value),
+      fixed(items.margin[i], 6),
+      fixed(items.probability[i], 6),
+      expected === undefined || Number.isNaN(expected) ? '' : money(expected),
+      reasons?.[0] ?? '',
+      reasons?.[1] ?? '',
+      reasons?.[2] ?? '',
+    ];
+  });
 }
 
 /** The text of items-by-participant.csv from rows already in ranking order. */

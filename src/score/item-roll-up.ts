@@ -1,4 +1,4 @@
-import type { ItemRollUpRow, ItemRow } from '../run-folder/items.js';
+import type { ItemRollUpRow, ScoredItems } from '../run-folder/items.js';
 
 /** Items named per importer in the roll-up. */
 const WORST_ITEMS = 3;
@@ -8,26 +8,26 @@ const WORST_ITEMS = 3;
  * probability at least 0.5, its riskiest item's probability and margin, the
  * sum of expected charges (null without an amount model) and its worst
  * items; riskiest importer (by its riskiest item's margin) first, ties by
- * INN. `ranked` is in ranking order (margin descending).
+ * INN. `order` lists the items in ranking order (margin descending,
+ * `rankItems`), so an importer's first item is its worst.
  */
-export function itemRollUp(ranked: readonly ItemRow[]): ItemRollUpRow[] {
-  const by = new Map<string, ItemRow[]>();
-  for (const it of ranked) {
-    const list = by.get(it.importer);
-    if (list === undefined) by.set(it.importer, [it]);
-    else list.push(it);
+export function itemRollUp(items: ScoredItems, order: Uint32Array): ItemRollUpRow[] {
+  const by = new Map<string, ItemRollUpRow>();
+  const expected = items.expected;
+  for (let rank = 0; rank < order.length; rank++) {
+    const i = order[rank] as number;
+    const inn = items.importer[i] as string;
+    const probability = items.probability[i] as number;
+    let row = by.get(inn);
+    if (row === undefined) {
+      row = { inn, items: 0, atLeastHalf: 0, maxProbability: probability, maxMargin: items.margin[i] as number, expected: null, worstItems: [] };
+      by.set(inn, row);
+    }
+    row.items++;
+    if (probability >= 0.5) row.atLeastHalf++;
+    const amount = expected?.[i];
+    if (amount !== undefined && !Number.isNaN(amount)) row.expected = (row.expected ?? 0) + amount;
+    if (row.worstItems.length < WORST_ITEMS) row.worstItems.push(`${items.declId[i] as string}/${items.itemNo[i] as number}`);
   }
-  const rows = [...by.entries()].map(([inn, items]): ItemRollUpRow => {
-    const worst = items[0] as ItemRow;
-    return {
-      inn,
-      items: items.length,
-      atLeastHalf: items.filter((it) => it.probability >= 0.5).length,
-      maxProbability: worst.probability,
-      maxMargin: worst.margin,
-      expected: items.every((it) => it.expected === null) ? null : items.reduce((sum, it) => sum + (it.expected ?? 0), 0),
-      worstItems: items.slice(0, WORST_ITEMS).map((it) => `${it.declId}/${it.itemNo}`),
-    };
-  });
-  return rows.sort((a, b) => b.maxMargin - a.maxMargin || (a.inn < b.inn ? -1 : a.inn > b.inn ? 1 : 0));
+  return [...by.values()].sort((a, b) => b.maxMargin - a.maxMargin || (a.inn < b.inn ? -1 : a.inn > b.inn ? 1 : 0));
 }

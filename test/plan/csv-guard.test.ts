@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { csvRecordsOf } from '../../src/io/csv-read.js';
-import { csvText, neutraliseFormula } from '../../src/io/csv-write.js';
+import { csvBytes, csvText, neutraliseFormula } from '../../src/io/csv-write.js';
 import { xlsxValue } from '../../src/plan/table.js';
 
 describe('formula-injection guard', () => {
@@ -31,6 +31,17 @@ describe('formula-injection guard', () => {
       { name: "'=cmd|' /C calc'!A0", amount: '-15.00', n: '-3' },
       { name: '\'@x, "y"', amount: '12', n: '4' },
     ]);
+  });
+
+  it('writes the same bytes piece by piece for millions of rows (csvBytes) as csvText does', () => {
+    const cells = ['=1+2', '-12.50', 'a, "b"', 'line\nbreak', 'ООО «Ромашка»', '', '-', '@x', 'plain', '+7 495'];
+    const rowOf = (i: number): (string | number | null)[] => [i, cells[i % cells.length] ?? '', i % 7 === 0 ? null : -i / 4, cells[(i * 3) % cells.length] ?? ''];
+    // More rows than one piece holds, and a last piece that is not full.
+    const count = 20_011;
+    const rows = Array.from({ length: count }, (_, i) => rowOf(i));
+    const bytes = csvBytes(['n', 'text', 'x', 'more'], count, rowOf);
+    expect(bytes.equals(Buffer.from(csvText(['n', 'text', 'x', 'more'], rows), 'utf8'))).toBe(true);
+    expect(csvBytes(['n'], 0, rowOf).toString('utf8')).toBe('n\n');
   });
 
   it('guards XLSX text cells the same way and types numbers and dates', () => {

@@ -2,6 +2,8 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readItemRun } from '../../src/run-folder/item-run.js';
+import { compareItemRank, itemRowAt, rankItems, scoredItemsOf } from '../../src/run-folder/items.js';
+import { itemRollUp } from '../../src/score/item-roll-up.js';
 import { sha256Hex } from '../../src/util/hash.js';
 import { tempDir } from '../util/fixtures.js';
 import { item, writeItemSet } from '../util/item-set.js';
@@ -51,5 +53,20 @@ describe('readItemRun', () => {
     const dir = await writeSet();
     await writeFile(join(dir, 'items-manifest.json'), JSON.stringify({ command: 'plan' }));
     await expect(readItemRun(dir)).rejects.toThrow(`${join(dir, 'items-manifest.json')}: expected "command": "score" and "level": "item"`);
+  });
+});
+
+describe('rankItems', () => {
+  it('orders item columns as compareItemRank orders rows: margin descending, ties by declaration and item number', () => {
+    // Few distinct margins, so that most items tie with others; declarations of several items, out of order; every item once.
+    const rows = Array.from({ length: 500 }, (_, i) => item(`77010000${String(i % 13).padStart(2, '0')}`, `D${(i * 7) % 50}`, Math.floor(i / 50) + 1, ((i * 31) % 9) / 4 - 1));
+    const columns = scoredItemsOf(rows);
+    const order = rankItems(columns);
+    const ranked = [...order].map((i) => itemRowAt(columns, i));
+    expect(ranked).toEqual([...rows].sort(compareItemRank));
+    // The roll-up of the columns: every importer once, its first item its worst, items counted.
+    const rollUp = itemRollUp(columns, order);
+    expect(rollUp.reduce((sum, r) => sum + r.items, 0)).toBe(rows.length);
+    for (const r of rollUp) expect(r.worstItems[0]).toBe(`${ranked.find((it) => it.importer === r.inn)?.declId}/${ranked.find((it) => it.importer === r.inn)?.itemNo}`);
   });
 });

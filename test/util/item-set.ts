@@ -1,4 +1,4 @@
-import { compareItemRank, ITEM_ORDER, writeItemSet as writeItemSetFiles, type ItemRow } from '../../src/run-folder/items.js';
+import { ITEM_ORDER, rankItems, scoredItemsOf, writeItemSet as writeItemSetFiles, type ItemRow } from '../../src/run-folder/items.js';
 import { itemRollUp } from '../../src/score/item-roll-up.js';
 
 /** An item of importer `inn` with margin `margin` (the probability follows it), for a hand-made item set. */
@@ -24,8 +24,9 @@ export function item(inn: string, declId: string, itemNo: number, margin: number
  * hashes), through the run folder's own writer, order and roll-up.
  */
 export async function writeItemSet(dir: string, items: readonly ItemRow[], options: { period: string; asOf: string }): Promise<void> {
-  const ranked = [...items].sort(compareItemRank);
-  await writeItemSetFiles(dir, ranked, itemRollUp(ranked), {
+  const scored = scoredItemsOf(items);
+  const order = rankItems(scored);
+  await writeItemSetFiles(dir, scored, order, itemRollUp(scored, order), {
     command: 'score',
     level: 'item',
     period: options.period,
@@ -33,6 +34,6 @@ export async function writeItemSet(dir: string, items: readonly ItemRow[], optio
     code_version: 'test',
     model: { path: 'models/item', window: { from: '2025-01', to: '2025-12' }, sha256: 'f'.repeat(64), features: 12 },
     parameters: { lang: 'en', reasons_top: 10_000, order: ITEM_ORDER },
-    counts: { with_reasons: ranked.length, not_in_store_as_of: 0 },
+    counts: { with_reasons: items.length, not_in_store_as_of: 0 },
   });
 }

@@ -1,4 +1,4 @@
-import { computeItemSignals } from '../../features/compute.js';
+import { computeItemSignals, withoutInsertionOrder } from '../../features/compute.js';
 import { Workspace } from '../../io/workspace.js';
 import type { FeatureParams } from '../../features/types.js';
 import type { Db } from '../../io/db.js';
@@ -229,6 +229,17 @@ export async function itemFeatureSet(db: Db): Promise<ItemFeatureSet> {
   };
 }
 
+/**
+ * Items of one as-of date given by a query instead of one object each (a
+ * month's items to score): its rows are `example_id` (0 to count - 1),
+ * `decl_id`, `item_no` and `inn`, the importer.
+ */
+export interface ItemBatchQuery {
+  asOf: string;
+  count: number;
+  sql: string;
+}
+
 /** Item feature values, one row per example in their order; NaN where missing. */
 export interface ItemExampleFeatures {
   /** Row-major, examples × `set.features`. */
@@ -320,13 +331,47 @@ async function signalWindowMonths(db: Db, asOf: string, defaults: Omit<FeaturePa
  */
 export async function itemExampleFeatures(
   db: Db,
-  examples: readonly ItemExample[],
+  examples: readonly ItemExample[] | ItemBatchQuery,
   set: ItemFeatureSet,
   defaults: Omit<FeatureParams, 'asOf'>,
 ): Promise<ItemExampleFeatures> {
+  // Every table below is read by example id, never in its row order.
+  return withoutInsertionOrder(db, () => featuresOf(db, examples, set, defaults));
+}
+
+/** The examples' batches, one per as-of date in date order, each filling the batch table. */
+function batchesOf(db: Db, examples: readonly ItemExample[] | ItemBatchQuery): { asOf: string; fill: () => Promise<void> }[] {
+  if (!isExampleList(examples)) {
+    return [{ asOf: examples.asOf, fill: () => db.run(`INSERT INTO ${T.batch} SELECT example_id, decl_id, item_no, inn FROM (${examples.sql})`) }];
+  }
+  const byDate = new Map<string, number[]>();
+  examples.forEach((e, i) => {
+    const indexes = byDate.get(e.asOf);
+    if (indexes === undefined) byDate.set(e.asOf, [i]);
+    else indexes.push(i);
+  });
+  return [...byDate.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([asOf, indexes]) => ({
+      asOf,
+      fill: () =>
+        db.appendRows(T.batch, ['integer', 'varchar', 'integer', 'varchar'], indexes.length, (r, c) => {
+          const i = indexes[r] as number;
+          const e = examples[i] as ItemExample;
+          return c === 0 ? i : c === 1 ? e.declId : c === 2 ? e.itemNo : e.inn;
+        }),
+    }));
+}
+
+function isExampleList(examples: readonly ItemExample[] | ItemBatchQuery): examples is readonly ItemExample[] {
+  return Array.isArray(examples);
+}
+
+async function featuresOf(db: Db, examples: readonly ItemExample[] | ItemBatchQuery, set: ItemFeatureSet, defaults: Omit<FeatureParams, 'asOf'>): Promise<ItemExampleFeatures> {
   const nOwn = set.own.length + set.extraNumeric.length;
   const n = set.features.length;
-  const values = new Float64Array(examples.length * n).fill(Number.NaN);
+  const count = isExampleList(examples) ? examples.length : examples.count;
+  const values = new Float64Array(count * n).fill(Number.NaN);
   const tables = await Workspace.open(db, 'item example tables', 'the item examples');
   for (const name of Object.values(T)) tables.claim(name);
   const ownColumns = [
@@ -336,19 +381,9 @@ export async function itemExampleFeatures(
   await db.run(`CREATE OR REPLACE TEMP TABLE ${T.examples} (example_id INTEGER, as_of DATE, release_date DATE, found BOOLEAN, importer_inn VARCHAR,
     customs_representative_inn VARCHAR, hs_code VARCHAR, origin_country VARCHAR, dispatch_country VARCHAR, customs_office VARCHAR, extra_cat MAP(VARCHAR, VARCHAR)
     ${set.own.map((f) => `, ${quoteIdent(f.id)} DOUBLE`).join('')}${set.extraNumeric.map((name) => `, ${quoteIdent(`extra_${name}`)} DOUBLE`).join('')})`);
-  const byDate = new Map<string, number[]>();
-  examples.forEach((e, i) => {
-    const indexes = byDate.get(e.asOf);
-    if (indexes === undefined) byDate.set(e.asOf, [i]);
-    else indexes.push(i);
-  });
-  for (const [asOf, indexes] of [...byDate.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const { asOf, fill } of batchesOf(db, examples)) {
     await db.run(`CREATE OR REPLACE TEMP TABLE ${T.batch} (example_id INTEGER, decl_id VARCHAR, item_no INTEGER, inn VARCHAR)`);
-    await db.appendRows(T.batch, ['integer', 'varchar', 'integer', 'varchar'], indexes.length, (r, c) => {
-      const i = indexes[r] as number;
-      const e = examples[i] as ItemExample;
-      return c === 0 ? i : c === 1 ? e.declId : c === 2 ? e.itemNo : e.inn;
-    });
+    await fill();
     const windowMonths = await signalWindowMonths(db, asOf, defaults);
     const signals = await computeItemSignals(db, { ...defaults, asOf, windowMonths }, 'item examples');
     // One block (a month's items): the view is copied once and read three times below. Wider
@@ -384,7 +419,10 @@ export async function itemExampleFeatures(
     await signals.workspace.drop();
   }
   if (set.own.some((f) => f.sql === null)) await db.run(recentVolumeSql());
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${T.labelled} AS ${labelledItemsSql()}`);
+  // Only labels known before the latest as-of date can reach a feature (entityRatesSql reads known_date < as_of):
+  // a scored month's own labels, known later, are left out of the cumulative tables.
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${T.labelled} AS
+    SELECT * FROM (${labelledItemsSql()}) WHERE known_date < (SELECT max(as_of) FROM ${T.examples})`);
   // Streamed in chunks into the value array: a month of items is millions of rows, too many for row objects.
   let notFound = 0;
   const ownColumnsSql = set.features.slice(0, nOwn).map((f) => `, CAST(${quoteIdent(f)} AS DOUBLE)`).join('');
@@ -399,7 +437,7 @@ export async function itemExampleFeatures(
     }
   });
   const nRates = n - nOwn;
-  await db.scan(`SELECT * FROM (${entityRatesSql(T.examples, T.labelled, set.rates)})`, undefined, (columns, rows) => {
+  await db.scan(`SELECT * FROM (${entityRatesSql(T.examples, T.labelled, set.rates, { ordered: false })})`, undefined, (columns, rows) => {
     for (let r = 0; r < rows; r++) {
       const i = columns[0]?.[r] as number;
       for (let j = 0; j < nRates; j++) {

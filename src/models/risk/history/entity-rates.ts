@@ -26,12 +26,13 @@ import { checkHistoryRateSpec, entityPartSql, type HistoryRateSpec } from './spe
  * representative, an HS code shorter than the prefix, a missing extra
  * value); the rate is NULL when no label at all is known before as_of.
  *
- * One row per example, ordered by example_id: `example_id`, then the
- * features in `historyRateFeatureNames(spec)` order. Cost: one
+ * One row per example, ordered by example_id (in any order with
+ * `ordered: false`, for a reader that places rows by their id):
+ * `example_id`, then the features in `historyRateFeatureNames(spec)` order. Cost: one
  * cumulative-sum table per entity over (key, known_date) and one ASOF join
  * per entity, O((examples + labels) · log) rather than examples × labels.
  */
-export function entityRatesSql(examplesTable: string, labelledTable: string, spec: HistoryRateSpec): string {
+export function entityRatesSql(examplesTable: string, labelledTable: string, spec: HistoryRateSpec, options: { ordered?: boolean } = {}): string {
   checkHistoryRateSpec(spec);
   const m = String(spec.smoothing);
   const entities = spec.entities.map((e, i) => {
@@ -101,5 +102,5 @@ export function entityRatesSql(examplesTable: string, labelledTable: string, spe
   SELECT ex.example_id, ${features.join(', ')}
   FROM ex
   ${entities.map((e) => `LEFT JOIN r${e.alias} ON r${e.alias}.as_of = ex.as_of AND ${same(`r${e.alias}`, 'ex', chainOf(e))}`).join('\n  ')}
-  ORDER BY ex.example_id`;
+  ${options.ordered === false ? '' : 'ORDER BY ex.example_id'}`;
 }
