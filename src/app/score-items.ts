@@ -9,7 +9,8 @@ import { checkReplaceable, replaceFilesOf, RUN_FOLDER } from '../io/run-dir.js';
 import { loadItemModel } from '../models/evaluation/evaluate-item-model.js';
 import { serializeArtifact } from '../models/risk/artifact.js';
 import { itemExampleFeatures } from '../models/risk/item-examples.js';
-import { predictRisk } from '../models/risk/predict.js';
+import { contributionsMany } from '../models/learners/gbdt/index.js';
+import { predictRiskMany } from '../models/risk/predict.js';
 import { ITEM_FILES, ITEM_ORDER, ITEMS_FILE, itemRowAt, rankItems, writeItemSet, type ItemSetHeader, type ScoredItems } from '../run-folder/items.js';
 import { itemRollUp } from '../score/item-roll-up.js';
 import { itemFeatureDefs } from '../score/item-feature-defs.js';
@@ -92,7 +93,7 @@ export async function scoreItems(config: ItemScoreConfig, clock: Clock, logger: 
     const { values, notFound } = await itemExampleFeatures(db, { asOf, count: items.count, sql: `SELECT example_id, decl_id, item_no, importer_inn AS inn FROM ${MONTH_ITEMS}` }, set, config.features);
     await workspace.drop();
     const n = set.features.length;
-    const predicted = predictRisk(loaded.models, { values, nRows: items.count, nCols: n, layout: 'row-major' });
+    const predicted = await predictRiskMany(loaded.models, { values, nRows: items.count, nCols: n, layout: 'row-major' }, config.duckdb.threads);
     // Rounded as written, so that the order never depends on digits the file does not show.
     const round = (x: Float64Array, decimals: number): Float64Array => x.map((v) => Number(v.toFixed(decimals)));
     // Filled below for the top of the list.
@@ -108,7 +109,9 @@ export async function scoreItems(config: ItemScoreConfig, clock: Clock, logger: 
     const top = order.subarray(0, ITEM_REASONS_TOP);
     const topValues = new Float64Array(top.length * n);
     top.forEach((row, k) => topValues.set(values.subarray(row * n, (row + 1) * n), k * n));
-    const explained = modelReasons(loaded.models.classifier, topValues, top.length, { features: itemFeatureDefs(set, config.lang), lang: config.lang });
+    const classifier = loaded.models.classifier;
+    const contributions = await contributionsMany(classifier, { values: topValues, nRows: top.length, nCols: n, layout: 'row-major' }, config.duckdb.threads);
+    const explained = modelReasons(classifier, topValues, top.length, { features: itemFeatureDefs(set, config.lang), lang: config.lang, contributions });
     top.forEach((row, k) => reasons.set(row, (explained.reasons[k] ?? []).map((reason) => reason.reason)));
     const header: ItemSetHeader = {
       command: 'score',

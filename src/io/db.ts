@@ -1,6 +1,6 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBVector } from '@duckdb/node-api';
 import { UsageError } from '../util/errors.js';
 
 /** A row as read back from DuckDB: DECIMAL, BIGINT and DATE come back as strings, exact. */
@@ -33,6 +33,13 @@ export interface Db {
    * (NULL as null).
    */
   scan(sql: string, params: SqlParams | undefined, onChunk: (columns: readonly (readonly unknown[])[], rowCount: number) => void): Promise<void>;
+  /**
+   * `scan` for results whose every column is numeric (DOUBLE, INTEGER,
+   * BOOLEAN, ...): each column of a chunk arrives as a Float64Array, NaN for
+   * NULL. Read from the engine's vectors without a JS value per cell: the
+   * feature matrices of millions of items.
+   */
+  scanNumbers(sql: string, params: SqlParams | undefined, onChunk: (columns: readonly Float64Array[], rowCount: number) => void): Promise<void>;
   /**
    * Appends `count` rows to an existing table (TEMP tables included) through
    * DuckDB's appender, column by column as `types` say: far faster than
@@ -149,6 +156,23 @@ class DuckDbAdapter implements Db {
     }
   }
 
+  async scanNumbers(sql: string, params: SqlParams | undefined, onChunk: (columns: readonly Float64Array[], rowCount: number) => void): Promise<void> {
+    try {
+      const result = await (params === undefined ? this.connection.stream(sql) : this.connection.stream(sql, { ...params }));
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (chunk === null || chunk.rowCount === 0) break;
+        const rows = chunk.rowCount;
+        onChunk(
+          Array.from({ length: chunk.columnCount }, (_, c) => numbersOf(chunk.getColumnVector(c), rows)),
+          rows,
+        );
+      }
+    } catch (cause) {
+      throw new QueryError(`DuckDB: ${messageOf(cause)}`, sql, cause);
+    }
+  }
+
   async appendRows(table: string, types: readonly AppendType[], count: number, valueAt: (row: number, column: number) => string | number | null): Promise<void> {
     const temp = (await this.all(`SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE temporary AND table_name = $name`, { name: table }))[0]?.['n'] === 1;
     const appender = await (temp ? this.connection.createAppender(table, 'main', 'temp') : this.connection.createAppender(table));
@@ -184,6 +208,44 @@ class DuckDbAdapter implements Db {
     this.connection.closeSync();
     this.instance.closeSync();
   }
+}
+
+/** Typed arrays in which @duckdb/node-api holds the items of a numeric vector. */
+type NumericItems = Float64Array | Float32Array | Int32Array | Int16Array | Int8Array | Uint32Array | Uint16Array | Uint8Array;
+
+/**
+ * A numeric vector's values as doubles, NaN for NULL. The fast path reads
+ * the typed array and validity words the vector holds (internals of
+ * @duckdb/node-api 1.x, checked by test/io/db.test.ts against `getItem`);
+ * any other vector is read item by item.
+ */
+function numbersOf(vector: DuckDBVector, rows: number): Float64Array {
+  const out = new Float64Array(rows);
+  const inside = vector as unknown as { items?: unknown; validity?: { data?: unknown; offset?: unknown } };
+  const items = inside.items;
+  const validity = inside.validity;
+  const words = validity?.data;
+  const fast =
+    (items instanceof Float64Array || items instanceof Float32Array || items instanceof Int32Array || items instanceof Int16Array || items instanceof Int8Array ||
+      items instanceof Uint32Array || items instanceof Uint16Array || items instanceof Uint8Array) &&
+    items.length >= rows &&
+    validity?.offset === 0 &&
+    (words === null || words instanceof BigUint64Array);
+  if (!fast) {
+    for (let r = 0; r < rows; r++) {
+      const v = vector.getItem(r);
+      out[r] = typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : v === null ? Number.NaN : Number(v);
+    }
+    return out;
+  }
+  const values = items as NumericItems;
+  for (let r = 0; r < rows; r++) out[r] = values[r] as number;
+  if (words instanceof BigUint64Array) {
+    // Bit r of the validity words says whether row r is valid; read as 32-bit halves (little-endian), no BigInt per row.
+    const halves = new Uint32Array(words.buffer, words.byteOffset, words.length * 2);
+    for (let r = 0; r < rows; r++) if (((halves[r >>> 5] as number) & (1 << (r & 31))) === 0) out[r] = Number.NaN;
+  }
+  return out;
 }
 
 /** The message of any thrown value. */

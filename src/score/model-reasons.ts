@@ -167,6 +167,8 @@ export interface ModelReasonOptions {
   lang: Lang;
   /** Reasons per participant (default 3). */
   count?: number;
+  /** The classifier's contributions of these rows when already computed (`contributionsMany`); computed here otherwise. */
+  contributions?: Float64Array;
 }
 
 /**
@@ -182,7 +184,7 @@ export function modelReasons(classifier: GbdtModel, values: Float64Array, nRows:
   const { features, lang } = options;
   const count = options.count ?? 3;
   const n = features.length;
-  const contributions = classifier.contributions({ values, nRows, nCols: n, layout: 'row-major' });
+  const contributions = options.contributions ?? classifier.contributions({ values, nRows, nCols: n, layout: 'row-major' });
   const width = n + 1;
   const medians = features.map((_, j) => {
     const present: number[] = [];

@@ -56,6 +56,35 @@ describe('Db bulk rows', () => {
 });
 
 describe('sqlDate', () => {
+  it('streams numeric columns as Float64Arrays, NaN for NULL, equal to the values scan reads', async () => {
+    const db = await openDuckDb(':memory:');
+    try {
+      // Several chunks, NULLs at irregular rows of every column (validity words beyond the first 32 and 64 bits).
+      const sql = `SELECT CASE WHEN i % 7 = 3 THEN NULL ELSE i END::INTEGER AS int_col,
+          CASE WHEN i % 11 = 5 THEN NULL ELSE i / 8.0 - 300 END::DOUBLE AS double_col,
+          CASE WHEN i % 13 = 0 THEN NULL ELSE (i % 200) - 100 END::SMALLINT AS small_col,
+          (i * 1000003)::BIGINT AS big_col, CASE WHEN i % 5 = 1 THEN NULL ELSE i % 2 = 0 END AS bool_col,
+          CASE WHEN i = 4100 THEN 'NaN'::DOUBLE ELSE NULL END AS mostly_null
+        FROM range(5000) t(i)`;
+      const expected: number[][] = [];
+      await db.scan(sql, undefined, (columns, rows) => {
+        for (let r = 0; r < rows; r++) expected.push(columns.map((c) => (c[r] === null ? Number.NaN : Number(c[r]))));
+      });
+      const got: number[][] = [];
+      await db.scanNumbers(sql, undefined, (columns, rows) => {
+        expect(columns.every((c) => c instanceof Float64Array && c.length === rows)).toBe(true);
+        for (let r = 0; r < rows; r++) got.push(columns.map((c) => c[r] as number));
+      });
+      expect(got.length).toBe(5000);
+      expect(got).toEqual(expected);
+      expect(got[3]?.[0]).toBeNaN();
+      expect(got[4]?.[0]).toBe(4);
+      expect(got[5]?.[1]).toBeNaN();
+    } finally {
+      db.close();
+    }
+  });
+
   it('writes the one date literal and refuses anything but a real date', () => {
     expect(sqlDate('2026-06-30')).toBe("DATE '2026-06-30'");
     for (const bad of ['2026-02-30', "2026-06-30' OR 1=1 --", '30.06.2026', '']) expect(() => sqlDate(bad)).toThrow('A SQL date must be a real date YYYY-MM-DD');

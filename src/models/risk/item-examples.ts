@@ -1,4 +1,5 @@
 import { computeItemSignals, withoutInsertionOrder } from '../../features/compute.js';
+import { sharedFloat64Array } from '../learners/gbdt/index.js';
 import { Workspace } from '../../io/workspace.js';
 import type { FeatureParams } from '../../features/types.js';
 import type { Db } from '../../io/db.js';
@@ -371,7 +372,8 @@ async function featuresOf(db: Db, examples: readonly ItemExample[] | ItemBatchQu
   const nOwn = set.own.length + set.extraNumeric.length;
   const n = set.features.length;
   const count = isExampleList(examples) ? examples.length : examples.count;
-  const values = new Float64Array(count * n).fill(Number.NaN);
+  // In shared memory: prediction reads it from worker threads without a copy.
+  const values = sharedFloat64Array(count * n).fill(Number.NaN);
   const tables = await Workspace.open(db, 'item example tables', 'the item examples');
   for (const name of Object.values(T)) tables.claim(name);
   const ownColumns = [
@@ -426,24 +428,20 @@ async function featuresOf(db: Db, examples: readonly ItemExample[] | ItemBatchQu
   // Streamed in chunks into the value array: a month of items is millions of rows, too many for row objects.
   let notFound = 0;
   const ownColumnsSql = set.features.slice(0, nOwn).map((f) => `, CAST(${quoteIdent(f)} AS DOUBLE)`).join('');
-  await db.scan(`SELECT example_id, found${ownColumnsSql} FROM ${T.examples}`, undefined, (columns, rows) => {
+  await db.scanNumbers(`SELECT example_id, CAST(found AS INTEGER)${ownColumnsSql} FROM ${T.examples}`, undefined, (columns, rows) => {
+    const [ids, found] = columns as [Float64Array, Float64Array];
     for (let r = 0; r < rows; r++) {
-      const i = columns[0]?.[r] as number;
-      if (columns[1]?.[r] !== true) notFound++;
-      for (let j = 0; j < nOwn; j++) {
-        const v = columns[j + 2]?.[r];
-        if (typeof v === 'number') values[i * n + j] = v;
-      }
+      const at = (ids[r] as number) * n;
+      if (found[r] !== 1) notFound++;
+      for (let j = 0; j < nOwn; j++) values[at + j] = (columns[j + 2] as Float64Array)[r] as number;
     }
   });
   const nRates = n - nOwn;
-  await db.scan(`SELECT * FROM (${entityRatesSql(T.examples, T.labelled, set.rates, { ordered: false })})`, undefined, (columns, rows) => {
+  await db.scanNumbers(`SELECT * FROM (${entityRatesSql(T.examples, T.labelled, set.rates, { ordered: false })})`, undefined, (columns, rows) => {
+    const ids = columns[0] as Float64Array;
     for (let r = 0; r < rows; r++) {
-      const i = columns[0]?.[r] as number;
-      for (let j = 0; j < nRates; j++) {
-        const v = columns[j + 1]?.[r];
-        if (typeof v === 'number') values[i * n + nOwn + j] = v;
-      }
+      const at = (ids[r] as number) * n + nOwn;
+      for (let j = 0; j < nRates; j++) values[at + j] = (columns[j + 1] as Float64Array)[r] as number;
     }
   });
   await tables.drop();

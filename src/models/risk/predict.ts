@@ -1,4 +1,4 @@
-import { OBJECTIVES, type FeatureMatrix } from '../learners/gbdt/index.js';
+import { OBJECTIVES, predictMarginMany, type FeatureMatrix } from '../learners/gbdt/index.js';
 import type { ArtifactModels } from './artifact.js';
 
 /** A risk model's predictions for a matrix of feature rows. */
@@ -14,12 +14,30 @@ export interface RiskPredictions {
 /** Predicts with the models of a loaded `risk` artifact (or ones just trained). */
 export function predictRisk(models: ArtifactModels, x: FeatureMatrix): RiskPredictions {
   if (models.kind !== 'risk') throw new Error(`a risk model is needed, this one is of kind "${models.kind}"`);
-  const margin = models.classifier.predictMargin(x);
+  return predictionsOf(models, models.classifier.predictMargin(x), models.amount === null ? null : models.amount.predict(x));
+}
+
+/**
+ * `predictRisk` with the trees walked on up to `threads` threads
+ * (`predictMarginMany`): the same numbers, for the millions of items of a
+ * month.
+ */
+export async function predictRiskMany(models: ArtifactModels, x: FeatureMatrix, threads?: number): Promise<RiskPredictions> {
+  if (models.kind !== 'risk') throw new Error(`a risk model is needed, this one is of kind "${models.kind}"`);
+  const margin = await predictMarginMany(models.classifier, x, threads);
+  const amount = models.amount;
+  if (amount === null) return predictionsOf(models, margin, null);
+  const amounts = await predictMarginMany(amount, x, threads);
+  const transform = OBJECTIVES[amount.objective].transform;
+  for (let i = 0; i < amounts.length; i++) amounts[i] = transform(amounts[i] as number);
+  return predictionsOf(models, margin, amounts);
+}
+
+function predictionsOf(models: Extract<ArtifactModels, { kind: 'risk' }>, margin: Float64Array, amounts: Float64Array | null): RiskPredictions {
   const toProbability = OBJECTIVES.logistic.transform;
   const raw = Float64Array.from(margin, (m) => toProbability(m));
   const calibrator = models.calibrator;
   const probability = calibrator === null ? raw : Float64Array.from(raw, (p) => calibrator.apply(p));
-  const amounts = models.amount === null ? null : models.amount.predict(x);
   return {
     margin,
     probability,

@@ -21,3 +21,4 @@ export { MAX_BINS, binMatrix, type BinnedMatrix } from './binning.js';
 export { areaUnderRoc } from './metrics.js';
 export type { Tree } from './tree.js';
 export { trainGbdtMany, type GbdtJob } from './train-many.js';
+export { contributionsMany, predictMarginMany, sharedFloat64Array } from './predict-many.js';

@@ -6,10 +6,10 @@
  * depend on the thread count (a test compares the bytes).
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { trainGbdt, type GbdtDataset, type TrainGbdtOptions } from './booster.js';
 import { GbdtModel } from './GbdtModel.js';
 import type { FeatureMatrix } from './matrix.js';
+import { startWorker } from './worker.js';
 
 /** One fit: its rows and its options. */
 export interface GbdtJob {
@@ -25,18 +25,6 @@ export interface WorkerJob {
   options: TrainGbdtOptions;
 }
 
-/**
- * A worker running the script beside this module: `train-worker.js` when
- * built; from source (tests, tsx) a small bootstrap registers tsx's loader in
- * the worker first, since workers do not take `--import`.
- */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./train-worker.js', import.meta.url));
-  const script = new URL('./train-worker.ts', import.meta.url).href;
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(script)}); })`;
-  return new Worker(bootstrap, { eval: true });
-}
-
 function workerJob(job: GbdtJob): WorkerJob {
   const { x, y, weights } = job.train;
   return {
@@ -50,7 +38,7 @@ function workerJob(job: GbdtJob): WorkerJob {
 function runInWorker(job: GbdtJob): Promise<GbdtModel> {
   const message = workerJob(job);
   return new Promise((resolve, reject) => {
-    const worker = startWorker();
+    const worker = startWorker('train-worker');
     worker.once('message', (json: unknown) => {
       void worker.terminate();
       try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trainGbdt, trainGbdtMany, type GbdtJob } from '../../../../src/models/learners/gbdt/index.js';
+import { contributionsMany, predictMarginMany, sharedFloat64Array, trainGbdt, trainGbdtMany, type GbdtJob } from '../../../../src/models/learners/gbdt/index.js';
 import { mulberry32 } from '../../../../src/util/random.js';
 
 /** A small labelled matrix: two informative columns, one of noise, some missing values. */
@@ -35,5 +35,34 @@ describe('trainGbdtMany', () => {
     const bad = job(4, 100);
     const broken: GbdtJob = { ...bad, options: { ...bad.options, featureNames: ['only one'] } };
     await expect(trainGbdtMany([bad, broken], 2)).rejects.toThrow('columns but 1 feature names were given');
+  });
+});
+
+describe('predictMarginMany', () => {
+  it('gives the margins of predictMargin, to the last bit, on worker threads, from shared or plain memory', async () => {
+    const fit = job(5, 2_000);
+    const model = trainGbdt(fit.train, fit.options);
+    // Rows of another draw, some values missing; an odd row count, so that the blocks differ in size.
+    const rows = job(6, 3_001).train.x;
+    const expected = model.predictMargin(rows);
+    const plain = await predictMarginMany(model, rows, 3, 1);
+    const shared = sharedFloat64Array(rows.values.length);
+    shared.set(rows.values);
+    const fromShared = await predictMarginMany(model, { ...rows, values: shared }, 2, 1);
+    expect([...plain]).toEqual([...expected]);
+    expect([...fromShared]).toEqual([...expected]);
+    // Below the size that pays for a worker, this thread does it all.
+    expect([...(await predictMarginMany(model, rows, 2))]).toEqual([...expected]);
+  });
+});
+
+describe('contributionsMany', () => {
+  it('gives the TreeSHAP contributions of contributions(), to the last bit, on worker threads', async () => {
+    const fit = job(7, 1_500);
+    const model = trainGbdt(fit.train, fit.options);
+    const rows = job(8, 901).train.x;
+    const expected = model.contributions(rows);
+    expect([...(await contributionsMany(model, rows, 3, 1))]).toEqual([...expected]);
+    expect([...(await contributionsMany(model, rows, 2))]).toEqual([...expected]);
   });
 });

@@ -1,0 +1,137 @@
+/**
+ * Margins and TreeSHAP contributions of many rows on worker threads: the
+ * rows are cut into one block per thread, each block computed by the same
+ * code as in this thread, so the results do not depend on the thread count
+ * (a test compares them). For margins, the feature values are read in place
+ * when they sit in shared memory (`sharedFloat64Array`), copied there once
+ * otherwise.
+ */
+import { availableParallelism } from 'node:os';
+import type { GbdtModel } from './GbdtModel.js';
+import type { GbdtModelJson } from './format.js';
+import { marginsOfRows, type FlatTrees, type StridedRows } from './flat-trees.js';
+import type { FeatureMatrix } from './matrix.js';
+import { startWorker } from './worker.js';
+
+/** Tree walks (rows x trees) below which a worker's start costs more than it saves. */
+const MIN_WALKS_PER_WORKER = 20_000_000;
+
+/** What a prediction worker is sent for margins. */
+export interface PredictBlock {
+  kind: 'margins';
+  flat: FlatTrees;
+  baseMargin: number;
+  rows: StridedRows;
+  from: number;
+  to: number;
+  /** The shared buffer of the margins of all rows. */
+  out: SharedArrayBuffer;
+}
+
+/** What a prediction worker is sent for TreeSHAP contributions: the model and a block of rows (row-major). */
+export interface ContributionsBlock {
+  kind: 'contributions';
+  model: GbdtModelJson;
+  values: Float64Array;
+  nRows: number;
+  nCols: number;
+}
+
+/** Rows x trees of TreeSHAP below which a worker's start (and the model's copy) costs more than it saves. */
+const MIN_SHAP_WALKS_PER_WORKER = 200_000;
+
+/** A Float64Array of `length` zeros in memory that worker threads can read without a copy. */
+export function sharedFloat64Array(length: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
+}
+
+function inSharedMemory(values: Float64Array): Float64Array {
+  if (values.buffer instanceof SharedArrayBuffer) return values;
+  const shared = sharedFloat64Array(values.length);
+  shared.set(values);
+  return shared;
+}
+
+/** Runs one block on a new worker; resolves with what the worker posts back. */
+function runBlock<T>(block: PredictBlock | ContributionsBlock, transfer: ArrayBuffer[] = []): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const worker = startWorker('predict-worker');
+    worker.once('message', (result: T) => {
+      void worker.terminate();
+      resolve(result);
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`the GBDT prediction worker stopped with code ${code}`));
+    });
+    worker.postMessage(block, transfer);
+  });
+}
+
+/** Row blocks, one per lane, of nearly equal size. */
+function blocksOf(nRows: number, lanes: number): { from: number; to: number }[] {
+  const size = Math.ceil(nRows / lanes);
+  return Array.from({ length: lanes }, (_, k) => ({ from: Math.min(nRows, k * size), to: Math.min(nRows, (k + 1) * size) }));
+}
+
+/**
+ * `model.predictMargin(x)` on up to `threads` threads (default the
+ * machine's cores): this thread takes the first block of rows, a worker each
+ * further one. Inputs of fewer than `minWalksPerWorker` tree walks (rows x
+ * trees) per thread stay in this thread.
+ */
+export async function predictMarginMany(
+  model: GbdtModel,
+  x: FeatureMatrix,
+  threads: number = availableParallelism(),
+  minWalksPerWorker: number = MIN_WALKS_PER_WORKER,
+): Promise<Float64Array> {
+  const walks = x.nRows * model.trees.length;
+  const lanes = Math.max(1, Math.min(Math.floor(threads), Math.floor(walks / minWalksPerWorker) + 1));
+  if (lanes === 1) return model.predictMargin(x);
+  const { rowStride, colStride } = model.strides(x);
+  const rows: StridedRows = { values: inSharedMemory(x.values as Float64Array), rowStride, colStride };
+  const out = new Float64Array(new SharedArrayBuffer(x.nRows * Float64Array.BYTES_PER_ELEMENT));
+  const flat = model.flatTrees();
+  const blocks = blocksOf(x.nRows, lanes);
+  const workers = blocks.slice(1).map(({ from, to }) => runBlock<void>({ kind: 'margins', flat, baseMargin: model.baseMargin, rows, from, to, out: out.buffer as SharedArrayBuffer }));
+  const first = blocks[0] as { from: number; to: number };
+  marginsOfRows(flat, model.baseMargin, rows, first.from, first.to, out);
+  await Promise.all(workers);
+  // A plain array for the callers: the shared buffer stays with the workers' memory.
+  return Float64Array.from(out);
+}
+
+/**
+ * `model.contributions(x)` (row-major rows, TreeSHAP) on up to `threads`
+ * threads: this thread takes the first block of rows, a worker each further
+ * one with its own copy of the model and of its rows. Each row's
+ * contributions are computed by the same code wherever it runs, so they do
+ * not depend on the thread count.
+ */
+export async function contributionsMany(
+  model: GbdtModel,
+  x: FeatureMatrix,
+  threads: number = availableParallelism(),
+  minWalksPerWorker: number = MIN_SHAP_WALKS_PER_WORKER,
+): Promise<Float64Array> {
+  if (x.layout !== 'row-major') return model.contributions(x);
+  const walks = x.nRows * model.trees.length;
+  const lanes = Math.max(1, Math.min(Math.floor(threads), Math.floor(walks / minWalksPerWorker) + 1));
+  if (lanes === 1) return model.contributions(x);
+  model.strides(x);
+  const width = x.nCols + 1;
+  const blocks = blocksOf(x.nRows, lanes);
+  const json = model.toJSON();
+  const values = x.values as Float64Array;
+  const workers = blocks.slice(1).map(({ from, to }) => {
+    const rows = values.slice(from * x.nCols, to * x.nCols);
+    return runBlock<Float64Array>({ kind: 'contributions', model: json, values: rows, nRows: to - from, nCols: x.nCols }, [rows.buffer as ArrayBuffer]);
+  });
+  const first = blocks[0] as { from: number; to: number };
+  const out = new Float64Array(x.nRows * width);
+  out.set(model.contributions({ values: values.subarray(first.from * x.nCols, first.to * x.nCols), nRows: first.to - first.from, nCols: x.nCols, layout: 'row-major' }), 0);
+  const results = await Promise.all(workers);
+  results.forEach((part, k) => out.set(part, (blocks[k + 1] as { from: number }).from * width));
+  return out;
+}
