@@ -319,6 +319,27 @@ describe('entityRatesSql', () => {
     expect(Object.keys(first[0]!)).toEqual(['example_id', ...historyRateFeatureNames(s)]);
   });
 
+  it('gives a selection of entities the same values as the whole spec, parents computed but not output', async () => {
+    const db = await memoryStore();
+    await labelled(db, [
+      { importer: 'A', hs: '8471300000', origin: 'CN', violation: 1, known: '2024-01-05' },
+      { importer: 'A', hs: '8471300000', origin: 'DE', violation: 0, known: '2024-01-06' },
+      { importer: 'B', hs: '8471500000', origin: 'CN', violation: 1, known: '2024-02-05' },
+    ]);
+    await examples(db, [
+      { id: 1, asOf: '2024-03-01', importer: 'A', hs: '8471300000', origin: 'CN' },
+      { id: 2, asOf: '2024-01-06', importer: 'B', hs: '8471500000', origin: 'DE' },
+    ]);
+    const s = defaultHistoryRateSpec();
+    const whole = await db.all(entityRatesSql('examples', 'labelled', s));
+    // hs10_origin alone: its parents hs10, hs6, hs4, hs2 are needed for its smoothing, and not output.
+    const index = s.entities.findIndex((e) => e.id === 'hs10_origin');
+    const part = await db.all(entityRatesSql('examples', 'labelled', s, { entities: [0, index] }));
+    expect(Object.keys(part[0]!)).toEqual(['example_id', 'hist_importer_inn_rate', 'hist_importer_inn_n', 'hist_hs10_origin_rate', 'hist_hs10_origin_n']);
+    expect(part).toEqual(whole.map((r) => Object.fromEntries(Object.keys(part[0]!).map((k) => [k, r[k]]))));
+    expect(part[0]?.['hist_hs10_origin_n']).toBe(1);
+  });
+
   it('refuses a spec it cannot compute, naming the value', () => {
     expect(() => entityRatesSql('examples', 'labelled', spec(['hs2'], 0))).toThrow('History rate smoothing must be a finite number > 0; got 0');
     expect(() => entityRatesSql('examples', 'labelled', { entities: [entity('hs4'), entity('hs2')], smoothing: 2 })).toThrow(

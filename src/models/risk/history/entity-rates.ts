@@ -1,6 +1,18 @@
 import { quoteIdent } from '../../../io/sql.js';
 import { checkHistoryRateSpec, entityPartSql, type HistoryRateSpec } from './spec.js';
 
+/** Options of {@link entityRatesSql}. */
+export interface EntityRatesOptions {
+  /** false: rows in any order (for a reader that places them by example_id). */
+  ordered?: boolean;
+  /**
+   * Indexes into the spec's entities whose features are selected (with the
+   * parents they need computed but not output); default all. A caller may
+   * read the features in a few narrower queries instead of one wide one.
+   */
+  entities?: readonly number[];
+}
+
 /**
  * SQL computing each example's entity history rates from labels known
  * strictly before the example's as-of date: an expanding window in time.
@@ -32,13 +44,24 @@ import { checkHistoryRateSpec, entityPartSql, type HistoryRateSpec } from './spe
  * cumulative-sum table per entity over (key, known_date) and one ASOF join
  * per entity, O((examples + labels) · log) rather than examples × labels.
  */
-export function entityRatesSql(examplesTable: string, labelledTable: string, spec: HistoryRateSpec, options: { ordered?: boolean } = {}): string {
+export function entityRatesSql(examplesTable: string, labelledTable: string, spec: HistoryRateSpec, options: EntityRatesOptions = {}): string {
   checkHistoryRateSpec(spec);
   const m = String(spec.smoothing);
-  const entities = spec.entities.map((e, i) => {
+  const all = spec.entities.map((e, i) => {
     const keys = e.parts.map((_, j) => `k${i}_${j}`);
     return { def: e, alias: `c${i}`, keys, exprs: (alias: string) => e.parts.map((p, j) => `${entityPartSql(p, alias)} AS ${keys[j]!}`) };
   });
+  const ids = new Map(all.map((e) => [e.def.id, e]));
+  const selected = options.entities === undefined ? all : options.entities.map((i) => all[i]).filter((e) => e !== undefined);
+  // The selected entities and the parents their rates are smoothed towards, in spec order.
+  const needed = new Set<string>();
+  const need = (e: (typeof all)[number]): void => {
+    needed.add(e.def.id);
+    const parent = e.def.parent === undefined ? undefined : ids.get(e.def.parent);
+    if (parent !== undefined) need(parent);
+  };
+  selected.forEach(need);
+  const entities = all.filter((e) => needed.has(e.def.id));
   const exKeys = entities.flatMap((e) => e.exprs('x'));
   const labKeys = entities.flatMap((e) => e.exprs('l'));
   const cumulative = entities.map((e) => {
@@ -81,7 +104,7 @@ export function entityRatesSql(examplesTable: string, labelledTable: string, spe
     ASOF LEFT JOIN ${e.alias} c ON ${e.keys.map((k) => `u.${k} = c.${k}`).join(' AND ')} AND u.as_of > c.known_date
   )`;
   });
-  const features = entities.flatMap((e) => [`r${e.alias}.rate AS ${quoteIdent(`hist_${e.def.id}_rate`)}`, `r${e.alias}.n AS ${quoteIdent(`hist_${e.def.id}_n`)}`]);
+  const features = selected.flatMap((e) => [`r${e.alias}.rate AS ${quoteIdent(`hist_${e.def.id}_rate`)}`, `r${e.alias}.n AS ${quoteIdent(`hist_${e.def.id}_n`)}`]);
   return `WITH ex AS MATERIALIZED (
     SELECT x.example_id, x.as_of, ${exKeys.join(', ')} FROM ${quoteIdent(examplesTable)} x
   ),
@@ -101,6 +124,6 @@ export function entityRatesSql(examplesTable: string, labelledTable: string, spe
   ${lookups.join(',\n  ')}
   SELECT ex.example_id, ${features.join(', ')}
   FROM ex
-  ${entities.map((e) => `LEFT JOIN r${e.alias} ON r${e.alias}.as_of = ex.as_of AND ${same(`r${e.alias}`, 'ex', chainOf(e))}`).join('\n  ')}
+  ${selected.map((e) => `LEFT JOIN r${e.alias} ON r${e.alias}.as_of = ex.as_of AND ${same(`r${e.alias}`, 'ex', chainOf(e))}`).join('\n  ')}
   ${options.ordered === false ? '' : 'ORDER BY ex.example_id'}`;
 }
