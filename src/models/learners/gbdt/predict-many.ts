@@ -68,6 +68,12 @@ function runBlock<T>(block: PredictBlock | ContributionsBlock, transfer: ArrayBu
   });
 }
 
+/** Threads for `nRows` rows: at most `threads`, and one per `minWalksPerWorker` tree walks (rows x trees). */
+function lanesFor(model: GbdtModel, nRows: number, threads: number, minWalksPerWorker: number): number {
+  const walks = nRows * model.trees.length;
+  return Math.max(1, Math.min(Math.floor(threads), Math.floor(walks / minWalksPerWorker) + 1));
+}
+
 /** Row blocks, one per lane, of nearly equal size. */
 function blocksOf(nRows: number, lanes: number): { from: number; to: number }[] {
   const size = Math.ceil(nRows / lanes);
@@ -86,12 +92,11 @@ export async function predictMarginMany(
   threads: number = availableParallelism(),
   minWalksPerWorker: number = MIN_WALKS_PER_WORKER,
 ): Promise<Float64Array> {
-  const walks = x.nRows * model.trees.length;
-  const lanes = Math.max(1, Math.min(Math.floor(threads), Math.floor(walks / minWalksPerWorker) + 1));
+  const lanes = lanesFor(model, x.nRows, threads, minWalksPerWorker);
   if (lanes === 1) return model.predictMargin(x);
   const { rowStride, colStride } = model.strides(x);
   const rows: StridedRows = { values: inSharedMemory(x.values as Float64Array), rowStride, colStride };
-  const out = new Float64Array(new SharedArrayBuffer(x.nRows * Float64Array.BYTES_PER_ELEMENT));
+  const out = sharedFloat64Array(x.nRows);
   const flat = model.flatTrees();
   const blocks = blocksOf(x.nRows, lanes);
   const workers = blocks.slice(1).map(({ from, to }) => runBlock<void>({ kind: 'margins', flat, baseMargin: model.baseMargin, rows, from, to, out: out.buffer as SharedArrayBuffer }));
@@ -116,8 +121,7 @@ export async function contributionsMany(
   minWalksPerWorker: number = MIN_SHAP_WALKS_PER_WORKER,
 ): Promise<Float64Array> {
   if (x.layout !== 'row-major') return model.contributions(x);
-  const walks = x.nRows * model.trees.length;
-  const lanes = Math.max(1, Math.min(Math.floor(threads), Math.floor(walks / minWalksPerWorker) + 1));
+  const lanes = lanesFor(model, x.nRows, threads, minWalksPerWorker);
   if (lanes === 1) return model.contributions(x);
   model.strides(x);
   const width = x.nCols + 1;
