@@ -1,6 +1,6 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBVector } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBDataChunk, type DuckDBVector } from '@duckdb/node-api';
 import { UsageError } from '../util/errors.js';
 
 /** A row as read back from DuckDB: DECIMAL, BIGINT and DATE come back as strings, exact. */
@@ -142,31 +142,22 @@ class DuckDbAdapter implements Db {
     }
   }
 
-  async scan(sql: string, params: SqlParams | undefined, onChunk: (columns: readonly (readonly unknown[])[], rowCount: number) => void): Promise<void> {
-    try {
-      const result = await (params === undefined ? this.connection.stream(sql) : this.connection.stream(sql, { ...params }));
-      for (;;) {
-        const chunk = await result.fetchChunk();
-        if (chunk === null || chunk.rowCount === 0) break;
-        const columns = Array.from({ length: chunk.columnCount }, (_, c) => chunk.getColumnValues(c));
-        onChunk(columns, chunk.rowCount);
-      }
-    } catch (cause) {
-      throw new QueryError(`DuckDB: ${messageOf(cause)}`, sql, cause);
-    }
+  scan(sql: string, params: SqlParams | undefined, onChunk: (columns: readonly (readonly unknown[])[], rowCount: number) => void): Promise<void> {
+    return this.chunks(sql, params, (chunk) => onChunk(Array.from({ length: chunk.columnCount }, (_, c) => chunk.getColumnValues(c)), chunk.rowCount));
   }
 
-  async scanNumbers(sql: string, params: SqlParams | undefined, onChunk: (columns: readonly Float64Array[], rowCount: number) => void): Promise<void> {
+  scanNumbers(sql: string, params: SqlParams | undefined, onChunk: (columns: readonly Float64Array[], rowCount: number) => void): Promise<void> {
+    return this.chunks(sql, params, (chunk) => onChunk(Array.from({ length: chunk.columnCount }, (_, c) => numbersOf(chunk.getColumnVector(c), chunk.rowCount)), chunk.rowCount));
+  }
+
+  /** Streams a query's result to `onChunk`, one non-empty chunk at a time (what `scan` and `scanNumbers` convert). */
+  private async chunks(sql: string, params: SqlParams | undefined, onChunk: (chunk: DuckDBDataChunk) => void): Promise<void> {
     try {
       const result = await (params === undefined ? this.connection.stream(sql) : this.connection.stream(sql, { ...params }));
       for (;;) {
         const chunk = await result.fetchChunk();
         if (chunk === null || chunk.rowCount === 0) break;
-        const rows = chunk.rowCount;
-        onChunk(
-          Array.from({ length: chunk.columnCount }, (_, c) => numbersOf(chunk.getColumnVector(c), rows)),
-          rows,
-        );
+        onChunk(chunk);
       }
     } catch (cause) {
       throw new QueryError(`DuckDB: ${messageOf(cause)}`, sql, cause);
@@ -234,7 +225,7 @@ function numbersOf(vector: DuckDBVector, rows: number): Float64Array {
   if (!fast) {
     for (let r = 0; r < rows; r++) {
       const v = vector.getItem(r);
-      out[r] = typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : v === null ? Number.NaN : Number(v);
+      out[r] = v === null ? Number.NaN : Number(v);
     }
     return out;
   }
