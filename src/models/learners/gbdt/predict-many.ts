@@ -11,7 +11,7 @@ import type { GbdtModel } from './GbdtModel.js';
 import type { GbdtModelJson } from './format.js';
 import { marginsOfRows, type FlatTrees, type StridedRows } from './flat-trees.js';
 import type { FeatureMatrix } from './matrix.js';
-import { startWorker } from './worker.js';
+import { runWorker } from './worker.js';
 
 /** Tree walks (rows x trees) below which a worker's start costs more than it saves. */
 const MIN_WALKS_PER_WORKER = 20_000_000;
@@ -52,22 +52,6 @@ function inSharedMemory(values: Float64Array): Float64Array {
   return shared;
 }
 
-/** Runs one block on a new worker; resolves with what the worker posts back. */
-function runBlock<T>(block: PredictBlock | ContributionsBlock, transfer: ArrayBuffer[] = []): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const worker = startWorker('predict-worker');
-    worker.once('message', (result: T) => {
-      void worker.terminate();
-      resolve(result);
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`the GBDT prediction worker stopped with code ${code}`));
-    });
-    worker.postMessage(block, transfer);
-  });
-}
-
 /** Threads for `nRows` rows: at most `threads`, and one per `minWalksPerWorker` tree walks (rows x trees). */
 function lanesFor(model: GbdtModel, nRows: number, threads: number, minWalksPerWorker: number): number {
   const walks = nRows * model.trees.length;
@@ -99,7 +83,10 @@ export async function predictMarginMany(
   const out = sharedFloat64Array(x.nRows);
   const flat = model.flatTrees();
   const blocks = blocksOf(x.nRows, lanes);
-  const workers = blocks.slice(1).map(({ from, to }) => runBlock<void>({ kind: 'margins', flat, baseMargin: model.baseMargin, rows, from, to, out: out.buffer as SharedArrayBuffer }));
+  const workers = blocks.slice(1).map(({ from, to }) => {
+    const block: PredictBlock = { kind: 'margins', flat, baseMargin: model.baseMargin, rows, from, to, out: out.buffer as SharedArrayBuffer };
+    return runWorker<void>('predict-worker', block);
+  });
   const first = blocks[0] as { from: number; to: number };
   marginsOfRows(flat, model.baseMargin, rows, first.from, first.to, out);
   await Promise.all(workers);
@@ -130,7 +117,8 @@ export async function contributionsMany(
   const values = x.values as Float64Array;
   const workers = blocks.slice(1).map(({ from, to }) => {
     const rows = values.slice(from * x.nCols, to * x.nCols);
-    return runBlock<Float64Array>({ kind: 'contributions', model: json, values: rows, nRows: to - from, nCols: x.nCols }, [rows.buffer as ArrayBuffer]);
+    const block: ContributionsBlock = { kind: 'contributions', model: json, values: rows, nRows: to - from, nCols: x.nCols };
+    return runWorker<Float64Array>('predict-worker', block, [rows.buffer as ArrayBuffer]);
   });
   const first = blocks[0] as { from: number; to: number };
   const out = new Float64Array(x.nRows * width);

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { trainGbdt, type GbdtDataset, type TrainGbdtOptions } from './booster.js';
 import { GbdtModel } from './GbdtModel.js';
 import type { FeatureMatrix } from './matrix.js';
-import { startWorker } from './worker.js';
+import { runWorker } from './worker.js';
 
 /** One fit: its rows and its options. */
 export interface GbdtJob {
@@ -35,25 +35,10 @@ function workerJob(job: GbdtJob): WorkerJob {
   };
 }
 
-function runInWorker(job: GbdtJob): Promise<GbdtModel> {
+async function runInWorker(job: GbdtJob): Promise<GbdtModel> {
   const message = workerJob(job);
-  return new Promise((resolve, reject) => {
-    const worker = startWorker('train-worker');
-    worker.once('message', (json: unknown) => {
-      void worker.terminate();
-      try {
-        resolve(GbdtModel.fromJSON(json));
-      } catch (error) {
-        reject(error);
-      }
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`the GBDT worker stopped with code ${code}`));
-    });
-    const transfer = [message.x.values.buffer, message.y.buffer, ...(message.weights === null ? [] : [message.weights.buffer])] as ArrayBuffer[];
-    worker.postMessage(message, transfer);
-  });
+  const transfer = [message.x.values.buffer, message.y.buffer, ...(message.weights === null ? [] : [message.weights.buffer])] as ArrayBuffer[];
+  return GbdtModel.fromJSON(await runWorker<unknown>('train-worker', message, transfer));
 }
 
 /**
