@@ -318,27 +318,25 @@ export async function fitRisk(
     options: { featureNames: [...names], params: { ...config.classifier, objective: 'logistic', seed: config.seed, nTrees: treesFor(rows.length), earlyStoppingRounds: 0 } },
   });
   const fold = foldsOf(all, config.refit, config.seed);
-  const held: number[][] = [];
+  // Each non-empty fold: its held-out rows and the rows its model grows on.
+  const splits: { held: number[]; rest: number[] }[] = [];
   for (let k = 0; k < config.refit.folds; k++) {
-    const rows = everyRow.filter((r) => fold[r] === k);
-    if (rows.length === 0) continue;
-    if (!hasBothClasses(all, everyRow.filter((r) => fold[r] !== k))) {
+    const held = everyRow.filter((r) => fold[r] === k);
+    if (held.length === 0) continue;
+    const rest = everyRow.filter((r) => fold[r] !== k);
+    if (!hasBothClasses(all, rest)) {
       throw new ConfigError(`Cross-fitting fold ${k + 1} of ${config.refit.folds} leaves examples of one class only to train on: too few labelled examples to refit (give --refit none)`);
     }
-    held.push(rows);
+    splits.push({ held, rest });
   }
   // The folds' models and the shipped one are independent fits: they share the cores.
-  const rest = (rows: readonly number[]): number[] => {
-    const inFold = new Set(rows);
-    return everyRow.filter((r) => !inFold.has(r));
-  };
-  const models = await trainGbdtMany([...held.map((rows) => job(rest(rows))), job(everyRow)], config.threads);
+  const models = await trainGbdtMany([...splits.map(({ rest }) => job(rest)), job(everyRow)], config.threads);
   const crossFitted = new Float64Array(all.length).fill(Number.NaN);
-  held.forEach((rows, i) => {
-    const p = (models[i] as GbdtModel).predictProbability(matrixOf(values, n, rows));
-    rows.forEach((r, j) => (crossFitted[r] = p[j] as number));
+  splits.forEach(({ held }, i) => {
+    const p = (models[i] as GbdtModel).predictProbability(matrixOf(values, n, held));
+    held.forEach((r, j) => (crossFitted[r] = p[j] as number));
   });
-  const folds = held.length;
+  const folds = splits.length;
   const calibrator = calibrate((rows) => Float64Array.from(rows, (r) => crossFitted[r] as number), all, everyRow, warnings);
   return {
     classifier: models[models.length - 1] as GbdtModel,
