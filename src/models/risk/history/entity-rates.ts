@@ -51,17 +51,16 @@ export function entityRatesSql(examplesTable: string, labelledTable: string, spe
     const keys = e.parts.map((_, j) => `k${i}_${j}`);
     return { def: e, alias: `c${i}`, keys, exprs: (alias: string) => e.parts.map((p, j) => `${entityPartSql(p, alias)} AS ${keys[j]!}`) };
   });
-  const ids = new Map(all.map((e) => [e.def.id, e]));
+  type Entity = (typeof all)[number];
+  const byId = new Map(all.map((e) => [e.def.id, e]));
+  const parentOf = (e: Entity): Entity | undefined => (e.def.parent === undefined ? undefined : byId.get(e.def.parent));
   const selected = options.entities === undefined ? all : options.entities.map((i) => all[i]).filter((e) => e !== undefined);
   // The selected entities and the parents their rates are smoothed towards, in spec order.
-  const needed = new Set<string>();
-  const need = (e: (typeof all)[number]): void => {
-    needed.add(e.def.id);
-    const parent = e.def.parent === undefined ? undefined : ids.get(e.def.parent);
-    if (parent !== undefined) need(parent);
-  };
-  selected.forEach(need);
-  const entities = all.filter((e) => needed.has(e.def.id));
+  const needed = new Set<Entity>();
+  for (const e of selected) {
+    for (let at: Entity | undefined = e; at !== undefined && !needed.has(at); at = parentOf(at)) needed.add(at);
+  }
+  const entities = all.filter((e) => needed.has(e));
   const exKeys = entities.flatMap((e) => e.exprs('x'));
   const labKeys = entities.flatMap((e) => e.exprs('l'));
   const cumulative = entities.map((e) => {
@@ -79,15 +78,14 @@ export function entityRatesSql(examplesTable: string, labelledTable: string, spe
   // examples: a month's 1.5M items share few HS codes or origins per day, so most lookups are
   // small. Chaining the ASOF joins instead re-sorted ever wider rows (15 s instead of 6 s for 11
   // entities on 10^6 examples).
-  const byId = new Map(entities.map((e) => [e.def.id, e]));
-  const chainOf = (e: (typeof entities)[number]): string[] => {
-    const parent = e.def.parent === undefined ? undefined : byId.get(e.def.parent);
+  const chainOf = (e: Entity): string[] => {
+    const parent = parentOf(e);
     return [...e.keys, ...(parent === undefined ? [] : chainOf(parent))];
   };
   const same = (a: string, b: string, keys: readonly string[]): string => keys.map((k) => `${a}.${k} IS NOT DISTINCT FROM ${b}.${k}`).join(' AND ');
   const lookups = entities.map((e) => {
     const n = `coalesce(c.cn, 0)`;
-    const parent = e.def.parent === undefined ? undefined : byId.get(e.def.parent);
+    const parent = parentOf(e);
     const base = parent === undefined ? 'p.prior' : `coalesce(b.rate, p.prior)`;
     const chain = chainOf(e);
     return `r${e.alias} AS (
