@@ -80,11 +80,16 @@ export function itemsManifestJson(manifest: ItemsManifest): string {
 /** The order of items.csv, as the manifest states it. */
 export const ITEM_ORDER = 'margin descending, then decl_id, then item_no';
 
-/** Compares two items in the order of items.csv: highest margin first, ties by declaration and item number (never by the engine). */
+/** The order of items.csv on the fields it reads: highest margin first, ties by declaration and item number (never by the engine). */
+function rankOrder(marginA: number, declA: string, itemA: number, marginB: number, declB: string, itemB: number): number {
+  if (marginA !== marginB) return marginB - marginA;
+  if (declA !== declB) return declA < declB ? -1 : 1;
+  return itemA - itemB;
+}
+
+/** Compares two items in the order of items.csv ({@link rankOrder}). */
 export function compareItemRank(a: ItemRow, b: ItemRow): number {
-  if (a.margin !== b.margin) return b.margin - a.margin;
-  if (a.declId !== b.declId) return a.declId < b.declId ? -1 : 1;
-  return a.itemNo - b.itemNo;
+  return rankOrder(a.margin, a.declId, a.itemNo, b.margin, b.declId, b.itemNo);
 }
 
 /**
@@ -144,23 +149,12 @@ export function itemRowAt(items: ScoredItems, i: number): ItemRow {
   };
 }
 
-/**
- * The indexes of the items in the order of items.csv ({@link compareItemRank}):
- * margins compared from their typed array, the declaration and item number
- * only between equal margins.
- */
+/** The indexes of the items in the order of items.csv ({@link rankOrder}), read from the columns. */
 export function rankItems(items: ScoredItems): Uint32Array {
   const { margin, declId, itemNo } = items;
   const order = new Uint32Array(items.count);
   for (let i = 0; i < order.length; i++) order[i] = i;
-  return order.sort((a, b) => {
-    const m = (margin[b] as number) - (margin[a] as number);
-    if (m !== 0) return m;
-    const da = declId[a] as string;
-    const db = declId[b] as string;
-    if (da !== db) return da < db ? -1 : 1;
-    return (itemNo[a] as number) - (itemNo[b] as number);
-  });
+  return order.sort((a, b) => rankOrder(margin[a] as number, declId[a] as string, itemNo[a] as number, margin[b] as number, declId[b] as string, itemNo[b] as number));
 }
 
 /** The manifest of an item set but what its files give (the counts of the items and the hashes). */
