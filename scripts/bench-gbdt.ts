@@ -2,14 +2,17 @@
  * Benchmark of the GBDT learner (src/models/learners/gbdt) on synthetic item-level-like
  * data: train time and held-out AUC with pinned hyperparameters.
  *
- *   npx tsx scripts/bench-gbdt.ts [--case small|large|all] [--export DIR]
+ *   npx tsx scripts/bench-gbdt.ts [--case small|large|all] [--threads N] [--export DIR] [--model-out FILE]
  *
  * `small` = 30,000 rows × 30 features × 200 trees, `large` = 200,000 × 40 × 300;
  * both are scored on 50,000 held-out rows from the same generator. `--export`
  * writes each case's train and test sets as raw float64 files plus a JSON
- * description, for scripts/bench-gbdt-xgboost.py.
+ * description, for scripts/bench-gbdt-xgboost.py. `--threads` sets the
+ * learner's threads (default: the cores); `--model-out` writes the last
+ * case's model JSON, to compare the bytes of runs with different threads.
  */
 
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { areaUnderRoc, trainGbdt, type FeatureMatrix } from '../src/models/learners/gbdt/index.js';
@@ -105,22 +108,37 @@ function exportSet(dir: string, name: string, d: Synthetic): void {
   writeFileSync(join(dir, `${name}-y.f64`), d.y);
 }
 
-function parseArgs(argv: string[]): { cases: BenchCase[]; exportDir: string | null } {
+interface Args {
+  readonly cases: BenchCase[];
+  readonly exportDir: string | null;
+  readonly threads: number | undefined;
+  readonly modelOut: string | null;
+}
+
+function parseArgs(argv: string[]): Args {
   let which = 'all';
   let exportDir: string | null = null;
+  let threads: number | undefined;
+  let modelOut: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--case') which = argv[++i] ?? '';
     else if (argv[i] === '--export') exportDir = argv[++i] ?? null;
-    else throw new Error(`Unknown argument ${argv[i]}: expected --case small|large|all or --export DIR`);
+    else if (argv[i] === '--model-out') modelOut = argv[++i] ?? null;
+    else if (argv[i] === '--threads') {
+      threads = Number(argv[++i]);
+      if (!Number.isInteger(threads) || threads < 1) throw new Error(`--threads must be an integer >= 1, got ${argv[i]}`);
+    } else {
+      throw new Error(`Unknown argument ${argv[i]}: expected --case small|large|all, --threads N, --export DIR or --model-out FILE`);
+    }
   }
   if (which !== 'all' && which !== 'small' && which !== 'large') {
     throw new Error(`--case must be small, large or all, got ${which}`);
   }
   const cases = which === 'all' ? [CASES.small, CASES.large] : [CASES[which]];
-  return { cases, exportDir };
+  return { cases, exportDir, threads, modelOut };
 }
 
-const { cases, exportDir } = parseArgs(process.argv.slice(2));
+const { cases, exportDir, threads, modelOut } = parseArgs(process.argv.slice(2));
 for (const c of cases) {
   const train = generate(c.nTrain, c.nFeatures, 20240601);
   const test = generate(N_TEST, c.nFeatures, 20240602);
@@ -136,7 +154,11 @@ for (const c of cases) {
   }
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const model = trainGbdt({ x: train.x, y: train.y }, { featureNames, params: { ...PARAMS, nTrees: c.nTrees } });
+  const model = trainGbdt({ x: train.x, y: train.y }, {
+    featureNames,
+    params: { ...PARAMS, nTrees: c.nTrees },
+    ...(threads === undefined ? {} : { threads }),
+  });
   const trainSeconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   // CPU time next to wall time shows when another process slowed the run down.
@@ -145,6 +167,8 @@ for (const c of cases) {
   const p = model.predictMargin(test.x);
   const predictSeconds = (performance.now() - t1) / 1000;
   const auc = areaUnderRoc(p, test.y);
+  const modelJson = JSON.stringify(model.toJSON());
+  if (modelOut !== null) writeFileSync(modelOut, modelJson);
   const result = {
     case: c.name,
     rows: c.nTrain,
@@ -154,6 +178,8 @@ for (const c of cases) {
     trainCpuSeconds: Number(trainCpuSeconds.toFixed(2)),
     predictSeconds50k: Number(predictSeconds.toFixed(2)),
     heldOutAuc: Number(auc.toFixed(4)),
+    threads: threads ?? 'cores',
+    modelSha256: createHash('sha256').update(modelJson).digest('hex').slice(0, 16),
     positiveRate: Number((train.y.reduce((a, b) => a + b, 0) / c.nTrain).toFixed(4)),
   };
   console.log(JSON.stringify(result));

@@ -72,39 +72,79 @@ export function binOf(cuts: Float64Array, v: number): number {
   return lo;
 }
 
+/** Throws on ±Infinity, naming the first one by feature then row (features must be finite numbers or NaN). */
+export function checkFinite(x: FeatureMatrix): void {
+  const { rowStride, colStride } = stridesOf(x);
+  const { nRows, nCols, values } = x;
+  for (let f = 0; f < nCols; f++) {
+    for (let r = 0; r < nRows; r++) {
+      const v = values[r * rowStride + f * colStride]!;
+      if (v === Infinity || v === -Infinity) {
+        throw new Error(`Feature ${f} row ${r} is ${v}: features must be finite numbers or NaN (missing)`);
+      }
+    }
+  }
+}
+
+/** Where a binning kernel reads one feature of a matrix: `values[r * rowStride + f * colStride]`. */
+export interface StridedColumn {
+  readonly values: ArrayLike<number>;
+  readonly nRows: number;
+  readonly rowStride: number;
+  readonly colStride: number;
+  readonly f: number;
+}
+
 /**
- * Bins a training matrix. Throws on ±Infinity (a fault upstream: features
- * must be finite numbers or NaN for missing).
+ * Cuts one feature (finite or NaN values) and writes its bin codes into
+ * `out[0..nRows)`; `scratch` holds at least nRows doubles. Returns the cuts.
  */
-export function binMatrix(x: FeatureMatrix, maxBins: number = MAX_BINS): BinnedMatrix {
+export function binColumn(c: StridedColumn, maxBins: number, scratch: Float64Array, out: Uint8Array): Float64Array {
+  const { values, nRows, rowStride, colStride, f } = c;
+  let m = 0;
+  for (let r = 0; r < nRows; r++) {
+    const v = values[r * rowStride + f * colStride]!;
+    if (v === v) scratch[m++] = v;
+  }
+  const featureCuts = cutsFromSorted(scratch.subarray(0, m).sort(), maxBins);
+  for (let r = 0; r < nRows; r++) {
+    const v = values[r * rowStride + f * colStride]!;
+    out[r] = v !== v ? MISSING_BIN : binOf(featureCuts, v);
+  }
+  return featureCuts;
+}
+
+/** Checks `maxBins` (2..255). */
+export function checkMaxBins(maxBins: number): void {
   if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > MAX_BINS) {
     throw new Error(`maxBins must be an integer in 2..${MAX_BINS}, got ${maxBins}`);
   }
+}
+
+/**
+ * Bins a training matrix in this thread. Throws on ±Infinity (a fault
+ * upstream: features must be finite numbers or NaN for missing).
+ */
+export function binMatrix(x: FeatureMatrix, maxBins: number = MAX_BINS): BinnedMatrix {
+  checkMaxBins(maxBins);
+  checkFinite(x);
   const { rowStride, colStride } = stridesOf(x);
   const { nRows, nCols, values } = x;
   const bins = new Uint8Array(nRows * nCols);
   const binsByColumn = new Uint8Array(nRows * nCols);
+  const scratch = new Float64Array(nRows);
   const cuts: Float64Array[] = [];
-  const column = new Float64Array(nRows);
   for (let f = 0; f < nCols; f++) {
-    let m = 0;
-    for (let r = 0; r < nRows; r++) {
-      const v = values[r * rowStride + f * colStride]!;
-      if (v !== v) continue;
-      if (v === Infinity || v === -Infinity) {
-        throw new Error(`Feature ${f} row ${r} is ${v}: features must be finite numbers or NaN (missing)`);
-      }
-      column[m++] = v;
-    }
-    const sorted = column.subarray(0, m).sort();
-    const featureCuts = cutsFromSorted(sorted, maxBins);
-    cuts.push(featureCuts);
-    for (let r = 0; r < nRows; r++) {
-      const v = values[r * rowStride + f * colStride]!;
-      const b = v !== v ? MISSING_BIN : binOf(featureCuts, v);
-      bins[r * nCols + f] = b;
-      binsByColumn[f * nRows + r] = b;
-    }
+    cuts.push(binColumn({ values, nRows, rowStride, colStride, f }, maxBins, scratch, binsByColumn.subarray(f * nRows, (f + 1) * nRows)));
   }
+  transposeBins(binsByColumn, bins, nRows, nCols, 0, nRows);
   return { nRows, nFeatures: nCols, bins, binsByColumn, cuts };
+}
+
+/** Rows `from..to` of column-major codes written row-major. */
+export function transposeBins(byColumn: Uint8Array, byRow: Uint8Array, nRows: number, nCols: number, from: number, to: number): void {
+  for (let f = 0; f < nCols; f++) {
+    const column = f * nRows;
+    for (let r = from; r < to; r++) byRow[r * nCols + f] = byColumn[column + r]!;
+  }
 }

@@ -5,13 +5,14 @@
  * stopping.
  */
 
-import { binMatrix } from './binning.js';
+import { checkFinite, checkMaxBins } from './binning.js';
 import { GbdtModel, type GbdtTrainingInfo } from './GbdtModel.js';
 import { stridesOf, type FeatureMatrix } from './matrix.js';
 import { OBJECTIVES, type Objective } from './objective.js';
 import { resolveParams, type GbdtParams } from './params.js';
 import { GbdtRandom } from './random.js';
-import { HistogramPool, addTreeToBinnedMargins, addTreeToSampledMargins, growTree, leafOf, type Tree } from './tree.js';
+import { GrowRunner, GrowShared, binShared, gradientsShared, growThreads } from './grow-tasks.js';
+import { addTreeToBinnedMargins, addTreeToSampledMargins, growTree, leafOf, type Tree } from './tree.js';
 
 /** Rows to learn from or validate on. */
 export interface GbdtDataset {
@@ -34,6 +35,11 @@ export interface TrainGbdtOptions {
    * random split).
    */
   readonly validation?: GbdtDataset;
+  /**
+   * Threads that grow the trees (default: the machine's cores). The model
+   * is the same to the last bit for any count; small sets use one.
+   */
+  readonly threads?: number;
 }
 
 /** Fits gradient-boosted trees. Deterministic for given data and params (including seed). */
@@ -47,18 +53,16 @@ export function trainGbdt(train: GbdtDataset, options: TrainGbdtOptions): GbdtMo
     throw new Error(`earlyStoppingRounds is ${params.earlyStoppingRounds} but no validation set was given`);
   }
 
-  const binned = binMatrix(train.x, params.maxBins);
-  const { nRows, nFeatures } = binned;
-  const nBins = Int32Array.from(binned.cuts, (c) => c.length + 1);
+  checkMaxBins(params.maxBins);
+  checkFinite(train.x);
+  const { nRows, nCols: nFeatures } = train.x;
   const w = train.weights ?? null;
   const baseMargin = objective.baseMargin(train.y, w);
-  const margin = new Float64Array(nRows).fill(baseMargin);
-  const grad = new Float64Array(nRows);
-  const hess = new Float64Array(nRows);
-  const rows = new Int32Array(nRows);
-  const scratch = new Int32Array(nRows);
+  const limits = { lambda: params.lambda, minChildWeight: params.minChildWeight };
+  const shared = GrowShared.create(train.x, train.y, w, params.objective, params.maxBins, limits);
+  const { margin, rows } = shared;
+  margin.fill(baseMargin);
   const allFeatures = Int32Array.from({ length: nFeatures }, (_, i) => i);
-  const pool = HistogramPool.forFeatures(nFeatures);
   const rng = new GbdtRandom(params.seed);
   const growOptions = {
     maxDepth: params.maxDepth,
@@ -68,49 +72,56 @@ export function trainGbdt(train: GbdtDataset, options: TrainGbdtOptions): GbdtMo
     minSplitGain: params.minSplitGain,
     learningRate: params.learningRate,
   };
-
-  const valMargin = validation === undefined ? null : new Float64Array(validation.x.nRows).fill(baseMargin);
-  const validationLoss: number[] = [];
-  let bestIteration = -1;
-  let bestLoss = Infinity;
-  const trees: Tree[] = [];
-
-  for (let t = 0; t < params.nTrees; t++) {
-    objective.gradients(margin, train.y, w, grad, hess);
-    const nSampled = sampleRows(rows, nRows, params.rowSubsample, rng);
-    const features = params.colSubsample < 1 ? sampleFeatures(nFeatures, params.colSubsample, rng) : allFeatures;
-    const grown = growTree(
-      { binned, nBins, grad, hess, rows, nSampled, scratch, features, pool },
-      growOptions,
-    );
-    trees.push(grown.tree);
-    // Without row sampling the partition already tells each row's leaf.
-    if (nSampled === nRows) addTreeToSampledMargins(grown, rows, margin);
-    else addTreeToBinnedMargins(grown, binned, margin);
-
-    if (validation !== undefined && valMargin !== null) {
-      addTreeToMargins(grown.tree, validation.x, valMargin);
-      const loss = meanLoss(objective, valMargin, validation.y, validation.weights ?? null);
-      validationLoss.push(loss);
-      if (loss < bestLoss) {
-        bestLoss = loss;
-        bestIteration = t;
-      } else if (params.earlyStoppingRounds > 0 && t - bestIteration >= params.earlyStoppingRounds) {
-        break;
-      }
-    }
+  const runner = new GrowRunner(shared, growThreads(nRows, options.threads));
+  try {
+    return boost();
+  } finally {
+    runner.close();
   }
 
-  const roundsTrained = trees.length;
-  if (params.earlyStoppingRounds > 0 && bestIteration >= 0) trees.length = bestIteration + 1;
-  const training: GbdtTrainingInfo = {
-    nRows,
-    roundsTrained,
-    metric: validation === undefined ? null : objective.metric,
-    validationLoss,
-    bestIteration: validation === undefined ? null : bestIteration,
-  };
-  return new GbdtModel({ objective: params.objective, featureNames: [...featureNames], params, baseMargin, trees, training });
+  function boost(): GbdtModel {
+    const binned = binShared(runner);
+    const valMargin = validation === undefined ? null : new Float64Array(validation.x.nRows).fill(baseMargin);
+    const validationLoss: number[] = [];
+    let bestIteration = -1;
+    let bestLoss = Infinity;
+    const trees: Tree[] = [];
+
+    for (let t = 0; t < params.nTrees; t++) {
+      gradientsShared(runner);
+      const nSampled = sampleRows(rows, nRows, params.rowSubsample, rng);
+      const features = params.colSubsample < 1 ? sampleFeatures(nFeatures, params.colSubsample, rng) : allFeatures;
+      shared.setFeatures(features);
+      const grown = growTree({ cuts: binned.cuts, shared, runner, nSampled }, growOptions);
+      trees.push(grown.tree);
+      // Without row sampling the partition already tells each row's leaf.
+      if (nSampled === nRows) addTreeToSampledMargins(grown, rows, margin);
+      else addTreeToBinnedMargins(grown, binned, margin);
+
+      if (validation !== undefined && valMargin !== null) {
+        addTreeToMargins(grown.tree, validation.x, valMargin);
+        const loss = meanLoss(objective, valMargin, validation.y, validation.weights ?? null);
+        validationLoss.push(loss);
+        if (loss < bestLoss) {
+          bestLoss = loss;
+          bestIteration = t;
+        } else if (params.earlyStoppingRounds > 0 && t - bestIteration >= params.earlyStoppingRounds) {
+          break;
+        }
+      }
+    }
+
+    const roundsTrained = trees.length;
+    if (params.earlyStoppingRounds > 0 && bestIteration >= 0) trees.length = bestIteration + 1;
+    const training: GbdtTrainingInfo = {
+      nRows,
+      roundsTrained,
+      metric: validation === undefined ? null : objective.metric,
+      validationLoss,
+      bestIteration: validation === undefined ? null : bestIteration,
+    };
+    return new GbdtModel({ objective: params.objective, featureNames: [...featureNames], params, baseMargin, trees, training });
+  }
 }
 
 function checkDataset(role: string, d: GbdtDataset, objective: Objective, nFeatures: number): void {

@@ -21,4 +21,5 @@ export { MAX_BINS, binMatrix, type BinnedMatrix } from './binning.js';
 export { areaUnderRoc } from './metrics.js';
 export type { Tree } from './tree.js';
 export { trainGbdtMany, type GbdtJob } from './train-many.js';
-export { contributionsMany, predictMarginMany, sharedFloat64Array } from './predict-many.js';
+export { contributionsMany, predictMarginMany } from './predict-many.js';
+export { sharedFloat64Array } from './shared-memory.js';

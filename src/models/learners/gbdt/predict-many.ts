@@ -11,6 +11,7 @@ import type { GbdtModel } from './GbdtModel.js';
 import type { GbdtModelJson } from './format.js';
 import { marginsOfRows, type FlatTrees, type StridedRows } from './flat-trees.js';
 import type { FeatureMatrix } from './matrix.js';
+import { inSharedMemory, sharedFloat64Array } from './shared-memory.js';
 import { runWorker } from './worker.js';
 
 /** Tree walks (rows x trees) below which a worker's start costs more than it saves. */
@@ -40,18 +41,6 @@ export interface ContributionsBlock {
 /** Rows x trees of TreeSHAP below which a worker's start (and the model's copy) costs more than it saves. */
 const MIN_SHAP_WALKS_PER_WORKER = 200_000;
 
-/** A Float64Array of `length` zeros in memory that worker threads can read without a copy. */
-export function sharedFloat64Array(length: number): Float64Array {
-  return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
-}
-
-function inSharedMemory(values: Float64Array): Float64Array {
-  if (values.buffer instanceof SharedArrayBuffer) return values;
-  const shared = sharedFloat64Array(values.length);
-  shared.set(values);
-  return shared;
-}
-
 /** Threads for `nRows` rows: at most `threads`, and one per `minWalksPerWorker` tree walks (rows x trees). */
 function lanesFor(model: GbdtModel, nRows: number, threads: number, minWalksPerWorker: number): number {
   const walks = nRows * model.trees.length;
@@ -79,7 +68,7 @@ export async function predictMarginMany(
   const lanes = lanesFor(model, x.nRows, threads, minWalksPerWorker);
   if (lanes === 1) return model.predictMargin(x);
   const { rowStride, colStride } = model.strides(x);
-  const rows: StridedRows = { values: inSharedMemory(x.values as Float64Array), rowStride, colStride };
+  const rows: StridedRows = { values: inSharedMemory(x.values), rowStride, colStride };
   const out = sharedFloat64Array(x.nRows);
   const flat = model.flatTrees();
   const blocks = blocksOf(x.nRows, lanes);

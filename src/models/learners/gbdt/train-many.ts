@@ -48,16 +48,19 @@ async function runInWorker(job: GbdtJob): Promise<GbdtModel> {
  */
 export async function trainGbdtMany(jobs: readonly GbdtJob[], threads: number = availableParallelism()): Promise<GbdtModel[]> {
   const lanes = Math.max(1, Math.min(Math.floor(threads), jobs.length));
-  if (lanes === 1) return jobs.map((job) => trainGbdt(job.train, job.options));
+  // Each fit grows its trees on the threads its lane leaves (unless its options say otherwise).
+  const perFit = Math.max(1, Math.floor(threads / lanes));
+  const fits = jobs.map((job) => ({ ...job, options: { threads: perFit, ...job.options } }));
+  if (lanes === 1) return fits.map((job) => trainGbdt(job.train, job.options));
   const models: GbdtModel[] = new Array(jobs.length);
   // The largest fits first (rows × trees), so that the lanes end together; the models keep the jobs' order.
   const cost = (job: GbdtJob): number => job.train.x.nRows * (job.options.params?.nTrees ?? 1);
-  const queue = jobs.map((_, i) => i).sort((a, b) => cost(jobs[b] as GbdtJob) - cost(jobs[a] as GbdtJob) || a - b);
+  const queue = fits.map((_, i) => i).sort((a, b) => cost(fits[b] as GbdtJob) - cost(fits[a] as GbdtJob) || a - b);
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < queue.length) {
       const at = queue[next++] as number;
-      models[at] = await runInWorker(jobs[at] as GbdtJob);
+      models[at] = await runInWorker(fits[at] as GbdtJob);
     }
   };
   await Promise.all(Array.from({ length: lanes }, lane));

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /**
  * A worker running a script beside this module (`train-worker`,
@@ -6,11 +6,11 @@ import { Worker } from 'node:worker_threads';
  * small bootstrap registers tsx's loader in the worker first, since workers
  * do not take `--import`.
  */
-function startWorker(name: 'train-worker' | 'predict-worker'): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, import.meta.url));
+export function startWorker(name: 'train-worker' | 'predict-worker' | 'grow-worker', options: WorkerOptions = {}): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, import.meta.url), options);
   const script = new URL(`./${name}.ts`, import.meta.url).href;
   const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(script)}); })`;
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { ...options, eval: true });
 }
 
 /**
