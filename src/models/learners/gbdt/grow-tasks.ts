@@ -58,10 +58,8 @@ const CONTROL_WORDS = 8;
 /** The shared memory of one training, as sent to a worker. */
 export interface GrowSharedInit {
   readonly control: SharedArrayBuffer;
-  /** The training matrix's values, read as `x[r * rowStride + f * colStride]`. */
+  /** The training matrix's values, column-major: feature f of row r at `x[f * nRows + r]`. */
   readonly x: SharedArrayBuffer;
-  readonly rowStride: number;
-  readonly colStride: number;
   readonly maxBins: number;
   readonly y: SharedArrayBuffer;
   readonly weights: SharedArrayBuffer | null;
@@ -146,9 +144,9 @@ export class GrowShared {
   }
 
   /**
-   * Shared memory for a training on `x` (copied in unless it is shared
-   * already), labels `y` and optional weights; the bins are filled by
-   * {@link binShared}.
+   * Shared memory for a training on `x` (copied in column-major unless it
+   * is so in shared memory already), labels `y` and optional weights; the
+   * bins are filled by {@link binShared}.
    */
   static create(
     x: FeatureMatrix,
@@ -159,7 +157,6 @@ export class GrowShared {
     limits: SplitLimits,
   ): GrowShared {
     const { nRows, nCols: nFeatures } = x;
-    const { rowStride, colStride } = stridesOf(x);
     const taskCapacity = 4 * MAX_BATCH_NODES + nFeatures + Math.ceil(nRows / HIST_BLOCK_ROWS) + 1;
     const shared = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(Math.max(8, bytes));
     const copy = (values: ArrayLike<number>): SharedArrayBuffer => {
@@ -169,9 +166,7 @@ export class GrowShared {
     };
     const init: GrowSharedInit = {
       control: shared(CONTROL_WORDS * 4),
-      x: inSharedMemory(x.values).buffer as SharedArrayBuffer,
-      rowStride,
-      colStride,
+      x: columnMajorShared(x).buffer as SharedArrayBuffer,
       maxBins,
       y: copy(y),
       weights: weights === null ? null : copy(weights),
@@ -224,7 +219,7 @@ export class GrowShared {
 
   private binFeature(f: number): void {
     const { nRows, init } = this;
-    const column = { values: this.x, nRows, rowStride: init.rowStride, colStride: init.colStride, f };
+    const column = { values: this.x, nRows, rowStride: 1, colStride: nRows, f };
     const out = this.binsByColumn.subarray(f * nRows, (f + 1) * nRows);
     const cuts = binColumn(column, init.maxBins, new Float64Array(nRows), out);
     this.cutValues.set(cuts, f * init.maxBins);
@@ -365,12 +360,17 @@ export class GrowRunner {
     this.free.push(slot);
   }
 
-  /** Runs tasks `0..n)` as written in the shared task table; returns when all are done. */
-  run(n: number): void {
+  /**
+   * Runs tasks `0..n)` as written in the shared task table; returns when all
+   * are done. `work` (in histogram additions, about a nanosecond each) below
+   * MIN_SHARED_WORK keeps them in this thread, where waking a worker would
+   * cost more than it saves.
+   */
+  run(n: number, work: number = Infinity): void {
     if (n === 0) return;
     const { shared } = this;
     const c = shared.control;
-    if (this.workers.length === 0 || n === 1) {
+    if (this.workers.length === 0 || n === 1 || work < MIN_SHARED_WORK) {
       for (let i = 0; i < n; i++) shared.runTask(i);
       return;
     }
@@ -381,7 +381,9 @@ export class GrowRunner {
     Atomics.store(c, GEN, this.gen);
     Atomics.notify(c, GEN);
     takeTasks(shared, this.gen, n, false);
-    for (let done = Atomics.load(c, DONE); done < n; done = Atomics.load(c, DONE)) Atomics.wait(c, DONE, done);
+    for (let done = Atomics.load(c, DONE); done < n; done = Atomics.load(c, DONE)) {
+      if (!spinWhile(c, DONE, done)) Atomics.wait(c, DONE, done);
+    }
     if (Atomics.load(c, FAILED) === 1) throw new Error('a GBDT training thread failed');
   }
 
@@ -394,6 +396,40 @@ export class GrowRunner {
     Atomics.notify(c, GEN);
     for (const port of this.ports) port.close();
   }
+}
+
+/** Rows per tile when a row-major matrix is turned column-major: a tile's rows stay in the cache. */
+const TILE_ROWS = 64;
+
+/**
+ * The values of `x` column-major in shared memory: `x.values` itself when
+ * it is so already, else a copy (row-major input tile by tile). Binning then
+ * reads each feature front to back instead of one cache line per value.
+ */
+function columnMajorShared(x: FeatureMatrix): Float64Array {
+  const { values, nRows, nCols } = x;
+  if (x.layout === 'column-major') return inSharedMemory(values);
+  const { rowStride, colStride } = stridesOf(x);
+  const out = sharedFloat64Array(nRows * nCols);
+  for (let r0 = 0; r0 < nRows; r0 += TILE_ROWS) {
+    const r1 = Math.min(nRows, r0 + TILE_ROWS);
+    for (let f = 0; f < nCols; f++) {
+      for (let r = r0; r < r1; r++) out[f * nRows + r] = values[r * rowStride + f * colStride]!;
+    }
+  }
+  return out;
+}
+
+/** Histogram additions (about a nanosecond each) below which a round of tasks stays in one thread. */
+export const MIN_SHARED_WORK = 100_000;
+
+/** Loads of a control word before sleeping on it (tens of microseconds): a round often follows within that. */
+const SPINS = 20_000;
+
+/** True once `control[at]` differs from `value` within SPINS loads. */
+function spinWhile(control: Int32Array, at: number, value: number): boolean {
+  for (let s = 0; s < SPINS; s++) if (Atomics.load(control, at) !== value) return true;
+  return false;
 }
 
 /** Row blocks of the gradient and transpose tasks. */
@@ -453,7 +489,7 @@ export function serveGrowTasks(init: GrowSharedInit, port: MessagePort): void {
   const c = shared.control;
   let seen = 0;
   for (;;) {
-    Atomics.wait(c, GEN, seen);
+    if (!spinWhile(c, GEN, seen)) Atomics.wait(c, GEN, seen);
     if (Atomics.load(c, STOP) === 1) return;
     seen = Atomics.load(c, GEN);
     while (shared.slots.length < Atomics.load(c, N_SLOTS)) {

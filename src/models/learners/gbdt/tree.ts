@@ -5,6 +5,7 @@
  */
 
 import { MISSING_BIN, type BinnedMatrix } from './binning.js';
+import { HIST_STRIDE } from './histogram.js';
 import {
   BUILD, HIST_BLOCK_ROWS, MAX_BATCH_NODES, MERGE_SPLIT, PARTITION, SPLIT_FLOATS, TASK_FLOATS, TASK_INTS,
   type GrowRunner, type GrowShared,
@@ -160,14 +161,19 @@ export function growTree(ctx: GrowContext, options: GrowOptions): GrownTree {
   // The largest blocks first, so that the threads finish together.
   const runBuilds = (): void => {
     builds.sort((a, b) => b[1] - b[0] - (a[1] - a[0]) || a[0] - b[0]);
-    builds.forEach(([start, end, slot], i) => setTask(tasks, i, BUILD, start, end, slot));
-    runner.run(builds.length);
+    let rowsBuilt = 0;
+    builds.forEach(([start, end, slot], i) => {
+      setTask(tasks, i, BUILD, start, end, slot);
+      rowsBuilt += end - start;
+    });
+    runner.run(builds.length, rowsBuilt * shared.nUsed);
     builds = [];
   };
   // Merge-and-search tasks of a built histogram, `chunks` ranges of features each; returns the first task.
   // Blocks go into `target`, `parent` (or −1) loses it, then the children's split searches.
   let nTasks = 0;
   let nListed = 0;
+  let mergeWork = 0;
   const planMerge = (
     target: number, parts: readonly number[], parent: number,
     searchTarget: boolean, searchParent: boolean, sums: readonly [number, number, number, number], chunks: number,
@@ -176,6 +182,8 @@ export function growTree(ctx: GrowContext, options: GrowOptions): GrownTree {
     if (parts.length > 1) for (const part of parts) lists[nListed++] = part;
     const nUsed = shared.nUsed;
     const first = nTasks;
+    // Additions of the merge and subtraction, and about three per bin for each search.
+    mergeWork += nUsed * HIST_STRIDE * (parts.length + 1) + (Number(searchTarget) + Number(searchParent)) * nUsed * 768;
     for (let c = 0; c < chunks; c++) {
       const k0 = Math.floor((c * nUsed) / chunks);
       const k1 = Math.floor(((c + 1) * nUsed) / chunks);
@@ -220,7 +228,8 @@ export function growTree(ctx: GrowContext, options: GrowOptions): GrownTree {
     runBuilds();
     const chunks = chunksFor(1);
     const first = planMerge(hist, parts, -1, true, false, [g0, h0, 0, 0], chunks);
-    runner.run(nTasks);
+    runner.run(nTasks, mergeWork);
+    mergeWork = 0;
     nTasks = 0;
     nListed = 0;
     releaseParts(parts);
@@ -238,12 +247,14 @@ export function growTree(ctx: GrowContext, options: GrowOptions): GrownTree {
       batch = open.splice(0, MAX_BATCH_NODES);
     }
 
-    // The partitions.
+    // The partitions (a row costs about three histogram additions).
+    let partitioned = 0;
     for (let k = 0; k < batch.length; k++) {
       const node = batch[k]!;
       setTask(tasks, k, PARTITION, node.start, node.end, node.feature, node.bin, node.defaultLeft ? 1 : 0);
+      partitioned += node.end - node.start;
     }
-    runner.run(batch.length);
+    runner.run(batch.length, 3 * partitioned);
     const mids = Array.from(batch, (_, k) => tasks[k * TASK_INTS + 6]!);
 
     // The children, and the histograms of the smaller ones.
@@ -298,7 +309,8 @@ export function growTree(ctx: GrowContext, options: GrowOptions): GrownTree {
         : [gSum[r]!, hSum[r]!, gSum[l]!, hSum[l]!];
       return planMerge(e.small, e.parts, e.node.hist, smallIsLeft ? splitL : splitR, smallIsLeft ? splitR : splitL, sums, chunks);
     });
-    runner.run(nTasks);
+    runner.run(nTasks, mergeWork);
+    mergeWork = 0;
     for (let k = 0; k < expansions.length; k++) {
       const e = expansions[k]!;
       releaseParts(e.parts);
