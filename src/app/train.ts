@@ -58,6 +58,7 @@ export async function train(options: TrainOptions, clock: Clock, logger: Logger)
       features: SCORE_DEFAULTS,
       codeVersion: codeVersion(),
       ...(knownBy === undefined ? {} : { knownBy }),
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
     };
     const result =
       profile === null

@@ -127,6 +127,7 @@ export function fitClassifier(
   params: Partial<GbdtParams>,
   seed: number,
   warnings: string[],
+  threads?: number,
 ): GbdtModel {
   const n = names.length;
   const earlyStopping = split.stopping.length > 0 && hasBothClasses(all, split.stopping);
@@ -138,6 +139,7 @@ export function fitClassifier(
       featureNames: [...names],
       params: { ...params, objective: 'logistic', seed, ...(earlyStopping ? {} : { earlyStoppingRounds: 0 }) },
       ...(earlyStopping ? { validation: { x: matrixOf(values, n, split.stopping), y: labelsOf(all, split.stopping) } } : {}),
+      ...(threads === undefined ? {} : { threads }),
     },
   );
 }
@@ -288,12 +290,12 @@ export async function fitRisk(
   names: readonly string[],
   all: readonly LabelledExample[],
   split: TimeSplit,
-  config: { classifier: Partial<GbdtParams>; amount: Partial<GbdtParams>; seed: number; refit: RefitOptions; threads?: number },
+  config: { classifier: Partial<GbdtParams>; amount: Partial<GbdtParams>; seed: number; refit: RefitOptions; threads?: number | undefined },
   warnings: string[],
 ): Promise<FittedRisk> {
   const n = names.length;
   const { mode } = config.refit;
-  const chosen = fitClassifier(values, names, all, split, config.classifier, config.seed, warnings);
+  const chosen = fitClassifier(values, names, all, split, config.classifier, config.seed, warnings, config.threads);
   const calibrationRows = split.stopping.length > 0 ? split.stopping : split.fit;
   // With a refit, the chosen model's calibration only serves the validation scores: its warnings are not the shipped model's.
   const chosenWarnings = mode === 'none' ? warnings : [];
@@ -304,7 +306,7 @@ export async function fitRisk(
     return {
       classifier: chosen,
       calibrator: chosenCalibrator,
-      amount: trainAmount(values, names, all, split.fit, config.amount, config.seed, warnings),
+      amount: trainAmount(values, names, all, split.fit, config.amount, config.seed, warnings, config.threads),
       validationProbability,
       refit: { mode, treesChosen, trees: treesChosen, rows: split.fit.length, folds: 0, calibration: `${calibrationRows.length} examples of the early-stopping part` },
     };
@@ -341,7 +343,7 @@ export async function fitRisk(
   return {
     classifier: models[models.length - 1] as GbdtModel,
     calibrator,
-    amount: trainAmount(values, names, all, everyRow, config.amount, config.seed, warnings),
+    amount: trainAmount(values, names, all, everyRow, config.amount, config.seed, warnings, config.threads),
     validationProbability,
     refit: {
       mode,
@@ -363,6 +365,7 @@ export function trainAmount(
   params: Partial<GbdtParams>,
   seed: number,
   warnings: string[],
+  threads?: number,
 ): GbdtModel | null {
   const rows = fit.filter((r) => (all[r] as LabelledExample).label === 1 && (all[r] as LabelledExample).chargesRub > 0);
   if (rows.length < 20) {
@@ -375,7 +378,7 @@ export function trainAmount(
   }
   return trainGbdt(
     { x: matrixOf(values, names.length, rows), y: Float64Array.from(rows, (r) => (all[r] as LabelledExample).chargesRub) },
-    { featureNames: [...names], params: { ...params, objective: 'gamma', seed, earlyStoppingRounds: 0 } },
+    { featureNames: [...names], params: { ...params, objective: 'gamma', seed, earlyStoppingRounds: 0 }, ...(threads === undefined ? {} : { threads }) },
   );
 }
 

@@ -40,7 +40,7 @@ export async function trainItemModel(db: Db, config: ItemTrainConfig, logger: Lo
   if (notFound > 0) warnings.push(`${notFound} labelled items were not in the store's declarations of the control period as of their date: their own figures are missing`);
   const names = set.features;
   const refit = { ...config.refit, groupOf: (e: LabelledExample) => (e as ItemExample).declId, groupName: 'declaration' };
-  const fitted = await fitRisk(values, names, all, split, { classifier: config.classifier, amount: config.amount, seed: config.seed, refit }, warnings);
+  const fitted = await fitRisk(values, names, all, split, { classifier: config.classifier, amount: config.amount, seed: config.seed, refit, threads: config.threads }, warnings);
   logRefit(logger, fitted.refit);
   const artifact = riskArtifact({
     level: 'item',

@@ -32,6 +32,8 @@ export interface TrainConfig {
   codeVersion: string;
   /** Train as on this date (YYYY-MM-DD): only labels known by then count, i.e. inspections completed (and, for items, label lags passed) (default: every known one). */
   knownBy?: string;
+  /** Threads that grow the trees (default: the machine's cores); the model is the same for any count. */
+  threads?: number;
 }
 
 /** A trained model and what was learnt on the way. */
@@ -95,7 +97,7 @@ export async function trainParticipantModel(db: Db, config: TrainConfig, logger:
   const population = computed.population === null ? null : { ...computed.population, values: modelInputValues(computed.population.values, computed.population.rows, config.profile) };
   const names = MODEL_INPUTS.map((f) => f.id);
   const refit = { ...config.refit, groupOf: (e: LabelledExample) => (e as ParticipantExample).inn, groupName: 'participant' };
-  const fitted = await fitRisk(values, names, all, split, { classifier: config.classifier, amount: config.amount, seed: config.seed, refit }, warnings);
+  const fitted = await fitRisk(values, names, all, split, { classifier: config.classifier, amount: config.amount, seed: config.seed, refit, threads: config.threads }, warnings);
   logRefit(logger, fitted.refit);
   const metrics = validationMetrics(all, validation, fitted.validationProbability, { name: 'profile', scores: Float64Array.from(validation, (r) => (evaluations[r] as Evaluation).score) });
   const artifact = riskArtifact({
