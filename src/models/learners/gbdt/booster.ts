@@ -12,7 +12,7 @@ import { OBJECTIVES, type Objective } from './objective.js';
 import { resolveParams, type GbdtParams } from './params.js';
 import { GbdtRandom } from './random.js';
 import { GrowRunner, GrowShared, binShared, gradientsShared, growThreads } from './grow-tasks.js';
-import { addTreeToBinnedMargins, addTreeToSampledMargins, growTree, leafOf, type Tree } from './tree.js';
+import { addTreeToRowMargins, addTreeToSampledMargins, growTree, leafOf, type Tree } from './tree.js';
 
 /** Rows to learn from or validate on. */
 export interface GbdtDataset {
@@ -94,9 +94,9 @@ export function trainGbdt(train: GbdtDataset, options: TrainGbdtOptions): GbdtMo
       shared.setFeatures(features);
       const grown = growTree({ cuts: binned.cuts, shared, runner, nSampled }, growOptions);
       trees.push(grown.tree);
-      // Without row sampling the partition already tells each row's leaf.
-      if (nSampled === nRows) addTreeToSampledMargins(grown, rows, margin);
-      else addTreeToBinnedMargins(grown, binned, margin);
+      // The partition tells each sampled row's leaf; the rows left out of the sample are routed.
+      addTreeToSampledMargins(grown, rows, margin);
+      if (nSampled < nRows) addTreeToRowMargins(grown, binned, rows.subarray(nSampled, nRows), margin);
 
       if (validation !== undefined && valMargin !== null) {
         addTreeToMargins(grown.tree, validation.x, valMargin);
@@ -150,14 +150,20 @@ function checkDataset(role: string, d: GbdtDataset, objective: Objective, nFeatu
   }
 }
 
-// Bernoulli draw per row, as XGBoost's `subsample`; an empty draw keeps all rows.
+// Bernoulli draw per row, as XGBoost's `subsample`; an empty draw keeps all rows. The drawn rows
+// fill rows[0..n) and the others rows[n..nRows), each ascending.
 function sampleRows(rows: Int32Array, nRows: number, rate: number, rng: GbdtRandom): number {
   let n = 0;
   if (rate >= 1) {
     for (let r = 0; r < nRows; r++) rows[r] = r;
     return nRows;
   }
-  for (let r = 0; r < nRows; r++) if (rng.next() < rate) rows[n++] = r;
+  let out = nRows;
+  for (let r = 0; r < nRows; r++) {
+    if (rng.next() < rate) rows[n++] = r;
+    else rows[--out] = r;
+  }
+  rows.subarray(n, nRows).reverse();
   if (n > 0) return n;
   for (let r = 0; r < nRows; r++) rows[r] = r;
   return nRows;

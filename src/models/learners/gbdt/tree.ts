@@ -366,12 +366,13 @@ export function addTreeToSampledMargins(grown: GrownTree, rows: Int32Array, marg
   }
 }
 
-/** Adds the tree's output to `margin[r]` for every row of a binned matrix. */
-export function addTreeToBinnedMargins(grown: GrownTree, binned: BinnedMatrix, margin: Float64Array): void {
+/** Adds the tree's output to `margin[r]` for every row r listed in `rows`, routed by its bins. */
+export function addTreeToRowMargins(grown: GrownTree, binned: BinnedMatrix, rows: Int32Array, margin: Float64Array): void {
   const { feature, defaultLeft, left, right, value } = grown.tree;
   const { splitBin } = grown;
-  const { bins, nFeatures, nRows } = binned;
-  for (let r = 0; r < nRows; r++) {
+  const { bins, nFeatures } = binned;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
     const base = r * nFeatures;
     let n = 0;
     let f = feature[0]!;

@@ -93,6 +93,20 @@ describe('binMatrix', () => {
     );
   });
 
+  it('codes every value as binOf does, with 254 cuts and with few, on the cuts and beyond them', () => {
+    for (const distinct of [5000, 40]) {
+      const values = Float64Array.from({ length: 6000 }, (_, i) => (i % 97 === 0 ? Number.NaN : ((i * 7919) % distinct) * 0.37 - 50));
+      const binned = binMatrix({ values, nRows: values.length, nCols: 1, layout: 'column-major' });
+      const cuts = binned.cuts[0]!;
+      expect(cuts.length).toBe(distinct === 5000 ? 254 : distinct - 1);
+      values.forEach((v, r) => expect(binned.bins[r]).toBe(Number.isNaN(v) ? MISSING_BIN : binOf(cuts, v)));
+      // Values equal to a cut, below the first and above the last.
+      const probes = Float64Array.from([...cuts, cuts[0]! - 1, cuts[cuts.length - 1]! + 1]);
+      const again = binMatrix({ values: Float64Array.from([...values, ...probes]), nRows: values.length + probes.length, nCols: 1, layout: 'column-major' });
+      probes.forEach((v, i) => expect(again.bins[values.length + i]).toBe(binOf(again.cuts[0]!, v)));
+    }
+  });
+
   it('binOf agrees with the cut rule', () => {
     const cuts = Float64Array.from([1.5, 3]);
     expect([0, 1.5, 1.6, 3, 3.1].map((v) => binOf(cuts, v))).toEqual([0, 0, 1, 1, 2]);
