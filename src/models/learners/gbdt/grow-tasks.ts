@@ -2,12 +2,12 @@
  * The work of growing a tree, cut into tasks that any thread can run: the
  * partition of a node's rows, the histogram of a fixed block of rows, and
  * the merge of a node's block histograms followed by the split search of
- * its children; and before and between trees, the binning of a feature and
- * the gradients of a block of rows. Every task reads and writes only shared memory at places
- * fixed by the task itself, and a node's histogram is always the sum of the
- * same blocks added in block order, so a tree does not depend on how many
- * threads ran the tasks or which thread ran which (a test compares the
- * bytes of models trained with 1 and 2 threads).
+ * its children; before and between trees, the binning of a feature and the
+ * gradients of a block of rows. Every task reads and writes shared memory
+ * only at places fixed by the task itself, and a node's histogram is always
+ * the sum of the same blocks added in block order, so a tree does not
+ * depend on how many threads ran the tasks or which thread ran which (a
+ * test compares the bytes of models trained with 1 and 2 threads).
  */
 
 import { availableParallelism } from 'node:os';

@@ -5,7 +5,7 @@
  */
 
 import { MISSING_BIN, type BinnedMatrix } from './binning.js';
-import { HIST_STRIDE } from './histogram.js';
+import { HIST_STRIDE, type Split } from './histogram.js';
 import {
   BUILD, HIST_BLOCK_ROWS, MAX_BATCH_NODES, MERGE_SPLIT, PARTITION, SPLIT_FLOATS, TASK_FLOATS, TASK_INTS,
   type GrowRunner, type GrowShared,
@@ -57,12 +57,7 @@ interface OpenNode {
   readonly depth: number;
   /** Histogram buffer id. */
   readonly hist: number;
-  readonly gain: number;
-  readonly feature: number;
-  readonly bin: number;
-  readonly defaultLeft: boolean;
-  readonly gradLeft: number;
-  readonly hessLeft: number;
+  readonly split: Split;
 }
 
 /** A node whose smaller child's histogram is being built. */
@@ -134,11 +129,11 @@ export function growTree(ctx: GrowContext, options: GrowOptions): GrownTree {
     const at = record * SPLIT_FLOATS;
     const g = record < 0 ? 0 : splits[at]!;
     if (g > minSplitGain) {
-      open.push({
-        id, start, end, depth, hist, gain: g,
-        feature: splits[at + 1]!, bin: splits[at + 2]!, defaultLeft: splits[at + 3]! === 1,
+      const split: Split = {
+        gain: g, feature: splits[at + 1]!, bin: splits[at + 2]!, defaultLeft: splits[at + 3]! === 1,
         gradLeft: splits[at + 4]!, hessLeft: splits[at + 5]!,
-      });
+      };
+      open.push({ id, start, end, depth, hist, split });
     } else {
       runner.give(hist);
     }
@@ -241,7 +236,7 @@ export function growTree(ctx: GrowContext, options: GrowOptions): GrownTree {
     let batch: OpenNode[];
     if (maxLeaves > 0) {
       let pick = 0;
-      for (let i = 1; i < open.length; i++) if (open[i]!.gain > open[pick]!.gain) pick = i;
+      for (let i = 1; i < open.length; i++) if (open[i]!.split.gain > open[pick]!.split.gain) pick = i;
       batch = open.splice(pick, 1);
     } else {
       batch = open.splice(0, MAX_BATCH_NODES);
@@ -251,7 +246,8 @@ export function growTree(ctx: GrowContext, options: GrowOptions): GrownTree {
     let partitioned = 0;
     for (let k = 0; k < batch.length; k++) {
       const node = batch[k]!;
-      setTask(tasks, k, PARTITION, node.start, node.end, node.feature, node.bin, node.defaultLeft ? 1 : 0);
+      const { feature: f, bin, defaultLeft: dl } = node.split;
+      setTask(tasks, k, PARTITION, node.start, node.end, f, bin, dl ? 1 : 0);
       partitioned += node.end - node.start;
     }
     runner.run(batch.length, 3 * partitioned);
@@ -261,24 +257,24 @@ export function growTree(ctx: GrowContext, options: GrowOptions): GrownTree {
     const expansions: Expansion[] = [];
     for (let k = 0; k < batch.length; k++) {
       const node = batch[k]!;
-      const { id, start, end, depth, hist } = node;
+      const { id, start, end, depth, hist, split } = node;
       const mid = mids[k]!;
       if (mid === start || mid === end) {
         // Rounding in subtracted histograms can promise a child that has no rows.
         runner.give(hist);
         continue;
       }
-      const f = node.feature;
-      const sb = node.bin;
+      const f = split.feature;
+      const sb = split.bin;
       const fCuts = cuts[f]!;
-      const l = addNode(node.gradLeft, node.hessLeft, start, mid);
-      const r = addNode(gSum[id]! - node.gradLeft, hSum[id]! - node.hessLeft, mid, end);
+      const l = addNode(split.gradLeft, split.hessLeft, start, mid);
+      const r = addNode(gSum[id]! - split.gradLeft, hSum[id]! - split.hessLeft, mid, end);
       feature[id] = f;
       threshold[id] = sb < fCuts.length ? fCuts[sb]! : Number.MAX_VALUE;
-      defaultLeft[id] = node.defaultLeft ? 1 : 0;
+      defaultLeft[id] = split.defaultLeft ? 1 : 0;
       left[id] = l;
       right[id] = r;
-      gain[id] = node.gain;
+      gain[id] = split.gain;
       splitBin[id] = sb;
       leaves++;
 
