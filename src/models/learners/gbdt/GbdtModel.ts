@@ -70,12 +70,27 @@ export class GbdtModel {
     return this.flat;
   }
 
-  /** Raw margins (log-odds for logistic, log of the mean for gamma), one per row. */
-  predictMargin(x: FeatureMatrix): Float64Array {
+  /**
+   * Raw margins (log-odds for logistic, log of the mean for gamma), one per
+   * row. A model grown from per-row offsets (`training.offset`) needs them
+   * again here, one per row; any other model may take them too.
+   */
+  predictMargin(x: FeatureMatrix, offset?: ArrayLike<number>): Float64Array {
     const { rowStride, colStride } = this.stridesFor(x);
+    const start = this.offsetFor(x.nRows, offset);
     const out = new Float64Array(x.nRows);
-    marginsOfRows(this.flatTrees(), this.baseMargin, { values: x.values as Float64Array, rowStride, colStride }, 0, x.nRows, out);
+    marginsOfRows(this.flatTrees(), this.baseMargin, { values: x.values as Float64Array, rowStride, colStride }, 0, x.nRows, out, start);
     return out;
+  }
+
+  /** `offset` checked against the rows and the model: required by a model grown from offsets. */
+  offsetFor(nRows: number, offset: ArrayLike<number> | undefined): ArrayLike<number> | null {
+    if (offset === undefined) {
+      if (this.training.offset === true) throw new Error('This model was grown from a starting margin per row: pass the offsets to predict');
+      return null;
+    }
+    if (offset.length !== nRows) throw new Error(`${offset.length} offsets were given for ${nRows} rows`);
+    return offset;
   }
 
   /** Row and column strides of a matrix this model can read (its column count checked). */
@@ -87,26 +102,27 @@ export class GbdtModel {
    * Predictions on the response scale: probabilities for logistic, values
    * for squared error, mean amounts exp(margin) for gamma.
    */
-  predict(x: FeatureMatrix): Float64Array {
-    const m = this.predictMargin(x);
+  predict(x: FeatureMatrix, offset?: ArrayLike<number>): Float64Array {
+    const m = this.predictMargin(x, offset);
     const transform = OBJECTIVES[this.objective].transform;
     for (let i = 0; i < m.length; i++) m[i] = transform(m[i]!);
     return m;
   }
 
   /** Probabilities of label 1; only for the logistic objective. */
-  predictProbability(x: FeatureMatrix): Float64Array {
+  predictProbability(x: FeatureMatrix, offset?: ArrayLike<number>): Float64Array {
     if (this.objective !== 'logistic') {
       throw new Error(`predictProbability needs the logistic objective, this model has ${this.objective}`);
     }
-    return this.predict(x);
+    return this.predict(x, offset);
   }
 
   /**
    * Exact TreeSHAP contributions on the margin scale, row-major
    * nRows × (nFeatures + 1): feature contributions, then the bias (the
    * expected margin over the training cover) in the last column. Each row
-   * sums to its margin up to rounding.
+   * sums to its margin up to rounding; for a model grown from offsets, to
+   * its margin minus its offset (what the trees add to the starting margin).
    */
   contributions(x: FeatureMatrix): Float64Array {
     const { rowStride, colStride } = this.stridesFor(x);

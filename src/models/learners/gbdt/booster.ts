@@ -21,6 +21,13 @@ export interface GbdtDataset {
   readonly y: ArrayLike<number>;
   /** Optional non-negative sample weights, one per row; default 1. */
   readonly weights?: ArrayLike<number>;
+  /**
+   * Optional starting margin per row (XGBoost's `base_margin`): the trees
+   * learn corrections to it instead of to one constant, and the model's
+   * constant starting margin is 0. Given for training, it must be given for
+   * the validation rows and for every prediction too.
+   */
+  readonly offset?: ArrayLike<number>;
 }
 
 /** Options of {@link trainGbdt}. */
@@ -49,6 +56,10 @@ export function trainGbdt(train: GbdtDataset, options: TrainGbdtOptions): GbdtMo
   const { featureNames, validation } = options;
   checkDataset('training', train, objective, featureNames.length);
   if (validation !== undefined) checkDataset('validation', validation, objective, featureNames.length);
+  const withOffset = train.offset !== undefined;
+  if (validation !== undefined && (validation.offset !== undefined) !== withOffset) {
+    throw new Error(withOffset ? 'The training set has offsets but the validation set has none' : 'The validation set has offsets but the training set has none');
+  }
   if (params.earlyStoppingRounds > 0 && validation === undefined) {
     throw new Error(`earlyStoppingRounds is ${params.earlyStoppingRounds} but no validation set was given`);
   }
@@ -57,11 +68,12 @@ export function trainGbdt(train: GbdtDataset, options: TrainGbdtOptions): GbdtMo
   checkFinite(train.x);
   const { nRows, nCols: nFeatures } = train.x;
   const w = train.weights ?? null;
-  const baseMargin = objective.baseMargin(train.y, w);
+  const baseMargin = withOffset ? 0 : objective.baseMargin(train.y, w);
   const limits = { lambda: params.lambda, minChildWeight: params.minChildWeight };
   const shared = GrowShared.create(train.x, train.y, w, params.objective, params.maxBins, limits);
   const { margin, rows } = shared;
-  margin.fill(baseMargin);
+  if (train.offset === undefined) margin.fill(baseMargin);
+  else margin.set(train.offset);
   const allFeatures = Int32Array.from({ length: nFeatures }, (_, i) => i);
   const rng = new GbdtRandom(params.seed);
   const growOptions = {
@@ -81,7 +93,8 @@ export function trainGbdt(train: GbdtDataset, options: TrainGbdtOptions): GbdtMo
 
   function boost(): GbdtModel {
     const binned = binShared(runner);
-    const valMargin = validation === undefined ? null : new Float64Array(validation.x.nRows).fill(baseMargin);
+    const valMargin =
+      validation === undefined ? null : validation.offset === undefined ? new Float64Array(validation.x.nRows).fill(baseMargin) : Float64Array.from(validation.offset);
     const validationLoss: number[] = [];
     let bestIteration = -1;
     let bestLoss = Infinity;
@@ -119,6 +132,7 @@ export function trainGbdt(train: GbdtDataset, options: TrainGbdtOptions): GbdtMo
       metric: validation === undefined ? null : objective.metric,
       validationLoss,
       bestIteration: validation === undefined ? null : bestIteration,
+      ...(withOffset ? { offset: true as const } : {}),
     };
     return new GbdtModel({ objective: params.objective, featureNames: [...featureNames], params, baseMargin, trees, training });
   }
@@ -136,6 +150,12 @@ function checkDataset(role: string, d: GbdtDataset, objective: Objective, nFeatu
   for (let i = 0; i < d.y.length; i++) {
     const problem = objective.checkLabel(d.y[i]!);
     if (problem !== null) throw new Error(`The ${role} label of row ${i} is wrong: ${problem}`);
+  }
+  if (d.offset !== undefined) {
+    if (d.offset.length !== d.x.nRows) throw new Error(`The ${role} set has ${d.offset.length} offsets for ${d.x.nRows} rows`);
+    for (let i = 0; i < d.offset.length; i++) {
+      if (!Number.isFinite(d.offset[i]!)) throw new Error(`The ${role} offset of row ${i} must be a finite number, got ${d.offset[i]}`);
+    }
   }
   if (d.weights !== undefined) {
     if (d.weights.length !== d.x.nRows) {

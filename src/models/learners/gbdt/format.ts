@@ -47,6 +47,12 @@ export interface GbdtTrainingInfo {
   readonly validationLoss: readonly number[];
   /** 0-based round with the lowest validation metric, or null without a validation set. */
   readonly bestIteration: number | null;
+  /**
+   * Present (true) when the trees were grown from a starting margin per row
+   * (`GbdtDataset.offset`): the model's margin is then that offset plus the
+   * trees, and prediction needs the offsets. Absent otherwise.
+   */
+  readonly offset?: true;
 }
 
 /** The whole saved model. */
@@ -133,6 +139,9 @@ export function checkModelJson(json: unknown, expected?: readonly string[]): Gbd
   if (!Array.isArray(m.trees)) throw new GbdtModelFormatError('GBDT model trees must be an array');
   if (typeof m.params !== 'object' || m.params === null) throw new GbdtModelFormatError('GBDT model params must be an object');
   if (typeof m.training !== 'object' || m.training === null) throw new GbdtModelFormatError('GBDT model training must be an object');
+  if (m.training.offset !== undefined && m.training.offset !== true) {
+    throw new GbdtModelFormatError(`GBDT model training.offset must be true when present, got ${JSON.stringify(m.training.offset)}`);
+  }
   if (expected !== undefined) checkFeatureNames(m.featureNames, expected);
   return m as GbdtModelJson;
 }

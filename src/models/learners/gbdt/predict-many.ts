@@ -27,6 +27,8 @@ export interface PredictBlock {
   to: number;
   /** The shared buffer of the margins of all rows. */
   out: SharedArrayBuffer;
+  /** The rows' starting margins (float64, shared), or null. */
+  offset: SharedArrayBuffer | null;
 }
 
 /** What a prediction worker is sent for TreeSHAP contributions: the model and a block of rows (row-major). */
@@ -57,27 +59,34 @@ function blocksOf(nRows: number, lanes: number): { from: number; to: number }[] 
  * `model.predictMargin(x)` on up to `threads` threads (default the
  * machine's cores): this thread takes the first block of rows, a worker each
  * further one. Inputs of fewer than `minWalksPerWorker` tree walks (rows x
- * trees) per thread stay in this thread.
+ * trees) per thread stay in this thread. `offset`: the rows' starting
+ * margins, as for `predictMargin`.
  */
 export async function predictMarginMany(
   model: GbdtModel,
   x: FeatureMatrix,
   threads: number = availableParallelism(),
   minWalksPerWorker: number = MIN_WALKS_PER_WORKER,
+  offset?: ArrayLike<number>,
 ): Promise<Float64Array> {
   const lanes = lanesFor(model, x.nRows, threads, minWalksPerWorker);
-  if (lanes === 1) return model.predictMargin(x);
+  if (lanes === 1) return model.predictMargin(x, offset);
   const { rowStride, colStride } = model.strides(x);
+  const start = model.offsetFor(x.nRows, offset);
+  const shared = start === null ? null : inSharedMemory(start);
   const rows: StridedRows = { values: inSharedMemory(x.values), rowStride, colStride };
   const out = sharedFloat64Array(x.nRows);
   const flat = model.flatTrees();
   const blocks = blocksOf(x.nRows, lanes);
   const workers = blocks.slice(1).map(({ from, to }) => {
-    const block: PredictBlock = { kind: 'margins', flat, baseMargin: model.baseMargin, rows, from, to, out: out.buffer as SharedArrayBuffer };
+    const block: PredictBlock = {
+      kind: 'margins', flat, baseMargin: model.baseMargin, rows, from, to,
+      out: out.buffer as SharedArrayBuffer, offset: shared === null ? null : (shared.buffer as SharedArrayBuffer),
+    };
     return runWorker<void>('predict-worker', block);
   });
   const first = blocks[0] as { from: number; to: number };
-  marginsOfRows(flat, model.baseMargin, rows, first.from, first.to, out);
+  marginsOfRows(flat, model.baseMargin, rows, first.from, first.to, out, shared);
   await Promise.all(workers);
   // A plain array for the callers: the shared buffer stays with the workers' memory.
   return Float64Array.from(out);

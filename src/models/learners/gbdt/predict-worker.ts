@@ -10,7 +10,8 @@ import type { ContributionsBlock, PredictBlock } from './predict-many.js';
 
 parentPort?.once('message', (block: PredictBlock | ContributionsBlock) => {
   if (block.kind === 'margins') {
-    marginsOfRows(block.flat, block.baseMargin, block.rows, block.from, block.to, new Float64Array(block.out));
+    const offset = block.offset === null ? null : new Float64Array(block.offset);
+    marginsOfRows(block.flat, block.baseMargin, block.rows, block.from, block.to, new Float64Array(block.out), offset);
     parentPort?.postMessage('done');
     return;
   }
