@@ -6,6 +6,7 @@ import { checkReplaceable, MODEL_FOLDER, replaceDirectory } from '../io/run-dir.
 import { serializeArtifact } from '../models/risk/artifact.js';
 import { modelCardMarkdown } from '../models/monitoring/model-card.js';
 import { trainItemModel } from '../models/risk/train-item.js';
+import { loadTrainParams } from '../models/risk/train-params.js';
 import { trainParticipantModel } from '../models/risk/train.js';
 import { loadRiskProfile } from '../rules/index.js';
 import type { Clock } from '../util/clock.js';
@@ -26,6 +27,7 @@ export interface TrainOptions extends SourceOptions {
   'risk-profile'?: string;
   'known-by'?: string;
   refit?: string;
+  params?: string;
 }
 
 /** The values of `--refit`. */
@@ -47,6 +49,8 @@ export async function train(options: TrainOptions, clock: Clock, logger: Logger)
   const out = options.out ?? (level === 'item' ? TRAIN_DEFAULTS.item.out : TRAIN_DEFAULTS.out);
   await checkReplaceable(out, MODEL_FOLDER);
   const profile = level === 'participant' ? await loadRiskProfile(options['risk-profile'] ?? null) : null;
+  const defaults = level === 'item' ? TRAIN_DEFAULTS.item : TRAIN_DEFAULTS;
+  const { classifier, amount } = options.params === undefined ? defaults : (await loadTrainParams(options.params, defaults)).params;
   return withSource(source, engineOf(options), clock, logger, async ({ db }) => {
     const common = {
       from,
@@ -62,8 +66,8 @@ export async function train(options: TrainOptions, clock: Clock, logger: Logger)
     };
     const result =
       profile === null
-        ? await trainItemModel(db, { ...common, classifier: TRAIN_DEFAULTS.item.classifier, amount: TRAIN_DEFAULTS.item.amount }, logger)
-        : await trainParticipantModel(db, { ...common, classifier: TRAIN_DEFAULTS.classifier, amount: TRAIN_DEFAULTS.amount, profile }, logger);
+        ? await trainItemModel(db, { ...common, classifier, amount }, logger)
+        : await trainParticipantModel(db, { ...common, classifier, amount, profile }, logger);
     for (const w of result.warnings) logger.warn(w);
     await replaceDirectory(
       out,

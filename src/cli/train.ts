@@ -24,6 +24,7 @@ export const trainCommand: CommandModule<GlobalArgs, TrainArgs> = {
         choices: REFIT_MODES,
         describe: `all-labels: after the time split chose the tree count, grow the shipped model on every label of the window and calibrate it on cross-fitted scores; none: ship the model grown on the fit part [default: ${TRAIN_DEFAULTS.refit}]`,
       })
+      .option('params', { type: 'string', describe: 'YAML file of the learner\'s hyperparameters, classifier: and amount: (docs/models.md, "Hyperparameters") [default: the built-in ones of the level]' })
       .option('risk-profile', { type: 'string', describe: 'Risk profile whose points the participant model reads (kept in the artifact) and which it is compared with [default: profiles/default.yaml]' })
       .option('threads', { type: 'number', describe: 'Threads for DuckDB and for growing the trees; the model is the same for any count [default: all cores]' })
       .option('memory-limit', { type: 'string', describe: `DuckDB memory limit, e.g. 4GB [default: ${BATCH_DEFAULTS.memoryLimit}]` }) as Argv<TrainArgs>,
