@@ -4,6 +4,7 @@ import { describeError } from '../app/errors.js';
 import { generateCommand } from './generate.js';
 import { evaluateCommand } from './evaluate.js';
 import { explainCommand } from './explain.js';
+import { exportCommand } from './export.js';
 import { ingestCommand, validateCommand } from './ingest.js';
 import { modelsCommand } from './models.js';
 import { reportCommand } from './report.js';
@@ -35,6 +36,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .command(trainCommand)
       .command(evaluateCommand)
       .command(modelsCommand)
+      .command(exportCommand)
       .command(reportCommand)
       .demandCommand(1, 'Name a command: ccrg --help lists them.')
       .strict()

@@ -5,8 +5,8 @@ import type { Evaluation, RiskProfile } from '../../rules/index.js';
 import { ConfigError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import type { RiskModelArtifact } from './artifact.js';
-import { exampleFeatures, participantExamples, type ParticipantExample } from './examples.js';
-import { asOfDates, fitRisk, riskArtifact, splitByTime, validationMetrics, type LabelledExample, type RefitSummary } from './fit-risk.js';
+import { exampleFeatures, participantExamples, type ExampleFeatures, type ParticipantExample } from './examples.js';
+import { asOfDates, fitRisk, riskArtifact, splitByTime, validationMetrics, type LabelledExample, type RefitSummary, type TimeSplit } from './fit-risk.js';
 import { MODEL_INPUTS, evaluateRows, modelInputValues } from './inputs.js';
 import type { GbdtParams } from '../learners/gbdt/index.js';
 
@@ -60,18 +60,23 @@ export function logRefit(logger: Logger, refit: RefitSummary): void {
   );
 }
 
-/**
- * Trains the participant-level risk model on past inspections:
- * a logistic GBDT on the features `score` computes (as of each example's
- * date), calibrated, plus a gamma GBDT for the charges given a violation.
- *
- * Time is respected throughout: the last `validationShare` of the as-of
- * months is held out; training examples must have their labels known
- * before the validation part starts; early stopping and calibration use
- * the latest `stoppingShare` of the training months, never the validation
- * part. Nothing but the store is read (no truth file).
- */
-export async function trainParticipantModel(db: Db, config: TrainConfig, logger: Logger): Promise<TrainResult> {
+/** The examples of a training window, their time split and their model inputs: what training fits, and `export examples` writes. */
+export interface TrainingMatrix<E extends LabelledExample> {
+  all: E[];
+  split: TimeSplit;
+  /** The model inputs, in column order. */
+  names: readonly string[];
+  /** Row-major, examples × names. */
+  values: Float64Array;
+  warnings: string[];
+}
+
+/** The participant examples of the window with their features and the risk profile's points, as of each example's date. */
+export async function participantTrainingMatrix(
+  db: Db,
+  config: Pick<TrainConfig, 'from' | 'to' | 'knownBy' | 'validationShare' | 'stoppingShare' | 'features' | 'profile'>,
+  logger: Logger,
+): Promise<TrainingMatrix<ParticipantExample> & { evaluations: Evaluation[]; population: ExampleFeatures['population'] }> {
   const warnings: string[] = [];
   const all = await participantExamples(db, { from: config.from, to: config.to, ...(config.knownBy === undefined ? {} : { knownBy: config.knownBy }) });
   const asOfs = asOfDates(all);
@@ -96,6 +101,23 @@ export async function trainParticipantModel(db: Db, config: TrainConfig, logger:
   const values = modelInputValues(computed.values, all.length, config.profile, evaluations);
   const population = computed.population === null ? null : { ...computed.population, values: modelInputValues(computed.population.values, computed.population.rows, config.profile) };
   const names = MODEL_INPUTS.map((f) => f.id);
+  return { all, split, names, values, warnings, evaluations, population };
+}
+
+/**
+ * Trains the participant-level risk model on past inspections:
+ * a logistic GBDT on the features `score` computes (as of each example's
+ * date), calibrated, plus a gamma GBDT for the charges given a violation.
+ *
+ * Time is respected throughout: the last `validationShare` of the as-of
+ * months is held out; training examples must have their labels known
+ * before the validation part starts; early stopping and calibration use
+ * the latest `stoppingShare` of the training months, never the validation
+ * part. Nothing but the store is read (no truth file).
+ */
+export async function trainParticipantModel(db: Db, config: TrainConfig, logger: Logger): Promise<TrainResult> {
+  const { all, split, names, values, warnings, evaluations, population } = await participantTrainingMatrix(db, config, logger);
+  const { fit, stopping, validation, droppedUnknownLabel } = split;
   const refit = { ...config.refit, groupOf: (e: LabelledExample) => (e as ParticipantExample).inn, groupName: 'participant' };
   const fitted = await fitRisk(values, names, all, split, { classifier: config.classifier, amount: config.amount, seed: config.seed, refit, threads: config.threads }, warnings);
   logRefit(logger, fitted.refit);
