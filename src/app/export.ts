@@ -1,7 +1,8 @@
 /**
  * `ccrg export examples`: the exact training matrix `train` would fit on a
  * window, with the examples' labels, charges, time-split part, selection
- * and inclusion probabilities, as Parquet or CSV for work in Python or R.
+ * and inclusion probabilities; `ccrg export features`: a month's feature
+ * table as `score` computes it. Parquet or CSV, for work in Python or R.
  */
 import { rename, rm } from 'node:fs/promises';
 import { BATCH_DEFAULTS, SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../config/defaults.js';
@@ -14,11 +15,13 @@ import { itemTrainingMatrix } from '../models/risk/train-item.js';
 import { participantTrainingMatrix, type TrainingMatrix } from '../models/risk/train.js';
 import type { ParticipantExample } from '../models/risk/examples.js';
 import { loadRiskProfile } from '../rules/index.js';
+import { checkPeriodHasData } from '../score/score-period.js';
+import { FEATURES, computeFeatures } from '../features/compute.js';
 import type { Clock } from '../util/clock.js';
 import { UsageError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
-import { isCalendarDate } from '../util/period.js';
-import { engineOf, sourceOf, withSource, type SourceOptions } from './store.js';
+import { asOfFromPeriod, isCalendarDate, periodOption } from '../util/period.js';
+import { engineOf, latestPeriod, sourceOf, withSource, type SourceOptions } from './store.js';
 import { windowOf } from './window.js';
 
 /** The options of `ccrg export examples`, as the user gives them. */
@@ -47,8 +50,7 @@ export async function exportExamples(options: ExportExamplesOptions, clock: Cloc
   const { from, to } = windowOf(options);
   const level = options.level ?? 'participant';
   if (level !== 'participant' && level !== 'item') throw new UsageError(`--level must be participant or item, got "${level}"`);
-  const format = options.format ?? 'parquet';
-  if (format !== 'parquet' && format !== 'csv') throw new UsageError(`--format must be ${EXPORT_FORMATS.join(' or ')}, got "${format}"`);
+  const format = formatOf(options.format);
   const knownBy = options['known-by'];
   if (knownBy !== undefined && !isCalendarDate(knownBy)) throw new UsageError(`--known-by must be a date YYYY-MM-DD, got "${knownBy}"`);
   if (level === 'item' && options['risk-profile'] !== undefined) throw new UsageError('--risk-profile applies to --level participant only: the item model reads no risk profile');
@@ -85,7 +87,7 @@ function partsOf(split: TimeSplit, n: number): string[] {
   return parts;
 }
 
-async function writeMatrix(db: Db, matrix: TrainingMatrix<LabelledExample>, level: 'participant' | 'item', out: string, format: 'parquet' | 'csv'): Promise<void> {
+async function writeMatrix(db: Db, matrix: TrainingMatrix<LabelledExample>, level: 'participant' | 'item', out: string, format: ExportFormat): Promise<void> {
   const { all, names, values, split } = matrix;
   const keys = KEY_COLUMNS[level];
   const columns = [...keys, ...LABEL_COLUMNS, ...names];
@@ -121,11 +123,51 @@ async function writeMatrix(db: Db, matrix: TrainingMatrix<LabelledExample>, leve
     const v = values[r * n + (k - LABEL_COLUMNS.length)]!;
     return Number.isNaN(v) ? null : v;
   });
+  await copyToFile(db, `SELECT * FROM ${table}`, out, format);
+}
+
+/** Writes the rows of `select` to `out` whole or not at all: a temporary sibling renamed over it. */
+async function copyToFile(db: Db, select: string, out: string, format: ExportFormat): Promise<void> {
   const temporary = `${out}.tmp-${process.pid}`;
   try {
-    await db.run(`COPY ${table} TO ${quoteLiteral(temporary)} (FORMAT ${format === 'csv' ? 'csv, HEADER true' : 'parquet'})`);
+    await db.run(`COPY (${select}) TO ${quoteLiteral(temporary)} (FORMAT ${format === 'csv' ? 'csv, HEADER true' : 'parquet'})`);
     await rename(temporary, out);
   } finally {
     await rm(temporary, { force: true });
   }
+}
+
+/** The options of `ccrg export features`, as the user gives them. */
+export interface ExportFeaturesOptions extends SourceOptions {
+  period?: string;
+  format?: string;
+  out?: string;
+}
+
+/** Writes the feature table of a month (one row per participant, as `score` computes it) to `--out`; returns the lines to print. */
+export async function exportFeatures(options: ExportFeaturesOptions, clock: Clock, logger: Logger): Promise<string> {
+  let period = options.period ?? '';
+  if (period === 'latest') period = await latestPeriod(options.store);
+  const asOf = asOfFromPeriod(periodOption('--period', period));
+  const format = formatOf(options.format);
+  const out = options.out ?? `${BATCH_DEFAULTS.outRoot}/features-${period}.${format}`;
+  await checkWritableFile(out, '--out');
+  const source = await sourceOf(options, { declarations: 'Exporting features from files needs at least --declarations' });
+  return withSource(source, engineOf(options), clock, logger, async ({ db }) => {
+    await checkPeriodHasData(db, period);
+    logger.info(`computing features as of ${asOf}`);
+    const computed = await computeFeatures(db, { ...SCORE_DEFAULTS, asOf });
+    for (const u of computed.unavailable) logger.warn(`${u.family}: ${u.features.join(', ')} are empty: ${u.reason}`);
+    await copyToFile(db, `SELECT * FROM ${quoteIdent(computed.table)} ORDER BY inn`, out, format);
+    const rows = Number((await db.all(`SELECT count(*) AS n FROM ${quoteIdent(computed.table)}`))[0]?.['n'] ?? 0);
+    return `wrote the features of ${rows} participants as of ${asOf} (${FEATURES.length} features) to ${out}`;
+  });
+}
+
+type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+function formatOf(format: string | undefined): ExportFormat {
+  const f = format ?? 'parquet';
+  if (f !== 'parquet' && f !== 'csv') throw new UsageError(`--format must be ${EXPORT_FORMATS.join(' or ')}, got "${f}"`);
+  return f;
 }

@@ -197,14 +197,23 @@ export interface Scored {
   disabled: { id: string; features: string[]; warning: string }[];
 }
 
+/**
+ * Refuses a period after the store's last month of declarations (a usage
+ * error naming the months it holds); returns those words for later messages.
+ */
+export async function checkPeriodHasData(db: Db, period: string): Promise<string> {
+  const months = await declarationMonths(db);
+  const held = months === null ? 'the store holds no declarations' : `the store holds declarations released in ${months.first}..${months.last}`;
+  if (months === null || period > months.last) {
+    throw new UsageError(`--period ${period} has no data: ${held}; use a month with data (e.g. --period ${months?.last ?? 'YYYY-MM'}, or latest)`);
+  }
+  return held;
+}
+
 /** Computes features as of the period and ranks every participant with the risk profile. */
 export async function scoreStore(db: Db, config: Pick<ScoreParams, 'period' | 'lang' | 'features'>, profile: RiskProfile, logger: Logger): Promise<Scored> {
   const featureMap = new Map(FEATURES.map((f) => [f.id, f]));
-  const months = await declarationMonths(db);
-  const held = months === null ? 'the store holds no declarations' : `the store holds declarations released in ${months.first}..${months.last}`;
-  if (months === null || config.period > months.last) {
-    throw new UsageError(`--period ${config.period} has no data: ${held}; score a month with data (e.g. --period ${months?.last ?? 'YYYY-MM'}, or latest)`);
-  }
+  const held = await checkPeriodHasData(db, config.period);
   logger.info(`computing features as of ${config.features.asOf}`);
   const computed = await computeFeatures(db, config.features);
   const unavailable = new Set(computed.unavailable.flatMap((u) => u.features));
