@@ -47,6 +47,12 @@ export interface TrainGbdtOptions {
    * is the same to the last bit for any count; small sets use one.
    */
   readonly threads?: number;
+  /**
+   * Features the trees may never split on (names from `featureNames`): the
+   * columns stay in the matrix, for example to compute an offset from, and
+   * their contributions are 0.
+   */
+  readonly excludeFeatures?: readonly string[];
 }
 
 /** Fits gradient-boosted trees. Deterministic for given data and params (including seed). */
@@ -66,7 +72,7 @@ export function trainGbdt(train: GbdtDataset, options: TrainGbdtOptions): GbdtMo
 
   checkMaxBins(params.maxBins);
   checkFinite(train.x);
-  const { nRows, nCols: nFeatures } = train.x;
+  const { nRows } = train.x;
   const w = train.weights ?? null;
   const baseMargin = withOffset ? 0 : objective.baseMargin(train.y, w);
   const limits = { lambda: params.lambda, minChildWeight: params.minChildWeight };
@@ -74,7 +80,12 @@ export function trainGbdt(train: GbdtDataset, options: TrainGbdtOptions): GbdtMo
   const { margin, rows } = shared;
   if (train.offset === undefined) margin.fill(baseMargin);
   else margin.set(train.offset);
-  const allFeatures = Int32Array.from({ length: nFeatures }, (_, i) => i);
+  const excluded = new Set(options.excludeFeatures ?? []);
+  for (const name of excluded) {
+    if (!featureNames.includes(name)) throw new Error(`excludeFeatures names ${JSON.stringify(name)}, which is not among the feature names`);
+  }
+  const allFeatures = Int32Array.from(featureNames.flatMap((name, i) => (excluded.has(name) ? [] : [i])));
+  if (allFeatures.length === 0) throw new Error('excludeFeatures leaves no feature to split on');
   const rng = new GbdtRandom(params.seed);
   const growOptions = {
     maxDepth: params.maxDepth,
@@ -103,7 +114,7 @@ export function trainGbdt(train: GbdtDataset, options: TrainGbdtOptions): GbdtMo
     for (let t = 0; t < params.nTrees; t++) {
       gradientsShared(runner);
       const nSampled = sampleRows(rows, nRows, params.rowSubsample, rng);
-      const features = params.colSubsample < 1 ? sampleFeatures(nFeatures, params.colSubsample, rng) : allFeatures;
+      const features = params.colSubsample < 1 ? sampleFeatures(allFeatures, params.colSubsample, rng) : allFeatures;
       shared.setFeatures(features);
       const grown = growTree({ cuts: binned.cuts, shared, runner, nSampled }, growOptions);
       trees.push(grown.tree);
@@ -189,9 +200,11 @@ function sampleRows(rows: Int32Array, nRows: number, rate: number, rng: GbdtRand
   return nRows;
 }
 
-function sampleFeatures(nFeatures: number, rate: number, rng: GbdtRandom): Int32Array {
+// `allowed` ascending; a draw of round(rate × its length) of them, ascending.
+function sampleFeatures(allowed: Int32Array, rate: number, rng: GbdtRandom): Int32Array {
+  const nFeatures = allowed.length;
   const k = Math.max(1, Math.round(rate * nFeatures));
-  const all = Int32Array.from({ length: nFeatures }, (_, i) => i);
+  const all = allowed.slice();
   for (let i = 0; i < k; i++) {
     const j = i + rng.int(nFeatures - i);
     const tmp = all[i]!;

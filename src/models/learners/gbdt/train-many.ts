@@ -22,22 +22,24 @@ export interface WorkerJob {
   x: { values: Float64Array; nRows: number; nCols: number; layout: FeatureMatrix['layout'] };
   y: Float64Array;
   weights: Float64Array | null;
+  offset: Float64Array | null;
   options: TrainGbdtOptions;
 }
 
 function workerJob(job: GbdtJob): WorkerJob {
-  const { x, y, weights } = job.train;
+  const { x, y, weights, offset } = job.train;
   return {
     x: { values: Float64Array.from(x.values), nRows: x.nRows, nCols: x.nCols, layout: x.layout },
     y: Float64Array.from(y),
     weights: weights === undefined ? null : Float64Array.from(weights),
+    offset: offset === undefined ? null : Float64Array.from(offset),
     options: job.options,
   };
 }
 
 async function runInWorker(job: GbdtJob): Promise<GbdtModel> {
   const message = workerJob(job);
-  const transfer = [message.x.values.buffer, message.y.buffer, ...(message.weights === null ? [] : [message.weights.buffer])] as ArrayBuffer[];
+  const transfer = [message.x.values.buffer, message.y.buffer, ...[message.weights, message.offset].flatMap((a) => (a === null ? [] : [a.buffer]))] as ArrayBuffer[];
   return GbdtModel.fromJSON(await runWorker<unknown>('train-worker', message, transfer));
 }
 

@@ -4,6 +4,9 @@ import { trainGbdt } from './booster.js';
 import type { WorkerJob } from './train-many.js';
 
 parentPort?.once('message', (job: WorkerJob) => {
-  const model = trainGbdt({ x: job.x, y: job.y, ...(job.weights === null ? {} : { weights: job.weights }) }, job.options);
+  const model = trainGbdt(
+    { x: job.x, y: job.y, ...(job.weights === null ? {} : { weights: job.weights }), ...(job.offset === null ? {} : { offset: job.offset }) },
+    job.options,
+  );
   parentPort?.postMessage(model.toJSON());
 });

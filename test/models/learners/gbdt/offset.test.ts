@@ -90,3 +90,20 @@ describe('trainGbdt from a starting margin per row (offset)', () => {
     expect(JSON.stringify(two.toJSON())).toBe(JSON.stringify(one.toJSON()));
   });
 });
+
+describe('trainGbdt with excluded features', () => {
+  it('never splits on them (their contributions are 0), with or without a feature sample, and refuses unknown names', () => {
+    const train = world(4_000, 6, 1);
+    for (const colSubsample of [1, 0.67]) {
+      const model = trainGbdt(train, { featureNames: NAMES, params: { nTrees: 20, maxDepth: 3, colSubsample }, excludeFeatures: ['signal'] });
+      expect(model.trees.every((t) => !t.feature.includes(0))).toBe(true);
+      const phi = model.contributions(train.x);
+      for (let r = 0; r < 50; r++) expect(phi[r * 4]).toBe(0);
+    }
+    // Without the exclusion the signal is what the trees split on first.
+    const free = trainGbdt(train, { featureNames: NAMES, params: { nTrees: 5, maxDepth: 2 } });
+    expect(free.trees[0]!.feature[0]).toBe(0);
+    expect(() => trainGbdt(train, { featureNames: NAMES, params: { nTrees: 2 }, excludeFeatures: ['nope'] })).toThrow('"nope", which is not among the feature names');
+    expect(() => trainGbdt(train, { featureNames: NAMES, params: { nTrees: 2 }, excludeFeatures: NAMES })).toThrow('leaves no feature');
+  });
+});
