@@ -85,6 +85,21 @@ export interface RiskModelBody {
   amount?: GbdtModelJson;
   /** Maps the classifier's probability to a calibrated P(violation). */
   calibrator?: CalibrationJson;
+  /** The classifier's starting log-odds from the risk profile's points (participant models since issue 16). */
+  profileMargin?: ProfileMargin;
+}
+
+/**
+ * The risk profile's verdict as the classifier's starting margin: log-odds
+ * = `intercept + slope × (sum of the columns)` (the profile's points per
+ * authority), fitted on the training examples. The classifier's trees
+ * learn corrections to it and never split on those columns.
+ */
+export interface ProfileMargin {
+  intercept: number;
+  slope: number;
+  /** Model inputs whose sum is the profile's score. */
+  columns: string[];
 }
 
 /** Body of an `anomaly` model. */
@@ -166,7 +181,7 @@ export type ModelArtifact = RiskModelArtifact | AnomalyModelArtifact;
 
 /** The live models of an artifact's body. */
 export type ArtifactModels =
-  | { kind: 'risk'; classifier: GbdtModel; amount: GbdtModel | null; calibrator: Calibrator | null }
+  | { kind: 'risk'; classifier: GbdtModel; amount: GbdtModel | null; calibrator: Calibrator | null; profileMargin?: ProfileMargin | null }
   | { kind: 'anomaly'; forest: IsolationForestModel };
 
 /** A loaded artifact and its models, built while checking the body. */
@@ -468,6 +483,18 @@ function checkDistribution(where: string, value: FeatureDistribution, fail: Fail
   if (Math.abs(total - expected) > 1e-6) fail(`${where}: proportions and missing sum to ${total}, expected ${expected}`);
 }
 
+/** A profile margin read from JSON: finite numbers, and columns that are model inputs. */
+function profileMarginFromJson(json: unknown, features: readonly string[]): ProfileMargin {
+  if (!isJsonObject(json)) throw new Error(`expected an object, got ${describeJsonValue(json)}`);
+  const { intercept, slope, columns } = json as Record<string, unknown>;
+  if (typeof intercept !== 'number' || !Number.isFinite(intercept)) throw new Error(`intercept must be a finite number, got ${describeJsonValue(intercept)}`);
+  if (typeof slope !== 'number' || !Number.isFinite(slope)) throw new Error(`slope must be a finite number, got ${describeJsonValue(slope)}`);
+  if (!Array.isArray(columns) || columns.length === 0 || columns.some((c) => typeof c !== 'string' || !features.includes(c))) {
+    throw new Error(`columns must be a list of the model's inputs, got ${describeJsonValue(columns)}`);
+  }
+  return { intercept, slope, columns: columns as string[] };
+}
+
 /** Builds the body's models with the components' own loaders, which check them through. */
 function modelsFromBody(artifact: ModelArtifact, fail: Fail): ArtifactModels {
   const body: unknown = artifact.body;
@@ -480,7 +507,7 @@ function modelsFromBody(artifact: ModelArtifact, fail: Fail): ArtifactModels {
       return fail(`the model body is corrupt: ${component}: ${(error as Error).message}`, error);
     }
   };
-  const allowed = artifact.kind === 'risk' ? ['classifier', 'amount', 'calibrator'] : ['forest'];
+  const allowed = artifact.kind === 'risk' ? ['classifier', 'amount', 'calibrator', 'profileMargin'] : ['forest'];
   const stray = Object.keys(body).find((k) => !allowed.includes(k));
   if (stray !== undefined) fail(`a model of kind "${artifact.kind}" has no body part "${stray}" (expected ${allowed.join(', ')})`);
   switch (artifact.kind) {
@@ -491,7 +518,10 @@ function modelsFromBody(artifact: ModelArtifact, fail: Fail): ArtifactModels {
       const amount = body['amount'] === undefined ? null : load('amount', () => GbdtModel.fromJSON(body['amount'], { featureNames }));
       if (amount !== null && amount.objective !== 'gamma') fail(`body.amount has objective "${amount.objective}", expected "gamma"`);
       const calibrator = body['calibrator'] === undefined ? null : load('calibrator', () => calibratorFromJson(body['calibrator']));
-      return { kind: 'risk', classifier, amount, calibrator };
+      const profileMargin = body['profileMargin'] === undefined ? null : load('profileMargin', () => profileMarginFromJson(body['profileMargin'], featureNames));
+      if (profileMargin !== null && classifier.training.offset !== true) fail('body.profileMargin needs a classifier grown from offsets');
+      if (profileMargin === null && classifier.training.offset === true) fail('body.classifier was grown from offsets but the body has no profileMargin');
+      return { kind: 'risk', classifier, amount, calibrator, profileMargin };
     }
     case 'anomaly': {
       if (body['forest'] === undefined) fail('a model of kind "anomaly" needs body.forest');

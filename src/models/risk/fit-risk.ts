@@ -17,6 +17,7 @@ import {
   fingerprintOf,
   importanceTable,
   type MetricTable,
+  type ProfileMargin,
   type MetricValue,
   type ModelLevel,
   type ReferenceDistributions,
@@ -65,6 +66,21 @@ export function matrixOf(values: Float64Array, nCols: number, rows: readonly num
   const out = new Float64Array(rows.length * nCols);
   rows.forEach((r, i) => out.set(values.subarray(r * nCols, (r + 1) * nCols), i * nCols));
   return { values: out, nRows: rows.length, nCols, layout: 'row-major' };
+}
+
+/**
+ * The starting log-odds of the given rows from a profile margin (the sum of
+ * its columns in a row-major value array), or undefined without one.
+ */
+export function offsetsOf(margin: ProfileMargin | null, names: readonly string[], values: Float64Array, rows: readonly number[]): Float64Array | undefined {
+  if (margin === null) return undefined;
+  const n = names.length;
+  const columns = margin.columns.map((c) => names.indexOf(c));
+  return Float64Array.from(rows, (r) => {
+    let points = 0;
+    for (const j of columns) points += values[r * n + j]!;
+    return margin.intercept + margin.slope * points;
+  });
 }
 
 /** Column `j` of the given rows of a row-major value array. */
@@ -128,18 +144,24 @@ export function fitClassifier(
   seed: number,
   warnings: string[],
   threads?: number,
+  margin: ProfileMargin | null = null,
 ): GbdtModel {
   const n = names.length;
   const earlyStopping = split.stopping.length > 0 && hasBothClasses(all, split.stopping);
   if (!hasBothClasses(all, split.fit)) throw new ConfigError('The training examples have only one class: no model can be learnt from them');
   if (!earlyStopping) warnings.push('no early stopping: the latest training months hold no example of both classes');
+  const offset = (rows: readonly number[]): { offset?: Float64Array } => {
+    const o = offsetsOf(margin, names, values, rows);
+    return o === undefined ? {} : { offset: o };
+  };
   return trainGbdt(
-    { x: matrixOf(values, n, split.fit), y: labelsOf(all, split.fit) },
+    { x: matrixOf(values, n, split.fit), y: labelsOf(all, split.fit), ...offset(split.fit) },
     {
       featureNames: [...names],
       params: { ...params, objective: 'logistic', seed, ...(earlyStopping ? {} : { earlyStoppingRounds: 0 }) },
-      ...(earlyStopping ? { validation: { x: matrixOf(values, n, split.stopping), y: labelsOf(all, split.stopping) } } : {}),
+      ...(earlyStopping ? { validation: { x: matrixOf(values, n, split.stopping), y: labelsOf(all, split.stopping), ...offset(split.stopping) } } : {}),
       ...(threads === undefined ? {} : { threads }),
+      ...(margin === null ? {} : { excludeFeatures: margin.columns }),
     },
   );
 }
@@ -205,9 +227,18 @@ export function calibrate(scoresOf: (rows: readonly number[]) => Float64Array, a
   return platt;
 }
 
-/** The classifier's uncalibrated probability of the given rows: the scorer {@link calibrate} reads. */
-export function probabilityOf(classifier: GbdtModel, values: Float64Array, nCols: number): (rows: readonly number[]) => Float64Array {
-  return (rows) => classifier.predictProbability(matrixOf(values, nCols, rows));
+/**
+ * The classifier's uncalibrated probability of the given rows: the scorer
+ * {@link calibrate} reads. `offsets` gives the rows' starting margins of a
+ * classifier grown from them (see {@link offsetsOf}).
+ */
+export function probabilityOf(
+  classifier: GbdtModel,
+  values: Float64Array,
+  nCols: number,
+  offsets: (rows: readonly number[]) => Float64Array | undefined = () => undefined,
+): (rows: readonly number[]) => Float64Array {
+  return (rows) => classifier.predictProbability(matrixOf(values, nCols, rows), offsets(rows));
 }
 
 /** The most the refit multiplies the chosen tree count by (see {@link fitRisk}). */
@@ -253,6 +284,8 @@ export interface FittedRisk {
   /** Calibrated probability of each validation row, from the model that never saw them. */
   validationProbability: Float64Array;
   refit: RefitSummary;
+  /** The risk profile's starting margin the classifier grew from, or null. */
+  profileMargin: ProfileMargin | null;
 }
 
 /** A fold in 0..folds-1 per example, the same for every example of a group, drawn from a hash of the seed and the group. */
@@ -290,35 +323,56 @@ export async function fitRisk(
   names: readonly string[],
   all: readonly LabelledExample[],
   split: TimeSplit,
-  config: { classifier: Partial<GbdtParams>; amount: Partial<GbdtParams>; seed: number; refit: RefitOptions; threads?: number | undefined },
+  config: {
+    classifier: Partial<GbdtParams>;
+    amount: Partial<GbdtParams>;
+    seed: number;
+    refit: RefitOptions;
+    threads?: number | undefined;
+    /** Grow the classifier from the risk profile's points as log-odds (participant models); its columns are never split on. */
+    profileMargin?: ProfileMargin | null;
+  },
   warnings: string[],
 ): Promise<FittedRisk> {
   const n = names.length;
   const { mode } = config.refit;
-  const chosen = fitClassifier(values, names, all, split, config.classifier, config.seed, warnings, config.threads);
+  const margin = config.profileMargin ?? null;
+  const excluded = margin === null ? {} : { excludeFeatures: margin.columns };
+  const chosen = fitClassifier(values, names, all, split, config.classifier, config.seed, warnings, config.threads, margin);
   const calibrationRows = split.stopping.length > 0 ? split.stopping : split.fit;
   // With a refit, the chosen model's calibration only serves the validation scores: its warnings are not the shipped model's.
   const chosenWarnings = mode === 'none' ? warnings : [];
-  const chosenCalibrator = calibrate(probabilityOf(chosen, values, n), all, calibrationRows, chosenWarnings);
-  const validationProbability = predictRisk({ kind: 'risk', classifier: chosen, amount: null, calibrator: chosenCalibrator }, matrixOf(values, n, split.validation)).probability;
+  const chosenCalibrator = calibrate(probabilityOf(chosen, values, n, (rows) => offsetsOf(margin, names, values, rows)), all, calibrationRows, chosenWarnings);
+  const validationProbability = predictRisk(
+    { kind: 'risk', classifier: chosen, amount: null, calibrator: chosenCalibrator, profileMargin: margin },
+    matrixOf(values, n, split.validation),
+  ).probability;
   const treesChosen = chosen.toJSON().trees.length;
   if (mode === 'none') {
     return {
       classifier: chosen,
       calibrator: chosenCalibrator,
-      amount: trainAmount(values, names, all, split.fit, config.amount, config.seed, warnings, config.threads),
+      amount: trainAmount(values, names, all, split.fit, config.amount, config.seed, warnings, config.threads, margin?.columns),
       validationProbability,
       refit: { mode, treesChosen, trees: treesChosen, rows: split.fit.length, folds: 0, calibration: `${calibrationRows.length} examples of the early-stopping part` },
+      profileMargin: margin,
     };
   }
   const everyRow = all.map((_, i) => i);
   // Scaled to the rows, at most doubled: when the time split kept few examples to grow on (labels
   // known late), a plain ratio asked for thousands of trees (400 × 47,362 / 5,612 = 3,376).
   const treesFor = (rows: number): number => Math.max(1, Math.round(treesChosen * Math.min(MAX_REFIT_SCALE, rows / split.fit.length)));
-  const job = (rows: readonly number[]): GbdtJob => ({
-    train: { x: matrixOf(values, n, rows), y: labelsOf(all, rows) },
-    options: { featureNames: [...names], params: { ...config.classifier, objective: 'logistic', seed: config.seed, nTrees: treesFor(rows.length), earlyStoppingRounds: 0 } },
-  });
+  const job = (rows: readonly number[]): GbdtJob => {
+    const offset = offsetsOf(margin, names, values, rows);
+    return {
+      train: { x: matrixOf(values, n, rows), y: labelsOf(all, rows), ...(offset === undefined ? {} : { offset }) },
+      options: {
+        featureNames: [...names],
+        params: { ...config.classifier, objective: 'logistic', seed: config.seed, nTrees: treesFor(rows.length), earlyStoppingRounds: 0 },
+        ...excluded,
+      },
+    };
+  };
   const fold = foldsOf(all, config.refit, config.seed);
   // Each non-empty fold: its held-out rows and the rows its model grows on.
   const splits: { held: number[]; rest: number[] }[] = [];
@@ -335,7 +389,7 @@ export async function fitRisk(
   const models = await trainGbdtMany([...splits.map(({ rest }) => job(rest)), job(everyRow)], config.threads);
   const crossFitted = new Float64Array(all.length).fill(Number.NaN);
   splits.forEach(({ held }, i) => {
-    const p = (models[i] as GbdtModel).predictProbability(matrixOf(values, n, held));
+    const p = (models[i] as GbdtModel).predictProbability(matrixOf(values, n, held), offsetsOf(margin, names, values, held));
     held.forEach((r, j) => (crossFitted[r] = p[j] as number));
   });
   const folds = splits.length;
@@ -343,7 +397,7 @@ export async function fitRisk(
   return {
     classifier: models[models.length - 1] as GbdtModel,
     calibrator,
-    amount: trainAmount(values, names, all, everyRow, config.amount, config.seed, warnings, config.threads),
+    amount: trainAmount(values, names, all, everyRow, config.amount, config.seed, warnings, config.threads, margin?.columns),
     validationProbability,
     refit: {
       mode,
@@ -353,6 +407,7 @@ export async function fitRisk(
       folds,
       calibration: `${everyRow.length} examples, each scored by a model grown on the other ${folds - 1} of ${folds} folds (folds by ${config.refit.groupName})`,
     },
+    profileMargin: margin,
   };
 }
 
@@ -366,6 +421,7 @@ export function trainAmount(
   seed: number,
   warnings: string[],
   threads?: number,
+  exclude?: readonly string[],
 ): GbdtModel | null {
   const rows = fit.filter((r) => (all[r] as LabelledExample).label === 1 && (all[r] as LabelledExample).chargesRub > 0);
   if (rows.length < 20) {
@@ -378,7 +434,12 @@ export function trainAmount(
   }
   return trainGbdt(
     { x: matrixOf(values, names.length, rows), y: Float64Array.from(rows, (r) => (all[r] as LabelledExample).chargesRub) },
-    { featureNames: [...names], params: { ...params, objective: 'gamma', seed, earlyStoppingRounds: 0 }, ...(threads === undefined ? {} : { threads }) },
+    {
+      featureNames: [...names],
+      params: { ...params, objective: 'gamma', seed, earlyStoppingRounds: 0 },
+      ...(threads === undefined ? {} : { threads }),
+      ...(exclude === undefined ? {} : { excludeFeatures: exclude }),
+    },
   );
 }
 
@@ -465,6 +526,7 @@ export interface RiskArtifactParts {
   population?: { asOf: string; rows: number; values: Float64Array } | null;
   /** The risk profile whose points are among `names` (participant models). */
   riskProfile?: RiskProfile;
+  profileMargin?: ProfileMargin | null;
 }
 
 /** The drift watch's reference: the distributions of every unit scored at one date, features and score. */
@@ -490,7 +552,7 @@ function referenceDistributions(names: readonly string[], population: { asOf: st
  */
 export function riskArtifact(p: RiskArtifactParts): RiskModelArtifact {
   const n = p.names.length;
-  const models = { kind: 'risk' as const, classifier: p.classifier, amount: p.amount, calibrator: p.calibrator };
+  const models = { kind: 'risk' as const, classifier: p.classifier, amount: p.amount, calibrator: p.calibrator, profileMargin: p.profileMargin ?? null };
   const refitted = p.refit.mode === 'all-labels';
   const trainingRows = refitted ? p.all.map((_, i) => i) : [...p.split.fit, ...p.split.stopping];
   const labelCounts = {
@@ -549,6 +611,7 @@ export function riskArtifact(p: RiskArtifactParts): RiskModelArtifact {
       classifier: p.classifier.toJSON(),
       ...(p.amount === null ? {} : { amount: p.amount.toJSON() }),
       ...(p.calibrator === null ? {} : { calibrator: p.calibrator.toJSON() }),
+      ...(p.profileMargin === undefined || p.profileMargin === null ? {} : { profileMargin: { ...p.profileMargin, columns: [...p.profileMargin.columns] } }),
     },
   };
 }

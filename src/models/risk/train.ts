@@ -4,10 +4,11 @@ import type { Db } from '../../io/db.js';
 import type { Evaluation, RiskProfile } from '../../rules/index.js';
 import { ConfigError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
-import type { RiskModelArtifact } from './artifact.js';
+import type { ProfileMargin, RiskModelArtifact } from './artifact.js';
 import { exampleFeatures, participantExamples, type ExampleFeatures, type ParticipantExample } from './examples.js';
 import { asOfDates, fitRisk, riskArtifact, splitByTime, validationMetrics, type LabelledExample, type RefitSummary, type TimeSplit } from './fit-risk.js';
-import { MODEL_INPUTS, evaluateRows, modelInputValues } from './inputs.js';
+import { MODEL_INPUTS, PROFILE_INPUTS, evaluateRows, modelInputValues } from './inputs.js';
+import { fitPlatt } from '../learners/calibration.js';
 import type { GbdtParams } from '../learners/gbdt/index.js';
 
 /** What `ccrg train --level participant` needs, defaults resolved. */
@@ -58,6 +59,32 @@ export function logRefit(logger: Logger, refit: RefitSummary): void {
       ? `refitted on all ${refit.rows} labelled examples with ${refit.trees} trees (${refit.treesChosen} chosen by early stopping); calibrated on ${refit.calibration}`
       : `no refit: shipped the model grown on ${refit.rows} examples with ${refit.trees} trees; calibrated on ${refit.calibration}`,
   );
+}
+
+/** Slope below which the profile's points would no longer order the participants (a flat or reversed fit is floored here). */
+const MIN_PROFILE_SLOPE = 1e-6;
+
+/**
+ * The risk profile's score (the sum of its points per authority) mapped to
+ * log-odds on the fit examples: a logistic fit of the label on the points,
+ * the classifier's starting margin. A fit that finds the points no better
+ * than flat (slope <= 0: the inspected participants were picked by the
+ * profile, so among them it may not separate) keeps the profile's order
+ * with a floor slope, and says so.
+ */
+export function fitProfileMargin(values: Float64Array, names: readonly string[], all: readonly LabelledExample[], rows: readonly number[], warnings: string[]): ProfileMargin {
+  const columns = PROFILE_INPUTS.map((f) => f.id);
+  const n = names.length;
+  const at = columns.map((c) => names.indexOf(c));
+  const points = Float64Array.from(rows, (r) => at.reduce((sum, j) => sum + values[r * n + j]!, 0));
+  const labels = Float64Array.from(rows, (r) => (all[r] as LabelledExample).label);
+  const platt = fitPlatt(points, labels);
+  if (!(platt.a > MIN_PROFILE_SLOPE)) {
+    warnings.push(
+      `the risk profile's points do not separate the ${rows.length} fit examples (fitted slope ${platt.a.toFixed(6)}): the model starts from the profile's order with a floor slope and learns the rest from the features`,
+    );
+  }
+  return { intercept: platt.b, slope: Math.max(platt.a, MIN_PROFILE_SLOPE), columns };
 }
 
 /** The examples of a training window, their time split and their model inputs: what training fits, and `export examples` writes. */
@@ -119,7 +146,9 @@ export async function trainParticipantModel(db: Db, config: TrainConfig, logger:
   const { all, split, names, values, warnings, evaluations, population } = await participantTrainingMatrix(db, config, logger);
   const { fit, stopping, validation, droppedUnknownLabel } = split;
   const refit = { ...config.refit, groupOf: (e: LabelledExample) => (e as ParticipantExample).inn, groupName: 'participant' };
-  const fitted = await fitRisk(values, names, all, split, { classifier: config.classifier, amount: config.amount, seed: config.seed, refit, threads: config.threads }, warnings);
+  const profileMargin = fitProfileMargin(values, names, all, split.fit, warnings);
+  logger.info(`the risk profile's points as starting log-odds: ${profileMargin.intercept.toFixed(4)} + ${profileMargin.slope.toFixed(6)} x points`);
+  const fitted = await fitRisk(values, names, all, split, { classifier: config.classifier, amount: config.amount, seed: config.seed, refit, threads: config.threads, profileMargin }, warnings);
   logRefit(logger, fitted.refit);
   const metrics = validationMetrics(all, validation, fitted.validationProbability, { name: 'profile', scores: Float64Array.from(validation, (r) => (evaluations[r] as Evaluation).score) });
   const artifact = riskArtifact({
@@ -140,6 +169,7 @@ export async function trainParticipantModel(db: Db, config: TrainConfig, logger:
     codeVersion: config.codeVersion,
     population,
     riskProfile: config.profile,
+    profileMargin: fitted.profileMargin,
   });
   return { artifact, split: { fit: fit.length, stopping: stopping.length, validation: validation.length, droppedUnknownLabel }, warnings };
 }

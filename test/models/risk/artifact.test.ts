@@ -425,11 +425,18 @@ describe('artifactFromJson refusals', () => {
     delete json['body'].classifier;
     expect(refusal(json)).toBe(`${SOURCE}: a model of kind "risk" needs body.classifier`);
     expect(refusal({ ...asJson(risk), body: { ...asJson(risk)['body'], forest: {} } })).toBe(
-      `${SOURCE}: a model of kind "risk" has no body part "forest" (expected classifier, amount, calibrator)`,
+      `${SOURCE}: a model of kind "risk" has no body part "forest" (expected classifier, amount, calibrator, profileMargin)`,
     );
     const swapped = asJson(risk);
     swapped['body'].classifier = swapped['body'].amount;
     expect(refusal(swapped)).toBe(`${SOURCE}: body.classifier has objective "gamma", expected "logistic"`);
+    // A profile margin must name model inputs, and comes with a classifier grown from offsets (and only then).
+    const margin = { intercept: -1, slope: 0.03, columns: ['nope'] };
+    expect(refusal({ ...asJson(risk), body: { ...asJson(risk)['body'], profileMargin: margin } })).toContain('profileMargin: columns must be a list of the model\'s inputs');
+    const first = asJson(risk)['features'][0] as string;
+    expect(refusal({ ...asJson(risk), body: { ...asJson(risk)['body'], profileMargin: { ...margin, columns: [first] } } })).toBe(
+      `${SOURCE}: body.profileMargin needs a classifier grown from offsets`,
+    );
   });
 
   it('refuses broken envelope fields with what was expected', () => {

@@ -28,6 +28,18 @@ describe('ccrg train --level participant', () => {
     await expect(loadArtifact(join(model, 'model.json'), { level: 'item' })).rejects.toThrow('the model is of level "participant", expected "item"');
   });
 
+  it('starts from the risk profile\'s points as log-odds and never splits on them, so no reason restates them (models/default)', async () => {
+    const { models } = await loadArtifact(join(model, 'model.json'));
+    if (models.kind !== 'risk') throw new Error('expected a risk model');
+    const margin = models.profileMargin;
+    expect(margin?.columns).toEqual(['profile_customs_points', 'profile_tax_points']);
+    expect(margin?.slope).toBeGreaterThan(0);
+    const columns = margin!.columns.map((c) => models.classifier.featureNames.indexOf(c));
+    for (const tree of [...models.classifier.trees, ...(models.amount?.trees ?? [])]) {
+      for (const j of columns) expect(tree.feature.includes(j)).toBe(false);
+    }
+  });
+
   it('trains only on labels known before the validation part starts (models/default on data-samples)', async () => {
     const { artifact } = await loadArtifact(join(model, 'model.json'));
     const validationStart = String(artifact.hyperparameters['split']?.['validationStart']);
