@@ -89,7 +89,7 @@ beforeAll(async () => {
       ['ingest', '--dir', 'data-samples', '--store', store, '--rejects', join(root, 'out', 'rejects.csv')],
       ['score', '--period', 'latest', '--store', store, '--out', run],
       ['plan', '--period', 'latest', '--store', store, '--out', run, '--report'],
-      ['train', '--store', store, '--from', '2024-07', '--to', '2026-06', '--out', model],
+      ['train', '--store', store, '--from', '2024-07', '--to', '2025-12', '--out', model],
     ];
     for (const step of steps) {
       const result = await runCli([...step, '--quiet', '--today', TODAY]);

@@ -9,6 +9,6 @@ describe('models/default (npm run train:sample)', () => {
       level: 'participant',
       features: MODEL_INPUT_IDS,
     });
-    expect(artifact.window).toEqual({ from: '2024-07', to: '2026-06' });
+    expect(artifact.window).toEqual({ from: '2024-07', to: '2025-12' });
   });
 });
