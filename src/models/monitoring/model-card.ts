@@ -65,7 +65,14 @@ export function modelCardMarkdown(artifact: ModelArtifact): string {
 
   push('## Components', '');
   if (a.kind === 'risk') {
-    const { classifier, amount, calibrator } = a.body;
+    const { classifier, amount, calibrator, profileMargin } = a.body;
+    if (profileMargin !== undefined) {
+      push(
+        `- starting margin: the risk profile's points as log-odds, ${formatNumber(profileMargin.intercept)} + ${formatNumber(profileMargin.slope)} · (${profileMargin.columns.join(' + ')}); ` +
+          'the trees add corrections from the features and never split on the points, so their reasons are what the model adds beyond the profile' +
+          (typeof a.metrics['profileShareOfMargin'] === 'number' ? ` (the profile's share of the margin's spread on the training examples: ${formatShare(a.metrics['profileShareOfMargin'])})` : ''),
+      );
+    }
     push(`- classifier: gradient-boosted trees, objective ${classifier.objective}, ${plural(classifier.trees.length, 'tree')}${bestRound(classifier.training.bestIteration)}`);
     if (amount !== undefined) push(`- amount: gradient-boosted trees, objective ${amount.objective}, ${plural(amount.trees.length, 'tree')}${bestRound(amount.training.bestIteration)}, trained on violations only`);
     else push('- amount: none (no expected charges)');

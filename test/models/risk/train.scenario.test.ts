@@ -38,6 +38,12 @@ describe('ccrg train --level participant', () => {
     for (const tree of [...models.classifier.trees, ...(models.amount?.trees ?? [])]) {
       for (const j of columns) expect(tree.feature.includes(j)).toBe(false);
     }
+    // The card says so, with the profile's share of the margin.
+    const { artifact } = await loadArtifact(join(model, 'model.json'));
+    const share = artifact.metrics['profileShareOfMargin'] as number;
+    expect(share).toBeGreaterThan(0);
+    expect(share).toBeLessThanOrEqual(1);
+    expect(await readFile(join(model, 'model-card.md'), 'utf8')).toContain("- starting margin: the risk profile's points as log-odds");
   });
 
   it('trains only on labels known before the validation part starts (models/default on data-samples)', async () => {
