@@ -60,6 +60,27 @@ export function populationRanking(db: Db, loaded: LoadedArtifact, config: Evalua
   };
 }
 
+/**
+ * What each block of evaluation.json estimates (its `bias` field): inspections
+ * are mostly picked by the rules, so figures on them are not the population's.
+ */
+const BIAS = {
+  all: 'selection-biased: every labelled example of the window, mostly inspections picked for their risk (the rules that picked them look better here than on the population)',
+  randomSlice: 'unbiased for the population: the inspections drawn at random only',
+  inversePropensity: 'unbiased (Horvitz-Thompson, weights 1/propensity) when the recorded propensities are the true inclusion probabilities; noisy when few random picks carry large weights',
+  population: 'no selection: the whole population ranked against the generator truth (generated data only)',
+} as const;
+
+/** The `bias` words of the blocks a report holds. */
+function biasOf(report: EvaluationReport | null, population: PopulationReport | null): Partial<Record<keyof typeof BIAS, string>> {
+  return {
+    ...(report === null ? {} : { all: BIAS.all }),
+    ...(report?.randomSlice ? { randomSlice: BIAS.randomSlice } : {}),
+    ...(report?.inversePropensity ? { inversePropensity: BIAS.inversePropensity } : {}),
+    ...(population === null ? {} : { population: BIAS.population }),
+  };
+}
+
 /** Evaluates a model on the window's labelled examples (and the whole population with `--truth`); writes evaluation.json; returns the text. */
 export async function evaluate(options: EvaluateOptions, clock: Clock, logger: Logger): Promise<string> {
   const modelPath = artifactFile(String(options.model));
@@ -105,7 +126,10 @@ export async function evaluate(options: EvaluateOptions, clock: Clock, logger: L
     }
     let population: PopulationReport | null = null;
     if (truth !== null && truthPath !== null) population = await evaluatePopulation(config, truth, truthPath, populationRanking(db, loaded, config, logger), logger);
-    await writeFileAtomic(out, json({ model: modelPath, inSample, ...(report ?? { window: { from, to }, examples: 0 }), ...(population === null ? {} : { population }) }));
+    await writeFileAtomic(
+      out,
+      json({ model: modelPath, inSample, ...(report ?? { window: { from, to }, examples: 0 }), ...(population === null ? {} : { population }), bias: biasOf(report, population) }),
+    );
     const printed = [report === null ? null : formatEvaluation(report), population === null ? null : formatPopulation(population)].filter((x) => x !== null);
     return `${printed.join('\n\n')}\n\nwrote ${out}`;
   });

@@ -176,6 +176,10 @@ describe('ccrg evaluate', () => {
       expect(report.all[ranker].topK.rows.map((r: { k: object }) => r.k)).toEqual([{ share: 0.01 }, { share: 0.02 }, { share: 0.05 }, { share: 0.1 }, { count: 15 }]);
     }
     expect(report.reliability).toHaveLength(10);
+    // Which figures are unbiased, said in the file itself.
+    expect(report.bias.all).toMatch(/^selection-biased/);
+    if (report.randomSlice !== null) expect(report.bias.randomSlice).toMatch(/^unbiased/);
+    expect(report.bias.population).toBeUndefined();
   });
 });
 
