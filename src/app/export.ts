@@ -4,9 +4,8 @@
  * and inclusion probabilities; `ccrg export features`: a month's feature
  * table as `score` computes it. Parquet or CSV, for work in Python or R.
  */
-import { rename, rm } from 'node:fs/promises';
 import { BATCH_DEFAULTS, SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../config/defaults.js';
-import { checkWritableFile } from '../io/csv-write.js';
+import { checkWritableFile, replaceFileWith } from '../io/csv-write.js';
 import type { Db, AppendType } from '../io/db.js';
 import { quoteIdent, quoteLiteral } from '../io/sql.js';
 import type { LabelledExample, TimeSplit } from '../models/risk/fit-risk.js';
@@ -126,15 +125,9 @@ async function writeMatrix(db: Db, matrix: TrainingMatrix<LabelledExample>, leve
   await copyToFile(db, `SELECT * FROM ${table}`, out, format);
 }
 
-/** Writes the rows of `select` to `out` whole or not at all: a temporary sibling renamed over it. */
+/** Writes the rows of `select` to `out` whole or not at all (`replaceFileWith`). */
 async function copyToFile(db: Db, select: string, out: string, format: ExportFormat): Promise<void> {
-  const temporary = `${out}.tmp-${process.pid}`;
-  try {
-    await db.run(`COPY (${select}) TO ${quoteLiteral(temporary)} (FORMAT ${format === 'csv' ? 'csv, HEADER true' : 'parquet'})`);
-    await rename(temporary, out);
-  } finally {
-    await rm(temporary, { force: true });
-  }
+  await replaceFileWith(out, (temporary) => db.run(`COPY (${select}) TO ${quoteLiteral(temporary)} (FORMAT ${format === 'csv' ? 'csv, HEADER true' : 'parquet'})`));
 }
 
 /** The options of `ccrg export features`, as the user gives them. */

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { removeStaleSiblings } from './run-dir.js';
 import { UsageError } from '../util/errors.js';
@@ -102,10 +102,23 @@ export async function checkWritableFile(path: string, flag: string): Promise<voi
 
 /** Writes a file whole or not at all: a temporary sibling renamed over the target. */
 export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
+  await replaceFileWith(path, (temporary) => writeFile(temporary, content));
+}
+
+/**
+ * Lets `write` fill a temporary sibling of `path` (any writer: this process,
+ * or DuckDB's COPY), then renames it over `path`: the file is whole or not
+ * there. A failed write leaves no temporary file behind.
+ */
+export async function replaceFileWith(path: string, write: (temporary: string) => Promise<void>): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.tmp-${process.pid}`;
   // A write killed between the two steps leaves its temporary file: removed once its process is gone.
   await removeStaleSiblings(dirname(path), `${basename(path)}.tmp-`);
-  await writeFile(temporary, content);
-  await rename(temporary, path);
+  try {
+    await write(temporary);
+    await rename(temporary, path);
+  } finally {
+    await rm(temporary, { force: true });
+  }
 }
