@@ -23,7 +23,7 @@ import {
   type ReferenceDistributions,
   type RiskModelArtifact,
 } from './artifact.js';
-import { predictRisk } from './predict.js';
+import { predictRisk, profileOffsets } from './predict.js';
 import { trainGbdt, trainGbdtMany, type FeatureMatrix, type GbdtJob, type GbdtModel, type GbdtParams } from '../learners/gbdt/index.js';
 
 /** What the fitting steps read of an example. */
@@ -68,19 +68,10 @@ export function matrixOf(values: Float64Array, nCols: number, rows: readonly num
   return { values: out, nRows: rows.length, nCols, layout: 'row-major' };
 }
 
-/**
- * The starting log-odds of the given rows from a profile margin (the sum of
- * its columns in a row-major value array), or undefined without one.
- */
+/** {@link profileOffsets} of the given rows of a row-major value array whose columns are `names`. */
 export function offsetsOf(margin: ProfileMargin | null, names: readonly string[], values: Float64Array, rows: readonly number[]): Float64Array | undefined {
-  if (margin === null) return undefined;
   const n = names.length;
-  const columns = margin.columns.map((c) => names.indexOf(c));
-  return Float64Array.from(rows, (r) => {
-    let points = 0;
-    for (const j of columns) points += values[r * n + j]!;
-    return margin.intercept + margin.slope * points;
-  });
+  return profileOffsets(margin, names, { values, nRows: values.length / n, nCols: n, layout: 'row-major' }, rows);
 }
 
 /**

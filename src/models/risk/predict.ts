@@ -1,4 +1,4 @@
-import { OBJECTIVES, predictMarginMany, type FeatureMatrix, type GbdtModel } from '../learners/gbdt/index.js';
+import { OBJECTIVES, predictMarginMany, stridesOf, type FeatureMatrix } from '../learners/gbdt/index.js';
 import type { ArtifactModels, ProfileMargin } from './artifact.js';
 
 /** A risk model's predictions for a matrix of feature rows. */
@@ -14,28 +14,29 @@ export interface RiskPredictions {
 /** Predicts with the models of a loaded `risk` artifact (or ones just trained). */
 export function predictRisk(models: ArtifactModels, x: FeatureMatrix): RiskPredictions {
   if (models.kind !== 'risk') throw new Error(`a risk model is needed, this one is of kind "${models.kind}"`);
-  const offset = profileOffsets(models.profileMargin ?? null, models.classifier, x);
+  const offset = profileOffsets(models.profileMargin ?? null, models.classifier.featureNames, x);
   return predictionsOf(models, models.classifier.predictMargin(x, offset), models.amount === null ? null : models.amount.predict(x));
 }
 
 /**
- * Each row's starting log-odds from the risk profile's points (the sum of
- * the margin's columns, read from the matrix), or undefined without a
- * profile margin.
+ * The starting log-odds from the risk profile's points (the sum of the
+ * margin's columns, read from the matrix whose columns are `names`) of the
+ * listed rows, every row by default; undefined without a profile margin.
  */
-export function profileOffsets(margin: ProfileMargin | null, classifier: GbdtModel, x: FeatureMatrix): Float64Array | undefined {
+export function profileOffsets(margin: ProfileMargin | null, names: readonly string[], x: FeatureMatrix, rows?: readonly number[]): Float64Array | undefined {
   if (margin === null) return undefined;
-  const { rowStride, colStride } = classifier.strides(x);
+  const { rowStride, colStride } = stridesOf(x);
   const columns = margin.columns.map((name) => {
-    const j = classifier.featureNames.indexOf(name);
+    const j = names.indexOf(name);
     if (j < 0) throw new Error(`the profile margin reads ${name}, which is not a model input`);
     return j;
   });
-  return Float64Array.from({ length: x.nRows }, (_, r) => {
+  const offsetOf = (r: number): number => {
     let points = 0;
     for (const j of columns) points += x.values[r * rowStride + j * colStride]!;
     return margin.intercept + margin.slope * points;
-  });
+  };
+  return rows === undefined ? Float64Array.from({ length: x.nRows }, (_, r) => offsetOf(r)) : Float64Array.from(rows, offsetOf);
 }
 
 /**
@@ -45,7 +46,7 @@ export function profileOffsets(margin: ProfileMargin | null, classifier: GbdtMod
  */
 export async function predictRiskMany(models: ArtifactModels, x: FeatureMatrix, threads?: number): Promise<RiskPredictions> {
   if (models.kind !== 'risk') throw new Error(`a risk model is needed, this one is of kind "${models.kind}"`);
-  const offset = profileOffsets(models.profileMargin ?? null, models.classifier, x);
+  const offset = profileOffsets(models.profileMargin ?? null, models.classifier.featureNames, x);
   const margin = await predictMarginMany(models.classifier, x, threads, undefined, offset);
   const amount = models.amount;
   if (amount === null) return predictionsOf(models, margin, null);

@@ -14,7 +14,7 @@ export {
   type GbdtTrainingInfo,
   type TreeJson,
 } from './format.js';
-export { matrixFromRows, type FeatureMatrix, type MatrixLayout } from './matrix.js';
+export { matrixFromRows, stridesOf, type FeatureMatrix, type MatrixLayout } from './matrix.js';
 export { OBJECTIVES, objectiveFromId, type Objective, type ObjectiveId } from './objective.js';
 export { GBDT_DEFAULTS, resolveParams, type GbdtParams } from './params.js';
 export { MAX_BINS, binMatrix, type BinnedMatrix } from './binning.js';
