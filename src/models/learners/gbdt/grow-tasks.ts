@@ -13,7 +13,7 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { MISSING_BIN, binColumn, transposeBins, type BinnedMatrix } from './binning.js';
-import { HIST_STRIDE, buildHistogram, findBestSplit, subtractHistogram, type SplitLimits } from './histogram.js';
+import { HIST_STRIDE, buildHistogram, findBestSplit, subtractHistogram, type Split, type SplitLimits } from './histogram.js';
 import { stridesOf, type FeatureMatrix } from './matrix.js';
 import { OBJECTIVES, type ObjectiveId } from './objective.js';
 import { inSharedMemory, sharedFloat64Array } from './shared-memory.js';
@@ -35,6 +35,22 @@ export const TASK_INTS = 8;
 export const TASK_FLOATS = 4;
 /** Float64 slots per split record: gain, feature, bin, defaultLeft, gradLeft, hessLeft. */
 export const SPLIT_FLOATS = 6;
+
+/** Writes task `i` of the table: its kind, then its ints. */
+export function setTask(tasks: Int32Array, i: number, ...ints: number[]): void {
+  tasks.set(ints, i * TASK_INTS);
+}
+
+/** The split written in split record `record` by a merge task, or null when it found none. */
+export function splitOfRecord(splits: Float64Array, record: number): Split | null {
+  const at = record * SPLIT_FLOATS;
+  const gain = splits[at]!;
+  if (gain === 0) return null;
+  return {
+    gain, feature: splits[at + 1]!, bin: splits[at + 2]!, defaultLeft: splits[at + 3]! === 1,
+    gradLeft: splits[at + 4]!, hessLeft: splits[at + 5]!,
+  };
+}
 
 /** Task kinds (first int of a task). */
 export const PARTITION = 1;
@@ -439,7 +455,7 @@ const ROW_BLOCK = 16_384;
 export function binShared(runner: GrowRunner): BinnedMatrix {
   const { shared } = runner;
   const { nRows, nFeatures, tasks } = shared;
-  for (let f = 0; f < nFeatures; f++) tasks.set([BIN, f], f * TASK_INTS);
+  for (let f = 0; f < nFeatures; f++) setTask(tasks, f, BIN, f);
   runner.run(nFeatures);
   runner.run(setRowBlocks(tasks, TRANSPOSE, nRows));
   const { maxBins } = shared.init;
@@ -454,7 +470,7 @@ export function gradientsShared(runner: GrowRunner): void {
 
 function setRowBlocks(tasks: Int32Array, kind: number, nRows: number): number {
   let n = 0;
-  for (let from = 0; from < nRows; from += ROW_BLOCK) tasks.set([kind, from, Math.min(nRows, from + ROW_BLOCK)], n++ * TASK_INTS);
+  for (let from = 0; from < nRows; from += ROW_BLOCK) setTask(tasks, n++, kind, from, Math.min(nRows, from + ROW_BLOCK));
   return n;
 }
 

@@ -7,7 +7,7 @@
 import { MISSING_BIN, type BinnedMatrix } from './binning.js';
 import { HIST_STRIDE, type Split } from './histogram.js';
 import {
-  BUILD, HIST_BLOCK_ROWS, MAX_BATCH_NODES, MERGE_SPLIT, PARTITION, SPLIT_FLOATS, TASK_FLOATS, TASK_INTS,
+  BUILD, HIST_BLOCK_ROWS, MAX_BATCH_NODES, MERGE_SPLIT, PARTITION, SPLIT_FLOATS, TASK_FLOATS, TASK_INTS, setTask, splitOfRecord,
   type GrowRunner, type GrowShared,
 } from './grow-tasks.js';
 
@@ -126,13 +126,8 @@ export function growTree(ctx: GrowContext, options: GrowOptions): GrownTree {
     depth < maxDepth && n >= 2 && h >= 2 * minChildWeight;
   // The split of split record `record` (−1: none) of the last merge round: open the node when it gains enough.
   const consider = (id: number, start: number, end: number, depth: number, hist: number, record: number): void => {
-    const at = record * SPLIT_FLOATS;
-    const g = record < 0 ? 0 : splits[at]!;
-    if (g > minSplitGain) {
-      const split: Split = {
-        gain: g, feature: splits[at + 1]!, bin: splits[at + 2]!, defaultLeft: splits[at + 3]! === 1,
-        gradLeft: splits[at + 4]!, hessLeft: splits[at + 5]!,
-      };
+    const split = record < 0 ? null : splitOfRecord(splits, record);
+    if (split !== null && split.gain > minSplitGain) {
       open.push({ id, start, end, depth, hist, split });
     } else {
       runner.give(hist);
@@ -343,10 +338,6 @@ export function growTree(ctx: GrowContext, options: GrowOptions): GrownTree {
     nodeStart: Int32Array.from(nodeStart),
     nodeEnd: Int32Array.from(nodeEnd),
   };
-}
-
-function setTask(tasks: Int32Array, i: number, ...ints: number[]): void {
-  tasks.set(ints, i * TASK_INTS);
 }
 
 /** Adds each leaf's output to the margins of the sampled rows that reached it. */
