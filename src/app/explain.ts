@@ -1,7 +1,8 @@
 /** `ccrg explain`: one participant's features, peers, indicators and rank, as `score` would list it. */
+import { PLAN_DEFAULTS } from '../config/defaults.js';
 import { FEATURES } from '../features/compute.js';
 import { explainParticipant } from '../score/explain.js';
-import { loadCheckedProfile, loadScoreModel, scoreStore, withModel } from '../score/score-period.js';
+import { loadCheckedProfile, loadScoreModel, rankingOf, scoreStore, withModel } from '../score/score-period.js';
 import type { Clock } from '../util/clock.js';
 import { UsageError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
@@ -19,10 +20,11 @@ export async function explain(options: ExplainOptions, clock: Clock, logger: Log
   if (inn === undefined || inn.trim() === '') throw new UsageError('--inn must name the participant to explain');
   const config = await scoreConfig(options);
   const profile = await loadCheckedProfile(config.riskProfilePath);
-  const { model, byModel } = await loadScoreModel(config);
+  const { model, rankBy } = await loadScoreModel(config);
   return withSource(config.source, config.duckdb, clock, logger, async ({ db }) => {
     const byRules = await scoreStore(db, config, profile, logger);
     // The same ranking `score` writes with these flags, so the rank shown is the rank on the list.
+    const { byModel } = rankingOf(model, rankBy, config.capacity ?? PLAN_DEFAULTS.capacity, byRules.ranked.length);
     const scored = model === null ? byRules : { ...byRules, ranked: withModel(model, byRules.ranked, byModel, config.lang) };
     const text = (await explainParticipant(db, scored, FEATURES, inn, config.features.asOf)).text;
     await byRules.workspace.drop();

@@ -15,6 +15,7 @@ export interface GenerateFlags {
   gzip?: boolean;
   monthly?: boolean;
   'items-per-month'?: number;
+  'inspection-rate'?: number;
 }
 
 function positiveInteger(flag: string, value: number, max: number): number {
@@ -36,6 +37,10 @@ export function generateOptionsFromArgs(args: GenerateFlags): GenerateOptions {
   if (!Number.isFinite(itemsPerMonth) || itemsPerMonth <= 0 || itemsPerMonth > 1000) {
     throw new UsageError(`--items-per-month must be a number above 0 and at most 1000, got ${String(itemsPerMonth)}`);
   }
+  const inspectionRate = args['inspection-rate'] ?? d.inspectionRate;
+  if (!Number.isFinite(inspectionRate) || inspectionRate <= 0 || inspectionRate > 1) {
+    throw new UsageError(`--inspection-rate must be a share above 0 and at most 1 (0.03: 3% of the active importers a year), got ${String(inspectionRate)}`);
+  }
   return {
     participants: positiveInteger('participants', args.participants ?? d.participants, 10_000_000),
     months: positiveInteger('months', args.months ?? d.months, 120),
@@ -46,6 +51,7 @@ export function generateOptionsFromArgs(args: GenerateFlags): GenerateOptions {
     monthly: args.monthly ?? d.monthly,
     itemsPerMonth,
     dirtyRate: d.dirtyRate,
+    inspectionRate,
   };
 }
 

@@ -117,7 +117,8 @@ export async function planConfig(options: PlanOptions): Promise<PlanConfig> {
     );
   }
   return {
-    score: await scoreConfig(byItems ? scoreOptions : options),
+    // The score's capacity (what --rank-by auto weighs the model's evidence at) is the plan's.
+    score: await scoreConfig({ ...(byItems ? scoreOptions : options), ...(capacity.mode === 'desk_field' ? { capacity: capacity.desk + capacity.field } : {}) }),
     explicit: {
       lang: options.lang !== undefined,
       model: options.model !== undefined,

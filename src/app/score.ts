@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { BATCH_DEFAULTS, SCORE_DEFAULTS } from '../config/defaults.js';
+import { BATCH_DEFAULTS, PLAN_DEFAULTS, SCORE_DEFAULTS } from '../config/defaults.js';
 import type { DuckDbOptions } from '../io/db.js';
 import { checkReplaceable, replaceDirectory, RUN_FOLDER } from '../io/run-dir.js';
 import { artifactFile, serializeArtifact } from '../models/risk/artifact.js';
@@ -46,6 +46,8 @@ export interface ScoreOptions extends SourceOptions {
   'payment-procedures'?: string[];
   model?: string;
   'rank-by'?: string;
+  /** Inspections the plan can hold (`--rank-by auto` weighs the model's evidence at its share of the participants). */
+  capacity?: number;
   report?: boolean;
   /** `participant` (the default) or `item` (`score` only: items.csv from an item model). */
   level?: string;
@@ -90,6 +92,7 @@ export async function scoreConfig(options: ScoreOptions): Promise<ScoreConfig> {
     riskProfilePath: options['risk-profile'] ?? null,
     modelPath: options.model === undefined ? null : artifactFile(options.model),
     rankBy: rankBy as RankBy,
+    capacity: wholeNumber('capacity', options.capacity, PLAN_DEFAULTS.capacity, 0),
     lang,
     top: wholeNumber('top', options.top, BATCH_DEFAULTS.top, 0),
     evidenceItems: BATCH_DEFAULTS.evidenceItems,
@@ -117,13 +120,14 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
   const started = clock.now();
   const t0 = performance.now();
   const profile = await loadCheckedProfile(config.riskProfilePath);
-  const { model, byModel } = await loadScoreModel(config);
+  const { model, rankBy } = await loadScoreModel(config);
   const store = opened ?? (await openSource(config.source, config.duckdb, clock, logger));
   const loadMs = Math.round(performance.now() - t0);
   const steps = startProgress(logger, 'score', config.report === true ? 5 : 4, 'steps');
   try {
     let step = 0;
-    const scores = await scorePeriod(store.db, config, { profile, model, byModel }, logger, (name) => steps.tick(step++ === 0 ? 0 : 1, name));
+    const scores = await scorePeriod(store.db, config, { profile, model, rankBy }, logger, (name) => steps.tick(step++ === 0 ? 0 : 1, name));
+    const { byModel } = scores;
     steps.tick(1, 'write');
     const t = performance.now();
     const files = new FileSet();
@@ -156,6 +160,7 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
           evidence_items: config.evidenceItems,
           score_source: byModel ? 'model' : 'rules',
           rank_by: config.rankBy ?? 'auto',
+          capacity: config.capacity ?? PLAN_DEFAULTS.capacity,
           anomaly: { n_trees: ANOMALY.nTrees, sample_size: ANOMALY.sampleSize, seed: ANOMALY.seed },
         },
         model:
@@ -169,6 +174,7 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
                 data_fingerprint: model.artifact.dataFingerprint,
                 sha256: sha256Hex(serializeArtifact(model.artifact)),
               },
+        ranking_decision: scores.rankingDecision,
         risk_profile: { name: profile.name, version: profile.version, sha256: profile.sha256 },
         unavailable_features: scores.unavailable,
         disabled_indicators: scores.disabled,

@@ -18,7 +18,12 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs> = {
       .option('out', { type: 'string', describe: 'Folder to write into (created if missing)', demandOption: true })
       .option('gzip', { type: 'boolean', describe: 'Write <name>.csv.gz files' })
       .option('monthly', { type: 'boolean', describe: 'One declarations, tax_returns and participants file per month' })
-      .option('items-per-month', { type: 'number', describe: 'Mean declaration items per participant and month', defaultDescription: String(GENERATE_DEFAULTS.itemsPerMonth) }),
+      .option('items-per-month', { type: 'number', describe: 'Mean declaration items per participant and month', defaultDescription: String(GENERATE_DEFAULTS.itemsPerMonth) })
+      .option('inspection-rate', {
+        type: 'number',
+        describe: 'Share of the active importers inspected in a year, a tenth of them at random',
+        defaultDescription: String(GENERATE_DEFAULTS.inspectionRate),
+      }),
   handler: async (argv) => {
     const ctx = contextFromArgs(argv);
     ctx.stdout(await generate(argv, ctx.logger));

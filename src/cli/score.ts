@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { RANK_BY, score, type ScoreOptions } from '../app/score.js';
-import { BATCH_DEFAULTS, SCORE_DEFAULTS, STORE_DEFAULT } from '../config/defaults.js';
+import { BATCH_DEFAULTS, PLAN_DEFAULTS, SCORE_DEFAULTS, STORE_DEFAULT } from '../config/defaults.js';
 import { contextFromArgs, type GlobalArgs } from './context.js';
 import { withFileOptions } from './store-args.js';
 
@@ -15,7 +15,8 @@ export interface RankByFlag {
 
 const SCORE_RANK_BY: RankByFlag = {
   choices: RANK_BY,
-  describe: 'What the list is ranked by: auto (the model when --model is given, else the risk profile), rules, or model [default: auto]',
+  describe:
+    'What the list is ranked by: auto (the model when the evidence it carries shows it recovers more charges than the risk profile at --capacity, else the profile), rules, or model [default: auto]',
 };
 
 /** Adds the flags shared by `score`, `explain` and `plan`. */
@@ -43,6 +44,7 @@ export const scoreCommand: CommandModule<GlobalArgs, ScoreArgs> = {
   builder: (yargs) =>
     withScoreOptions(yargs)
       .option('report', { type: 'boolean', describe: 'Also write report.html, the batch report with charts, into the run folder (docs/outputs.md)' })
+      .option('capacity', { type: 'number', describe: `Inspections the plan can hold: --rank-by auto weighs the model's evidence at their share of the participants [default: ${PLAN_DEFAULTS.capacity}]` })
       .option('level', {
         type: 'string',
         choices: ['participant', 'item'],

@@ -22,6 +22,8 @@ export const GENERATE_DEFAULTS = {
   seed: 42,
   /** Mean declaration items per participant and month. */
   itemsPerMonth: 6,
+  /** Share of the active importers inspected in a year (a tenth of them at random). */
+  inspectionRate: 0.03,
   /** Share of each extract's rows followed by a planted bad row. */
   dirtyRate: 0.02,
   gzip: false,

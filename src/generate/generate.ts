@@ -35,6 +35,8 @@ export interface GenerateOptions {
   itemsPerMonth: number;
   /** Share of good rows followed by a planted bad row (default 0.02). */
   dirtyRate?: number;
+  /** Share of the active importers inspected in a year (default 0.03; a tenth of them at random). */
+  inspectionRate?: number;
 }
 
 /** Rows written to one file. */
@@ -81,7 +83,7 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
   const participants = buildParticipants(world, options.participants, itemsPerMonth, seed);
   planSchemes(world, participants, itemsPerMonth, seed);
   planDecoys(world, participants, itemsPerMonth, seed);
-  const inspections = planInspections(world, participants, itemsPerMonth, seed);
+  const inspections = planInspections(world, participants, itemsPerMonth, seed, options.inspectionRate);
   const tax = new TaxBook(world, participants, seed);
   const truth = new TruthLog();
   for (const p of participants) {

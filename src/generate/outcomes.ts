@@ -1,16 +1,22 @@
 /**
- * Inspections (labels): planned before the items are generated from a noisy
- * inspector risk signal plus a random slice with known propensity; filled
- * while items stream past; written at the end.
+ * Inspections (labels): planned before the items are generated, as a customs
+ * service chose them in the past: each month the top of an older, weaker rule
+ * set that sees only what the service could see (never the planted truth),
+ * plus a random slice with a known inclusion probability; filled while items
+ * stream past; written at the end.
  */
-import { isoFromDay } from './calendar.js';
+import { isoFromDay, type MonthRef } from './calendar.js';
 import { round2, type ItemRecord } from './declarations.js';
 import { Rng } from './random.js';
 import type { Participant } from './participants.js';
 import type { World } from './world.js';
 
-/** Random-slice inclusion probability per participant-month by size stratum. */
-const RANDOM_PROPENSITY = [0.0003, 0.0006, 0.0012] as const;
+/** Share of the active importers inspected in a year, unless the caller says otherwise. */
+const INSPECTED_PER_YEAR = 0.03;
+/** Share of those inspections drawn at random. */
+const RANDOM_SHARE = 0.1;
+/** Months after the start of an inspection before the importer can be chosen again. */
+const COOLDOWN_MONTHS = 12;
 /** Chance that an inspection finds planted violations in its window. */
 const DETECTION_PROBABILITY = 0.85;
 /** Chance that an inspection without planted violations still reports one. */
@@ -35,7 +41,8 @@ export interface Inspection {
   readonly startedDay: number;
   readonly completedDay: number | null;
   readonly selection: 'risk' | 'random';
-  readonly propensity: number | null;
+  /** Inclusion probability: 1 for a pick of the rules, the slice's probability for a random one. */
+  readonly propensity: number;
   readonly planId: string;
   readonly detects: boolean;
   readonly falsePositive: boolean;
@@ -45,41 +52,69 @@ export interface Inspection {
   readonly examined: ExaminedItem[];
 }
 
-function sizeStratum(p: Participant, itemsPerMonth: number): 0 | 1 | 2 {
-  return p.lambda < itemsPerMonth / 2 ? 0 : p.lambda < itemsPerMonth * 2 ? 1 : 2;
+/**
+ * The older rule set's score of an importer in a month: what the service
+ * could see without the planted truth (its volume, a mass registration
+ * address, a young firm, few staff, an unreliable register record, goods
+ * valued by methods other than the transaction value; an authorised economic
+ * operator is spared), and noise for the month's data those rules read. It
+ * knows nothing of the schemes: whatever it finds, it finds through them.
+ */
+function olderRuleScore(p: Participant, month: MonthRef, itemsPerMonth: number, rng: Rng): number {
+  return (
+    0.6 * Math.log(Math.max(p.lambda, 0.05) / itemsPerMonth) +
+    (p.massAddress ? 1.2 : 0) +
+    (p.registrationDay > month.firstDay - 730 ? 0.8 : 0) +
+    (p.headcount <= 3 ? 0.6 : 0) +
+    (month.index >= p.unreliableFrom ? 1.0 : 0) +
+    (p.methodShare > 0.03 ? 0.5 : 0) -
+    (p.aeo ? 1.5 : 0) +
+    0.8 * rng.normal()
+  );
 }
 
-function schemeOverlaps(p: Participant, fromMonth: number, toMonth: number): boolean {
-  const s = p.scheme;
-  return s !== null && s.fromMonth <= toMonth && s.toMonth >= fromMonth;
-}
-
-/** Plans every inspection of the span, by participant. */
-export function planInspections(world: World, participants: readonly Participant[], itemsPerMonth: number, seed: number): Map<number, Inspection[]> {
+/**
+ * Plans every inspection of the span, by participant. Each month from the
+ * fourth, among the importers registered 90 days before and not in
+ * liquidation, the service inspects about `inspectedPerYear` of them a
+ * year: the top of {@link olderRuleScore} (inclusion probability 1) and a
+ * random slice of the rest with probability `inspectedPerYear` ×
+ * {@link RANDOM_SHARE} / 12 a month (about {@link RANDOM_SHARE} of the
+ * inspections). An importer whose inspection
+ * started in the last {@link COOLDOWN_MONTHS} months is not chosen again.
+ */
+export function planInspections(
+  world: World,
+  participants: readonly Participant[],
+  itemsPerMonth: number,
+  seed: number,
+  inspectedPerYear: number = INSPECTED_PER_YEAR,
+): Map<number, Inspection[]> {
   const rng = new Rng(seed, 7);
+  const randomPropensity = (inspectedPerYear * RANDOM_SHARE) / 12;
   const byParticipant = new Map<number, Inspection[]>();
   const lastStarted = new Int32Array(participants.length).fill(-1000);
   let serial = 0;
+  // Fractional capacity carried from month to month, so that small worlds are inspected too.
+  let capacity = 0;
   for (const month of world.months) {
     if (month.index < 3) continue;
-    for (const p of participants) {
-      if (p.registrationDay > month.firstDay - 90 || p.liquidationStartDay <= month.firstDay) continue;
-      if (month.index - (lastStarted[p.idx] ?? -1000) < 12) continue;
+    const active = participants.filter((p) => p.registrationDay <= month.firstDay - 90 && p.liquidationStartDay > month.firstDay);
+    capacity += (active.length * inspectedPerYear * (1 - RANDOM_SHARE)) / 12;
+    const rulePicks = Math.floor(capacity);
+    capacity -= rulePicks;
+    const eligible = active.filter((p) => month.index - (lastStarted[p.idx] ?? -1000) >= COOLDOWN_MONTHS);
+    const scores = new Map(eligible.map((p) => [p.idx, olderRuleScore(p, month, itemsPerMonth, rng)] as const));
+    const byScore = [...eligible].sort((a, b) => (scores.get(b.idx) as number) - (scores.get(a.idx) as number) || a.idx - b.idx);
+    const chosen = new Set(byScore.slice(0, rulePicks).map((p) => p.idx));
+    for (const p of eligible) {
+      const selection: 'risk' | 'random' | null = chosen.has(p.idx) ? 'risk' : rng.chance(randomPropensity) ? 'random' : null;
+      if (selection === null) continue;
+      const propensity = selection === 'risk' ? 1 : randomPropensity;
       const field = rng.chance(p.lambda > itemsPerMonth * 2 ? 0.3 : 0.1);
       const windowMonths = field ? rng.intBetween(12, 36) : rng.intBetween(3, 12);
       const toMonth = month.index - 1;
       const fromMonth = Math.max(0, toMonth - windowMonths + 1);
-      const stratum = sizeStratum(p, itemsPerMonth);
-      const propensity = RANDOM_PROPENSITY[stratum];
-      let selection: 'risk' | 'random' | null = null;
-      if (rng.chance(propensity)) {
-        selection = 'random';
-      } else {
-        const fraud = schemeOverlaps(p, fromMonth, toMonth) ? 1 : 0;
-        const signal = -5.9 + 0.45 * Math.log(Math.max(p.lambda, 0.05) / itemsPerMonth) + 2.3 * fraud + (p.decoy !== null ? 0.8 : 0) + (p.massAddress ? 0.7 : 0) + 1.0 * rng.normal();
-        if (rng.chance(1 / (1 + Math.exp(-signal)))) selection = 'risk';
-      }
-      if (selection === null) continue;
       lastStarted[p.idx] = month.index;
       const startedDay = month.firstDay + rng.int(month.days);
       const completedDay = startedDay + (field ? rng.intBetween(60, 180) : rng.intBetween(30, 90));
@@ -94,7 +129,7 @@ export function planInspections(world: World, participants: readonly Participant
         startedDay,
         completedDay: completedDay <= world.endDay ? completedDay : null,
         selection,
-        propensity: selection === 'random' ? propensity : null,
+        propensity,
         planId: selection === 'random' ? `RND-${month.year}` : rng.chance(0.6) ? `PLAN-${month.quarterKey}` : '',
         detects: rng.chance(DETECTION_PROBABILITY),
         falsePositive: rng.chance(FALSE_POSITIVE_RATE),
@@ -171,7 +206,7 @@ export function inspectionLines(inspection: Inspection, rng: Rng): { outcome: st
     violation,
     charges,
     inspection.selection,
-    inspection.propensity === null ? '' : String(inspection.propensity),
+    String(inspection.propensity),
     inspection.planId,
   ].join(',');
   const items = done

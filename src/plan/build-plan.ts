@@ -125,7 +125,9 @@ export async function buildPlan(db: Db, run: ScoreRun, itemRun: ItemRun | null, 
   const asOf = manifest.as_of;
   const period = manifest.period;
   const lang = params.lang;
-  const scoreSource: 'rules' | 'model' = manifest.model === null || manifest.model === undefined ? 'rules' : 'model';
+  // What ranked the list (a model given may still leave the ranking to the rules: --rank-by rules, or auto on its evidence).
+  const scoreSource: 'rules' | 'model' = params.score_source;
+  const modelGiven = manifest.model !== null && manifest.model !== undefined;
   const controlYears = params.control_years;
   const leadMonths = params.lead_months;
   const aeoMinScore = config.aeoMinScore ?? PLAN_DEFAULTS.aeoMinScore[scoreSource];
@@ -208,7 +210,8 @@ export async function buildPlan(db: Db, run: ScoreRun, itemRun: ItemRun | null, 
     referrals.map((p) => [p.row.inn, (run.reasons.get(p.row.inn) ?? []).filter((r) => r.recoveringAuthority === 'tax').map((r) => r.reason).join(' | ')]),
   );
   const referred = referralTable(planId, referrals, taxReasons);
-  const withModel = scoreSource === 'model';
+  // Expected charges exist when a model with an amount model was given, whatever ranked the list.
+  const withModel = modelGiven && run.ranked.some((r) => r.expectedChargesRub !== null);
   const quotas = quotaSummaries(selection.cells, selection.frames, selection.picks, byInn, referrals, selection.excluded, withModel);
   const total = totalOf(quotas, withModel);
   const count = (keys: string[]): Record<string, number> => {
@@ -340,6 +343,13 @@ export async function buildPlan(db: Db, run: ScoreRun, itemRun: ItemRun | null, 
         (itemRanking.notInScoreRun.length === 0 ? '' : `; ${itemRanking.notInScoreRun.length} importers with item scores are not in ranked.csv and not planned (plan-summary.json item_set.ranking.not_in_score_run)`),
     );
   }
-  if (!withModel) lines.push('', 'expected charges need calibrated probabilities: plan with --model for them');
+  if (!withModel) {
+    lines.push(
+      '',
+      modelGiven
+        ? 'no expected charges: the model has no amount model (too few violations with charges to learn one)'
+        : 'expected charges need calibrated probabilities: plan with --model for them',
+    );
+  }
   return { summary, files, text: lines.join('\n') };
 }

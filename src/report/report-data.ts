@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import type { Db } from '../io/db.js';
 import type { DriftReport } from '../models/monitoring/drift.js';
 import type { EvaluationReport } from '../models/evaluation/evaluate-model.js';
+import type { RankingDecision } from '../models/risk/ranking-evidence.js';
 import { asOfSql } from '../store/as-of.js';
 import { readCsvRecords } from '../io/csv-read.js';
 import { MANIFEST_FILE, readScoreManifest, type ManifestModel } from '../run-folder/manifest.js';
@@ -81,6 +82,8 @@ export interface ReportData {
   period: string;
   asOf: string;
   scoreSource: 'rules' | 'model';
+  /** What `--rank-by auto` decided with a model, and on what evidence (null otherwise). */
+  rankingDecision: RankingDecision | null;
   riskProfile: { name: string; version: string };
   inputs: ReportInput[];
   /** Null when neither a store nor the run's rejects.csv was available. */
@@ -266,6 +269,7 @@ export async function readReportData(options: ReportDataOptions): Promise<Report
     period,
     asOf,
     scoreSource: result.parameters.score_source,
+    rankingDecision: result.ranking_decision ?? null,
     riskProfile: { name: String(profile['name']), version: String(profile['version']) },
     inputs,
     rejectReasons,

@@ -9,6 +9,7 @@ import { formatMoney, formatNumber } from '../rules/format-value.js';
 import type { Lang } from '../rules/profile.js';
 import { driftSpec, gainsSpec, indicatorSpec, scoreHistogramSpec, svgFromVegaLite, type GainsPoint } from './charts.js';
 import type { ReportData } from './report-data.js';
+import type { RankingDecision } from '../models/risk/ranking-evidence.js';
 import { previousPeriod } from '../util/period.js';
 
 /** Every text of the report, by id, in each language. */
@@ -17,6 +18,7 @@ const TEXT = {
   period: { en: 'Period', ru: 'Период' },
   asOf: { en: 'As of', ru: 'По состоянию на' },
   rankedBy: { en: 'Ranked by', ru: 'Ранжирование' },
+  rankingDecision: { en: 'Model or rules (--rank-by auto)', ru: 'Модель или правила (--rank-by auto)' },
   byProfile: { en: 'risk profile', ru: 'профиль риска' },
   byModel: { en: 'risk model (expected charges), risk profile for reasons', ru: 'модель риска (ожидаемые доначисления), причины по профилю риска' },
   generatedAt: { en: 'Generated at', ru: 'Сформирован' },
@@ -404,6 +406,24 @@ export interface RenderOptions {
   generatedAt: Date;
 }
 
+/** What `--rank-by auto` decided and on what evidence, in the report's language. */
+export function decisionText(d: RankingDecision, lang: Lang): string {
+  const pct = `${(100 * d.share).toFixed(1)}%`;
+  if (d.interval === null || d.modelChargesRub === null) {
+    return lang === 'ru'
+      ? `ранжирует профиль риска: в проверочной выборке модели ${d.withCharges} примеров с нарушением и доначислениями (нужно не менее 30), чтобы отличить модель от профиля`
+      : d.reason;
+  }
+  const ratio = d.ratio === null ? '—' : d.ratio.toFixed(2);
+  const interval = `${d.interval.lower.toFixed(2)}–${d.interval.upper >= Number.MAX_VALUE ? '∞' : d.interval.upper.toFixed(2)}`;
+  if (lang === 'ru') {
+    const who = d.rankBy === 'model' ? 'ранжирует модель' : 'ранжирует профиль риска';
+    const weighted = d.weighting === 'none' ? 'без весов' : 'с весами 1/вероятность отбора';
+    return `${who}: на ${d.examples} проверочных примерах (${weighted}) верхние ${pct} по модели дают ${ratio} доначислений профиля (95% парный бутстреп-интервал ${interval}); модель ранжирует, только если нижняя граница больше 1`;
+  }
+  return d.reason;
+}
+
 /** The report page; also how many charts it holds. */
 export async function renderReportHtml(d: ReportData, options: RenderOptions): Promise<{ html: string; charts: number }> {
   const c = contextOf(options.lang);
@@ -423,7 +443,9 @@ export async function renderReportHtml(d: ReportData, options: RenderOptions): P
     `<dl class="meta">
 <dt>${e(c.t('period'))}</dt><dd data-figure="period">${e(d.period)}</dd>
 <dt>${e(c.t('asOf'))}</dt><dd>${e(d.asOf)}</dd>
-<dt>${e(c.t('rankedBy'))}</dt><dd>${e(rankedBy)}</dd>
+<dt>${e(c.t('rankedBy'))}</dt><dd>${e(rankedBy)}</dd>${
+      d.rankingDecision === null ? '' : `\n<dt>${e(c.t('rankingDecision'))}</dt><dd data-figure="ranking-decision">${e(decisionText(d.rankingDecision, c.lang))}</dd>`
+    }
 </dl>`,
     `<p class="generated-at">${e(c.t('generatedAt'))} ${e(options.generatedAt.toISOString())}</p>`,
     `<nav><h2>${e(c.t('contents'))}</h2><ol>${sections.map(([id, title]) => `<li><a href="#${id}">${e(c.t(title))}</a></li>`).join('')}</ol></nav>`,

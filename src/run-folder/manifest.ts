@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DriftReport } from '../models/monitoring/drift.js';
+import type { RankingDecision } from '../models/risk/ranking-evidence.js';
 import { isJsonObject, readJsonFile } from '../io/json-read.js';
 import { ConfigError } from '../util/errors.js';
 
@@ -40,6 +41,8 @@ export interface ScoreParameters {
   evidence_items: number;
   score_source: 'rules' | 'model';
   rank_by: string;
+  /** Inspections the plan can hold, at whose share of the participants `--rank-by auto` weighs the evidence (absent in older manifests). */
+  capacity?: number;
   anomaly: { n_trees: number; sample_size: number; seed: number };
 }
 
@@ -62,6 +65,8 @@ export interface ScoreManifestResult {
   inputs: ManifestInput[];
   parameters: ScoreParameters;
   model: ManifestModel | null;
+  /** What `--rank-by auto` decided with a model, and on what evidence (null otherwise; absent in older manifests). */
+  ranking_decision?: RankingDecision | null;
   risk_profile: { name: string; version: string; sha256: string };
   unavailable_features: { family: string; features: string[]; reason: string }[];
   disabled_indicators: { id: string; features: string[]; warning: string }[];

@@ -20,6 +20,8 @@ import { modelReasons } from './model-reasons.js';
 import { trainIsolationForest } from '../models/learners/isolation-forest/index.js';
 import { modelDrift, type DriftReport } from '../models/monitoring/drift.js';
 import { MODEL_INPUTS, MODEL_INPUT_IDS, PROFILE_INPUTS, modelMatrix } from '../models/risk/inputs.js';
+import { decideRanking, type RankingDecision } from '../models/risk/ranking-evidence.js';
+import { PLAN_DEFAULTS } from '../config/defaults.js';
 
 /** What scoring a period needs, defaults resolved. */
 export interface ScoreParams {
@@ -35,9 +37,17 @@ export interface ScoreParams {
   /**
    * What the list is ranked by: `model` (expected charges, needs a model),
    * `rules` (the risk profile, model columns still filled when a model is
-   * given) or `auto` (the default: the model when one is given).
+   * given) or `auto` (the default: the model when the evidence it carries
+   * says it recovers more charges than the risk profile, see
+   * src/models/risk/ranking-evidence.ts; else the profile).
    */
   rankBy?: RankBy;
+  /**
+   * Inspections the plan can hold: with `--rank-by auto` and a model, the
+   * evidence is weighed at capacity / participants scored (default
+   * PLAN_DEFAULTS.capacity).
+   */
+  capacity?: number;
   features: FeatureParams;
 }
 
@@ -154,14 +164,27 @@ export function withModel(
  * The participant risk model a score run was given (null without one), and
  * whether it ranks the list (`--rank-by`); checked before any data work.
  */
-export async function loadScoreModel(config: Pick<ScoreParams, 'modelPath' | 'rankBy'>): Promise<{ model: LoadedArtifact | null; byModel: boolean }> {
+export async function loadScoreModel(config: Pick<ScoreParams, 'modelPath' | 'rankBy'>): Promise<{ model: LoadedArtifact | null; rankBy: RankBy }> {
   const model =
     config.modelPath === undefined || config.modelPath === null
       ? null
       : await loadArtifact(config.modelPath, { kind: 'risk', level: 'participant', features: MODEL_INPUT_IDS });
   const rankBy = config.rankBy ?? 'auto';
   if (rankBy === 'model' && model === null) throw new ConfigError('Ranking by the model (--rank-by model) needs a model: give --model models/NAME/model.json');
-  return { model, byModel: model !== null && rankBy !== 'rules' };
+  return { model, rankBy };
+}
+
+/**
+ * Who ranks the list: the model with `--rank-by model`, the profile with
+ * `rules` or without a model; with `auto` and a model, the decision on the
+ * evidence the model carries, at capacity / participants scored.
+ */
+export function rankingOf(model: LoadedArtifact | null, rankBy: RankBy, capacity: number, participants: number): { byModel: boolean; rankingDecision: RankingDecision | null } {
+  if (model === null || rankBy === 'rules') return { byModel: false, rankingDecision: null };
+  if (rankBy === 'model') return { byModel: true, rankingDecision: null };
+  const share = participants > 0 ? Math.min(1, capacity / participants) : 1;
+  const rankingDecision = decideRanking(model.artifact.rankingEvidence, share);
+  return { byModel: rankingDecision.rankBy === 'model', rankingDecision };
 }
 
 /** The month's isolation forest: small and seeded, so the score is cheap and reproducible. */
@@ -239,8 +262,10 @@ export interface PeriodScores {
   ranked: RankedParticipant[];
   profile: RiskProfile;
   model: LoadedArtifact | null;
-  /** Whether the model ranks the list (`--rank-by`). */
+  /** Whether the model ranks the list (`--rank-by`, and with `auto` the decision below). */
   byModel: boolean;
+  /** What `--rank-by auto` decided with a model, and on what evidence; null otherwise. */
+  rankingDecision: RankingDecision | null;
   drift: DriftReport | null;
   /** Evidence items of the top participants, in rank order. */
   evidence: Row[];
@@ -266,11 +291,11 @@ export const ANOMALY = ANOMALY_PARAMS;
 export async function scorePeriod(
   db: Db,
   params: ScoreParams,
-  loaded: { profile: RiskProfile; model: LoadedArtifact | null; byModel: boolean },
+  loaded: { profile: RiskProfile; model: LoadedArtifact | null; rankBy: RankBy },
   logger: Logger,
   onStep: (step: string) => void = () => undefined,
 ): Promise<PeriodScores> {
-  const { profile, model, byModel } = loaded;
+  const { profile, model, rankBy } = loaded;
   const timings: Record<string, number> = {};
   let t = performance.now();
   const lap = (name: string): void => {
@@ -280,6 +305,8 @@ export async function scorePeriod(
   };
   onStep('features');
   const scored = await scoreStore(db, params, profile, logger);
+  const { byModel, rankingDecision } = rankingOf(model, rankBy, params.capacity ?? PLAN_DEFAULTS.capacity, scored.ranked.length);
+  if (rankingDecision !== null) logger.info(`--rank-by auto: ${rankingDecision.reason}`);
   onStep(model === null ? 'anomaly score' : 'model, reasons, drift and anomaly score');
   const predicted = model === null ? null : modelScores(model, scored.ranked);
   const rankedBy = model === null || predicted === null ? scored.ranked : withModel(model, scored.ranked, byModel, params.lang, predicted);
@@ -298,6 +325,7 @@ export async function scorePeriod(
     profile,
     model,
     byModel,
+    rankingDecision,
     drift,
     evidence,
     inputs,

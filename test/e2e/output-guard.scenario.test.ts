@@ -87,7 +87,7 @@ beforeAll(async () => {
   try {
     const steps = [
       ['ingest', '--dir', 'data-samples', '--store', store, '--rejects', join(root, 'out', 'rejects.csv')],
-      ['score', '--period', 'latest', '--store', store, '--out', run],
+      ['score', '--period', 'latest', '--store', store, '--model', 'models/default', '--out', run],
       ['plan', '--period', 'latest', '--store', store, '--out', run, '--report'],
       ['train', '--store', store, '--from', '2024-07', '--to', '2025-12', '--out', model],
     ];

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXTRACTS } from '../../src/contract/extracts.js';
 import { generateExtracts, type GenerateOptions, type GenerateSummary } from '../../src/generate/generate.js';
@@ -10,6 +12,7 @@ import { REJECT_CODE_LIST } from '../../src/validation/reject-codes.js';
 import { memoryLogger } from '../../src/util/logger.js';
 import { brokenRules, keyOf } from '../util/contract-check.js';
 import { readOutput, type Output } from './output.js';
+import { REPO_ROOT } from '../scenario/worlds.js';
 
 const TODAY = '2026-06-30';
 const root = mkdtempSync(join(tmpdir(), 'ccrg-generate-'));
@@ -32,7 +35,8 @@ let plain: Awaited<ReturnType<typeof generate>>;
 let monthly: Awaited<ReturnType<typeof generate>>;
 
 beforeAll(async () => {
-  plain = await generate('plain', { dirtyRate: 0.08 });
+  // Enough importers and months for a few dozen inspections, so that every item_outcomes rule is planted.
+  plain = await generate('plain', { dirtyRate: 0.08, participants: 600, months: 18 });
   monthly = await generate('monthly', { monthly: true, gzip: true, months: 4, participants: 150 });
 });
 
@@ -147,7 +151,7 @@ describe('generateExtracts', () => {
   it('plants schemes in 5-10% of participants per 12 months, every scheme present, with positive charges', () => {
     const schemeRows = plain.output.truth.filter((r) => r[1] === 'scheme');
     const inns = new Set(schemeRows.map((r) => r[0]));
-    const share = inns.size / 250;
+    const share = (inns.size / 600) * (12 / 18);
     expect(share).toBeGreaterThanOrEqual(0.04);
     expect(share).toBeLessThanOrEqual(0.1);
     expect(new Set(schemeRows.map((r) => r[2]))).toEqual(new Set(SCHEME_KINDS));
@@ -187,14 +191,40 @@ describe('generateExtracts', () => {
     }
   });
 
-  it('leaves violation and charges empty while an inspection is open and gives random selections a propensity', () => {
+  it('leaves violation and charges empty while an inspection is open and records every inspection with its inclusion probability', () => {
     const outcomes = plain.output.files.find((f) => f.extract === 'outcomes');
     const clean = outcomes?.records.filter((r) => !plain.output.dirty.has(`${outcomes.file}:${r.line}`)) ?? [];
     expect(clean.length).toBeGreaterThan(10);
     for (const r of clean) {
       if (r.fields[6] === '') expect([r.fields[7], r.fields[8]]).toEqual(['', '']);
       else expect(['0', '1']).toContain(r.fields[7]);
-      if (r.fields[9] === 'random') expect(Number(r.fields[10])).toBeGreaterThan(0);
+      // A pick of the older rules was certain; a random one had the slice's probability.
+      expect(Number(r.fields[10]), r.fields.join(',')).toBe(r.fields[9] === 'random' ? 0.00025 : 1);
+    }
+  });
+
+  it('inspects about 3% of the active importers a year, a tenth of them at random (data-samples)', () => {
+    const text = gunzipSync(readFileSync(join(REPO_ROOT, 'data-samples', 'outcomes.csv.gz'))).toString('utf8');
+    const rows = text.trim().split('\n').slice(1).map((line) => line.split(','));
+    const bySelection = (s: string): number => rows.filter((r) => r[9] === s).length;
+    // 2,000 participants, about 1,800 active, 21 months with inspections: 3% a year is about 95.
+    expect(rows.length).toBeGreaterThan(70);
+    expect(rows.length).toBeLessThan(130);
+    expect(bySelection('random') / rows.length).toBeGreaterThan(0.02);
+    expect(bySelection('random') / rows.length).toBeLessThan(0.25);
+  });
+
+  it('plants the same schemes as before inspections were chosen by the older rules: truth.csv byte-identical on three seeds', async () => {
+    // sha256 of truth.csv written by the generator whose inspections saw the planted fraud (commit cd0d156):
+    // choosing the inspections differently must change who was inspected, never what was planted.
+    const before: Record<number, string> = {
+      1: '5e022c1abd899c71d26126da2599d90e41bec9aaee02219f78abc4d46ce169f8',
+      2: '2384b94c3b8ea586988cfccccf192cc1e8bbef3771c5c77b66b8ca5a7240eedf',
+      3: '866bd5d57f72ce951c08548ed49785209d3dcce7aae4abfceb34017d36310277',
+    };
+    for (const seed of [1, 2, 3]) {
+      const { dir } = await generate(`truth-${seed}`, { participants: 300, months: 12, seed, dirtyRate: 0.02 });
+      expect(createHash('sha256').update(readFileSync(join(dir, 'truth.csv'))).digest('hex'), `seed ${seed}`).toBe(before[seed]);
     }
   });
 

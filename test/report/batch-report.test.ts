@@ -11,6 +11,8 @@ import { fixedClock } from '../../src/util/clock.js';
 import { tempDir } from '../util/fixtures.js';
 import { writeRunFixture } from './run-fixture.js';
 import { expectGolden, normaliseReport, splitCharts } from '../util/golden.js';
+import { decisionText } from '../../src/report/report-html.js';
+import type { RankingDecision } from '../../src/models/risk/ranking-evidence.js';
 
 const clock = fixedClock('2026-11-26');
 
@@ -113,5 +115,29 @@ describe('report data', () => {
     const path = join(await tempDir(), 'plan-summary.json');
     await writeFile(path, JSON.stringify({ period: '2026-06', as_of: '2026-06-30', seed: 1, capacity: {}, quotas: [{ quota: 'customs', capacity: 'many' }], totals: {}, parameters: {} }));
     await expect(readPlanSummary(path)).rejects.toThrow(`${path}: quotas[0].capacity must be a number, got "many"`);
+  });
+});
+
+describe('the --rank-by auto decision in the report', () => {
+  const decision: RankingDecision = {
+    rankBy: 'rules',
+    share: 0.05,
+    examples: 120,
+    withCharges: 41,
+    weighting: 'inverse inclusion probability',
+    modelChargesRub: 1_200_000,
+    profileChargesRub: 1_000_000,
+    ratio: 1.2,
+    interval: { lower: 0.91, upper: 1.63, resamples: 1000 },
+    reason: 'on the 120 validation examples ...: the lower bound is not above 1, the risk profile ranks',
+  };
+
+  it('says who ranks and on what evidence, in English and in Russian', () => {
+    expect(decisionText(decision, 'en')).toBe(decision.reason);
+    expect(decisionText(decision, 'ru')).toBe(
+      'ранжирует профиль риска: на 120 проверочных примерах (с весами 1/вероятность отбора) верхние 5.0% по модели дают 1.20 доначислений профиля (95% парный бутстреп-интервал 0.91–1.63); модель ранжирует, только если нижняя граница больше 1',
+    );
+    const few = { ...decision, interval: null, modelChargesRub: null, profileChargesRub: null, ratio: null, withCharges: 4 };
+    expect(decisionText(few, 'ru')).toContain('4 примеров с нарушением и доначислениями (нужно не менее 30)');
   });
 });

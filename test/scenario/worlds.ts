@@ -45,6 +45,8 @@ export interface GeneratedWorld {
   itemsPerMonth: number;
   /** Share of planted bad rows. */
   dirtyRate: number;
+  /** Share of the active importers inspected in a year (generator default 0.03). */
+  inspectionRate: number;
   /** Every other participant (by INN) gets one of {@link HOSTILE_NAMES} before ingest. */
   hostileNames: boolean;
   /** Why the tests need this world, and which use it. */
@@ -60,10 +62,11 @@ export interface CommittedWorld {
 
 export type WorldSpec = GeneratedWorld | CommittedWorld;
 
-const generated = (spec: Omit<GeneratedWorld, 'kind' | 'itemsPerMonth' | 'dirtyRate' | 'hostileNames'> & Partial<GeneratedWorld>): GeneratedWorld => ({
+const generated = (spec: Omit<GeneratedWorld, 'kind' | 'itemsPerMonth' | 'dirtyRate' | 'inspectionRate' | 'hostileNames'> & Partial<GeneratedWorld>): GeneratedWorld => ({
   kind: 'generated',
   itemsPerMonth: 6,
   dirtyRate: 0.02,
+  inspectionRate: 0.03,
   hostileNames: false,
   ...spec,
 });
@@ -74,7 +77,14 @@ export const WORLDS = {
   small: generated({ participants: 200, months: 15, seed: 12, usedBy: 'the as-of test of score (on a copy), score from declarations alone' }),
   score: generated({ participants: 300, months: 15, seed: 11, usedBy: 'score runs and the browser view of the report' }),
   plan: generated({ participants: 300, months: 15, seed: 23, dirtyRate: 0, hostileNames: true, usedBy: 'the inspection plan, with hostile names' }),
-  items: generated({ participants: 400, months: 18, seed: 11, usedBy: 'item-level models, model examples, and training without truth.csv' }),
+  items: generated({
+    participants: 400,
+    months: 18,
+    seed: 11,
+    // Half the importers a year (the default is 3%): enough labels at 400 participants for models to learn from.
+    inspectionRate: 0.5,
+    usedBy: 'item-level models, model examples, training without truth.csv, and score with a participant model that has trees',
+  }),
   unseen: generated({ participants: 2000, months: 24, seed: 9001, usedBy: 'quality of the shipped risk profile on a seed never used for tuning' }),
   large: generated({ participants: 20_000, months: 36, seed: 31337, itemsPerMonth: 3, usedBy: 'the 20,000-participant floors of the quality tier' }),
 } as const satisfies Record<string, WorldSpec>;
@@ -199,7 +209,7 @@ async function makeWorld(spec: WorldSpec, dir: string): Promise<void> {
 
 async function makeExtracts(spec: GeneratedWorld, data: string): Promise<void> {
   await generateExtracts(
-    { participants: spec.participants, months: spec.months, end: '2026-06', seed: spec.seed, outDir: data, gzip: false, monthly: false, itemsPerMonth: spec.itemsPerMonth, dirtyRate: spec.dirtyRate },
+    { participants: spec.participants, months: spec.months, end: '2026-06', seed: spec.seed, outDir: data, gzip: false, monthly: false, itemsPerMonth: spec.itemsPerMonth, dirtyRate: spec.dirtyRate, inspectionRate: spec.inspectionRate },
     memoryLogger(),
   );
   if (spec.hostileNames) await giveHostileNames(data);

@@ -82,6 +82,24 @@ const ARTIFACT_ENVELOPE_SCHEMA = {
         score: distribution,
       },
     },
+    rankingEvidence: {
+      type: 'object',
+      expect: 'an object { from, model, profile, label, chargesRub, propensity }',
+      required: ['from', 'model', 'profile', 'label', 'chargesRub', 'propensity'],
+      additionalProperties: false,
+      properties: {
+        from: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', expect: 'a date YYYY-MM-DD' },
+        model: { type: 'array', expect: 'an array of probabilities', items: share },
+        profile: { type: 'array', expect: 'an array of finite numbers', items: { type: 'number', expect: 'a finite number' } },
+        label: { type: 'array', expect: 'an array of 0 and 1', items: { enum: [0, 1], expect: '0 or 1' } },
+        chargesRub: { type: 'array', expect: 'an array of amounts >= 0', items: { type: 'number', minimum: 0, expect: 'a number >= 0' } },
+        propensity: {
+          type: 'array',
+          expect: 'an array of inclusion probabilities or null',
+          items: { type: ['number', 'null'], exclusiveMinimum: 0, maximum: 1, expect: 'a number in (0, 1] or null' },
+        },
+      },
+    },
     createdWith: {
       type: 'object',
       expect: 'an object { codeVersion }',

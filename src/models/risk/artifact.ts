@@ -24,6 +24,7 @@ import { describeJsonValue, isJsonObject } from '../../io/json-read.js';
 import { sha256Hex } from '../../util/hash.js';
 
 import { PROFILE_INPUTS, profileFromSnapshot, type ProfileSnapshot } from './inputs.js';
+import type { RankingEvidence } from './ranking-evidence.js';
 import type { RiskProfile } from '../../rules/index.js';
 export { PSI_FLOOR, binProportions, distributionOf, populationStabilityIndex, type BinShares, type FeatureDistribution } from '../stats/distribution.js';
 
@@ -149,6 +150,13 @@ interface ArtifactEnvelope {
    * rules the model learnt, whatever profile the run ranks by.
    */
   riskProfile?: ProfileSnapshot;
+  /**
+   * Participant models grown from the risk profile: the validation tail's
+   * model probabilities, profile points, labels, charges and inclusion
+   * probabilities, from which `score --rank-by auto` decides who ranks
+   * (src/models/risk/ranking-evidence.ts).
+   */
+  rankingEvidence?: RankingEvidence;
   createdWith: { codeVersion: string };
 }
 
@@ -218,6 +226,7 @@ const ENVELOPE_KEYS = [
   'scoreDistribution',
   'referenceDistributions',
   'riskProfile',
+  'rankingEvidence',
   'createdWith',
   'body',
 ] as const satisfies readonly (keyof ModelArtifact)[];
@@ -455,6 +464,13 @@ function checkEnvelope(json: Record<string, unknown>, features: readonly string[
   }
   checkDistributions('featureDistributions', e.featureDistributions, features, fail);
   checkDistribution('scoreDistribution', e.scoreDistribution, fail);
+  const evidence = e.rankingEvidence;
+  if (evidence !== undefined) {
+    const n = evidence.label.length;
+    for (const key of ['model', 'profile', 'chargesRub', 'propensity'] as const) {
+      if (evidence[key].length !== n) fail(`rankingEvidence.${key} must have one entry per label (${n}), got ${evidence[key].length}`);
+    }
+  }
   const reference = e.referenceDistributions;
   if (reference !== undefined) {
     if (!isCalendarDate(reference.asOf)) fail(`referenceDistributions.asOf must be a date YYYY-MM-DD, got ${describeJsonValue(reference.asOf)}`);

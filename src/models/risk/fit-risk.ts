@@ -7,7 +7,7 @@
 import type { RiskProfile } from '../../rules/index.js';
 import { profileSnapshot } from './inputs.js';
 import { fitIsotonic, fitPlatt, type Calibrator } from '../learners/calibration.js';
-import { auc, brierScore, topKReport } from '../stats/metrics.js';
+import { auc, brierScore, clippedWeightsFromPropensities, topKReport } from '../stats/metrics.js';
 import { ConfigError } from '../../util/errors.js';
 import { sha256Hex } from '../../util/hash.js';
 import {
@@ -24,7 +24,8 @@ import {
   type RiskModelArtifact,
 } from './artifact.js';
 import { predictRisk, profileOffsets } from './predict.js';
-import { trainGbdt, trainGbdtMany, type FeatureMatrix, type GbdtJob, type GbdtModel, type GbdtParams } from '../learners/gbdt/index.js';
+import type { RankingEvidence } from './ranking-evidence.js';
+import { OBJECTIVES, resolveParams, trainGbdt, trainGbdtMany, type FeatureMatrix, type GbdtJob, type GbdtModel, type GbdtParams, type ObjectiveId } from '../learners/gbdt/index.js';
 
 /** What the fitting steps read of an example. */
 export interface LabelledExample {
@@ -142,8 +143,40 @@ function hasBothClasses(all: readonly LabelledExample[], rows: readonly number[]
 }
 
 /**
- * The logistic GBDT grown on the fit part, stopped early on the stopping
- * part when it holds both classes (a warning otherwise).
+ * Fewest examples of each class the early-stopping months need to choose the
+ * tree count. Below it their loss curve is noise (the samples' last training
+ * months held 3 examples), and the count is chosen by cross-validation on the
+ * fit part instead (see {@link fitClassifier}).
+ */
+export const EARLY_STOPPING_MIN_PER_CLASS = 30;
+/** Folds of the cross-validation that chooses the tree count when the early-stopping months are too few. */
+export const TREE_COUNT_FOLDS = 5;
+
+/** How {@link fitClassifier} chose its tree count. */
+export interface TreeCountChoice {
+  /** `all`: every tree, as the hyperparameters asked (earlyStoppingRounds 0); `none`: every tree, for want of both classes to stop on. */
+  method: 'early-stopping' | 'cross-validation' | 'all' | 'none';
+  /** Trees kept: 0 when no tree improved on the starting margin. */
+  trees: number;
+  /** For cross-validation: the folds used. */
+  folds?: number;
+}
+
+function classCount(all: readonly LabelledExample[], rows: readonly number[]): number {
+  const { positives, negatives } = classCounts(all, rows);
+  return Math.min(positives, negatives);
+}
+
+/**
+ * The logistic GBDT grown on the fit part. Its tree count: every tree when
+ * `params.earlyStoppingRounds` is 0; otherwise early stopping
+ * on the early-stopping months when they hold at least
+ * {@link EARLY_STOPPING_MIN_PER_CLASS} examples of each class; otherwise,
+ * when `groupOf` is given, the count (0 included: the starting margin alone)
+ * with the lowest out-of-fold log-loss over {@link TREE_COUNT_FOLDS} folds of
+ * the fit part drawn by group; otherwise early stopping on whatever the
+ * months hold, or every tree when they hold one class (a warning). Few
+ * labels thus keep a model grown from the risk profile close to it.
  */
 export function fitClassifier(
   values: Float64Array,
@@ -155,25 +188,89 @@ export function fitClassifier(
   warnings: string[],
   threads?: number,
   margin: ProfileMargin | null = null,
-): GbdtModel {
+  groupOf?: (e: LabelledExample) => string,
+): { model: GbdtModel; treeCount: TreeCountChoice } {
   const n = names.length;
-  const earlyStopping = split.stopping.length > 0 && hasBothClasses(all, split.stopping);
   if (!hasBothClasses(all, split.fit)) throw new ConfigError('The training examples have only one class: no model can be learnt from them');
-  if (!earlyStopping) warnings.push('no early stopping: the latest training months hold no example of both classes');
   const offset = (rows: readonly number[]): { offset?: Float64Array } => {
     const o = offsetsOf(margin, names, values, rows);
     return o === undefined ? {} : { offset: o };
   };
-  return trainGbdt(
-    { x: matrixOf(values, n, split.fit), y: labelsOf(all, split.fit), ...offset(split.fit) },
-    {
-      featureNames: [...names],
-      params: { ...params, objective: 'logistic', seed, ...(earlyStopping ? {} : { earlyStoppingRounds: 0 }) },
-      ...(earlyStopping ? { validation: { x: matrixOf(values, n, split.stopping), y: labelsOf(all, split.stopping), ...offset(split.stopping) } } : {}),
-      ...(threads === undefined ? {} : { threads }),
-      ...(margin === null ? {} : { excludeFeatures: margin.columns }),
-    },
-  );
+  const options = {
+    featureNames: [...names],
+    ...(threads === undefined ? {} : { threads }),
+    ...(margin === null ? {} : { excludeFeatures: margin.columns }),
+  };
+  const train = (rows: readonly number[], p: Partial<GbdtParams>, validation?: readonly number[]): GbdtModel =>
+    trainGbdt(
+      { x: matrixOf(values, n, rows), y: labelsOf(all, rows), ...offset(rows) },
+      { ...options, params: { ...p, objective: 'logistic', seed }, ...(validation === undefined ? {} : { validation: { x: matrixOf(values, n, validation), y: labelsOf(all, validation), ...offset(validation) } }) },
+    );
+  // earlyStoppingRounds 0 asks for every tree: no count is chosen.
+  if (resolveParams(params).earlyStoppingRounds === 0) {
+    const model = train(split.fit, params);
+    return { model, treeCount: { method: 'all', trees: model.trees.length } };
+  }
+  const stoppingClasses = split.stopping.length > 0 ? classCount(all, split.stopping) : 0;
+  if (stoppingClasses < EARLY_STOPPING_MIN_PER_CLASS && groupOf !== undefined) {
+    const nTrees = resolveParams(params).nTrees;
+    const fold = foldsOf(all, { folds: TREE_COUNT_FOLDS, groupOf }, seed);
+    const target = (r: number): number => (all[r] as LabelledExample).label;
+    const cv = treeCountByFolds(split.fit, fold, nTrees, 'logistic', target, (rows) => hasBothClasses(all, rows), (rows, held) => train(rows, { ...params, earlyStoppingRounds: 0 }, held), (rows) => offset(rows).offset);
+    if (cv !== null) return { model: train(split.fit, { ...params, nTrees: Math.max(1, cv.trees), earlyStoppingRounds: 0 }).firstTrees(cv.trees), treeCount: cv };
+  }
+  if (stoppingClasses === 0) {
+    warnings.push('no early stopping: the latest training months hold no example of both classes');
+    const model = train(split.fit, { ...params, earlyStoppingRounds: 0 });
+    return { model, treeCount: { method: 'none', trees: model.trees.length } };
+  }
+  const model = train(split.fit, params, split.stopping);
+  return { model, treeCount: { method: 'early-stopping', trees: model.trees.length } };
+}
+
+/** How a tree count was chosen, for the log and the model card. */
+function treeCountWords(choice: TreeCountChoice, split: TimeSplit, groupName: string): string {
+  if (choice.method === 'cross-validation') {
+    return `${choice.folds ?? TREE_COUNT_FOLDS}-fold cross-validation by ${groupName} (the early-stopping months held fewer than ${EARLY_STOPPING_MIN_PER_CLASS} examples of each class)${choice.trees === 0 ? '; no tree improved on the starting margin' : ''}`;
+  }
+  if (choice.method === 'early-stopping') return `early stopping on the ${split.stopping.length} examples of the early-stopping months`;
+  if (choice.method === 'all') return 'none: every tree, as earlyStoppingRounds 0 asks';
+  return 'none: every tree was kept (the early-stopping months hold one class)';
+}
+
+/**
+ * The tree count with the lowest out-of-fold loss of `objective`, summed over
+ * folds of `rows` drawn by group: each fold's model is grown on the other
+ * folds with every tree and its loss read on the held-out fold after each
+ * tree, the starting margin (no tree) included. Null when a fold leaves
+ * nothing usable to grow on or to hold out (`usable`).
+ */
+function treeCountByFolds(
+  rows: readonly number[],
+  fold: Int32Array,
+  nTrees: number,
+  objective: ObjectiveId,
+  target: (r: number) => number,
+  usable: (rows: readonly number[]) => boolean,
+  train: (rows: readonly number[], held: readonly number[]) => GbdtModel,
+  offsets: (rows: readonly number[]) => Float64Array | undefined,
+): TreeCountChoice | null {
+  const { loss } = OBJECTIVES[objective];
+  // total[t]: summed held-out loss after t trees (t = 0: the starting margin).
+  const total = new Float64Array(nTrees + 1);
+  for (let k = 0; k < TREE_COUNT_FOLDS; k++) {
+    const held = rows.filter((r) => fold[r] === k);
+    const rest = rows.filter((r) => fold[r] !== k);
+    if (!usable(rest) || !usable(held)) return null;
+    const model = train(rest, held);
+    const losses = model.training.validationLoss;
+    const start = offsets(held);
+    held.forEach((r, i) => (total[0] = (total[0] as number) + loss(start === undefined ? model.baseMargin : (start[i] as number), target(r))));
+    for (let t = 1; t <= nTrees; t++) total[t] = (total[t] as number) + held.length * (losses[t - 1] as number);
+  }
+  let best = 0;
+  for (let t = 1; t <= nTrees; t++) if ((total[t] as number) < (total[best] as number)) best = t;
+  return { method: 'cross-validation', trees: best, folds: TREE_COUNT_FOLDS };
 }
 
 /**
@@ -197,8 +294,8 @@ function classCounts(all: readonly LabelledExample[], rows: readonly number[]): 
  * Calibrates on the rows not used to grow the trees. Risk-selected
  * inspections overstate the violation rate of the population: the random
  * slice is used when it holds at least `CALIBRATION_MIN_PER_CLASS.random`
- * examples of each class, inverse-propensity weights when every row has
- * one; otherwise a warning says the probabilities are those of selected
+ * examples of each class, inverse-propensity weights clipped at ten times
+ * their median when every row has one; otherwise a warning says the probabilities are those of selected
  * examples. Isotonic regression with at least
  * `CALIBRATION_MIN_PER_CLASS.isotonic` examples of each class, Platt scaling
  * below; a Platt slope that is not positive would flatten or reverse the
@@ -213,7 +310,7 @@ export function calibrate(scoresOf: (rows: readonly number[]) => Float64Array, a
   // Labels that came with every row were not selected for risk: nothing to correct.
   if (rows.every((r) => (all[r] as LabelledExample).unselected === true)) use = rows;
   else if (Math.min(randomCounts.positives, randomCounts.negatives) >= CALIBRATION_MIN_PER_CLASS.random) use = random;
-  else if (withPropensity.length === rows.length && rows.length > 0) weights = Float64Array.from(rows, (r) => 1 / ((all[r] as LabelledExample).propensity as number));
+  else if (withPropensity.length === rows.length && rows.length > 0) weights = clippedWeightsFromPropensities(Float64Array.from(rows, (r) => (all[r] as LabelledExample).propensity as number));
   else {
     warnings.push(
       `calibrated on ${rows.length} examples of which ${random.length} were randomly selected (${randomCounts.positives} with a violation; ` +
@@ -274,8 +371,11 @@ export interface RefitOptions {
 /** What the model card says about the refit. */
 export interface RefitSummary {
   mode: RefitOptions['mode'];
-  /** Trees the early stopping kept on the fit part. */
+  /** Trees kept on the fit part (0: the starting margin alone). */
   treesChosen: number;
+  /** How that count was chosen, in words, and by which method. */
+  chosenBy: string;
+  countMethod: TreeCountChoice['method'];
   /** Trees of the shipped classifier. */
   trees: number;
   /** Examples the shipped classifier was grown on. */
@@ -348,7 +448,7 @@ export async function fitRisk(
   const { mode } = config.refit;
   const margin = config.profileMargin ?? null;
   const excluded = margin === null ? {} : { excludeFeatures: margin.columns };
-  const chosen = fitClassifier(values, names, all, split, config.classifier, config.seed, warnings, config.threads, margin);
+  const { model: chosen, treeCount } = fitClassifier(values, names, all, split, config.classifier, config.seed, warnings, config.threads, margin, config.refit.groupOf);
   const calibrationRows = split.stopping.length > 0 ? split.stopping : split.fit;
   // With a refit, the chosen model's calibration only serves the validation scores: its warnings are not the shipped model's.
   const chosenWarnings = mode === 'none' ? warnings : [];
@@ -358,27 +458,29 @@ export async function fitRisk(
     matrixOf(values, n, split.validation),
   ).probability;
   const treesChosen = chosen.toJSON().trees.length;
+  const chosenBy = treeCountWords(treeCount, split, config.refit.groupName);
   if (mode === 'none') {
     return {
       classifier: chosen,
       calibrator: chosenCalibrator,
-      amount: trainAmount(values, names, all, split.fit, config.amount, config.seed, warnings, config.threads, margin?.columns),
+      amount: trainAmount(values, names, all, split.fit, config.amount, config.seed, warnings, config.threads, margin?.columns, config.refit.groupOf),
       validationProbability,
-      refit: { mode, treesChosen, trees: treesChosen, rows: split.fit.length, folds: 0, calibration: `${calibrationRows.length} examples of the early-stopping part` },
+      refit: { mode, treesChosen, chosenBy, countMethod: treeCount.method, trees: treesChosen, rows: split.fit.length, folds: 0, calibration: `${calibrationRows.length} examples of the early-stopping part` },
       profileMargin: margin,
     };
   }
   const everyRow = all.map((_, i) => i);
   // Scaled to the rows, at most doubled: when the time split kept few examples to grow on (labels
   // known late), a plain ratio asked for thousands of trees (400 × 47,362 / 5,612 = 3,376).
-  const treesFor = (rows: number): number => Math.max(1, Math.round(treesChosen * Math.min(MAX_REFIT_SCALE, rows / split.fit.length)));
+  const treesFor = (rows: number): number => Math.round(treesChosen * Math.min(MAX_REFIT_SCALE, rows / split.fit.length));
   const job = (rows: readonly number[]): GbdtJob => {
     const offset = offsetsOf(margin, names, values, rows);
     return {
       train: { x: matrixOf(values, n, rows), y: labelsOf(all, rows), ...(offset === undefined ? {} : { offset }) },
       options: {
         featureNames: [...names],
-        params: { ...config.classifier, objective: 'logistic', seed: config.seed, nTrees: treesFor(rows.length), earlyStoppingRounds: 0 },
+        // A tree count of 0 (the starting margin alone) grows one tree and keeps none (see below).
+        params: { ...config.classifier, objective: 'logistic', seed: config.seed, nTrees: Math.max(1, treesFor(rows.length)), earlyStoppingRounds: 0 },
         ...excluded,
       },
     };
@@ -396,7 +498,8 @@ export async function fitRisk(
     splits.push({ held, rest });
   }
   // The folds' models and the shipped one are independent fits: they share the cores.
-  const models = await trainGbdtMany([...splits.map(({ rest }) => job(rest)), job(everyRow)], config.threads);
+  const jobs = [...splits.map(({ rest }) => rest), everyRow];
+  const models = (await trainGbdtMany(jobs.map(job), config.threads)).map((m, i) => m.firstTrees(treesFor((jobs[i] as number[]).length)));
   const crossFitted = new Float64Array(all.length).fill(Number.NaN);
   splits.forEach(({ held }, i) => {
     const p = (models[i] as GbdtModel).predictProbability(matrixOf(values, n, held), offsetsOf(margin, names, values, held));
@@ -407,11 +510,13 @@ export async function fitRisk(
   return {
     classifier: models[models.length - 1] as GbdtModel,
     calibrator,
-    amount: trainAmount(values, names, all, everyRow, config.amount, config.seed, warnings, config.threads, margin?.columns),
+    amount: trainAmount(values, names, all, everyRow, config.amount, config.seed, warnings, config.threads, margin?.columns, config.refit.groupOf),
     validationProbability,
     refit: {
       mode,
       treesChosen,
+      chosenBy,
+      countMethod: treeCount.method,
       trees: treesFor(everyRow.length),
       rows: everyRow.length,
       folds,
@@ -421,7 +526,24 @@ export async function fitRisk(
   };
 }
 
-/** E[charges | violation]: a gamma GBDT on the violating training examples with charges (null below 20 of them). */
+/**
+ * Most violating examples with charges whose amount model gets its tree count
+ * by cross-validation (by group; 0 trees: one mean amount for all). Above it
+ * every tree is grown: enough rows for the shrinkage and the minimum leaf
+ * weight to hold the trees, and five more fits would cost the item models'
+ * training time.
+ */
+export const AMOUNT_CROSS_VALIDATION_MAX_ROWS = 2000;
+
+/**
+ * Fewest violating examples with charges an amount model is grown on. Below
+ * it the list ranks by the probability alone: an amount learnt from a few
+ * dozen charges (22 on the samples' training window) reordered a model that
+ * kept the risk profile's ranking and lost a fifth of its charges recovered.
+ */
+export const AMOUNT_MIN_ROWS = 50;
+
+/** E[charges | violation]: a gamma GBDT on the violating training examples with charges (null below {@link AMOUNT_MIN_ROWS} of them). */
 export function trainAmount(
   values: Float64Array,
   names: readonly string[],
@@ -432,25 +554,35 @@ export function trainAmount(
   warnings: string[],
   threads?: number,
   exclude?: readonly string[],
+  groupOf?: (e: LabelledExample) => string,
 ): GbdtModel | null {
   const rows = fit.filter((r) => (all[r] as LabelledExample).label === 1 && (all[r] as LabelledExample).chargesRub > 0);
-  if (rows.length < 20) {
+  if (rows.length < AMOUNT_MIN_ROWS) {
     warnings.push(
       rows.length === 0 && all.every((e) => !(e.chargesRub > 0))
         ? 'no amount model: no labelled example carries charges (the labels have none); expected charges stay empty'
-        : `no amount model: ${rows.length} violating training examples with charges (at least 20 are needed); expected charges stay empty`,
+        : `no amount model: ${rows.length} violating training examples with charges (at least ${AMOUNT_MIN_ROWS} are needed); expected charges stay empty`,
     );
     return null;
   }
-  return trainGbdt(
-    { x: matrixOf(values, names.length, rows), y: Float64Array.from(rows, (r) => (all[r] as LabelledExample).chargesRub) },
-    {
-      featureNames: [...names],
-      params: { ...params, objective: 'gamma', seed, earlyStoppingRounds: 0 },
-      ...(threads === undefined ? {} : { threads }),
-      ...(exclude === undefined ? {} : { excludeFeatures: exclude }),
-    },
-  );
+  const charges = (r: number): number => (all[r] as LabelledExample).chargesRub;
+  const options = { featureNames: [...names], ...(threads === undefined ? {} : { threads }), ...(exclude === undefined ? {} : { excludeFeatures: exclude }) };
+  const grow = (on: readonly number[], nTrees: number, held?: readonly number[]): GbdtModel =>
+    trainGbdt(
+      { x: matrixOf(values, names.length, on), y: Float64Array.from(on, charges) },
+      {
+        ...options,
+        params: { ...params, objective: 'gamma', seed, earlyStoppingRounds: 0, nTrees },
+        ...(held === undefined ? {} : { validation: { x: matrixOf(values, names.length, held), y: Float64Array.from(held, charges) } }),
+      },
+    );
+  const nTrees = resolveParams(params).nTrees;
+  if (groupOf === undefined || rows.length > AMOUNT_CROSS_VALIDATION_MAX_ROWS) return grow(rows, nTrees);
+  // Few violations with charges: the tree count (0 included: one mean amount for all) by cross-validation.
+  const fold = foldsOf(all, { folds: TREE_COUNT_FOLDS, groupOf }, seed);
+  const cv = treeCountByFolds(rows, fold, nTrees, 'gamma', charges, (r) => r.length > 0, (on, held) => grow(on, nTrees, held), () => undefined);
+  const trees = cv === null ? nTrees : cv.trees;
+  return grow(rows, Math.max(1, trees)).firstTrees(trees);
 }
 
 /** Hyperparameters as flat JSON scalars (nested values as JSON text). */
@@ -536,6 +668,8 @@ export interface RiskArtifactParts {
   population?: { asOf: string; rows: number; values: Float64Array } | null;
   /** The risk profile whose points are among `names` (participant models). */
   riskProfile?: RiskProfile;
+  /** Participant models: the validation tail `score --rank-by auto` decides by. */
+  rankingEvidence?: RankingEvidence;
   profileMargin?: ProfileMargin | null;
 }
 
@@ -570,7 +704,12 @@ export function riskArtifact(p: RiskArtifactParts): RiskModelArtifact {
     rows: [
       ['labelled in the window', p.all.length],
       ['grew the trees of the model that chose the tree count', p.split.fit.length],
-      [`chose the tree count (early stopping)${refitted ? '' : ' and the calibration'}`, p.split.stopping.length],
+      [
+        p.refit.countMethod === 'early-stopping'
+          ? `chose the tree count (early stopping)${refitted ? '' : ' and the calibration'}`
+          : `the early-stopping months, not stopped on (${p.refit.chosenBy.replace(/ \(.*$/, '')})${refitted ? '' : '; they fitted the calibration'}`,
+        p.split.stopping.length,
+      ],
       ['validated the chosen model (the latest months, never trained on)', p.split.validation.length],
       [
         `${refitted ? 'left out of the validation only' : 'dropped'}: before the validation months but known only from ${p.split.validationStart}`,
@@ -584,13 +723,13 @@ export function riskArtifact(p: RiskArtifactParts): RiskModelArtifact {
     rows: refitted
       ? [
           ['shipped model', 'refitted on every labelled example of the window'],
-          ['trees chosen by early stopping on the fit part', p.refit.treesChosen],
+          [`trees chosen on the fit part by ${p.refit.chosenBy}`, p.refit.treesChosen],
           ['trees of the shipped model (chosen x all examples / fit examples, at most doubled)', p.refit.trees],
           ['calibrated on cross-fitted scores', p.refit.calibration],
         ]
       : [
           ['shipped model', 'the model grown on the fit part (no refit)'],
-          ['trees chosen by early stopping', p.refit.treesChosen],
+          [`trees chosen by ${p.refit.chosenBy}`, p.refit.treesChosen],
           ['calibrated on', p.refit.calibration],
         ],
   };
@@ -624,6 +763,7 @@ export function riskArtifact(p: RiskArtifactParts): RiskModelArtifact {
     scoreDistribution: distributionOf(predictRisk(models, matrixOf(p.values, n, trainingRows)).probability),
     ...(p.population === undefined || p.population === null || p.population.rows === 0 ? {} : { referenceDistributions: referenceDistributions(p.names, p.population, models) }),
     ...(p.riskProfile === undefined ? {} : { riskProfile: profileSnapshot(p.riskProfile) }),
+    ...(p.rankingEvidence === undefined ? {} : { rankingEvidence: p.rankingEvidence }),
     createdWith: { codeVersion: p.codeVersion },
     body: {
       classifier: p.classifier.toJSON(),

@@ -84,7 +84,7 @@ export async function itemScoreAggregates(db: Db, targets: readonly AggregateTar
     const fitPositives = split.fit.filter((i) => (subset[i] as ItemExample).label === 1).length;
     if (fitPositives === 0 || fitPositives === split.fit.length) continue;
     const warnings: string[] = [];
-    const classifier = fitClassifier(subsetX, set.features, subset, split, config.classifier, config.seed, warnings);
+    const classifier = fitClassifier(subsetX, set.features, subset, split, config.classifier, config.seed, warnings).model;
     const calibrator = calibrate(probabilityOf(classifier, subsetX, n), subset, split.stopping.length > 0 ? split.stopping : split.fit, warnings);
     const amount = trainAmount(subsetX, set.features, subset, split.fit, config.amount, config.seed, warnings);
     trainedOn[asOf] = known.length;
@@ -117,7 +117,8 @@ export async function itemScoreAggregates(db: Db, targets: readonly AggregateTar
       const a = t.asOf === asOf ? byInn.get(t.inn) : undefined;
       if (a === undefined) return;
       values[i * k] = a.max;
-      values[i * k + 1] = a.v > 0 ? a.pv / a.v : Number.NaN;
+      // A weighted mean never exceeds the maximum; rounding could put it one ulp above.
+      values[i * k + 1] = a.v > 0 ? Math.min(a.max, a.pv / a.v) : Number.NaN;
       values[i * k + 2] = a.charges;
     });
   }

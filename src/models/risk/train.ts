@@ -56,7 +56,7 @@ async function labelledItemCount(db: Db): Promise<number> {
 export function logRefit(logger: Logger, refit: RefitSummary): void {
   logger.info(
     refit.mode === 'all-labels'
-      ? `refitted on all ${refit.rows} labelled examples with ${refit.trees} trees (${refit.treesChosen} chosen by early stopping); calibrated on ${refit.calibration}`
+      ? `refitted on all ${refit.rows} labelled examples with ${refit.trees} trees (${refit.treesChosen} chosen by ${refit.chosenBy}); calibrated on ${refit.calibration}`
       : `no refit: shipped the model grown on ${refit.rows} examples with ${refit.trees} trees; calibrated on ${refit.calibration}`,
   );
 }
@@ -170,6 +170,14 @@ export async function trainParticipantModel(db: Db, config: TrainConfig, logger:
     population,
     riskProfile: config.profile,
     profileMargin: fitted.profileMargin,
+    rankingEvidence: {
+      from: split.validationStart,
+      model: Array.from(fitted.validationProbability, (p) => Number(p.toFixed(6))),
+      profile: validation.map((r) => (evaluations[r] as Evaluation).score),
+      label: validation.map((r) => (all[r] as ParticipantExample).label),
+      chargesRub: validation.map((r) => (all[r] as ParticipantExample).chargesRub),
+      propensity: validation.map((r) => (all[r] as ParticipantExample).propensity),
+    },
   });
   return { artifact, split: { fit: fit.length, stopping: stopping.length, validation: validation.length, droppedUnknownLabel }, warnings };
 }

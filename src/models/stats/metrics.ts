@@ -35,6 +35,27 @@ export function weightsFromPropensities(propensities: ArrayLike<number>): Float6
   return out;
 }
 
+/** How many times their median inverse-propensity weights are clipped at by {@link clippedWeightsFromPropensities}. */
+export const WEIGHT_CLIP_TIMES_MEDIAN = 10;
+
+/**
+ * 1/π clipped at {@link WEIGHT_CLIP_TIMES_MEDIAN} times the median of 1/π: for
+ * fitting (calibration), where a few random picks weighing thousands of
+ * rule picks would decide the fit alone. Clipping trades a bias towards the
+ * selected examples for a variance that a handful of rows cannot blow up;
+ * the unbiased estimates of an evaluation use {@link weightsFromPropensities}.
+ */
+export function clippedWeightsFromPropensities(propensities: ArrayLike<number>): Float64Array {
+  const w = weightsFromPropensities(propensities);
+  if (w.length === 0) return w;
+  const sorted = Float64Array.from(w).sort();
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  const cap = WEIGHT_CLIP_TIMES_MEDIAN * median;
+  for (let i = 0; i < w.length; i++) if ((w[i] as number) > cap) w[i] = cap;
+  return w;
+}
+
 function compareIds(a: string | number, b: string | number): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   const sa = String(a);

@@ -278,6 +278,22 @@ describe('saveArtifact and loadArtifact', () => {
     expect(refusal(badDate)).toBe(`${SOURCE}: referenceDistributions.asOf must be a date YYYY-MM-DD, got "30.06.2026"`);
   });
 
+  it('round-trips the ranking evidence of --rank-by auto, and refuses arrays of other lengths or values out of range', async () => {
+    const evidence = { from: '2025-09-30', model: [0.1, 0.8, 0.3], profile: [10, 40, 0], label: [0, 1, 0], chargesRub: [0, 125000.5, 0], propensity: [1, 0.00025, null] };
+    const artifact = { ...riskArtifact(), rankingEvidence: evidence };
+    const path = join(dir, 'risk', 'evidence.json');
+    await saveArtifact(path, artifact);
+    const { artifact: loaded } = await loadArtifact(path);
+    expect(loaded.rankingEvidence).toEqual(evidence);
+    expect(serializeArtifact(loaded)).toBe(await readFile(path, 'utf8'));
+    const short = asJson(artifact);
+    short['rankingEvidence'].profile.pop();
+    expect(refusal(short)).toBe(`${SOURCE}: rankingEvidence.profile must have one entry per label (3), got 2`);
+    const zero = asJson(artifact);
+    zero['rankingEvidence'].propensity[0] = 0;
+    expect(refusal(zero)).toContain('rankingEvidence.propensity[0] must be a number in (0, 1] or null, got 0');
+  });
+
   it('round-trips an anomaly model with identical scores', async () => {
     const artifact = anomalyArtifact();
     const path = join(dir, 'anomaly.json');

@@ -55,7 +55,9 @@ describe('ccrg train --level participant', () => {
       const usable = examples.filter((e) => e.asOf < validationStart && e.knownDate < validationStart);
       // The model that chose the tree count grew and stopped on the usable examples only ...
       const counts = new Map((artifact.metrics['labelCounts'] as MetricTable).rows.map((r) => [String(r[0]), Number(r[1])]));
-      expect((counts.get('grew the trees of the model that chose the tree count') ?? 0) + (counts.get('chose the tree count (early stopping)') ?? 0)).toBe(usable.length);
+      // Grown on the fit part, the early-stopping months beside it (stopped on, or not when too few).
+    const stopping = [...counts].find(([k]) => k.startsWith('chose the tree count') || k.startsWith('the early-stopping months'))?.[1] ?? 0;
+    expect((counts.get('grew the trees of the model that chose the tree count') ?? 0) + stopping).toBe(usable.length);
       // ... and the shipped model is refitted on every label of the window.
       expect(artifact.labelCount.examples).toBe(examples.length);
       expect(artifact.labelCount.positives).toBe(examples.filter((e) => e.label === 1).length);
@@ -66,21 +68,43 @@ describe('ccrg train --level participant', () => {
 });
 
 describe('ccrg score --model', () => {
-  it('ranks by the model expected charges, fills probability and expected charges, and refuses a model with other features', async () => {
-    const out = join(await tempDir(), 'run');
+  // models/default learnt no tree from the samples' few labels (it is the risk profile): a model with trees is
+  // grown on the items world (half its importers inspected a year), every tree kept (earlyStoppingRounds 0).
+  let grown: string;
+  let itemsStore: string;
+  beforeAll(async () => {
+    ({ store: itemsStore } = await buildWorld('items'));
+    const dir = await tempDir();
+    const params = join(dir, 'params.yaml');
+    await writeFile(params, 'classifier:\n  nTrees: 60\n  earlyStoppingRounds: 0\n');
+    grown = join(dir, 'grown');
     const { err } = captureOutput();
     try {
-      expect(await main(['score', '--period', '2026-06', '--store', store, '--model', join(model, 'model.json'), '--out', out, '--quiet'])).toBe(0);
+      const code = await main(['train', '--store', itemsStore, '--from', '2025-04', '--to', '2026-06', '--params', params, '--out', grown, '--quiet']);
+      expect(code, err.join('')).toBe(0);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  }, 120_000);
+
+  it('ranks by the model (its expected charges, or its probability without an amount model), fills its columns, and refuses a model with other features', async () => {
+    const out = join(await tempDir(), 'run');
+    const store = itemsStore;
+    const model = grown;
+    const { err } = captureOutput();
+    try {
+      expect(await main(['score', '--period', '2026-06', '--store', store, '--model', join(model, 'model.json'), '--rank-by', 'model', '--out', out, '--quiet'])).toBe(0);
       const csv = await openDuckDb(':memory:');
       const top = await csv.all(`SELECT score_source, probability::DOUBLE AS p, expected_charges_rub::DOUBLE AS e
         FROM read_csv('${join(out, 'ranked.csv')}', all_varchar = true) ORDER BY rank::INTEGER LIMIT 10`);
       csv.close();
       expect(top.every((r) => r['score_source'] === 'model')).toBe(true);
       expect(top.every((r) => Number(r['p']) > 0 && Number(r['p']) <= 1)).toBe(true);
-      const charges = top.map((r) => Number(r['e']));
-      expect([...charges].sort((a, b) => b - a)).toEqual(charges);
+      const byAmount = top.every((r) => r['e'] !== null);
+      const keys = top.map((r) => Number(byAmount ? r['e'] : r['p']));
+      expect([...keys].sort((a, b) => b - a)).toEqual(keys);
       const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
-      expect(manifest.result.model).toMatchObject({ kind: 'risk', level: 'participant', window: { from: '2024-07', to: '2025-12' } });
+      expect(manifest.result.model).toMatchObject({ kind: 'risk', level: 'participant', window: { from: '2025-04', to: '2026-06' } });
       const drift = manifest.result.drift;
       expect(drift.features.map((f: { name: string }) => f.name)).toEqual(MODEL_INPUT_IDS);
       for (const f of [...drift.features, drift.score]) expect(f.psi).toBeGreaterThanOrEqual(0);
@@ -96,6 +120,16 @@ describe('ccrg score --model', () => {
       expect(first.every((r) => String(r['reason_1']).startsWith('Model: '))).toBe(true);
       expect(modelRows.length).toBeGreaterThan(0);
       expect(modelRows.every((r) => Number(r['c']) > 0 && ['customs', 'tax'].includes(String(r['a'])))).toBe(true);
+
+      // --rank-by auto (the default) decides on the model's validation evidence and records the decision.
+      const auto = join(await tempDir(), 'auto');
+      expect(await main(['score', '--period', '2026-06', '--store', store, '--model', join(model, 'model.json'), '--capacity', '20', '--out', auto, '--quiet'])).toBe(0);
+      const autoManifest = JSON.parse(await readFile(join(auto, 'manifest.json'), 'utf8'));
+      const decision = autoManifest.result.ranking_decision;
+      expect(autoManifest.result.parameters).toMatchObject({ rank_by: 'auto', capacity: 20, score_source: decision.rankBy });
+      expect(decision.share).toBeCloseTo(20 / autoManifest.result.counts.participants, 6);
+      expect(decision.examples).toBeGreaterThan(0);
+      expect(decision.reason).toMatch(/risk profile ranks$|the model ranks$/);
 
       // --rank-by rules keeps the risk profile's order and still fills the model's columns.
       const byRules = join(await tempDir(), 'rules');

@@ -10,6 +10,7 @@ import {
   revenueAtK,
   topKReport,
   weightsFromPropensities,
+  clippedWeightsFromPropensities,
 } from '../../../src/models/stats/metrics.js';
 import { areaUnderRoc } from '../../../src/models/learners/gbdt/metrics.js';
 
@@ -239,5 +240,18 @@ describe('topKReport share rounding', () => {
     const hundred = Float64Array.from({ length: 100 }, (_, i) => 100 - i);
     const report = topKReport(hundred, new Float64Array(100), new Float64Array(100), Array.from({ length: 100 }, (_, i) => i), { shares: [0.07], shareRounding: 'down' });
     expect(report.rows[0]?.selected).toBe(7);
+  });
+});
+
+describe('clippedWeightsFromPropensities', () => {
+  it('clips 1/π at ten times its median and leaves the rest as they are', () => {
+    // 1/π: 1, 1, 1, 2, 4000 -> median 1, cap 10
+    expect([...clippedWeightsFromPropensities([1, 1, 1, 0.5, 0.00025])]).toEqual([1, 1, 1, 2, 10]);
+    // an even count takes the mean of the middle two: 1/π 2, 4, 8, 400 -> median 6, cap 60
+    expect([...clippedWeightsFromPropensities([0.5, 0.25, 0.125, 0.0025])]).toEqual([2, 4, 8, 60]);
+  });
+
+  it('refuses a propensity outside (0, 1] as the unclipped weights do', () => {
+    expect(() => clippedWeightsFromPropensities([0.5, 1.5])).toThrow('propensity at index 1 is 1.5');
   });
 });

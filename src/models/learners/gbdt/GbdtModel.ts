@@ -61,6 +61,15 @@ export class GbdtModel {
     this.training = parts.training;
   }
 
+  /**
+   * The same model with its first `count` trees only (0: the starting margin
+   * alone): what a tree count chosen after growing more trees ships.
+   */
+  firstTrees(count: number): GbdtModel {
+    if (!Number.isInteger(count) || count < 0 || count > this.trees.length) throw new Error(`firstTrees: count must be an integer in 0..${this.trees.length}, got ${count}`);
+    return new GbdtModel({ objective: this.objective, featureNames: this.featureNames, params: this.params, baseMargin: this.baseMargin, trees: this.trees.slice(0, count), training: this.training });
+  }
+
   /** Every tree's nodes in flat arrays (node ids offset per tree), built on the first prediction. */
   private flat: FlatTrees | null = null;
 

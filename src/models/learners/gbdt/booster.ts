@@ -107,8 +107,9 @@ export function trainGbdt(train: GbdtDataset, options: TrainGbdtOptions): GbdtMo
     const valMargin =
       validation === undefined ? null : validation.offset === undefined ? new Float64Array(validation.x.nRows).fill(baseMargin) : Float64Array.from(validation.offset);
     const validationLoss: number[] = [];
+    // The starting margin competes too: when no tree improves on it, early stopping keeps none.
     let bestIteration = -1;
-    let bestLoss = Infinity;
+    let bestLoss = validation === undefined || valMargin === null ? Infinity : meanLoss(objective, valMargin, validation.y, validation.weights ?? null);
     const trees: Tree[] = [];
 
     for (let t = 0; t < params.nTrees; t++) {
@@ -136,7 +137,7 @@ export function trainGbdt(train: GbdtDataset, options: TrainGbdtOptions): GbdtMo
     }
 
     const roundsTrained = trees.length;
-    if (params.earlyStoppingRounds > 0 && bestIteration >= 0) trees.length = bestIteration + 1;
+    if (params.earlyStoppingRounds > 0) trees.length = bestIteration + 1;
     const training: GbdtTrainingInfo = {
       nRows,
       roundsTrained,

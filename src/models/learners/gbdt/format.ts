@@ -45,7 +45,7 @@ export interface GbdtTrainingInfo {
   readonly metric: string | null;
   /** Validation metric after each round. */
   readonly validationLoss: readonly number[];
-  /** 0-based round with the lowest validation metric, or null without a validation set. */
+  /** 0-based round with the lowest validation metric (-1: no round improved on the starting margin), or null without a validation set. */
   readonly bestIteration: number | null;
   /**
    * Present (true) when the trees were grown from a starting margin per row

@@ -101,11 +101,11 @@ describe('trainGbdt', () => {
   });
 
   it('stops early and keeps the trees up to the best validation round', () => {
-    // Weak signal, deep trees and a high rate: validation loss turns up quickly.
+    // Some signal, deep trees and a high rate: validation loss falls, then turns up quickly.
     const make = (n: number, seed: number) =>
       buildDataset(n, 5, seed, (rand) => {
         const a = rand();
-        return { x: [a, rand(), rand(), rand(), rand()], y: bernoulli(rand, 0.8 * (a - 0.5)) };
+        return { x: [a, rand(), rand(), rand(), rand()], y: bernoulli(rand, 3 * (a - 0.5)) };
       });
     const train = make(600, 8);
     const validation = make(600, 9);
@@ -120,6 +120,19 @@ describe('trainGbdt', () => {
     expect(model.trees).toHaveLength(bestIteration! + 1);
     const refit = trainGbdt(train, { featureNames: featureNames(5), params: { ...params, nTrees: bestIteration! + 1, earlyStoppingRounds: 0 } });
     expect(JSON.stringify(model.trees.map((t) => Array.from(t.value)))).toBe(JSON.stringify(refit.trees.map((t) => Array.from(t.value))));
+  });
+
+  it('keeps no tree when none improves on the starting margin', () => {
+    // Labels independent of the features: every tree fits noise.
+    const make = (n: number, seed: number) => buildDataset(n, 3, seed, (rand) => ({ x: [rand(), rand(), rand()], y: rand() < 0.3 ? 1 : 0 }));
+    const train = make(300, 21);
+    const validation = make(300, 22);
+    const model = trainGbdt(train, { featureNames: featureNames(3), params: { nTrees: 50, maxDepth: 6, learningRate: 0.5, earlyStoppingRounds: 5 }, validation });
+    expect(model.training.bestIteration).toBe(-1);
+    expect(model.training.roundsTrained).toBe(5);
+    expect(model.trees).toHaveLength(0);
+    // With no tree the model predicts its starting margin for every row.
+    expect(new Set(model.predictMargin(validation.x)).size).toBe(1);
   });
 
   it('ranks a held-out set far better than a random ranking can (seeded quality floor)', () => {
