@@ -178,7 +178,7 @@ function classCount(all: readonly LabelledExample[], rows: readonly number[]): n
  * months hold, or every tree when they hold one class (a warning). Few
  * labels thus keep a model grown from the risk profile close to it.
  */
-export function fitClassifier(
+export async function fitClassifier(
   values: Float64Array,
   names: readonly string[],
   all: readonly LabelledExample[],
@@ -189,7 +189,7 @@ export function fitClassifier(
   threads?: number,
   margin: ProfileMargin | null = null,
   groupOf?: (e: LabelledExample) => string,
-): { model: GbdtModel; treeCount: TreeCountChoice } {
+): Promise<{ model: GbdtModel; treeCount: TreeCountChoice }> {
   const n = names.length;
   if (!hasBothClasses(all, split.fit)) throw new ConfigError('The training examples have only one class: no model can be learnt from them');
   const offset = (rows: readonly number[]): { offset?: Float64Array } => {
@@ -201,11 +201,14 @@ export function fitClassifier(
     ...(threads === undefined ? {} : { threads }),
     ...(margin === null ? {} : { excludeFeatures: margin.columns }),
   };
-  const train = (rows: readonly number[], p: Partial<GbdtParams>, validation?: readonly number[]): GbdtModel =>
-    trainGbdt(
-      { x: matrixOf(values, n, rows), y: labelsOf(all, rows), ...offset(rows) },
-      { ...options, params: { ...p, objective: 'logistic', seed }, ...(validation === undefined ? {} : { validation: { x: matrixOf(values, n, validation), y: labelsOf(all, validation), ...offset(validation) } }) },
-    );
+  const job = (rows: readonly number[], p: Partial<GbdtParams>, validation?: readonly number[]): GbdtJob => ({
+    train: { x: matrixOf(values, n, rows), y: labelsOf(all, rows), ...offset(rows) },
+    options: { ...options, params: { ...p, objective: 'logistic', seed }, ...(validation === undefined ? {} : { validation: { x: matrixOf(values, n, validation), y: labelsOf(all, validation), ...offset(validation) } }) },
+  });
+  const train = (rows: readonly number[], p: Partial<GbdtParams>, validation?: readonly number[]): GbdtModel => {
+    const { train: data, options: o } = job(rows, p, validation);
+    return trainGbdt(data, o);
+  };
   // earlyStoppingRounds 0 asks for every tree: no count is chosen.
   if (resolveParams(params).earlyStoppingRounds === 0) {
     const model = train(split.fit, params);
@@ -216,7 +219,17 @@ export function fitClassifier(
     const nTrees = resolveParams(params).nTrees;
     const fold = foldsOf(all, { folds: TREE_COUNT_FOLDS, groupOf }, seed);
     const target = (r: number): number => (all[r] as LabelledExample).label;
-    const cv = treeCountByFolds(split.fit, fold, nTrees, 'logistic', target, (rows) => hasBothClasses(all, rows), (rows, held) => train(rows, { ...params, earlyStoppingRounds: 0 }, held), (rows) => offset(rows).offset);
+    const cv = await treeCountByFolds(
+      split.fit,
+      fold,
+      nTrees,
+      'logistic',
+      target,
+      (rows) => hasBothClasses(all, rows),
+      (rows, held) => job(rows, { ...params, earlyStoppingRounds: 0 }, held),
+      (rows) => offset(rows).offset,
+      threads,
+    );
     if (cv !== null) return { model: train(split.fit, { ...params, nTrees: Math.max(1, cv.trees), earlyStoppingRounds: 0 }).firstTrees(cv.trees), treeCount: cv };
   }
   if (stoppingClasses === 0) {
@@ -243,26 +256,36 @@ function treeCountWords(choice: TreeCountChoice, split: TimeSplit, groupName: st
  * folds of `rows` drawn by group: each fold's model is grown on the other
  * folds with every tree and its loss read on the held-out fold after each
  * tree, the starting margin (no tree) included. Null when a fold leaves
- * nothing usable to grow on or to hold out (`usable`).
+ * nothing usable to grow on or to hold out (`usable`). The folds' fits are
+ * independent: they share `threads` (default the cores).
  */
-function treeCountByFolds(
+async function treeCountByFolds(
   rows: readonly number[],
   fold: Int32Array,
   nTrees: number,
   objective: ObjectiveId,
   target: (r: number) => number,
   usable: (rows: readonly number[]) => boolean,
-  train: (rows: readonly number[], held: readonly number[]) => GbdtModel,
+  job: (rows: readonly number[], held: readonly number[]) => GbdtJob,
   offsets: (rows: readonly number[]) => Float64Array | undefined,
-): TreeCountChoice | null {
+  threads?: number,
+): Promise<TreeCountChoice | null> {
   const { loss } = OBJECTIVES[objective];
-  // total[t]: summed held-out loss after t trees (t = 0: the starting margin).
-  const total = new Float64Array(nTrees + 1);
+  const folds: { held: number[]; rest: number[] }[] = [];
   for (let k = 0; k < TREE_COUNT_FOLDS; k++) {
     const held = rows.filter((r) => fold[r] === k);
     const rest = rows.filter((r) => fold[r] !== k);
     if (!usable(rest) || !usable(held)) return null;
-    const model = train(rest, held);
+    folds.push({ held, rest });
+  }
+  const models = await trainGbdtMany(
+    folds.map(({ held, rest }) => job(rest, held)),
+    threads,
+  );
+  // total[t]: summed held-out loss after t trees (t = 0: the starting margin).
+  const total = new Float64Array(nTrees + 1);
+  for (const [k, { held }] of folds.entries()) {
+    const model = models[k] as GbdtModel;
     const losses = model.training.validationLoss;
     const start = offsets(held);
     held.forEach((r, i) => (total[0] = (total[0] as number) + loss(start === undefined ? model.baseMargin : (start[i] as number), target(r))));
@@ -448,7 +471,7 @@ export async function fitRisk(
   const { mode } = config.refit;
   const margin = config.profileMargin ?? null;
   const excluded = margin === null ? {} : { excludeFeatures: margin.columns };
-  const { model: chosen, treeCount } = fitClassifier(values, names, all, split, config.classifier, config.seed, warnings, config.threads, margin, config.refit.groupOf);
+  const { model: chosen, treeCount } = await fitClassifier(values, names, all, split, config.classifier, config.seed, warnings, config.threads, margin, config.refit.groupOf);
   const calibrationRows = split.stopping.length > 0 ? split.stopping : split.fit;
   // With a refit, the chosen model's calibration only serves the validation scores: its warnings are not the shipped model's.
   const chosenWarnings = mode === 'none' ? warnings : [];
@@ -463,7 +486,7 @@ export async function fitRisk(
     return {
       classifier: chosen,
       calibrator: chosenCalibrator,
-      amount: trainAmount(values, names, all, split.fit, config.amount, config.seed, warnings, config.threads, margin?.columns, config.refit.groupOf),
+      amount: await trainAmount(values, names, all, split.fit, config.amount, config.seed, warnings, config.threads, margin?.columns, config.refit.groupOf),
       validationProbability,
       refit: { mode, treesChosen, chosenBy, countMethod: treeCount.method, trees: treesChosen, rows: split.fit.length, folds: 0, calibration: `${calibrationRows.length} examples of the early-stopping part` },
       profileMargin: margin,
@@ -510,7 +533,7 @@ export async function fitRisk(
   return {
     classifier: models[models.length - 1] as GbdtModel,
     calibrator,
-    amount: trainAmount(values, names, all, everyRow, config.amount, config.seed, warnings, config.threads, margin?.columns, config.refit.groupOf),
+    amount: await trainAmount(values, names, all, everyRow, config.amount, config.seed, warnings, config.threads, margin?.columns, config.refit.groupOf),
     validationProbability,
     refit: {
       mode,
@@ -544,7 +567,7 @@ export const AMOUNT_CROSS_VALIDATION_MAX_ROWS = 2000;
 export const AMOUNT_MIN_ROWS = 50;
 
 /** E[charges | violation]: a gamma GBDT on the violating training examples with charges (null below {@link AMOUNT_MIN_ROWS} of them). */
-export function trainAmount(
+export async function trainAmount(
   values: Float64Array,
   names: readonly string[],
   all: readonly LabelledExample[],
@@ -555,7 +578,7 @@ export function trainAmount(
   threads?: number,
   exclude?: readonly string[],
   groupOf?: (e: LabelledExample) => string,
-): GbdtModel | null {
+): Promise<GbdtModel | null> {
   const rows = fit.filter((r) => (all[r] as LabelledExample).label === 1 && (all[r] as LabelledExample).chargesRub > 0);
   if (rows.length < AMOUNT_MIN_ROWS) {
     warnings.push(
@@ -567,20 +590,23 @@ export function trainAmount(
   }
   const charges = (r: number): number => (all[r] as LabelledExample).chargesRub;
   const options = { featureNames: [...names], ...(threads === undefined ? {} : { threads }), ...(exclude === undefined ? {} : { excludeFeatures: exclude }) };
-  const grow = (on: readonly number[], nTrees: number, held?: readonly number[]): GbdtModel =>
-    trainGbdt(
-      { x: matrixOf(values, names.length, on), y: Float64Array.from(on, charges) },
-      {
-        ...options,
-        params: { ...params, objective: 'gamma', seed, earlyStoppingRounds: 0, nTrees },
-        ...(held === undefined ? {} : { validation: { x: matrixOf(values, names.length, held), y: Float64Array.from(held, charges) } }),
-      },
-    );
+  const job = (on: readonly number[], nTrees: number, held?: readonly number[]): GbdtJob => ({
+    train: { x: matrixOf(values, names.length, on), y: Float64Array.from(on, charges) },
+    options: {
+      ...options,
+      params: { ...params, objective: 'gamma', seed, earlyStoppingRounds: 0, nTrees },
+      ...(held === undefined ? {} : { validation: { x: matrixOf(values, names.length, held), y: Float64Array.from(held, charges) } }),
+    },
+  });
+  const grow = (on: readonly number[], nTrees: number): GbdtModel => {
+    const { train, options: o } = job(on, nTrees);
+    return trainGbdt(train, o);
+  };
   const nTrees = resolveParams(params).nTrees;
   if (groupOf === undefined || rows.length > AMOUNT_CROSS_VALIDATION_MAX_ROWS) return grow(rows, nTrees);
   // Few violations with charges: the tree count (0 included: one mean amount for all) by cross-validation.
   const fold = foldsOf(all, { folds: TREE_COUNT_FOLDS, groupOf }, seed);
-  const cv = treeCountByFolds(rows, fold, nTrees, 'gamma', charges, (r) => r.length > 0, (on, held) => grow(on, nTrees, held), () => undefined);
+  const cv = await treeCountByFolds(rows, fold, nTrees, 'gamma', charges, (r) => r.length > 0, (on, held) => job(on, nTrees, held), () => undefined, threads);
   const trees = cv === null ? nTrees : cv.trees;
   return grow(rows, Math.max(1, trees)).firstTrees(trees);
 }

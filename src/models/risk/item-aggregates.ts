@@ -84,9 +84,9 @@ export async function itemScoreAggregates(db: Db, targets: readonly AggregateTar
     const fitPositives = split.fit.filter((i) => (subset[i] as ItemExample).label === 1).length;
     if (fitPositives === 0 || fitPositives === split.fit.length) continue;
     const warnings: string[] = [];
-    const classifier = fitClassifier(subsetX, set.features, subset, split, config.classifier, config.seed, warnings).model;
+    const classifier = (await fitClassifier(subsetX, set.features, subset, split, config.classifier, config.seed, warnings)).model;
     const calibrator = calibrate(probabilityOf(classifier, subsetX, n), subset, split.stopping.length > 0 ? split.stopping : split.fit, warnings);
-    const amount = trainAmount(subsetX, set.features, subset, split.fit, config.amount, config.seed, warnings);
+    const amount = await trainAmount(subsetX, set.features, subset, split.fit, config.amount, config.seed, warnings);
     trainedOn[asOf] = known.length;
 
     const inns = [...new Set(targets.filter((t) => t.asOf === asOf).map((t) => t.inn))];
