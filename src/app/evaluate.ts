@@ -67,7 +67,8 @@ export function populationRanking(db: Db, loaded: LoadedArtifact, config: Evalua
 const BIAS = {
   all: 'selection-biased: every labelled example of the window, mostly inspections picked for their risk (the rules that picked them look better here than on the population)',
   randomSlice: 'unbiased for the population: the inspections drawn at random only',
-  inversePropensity: 'unbiased (Horvitz-Thompson, weights 1/propensity) when the recorded propensities are the true inclusion probabilities; noisy when few random picks carry large weights',
+  inversePropensity:
+    'nearly unbiased for the population: weights 1/propensity (the inclusion probability), precision and recall as ratios of Horvitz-Thompson totals (Hajek), when the recorded propensities are the true inclusion probabilities; noisy when few random picks carry large weights',
   population: 'no selection: the whole population ranked against the generator truth (generated data only)',
 } as const;
 

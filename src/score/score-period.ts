@@ -123,7 +123,7 @@ export function modelScores(loaded: LoadedArtifact, ranked: readonly RankedParti
   ranked.forEach((p, i) => {
     const probability = Number((predicted.probability[i] as number).toFixed(6));
     const expected = predicted.expectedChargesRub?.[i];
-    scores.set(p.inn, { probability, expectedChargesRub: expected === undefined ? null : Number(expected.toFixed(2)) });
+    scores.set(p.inn, { margin: predicted.margin[i] as number, probability, expectedChargesRub: expected === undefined ? null : Number(expected.toFixed(2)) });
   });
   return { x, scores, probability: predicted.probability };
 }

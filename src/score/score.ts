@@ -30,6 +30,8 @@ export interface RankedParticipant extends ParticipantFeatures {
 
 /** A trained model's score of one participant. */
 export interface ModelScore {
+  /** The classifier's raw margin (log-odds): breaks ties of the calibrated scores. */
+  margin: number;
   probability: number;
   /** null without an amount model. */
   expectedChargesRub: number | null;
@@ -37,20 +39,25 @@ export interface ModelScore {
 
 /**
  * Ranks scored participants by the model: expected charges descending (the
- * probability when the model has no amount part), then the risk-profile
- * score, then INN. Ranks are renumbered.
+ * probability when the model has no amount part), then the model's raw
+ * margin, then the risk-profile score, then INN. Ranks are renumbered.
+ * Isotonic calibration maps the margin to a few steps (10 on a
+ * 20,000-participant world): without the margin, ties within a step fell
+ * back to the profile's order, and a model without an amount part ranked
+ * almost exactly as the profile.
  */
 export function rankByModel(ranked: readonly RankedParticipant[], scores: ReadonlyMap<string, ModelScore>): RankedParticipant[] {
   const key = (p: RankedParticipant): number => {
     const m = scores.get(p.inn);
     return m === undefined ? Number.NEGATIVE_INFINITY : (m.expectedChargesRub ?? m.probability);
   };
+  const margin = (p: RankedParticipant): number => scores.get(p.inn)?.margin ?? Number.NEGATIVE_INFINITY;
   return ranked
     .map((p) => {
       const model = scores.get(p.inn);
       return model === undefined ? { ...p, scoreSource: 'model' as const } : { ...p, model, scoreSource: 'model' as const };
     })
-    .sort((a, b) => key(b) - key(a) || b.evaluation.score - a.evaluation.score || (a.inn < b.inn ? -1 : a.inn > b.inn ? 1 : 0))
+    .sort((a, b) => key(b) - key(a) || margin(b) - margin(a) || b.evaluation.score - a.evaluation.score || (a.inn < b.inn ? -1 : a.inn > b.inn ? 1 : 0))
     .map((p, i) => ({ ...p, rank: i + 1 }));
 }
 

@@ -15,7 +15,7 @@ beforeAll(async () => {
   ({ store } = await buildWorld('samples'));
 });
 
-const WINDOW = ['--from', '2025-10', '--to', '2026-06'];
+const WINDOW = ['--from', '2025-04', '--to', '2026-06'];
 
 // Quality tier: three feature computations over nine as-of months, about 30 s.
 describe('ccrg export examples', () => {
@@ -29,7 +29,7 @@ describe('ccrg export examples', () => {
     expect((await runCli(['export', 'examples', '--store', store, ...WINDOW, '--out', parquet, '--quiet'])).code).toBe(0);
 
     const db = await openDuckDb(store, { readOnly: true });
-    const config = { from: '2025-10', to: '2026-06', validationShare: TRAIN_DEFAULTS.validationShare, stoppingShare: TRAIN_DEFAULTS.stoppingShare, features: SCORE_DEFAULTS };
+    const config = { from: '2025-04', to: '2026-06', validationShare: TRAIN_DEFAULTS.validationShare, stoppingShare: TRAIN_DEFAULTS.stoppingShare, features: SCORE_DEFAULTS };
     const matrix = await participantTrainingMatrix(db, { ...config, profile: await loadRiskProfile(null) }, memoryLogger());
     db.close();
     const files = await openDuckDb(':memory:');

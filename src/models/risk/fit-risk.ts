@@ -324,7 +324,13 @@ function classCounts(all: readonly LabelledExample[], rows: readonly number[]): 
  * below; a Platt slope that is not positive would flatten or reverse the
  * ranking, so the model then stays uncalibrated (a warning).
  */
-export function calibrate(scoresOf: (rows: readonly number[]) => Float64Array, all: readonly LabelledExample[], rows: readonly number[], warnings: string[]): Calibrator | null {
+export function calibrate(
+  scoresOf: (rows: readonly number[]) => Float64Array,
+  all: readonly LabelledExample[],
+  rows: readonly number[],
+  warnings: string[],
+  method: CalibrationMethod = 'auto',
+): Calibrator | null {
   const random = rows.filter((r) => (all[r] as LabelledExample).selection === 'random');
   const withPropensity = rows.filter((r) => (all[r] as LabelledExample).propensity !== null);
   const randomCounts = classCounts(all, random);
@@ -348,7 +354,7 @@ export function calibrate(scoresOf: (rows: readonly number[]) => Float64Array, a
     return null;
   }
   const p = scoresOf(use);
-  if (Math.min(counts.positives, counts.negatives) >= CALIBRATION_MIN_PER_CLASS.isotonic) return fitIsotonic(p, y, weights);
+  if (method === 'auto' && Math.min(counts.positives, counts.negatives) >= CALIBRATION_MIN_PER_CLASS.isotonic) return fitIsotonic(p, y, weights);
   const platt = fitPlatt(p, y, weights);
   if (!(platt.a > 0)) {
     warnings.push(`not calibrated: Platt scaling on ${use.length} examples (${counts.positives} with a violation) found no increasing relation (slope ${platt.a.toFixed(4)})`);
@@ -370,6 +376,16 @@ export function probabilityOf(
 ): (rows: readonly number[]) => Float64Array {
   return (rows) => classifier.predictProbability(matrixOf(values, nCols, rows), offsets(rows));
 }
+
+/**
+ * `auto`: isotonic regression with enough examples of each class, Platt
+ * scaling below; `platt`: Platt scaling always, for lists ranked by the
+ * calibrated probability (participants: P × E[charges]). Isotonic regression
+ * is a step function: on a 20,000-participant world it mapped the margin to
+ * 10 steps, and within a step the amount alone ordered the list (charges in
+ * the top 5%: 56.7% against 58.7% with Platt scaling, profile 58.0%).
+ */
+export type CalibrationMethod = 'auto' | 'platt';
 
 /** The most the refit multiplies the chosen tree count by (see {@link fitRisk}). */
 export const MAX_REFIT_SCALE = 2;
@@ -464,6 +480,8 @@ export async function fitRisk(
     threads?: number | undefined;
     /** Grow the classifier from the risk profile's points as log-odds (participant models); its columns are never split on. */
     profileMargin?: ProfileMargin | null;
+    /** How the probability is calibrated (default `auto`). */
+    calibration?: CalibrationMethod;
   },
   warnings: string[],
 ): Promise<FittedRisk> {
@@ -475,7 +493,8 @@ export async function fitRisk(
   const calibrationRows = split.stopping.length > 0 ? split.stopping : split.fit;
   // With a refit, the chosen model's calibration only serves the validation scores: its warnings are not the shipped model's.
   const chosenWarnings = mode === 'none' ? warnings : [];
-  const chosenCalibrator = calibrate(probabilityOf(chosen, values, n, (rows) => offsetsOf(margin, names, values, rows)), all, calibrationRows, chosenWarnings);
+  const method = config.calibration ?? 'auto';
+  const chosenCalibrator = calibrate(probabilityOf(chosen, values, n, (rows) => offsetsOf(margin, names, values, rows)), all, calibrationRows, chosenWarnings, method);
   const validationProbability = predictRisk(
     { kind: 'risk', classifier: chosen, amount: null, calibrator: chosenCalibrator, profileMargin: margin },
     matrixOf(values, n, split.validation),
@@ -529,7 +548,7 @@ export async function fitRisk(
     held.forEach((r, j) => (crossFitted[r] = p[j] as number));
   });
   const folds = splits.length;
-  const calibrator = calibrate((rows) => Float64Array.from(rows, (r) => crossFitted[r] as number), all, everyRow, warnings);
+  const calibrator = calibrate((rows) => Float64Array.from(rows, (r) => crossFitted[r] as number), all, everyRow, warnings, method);
   return {
     classifier: models[models.length - 1] as GbdtModel,
     calibrator,

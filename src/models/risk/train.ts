@@ -148,7 +148,7 @@ export async function trainParticipantModel(db: Db, config: TrainConfig, logger:
   const refit = { ...config.refit, groupOf: (e: LabelledExample) => (e as ParticipantExample).inn, groupName: 'participant' };
   const profileMargin = fitProfileMargin(values, names, all, split.fit, warnings);
   logger.info(`the risk profile's points as starting log-odds: ${profileMargin.intercept.toFixed(4)} + ${profileMargin.slope.toFixed(6)} x points`);
-  const fitted = await fitRisk(values, names, all, split, { classifier: config.classifier, amount: config.amount, seed: config.seed, refit, threads: config.threads, profileMargin }, warnings);
+  const fitted = await fitRisk(values, names, all, split, { classifier: config.classifier, amount: config.amount, seed: config.seed, refit, threads: config.threads, profileMargin, calibration: 'platt' }, warnings);
   logRefit(logger, fitted.refit);
   const metrics = validationMetrics(all, validation, fitted.validationProbability, { name: 'profile', scores: Float64Array.from(validation, (r) => (evaluations[r] as Evaluation).score) });
   const artifact = riskArtifact({

@@ -20,7 +20,7 @@ describe('ccrg train --params', () => {
     const params = join(dir, 'params.yaml');
     await writeFile(params, 'classifier:\n  nTrees: 4\n  maxDepth: 2\n  earlyStoppingRounds: 0\namount:\n  nTrees: 3\n');
     const run = (out: string): Promise<{ code: number; err: string }> =>
-      runCli(['train', '--store', store, '--from', '2025-10', '--to', '2026-06', '--refit', 'none', '--out', out, '--params', params, '--quiet']);
+      runCli(['train', '--store', store, '--from', '2025-04', '--to', '2026-06', '--refit', 'none', '--out', out, '--params', params, '--quiet']);
     const out = join(dir, 'model');
     expect((await run(out)).code).toBe(0);
     const { models } = await loadArtifact(join(out, 'model.json'));
