@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BATCH_DEFAULTS, REPORT_DEFAULTS, STORE_DEFAULT } from '../config/defaults.js';
 import { writeFileAtomic } from '../io/csv-write.js';
-import { openDuckDb, type Db } from '../io/db.js';
+import type { Db } from '../io/db.js';
+import { openStoreReadOnly } from './store.js';
 import { renderBatchReport, REPORT_FILE, type BatchReportOptions } from '../report/batch-report.js';
 import type { Lang } from '../rules/profile.js';
 import type { Clock } from '../util/clock.js';
@@ -47,7 +48,7 @@ export async function report(options: ReportOptions, clock: Clock, logger: Logge
   const store = options.store ?? (existsSync(STORE_DEFAULT) ? STORE_DEFAULT : null);
   if (store === null) logger.warn(`no store ${STORE_DEFAULT}: the report shows the manifest's counts without reject reasons and join coverage (give --store)`);
   const outDir = options.out ?? join(BATCH_DEFAULTS.outRoot, period);
-  const db: Db | null = store === null ? null : await openDuckDb(store, { readOnly: true });
+  const db: Db | null = store === null ? null : await openStoreReadOnly(store);
   try {
     const written = await writeBatchReport({ outDir, period, db, top, clock, ...(lang === undefined ? {} : { lang }) });
     return `wrote ${written.path} (${written.charts} charts, ${written.lang})`;

@@ -11,8 +11,9 @@ import { openDuckDb, type Db, type DuckDbOptions } from '../io/db.js';
 import { findExtractFiles } from '../store/extract-files.js';
 import { ingestFiles, type IngestInput, type IngestResult } from '../store/ingest.js';
 import { declarationMonths } from '../store/months.js';
+import { describeInterrupted, interruptedRows } from '../store/interrupted.js';
 import type { Clock } from '../util/clock.js';
-import { UsageError } from '../util/errors.js';
+import { ConfigError, UsageError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 
 /** The options naming input files, one extract each (`--declarations`, `--dir`, ...). */
@@ -100,9 +101,32 @@ export interface OpenStore {
   ingest: IngestResult | null;
 }
 
+/**
+ * Opens a store read-only for a reading command. A store holding rows of an
+ * ingest that was killed before it committed (src/store/interrupted.ts) is
+ * refused, naming them and the remedy: reading it would mix the old state
+ * with part of the new one.
+ */
+export async function openStoreReadOnly(path: string, engine: DuckDbOptions = {}): Promise<Db> {
+  const db = await openDuckDb(path, { ...engine, readOnly: true });
+  try {
+    const interrupted = await interruptedRows(db);
+    if (Object.keys(interrupted).length > 0) {
+      throw new ConfigError(
+        `${path} holds ${describeInterrupted(interrupted)} of an ingest that was interrupted before it committed: ` +
+          `run ccrg ingest on this store again (with the same files, or any one already ingested) to remove them before reading it`,
+      );
+    }
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
 /** Opens a source: the named store read-only, or a fresh in-memory store filled from the files. */
 export async function openSource(source: Source, engine: DuckDbOptions, clock: Clock, logger: Logger): Promise<OpenStore> {
-  if ('store' in source) return { db: await openDuckDb(source.store, { ...engine, readOnly: true }), ingest: null };
+  if ('store' in source) return { db: await openStoreReadOnly(source.store, engine), ingest: null };
   const db = await openDuckDb(':memory:', engine);
   try {
     const mapping = source.mappingPath === null ? defaultMapping() : await loadMapping(source.mappingPath);
@@ -128,7 +152,7 @@ export async function withSource<T>(source: Source, engine: DuckDbOptions, clock
 export async function latestPeriod(store: string | undefined): Promise<string> {
   const path = store ?? STORE_DEFAULT;
   if (!existsSync(path)) throw new UsageError(`--period latest needs a store; ${path} does not exist: run ccrg ingest first`);
-  const db = await openDuckDb(path, { readOnly: true });
+  const db = await openStoreReadOnly(path);
   try {
     const months = await declarationMonths(db);
     if (months === null) throw new UsageError(`--period latest: the store ${path} has no declarations`);

@@ -16,6 +16,7 @@ import { innProblemMacroSql } from '../validation/inn.js';
 import { issueOfRefusedRecord, type StructuralIssue } from '../validation/record-faults.js';
 import { REJECT_CODES, type RejectCode } from '../validation/reject-codes.js';
 import { describeEntityPairs, sameEntityPairs, writeEntityPairs } from './entity-pairs.js';
+import { describeInterrupted, removeInterruptedRows } from './interrupted.js';
 import { ensureStoreSchema, LINEAGE_COLUMN_NAMES, storedColumns } from './schema.js';
 import { planStaging, type StagingPlan } from './staging.js';
 
@@ -131,6 +132,11 @@ export async function ingestFiles(db: Db, options: IngestOptions, clock: Clock, 
       entry.plan = planStaging(EXTRACTS[input.extract], mapping, uniqueHeader(source.header, input.file), input.file);
     }
     await ensureStoreSchema(db);
+    if (!options.dryRun) {
+      // Rows a killed ingest left without its lineage (src/store/interrupted.ts) go before anything is stored.
+      const removed = await db.transaction(() => removeInterruptedRows(db));
+      if (Object.keys(removed).length > 0) logger.warn(`removed ${describeInterrupted(removed)} of an ingest that was interrupted before it committed`);
+    }
     await db.run(innProblemMacroSql());
     await db.run(decimalsMacroSql());
     let exceeded: FileReport | null = null;
@@ -149,7 +155,11 @@ export async function ingestFiles(db: Db, options: IngestOptions, clock: Clock, 
       const pairs = options.inputs.some((i) => i.extract === 'declarations') ? options.mapping.extracts.declarations.entityPairs : null;
       const heldDeclarations = pairs !== null && (await db.all('SELECT 1 FROM declarations LIMIT 1')).length > 0;
       const pairsBefore = await db.transaction(async () => {
-        for (const v of validated) if (!v.report.skipped) await storeOne(db, v, options.mapping.sha256, clock);
+        // The lineage rows go last, in one statement: rows without theirs are an ingest that never committed.
+        const lineage: string[] = [];
+        let ingestId = await nextIngestId(db);
+        for (const v of validated) if (!v.report.skipped) lineage.push(await storeOne(db, v, ingestId++, options.mapping.sha256, clock));
+        if (lineage.length > 0) await db.run(`INSERT INTO lineage VALUES ${lineage.join(', ')}`);
         return pairs === null ? null : writeEntityPairs(db, pairs);
       });
       for (const v of validated) {
@@ -319,13 +329,16 @@ async function validateOne(
   return { entry, report, rows, ctx };
 }
 
-/** Writes one validated file's new rows, rejects and lineage (inside the caller's transaction). */
-async function storeOne(db: Db, v: Validated, mappingSha: string | null, clock: Clock): Promise<void> {
+/**
+ * Writes one validated file's new rows and rejects as ingest `ingestId`
+ * (inside the caller's transaction); returns its lineage row, as SQL VALUES,
+ * for the caller to write after every file's rows.
+ */
+async function storeOne(db: Db, v: Validated, ingestId: number, mappingSha: string | null, clock: Clock): Promise<string> {
   const { entry, report, ctx } = v;
   const { source, mapping } = entry;
   const def = EXTRACTS[entry.input.extract];
   const t = temps(entry.index);
-  const ingestId = await nextIngestId(db);
   const inserted = await insertNewRows(db, def, ingestId, t);
   if (inserted !== report.inserted) {
     throw new Error(`${entry.input.file}: internal count mismatch: ${report.inserted} rows to store, ${inserted} stored`);
@@ -337,7 +350,7 @@ async function storeOne(db: Db, v: Validated, mappingSha: string | null, clock: 
        coalesce(m.period, ${EXTRACTS[entry.input.extract].id === 'declarations' ? `(SELECT strftime(g.release_date, '%Y-%m') FROM ${t.good} g WHERE g._line = r._line)` : 'NULL'})
      FROM (${rejectsWithMessagesSql(ctx, t.iss)}) r LEFT JOIN ${t.months} m ON m._line = r._line`,
   );
-  await db.run(`INSERT INTO lineage VALUES (${[
+  return `(${[
     ingestId,
     quoteLiteral(def.id),
     quoteLiteral(entry.input.file),
@@ -356,7 +369,7 @@ async function storeOne(db: Db, v: Validated, mappingSha: string | null, clock: 
     report.duplicatesInFile,
     report.alreadyStored,
     sqlDate(clock.today()),
-  ].join(', ')})`);
+  ].join(', ')})`;
 }
 
 interface LoadedRead {

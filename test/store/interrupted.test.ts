@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openStoreReadOnly } from '../../src/app/store.js';
+import { openDuckDb, type Db } from '../../src/io/db.js';
+import { interruptedRows } from '../../src/store/interrupted.js';
+import { memoryLogger } from '../../src/util/logger.js';
+import { fixedClock } from '../../src/util/clock.js';
+import { ingestFiles } from '../../src/store/ingest.js';
+import { defaultMapping } from '../../src/config/mapping.js';
+import { extractCsv, fixtureFile, tempDir } from '../util/fixtures.js';
+
+/** Every table's row count, as the kill test compares stores. */
+async function content(db: Db): Promise<string> {
+  const tables = (await db.all(`SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY table_name`)).map((r) => String(r['table_name']));
+  const counts: string[] = [];
+  for (const t of tables) counts.push(`${t}=${String((await db.all(`SELECT count(*)::BIGINT AS n FROM "${t}"`))[0]?.['n'])}`);
+  return counts.join(' ');
+}
+
+describe('rows of an ingest that never committed', () => {
+  it('are refused by reading commands and removed by the next ingest, which leaves the old state', async () => {
+    const dir = await tempDir();
+    const store = join(dir, 'store.duckdb');
+    const file = await fixtureFile('participants.csv', extractCsv('participants', [{}, { inn: '7736207543' }, { inn: 'bad' }]));
+    const inputs = [{ extract: 'participants' as const, file }];
+    const ingest = async (logger = memoryLogger()): Promise<void> => {
+      const db = await openDuckDb(store);
+      try {
+        await ingestFiles(db, { inputs, mapping: defaultMapping(), dryRun: false, maxRejectShare: null }, fixedClock('2026-06-30'), logger);
+      } finally {
+        db.close();
+      }
+    };
+    await ingest();
+    let db = await openDuckDb(store);
+    const old = await content(db);
+    expect(old).toContain('participants=2');
+    expect(await interruptedRows(db)).toEqual({});
+    // What a kill during a large commit left once (duckdb/duckdb#25931): rows of ingest 2, no lineage row for it.
+    await db.run(`INSERT INTO participants SELECT * REPLACE (2 AS ingest_id) FROM participants`);
+    await db.run(`INSERT INTO rejects SELECT * REPLACE (2 AS ingest_id) FROM rejects`);
+    expect(await interruptedRows(db)).toEqual({ participants: 2, rejects: 1 });
+    db.close();
+
+    await expect(openStoreReadOnly(store)).rejects.toThrow(
+      `${store} holds 2 participants rows, 1 rejects rows of an ingest that was interrupted before it committed: run ccrg ingest on this store again`,
+    );
+
+    // The next ingest (the same file: skipped as already stored) removes them first.
+    const logger = memoryLogger();
+    await ingest(logger);
+    expect(logger.lines.join('\n')).toContain('removed 2 participants rows, 1 rejects rows of an ingest that was interrupted before it committed');
+    db = await openStoreReadOnly(store);
+    expect(await content(db)).toBe(old);
+    db.close();
+  });
+});
