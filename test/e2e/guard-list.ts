@@ -9,11 +9,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { REPO_ROOT } from '../scenario/worlds.js';
+import { runCli } from '../util/cli.js';
 
 const LIST = join(REPO_ROOT, 'test', 'e2e', 'output-guard.sha256');
 
 /** A fixed date, so that the guards do not depend on the day they run (the samples end in 2026-06). */
-export const GUARD_TODAY = '2026-11-26';
+const GUARD_TODAY = '2026-11-26';
 
 export const sha256 = (bytes: string | Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
@@ -57,4 +58,22 @@ export async function expectGuarded(prefix: string, actual: Map<string, string>)
   const expected = new Map([...parseList(await readFile(LIST, 'utf8'))].filter(([name]) => name.startsWith(prefix)));
   const changed = [...new Set([...expected.keys(), ...actual.keys()])].filter((name) => expected.get(name) !== actual.get(name));
   expect(changed, `outputs changed: ${changed.join(', ')}. If on purpose, rerun with UPDATE_GUARD=1 and commit the list with the reason`).toEqual([]);
+}
+
+/**
+ * Runs ccrg commands one after the other from the repository root, as npm
+ * scripts do (the extracts named relative to it: their paths appear in the
+ * outputs), at the guards' fixed date; throws on the first that fails.
+ */
+export async function runGuardSteps(steps: readonly string[][]): Promise<void> {
+  const cwd = process.cwd();
+  process.chdir(REPO_ROOT);
+  try {
+    for (const step of steps) {
+      const result = await runCli([...step, '--quiet', '--today', GUARD_TODAY]);
+      if (result.code !== 0) throw new Error(`ccrg ${step.join(' ')} exited ${result.code}: ${result.err}`);
+    }
+  } finally {
+    process.chdir(cwd);
+  }
 }

@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../scenario/worlds.js';
-import { runCli } from '../util/cli.js';
-import { expectGuarded, GUARD_TODAY, sha256 } from './guard-list.js';
+import { expectGuarded, runGuardSteps, sha256 } from './guard-list.js';
 
 const MODEL_FILES = ['model.json', 'model-card.md'];
 
@@ -21,21 +20,11 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'ccrg-model-guard-'));
   model = join(root, 'model');
   const store = join(root, 'out', 'ccrg.duckdb');
-  // As npm run train:sample: the extracts named relative to the repository (their paths appear in the card).
-  const cwd = process.cwd();
-  process.chdir(REPO_ROOT);
-  try {
-    const steps = [
-      ['ingest', '--dir', 'data-samples', '--store', store, '--rejects', join(root, 'out', 'rejects.csv')],
-      ['train', '--store', store, '--from', '2024-07', '--to', '2025-12', '--out', model],
-    ];
-    for (const step of steps) {
-      const result = await runCli([...step, '--quiet', '--today', GUARD_TODAY]);
-      if (result.code !== 0) throw new Error(`ccrg ${step.join(' ')} exited ${result.code}: ${result.err}`);
-    }
-  } finally {
-    process.chdir(cwd);
-  }
+  // As npm run train:sample.
+  await runGuardSteps([
+    ['ingest', '--dir', 'data-samples', '--store', store, '--rejects', join(root, 'out', 'rejects.csv')],
+    ['train', '--store', store, '--from', '2024-07', '--to', '2025-12', '--out', model],
+  ]);
 }, 240_000);
 afterAll(() => rm(root, { recursive: true, force: true }));
 

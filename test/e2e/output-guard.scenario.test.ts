@@ -12,10 +12,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { REPO_ROOT } from '../scenario/worlds.js';
-import { runCli } from '../util/cli.js';
 import { normaliseReport } from '../util/golden.js';
-import { expectGuarded, GUARD_TODAY, sha256 } from './guard-list.js';
+import { expectGuarded, runGuardSteps, sha256 } from './guard-list.js';
 
 const PERIOD = '2026-06';
 const RUN_KEY = `out/${PERIOD}`;
@@ -51,22 +49,12 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'ccrg-guard-'));
   run = join(root, 'out', PERIOD);
   const store = join(root, 'out', 'ccrg.duckdb');
-  // As npm start: the extracts named relative to the repository (their paths appear in the outputs).
-  const cwd = process.cwd();
-  process.chdir(REPO_ROOT);
-  try {
-    const steps = [
-      ['ingest', '--dir', 'data-samples', '--store', store, '--rejects', join(root, 'out', 'rejects.csv')],
-      ['score', '--period', 'latest', '--store', store, '--model', 'models/default', '--out', run],
-      ['plan', '--period', 'latest', '--store', store, '--out', run, '--report'],
-    ];
-    for (const step of steps) {
-      const result = await runCli([...step, '--quiet', '--today', GUARD_TODAY]);
-      if (result.code !== 0) throw new Error(`ccrg ${step.join(' ')} exited ${result.code}: ${result.err}`);
-    }
-  } finally {
-    process.chdir(cwd);
-  }
+  // As npm start.
+  await runGuardSteps([
+    ['ingest', '--dir', 'data-samples', '--store', store, '--rejects', join(root, 'out', 'rejects.csv')],
+    ['score', '--period', 'latest', '--store', store, '--model', 'models/default', '--out', run],
+    ['plan', '--period', 'latest', '--store', store, '--out', run, '--report'],
+  ]);
 }, 240_000);
 afterAll(() => rm(root, { recursive: true, force: true }));
 

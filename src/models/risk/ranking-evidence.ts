@@ -13,6 +13,7 @@
  * resampled examples for both rankings) gives a 95% interval of the ratio;
  * the model ranks only when its lower bound is above 1.
  */
+import { Sfc32 } from '../../util/random.js';
 
 /** The validation tail kept in the artifact (`rankingEvidence`), one entry per example in each array. */
 export interface RankingEvidence {
@@ -71,18 +72,6 @@ function orderBy(scores: readonly number[]): Int32Array {
   return Int32Array.from(scores.keys()).sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
 }
 
-/** A small seeded generator (mulberry32): the same evidence gives the same interval. */
-function uniform(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const rounded = (x: number, digits: number): number => Number(x.toFixed(digits));
 
 /**
@@ -121,7 +110,8 @@ export function decideRanking(evidence: RankingEvidence | undefined, share: numb
   const ratio = profileCharges > 0 ? modelCharges / profileCharges : null;
 
   // Paired bootstrap: each resample draws examples with replacement as multiplicities of their weights.
-  const rand = uniform(seed);
+  const random = new Sfc32(seed);
+  const rand = (): number => random.next();
   const ratios: number[] = [];
   const times = new Float64Array(n);
   const w = new Float64Array(n);
