@@ -252,10 +252,11 @@ function treeCountWords(choice: TreeCountChoice, split: TimeSplit, groupName: st
 }
 
 /**
- * The tree count with the lowest out-of-fold loss of `objective`, summed over
- * folds of `rows` drawn by group: each fold's model is grown on the other
- * folds with every tree and its loss read on the held-out fold after each
- * tree, the starting margin (no tree) included. Null when a fold leaves
+ * The tree count by out-of-fold loss of `objective` over folds of `rows`
+ * drawn by group: each fold's model is grown on the other folds with every
+ * tree and its loss read on the held-out fold after each tree, the starting
+ * margin (no tree) included; the fewest trees whose mean loss is within one
+ * standard error (of the fold losses at the lowest) of the lowest. Null when a fold leaves
  * nothing usable to grow on or to hold out (`usable`). The folds' fits are
  * independent: they share `threads` (default the cores).
  */
@@ -282,18 +283,37 @@ async function treeCountByFolds(
     folds.map(({ held, rest }) => job(rest, held)),
     threads,
   );
-  // total[t]: summed held-out loss after t trees (t = 0: the starting margin).
+  // byFold[k][t]: fold k's mean held-out loss after t trees (t = 0: the starting margin); total[t]: summed over examples.
   const total = new Float64Array(nTrees + 1);
+  const byFold: Float64Array[] = [];
+  let n = 0;
   for (const [k, { held }] of folds.entries()) {
     const model = models[k] as GbdtModel;
     const losses = model.training.validationLoss;
     const start = offsets(held);
-    held.forEach((r, i) => (total[0] = (total[0] as number) + loss(start === undefined ? model.baseMargin : (start[i] as number), target(r))));
-    for (let t = 1; t <= nTrees; t++) total[t] = (total[t] as number) + held.length * (losses[t - 1] as number);
+    const mean = new Float64Array(nTrees + 1);
+    held.forEach((r, i) => (mean[0] = (mean[0] as number) + loss(start === undefined ? model.baseMargin : (start[i] as number), target(r)) / held.length));
+    for (let t = 1; t <= nTrees; t++) mean[t] = losses[t - 1] as number;
+    for (let t = 0; t <= nTrees; t++) total[t] = (total[t] as number) + held.length * (mean[t] as number);
+    byFold.push(mean);
+    n += held.length;
   }
   let best = 0;
   for (let t = 1; t <= nTrees; t++) if ((total[t] as number) < (total[best] as number)) best = t;
-  return { method: 'cross-validation', trees: best, folds: TREE_COUNT_FOLDS };
+  // The one-standard-error rule: the fewest trees whose loss is within one standard error (across
+  // folds) of the lowest. On 39 examples the lowest fell at 228 trees, and that model lost to the rules.
+  const atBest = byFold.map((m) => m[best] as number);
+  const foldMean = atBest.reduce((a, b) => a + b, 0) / atBest.length;
+  const se = Math.sqrt(atBest.reduce((a, b) => a + (b - foldMean) ** 2, 0) / Math.max(1, atBest.length - 1) / atBest.length);
+  const within = (total[best] as number) / n + se;
+  let chosen = best;
+  for (let t = 0; t < best; t++) {
+    if ((total[t] as number) / n <= within) {
+      chosen = t;
+      break;
+    }
+  }
+  return { method: 'cross-validation', trees: chosen, folds: TREE_COUNT_FOLDS };
 }
 
 /**
