@@ -1,5 +1,4 @@
 /** `ccrg explain`: one participant's features, peers, indicators and rank, as `score` would list it. */
-import { PLAN_DEFAULTS } from '../config/defaults.js';
 import { FEATURES } from '../features/compute.js';
 import { explainParticipant } from '../score/explain.js';
 import { loadCheckedProfile, loadScoreModel, rankingOf, scoreStore, withModel } from '../score/score-period.js';
@@ -24,7 +23,7 @@ export async function explain(options: ExplainOptions, clock: Clock, logger: Log
   return withSource(config.source, config.duckdb, clock, logger, async ({ db }) => {
     const byRules = await scoreStore(db, config, profile, logger);
     // The same ranking `score` writes with these flags, so the rank shown is the rank on the list.
-    const { byModel } = rankingOf(model, rankBy, config.capacity ?? PLAN_DEFAULTS.capacity, byRules.ranked.length);
+    const { byModel } = rankingOf(model, rankBy, config.capacity, byRules.ranked.length);
     const scored = model === null ? byRules : { ...byRules, ranked: withModel(model, byRules.ranked, byModel, config.lang) };
     const text = (await explainParticipant(db, scored, FEATURES, inn, config.features.asOf)).text;
     await byRules.workspace.drop();

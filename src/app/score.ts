@@ -55,6 +55,8 @@ export interface ScoreOptions extends SourceOptions {
 
 /** Everything `ccrg score` needs, defaults resolved. */
 export interface ScoreConfig extends ScoreParams {
+  /** Always resolved here (PLAN_DEFAULTS.capacity unless --capacity). */
+  capacity: number;
   /** A store to read, or files to ingest into a fresh in-memory store. */
   source: Source;
   /** The run folder, `out/<period>` by default. */
@@ -160,7 +162,7 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
           evidence_items: config.evidenceItems,
           score_source: byModel ? 'model' : 'rules',
           rank_by: config.rankBy ?? 'auto',
-          capacity: config.capacity ?? PLAN_DEFAULTS.capacity,
+          capacity: config.capacity,
           anomaly: { n_trees: ANOMALY.nTrees, sample_size: ANOMALY.sampleSize, seed: ANOMALY.seed },
         },
         model:

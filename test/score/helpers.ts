@@ -1,4 +1,4 @@
-import { BATCH_DEFAULTS, SCORE_DEFAULTS } from '../../src/config/defaults.js';
+import { BATCH_DEFAULTS, PLAN_DEFAULTS, SCORE_DEFAULTS } from '../../src/config/defaults.js';
 import { asOfFromPeriod } from '../../src/util/period.js';
 import type { ScoreConfig } from '../../src/app/score.js';
 
@@ -9,6 +9,7 @@ export function scoreConfig(store: string, period: string, outDir: string, overr
     source: { store },
     riskProfilePath: null,
     lang: 'en',
+    capacity: PLAN_DEFAULTS.capacity,
     top: BATCH_DEFAULTS.top,
     evidenceItems: BATCH_DEFAULTS.evidenceItems,
     outDir,

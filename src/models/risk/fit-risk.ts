@@ -156,10 +156,10 @@ export const TREE_COUNT_FOLDS = 5;
 export interface TreeCountChoice {
   /** `all`: every tree, as the hyperparameters asked (earlyStoppingRounds 0); `none`: every tree, for want of both classes to stop on. */
   method: 'early-stopping' | 'cross-validation' | 'all' | 'none';
-  /** Trees kept: 0 when no tree improved on the starting margin. */
+  /** Trees kept: 0 for the starting margin alone. */
   trees: number;
-  /** For cross-validation: the folds used. */
-  folds?: number;
+  /** For cross-validation: the tree count of the lowest loss, of which the one-standard-error rule kept `trees`. */
+  lowest?: number;
 }
 
 function classCount(all: readonly LabelledExample[], rows: readonly number[]): number {
@@ -173,7 +173,7 @@ function classCount(all: readonly LabelledExample[], rows: readonly number[]): n
  * on the early-stopping months when they hold at least
  * {@link EARLY_STOPPING_MIN_PER_CLASS} examples of each class; otherwise,
  * when `groupOf` is given, the count (0 included: the starting margin alone)
- * with the lowest out-of-fold log-loss over {@link TREE_COUNT_FOLDS} folds of
+ * that {@link treeCountByFolds} chooses over {@link TREE_COUNT_FOLDS} folds of
  * the fit part drawn by group; otherwise early stopping on whatever the
  * months hold, or every tree when they hold one class (a warning). Few
  * labels thus keep a model grown from the risk profile close to it.
@@ -244,7 +244,14 @@ export async function fitClassifier(
 /** How a tree count was chosen, for the log and the model card. */
 function treeCountWords(choice: TreeCountChoice, split: TimeSplit, groupName: string): string {
   if (choice.method === 'cross-validation') {
-    return `${choice.folds ?? TREE_COUNT_FOLDS}-fold cross-validation by ${groupName} (the early-stopping months held fewer than ${EARLY_STOPPING_MIN_PER_CLASS} examples of each class)${choice.trees === 0 ? '; no tree improved on the starting margin' : ''}`;
+    const lowest = choice.lowest ?? choice.trees;
+    const rule =
+      lowest === 0
+        ? '; no tree improved on the starting margin'
+        : choice.trees < lowest
+          ? `; the one-standard-error rule kept ${choice.trees} of the ${lowest} trees of the lowest loss`
+          : '';
+    return `${TREE_COUNT_FOLDS}-fold cross-validation by ${groupName} (the early-stopping months held fewer than ${EARLY_STOPPING_MIN_PER_CLASS} examples of each class)${rule}`;
   }
   if (choice.method === 'early-stopping') return `early stopping on the ${split.stopping.length} examples of the early-stopping months`;
   if (choice.method === 'all') return 'none: every tree, as earlyStoppingRounds 0 asks';
@@ -313,7 +320,7 @@ async function treeCountByFolds(
       break;
     }
   }
-  return { method: 'cross-validation', trees: chosen, folds: TREE_COUNT_FOLDS };
+  return { method: 'cross-validation', trees: chosen, lowest: best };
 }
 
 /**
