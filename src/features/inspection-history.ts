@@ -4,6 +4,9 @@ import type { FeatureDef, FeatureFamily, FeatureParams } from './types.js';
 
 const family = 'inspection_history';
 const completed = 'inspections of the participant completed by the as-of date';
+const ENTITY_COMPLETED = 'inspections of any participant completed by the as-of date';
+/** Inspections' worth of the overall rate an office's or chapter's own rate is smoothed towards. */
+const ENTITY_SMOOTHING = 10;
 
 const FEATURES: readonly FeatureDef[] = [
   {
@@ -50,26 +53,78 @@ const FEATURES: readonly FeatureDef[] = [
     catches: [],
     sources: ['outcomes.completed_date'],
   },
+  {
+    id: 'office_violation_rate',
+    family,
+    unit: 'share',
+    decimals: 4,
+    title: 'Past violation rate of its customs offices',
+    formula:
+      `For each customs office: violations / inspections over the ${ENTITY_COMPLETED}, each inspection spread over the offices of the inspected participant's window items by customs value, ` +
+      `smoothed towards the rate of all of them as (violations + ${ENTITY_SMOOTHING} × that rate) / (inspections + ${ENTITY_SMOOTHING}); ` +
+      'the participant\'s value is the mean of its offices\' rates weighted by its window customs value at each. NULL when no inspected participant imported in the window.',
+    rationale: 'Goods cleared where inspections find more are riskier: the office\'s goods, routes and brokers. Selection-biased like every rate of inspections: it compares offices, it does not estimate a population rate.',
+    catches: ['undervaluation', 'origin_manipulation', 'misclassification'],
+    sources: ['outcomes.violation', 'outcomes.completed_date', 'declarations.customs_office', 'declarations.customs_value_rub'],
+  },
+  {
+    id: 'hs_chapter_violation_rate',
+    family,
+    unit: 'share',
+    decimals: 4,
+    title: 'Past violation rate of its HS chapters',
+    formula:
+      `As office_violation_rate, by the 2-digit HS chapter of the items instead of the customs office.`,
+    rationale: 'Some goods are undervalued, misclassified or given a false origin more often than others (high duties, anti-dumping measures, lower-duty neighbours).',
+    catches: ['undervaluation', 'origin_manipulation', 'misclassification'],
+    sources: ['outcomes.violation', 'outcomes.completed_date', 'declarations.hs_code', 'declarations.customs_value_rub'],
+  },
 ];
+
+/**
+ * Per participant, the value-weighted smoothed past violation rate of the
+ * entities (`key`: an expression over the as-of declarations) of its
+ * window items; each completed inspection is spread over the inspected
+ * participant's entities by its window customs value.
+ */
+function entityRateSql(key: string, name: string): string {
+  const t = AS_OF_TABLES;
+  return `${name}_share AS (
+    SELECT inn, k, value / sum(value) OVER (PARTITION BY inn) AS s
+    FROM (SELECT inn, ${key} AS k, sum(customs_value_rub) AS value FROM ${t.declarations} WHERE in_window AND customs_value_rub > 0 GROUP BY inn, k)
+  ), ${name}_counts AS (
+    SELECT k, sum(s * i.n) AS n, sum(s * i.v) AS v FROM ${name}_share JOIN inspected i USING (inn) GROUP BY k
+  ), ${name}_overall AS (
+    SELECT sum(v) / nullif(sum(n), 0) AS rate FROM ${name}_counts
+  ), ${name}_rate AS (
+    SELECT sh.inn, sum(sh.s * (coalesce(c.v, 0) + ${ENTITY_SMOOTHING} * g.rate) / (coalesce(c.n, 0) + ${ENTITY_SMOOTHING})) AS rate
+    FROM ${name}_share sh CROSS JOIN ${name}_overall g LEFT JOIN ${name}_counts c USING (k)
+    GROUP BY sh.inn
+  )`;
+}
 
 function sql(params: FeatureParams): string {
   const t = AS_OF_TABLES;
   return `WITH o AS (
     SELECT inn, count(*) AS n, count(*) FILTER (WHERE violation = 1) AS v, sum(additional_charges_rub) AS charges, max(completed_date) AS last
     FROM ${t.outcomes} WHERE completed_date IS NOT NULL GROUP BY inn
-  )
+  ), inspected AS (SELECT inn, n, v FROM o),
+  ${entityRateSql('customs_office', 'office')},
+  ${entityRateSql('substr(hs_code, 1, 2)', 'chapter')}
   SELECT u.inn,
     coalesce(o.n, 0) AS insp_count,
     coalesce(o.v, 0) AS insp_violations,
     coalesce(o.charges, 0) AS insp_charges_rub,
-    date_diff('day', o.last, ${asOfLiteral(params)}) / 30.4375 AS months_since_last_inspection
-  FROM ${t.universe} u LEFT JOIN o USING (inn)`;
+    date_diff('day', o.last, ${asOfLiteral(params)}) / 30.4375 AS months_since_last_inspection,
+    office_rate.rate AS office_violation_rate,
+    chapter_rate.rate AS hs_chapter_violation_rate
+  FROM ${t.universe} u LEFT JOIN o USING (inn) LEFT JOIN office_rate USING (inn) LEFT JOIN chapter_rate USING (inn)`;
 }
 
 /** Family 6: the participant's own inspections completed before the as-of date. */
 export const inspectionHistory: FeatureFamily = {
   id: family,
-  description: 'Own past post-release inspections completed by the as-of date: count, violations, charges, recency.',
+  description: 'Own past post-release inspections completed by the as-of date: count, violations, charges, recency; and the past violation rates of the customs offices and HS chapters it imports through.',
   needs: ['outcomes'],
   features: FEATURES,
   sql,
