@@ -72,6 +72,12 @@ export interface ColumnDef {
   readonly pattern?: string;
   /** Value used when the column is absent or empty. */
   readonly default?: string;
+  /**
+   * Set on a column added after the extract's first version: a row where it
+   * is empty keeps the content hash it had before the column existed, so an
+   * older file ingested again is recognised as stored (src/store/ingest.ts).
+   */
+  readonly added?: true;
   readonly description: string;
 }
 
@@ -177,6 +183,18 @@ const OUTCOMES: ExtractDef = {
     { name: 'selection', kind: 'enum', required: true, values: ['risk', 'random'], default: 'risk', description: 'How the participant was selected.' },
     { name: 'propensity', kind: 'probability', required: false, description: 'Inclusion probability in (0, 1] when known.' },
     { name: 'plan_id', kind: 'id', required: false, description: 'Id of the plan that selected it.' },
+    {
+      name: 'violation_category',
+      kind: 'enum',
+      required: false,
+      added: true,
+      values: ['valuation', 'classification', 'origin', 'vat_deductions', 'other'],
+      description: 'What the violation was about (the main one when several); empty without a violation or when not reported.',
+    },
+    { name: 'duty_rub', kind: 'money', required: false, added: true, description: 'Customs duty charged (part of additional_charges_rub).' },
+    { name: 'import_vat_rub', kind: 'money', required: false, added: true, description: 'Import VAT charged (part of additional_charges_rub).' },
+    { name: 'excise_rub', kind: 'money', required: false, added: true, description: 'Excise charged (part of additional_charges_rub).' },
+    { name: 'penalties_rub', kind: 'money', required: false, added: true, description: 'Penalties and fines charged (part of additional_charges_rub).' },
   ],
 };
 

@@ -607,12 +607,15 @@ function goodRowsSql(def: ExtractDef, plan: StagingPlan, ctx: CheckContext, t: T
         : 'NULL::DATE AS label_known_date',
     );
   }
+  // Columns added to the contract later count in the hash only when set: an empty one leaves the hash as it was.
+  const added = new Set(def.columns.filter((c) => c.added === true).map((c) => c.name));
   const names = storedColumns(def)
     .map(([n]) => n)
-    .filter((n) => !LINEAGE_COLUMN_NAMES.has(n));
+    .filter((n) => !LINEAGE_COLUMN_NAMES.has(n) && !added.has(n));
   const text = (columns: readonly string[]): string => columns.map((n) => `coalesce(CAST(${quoteIdent(n)} AS VARCHAR), '\\N')`).join(', chr(31), ');
+  const addedText = [...added].map((n) => `, coalesce(chr(30) || ${quoteLiteral(n)} || chr(31) || CAST(${quoteIdent(n)} AS VARCHAR), '')`).join('');
   return `CREATE OR REPLACE TEMP TABLE ${t.good} AS
-    SELECT *, md5_number(concat(${text(names)})) AS row_hash, md5_number_lower(concat(${text(def.key)})) AS key_hash FROM (
+    SELECT *, md5_number(concat(${text(names)}${addedText})) AS row_hash, md5_number_lower(concat(${text(def.key)})) AS key_hash FROM (
       SELECT s._line, ${select.join(', ')} FROM ${t.stg} s ANTI JOIN ${t.iss} i ON s._line = i._line
     )`;
 }

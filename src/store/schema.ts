@@ -100,6 +100,12 @@ export async function ensureStoreSchema(db: Db): Promise<void> {
   await db.run(REJECTS_DDL);
   // Stores made before rejects knew the release month of a declaration row: the column is added, older rows keep NULL.
   await db.run('ALTER TABLE rejects ADD COLUMN IF NOT EXISTS period VARCHAR');
+  // Stores made before a contract column was added get it, empty on their rows (whose hashes it leaves as they were).
+  for (const id of EXTRACT_IDS) {
+    for (const column of EXTRACTS[id].columns.filter((c) => c.added === true)) {
+      await db.run(`ALTER TABLE ${quoteIdent(id)} ADD COLUMN IF NOT EXISTS ${quoteIdent(column.name)} ${sqlTypeOf(column)}`);
+    }
+  }
   if (found === undefined) {
     await db.run(`INSERT INTO meta VALUES ('schema_version', ${quoteLiteral(String(SCHEMA_VERSION))})`);
   }
