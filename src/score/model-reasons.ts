@@ -74,6 +74,8 @@ export const FEATURE_TITLES_RU: Readonly<Record<string, string>> = {
   insp_violations: 'Прошлые проверки с нарушением',
   insp_charges_rub: 'Доначислено прошлыми проверками',
   months_since_last_inspection: 'Месяцев после последней проверки',
+  office_violation_rate: 'Доля нарушений в прошлых проверках по его таможенным органам',
+  hs_chapter_violation_rate: 'Доля нарушений в прошлых проверках по его группам ТН ВЭД',
   profile_customs_points: 'Баллы таможенных индикаторов профиля риска',
   profile_tax_points: 'Баллы налоговых индикаторов профиля риска',
 };
