@@ -8,7 +8,7 @@
 import { isoFromDay, type MonthRef } from './calendar.js';
 import { round2, type ItemRecord } from './declarations.js';
 import { Rng } from './random.js';
-import type { Participant } from './participants.js';
+import type { Participant, SchemeKind } from './participants.js';
 import type { World } from './world.js';
 
 /** Share of the active importers inspected in a year, unless the caller says otherwise. */
@@ -171,18 +171,31 @@ export function notePlantedTaxCharge(inspections: readonly Inspection[] | undefi
   }
 }
 
+/** The violation category inspectors report for a found scheme (the outcomes contract's `violation_category`). */
+const VIOLATION_CATEGORY: Record<SchemeKind, string> = {
+  undervaluation: 'valuation',
+  misclassification: 'classification',
+  origin_manipulation: 'origin',
+  vat_deduction_inflation: 'vat_deductions',
+  // Every item undervalued (and the import VAT deducted without the sales): valuation first.
+  shell_importer: 'valuation',
+};
+
 /** The outcomes line and item_outcomes lines of a finished plan, findings decided. */
 export function inspectionLines(inspection: Inspection, rng: Rng): { outcome: string; items: string[] } {
   const done = inspection.completedDay !== null;
   let violation = '';
   let charges = '';
+  let category = '';
   if (done) {
     const found = inspection.plantedCharges > 0 && inspection.detects;
     if (found) {
       violation = '1';
       charges = round2(inspection.plantedCharges * rng.between(0.9, 1.05)).toFixed(2);
+      category = inspection.p.scheme === null ? 'other' : VIOLATION_CATEGORY[inspection.p.scheme.kind];
     } else if (inspection.falsePositive) {
       violation = '1';
+      category = 'other';
       let total = 0;
       for (const item of inspection.examined.slice(0, 2)) {
         item.violation = 1;
@@ -208,6 +221,12 @@ export function inspectionLines(inspection: Inspection, rng: Rng): { outcome: st
     inspection.selection,
     String(inspection.propensity),
     inspection.planId,
+    category,
+    // Charges by type are not told apart by the generator: left empty (not reported).
+    '',
+    '',
+    '',
+    '',
   ].join(',');
   const items = done
     ? inspection.examined.map((e) => [inspection.id, e.declId, String(e.itemNo), String(e.violation), e.charges.toFixed(2)].join(','))

@@ -12,9 +12,12 @@ import { sqlDate } from '../io/sql.js';
  * - tax_returns: the highest correction of each (inn, tax_period) filed by then;
  * - participants: the latest register snapshot taken by then;
  * - outcomes: inspections started by then, with their result only when
- *   completed by then (otherwise open: completed_date, violation and charges empty);
+ *   completed by then (otherwise open: completed_date, violation, its category and charges empty);
  * - item_outcomes: findings of inspections completed by then.
  */
+/** Result columns added to the outcomes contract later: like the violation, unknown until the inspection is completed. */
+const OUTCOME_RESULTS_ADDED = ['violation_category', 'duty_rub', 'import_vat_rub', 'excise_rub', 'penalties_rub'] as const;
+
 export function asOfSql(extract: ExtractId, asOf: string, declarationsWhere = 'true'): string {
   const d = `${sqlDate(asOf)}`;
   switch (extract) {
@@ -39,7 +42,8 @@ export function asOfSql(extract: ExtractId, asOf: string, declarationsWhere = 't
       return `SELECT * REPLACE (
           CASE WHEN completed_date <= ${d} THEN completed_date END AS completed_date,
           CASE WHEN completed_date <= ${d} THEN violation END AS violation,
-          CASE WHEN completed_date <= ${d} THEN additional_charges_rub END AS additional_charges_rub)
+          CASE WHEN completed_date <= ${d} THEN additional_charges_rub END AS additional_charges_rub,
+          ${OUTCOME_RESULTS_ADDED.map((c) => `CASE WHEN completed_date <= ${d} THEN ${c} END AS ${c}`).join(',\n          ')})
         FROM outcomes WHERE started_date <= ${d}
         QUALIFY row_number() OVER (PARTITION BY inspection_id
           ORDER BY (completed_date <= ${d}) DESC NULLS LAST, completed_date DESC NULLS LAST, ingest_id DESC) = 1`;

@@ -34,20 +34,23 @@ describe('asOfSql', () => {
     expect(await at('2024-07-01')).toEqual([{ headcount: 0, mass_address: true }]);
   });
 
-  it('shows an inspection completed after the as-of date as open, and hides its findings', async () => {
+  it('shows an inspection completed after the as-of date as open, and hides its findings, category and charges by type', async () => {
     const db = await memoryStore();
-    const outcomes = await fixtureFile('o.csv', extractCsv('outcomes', [{ completed_date: '' , violation: '', additional_charges_rub: '' }, {}]));
+    const outcomes = await fixtureFile('o.csv', extractCsv('outcomes', [{ completed_date: '' , violation: '', additional_charges_rub: '' }, { violation_category: 'origin', duty_rub: '100.00', penalties_rub: '5.00' }]));
     const items = await fixtureFile('i.csv', extractCsv('item_outcomes', [{}]));
     await ingestInto(db, [
       { extract: 'outcomes', file: outcomes },
       { extract: 'item_outcomes', file: items },
     ]);
     const at = async (date: string) => db.all(`SELECT completed_date, violation FROM (${asOfSql('outcomes', date)})`);
+    const detail = async (date: string) => db.all(`SELECT violation_category, duty_rub::DOUBLE AS duty, penalties_rub::DOUBLE AS penalties FROM (${asOfSql('outcomes', date)})`);
     const findings = async (date: string) => (await db.all(`SELECT count(*)::INTEGER AS n FROM (${asOfSql('item_outcomes', date)})`))[0]?.['n'];
     expect(await at('2024-01-31')).toEqual([]);
     expect(await at('2024-03-31')).toEqual([{ completed_date: null, violation: null }]);
     expect(await findings('2024-03-31')).toBe(0);
+    expect(await detail('2024-03-31')).toEqual([{ violation_category: null, duty: null, penalties: null }]);
     expect(await at('2024-04-01')).toEqual([{ completed_date: '2024-04-01', violation: 1 }]);
+    expect(await detail('2024-04-01')).toEqual([{ violation_category: 'origin', duty: 100, penalties: 5 }]);
     expect(await findings('2024-04-01')).toBe(1);
   });
 });
