@@ -10,6 +10,7 @@ function withIngestOptions(yargs: Argv<GlobalArgs>): Argv<IngestArgs> {
   return withFileOptions(yargs)
     .option('store', { type: 'string', describe: `DuckDB store file, or :memory: [default: ${STORE_DEFAULT}]` })
     .option('rejects', { type: 'string', describe: `Where to write the rejected rows [default: ${INGEST_DEFAULTS.rejectsPath} for ingest, none for validate]` })
+    .option('plan', { type: 'string', describe: 'Plan folder (out/<period>) the --outcomes files are filled outcomes templates of: rows are checked against it, rows without a result reported as open' })
     .option('max-reject-share', { type: 'number', describe: 'Fail with exit 3, storing nothing, when a file rejects more than this share (0-1)' })
     .option('threads', { type: 'number', describe: 'DuckDB worker threads [default: all cores]' })
     .option('memory-limit', { type: 'string', describe: 'DuckDB memory limit, e.g. 4GB [default: DuckDB default]' }) as Argv<IngestArgs>;

@@ -8,7 +8,7 @@ export function parseCsvText(text: string): string[][] {
 }
 
 /** Records of a CSV text with the physical line (1-based, LF counts) each starts on. */
-function parseCsvLines(text: string): { fields: string[]; line: number }[] {
+export function parseCsvLines(text: string): { fields: string[]; line: number }[] {
   const records: { fields: string[]; line: number }[] = [];
   let fields: string[] = [];
   let field = '';

@@ -31,6 +31,7 @@ import { recommendedCheckType, route, type RoutingParams } from './routing.js';
 import { NATIONAL, selectPlan, type Candidate, type Cell } from './select.js';
 import { tableCsv } from './table.js';
 import { flattenJson, planWorkbook } from './xlsx.js';
+import { OUTCOMES_SHEET, OUTCOMES_TEMPLATE_FILE, outcomesTemplateTable } from './outcomes-template.js';
 
 /** Capacity as given: one total, or desk and field apart. */
 export type CapacitySpec = { mode: 'total'; total: number | null } | { mode: 'desk_field'; desk: number; field: number };
@@ -62,7 +63,7 @@ export interface PlanSettings {
 }
 
 /** The files of the plan's set, replaced together (docs/outputs.md). */
-export const PLAN_FILES = ['plan.csv', 'plan.xlsx', 'eligible.csv', 'excluded.csv', 'referrals.csv', PLAN_SUMMARY_FILE, 'dossiers'] as const;
+export const PLAN_FILES = ['plan.csv', 'plan.xlsx', 'eligible.csv', 'excluded.csv', 'referrals.csv', OUTCOMES_TEMPLATE_FILE, PLAN_SUMMARY_FILE, 'dossiers'] as const;
 
 /** A made plan: its summary, its files (the plan's set) and the per-quota table for stdout. */
 export interface BuiltPlan {
@@ -226,6 +227,8 @@ export async function buildPlan(db: Db, run: ScoreRun, itemRun: ItemRun | null, 
   files.add('eligible.csv', tableCsv(eligible));
   files.add('excluded.csv', tableCsv(excluded));
   files.add('referrals.csv', tableCsv(referred));
+  const template = outcomesTemplateTable(plan, referred, asOf, controlYears);
+  files.add(OUTCOMES_TEMPLATE_FILE, tableCsv(template));
   const fixedDate = new Date(`${asOf}T00:00:00Z`);
   const itemSet: PlanItemSet | undefined =
     itemRun === null
@@ -275,6 +278,7 @@ export async function buildPlan(db: Db, run: ScoreRun, itemRun: ItemRun | null, 
       { name: 'Plan', table: plan },
       { name: 'Referrals', table: referred },
       { name: 'Excluded', table: excluded },
+      { name: OUTCOMES_SHEET, table: template },
     ],
     [
       {

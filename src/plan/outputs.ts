@@ -8,6 +8,7 @@ import type { QuotaSummary } from '../run-folder/plan-summary.js';
 import type { RankedRow } from '../run-folder/ranked.js';
 import type { CheckType, Routing } from './routing.js';
 import { type CellResult, type Exclusion, type Frame, type Inclusion, type Pick } from './select.js';
+import { referralIdOf } from './outcomes-template.js';
 import type { ColumnSpec, Table } from './table.js';
 
 /** One scored participant with what the plan decided about it. */
@@ -94,6 +95,7 @@ const EXCLUDED_COLUMNS: readonly ColumnSpec[] = [
 /** Columns of referrals.csv. */
 const REFERRAL_COLUMNS: readonly ColumnSpec[] = [
   { key: 'plan_id', label: 'Plan', kind: 'text', width: 18 },
+  { key: 'referral_id', label: 'Referral id', kind: 'text', width: 30 },
   ...IDENTITY,
   { key: 'quota', label: 'Quota', kind: 'text', width: 11 },
   { key: 'score', label: 'Score', kind: 'decimal', decimals: 4, width: 14 },
@@ -202,6 +204,7 @@ export function referralTable(planId: string, referrals: readonly PlanParticipan
     columns: REFERRAL_COLUMNS,
     rows: referrals.map((p) => [
       planId,
+      referralIdOf(planId, p.row.inn),
       String(p.row.rank),
       p.row.inn,
       p.row.name,

@@ -14,6 +14,7 @@ const SHEETS_RU: Readonly<Record<string, string>> = {
   Excluded: 'Исключены',
   Parameters: 'Параметры',
   Manifest: 'Манифест',
+  Outcomes: 'Результаты',
 };
 
 /** Column headers by column key. */
@@ -47,6 +48,20 @@ const HEADERS_RU: Readonly<Record<string, string>> = {
   tax_reasons: 'Налоговые причины',
   key: 'Ключ',
   value: 'Значение',
+  referral_id: 'Номер передачи',
+  kind: 'Вид строки',
+  inspection_id: 'Номер проверки',
+  period_from: 'Проверяемый период с',
+  period_to: 'Проверяемый период по',
+  started_date: 'Начата',
+  completed_date: 'Завершена',
+  violation: 'Нарушение (1/0)',
+  violation_category: 'Вид нарушения',
+  additional_charges_rub: 'Доначислено всего, руб.',
+  duty_rub: 'Пошлина, руб.',
+  import_vat_rub: 'Ввозной НДС, руб.',
+  excise_rub: 'Акциз, руб.',
+  penalties_rub: 'Пени и штрафы, руб.',
 };
 
 /** Coded cell values by column key, then code. */
@@ -59,6 +74,8 @@ const VALUES_RU: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   check_type: { desk: 'камеральная', field: 'выездная' },
   selection: { risk: 'по риску', random: 'случайный отбор' },
   score_source: { rules: 'профиль риска', model: 'модель' },
+  kind: { inspection: 'проверка', referral: 'передача в ФНС' },
+  violation_category: { valuation: 'таможенная стоимость', classification: 'классификация', origin: 'происхождение', vat_deductions: 'вычеты НДС', other: 'другое' },
 };
 
 /** A sheet's name in the language. */
@@ -78,4 +95,21 @@ export function localiseTable(table: Table, lang: Lang): Table {
   const maps = table.columns.map((c) => VALUES_RU[c.key]);
   const rows = table.rows.map((row) => row.map((cell, i) => maps[i]?.[cell] ?? cell));
   return { columns, rows };
+}
+
+/**
+ * The column key of a sheet header written in either language (the key
+ * itself, the English label or the Russian one); undefined when none.
+ */
+export function columnKeyOf(header: string, columns: readonly { key: string; label: string }[]): string | undefined {
+  const h = header.trim();
+  return columns.find((c) => c.key === h || c.label === h || HEADERS_RU[c.key] === h)?.key;
+}
+
+/** The code of a cell value written in either language (a Russian word back to its code; anything else as it is). */
+export function codeOf(key: string, value: string): string {
+  const map = VALUES_RU[key];
+  if (map === undefined) return value;
+  const found = Object.entries(map).find(([, word]) => word === value.trim());
+  return found === undefined ? value : found[0];
 }

@@ -24,6 +24,19 @@ import { planStaging, type StagingPlan } from './staging.js';
 export interface IngestInput {
   extract: ExtractId;
   file: string;
+  /**
+   * The file the user gave, when `file` is a copy made from it line for line
+   * (a filled outcomes template, src/app/ingest-outcomes.ts): the report,
+   * the rejects and the lineage name it instead of the copy.
+   */
+  shownAs?: string;
+  /** Records refused before the ingest read the file (a filled template's checks against its plan), by physical line. */
+  refused?: readonly StructuralIssue[];
+}
+
+/** The file an input's reports and rejects name. */
+function shownFile(input: IngestInput): string {
+  return input.shownAs ?? input.file;
 }
 
 /** What `ingestFiles` should do. */
@@ -124,7 +137,7 @@ export async function ingestFiles(db: Db, options: IngestOptions, clock: Clock, 
   try {
     for (const input of options.inputs) {
       const mapping = options.mapping.extracts[input.extract];
-      logger.info(`reading ${input.file} (${input.extract})`);
+      logger.info(`reading ${shownFile(input)} (${input.extract})`);
       const source = await openSource(input.file, { encoding: mapping.encoding, delimiter: mapping.delimiter });
       const entry: Prepared = { index: prepared.length, input, source, mapping, plan: emptyPlan() };
       prepared.push(entry);
@@ -144,7 +157,7 @@ export async function ingestFiles(db: Db, options: IngestOptions, clock: Clock, 
     for (const entry of prepared) {
       const done = await validateOne(db, entry, validated, { mappingSha: options.mapping.sha256, tempDirectory }, clock, logger);
       validated.push(done);
-      progress.tick(1, entry.input.file);
+      progress.tick(1, shownFile(entry.input));
       const { report } = done;
       const share = report.recordsRead === 0 ? 0 : report.rejected / report.recordsRead;
       if (exceeded === null && options.maxRejectShare !== null && share > options.maxRejectShare) exceeded = report;
@@ -163,7 +176,7 @@ export async function ingestFiles(db: Db, options: IngestOptions, clock: Clock, 
         return pairs === null ? null : writeEntityPairs(db, pairs);
       });
       for (const v of validated) {
-        if (!v.report.skipped) logger.info(`${v.entry.input.file}: ${v.report.inserted} new rows stored`);
+        if (!v.report.skipped) logger.info(`${shownFile(v.entry.input)}: ${v.report.inserted} new rows stored`);
       }
       if (pairs !== null && pairsBefore !== null && !sameEntityPairs(pairsBefore, pairs)) {
         const change = `the item model's entity pairs are now ${describeEntityPairs(pairs)} (this declarations ingest's mapping, entity_pairs), before ${describeEntityPairs(pairsBefore)}`;
@@ -230,7 +243,8 @@ async function validateOne(
   const { input, source, mapping, plan } = entry;
   const def = EXTRACTS[input.extract];
   const t = temps(entry.index);
-  const fileName = basename(input.file);
+  const shown = shownFile(input);
+  const fileName = basename(shown);
   const ctx: CheckContext = {
     jurisdiction: mapping.jurisdiction,
     decimalSeparator: mapping.decimalSeparator,
@@ -246,12 +260,12 @@ async function validateOne(
     const first = seenBefore[0];
     logger.info(
       first !== undefined
-        ? `${input.file}: already ingested (ingest ${String(first['ingest_id'])} on ${String(first['ingested_on'])}); skipped`
-        : `${input.file}: the same bytes as ${sameRun?.entry.input.file ?? ''} in this run; skipped`,
+        ? `${shown}: already ingested (ingest ${String(first['ingest_id'])} on ${String(first['ingested_on'])}); skipped`
+        : `${shown}: the same bytes as ${sameRun === undefined ? '' : shownFile(sameRun.entry.input)} in this run; skipped`,
     );
     const report: FileReport = {
       extract: def.id,
-      file: input.file,
+      file: shown,
       sha256: source.sha256,
       skipped: true,
       recordsRead: source.format === 'csv' ? source.scan.records : 0,
@@ -270,8 +284,9 @@ async function validateOne(
   // message: set for structural rejects (what exactly is wrong); NULL takes the code's message.
   await db.run(`CREATE OR REPLACE TEMP TABLE ${t.iss} (_line INTEGER, "column" VARCHAR, value VARCHAR, code VARCHAR, message VARCHAR)`);
   const literal = (v: string | null): string => (v === null ? 'NULL' : quoteLiteral(v));
-  for (let at = 0; at < read.structural.length; at += 1000) {
-    const values = read.structural
+  const refused = [...read.structural, ...(input.refused ?? [])];
+  for (let at = 0; at < refused.length; at += 1000) {
+    const values = refused
       .slice(at, at + 1000)
       .map((row) => `(${row.line}, ${literal(row.column)}, ${literal(row.value)}, ${quoteLiteral(row.code)}, ${literal(row.message)})`);
     await db.run(`INSERT INTO ${t.iss} VALUES ${values.join(', ')}`);
@@ -301,12 +316,12 @@ async function validateOne(
   const conflicts = Number(c['conflicts']);
   // The good rows come from DuckDB's parse, the record count from the independent scan: they must agree.
   if (good - conflicts !== accepted) {
-    throw new Error(`${input.file}: internal count mismatch: ${read.records} records read, ${rejected} rejected, but ${good - conflicts} accepted rows`);
+    throw new Error(`${shown}: internal count mismatch: ${read.records} records read, ${rejected} rejected, but ${good - conflicts} accepted rows`);
   }
   const rows = await collectRejects(db, fileName, ctx, t.iss);
   const report: FileReport = {
     extract: def.id,
-    file: input.file,
+    file: shown,
     sha256: source.sha256,
     skipped: false,
     recordsRead: read.records,
@@ -319,10 +334,10 @@ async function validateOne(
     topReasons: topReasons(rows),
     floatNoiseValues: Number(c['noise']),
   };
-  logger.info(`${input.file}: ${read.records} read, ${accepted} accepted, ${rejected} rejected`);
+  logger.info(`${shown}: ${read.records} read, ${accepted} accepted, ${rejected} rejected`);
   if (report.floatNoiseValues > 0) {
     logger.warn(
-      `${input.file}: ${report.floatNoiseValues} money values carried floating-point noise (e.g. 241.58000000000004) and were stored ` +
+      `${shown}: ${report.floatNoiseValues} money values carried floating-point noise (e.g. 241.58000000000004) and were stored ` +
         'rounded to 2 decimals; export them with 2 decimals to silence this',
     );
   }
@@ -341,19 +356,19 @@ async function storeOne(db: Db, v: Validated, ingestId: number, mappingSha: stri
   const t = temps(entry.index);
   const inserted = await insertNewRows(db, def, ingestId, t);
   if (inserted !== report.inserted) {
-    throw new Error(`${entry.input.file}: internal count mismatch: ${report.inserted} rows to store, ${inserted} stored`);
+    throw new Error(`${shownFile(entry.input)}: internal count mismatch: ${report.inserted} rows to store, ${inserted} stored`);
   }
   // The release month of a rejected declaration row: read before staging was dropped, or from the typed row (a duplicate key).
   await db.run(
     `INSERT INTO rejects (ingest_id, file, line, "column", value, code, message, period)
-     SELECT ${ingestId}, ${quoteLiteral(basename(entry.input.file))}, r._line, r."column", r.value, r.code, r.message,
+     SELECT ${ingestId}, ${quoteLiteral(basename(shownFile(entry.input)))}, r._line, r."column", r.value, r.code, r.message,
        coalesce(m.period, ${EXTRACTS[entry.input.extract].id === 'declarations' ? `(SELECT strftime(g.release_date, '%Y-%m') FROM ${t.good} g WHERE g._line = r._line)` : 'NULL'})
      FROM (${rejectsWithMessagesSql(ctx, t.iss)}) r LEFT JOIN ${t.months} m ON m._line = r._line`,
   );
   return `(${[
     ingestId,
     quoteLiteral(def.id),
-    quoteLiteral(entry.input.file),
+    quoteLiteral(shownFile(entry.input)),
     quoteLiteral(source.sha256),
     quoteLiteral(source.format),
     source.format === 'csv' ? quoteLiteral(mapping.encoding) : 'NULL',

@@ -25,7 +25,9 @@ export type RejectCode =
   | 'BAD_CODE'
   | 'BAD_VALUE'
   | 'BAD_TAX_PERIOD'
-  | 'DUPLICATE_KEY';
+  | 'DUPLICATE_KEY'
+  | 'NOT_IN_PLAN'
+  | 'PROPENSITY_MISMATCH';
 
 /** What each reject code means, for the rejects file and docs/data-contract.md. */
 export const REJECT_CODES: Record<RejectCode, string> = {
@@ -50,6 +52,11 @@ export const REJECT_CODES: Record<RejectCode, string> = {
   BAD_VALUE: 'the value is not one of the allowed values',
   BAD_TAX_PERIOD: 'the tax period is not of the form YYYY-Qn',
   DUPLICATE_KEY: 'the key was seen before with different content',
+  NOT_IN_PLAN: 'a filled outcomes template row (ingest --plan) that the plan does not hold: another plan_id, or a participant the plan did not select or refer',
+  PROPENSITY_MISMATCH: "a filled outcomes template row (ingest --plan) whose propensity is not the plan's inclusion probability for the participant",
 };
+
+/** Codes only a filled outcomes template's checks against its plan give (src/app/ingest-outcomes.ts), never an extract alone. */
+export const PLAN_CHECK_CODES: ReadonlySet<RejectCode> = new Set(['NOT_IN_PLAN', 'PROPENSITY_MISMATCH']);
 
 export const REJECT_CODE_LIST = Object.keys(REJECT_CODES) as RejectCode[];

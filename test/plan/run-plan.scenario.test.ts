@@ -53,7 +53,7 @@ const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 describe('runPlan', () => {
   it('scores the period when its run is absent and writes the plan set beside the score files', async () => {
     const names = await readdir(base);
-    expect(names.sort()).toEqual(['dossiers', 'eligible.csv', 'evidence.csv', 'excluded.csv', 'manifest.json', 'plan-summary.json', 'plan.csv', 'plan.xlsx', 'ranked.csv', 'reasons.csv', 'referrals.csv']);
+    expect(names.sort()).toEqual(['dossiers', 'eligible.csv', 'evidence.csv', 'excluded.csv', 'manifest.json', 'outcomes-template.csv', 'plan-summary.json', 'plan.csv', 'plan.xlsx', 'ranked.csv', 'reasons.csv', 'referrals.csv']);
     const plan = await read(base, 'plan.csv');
     const summary = JSON.parse(await readFile(join(base, 'plan-summary.json'), 'utf8')) as PlanSummary;
     expect(plan).toHaveLength(summary.totals.selected);
@@ -102,7 +102,7 @@ describe('runPlan', () => {
     await runPlan({ ...config, score: { ...config.score, lang: 'ru' } }, clock, memoryLogger());
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(join(dir, 'plan.xlsx'));
-    expect(workbook.worksheets.map((w) => w.name)).toEqual(['План', 'Передача в ФНС', 'Исключены', 'Параметры', 'Манифест']);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['План', 'Передача в ФНС', 'Исключены', 'Результаты', 'Параметры', 'Манифест']);
     const sheet = workbook.getWorksheet('План') as ExcelJS.Worksheet;
     const headers = (sheet.getRow(1).values as unknown[]).slice(1);
     expect(headers).toContain('ИНН');
@@ -117,7 +117,7 @@ describe('runPlan', () => {
   it('writes an XLSX whose Plan sheet reads back as plan.csv', async () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(join(base, 'plan.xlsx'));
-    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Plan', 'Referrals', 'Excluded', 'Parameters', 'Manifest']);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Plan', 'Referrals', 'Excluded', 'Outcomes', 'Parameters', 'Manifest']);
     expect(workbook.created.toISOString()).toBe('2026-06-30T00:00:00.000Z');
     expect(workbook.modified.toISOString()).toBe('2026-06-30T00:00:00.000Z');
     const sheet = workbook.getWorksheet('Plan') as ExcelJS.Worksheet;
