@@ -23,6 +23,8 @@ export interface FileOptions {
   participants?: string[];
   outcomes?: string[];
   'item-outcomes'?: string[];
+  'tax-signals'?: string[];
+  'tax-answers'?: string[];
   dir?: string;
   mapping?: string;
 }
@@ -47,6 +49,8 @@ const FILE_OPTIONS: [keyof FileOptions, ExtractId][] = [
   ['declarations', 'declarations'],
   ['outcomes', 'outcomes'],
   ['item-outcomes', 'item_outcomes'],
+  ['tax-signals', 'tax_signals'],
+  ['tax-answers', 'tax_answers'],
 ];
 
 /** The input files named by the options, in ingest order (participants first). */

@@ -106,6 +106,8 @@ export const TRAIN_DEFAULTS = {
 export const REPORT_DEFAULTS = {
   /** Participants listed in "Top of the list" and compared with the previous period's top. */
   top: 30,
+  /** Days after which a referral to the tax authority without an answer is listed as overdue. */
+  referralAnswerDays: 90,
 } as const;
 
 /** `ccrg plan` (docs/plan.md, docs/cli.md#plan). */

@@ -150,6 +150,8 @@ export function mappingFromText(text: string, source: string): Mapping {
       participants: resolve('participants'),
       outcomes: resolve('outcomes'),
       item_outcomes: resolve('item_outcomes'),
+      tax_signals: resolve('tax_signals'),
+      tax_answers: resolve('tax_answers'),
     },
   };
 }

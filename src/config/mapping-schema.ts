@@ -167,6 +167,8 @@ export const mappingSchema = {
         participants: { $ref: '#/definitions/extract' },
         outcomes: { $ref: '#/definitions/extract' },
         item_outcomes: { $ref: '#/definitions/extract' },
+        tax_signals: { $ref: '#/definitions/extract' },
+        tax_answers: { $ref: '#/definitions/extract' },
       },
     },
   },

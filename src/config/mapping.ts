@@ -95,6 +95,8 @@ export function defaultMapping(): Mapping {
       participants: defaultExtractMapping(),
       outcomes: defaultExtractMapping(),
       item_outcomes: defaultExtractMapping(),
+      tax_signals: defaultExtractMapping(),
+      tax_answers: defaultExtractMapping(),
     },
   };
 }

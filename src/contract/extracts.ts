@@ -6,7 +6,7 @@
  */
 
 /** Identifier of one extract of the contract. */
-export type ExtractId = 'declarations' | 'tax_returns' | 'participants' | 'outcomes' | 'item_outcomes';
+export type ExtractId = 'declarations' | 'tax_returns' | 'participants' | 'outcomes' | 'item_outcomes' | 'tax_signals' | 'tax_answers';
 
 /** Every extract, in the order they are ingested (participants before the rows that name them). */
 export const EXTRACT_IDS: readonly ExtractId[] = [
@@ -15,6 +15,8 @@ export const EXTRACT_IDS: readonly ExtractId[] = [
   'declarations',
   'outcomes',
   'item_outcomes',
+  'tax_signals',
+  'tax_answers',
 ];
 
 /** Validation rules for ids and codes. */
@@ -211,6 +213,49 @@ const ITEM_OUTCOMES: ExtractDef = {
   ],
 };
 
+const TAX_SIGNALS: ExtractDef = {
+  id: 'tax_signals',
+  description: "The tax authority's signals about foreign-trade participants (information exchange): what its own control found.",
+  key: ['signal_id'],
+  columns: [
+    { name: 'signal_id', kind: 'id', required: true, requiredGeneric: true, description: "The tax authority's id of the signal." },
+    { name: 'inn', kind: 'inn', required: true, requiredGeneric: true, description: 'INN of the participant the signal is about.' },
+    {
+      name: 'signal_type',
+      kind: 'enum',
+      required: true,
+      requiredGeneric: true,
+      values: ['resale_markup', 'missing_trader', 'deduction_refused', 'other'],
+      description:
+        'resale_markup: imports resold at a markup far above the trade, by a firm without the staff or assets to trade; missing_trader: a link of its VAT chain pays no VAT; deduction_refused: a desk audit refused VAT deductions; other.',
+    },
+    { name: 'signal_date', kind: 'date', required: true, requiredGeneric: true, description: 'Date the signal was sent (known to customs from then on).' },
+    { name: 'amount_rub', kind: 'money', required: false, description: 'The money the signal is about (the markup, the refused deductions, the unpaid VAT), when given.' },
+    { name: 'description', kind: 'text', required: false, description: 'The tax authority\'s words.' },
+  ],
+};
+
+const TAX_ANSWERS: ExtractDef = {
+  id: 'tax_answers',
+  description: "The tax authority's answers to referrals (referrals.csv of a plan): one row per decision.",
+  key: ['referral_id', 'decision_date'],
+  columns: [
+    { name: 'referral_id', kind: 'id', required: true, requiredGeneric: true, description: 'The referral answered, `<plan_id>/R/<inn>`.' },
+    { name: 'inn', kind: 'inn', required: true, requiredGeneric: true, description: 'INN of the referred participant.' },
+    { name: 'decision_date', kind: 'date', required: true, requiredGeneric: true, description: 'Date of the decision.' },
+    {
+      name: 'result',
+      kind: 'enum',
+      required: true,
+      requiredGeneric: true,
+      values: ['violation', 'no_violation', 'declined', 'in_progress'],
+      description: 'violation or no_violation: the control measure ended so; declined: no measure taken; in_progress: taken up, not finished.',
+    },
+    { name: 'vat_charged_rub', kind: 'money', required: false, description: 'VAT charged.' },
+    { name: 'profit_tax_charged_rub', kind: 'money', required: false, description: 'Profit tax charged.' },
+  ],
+};
+
 /** The whole contract, by extract id. */
 export const EXTRACTS: Record<ExtractId, ExtractDef> = {
   declarations: DECLARATIONS,
@@ -218,6 +263,8 @@ export const EXTRACTS: Record<ExtractId, ExtractDef> = {
   participants: PARTICIPANTS,
   outcomes: OUTCOMES,
   item_outcomes: ITEM_OUTCOMES,
+  tax_signals: TAX_SIGNALS,
+  tax_answers: TAX_ANSWERS,
 };
 
 /** Whether a column must be present and non-empty under a jurisdiction. */
@@ -232,6 +279,8 @@ export const EXTRACT_FILE_STEMS: Record<ExtractId, string> = {
   participants: 'participants',
   outcomes: 'outcomes',
   item_outcomes: 'item_outcomes',
+  tax_signals: 'tax_signals',
+  tax_answers: 'tax_answers',
 };
 
 /** Version of the store schema, recorded in the lineage of every ingest. */

@@ -2,6 +2,7 @@ import type { ExtractId } from '../contract/extracts.js';
 import type { Db } from '../io/db.js';
 import { quoteLiteralList, sqlDate } from '../io/sql.js';
 import { asOfSql } from '../store/as-of.js';
+import { asOfOrEmptySql } from '../store/schema.js';
 import { asOfLiteral, dueQuarters, dueQuartersSql, windowQuarterCount, windowStartSql } from './params.js';
 import type { FeatureParams } from './types.js';
 
@@ -12,6 +13,7 @@ export const AS_OF_TABLES = {
   tax_returns: 'ccrg_asof_tax_returns',
   participants: 'ccrg_asof_participants',
   outcomes: 'ccrg_asof_outcomes',
+  tax_signals: 'ccrg_asof_tax_signals',
   /** One row per importer with an item released in the window: register data, main office, window customs value. */
   universe: 'ccrg_universe',
   /** Due quarters: tax_period, q_start, q_end, q_rank (1 = latest due), q_key. */
@@ -21,7 +23,7 @@ export const AS_OF_TABLES = {
 } as const;
 
 /** Row counts of the as-of extracts, to tell which features the data can provide. */
-export type AsOfCounts = Record<'declarations' | 'tax_returns' | 'participants' | 'outcomes', number>;
+export type AsOfCounts = Record<'declarations' | 'tax_returns' | 'participants' | 'outcomes' | 'tax_signals', number>;
 
 // Only the columns features and the item table read: the table holds every as-of item of
 // the store (20M+ rows), and each column kept costs memory and spills to disk.
@@ -111,17 +113,21 @@ function asOfTableStatements(params: FeatureParams): string[] {
 export async function createAsOfTables(db: Db, params: FeatureParams): Promise<AsOfCounts> {
   await createAsOfDeclarations(db, params);
   for (const sql of asOfTableStatements(params)) await db.run(sql);
+  // An extract newer than the store (made before it existed) is empty.
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${AS_OF_TABLES.tax_signals} AS ${await asOfOrEmptySql(db, 'tax_signals', params.asOf)}`);
   const t = AS_OF_TABLES;
   const rows = await db.all(`SELECT
     (SELECT count(*) FROM ${t.declarations})::DOUBLE AS declarations,
     (SELECT count(*) FROM ${t.tax_returns})::DOUBLE AS tax_returns,
     (SELECT count(*) FROM ${t.participants})::DOUBLE AS participants,
-    (SELECT count(*) FROM ${t.outcomes})::DOUBLE AS outcomes`);
+    (SELECT count(*) FROM ${t.outcomes})::DOUBLE AS outcomes,
+    (SELECT count(*) FROM ${t.tax_signals})::DOUBLE AS tax_signals`);
   const r = rows[0] ?? {};
   return {
     declarations: Number(r['declarations'] ?? 0),
     tax_returns: Number(r['tax_returns'] ?? 0),
     participants: Number(r['participants'] ?? 0),
     outcomes: Number(r['outcomes'] ?? 0),
+    tax_signals: Number(r['tax_signals'] ?? 0),
   };
 }

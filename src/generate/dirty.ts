@@ -92,6 +92,8 @@ const T = (name: string): number => columnIndex('tax_returns', name);
 const P = (name: string): number => columnIndex('participants', name);
 const O = (name: string): number => columnIndex('outcomes', name);
 const I = (name: string): number => columnIndex('item_outcomes', name);
+const S = (name: string): number => columnIndex('tax_signals', name);
+const A = (name: string): number => columnIndex('tax_answers', name);
 
 /** The rules planted in each extract; `DUPLICATE_KEY` keeps the key, every other rule gets a fresh key first. */
 const DIRTY_RULES: Record<ExtractId, readonly DirtyRule[]> = {
@@ -204,6 +206,22 @@ const DIRTY_RULES: Record<ExtractId, readonly DirtyRule[]> = {
     { code: 'NOT_A_NUMBER', corrupt: (f) => set(f, I('additional_charges_rub'), notANumber(at(f, I('additional_charges_rub')))) },
     { code: 'DUPLICATE_KEY', corrupt: (f, rng) => set(f, I('additional_charges_rub'), addAmount(at(f, I('additional_charges_rub')), rng.intBetween(1, 900))) },
     { code: 'TOO_MANY_DECIMALS', corrupt: (f) => set(f, I('additional_charges_rub'), tooManyDecimals(at(f, I('additional_charges_rub')))) },
+  ],
+  tax_signals: [
+    { code: 'RAGGED_ROW', corrupt: ragged },
+    { code: 'REQUIRED_MISSING', corrupt: (f) => set(f, S('signal_type'), '') },
+    { code: 'BAD_VALUE', corrupt: (f) => set(f, S('signal_type'), 'markup') },
+    { code: 'BAD_DATE', corrupt: (f, rng) => set(f, S('signal_date'), malformedDate(at(f, S('signal_date')), rng)) },
+    { code: 'FUTURE_DATE', corrupt: (f) => set(f, S('signal_date'), futureDate(at(f, S('signal_date')))) },
+    { code: 'NEGATIVE_AMOUNT', corrupt: (f) => negative(f, [S('amount_rub')]) },
+    { code: 'NOT_A_NUMBER', corrupt: (f) => set(f, S('amount_rub'), notANumber(at(f, S('amount_rub')))) },
+    { code: 'INN_CHECKSUM', corrupt: (f) => set(f, S('inn'), wrongCheckDigitInn(at(f, S('inn')))) },
+    { code: 'DUPLICATE_KEY', corrupt: (f, rng) => set(f, S('amount_rub'), addAmount(at(f, S('amount_rub')), rng.intBetween(100, 9000))) },
+  ],
+  // Answers come from the tax authority about ccrg's own referrals: the generator writes none (no rule is planted).
+  tax_answers: [
+    { code: 'RAGGED_ROW', corrupt: ragged },
+    { code: 'BAD_VALUE', corrupt: (f) => set(f, A('result'), 'maybe') },
   ],
 };
 

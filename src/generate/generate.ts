@@ -13,6 +13,7 @@ import { DeclIdAllocator, declarationLine, generateMonthItems, maybeCorrection, 
 import { DirtyPlanter, type DirtyEntry, type FreshKey } from './dirty.js';
 import { examineItem, inspectionLines, notePlantedTaxCharge, planInspections } from './outcomes.js';
 import { buildParticipants, DECOY_KINDS, SCHEME_KINDS, snapshotFields, type DecoyKind, type SchemeKind } from './participants.js';
+import { taxSignalLines } from './tax-signals.js';
 import { Rng } from './random.js';
 import { planDecoys, planSchemes } from './schemes.js';
 import { TaxBook, taxReturnLine } from './tax-returns.js';
@@ -130,6 +131,12 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
     item_outcomes: (f, serial) => {
       f[2] = String(10_000 + (serial % 89_000));
     },
+    tax_signals: (f, serial) => {
+      f[0] = `${f[0] ?? ''}-D${serial}`;
+    },
+    tax_answers: (f, serial) => {
+      f[0] = `${f[0] ?? ''}-D${serial}`;
+    },
   };
   const planters = {} as Record<ExtractId, DirtyPlanter>;
   (Object.keys(freshKeys) as ExtractId[]).forEach((extract, i) => {
@@ -241,6 +248,14 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
   }
   await finish(outcomes);
   await finish(itemOutcomes);
+
+  // The tax authority's signals, from a random stream of their own (src/generate/tax-signals.ts).
+  const signals = open('tax_signals', null);
+  for (const line of taxSignalLines(participants, world.months, new Rng(seed, 30))) {
+    signals.writeLine(line);
+    planters.tax_signals.afterGood(signals, line.split(','));
+  }
+  await finish(signals);
 
   const truthWriter = new CsvWriter(outDir, 'truth', false, TRUTH_COLUMNS);
   for (const fields of truth.lines()) {

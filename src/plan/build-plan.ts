@@ -148,7 +148,7 @@ export async function buildPlan(db: Db, run: ScoreRun, itemRun: ItemRun | null, 
   const named = new Set(cells.filter((c) => c.quota !== NATIONAL).map((c) => c.quota));
   const allowRecent = new Set(config.allowRecent);
   const participants: PlanParticipant[] = ranked.map((row) => {
-    const routing = route({ customsAtStakeRub: row.customsAtStakeRub, taxAtStakeRub: row.taxAtStakeRub, expectedChargesRub: row.expectedChargesRub, modelCustomsShare: row.modelCustomsShare }, config.routing);
+    const routing = route({ customsAtStakeRub: row.customsAtStakeRub, taxAtStakeRub: row.taxAtStakeRub, expectedChargesRub: row.expectedChargesRub, modelCustomsShare: row.modelCustomsShare, taxSignals: row.taxSignalCount }, config.routing);
     const group = config.quotaBy === null ? '' : config.quotaBy === 'office' ? row.office : row.region;
     const items = facts.items.get(row.inn);
     const exclusions = exclusionsOf(

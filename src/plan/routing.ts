@@ -36,6 +36,11 @@ export interface RoutingInputs {
    * absent: the expected charges all count on the customs side.
    */
   modelCustomsShare?: number | null;
+  /**
+   * Signals of the tax authority about the participant (ranked.csv
+   * `tax_signal_count`); null or absent: none known.
+   */
+  taxSignals?: number | null;
 }
 
 /** The routing decision with the figures it used (written beside it in the outputs). */
@@ -68,6 +73,11 @@ const nonNegative = (x: number | null): number => (x === null || !Number.isFinit
  *    customs → `customs_inspection`, tax → `refer_to_tax`.
  * 4. Both sides material, neither dominating: `coordinated_measure`.
  * 5. Otherwise only one side is material and it decides.
+ *
+ * Before 3: a participant flagged by both authorities (a signal of the tax
+ * authority, and a material customs side) gets `coordinated_measure`,
+ * however the money divides: each authority holds evidence the other
+ * needs.
  */
 export function route(inputs: RoutingInputs, params: RoutingParams): Routing {
   const expected = nonNegative(inputs.expectedChargesRub);
@@ -81,6 +91,7 @@ export function route(inputs: RoutingInputs, params: RoutingParams): Routing {
   const taxMaterial = taxRub >= params.materialRub;
   const base = { customsRub, taxRub, customsShare, material: customsMaterial || taxMaterial };
   if (!customsMaterial && !taxMaterial) return { ...base, form: 'customs_inspection' };
+  if ((inputs.taxSignals ?? 0) >= 1 && customsMaterial) return { ...base, form: 'coordinated_measure' };
   const sideShare = customsShare as number;
   if (sideShare >= params.dominanceShare) return { ...base, form: 'customs_inspection' };
   if (1 - sideShare >= params.dominanceShare) return { ...base, form: 'refer_to_tax' };

@@ -6,12 +6,15 @@
  */
 
 import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { REPORT_DEFAULTS } from '../config/defaults.js';
 import type { Db } from '../io/db.js';
 import type { DriftReport } from '../models/monitoring/drift.js';
 import type { EvaluationReport } from '../models/evaluation/evaluate-model.js';
 import type { RankingDecision } from '../models/risk/ranking-evidence.js';
 import { asOfSql } from '../store/as-of.js';
+import { asOfOrEmptySql } from '../store/schema.js';
 import { readCsvRecords } from '../io/csv-read.js';
 import { MANIFEST_FILE, readScoreManifest, type ManifestModel } from '../run-folder/manifest.js';
 import { PLAN_SUMMARY_FILE, readPlanSummary, type PlanSummary } from '../run-folder/plan-summary.js';
@@ -98,6 +101,31 @@ export interface ReportData {
   plan: PlanSummary | null;
   model: ModelSummary | null;
   drift: DriftReport | null;
+  /** The referrals of this and earlier plans and the tax authority's answers; null without a store. */
+  referrals: ReferralFollowUp | null;
+}
+
+/** A referral to the tax authority with no answer yet. */
+export interface UnansweredReferral {
+  referralId: string;
+  inn: string;
+  name: string;
+  /** The period of the plan that referred it, and that plan's as-of date (when it was sent). */
+  planPeriod: string;
+  sentOn: string;
+  /** Days from `sentOn` to the report's as-of date. */
+  ageDays: number;
+}
+
+/** The referrals of the plans beside the run folder and what came back. */
+export interface ReferralFollowUp {
+  /** Referrals of plans as of the report's as-of date or earlier. */
+  sent: number;
+  /** Of them, answered by a decision dated by the as-of date (the tax_answers extract). */
+  answered: number;
+  overdueDays: number;
+  /** Unanswered for more than `overdueDays`, oldest first. */
+  overdue: UnansweredReferral[];
 }
 
 /** Options of {@link readReportData}. */
@@ -112,6 +140,42 @@ export interface ReportDataOptions {
   top: number;
   /** The store to read reject reasons and join coverage from; null shows only the manifest's counts. */
   db: Db | null;
+  /** Days after which an unanswered referral is listed; default {@link REPORT_DEFAULTS.referralAnswerDays}. */
+  referralAnswerDays?: number;
+}
+
+/**
+ * The referrals of every plan folder beside the run (`YYYY-MM` folders of
+ * `parentDir` up to the period) against the tax authority's answers in the
+ * store as of `asOf`. A referral is sent on its plan's as-of date; plans
+ * written before referrals had ids get `<plan_id>/R/<inn>`.
+ */
+export async function referralFollowUp(db: Db, parentDir: string, period: string, asOf: string, overdueDays: number): Promise<ReferralFollowUp> {
+  const folders = existsSync(parentDir) ? (await readdir(parentDir)).filter((n) => /^\d{4}-\d{2}$/.test(n) && n <= period).sort() : [];
+  const rows = await db.all(`SELECT DISTINCT referral_id FROM (${await asOfOrEmptySql(db, 'tax_answers', asOf)})`);
+  const answered = new Set(rows.map((r) => String(r['referral_id'])));
+  const sent: UnansweredReferral[] = [];
+  for (const folder of folders) {
+    const referralsPath = join(parentDir, folder, 'referrals.csv');
+    const summaryPath = join(parentDir, folder, PLAN_SUMMARY_FILE);
+    if (!existsSync(referralsPath) || !existsSync(summaryPath)) continue;
+    const summary = await readPlanSummary(summaryPath);
+    if (summary.as_of > asOf) continue;
+    const { records } = await readCsvRecords(referralsPath, ['plan_id', 'inn'], 'the referrals.csv of a plan');
+    for (const r of records) {
+      const inn = r.values['inn'] ?? '';
+      const referralId = r.values['referral_id'] || `${r.values['plan_id'] ?? ''}/R/${inn}`;
+      const ageDays = Math.round((Date.parse(`${asOf}T00:00:00Z`) - Date.parse(`${summary.as_of}T00:00:00Z`)) / 86_400_000);
+      sent.push({ referralId, inn, name: r.values['name'] ?? '', planPeriod: folder, sentOn: summary.as_of, ageDays });
+    }
+  }
+  const open = sent.filter((s) => !answered.has(s.referralId));
+  return {
+    sent: sent.length,
+    answered: sent.length - open.length,
+    overdueDays,
+    overdue: open.filter((s) => s.ageDays > overdueDays).sort((a, b) => b.ageDays - a.ageDays || (a.referralId < b.referralId ? -1 : 1)),
+  };
 }
 
 /** How often each indicator fired (reasons.csv) and the RUB it named, most fired first (ties by id). */
@@ -282,5 +346,6 @@ export async function readReportData(options: ReportDataOptions): Promise<Report
     plan: existsSync(planPath) ? await readPlanSummary(planPath) : null,
     model: model === null ? null : await readModelSummary(model),
     drift: result.drift,
+    referrals: options.db === null ? null : await referralFollowUp(options.db, parent, period, asOf, options.referralAnswerDays ?? REPORT_DEFAULTS.referralAnswerDays),
   };
 }

@@ -114,6 +114,18 @@ const TEXT = {
   referrals: { en: 'referrals', ru: 'передано' },
   totals: { en: 'Totals', ru: 'Итоги' },
   noPlan: { en: 'No plan-summary.json in the run folder: no inspection plan yet.', ru: 'В папке прогона нет plan-summary.json: плана проверок пока нет.' },
+  referralsTitle: { en: 'Referrals to the tax authority', ru: 'Передача в налоговый орган' },
+  referralsText: {
+    en: 'Referrals of the plans in this folder up to {asOf}: {sent}; answered by the tax authority (tax_answers, decisions by {asOf}): {answered}.',
+    ru: 'Передано по планам в этой папке по {asOf}: {sent}; ответ налогового органа получен (tax_answers, решения по {asOf}): {answered}.',
+  },
+  referralsOverdue: { en: 'Without an answer for more than {days} days: {n}, oldest first.', ru: 'Без ответа более {days} дней: {n}, начиная с самых давних.' },
+  referralsNoneOverdue: { en: 'None has waited more than {days} days for an answer.', ru: 'Ни одна передача не ждёт ответа более {days} дней.' },
+  noReferrals: { en: 'The tax authority’s answers are in the store: run ccrg report with --store to follow the referrals up.', ru: 'Ответы налогового органа хранятся в хранилище: запустите ccrg report с --store, чтобы проверить передачи.' },
+  referralId: { en: 'referral', ru: 'передача' },
+  planPeriod: { en: 'plan of', ru: 'план за' },
+  sentOn: { en: 'sent', ru: 'передано' },
+  ageDays: { en: 'days waiting', ru: 'дней без ответа' },
   modelCard: { en: 'Model and drift watch', ru: 'Модель и контроль сдвига' },
   noModel: { en: 'Ranked by the risk profile alone: no model, so no drift watch.', ru: 'Ранжирование только по профилю риска: модели нет, контроля сдвига нет.' },
   modelPath: { en: 'model file', ru: 'файл модели' },
@@ -365,6 +377,28 @@ function planSection(d: ReportData, c: Ctx): string {
 /** Flagged inputs named in the drift warning (largest PSI first); the table lists them all. */
 const DRIFT_NAMES = 5;
 
+/** Overdue referrals listed in the report at most; the rest are counted. */
+const OVERDUE_LISTED = 50;
+
+function referralsSection(d: ReportData, c: Ctx): string {
+  const r = d.referrals;
+  if (r === null) return `<p class="note">${e(c.t('noReferrals'))}</p>`;
+  const parts = [`<p>${e(c.t('referralsText', { asOf: d.asOf, sent: c.n(r.sent), answered: c.n(r.answered) }))}</p>`];
+  if (r.overdue.length === 0) {
+    parts.push(`<p>${e(c.t('referralsNoneOverdue', { days: r.overdueDays }))}</p>`);
+    return parts.join('\n');
+  }
+  parts.push(`<p data-figure="referrals-overdue">${e(c.t('referralsOverdue', { days: r.overdueDays, n: c.n(r.overdue.length) }))}</p>`);
+  parts.push(
+    table(
+      [c.t('referralId'), 'INN', c.t('name'), c.t('planPeriod'), c.t('sentOn'), `#${c.t('ageDays')}`],
+      r.overdue.slice(0, OVERDUE_LISTED).map((o) => [e(o.referralId), e(o.inn), e(o.name), e(o.planPeriod), e(o.sentOn), c.n(o.ageDays)]),
+    ),
+  );
+  if (r.overdue.length > OVERDUE_LISTED) parts.push(`<p class="note">${e(c.t('andMore', { n: r.overdue.length - OVERDUE_LISTED }).trim())}</p>`);
+  return parts.join('\n');
+}
+
 async function modelSection(d: ReportData, c: Ctx): Promise<string> {
   const m = d.model;
   if (m === null) return `<p class="note">${e(c.t('noModel'))}</p>`;
@@ -435,6 +469,7 @@ export async function renderReportHtml(d: ReportData, options: RenderOptions): P
     ['evaluation', 'evaluation', await evaluationSection(d, c)],
     ['changes', 'changes', changesSection(d, c)],
     ['plan', 'plan', planSection(d, c)],
+    ['referrals', 'referralsTitle', referralsSection(d, c)],
     ['model', 'modelCard', await modelSection(d, c)],
   ];
   const rankedBy = d.scoreSource === 'model' ? c.t('byModel') : `${c.t('byProfile')} ${d.riskProfile.name} ${d.riskProfile.version}`;

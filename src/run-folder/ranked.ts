@@ -21,6 +21,7 @@ export const RANKED_COLUMNS = [
   'customs_at_stake_rub',
   'tax_at_stake_rub',
   'customs_value_window_rub',
+  'tax_signal_count',
   'anomaly_score',
   'indicators_fired',
   'reason_1',
@@ -45,6 +46,8 @@ export interface RankedRow {
   customsAtStakeRub: number;
   taxAtStakeRub: number;
   customsValueWindowRub: number | null;
+  /** The tax authority's signals about it within the control period; null when the store holds no signals. */
+  taxSignalCount: number | null;
   anomalyScore: number | null;
   indicatorsFired: number;
   /** The first three reasons, in order. */
@@ -75,6 +78,7 @@ export function rankedCsv(rows: readonly RankedRow[]): string {
       money(r.customsAtStakeRub),
       money(r.taxAtStakeRub),
       money(r.customsValueWindowRub),
+      fixed(r.taxSignalCount, 0),
       fixed(r.anomalyScore, 4),
       r.indicatorsFired,
       r.reasons[0] ?? '',
@@ -103,6 +107,8 @@ export async function readRanked(path: string): Promise<RankedRow[]> {
       customsAtStakeRub: csvOptionalNumber(path, r, 'customs_at_stake_rub') ?? 0,
       taxAtStakeRub: csvOptionalNumber(path, r, 'tax_at_stake_rub') ?? 0,
       customsValueWindowRub: csvOptionalNumber(path, r, 'customs_value_window_rub'),
+      // Absent from runs made before the column existed: unknown.
+      taxSignalCount: csvOptionalNumber(path, r, 'tax_signal_count'),
       anomalyScore: csvOptionalNumber(path, r, 'anomaly_score'),
       indicatorsFired: csvOptionalNumber(path, r, 'indicators_fired') ?? 0,
       reasons: [v['reason_1'], v['reason_2'], v['reason_3']].filter((x): x is string => x !== undefined && x !== ''),

@@ -76,6 +76,9 @@ export const FEATURE_TITLES_RU: Readonly<Record<string, string>> = {
   months_since_last_inspection: 'Месяцев после последней проверки',
   office_violation_rate: 'Доля нарушений в прошлых проверках по его таможенным органам',
   hs_chapter_violation_rate: 'Доля нарушений в прошлых проверках по его группам ТН ВЭД',
+  tax_signal_count: 'Сигналы налогового органа',
+  tax_signal_amount_rub: 'Сумма в сигналах налогового органа',
+  tax_signal_months_ago: 'Месяцев после последнего сигнала налогового органа',
   profile_customs_points: 'Баллы таможенных индикаторов профиля риска',
   profile_tax_points: 'Баллы налоговых индикаторов профиля риска',
 };
@@ -93,6 +96,7 @@ const FAMILY_AUTHORITY: Readonly<Record<string, RecoveringAuthority>> = {
   duty_rate: 'customs',
   profile: 'tax',
   inspection_history: 'customs',
+  tax_signals: 'tax',
   // The model's risk-profile points (src/models/risk/inputs.ts), by the authority of their indicators.
   risk_profile_customs: 'customs',
   risk_profile_tax: 'tax',

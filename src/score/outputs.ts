@@ -23,6 +23,7 @@ export function rankedRows(ranked: readonly RankedParticipant[]): RankedRow[] {
       customsAtStakeRub: e.customsAtStakeRub,
       taxAtStakeRub: e.taxAtStakeRub,
       customsValueWindowRub: p.values['customs_value_window_rub'] ?? null,
+      taxSignalCount: p.values['tax_signal_count'] ?? null,
       anomalyScore: p.anomaly ?? null,
       indicatorsFired: e.fired.length,
       reasons: reasons.slice(0, 3),

@@ -47,6 +47,11 @@ export function asOfSql(extract: ExtractId, asOf: string, declarationsWhere = 't
         FROM outcomes WHERE started_date <= ${d}
         QUALIFY row_number() OVER (PARTITION BY inspection_id
           ORDER BY (completed_date <= ${d}) DESC NULLS LAST, completed_date DESC NULLS LAST, ingest_id DESC) = 1`;
+    case 'tax_signals':
+      return `SELECT * FROM tax_signals WHERE signal_date <= ${d}`;
+    case 'tax_answers':
+      return `SELECT * FROM tax_answers WHERE decision_date <= ${d}
+        QUALIFY row_number() OVER (PARTITION BY referral_id ORDER BY decision_date DESC, ingest_id DESC) = 1`;
     case 'item_outcomes':
       return `SELECT i.* FROM item_outcomes i
         WHERE i.inspection_id IN (SELECT inspection_id FROM outcomes WHERE completed_date <= ${d})`;

@@ -2,6 +2,7 @@ import { EXTRACTS, EXTRACT_IDS, SCHEMA_VERSION, type ExtractDef, type ExtractId 
 import type { Db } from '../io/db.js';
 import { quoteIdent, quoteLiteral } from '../io/sql.js';
 import { sqlTypeOf } from '../validation/column-checks.js';
+import { asOfSql } from './as-of.js';
 
 /**
  * Columns every stored extract row carries besides the contract columns:
@@ -81,6 +82,17 @@ const REJECTS_DDL = `CREATE TABLE IF NOT EXISTS rejects (
 )`;
 
 const META_DDL = `CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`;
+
+/**
+ * SQL of an extract as of a date, or of no rows with the extract's stored
+ * columns when the store was made before the extract existed (a store is
+ * given new tables on its next write; readers open it read-only).
+ */
+export async function asOfOrEmptySql(db: Db, id: ExtractId, asOf: string): Promise<string> {
+  const found = await db.all(`SELECT 1 FROM information_schema.tables WHERE table_name = ${quoteLiteral(id)} AND table_schema = 'main' LIMIT 1`);
+  if (found.length > 0) return asOfSql(id, asOf);
+  return `SELECT ${storedColumns(EXTRACTS[id]).map(([name, type]) => `NULL::${type.replace(/ NOT NULL$/, '')} AS ${quoteIdent(name)}`).join(', ')} WHERE false`;
+}
 
 /**
  * Creates the store tables when absent and checks the schema version of an

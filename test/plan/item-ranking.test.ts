@@ -17,6 +17,7 @@ const row = (rank: number, inn: string): RankedRow => ({
   customsAtStakeRub: 0,
   taxAtStakeRub: 0,
   customsValueWindowRub: null,
+  taxSignalCount: null,
   anomalyScore: null,
   indicatorsFired: 1,
   reasons: [],

@@ -30,7 +30,7 @@ type FixtureRow = [rank: number, inn: string, name: string, score: number, reaso
 function rankedText(rows: readonly FixtureRow[]): string {
   return csvText(
     RANKED_COLUMNS,
-    rows.map(([rank, inn, name, score, reasons]) => [rank, inn, name, '77', '10702010', score.toFixed(4), 'rules', '', '', '', reasons.length > 0 ? (score * 10000).toFixed(2) : '0.00', '0.00', '1000000.00', '0.5000', reasons.length, reasons[0] ?? '', reasons[1] ?? '', reasons[2] ?? '']),
+    rows.map(([rank, inn, name, score, reasons]) => [rank, inn, name, '77', '10702010', score.toFixed(4), 'rules', '', '', '', reasons.length > 0 ? (score * 10000).toFixed(2) : '0.00', '0.00', '1000000.00', '', '0.5000', reasons.length, reasons[0] ?? '', reasons[1] ?? '', reasons[2] ?? '']),
   );
 }
 

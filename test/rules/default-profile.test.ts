@@ -93,6 +93,12 @@ const CASES: { id: string; row: Record<string, number>; en: string; ru: string }
     en: "Violations found by post-clearance inspections completed before this month: 2, with 540K RUB charged",
     ru: "Нарушения, выявленные проверками после выпуска, завершёнными до этого месяца: 2, доначислено 540 тыс. руб.",
   },
+  {
+    id: "tax_authority_signal",
+    row: {"tax_signal_count": 2, "tax_signal_amount_rub": 1250000, "tax_signal_months_ago": 3.4},
+    en: "Signals from the tax authority about it within the control period: 2, the latest 3 months ago, naming 1.3M RUB",
+    ru: "Сигналы налогового органа о нём за период контроля: 2, последний 3 месяца назад, на сумму 1,3 млн руб.",
+  },
 ];
 
 describe('profiles/default.yaml', () => {

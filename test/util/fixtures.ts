@@ -106,6 +106,22 @@ export const VALID_ROWS: Record<ExtractId, Record<string, string>> = {
     violation: '1',
     additional_charges_rub: '15000.00',
   },
+  tax_signals: {
+    signal_id: 'S-1',
+    inn: '7707083893',
+    signal_type: 'deduction_refused',
+    signal_date: '2024-03-15',
+    amount_rub: '250000.00',
+    description: '',
+  },
+  tax_answers: {
+    referral_id: '2024-06-0123abcd/R/7707083893',
+    inn: '7707083893',
+    decision_date: '2024-09-30',
+    result: 'violation',
+    vat_charged_rub: '120000.00',
+    profit_tax_charged_rub: '',
+  },
 };
 
 /** CSV text of an extract: the header in contract order and one line per row (overrides of the valid row). */
