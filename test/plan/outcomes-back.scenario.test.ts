@@ -5,9 +5,15 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ingest } from '../../src/app/ingest.js';
 import { runPlan } from '../../src/app/plan.js';
+import { runScore } from '../../src/app/score.js';
+import { participantExamples } from '../../src/models/risk/examples.js';
+import { readTruth } from '../../src/models/evaluation/truth.js';
+import { scoreConfig } from '../score/helpers.js';
 import { csvRecordsOf } from '../../src/io/csv-read.js';
 import { openDuckDb } from '../../src/io/db.js';
 import { OUTCOME_TEMPLATE_COLUMNS } from '../../src/plan/outcomes-template.js';
+import { referralFollowUp } from '../../src/report/report-data.js';
+import { extractCsv } from '../util/fixtures.js';
 import type { PlanSummary } from '../../src/run-folder/plan-summary.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { UsageError } from '../../src/util/errors.js';
@@ -18,12 +24,13 @@ import { planConfig } from './helpers.js';
 
 const clock = fixedClock('2026-11-26');
 let worldStore: string;
+let worldData: string;
 /** A plan folder for 2026-06 with the default settings and a Russian workbook. */
 let planDir: string;
 let summary: PlanSummary;
 
 beforeAll(async () => {
-  ({ store: worldStore } = await buildWorld('plan'));
+  ({ store: worldStore, data: worldData } = await buildWorld('plan'));
   planDir = join(await mkdtemp(join(tmpdir(), 'ccrg-outcomes-')), '2026-06');
   const config = planConfig(worldStore, '2026-06', planDir);
   await runPlan({ ...config, score: { ...config.score, lang: 'ru' } }, clock, memoryLogger());
@@ -199,4 +206,122 @@ describe('ingest --outcomes FILLED --plan', () => {
     await writeFile(filled, await filledCsv((row) => row));
     await expect(ingest({ store, outcomes: [filled], plan: dirname(filled) }, false, clock, memoryLogger())).rejects.toThrow(/no plan there/);
   });
+
+  it('lists referrals the tax authority has not answered for more than 90 days, from its answers extract', async () => {
+    const store = await storeCopy();
+    const referrals = await read('referrals.csv');
+    const answered = referrals[0] as Row;
+    const answers = join(await tempDir(), 'tax_answers.csv');
+    await writeFile(
+      answers,
+      extractCsv('tax_answers', [
+        { referral_id: answered['referral_id'] ?? '', inn: answered['inn'] ?? '', decision_date: '2026-08-15', result: 'violation', vat_charged_rub: '420000.00' },
+        // Decided after the as-of date of the follow-up below: not an answer yet then.
+        { referral_id: referrals[1]?.['referral_id'] ?? '', inn: referrals[1]?.['inn'] ?? '', decision_date: '2026-11-20', result: 'no_violation', vat_charged_rub: '' },
+      ]),
+    );
+    const ingested = await ingest({ store, 'tax-answers': [answers], rejects: join(dirname(answers), 'rejects.csv') }, false, clock, memoryLogger());
+    expect(ingested.result.files[0]).toMatchObject({ extract: 'tax_answers', accepted: 2, rejected: 0 });
+    const db = await openDuckDb(store, { readOnly: true });
+    onTestFinished(() => db.close());
+    // The plan was made as of 2026-06-30; on 2026-10-31 its referrals are 123 days old.
+    const followUp = await referralFollowUp(db, dirname(planDir), '2026-10', '2026-10-31', 90);
+    expect(followUp).toMatchObject({ sent: referrals.length, answered: 1, overdueDays: 90 });
+    expect(followUp.overdue.map((o) => o.referralId).sort()).toEqual(referrals.slice(1).map((r) => r['referral_id']).sort());
+    expect(followUp.overdue[0]).toMatchObject({ planPeriod: '2026-06', sentOn: '2026-06-30', ageDays: 123 });
+    // On the plan's own as-of date nothing is overdue yet.
+    expect((await referralFollowUp(db, dirname(planDir), '2026-06', '2026-06-30', 90)).overdue).toEqual([]);
+  });
 });
+
+describe('the cycle: plan, results and the tax authority back in, the next month scored, the examples for retraining', () => {
+  it('brings the inspectors\' results, the answers and a signal into the next month\'s features, reasons and training examples', async () => {
+    const store = await storeCopy();
+    const scratch = await tempDir();
+    const plan = await read('plan.csv');
+    const referrals = await read('referrals.csv');
+    // The generator's ground truth plays the inspectors: a planted scheme up to June is found, with its charges.
+    const charges = new Map<string, number>();
+    const schemeOf = new Map<string, string>();
+    for (const t of await readTruth(join(worldData, 'truth.csv'))) {
+      if (t.kind !== 'scheme' || t.period > '2026-06') continue;
+      charges.set(t.inn, (charges.get(t.inn) ?? 0) + t.chargesRub);
+      schemeOf.set(t.inn, t.scheme);
+    }
+    const CATEGORY: Record<string, string> = { undervaluation: 'valuation', shell_importer: 'valuation', misclassification: 'classification', origin_manipulation: 'origin', vat_deduction_inflation: 'vat_deductions' };
+    const filled = join(scratch, 'filled.csv');
+    await writeFile(
+      filled,
+      await filledCsv((row) => {
+        if (row['kind'] !== 'inspection') return row;
+        const found = charges.get(row['inn'] ?? '');
+        return result(row, {
+          completed_date: '2026-07-25',
+          violation: found === undefined ? '0' : '1',
+          violation_category: found === undefined ? '' : (CATEGORY[schemeOf.get(row['inn'] ?? '') ?? ''] ?? 'other'),
+          additional_charges_rub: found === undefined ? '' : found.toFixed(2),
+        });
+      }),
+    );
+    const back = await run(store, filled, join(scratch, 'rejects.csv'));
+    expect(back.result.files[0]).toMatchObject({ recordsRead: plan.length, accepted: plan.length, rejected: 0 });
+    expect(back.text).toContain(`${referrals.length} planned rows have no result yet`);
+    const violator = plan.find((p) => charges.has(p['inn'] ?? ''))?.['inn'] as string;
+    const clean = plan.find((p) => !charges.has(p['inn'] ?? ''))?.['inn'] as string;
+    expect(violator).toBeDefined();
+
+    // The tax authority answers every referral, and sends a signal about a participant it was not asked about.
+    const answers = join(scratch, 'tax_answers.csv');
+    await writeFile(answers, extractCsv('tax_answers', referrals.map((r) => ({ referral_id: r['referral_id'] ?? '', inn: r['inn'] ?? '', decision_date: '2026-07-28', result: charges.has(r['inn'] ?? '') ? 'violation' : 'no_violation', vat_charged_rub: '' }))));
+    const signals = join(scratch, 'tax_signals.csv');
+    await writeFile(signals, extractCsv('tax_signals', [{ signal_id: 'FNS-CYCLE-1', inn: clean, signal_type: 'missing_trader', signal_date: '2026-07-10', amount_rub: '2500000.00' }]));
+    // July's customs delivery: June's first versions again, a month later, under new declaration numbers.
+    const june = csvRecordsOf(await readFile(join(worldData, 'declarations.csv'), 'utf8'), 'declarations.csv', []);
+    const julyRows = june.records
+      .map((r) => r.values)
+      .filter((v) => (v['release_date'] ?? '').startsWith('2026-06') && v['version'] === '1')
+      .map((v): Record<string, string> => ({ ...v, decl_id: `${v['decl_id'] ?? ''}-07`, release_date: `2026-07${(v['release_date'] ?? '').slice(7)}`, version_date: `2026-07${(v['release_date'] ?? '').slice(7)}` }));
+    const cell = (x: string): string => (/[",\n]/.test(x) ? `"${x.replaceAll('"', '""')}"` : x);
+    const julyFile = join(scratch, 'declarations-2026-07.csv');
+    await writeFile(julyFile, `${[june.header.join(','), ...julyRows.map((v) => june.header.map((h) => cell(v[h] ?? '')).join(','))].join('\n')}\n`);
+    const more = await ingest(
+      { store, declarations: [julyFile], 'tax-answers': [answers], 'tax-signals': [signals], rejects: join(scratch, 'rejects2.csv') },
+      false,
+      clock,
+      memoryLogger(),
+    );
+    expect(more.result.files.map((f) => [f.extract, f.accepted, f.rejected])).toEqual([
+      ['declarations', julyRows.length, 0],
+      ['tax_signals', 1, 0],
+      ['tax_answers', referrals.length, 0],
+    ]);
+
+    // July scored: the inspections completed in July and the signal sent in July are known as of 2026-07-31.
+    const july = join(scratch, '2026-07');
+    await runScore(scoreConfig(store, '2026-07', july), clock, memoryLogger());
+    const reasons = await csvRecordsOf(await readFile(join(july, 'reasons.csv'), 'utf8'), 'reasons.csv', []).records.map((r) => r.values);
+    const of = (inn: string, id: string): Row | undefined => reasons.find((r) => r['inn'] === inn && r['indicator_id'] === id);
+    expect(of(violator, 'past_violations')?.['reason']).toContain('Violations found by post-clearance inspections completed before this month: 1');
+    expect(of(clean, 'past_violations')).toBeUndefined();
+    expect(of(clean, 'tax_authority_signal')?.['reason']).toBe('Signals from the tax authority about it within the control period: 1, the latest 1 month ago, naming 2.5M RUB');
+    const ranked = await csvRecordsOf(await readFile(join(july, 'ranked.csv'), 'utf8'), 'ranked.csv', []).records.map((r) => r.values);
+    expect(ranked.find((r) => r['inn'] === clean)?.['tax_signal_count']).toBe('1');
+
+    // The June score, as of 2026-06-30, saw none of it.
+    const juneRun = join(scratch, '2026-06');
+    await runScore(scoreConfig(store, '2026-06', juneRun), clock, memoryLogger());
+    const juneReasons = await csvRecordsOf(await readFile(join(juneRun, 'reasons.csv'), 'utf8'), 'reasons.csv', []).records.map((r) => r.values);
+    expect(juneReasons.find((r) => r['inn'] === clean && r['indicator_id'] === 'tax_authority_signal')).toBeUndefined();
+
+    // Retraining sees the plan's results as labelled examples of June, with the plan's inclusion probabilities.
+    const db = await openDuckDb(store, { readOnly: true });
+    onTestFinished(() => db.close());
+    const examples = (await participantExamples(db, { from: '2026-06', to: '2026-06' })).filter((e) => e.exampleId.startsWith(`${summary.plan_id}/`));
+    expect(examples).toHaveLength(plan.length);
+    for (const p of plan) {
+      const e = examples.find((x) => x.inn === p['inn']);
+      expect(e).toMatchObject({ asOf: '2026-06-30', label: charges.has(p['inn'] ?? '') ? 1 : 0, selection: p['selection'], propensity: Number(p['propensity']), knownDate: '2026-07-25' });
+    }
+  });
+});
+
