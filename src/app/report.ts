@@ -19,6 +19,8 @@ export interface ReportOptions {
   store?: string;
   lang?: string;
   top?: number;
+  /** Days after which an unanswered referral to the tax authority is listed (`--referral-days`). */
+  'referral-days'?: number;
 }
 
 /** What a written report is. */
@@ -42,6 +44,10 @@ export async function report(options: ReportOptions, clock: Clock, logger: Logge
   const period = periodOption('--period', options.period);
   const top = options.top ?? REPORT_DEFAULTS.top;
   if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top must be a whole number >= 1, got ${String(options.top)}`);
+  const referralAnswerDays = options['referral-days'] ?? REPORT_DEFAULTS.referralAnswerDays;
+  if (!Number.isInteger(referralAnswerDays) || referralAnswerDays < 0) {
+    throw new UsageError(`--referral-days must be a whole number of days >= 0, got ${String(options['referral-days'])}`);
+  }
   const lang = options.lang;
   if (lang !== undefined && lang !== 'en' && lang !== 'ru') throw new UsageError(`--lang must be en or ru, got "${lang}"`);
   if (options.store !== undefined && !existsSync(options.store)) throw new UsageError(`The store ${options.store} does not exist`);
@@ -50,7 +56,7 @@ export async function report(options: ReportOptions, clock: Clock, logger: Logge
   const outDir = options.out ?? join(BATCH_DEFAULTS.outRoot, period);
   const db: Db | null = store === null ? null : await openStoreReadOnly(store);
   try {
-    const written = await writeBatchReport({ outDir, period, db, top, clock, ...(lang === undefined ? {} : { lang }) });
+    const written = await writeBatchReport({ outDir, period, db, top, referralAnswerDays, clock, ...(lang === undefined ? {} : { lang }) });
     return `wrote ${written.path} (${written.charts} charts, ${written.lang})`;
   } finally {
     db?.close();

@@ -15,7 +15,8 @@ export const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
       .option('out', { type: 'string', describe: `Run folder [default: ${BATCH_DEFAULTS.outRoot}/<period>]` })
       .option('store', { type: 'string', describe: `Store the period was scored from, for reject reasons and join coverage [default: ${STORE_DEFAULT} when it exists]` })
       .option('lang', { type: 'string', choices: ['en', 'ru'], describe: 'Language of the report [default: the language the period was scored in]' })
-      .option('top', { type: 'number', describe: `Participants listed and compared with the previous period [default: ${REPORT_DEFAULTS.top}]` }) as Argv<ReportArgs>,
+      .option('top', { type: 'number', describe: `Participants listed and compared with the previous period [default: ${REPORT_DEFAULTS.top}]` })
+      .option('referral-days', { type: 'number', describe: `List referrals to the tax authority unanswered for more than this many days [default: ${REPORT_DEFAULTS.referralAnswerDays}]` }) as Argv<ReportArgs>,
   handler: async (args) => {
     const ctx = contextFromArgs(args);
     ctx.stdout(await report(args, ctx.clock, ctx.logger));

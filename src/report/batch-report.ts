@@ -28,6 +28,8 @@ export interface BatchReportOptions {
   parentDir?: string;
   /** Participants listed and compared with the previous period; default {@link REPORT_DEFAULTS.top}. */
   top?: number;
+  /** Days after which an unanswered referral is listed; default {@link REPORT_DEFAULTS.referralAnswerDays}. */
+  referralAnswerDays?: number;
   /** Gives the instant on the report's generated-at line. */
   clock: Clock;
 }
@@ -50,7 +52,14 @@ export interface BatchReport {
  */
 export async function renderBatchReport(options: BatchReportOptions): Promise<BatchReport> {
   const top = options.top ?? REPORT_DEFAULTS.top;
-  const data = await readReportData({ runDir: options.outDir, period: options.period, top, db: options.db ?? null, ...(options.parentDir === undefined ? {} : { parentDir: options.parentDir }) });
+  const data = await readReportData({
+    runDir: options.outDir,
+    period: options.period,
+    top,
+    db: options.db ?? null,
+    ...(options.parentDir === undefined ? {} : { parentDir: options.parentDir }),
+    ...(options.referralAnswerDays === undefined ? {} : { referralAnswerDays: options.referralAnswerDays }),
+  });
   const lang = options.lang ?? (await scoredLang(options.outDir));
   const { html, charts } = await renderReportHtml(data, { lang, top, generatedAt: options.clock.now() });
   return { html, charts, lang };

@@ -146,18 +146,22 @@ export interface ReportDataOptions {
 
 /**
  * The referrals of every plan folder beside the run (`YYYY-MM` folders of
- * `parentDir` up to the period) against the tax authority's answers in the
- * store as of `asOf`. A referral is sent on its plan's as-of date; plans
- * written before referrals had ids get `<plan_id>/R/<inn>`.
+ * `parentDir` before the period, and the run folder itself) against the
+ * tax authority's answers in the store as of `asOf`. The run's own plan is
+ * read from `runDir`, which may be the staging folder of a plan being
+ * written, never from its older copy beside the others. A referral is sent
+ * on its plan's as-of date; plans written before referrals had ids get
+ * `<plan_id>/R/<inn>`.
  */
-export async function referralFollowUp(db: Db, parentDir: string, period: string, asOf: string, overdueDays: number): Promise<ReferralFollowUp> {
-  const folders = existsSync(parentDir) ? (await readdir(parentDir)).filter((n) => /^\d{4}-\d{2}$/.test(n) && n <= period).sort() : [];
+export async function referralFollowUp(db: Db, runDir: string, parentDir: string, period: string, asOf: string, overdueDays: number): Promise<ReferralFollowUp> {
+  const earlier = existsSync(parentDir) ? (await readdir(parentDir)).filter((n) => /^\d{4}-\d{2}$/.test(n) && n < period).sort() : [];
+  const folders: [string, string][] = [...earlier.map((n): [string, string] => [n, join(parentDir, n)]), [period, runDir]];
   const rows = await db.all(`SELECT DISTINCT referral_id FROM (${await asOfOrEmptySql(db, 'tax_answers', asOf)})`);
   const answered = new Set(rows.map((r) => String(r['referral_id'])));
   const sent: UnansweredReferral[] = [];
-  for (const folder of folders) {
-    const referralsPath = join(parentDir, folder, 'referrals.csv');
-    const summaryPath = join(parentDir, folder, PLAN_SUMMARY_FILE);
+  for (const [folder, dir] of folders) {
+    const referralsPath = join(dir, 'referrals.csv');
+    const summaryPath = join(dir, PLAN_SUMMARY_FILE);
     if (!existsSync(referralsPath) || !existsSync(summaryPath)) continue;
     const summary = await readPlanSummary(summaryPath);
     if (summary.as_of > asOf) continue;
@@ -346,6 +350,6 @@ export async function readReportData(options: ReportDataOptions): Promise<Report
     plan: existsSync(planPath) ? await readPlanSummary(planPath) : null,
     model: model === null ? null : await readModelSummary(model),
     drift: result.drift,
-    referrals: options.db === null ? null : await referralFollowUp(options.db, parent, period, asOf, options.referralAnswerDays ?? REPORT_DEFAULTS.referralAnswerDays),
+    referrals: options.db === null ? null : await referralFollowUp(options.db, runDir, parent, period, asOf, options.referralAnswerDays ?? REPORT_DEFAULTS.referralAnswerDays),
   };
 }

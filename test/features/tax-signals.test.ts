@@ -53,4 +53,12 @@ describe('tax_signals features', () => {
     });
     expect(rowOf(byInn, A)).toMatchObject({ tax_signal_count: null });
   });
+
+  it('reads a store made before the signals extract existed as one without signals', async () => {
+    const db = await storeWith({ declarations: [item({ importer_inn: A, release_date: '2024-05-10' })] });
+    await db.run('DROP TABLE tax_signals');
+    const { result, byInn } = await featuresAsOf(db, '2024-06-30');
+    expect(result.unavailable.map((u) => u.family)).toContain('tax_signals');
+    expect(rowOf(byInn, A)).toMatchObject({ tax_signal_count: null, insp_count: null });
+  });
 });

@@ -225,12 +225,14 @@ describe('ingest --outcomes FILLED --plan', () => {
     const db = await openDuckDb(store, { readOnly: true });
     onTestFinished(() => db.close());
     // The plan was made as of 2026-06-30; on 2026-10-31 its referrals are 123 days old.
-    const followUp = await referralFollowUp(db, dirname(planDir), '2026-10', '2026-10-31', 90);
+    // Seen from the report of 2026-10, whose run folder sits beside the plan's.
+    const october = join(dirname(planDir), '2026-10');
+    const followUp = await referralFollowUp(db, october, dirname(planDir), '2026-10', '2026-10-31', 90);
     expect(followUp).toMatchObject({ sent: referrals.length, answered: 1, overdueDays: 90 });
     expect(followUp.overdue.map((o) => o.referralId).sort()).toEqual(referrals.slice(1).map((r) => r['referral_id']).sort());
     expect(followUp.overdue[0]).toMatchObject({ planPeriod: '2026-06', sentOn: '2026-06-30', ageDays: 123 });
     // On the plan's own as-of date nothing is overdue yet.
-    expect((await referralFollowUp(db, dirname(planDir), '2026-06', '2026-06-30', 90)).overdue).toEqual([]);
+    expect((await referralFollowUp(db, planDir, dirname(planDir), '2026-06', '2026-06-30', 90)).overdue).toEqual([]);
   });
 });
 

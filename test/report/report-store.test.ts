@@ -70,6 +70,19 @@ describe('ccrg report', () => {
     expect(html).toContain('Из 0 импортёров');
   });
 
+  it('follows up referrals only with the store, and refuses a negative number of days', async () => {
+    const dir = await writeRunFixture(await tempDir());
+    expect(await run(['--period', '2026-06', '--out', dir, '--store', await smallStore(), '--referral-days', '-1'])).toMatchObject({
+      code: 2,
+      err: 'ccrg: --referral-days must be a whole number of days >= 0, got -1\n',
+    });
+    // The store holds no answers, the fixture folder no plan.
+    expect(await run(['--period', '2026-06', '--out', dir, '--store', await smallStore(), '--referral-days', '30'])).toMatchObject({ code: 0, err: '' });
+    const html = await readFile(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('Referrals of the plans in this folder up to 2026-06-30: 0; answered by the tax authority (tax_answers, decisions by 2026-06-30): 0.');
+    expect(html).toContain('None has waited more than 30 days for an answer.');
+  });
+
   it('refuses a bad period, a missing store and a folder that was not scored, with exit codes 2 and 1', async () => {
     const dir = await writeRunFixture(await tempDir());
     expect(await run(['--period', '2026-6', '--out', dir])).toMatchObject({ code: 2, err: 'ccrg: --period must be a month YYYY-MM, got "2026-6"\n' });
