@@ -99,7 +99,11 @@ async function readFilled(path: string): Promise<{ header: string[]; records: Fi
     if (words !== null) throw new UsageError(`--outcomes: the file ${words}`, { cause: error });
     throw error;
   }
-  const rows = parseCsvLines(text.startsWith('\uFEFF') ? text.slice(1) : text);
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  // A spreadsheet program set to Russian saves CSV with semicolons: the header tells.
+  const first = body.slice(0, body.search(/\r?\n|$/));
+  const delimiter = first.includes(';') && !first.includes(',') ? ';' : ',';
+  const rows = parseCsvLines(body, delimiter);
   const headerRow = rows[0];
   if (headerRow === undefined) throw new ConfigError(`${path}: the file is empty, expected the header of ${OUTCOMES_TEMPLATE_FILE}`);
   const header = headerKeys(path, headerRow.fields);

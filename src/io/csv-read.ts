@@ -7,8 +7,8 @@ export function parseCsvText(text: string): string[][] {
   return parseCsvLines(text).map((r) => r.fields);
 }
 
-/** Records of a CSV text with the physical line (1-based, LF counts) each starts on. */
-export function parseCsvLines(text: string): { fields: string[]; line: number }[] {
+/** Records of a CSV text with the physical line (1-based, LF counts) each starts on; fields separated by `delimiter`. */
+export function parseCsvLines(text: string, delimiter = ','): { fields: string[]; line: number }[] {
   const records: { fields: string[]; line: number }[] = [];
   let fields: string[] = [];
   let field = '';
@@ -33,7 +33,7 @@ export function parseCsvLines(text: string): { fields: string[]; line: number }[
     if (ch === '"') {
       quoted = true;
       any = true;
-    } else if (ch === ',') {
+    } else if (ch === delimiter) {
       fields.push(field);
       field = '';
       any = true;

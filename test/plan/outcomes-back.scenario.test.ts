@@ -176,6 +176,17 @@ describe('ingest --outcomes FILLED --plan', () => {
     expect((await run(store, filled, rejects)).result.files[0]).toMatchObject({ recordsRead: 2, inserted: 1, alreadyStored: 1, rejected: 0 });
   });
 
+  it('reads a filled template saved with semicolons, as a spreadsheet program set to Russian writes it', async () => {
+    const store = await storeCopy();
+    const rows = (await read('outcomes-template.csv')).map((r, i) => (i === 0 ? result(r, { violation: '1', additional_charges_rub: '5000.00' }) : r));
+    const keys = OUTCOME_TEMPLATE_COLUMNS.map((c) => c.key);
+    const cell = (v: string): string => (/[";\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+    const filled = join(await tempDir(), 'filled.csv');
+    await writeFile(filled, `\uFEFF${[keys.join(';'), ...rows.map((r) => keys.map((k) => cell(r[k] ?? '')).join(';'))].join('\r\n')}\r\n`);
+    const ran = await run(store, filled, join(dirname(filled), 'rejects.csv'));
+    expect(ran.result.files[0]).toMatchObject({ recordsRead: 1, accepted: 1, rejected: 0, inserted: 1 });
+  });
+
   it('reads the filled Outcomes sheet of plan.xlsx, headers and codes in Russian', async () => {
     const store = await storeCopy();
     const workbook = new ExcelJS.Workbook();
