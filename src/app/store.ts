@@ -12,6 +12,7 @@ import { findExtractFiles } from '../store/extract-files.js';
 import { ingestFiles, type IngestInput, type IngestResult } from '../store/ingest.js';
 import { declarationMonths } from '../store/months.js';
 import { describeInterrupted, interruptedRows } from '../store/interrupted.js';
+import { ensureStoreSchema, missingSchema } from '../store/schema.js';
 import type { Clock } from '../util/clock.js';
 import { ConfigError, UsageError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
@@ -111,7 +112,40 @@ export interface OpenStore {
  * refused, naming them and the remedy: reading it would mix the old state
  * with part of the new one.
  */
+/**
+ * Gives a store made by an earlier ccrg the tables and columns added to the
+ * contract since (empty: nothing stored changes), so that reading commands
+ * can read it; a store that cannot be written is refused, saying how to
+ * upgrade it.
+ */
+async function upgradeStore(path: string, engine: DuckDbOptions): Promise<void> {
+  if (path === ':memory:' || !existsSync(path)) return;
+  const reader = await openDuckDb(path, { ...engine, readOnly: true });
+  let missing: string[];
+  try {
+    const found = await reader.all(`SELECT 1 FROM information_schema.tables WHERE table_name = 'meta' AND table_schema = 'main' LIMIT 1`);
+    missing = found.length === 0 ? [] : await missingSchema(reader);
+  } finally {
+    reader.close();
+  }
+  if (missing.length === 0) return;
+  try {
+    const writer = await openDuckDb(path, engine);
+    try {
+      await ensureStoreSchema(writer);
+    } finally {
+      writer.close();
+    }
+  } catch (error) {
+    throw new ConfigError(
+      `${path} was made by an earlier ccrg and lacks ${missing.join(', ')}, and it could not be upgraded (${(error as Error).message}): run ccrg ingest on it once, with any file already ingested`,
+      { cause: error },
+    );
+  }
+}
+
 export async function openStoreReadOnly(path: string, engine: DuckDbOptions = {}): Promise<Db> {
+  await upgradeStore(path, engine);
   const db = await openDuckDb(path, { ...engine, readOnly: true });
   try {
     const interrupted = await interruptedRows(db);

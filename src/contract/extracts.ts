@@ -167,7 +167,7 @@ const PARTICIPANTS: ExtractDef = {
 const OUTCOMES: ExtractDef = {
   id: 'outcomes',
   description: 'Post-release inspections and their results (labels).',
-  key: ['inspection_id', 'completed_date'],
+  key: ['inspection_id', 'completed_date', 'correction_no'],
   dateOrder: [
     ['period_from', 'period_to'],
     ['started_date', 'completed_date'],
@@ -197,6 +197,15 @@ const OUTCOMES: ExtractDef = {
     { name: 'import_vat_rub', kind: 'money', required: false, added: true, description: 'Import VAT charged (part of additional_charges_rub).' },
     { name: 'excise_rub', kind: 'money', required: false, added: true, description: 'Excise charged (part of additional_charges_rub).' },
     { name: 'penalties_rub', kind: 'money', required: false, added: true, description: 'Penalties and fines charged (part of additional_charges_rub).' },
+    {
+      name: 'correction_no',
+      kind: 'integer',
+      required: false,
+      added: true,
+      min: 1,
+      max: 999,
+      description: 'Empty for the first report of a result; 1, 2, ... for each correction of it. As of a date, the highest correction of an inspection counts.',
+    },
   ],
 };
 

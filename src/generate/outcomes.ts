@@ -227,6 +227,8 @@ export function inspectionLines(inspection: Inspection, rng: Rng): { outcome: st
     '',
     '',
     '',
+    // correction_no: every result is reported once.
+    '',
   ].join(',');
   const items = done
     ? inspection.examined.map((e) => [inspection.id, e.declId, String(e.itemNo), String(e.violation), e.charges.toFixed(2)].join(','))

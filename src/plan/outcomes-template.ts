@@ -54,8 +54,11 @@ const RESULTS: readonly ColumnSpec[] = [
   { key: 'penalties_rub', label: 'Penalties, RUB', kind: 'money', width: 14 },
 ];
 
+/** Filled only to correct a result already ingested: 1, 2, ... (the outcomes contract's `correction_no`). */
+const CORRECTION: ColumnSpec = { key: 'correction_no', label: 'Correction no.', kind: 'integer', width: 10 };
+
 /** Columns of outcomes-template.csv and the Outcomes sheet, in order. */
-export const OUTCOME_TEMPLATE_COLUMNS: readonly ColumnSpec[] = [...PLANNED, ...RESULTS];
+export const OUTCOME_TEMPLATE_COLUMNS: readonly ColumnSpec[] = [...PLANNED, ...RESULTS, CORRECTION];
 
 /** The template's result columns: a row with none of them filled is open (not yet reported). */
 export const OUTCOME_RESULT_KEYS: readonly string[] = RESULTS.map((c) => c.key);
@@ -101,6 +104,7 @@ export function outcomesTemplateTable(plan: Table, referrals: Table, asOf: strin
       from,
       asOf,
       ...RESULTS.map(() => ''),
+      '',
     ]);
   }
   for (const row of referrals.rows) {
@@ -120,6 +124,7 @@ export function outcomesTemplateTable(plan: Table, referrals: Table, asOf: strin
       from,
       asOf,
       ...RESULTS.map(() => ''),
+      '',
     ]);
   }
   return { columns: OUTCOME_TEMPLATE_COLUMNS, rows };

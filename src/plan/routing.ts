@@ -74,10 +74,11 @@ const nonNegative = (x: number | null): number => (x === null || !Number.isFinit
  * 4. Both sides material, neither dominating: `coordinated_measure`.
  * 5. Otherwise only one side is material and it decides.
  *
- * Before 3: a participant flagged by both authorities (a signal of the tax
- * authority, and a material customs side) gets `coordinated_measure`,
- * however the money divides: each authority holds evidence the other
- * needs.
+ * Before 3, a participant the tax authority signalled (it holds the case
+ * already, so it is never referred back): with a material customs side,
+ * flagged by both authorities, `coordinated_measure` (each holds evidence
+ * the other needs); otherwise `customs_inspection`, control by customs on
+ * the tax authority's information.
  */
 export function route(inputs: RoutingInputs, params: RoutingParams): Routing {
   const expected = nonNegative(inputs.expectedChargesRub);
@@ -91,7 +92,7 @@ export function route(inputs: RoutingInputs, params: RoutingParams): Routing {
   const taxMaterial = taxRub >= params.materialRub;
   const base = { customsRub, taxRub, customsShare, material: customsMaterial || taxMaterial };
   if (!customsMaterial && !taxMaterial) return { ...base, form: 'customs_inspection' };
-  if ((inputs.taxSignals ?? 0) >= 1 && customsMaterial) return { ...base, form: 'coordinated_measure' };
+  if ((inputs.taxSignals ?? 0) >= 1) return { ...base, form: customsMaterial ? 'coordinated_measure' : 'customs_inspection' };
   const sideShare = customsShare as number;
   if (sideShare >= params.dominanceShare) return { ...base, form: 'customs_inspection' };
   if (1 - sideShare >= params.dominanceShare) return { ...base, form: 'refer_to_tax' };

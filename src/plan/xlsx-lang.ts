@@ -62,6 +62,7 @@ const HEADERS_RU: Readonly<Record<string, string>> = {
   import_vat_rub: 'Ввозной НДС, руб.',
   excise_rub: 'Акциз, руб.',
   penalties_rub: 'Пени и штрафы, руб.',
+  correction_no: 'Номер исправления',
 };
 
 /** Coded cell values by column key, then code. */

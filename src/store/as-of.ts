@@ -13,6 +13,7 @@ import { sqlDate } from '../io/sql.js';
  * - participants: the latest register snapshot taken by then;
  * - outcomes: inspections started by then, with their result only when
  *   completed by then (otherwise open: completed_date, violation, its category and charges empty);
+ *   of several reports of one inspection, the highest correction completed by then;
  * - item_outcomes: findings of inspections completed by then.
  */
 /** Result columns added to the outcomes contract later: like the violation, unknown until the inspection is completed. */
@@ -46,7 +47,7 @@ export function asOfSql(extract: ExtractId, asOf: string, declarationsWhere = 't
           ${OUTCOME_RESULTS_ADDED.map((c) => `CASE WHEN completed_date <= ${d} THEN ${c} END AS ${c}`).join(',\n          ')})
         FROM outcomes WHERE started_date <= ${d}
         QUALIFY row_number() OVER (PARTITION BY inspection_id
-          ORDER BY (completed_date <= ${d}) DESC NULLS LAST, completed_date DESC NULLS LAST, ingest_id DESC) = 1`;
+          ORDER BY (completed_date <= ${d}) DESC NULLS LAST, coalesce(correction_no, 0) DESC, completed_date DESC NULLS LAST, ingest_id DESC) = 1`;
     case 'tax_signals':
       return `SELECT * FROM tax_signals WHERE signal_date <= ${d}`;
     case 'tax_answers':

@@ -630,7 +630,8 @@ function goodRowsSql(def: ExtractDef, plan: StagingPlan, ctx: CheckContext, t: T
   const text = (columns: readonly string[]): string => columns.map((n) => `coalesce(CAST(${quoteIdent(n)} AS VARCHAR), '\\N')`).join(', chr(31), ');
   const addedText = [...added].map((n) => `, coalesce(chr(30) || ${quoteLiteral(n)} || chr(31) || CAST(${quoteIdent(n)} AS VARCHAR), '')`).join('');
   return `CREATE OR REPLACE TEMP TABLE ${t.good} AS
-    SELECT *, md5_number(concat(${text(names)}${addedText})) AS row_hash, md5_number_lower(concat(${text(def.key)})) AS key_hash FROM (
+    SELECT *, md5_number(concat(${text(names)}${addedText})) AS row_hash,
+      md5_number_lower(concat(${text(def.key.filter((k) => !added.has(k)))}${def.key.filter((k) => added.has(k)).map((n) => `, coalesce(chr(30) || ${quoteLiteral(n)} || chr(31) || CAST(${quoteIdent(n)} AS VARCHAR), '')`).join('')})) AS key_hash FROM (
       SELECT s._line, ${select.join(', ')} FROM ${t.stg} s ANTI JOIN ${t.iss} i ON s._line = i._line
     )`;
 }
@@ -648,7 +649,9 @@ function keyJoin(def: ExtractDef, a: string, b: string): string {
 }
 
 function keyText(def: ExtractDef, alias: string): string {
-  return `concat_ws(' / ', ${def.key.map((k) => `coalesce(CAST(${alias}.${quoteIdent(k)} AS VARCHAR), '')`).join(', ')})`;
+  // A key column added to the contract later shows only when set (concat_ws skips NULL), as before it existed.
+  const added = new Set(def.columns.filter((c) => c.added === true).map((c) => c.name));
+  return `concat_ws(' / ', ${def.key.map((k) => (added.has(k) ? `CAST(${alias}.${quoteIdent(k)} AS VARCHAR)` : `coalesce(CAST(${alias}.${quoteIdent(k)} AS VARCHAR), '')`)).join(', ')})`;
 }
 
 /**

@@ -84,6 +84,26 @@ const REJECTS_DDL = `CREATE TABLE IF NOT EXISTS rejects (
 const META_DDL = `CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`;
 
 /**
+ * The tables and columns of the contract a store lacks (`extract` or
+ * `extract.column`): it was made before they were added, and gets them on
+ * its next write ({@link ensureStoreSchema}).
+ */
+export async function missingSchema(db: Db): Promise<string[]> {
+  const rows = await db.all(`SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'`);
+  const have = new Set(rows.map((r) => `${String(r['table_name'])}.${String(r['column_name'])}`));
+  const tables = new Set(rows.map((r) => String(r['table_name'])));
+  const missing: string[] = [];
+  for (const id of EXTRACT_IDS) {
+    if (!tables.has(id)) {
+      missing.push(id);
+      continue;
+    }
+    for (const [name] of storedColumns(EXTRACTS[id])) if (!have.has(`${id}.${name}`)) missing.push(`${id}.${name}`);
+  }
+  return missing;
+}
+
+/**
  * SQL of an extract as of a date, or of no rows with the extract's stored
  * columns when the store was made before the extract existed (a store is
  * given new tables on its next write; readers open it read-only).

@@ -7,6 +7,9 @@ import { ingest } from '../../src/app/ingest.js';
 import { runPlan } from '../../src/app/plan.js';
 import { runScore } from '../../src/app/score.js';
 import { participantExamples } from '../../src/models/risk/examples.js';
+import { trainParticipantModel } from '../../src/models/risk/train.js';
+import { SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../../src/config/defaults.js';
+import { loadRiskProfile } from '../../src/rules/index.js';
 import { readTruth } from '../../src/models/evaluation/truth.js';
 import { scoreConfig } from '../score/helpers.js';
 import { csvRecordsOf } from '../../src/io/csv-read.js';
@@ -125,7 +128,7 @@ describe('ingest --outcomes FILLED --plan', () => {
       return row;
     });
     // A row the plan never held, with a result.
-    const stranger = `outcomes-template,${summary.plan_id},${summary.plan_id}/7707083893,7707083893,X,10702030,risk,1,customs_inspection,desk,2023-07-01,2026-06-30,2026-07-06,2026-09-30,0,,,,,,\n`.replace(/^outcomes-template/, 'inspection');
+    const stranger = `outcomes-template,${summary.plan_id},${summary.plan_id}/7707083893,7707083893,X,10702030,risk,1,customs_inspection,desk,2023-07-01,2026-06-30,2026-07-06,2026-09-30,0,,,,,,,\n`.replace(/^outcomes-template/, 'inspection');
     const filled = join(await tempDir(), 'filled.csv');
     await writeFile(filled, csv + stranger);
     const rejects = join(dirname(filled), 'rejects.csv');
@@ -174,6 +177,12 @@ describe('ingest --outcomes FILLED --plan', () => {
     // Filled further: the new result is stored, the one stored before comes back unchanged.
     await writeFile(filled, await filledCsv((row, i) => (i === 0 ? result(row, { violation: '1', additional_charges_rub: '10.00' }) : i === 1 ? result(row, {}) : row)));
     expect((await run(store, filled, rejects)).result.files[0]).toMatchObject({ recordsRead: 2, inserted: 1, alreadyStored: 1, rejected: 0 });
+    // A changed result: rejected without a correction number, stored with one (the first report stays).
+    await writeFile(filled, await filledCsv((row, i) => (i === 0 ? result(row, { violation: '1', additional_charges_rub: '12.00' }) : row)));
+    const unnumbered = await run(store, filled, rejects);
+    expect(unnumbered.result.rejects.map((r) => `${r.line} ${r.code}`)).toEqual(['2 DUPLICATE_KEY']);
+    await writeFile(filled, await filledCsv((row, i) => (i === 0 ? result(row, { violation: '1', additional_charges_rub: '12.00', correction_no: '1' }) : row)));
+    expect((await run(store, filled, rejects)).result.files[0]).toMatchObject({ recordsRead: 1, inserted: 1, rejected: 0 });
   });
 
   it('reads a filled template saved with semicolons, as a spreadsheet program set to Russian writes it', async () => {
@@ -248,7 +257,7 @@ describe('ingest --outcomes FILLED --plan', () => {
 });
 
 describe('the cycle: plan, results and the tax authority back in, the next month scored, the examples for retraining', () => {
-  it('brings the inspectors\' results, the answers and a signal into the next month\'s features, reasons and training examples', async () => {
+  it('brings the inspectors\' results, the answers and a signal into the next month\'s features and reasons, and into a retrained model', async () => {
     const store = await storeCopy();
     const scratch = await tempDir();
     const plan = await read('plan.csv');
@@ -335,6 +344,25 @@ describe('the cycle: plan, results and the tax authority back in, the next month
       const e = examples.find((x) => x.inn === p['inn']);
       expect(e).toMatchObject({ asOf: '2026-06-30', label: charges.has(p['inn'] ?? '') ? 1 : 0, selection: p['selection'], propensity: Number(p['propensity']), knownDate: '2026-07-25' });
     }
+    // A participant model retrains on the window with them (refitted on every label, the plan's included).
+    const trained = await trainParticipantModel(
+      db,
+      {
+        from: '2025-04',
+        to: '2026-06',
+        seed: TRAIN_DEFAULTS.seed,
+        classifier: TRAIN_DEFAULTS.classifier,
+        amount: TRAIN_DEFAULTS.amount,
+        validationShare: TRAIN_DEFAULTS.validationShare,
+        stoppingShare: TRAIN_DEFAULTS.stoppingShare,
+        refit: { mode: TRAIN_DEFAULTS.refit, folds: TRAIN_DEFAULTS.crossFitFolds },
+        features: SCORE_DEFAULTS,
+        profile: await loadRiskProfile(null),
+        codeVersion: 'test',
+      },
+      memoryLogger(),
+    );
+    expect(trained.artifact.labelCount.examples).toBeGreaterThanOrEqual(plan.length);
   });
 });
 

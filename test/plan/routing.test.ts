@@ -10,7 +10,7 @@ describe('route', () => {
     // customs, tax, signals, form: why
     [5_000_000, 0, 1, 'coordinated_measure'], // customs dominates the money, but the tax authority flagged it too
     [300_000, 2_000_000, 2, 'coordinated_measure'], // tax dominates, customs material and flagged by both
-    [50_000, 2_000_000, 1, 'refer_to_tax'], // a signal but no material customs side: the tax side decides
+    [50_000, 2_000_000, 1, 'customs_inspection'], // signalled, no material customs side: customs acts on the tax authority's information, never referred back
     [5_000_000, 0, 0, 'customs_inspection'], // no signal: the money decides
     [5_000_000, 0, null, 'customs_inspection'], // signals unknown (an older run): the money decides
   ] as const)('customs %d, tax %d, %s tax signals: %s', (customs, tax, signals, form) => {
