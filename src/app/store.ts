@@ -112,23 +112,19 @@ export interface OpenStore {
  * refused, naming them and the remedy: reading it would mix the old state
  * with part of the new one.
  */
+/** What a store made by an earlier ccrg lacks of the contract; none for a file that is not a ccrg store (no meta table). */
+async function missingOf(db: Db): Promise<string[]> {
+  const found = await db.all(`SELECT 1 FROM information_schema.tables WHERE table_name = 'meta' AND table_schema = 'main' LIMIT 1`);
+  return found.length === 0 ? [] : missingSchema(db);
+}
+
 /**
  * Gives a store made by an earlier ccrg the tables and columns added to the
- * contract since (empty: nothing stored changes), so that reading commands
- * can read it; a store that cannot be written is refused, saying how to
- * upgrade it.
+ * contract since (`missing`; empty: nothing stored changes), so that
+ * reading commands can read it; a store that cannot be written is refused,
+ * saying how to upgrade it.
  */
-async function upgradeStore(path: string, engine: DuckDbOptions): Promise<void> {
-  if (path === ':memory:' || !existsSync(path)) return;
-  const reader = await openDuckDb(path, { ...engine, readOnly: true });
-  let missing: string[];
-  try {
-    const found = await reader.all(`SELECT 1 FROM information_schema.tables WHERE table_name = 'meta' AND table_schema = 'main' LIMIT 1`);
-    missing = found.length === 0 ? [] : await missingSchema(reader);
-  } finally {
-    reader.close();
-  }
-  if (missing.length === 0) return;
+async function upgradeStore(path: string, engine: DuckDbOptions, missing: readonly string[]): Promise<void> {
   try {
     const writer = await openDuckDb(path, engine);
     try {
@@ -145,8 +141,19 @@ async function upgradeStore(path: string, engine: DuckDbOptions): Promise<void> 
 }
 
 export async function openStoreReadOnly(path: string, engine: DuckDbOptions = {}): Promise<Db> {
-  await upgradeStore(path, engine);
-  const db = await openDuckDb(path, { ...engine, readOnly: true });
+  let db = await openDuckDb(path, { ...engine, readOnly: true });
+  let missing: string[];
+  try {
+    missing = await missingOf(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  if (missing.length > 0) {
+    db.close();
+    await upgradeStore(path, engine, missing);
+    db = await openDuckDb(path, { ...engine, readOnly: true });
+  }
   try {
     const interrupted = await interruptedRows(db);
     if (Object.keys(interrupted).length > 0) {

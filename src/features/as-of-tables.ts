@@ -2,7 +2,6 @@ import type { ExtractId } from '../contract/extracts.js';
 import type { Db } from '../io/db.js';
 import { quoteLiteralList, sqlDate } from '../io/sql.js';
 import { asOfSql } from '../store/as-of.js';
-import { asOfOrEmptySql } from '../store/schema.js';
 import { asOfLiteral, dueQuarters, dueQuartersSql, windowQuarterCount, windowStartSql } from './params.js';
 import type { FeatureParams } from './types.js';
 
@@ -86,6 +85,7 @@ function asOfTableStatements(params: FeatureParams): string[] {
     asOfTable(t.tax_returns, 'tax_returns'),
     asOfTable(t.participants, 'participants'),
     asOfTable(t.outcomes, 'outcomes'),
+    asOfTable(t.tax_signals, 'tax_signals'),
     `CREATE OR REPLACE TEMP TABLE ${t.dueQuarters} AS ${dueQuartersSql(quarters)}`,
     `CREATE OR REPLACE TEMP TABLE ${t.universe} AS
      WITH office_value AS (
@@ -113,8 +113,6 @@ function asOfTableStatements(params: FeatureParams): string[] {
 export async function createAsOfTables(db: Db, params: FeatureParams): Promise<AsOfCounts> {
   await createAsOfDeclarations(db, params);
   for (const sql of asOfTableStatements(params)) await db.run(sql);
-  // An extract newer than the store (made before it existed) is empty.
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${AS_OF_TABLES.tax_signals} AS ${await asOfOrEmptySql(db, 'tax_signals', params.asOf)}`);
   const t = AS_OF_TABLES;
   const rows = await db.all(`SELECT
     (SELECT count(*) FROM ${t.declarations})::DOUBLE AS declarations,

@@ -14,7 +14,6 @@ import type { DriftReport } from '../models/monitoring/drift.js';
 import type { EvaluationReport } from '../models/evaluation/evaluate-model.js';
 import type { RankingDecision } from '../models/risk/ranking-evidence.js';
 import { asOfSql } from '../store/as-of.js';
-import { asOfOrEmptySql } from '../store/schema.js';
 import { readCsvRecords } from '../io/csv-read.js';
 import { MANIFEST_FILE, readScoreManifest, type ManifestModel } from '../run-folder/manifest.js';
 import { PLAN_SUMMARY_FILE, readPlanSummary, type PlanSummary } from '../run-folder/plan-summary.js';
@@ -156,7 +155,7 @@ export interface ReportDataOptions {
 export async function referralFollowUp(db: Db, runDir: string, parentDir: string, period: string, asOf: string, overdueDays: number): Promise<ReferralFollowUp> {
   const earlier = existsSync(parentDir) ? (await readdir(parentDir)).filter((n) => /^\d{4}-\d{2}$/.test(n) && n < period).sort() : [];
   const folders: [string, string][] = [...earlier.map((n): [string, string] => [n, join(parentDir, n)]), [period, runDir]];
-  const rows = await db.all(`SELECT DISTINCT referral_id FROM (${await asOfOrEmptySql(db, 'tax_answers', asOf)})`);
+  const rows = await db.all(`SELECT DISTINCT referral_id FROM (${asOfSql('tax_answers', asOf)})`);
   const answered = new Set(rows.map((r) => String(r['referral_id'])));
   const sent: UnansweredReferral[] = [];
   for (const [folder, dir] of folders) {

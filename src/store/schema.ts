@@ -2,7 +2,6 @@ import { EXTRACTS, EXTRACT_IDS, SCHEMA_VERSION, type ExtractDef, type ExtractId 
 import type { Db } from '../io/db.js';
 import { quoteIdent, quoteLiteral } from '../io/sql.js';
 import { sqlTypeOf } from '../validation/column-checks.js';
-import { asOfSql } from './as-of.js';
 
 /**
  * Columns every stored extract row carries besides the contract columns:
@@ -101,17 +100,6 @@ export async function missingSchema(db: Db): Promise<string[]> {
     for (const [name] of storedColumns(EXTRACTS[id])) if (!have.has(`${id}.${name}`)) missing.push(`${id}.${name}`);
   }
   return missing;
-}
-
-/**
- * SQL of an extract as of a date, or of no rows with the extract's stored
- * columns when the store was made before the extract existed (a store is
- * given new tables on its next write; readers open it read-only).
- */
-export async function asOfOrEmptySql(db: Db, id: ExtractId, asOf: string): Promise<string> {
-  const found = await db.all(`SELECT 1 FROM information_schema.tables WHERE table_name = ${quoteLiteral(id)} AND table_schema = 'main' LIMIT 1`);
-  if (found.length > 0) return asOfSql(id, asOf);
-  return `SELECT ${storedColumns(EXTRACTS[id]).map(([name, type]) => `NULL::${type.replace(/ NOT NULL$/, '')} AS ${quoteIdent(name)}`).join(', ')} WHERE false`;
 }
 
 /**

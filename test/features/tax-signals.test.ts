@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { openStoreReadOnly } from '../../src/app/store.js';
+import { openDuckDb } from '../../src/io/db.js';
+import { extractCsv, fixtureFile, ingestInto, tempDir } from '../util/fixtures.js';
 import { INNS, featuresAsOf, item, rowOf, storeWith } from './helpers.js';
 
 const [A, B, C] = INNS.slice(9) as [string, string, string];
@@ -54,9 +58,15 @@ describe('tax_signals features', () => {
     expect(rowOf(byInn, A)).toMatchObject({ tax_signal_count: null });
   });
 
-  it('reads a store made before the signals extract existed as one without signals', async () => {
-    const db = await storeWith({ declarations: [item({ importer_inn: A, release_date: '2024-05-10' })] });
-    await db.run('DROP TABLE tax_signals');
+  it('reads a store made before the signals extract existed, opened as reading commands open it, as one without signals', async () => {
+    const path = join(await tempDir(), 'old.duckdb');
+    const old = await openDuckDb(path);
+    const file = await fixtureFile('declarations.csv', extractCsv('declarations', [item({ importer_inn: A, release_date: '2024-05-10' })]));
+    await ingestInto(old, [{ extract: 'declarations', file }]);
+    await old.run('DROP TABLE tax_signals');
+    old.close();
+    const db = await openStoreReadOnly(path);
+    onTestFinished(() => db.close());
     const { result, byInn } = await featuresAsOf(db, '2024-06-30');
     expect(result.unavailable.map((u) => u.family)).toContain('tax_signals');
     expect(rowOf(byInn, A)).toMatchObject({ tax_signal_count: null, insp_count: null });
