@@ -276,6 +276,11 @@ export const EXTRACTS: Record<ExtractId, ExtractDef> = {
   tax_answers: TAX_ANSWERS,
 };
 
+/** Names of the columns added to an extract after its first version (`added`). */
+export function addedColumns(def: ExtractDef): ReadonlySet<string> {
+  return new Set(def.columns.filter((c) => c.added === true).map((c) => c.name));
+}
+
 /** Whether a column must be present and non-empty under a jurisdiction. */
 export function isRequired(column: ColumnDef, jurisdiction: Jurisdiction): boolean {
   return jurisdiction === 'ru' ? column.required : column.requiredGeneric === true;

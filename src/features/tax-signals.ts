@@ -1,5 +1,5 @@
 import { AS_OF_TABLES } from './as-of-tables.js';
-import { asOfLiteral } from './params.js';
+import { asOfLiteral, windowStartSql } from './params.js';
 import type { FeatureDef, FeatureFamily, FeatureParams } from './types.js';
 
 const family = 'tax_signals';
@@ -47,7 +47,7 @@ function sql(params: FeatureParams): string {
   return `WITH s AS (
     SELECT inn, count(*) AS n, coalesce(sum(amount_rub), 0) AS amount, max(signal_date) AS last
     FROM ${t.tax_signals}
-    WHERE signal_date > CAST(${asOf} - INTERVAL ${params.controlYears} YEAR AS DATE)
+    WHERE signal_date >= ${windowStartSql(params, params.controlYears * 12)}
     GROUP BY inn
   )
   SELECT u.inn,

@@ -1,7 +1,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { makeTempDir } from '../io/temp.js';
 import { basename, join } from 'node:path';
-import { EXTRACTS, SCHEMA_VERSION, isRequired, type ColumnDef, type ExtractDef, type ExtractId } from '../contract/extracts.js';
+import { addedColumns, EXTRACTS, SCHEMA_VERSION, isRequired, type ColumnDef, type ExtractDef, type ExtractId } from '../contract/extracts.js';
 import type { ExtractMapping, Mapping } from '../config/mapping.js';
 import type { Db, Row } from '../io/db.js';
 import { MAX_RECORD_BYTES } from '../io/csv-scan.js';
@@ -623,7 +623,7 @@ function goodRowsSql(def: ExtractDef, plan: StagingPlan, ctx: CheckContext, t: T
     );
   }
   // Columns added to the contract later count in the hash only when set: an empty one leaves the hash as it was.
-  const added = new Set(def.columns.filter((c) => c.added === true).map((c) => c.name));
+  const added = addedColumns(def);
   const names = storedColumns(def)
     .map(([n]) => n)
     .filter((n) => !LINEAGE_COLUMN_NAMES.has(n) && !added.has(n));
@@ -650,7 +650,7 @@ function keyJoin(def: ExtractDef, a: string, b: string): string {
 
 function keyText(def: ExtractDef, alias: string): string {
   // A key column added to the contract later shows only when set (concat_ws skips NULL), as before it existed.
-  const added = new Set(def.columns.filter((c) => c.added === true).map((c) => c.name));
+  const added = addedColumns(def);
   return `concat_ws(' / ', ${def.key.map((k) => (added.has(k) ? `CAST(${alias}.${quoteIdent(k)} AS VARCHAR)` : `coalesce(CAST(${alias}.${quoteIdent(k)} AS VARCHAR), '')`)).join(', ')})`;
 }
 
