@@ -63,11 +63,18 @@ export const OUTCOME_TEMPLATE_COLUMNS: readonly ColumnSpec[] = [...PLANNED, ...R
 /** The template's result columns: a row with none of them filled is open (not yet reported). */
 export const OUTCOME_RESULT_KEYS: readonly string[] = RESULTS.map((c) => c.key);
 
-/** The first day of the control period that ends on `asOf` (`controlYears` years back, the next day). */
+/**
+ * The first day of the control period that ends on `asOf`: `controlYears`
+ * years back, the day clamped to that month's length (as SQL's date minus
+ * an interval, and the features' windows, src/features/params.ts), then the
+ * next day. 2026-06-30 gives 2023-07-01; 2024-02-29 gives 2021-03-01.
+ */
 export function controlPeriodStart(asOf: string, controlYears: number): string {
   const end = new Date(`${asOf}T00:00:00Z`);
-  const start = new Date(Date.UTC(end.getUTCFullYear() - controlYears, end.getUTCMonth(), end.getUTCDate() + 1));
-  return start.toISOString().slice(0, 10);
+  const year = end.getUTCFullYear() - controlYears;
+  const month = end.getUTCMonth();
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(year, month, Math.min(end.getUTCDate(), lastDay) + 1)).toISOString().slice(0, 10);
 }
 
 /** The cell of `key` in a row of `table`. */
