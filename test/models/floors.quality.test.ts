@@ -11,6 +11,7 @@ import { trainParticipantModel } from '../../src/models/risk/train.js';
 import { loadRiskProfile } from '../../src/rules/index.js';
 import { memoryLogger } from '../../src/util/logger.js';
 import { tempDir } from '../util/fixtures.js';
+import { defaultTrainConfig } from './train-config.js';
 import { buildWorld } from '../scenario/worlds.js';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -24,24 +25,7 @@ describe('quality of the participant model on a larger generated set (seed 31337
     onTestFinished(() => db.close());
     const profile = await loadRiskProfile(null);
     // Trained as on 2026-03-31: examples with as-of months in 2025 whose inspection was completed by then.
-    const trained = await trainParticipantModel(
-      db,
-      {
-        from: '2025-01',
-        to: '2025-12',
-        knownBy: '2026-03-31',
-        seed: TRAIN_DEFAULTS.seed,
-        classifier: TRAIN_DEFAULTS.classifier,
-        amount: TRAIN_DEFAULTS.amount,
-        validationShare: TRAIN_DEFAULTS.validationShare,
-        stoppingShare: TRAIN_DEFAULTS.stoppingShare,
-        refit: { mode: TRAIN_DEFAULTS.refit, folds: TRAIN_DEFAULTS.crossFitFolds },
-        features: SCORE_DEFAULTS,
-        profile,
-        codeVersion: 'test',
-      },
-      memoryLogger(),
-    );
+    const trained = await trainParticipantModel(db, defaultTrainConfig({ from: '2025-01', to: '2025-12', knownBy: '2026-03-31' }, profile), memoryLogger());
     const path = join(await tempDir(), 'model.json');
     await writeFile(path, serializeArtifact(trained.artifact));
     const loaded = await loadArtifact(path, { kind: 'risk', level: 'participant', features: MODEL_INPUT_IDS });

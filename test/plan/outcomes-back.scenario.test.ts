@@ -8,7 +8,7 @@ import { runPlan } from '../../src/app/plan.js';
 import { runScore } from '../../src/app/score.js';
 import { participantExamples } from '../../src/models/risk/examples.js';
 import { trainParticipantModel } from '../../src/models/risk/train.js';
-import { SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../../src/config/defaults.js';
+import { defaultTrainConfig } from '../models/train-config.js';
 import { loadRiskProfile } from '../../src/rules/index.js';
 import { readTruth } from '../../src/models/evaluation/truth.js';
 import { scoreConfig } from '../score/helpers.js';
@@ -345,23 +345,7 @@ describe('the cycle: plan, results and the tax authority back in, the next month
       expect(e).toMatchObject({ asOf: '2026-06-30', label: charges.has(p['inn'] ?? '') ? 1 : 0, selection: p['selection'], propensity: Number(p['propensity']), knownDate: '2026-07-25' });
     }
     // A participant model retrains on the window with them (refitted on every label, the plan's included).
-    const trained = await trainParticipantModel(
-      db,
-      {
-        from: '2025-04',
-        to: '2026-06',
-        seed: TRAIN_DEFAULTS.seed,
-        classifier: TRAIN_DEFAULTS.classifier,
-        amount: TRAIN_DEFAULTS.amount,
-        validationShare: TRAIN_DEFAULTS.validationShare,
-        stoppingShare: TRAIN_DEFAULTS.stoppingShare,
-        refit: { mode: TRAIN_DEFAULTS.refit, folds: TRAIN_DEFAULTS.crossFitFolds },
-        features: SCORE_DEFAULTS,
-        profile: await loadRiskProfile(null),
-        codeVersion: 'test',
-      },
-      memoryLogger(),
-    );
+    const trained = await trainParticipantModel(db, defaultTrainConfig({ from: '2025-04', to: '2026-06' }, await loadRiskProfile(null)), memoryLogger());
     expect(trained.artifact.labelCount.examples).toBeGreaterThanOrEqual(plan.length);
   });
 });
