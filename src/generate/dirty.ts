@@ -218,10 +218,14 @@ const DIRTY_RULES: Record<ExtractId, readonly DirtyRule[]> = {
     { code: 'INN_CHECKSUM', corrupt: (f) => set(f, S('inn'), wrongCheckDigitInn(at(f, S('inn')))) },
     { code: 'DUPLICATE_KEY', corrupt: (f, rng) => set(f, S('amount_rub'), addAmount(at(f, S('amount_rub')), rng.intBetween(100, 9000))) },
   ],
-  // Answers come from the tax authority about ccrg's own referrals: the generator writes none (no rule is planted).
   tax_answers: [
     { code: 'RAGGED_ROW', corrupt: ragged },
     { code: 'BAD_VALUE', corrupt: (f) => set(f, A('result'), 'maybe') },
+    { code: 'REQUIRED_MISSING', corrupt: (f) => set(f, A('result'), '') },
+    { code: 'BAD_DATE', corrupt: (f, rng) => set(f, A('decision_date'), malformedDate(at(f, A('decision_date')), rng)) },
+    { code: 'NEGATIVE_AMOUNT', corrupt: (f) => negative(f, [A('vat_charged_rub'), A('profit_tax_charged_rub')]) },
+    { code: 'INN_CHECKSUM', corrupt: (f) => set(f, A('inn'), wrongCheckDigitInn(at(f, A('inn')))) },
+    { code: 'FUTURE_DATE', corrupt: (f) => set(f, A('decision_date'), futureDate(at(f, A('decision_date')))) },
   ],
 };
 

@@ -13,6 +13,7 @@ import { DeclIdAllocator, declarationLine, generateMonthItems, maybeCorrection, 
 import { DirtyPlanter, type DirtyEntry, type FreshKey } from './dirty.js';
 import { examineItem, inspectionLines, notePlantedTaxCharge, planInspections } from './outcomes.js';
 import { buildParticipants, DECOY_KINDS, SCHEME_KINDS, snapshotFields, type DecoyKind, type SchemeKind } from './participants.js';
+import { ReferralBook } from './tax-answers.js';
 import { taxSignalLines } from './tax-signals.js';
 import { Rng } from './random.js';
 import { planDecoys, planSchemes } from './schemes.js';
@@ -86,6 +87,9 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
   planDecoys(world, participants, itemsPerMonth, seed);
   const inspections = planInspections(world, participants, itemsPerMonth, seed, options.inspectionRate);
   const tax = new TaxBook(world, participants, seed);
+  const referralBook = new ReferralBook(world, participants);
+  const byInn = new Map(participants.map((p) => [p.inn, p] as const));
+  const quarterEnds = new Map(world.months.filter((m) => m.month % 3 === 0).map((m) => [m.quarterKey, m.index] as const));
   const truth = new TruthLog();
   for (const p of participants) {
     if (p.decoy === null) continue;
@@ -178,6 +182,16 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
     }
 
     for (const row of tax.takeFiled(month)) {
+      const filer = byInn.get(row.inn);
+      const quarterEnd = quarterEnds.get(row.taxPeriod);
+      if (filer !== undefined && quarterEnd !== undefined) {
+        referralBook.addReturn(filer, quarterEnd, {
+          filedDay: row.filedDay,
+          deductedImport: row.vatDeductionsImport,
+          deductions: row.vatDeductions,
+          accrued: row.vatAccrued,
+        });
+      }
       const line = taxReturnLine(row);
       taxes.writeLine(line);
       planters.tax_returns.afterGood(taxes, line.split(','));
@@ -194,6 +208,7 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
         decl.writeLine(line);
         planters.declarations.afterGood(decl, line.split(','));
         tax.addImport(p, item.trueLanded, item.vat);
+        referralBook.addBorderVat(p, month, item.vat);
         examineItem(own, item, outcomeRng);
         truth.addItem(item, month.key);
         const correction = maybeCorrection(world, item, itemRng);
@@ -212,6 +227,7 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
       decl.writeLine(line);
       planters.declarations.afterGood(decl, line.split(','));
       tax.addVat(correction.item.importer, correction.vat - correction.item.vat);
+      referralBook.addBorderVat(correction.item.importer, month, correction.vat - correction.item.vat);
       monthItems++;
     }
     corrections.delete(month.key);
@@ -221,6 +237,7 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
       for (const charge of tax.closeQuarter(month, month.index >= 2)) {
         truth.addCharge(charge.p, charge.kind, charge.month.key, charge.amount);
         notePlantedTaxCharge(inspections.get(charge.p.idx), charge.month.lastDay, charge.amount);
+        referralBook.addCharge(charge);
       }
     }
     if (monthly) {
@@ -256,6 +273,14 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
     planters.tax_signals.afterGood(signals, line.split(','));
   }
   await finish(signals);
+
+  // The tax authority's answers to the older rules' referrals (src/generate/tax-answers.ts), from a stream of their own.
+  const answers = open('tax_answers', null);
+  for (const line of referralBook.answerLines(new Rng(seed, 31))) {
+    answers.writeLine(line);
+    planters.tax_answers.afterGood(answers, line.split(','));
+  }
+  await finish(answers);
 
   const truthWriter = new CsvWriter(outDir, 'truth', false, TRUTH_COLUMNS);
   for (const fields of truth.lines()) {

@@ -125,6 +125,20 @@ export interface ReferralFollowUp {
   overdueDays: number;
   /** Unanswered for more than `overdueDays`, oldest first. */
   overdue: UnansweredReferral[];
+  /** Every referral the store holds an answer to by the as-of date, whichever plan sent it. */
+  answers: AnswerSummary;
+}
+
+/** The tax authority's answers by the as-of date, the latest decision per referral. */
+export interface AnswerSummary {
+  referrals: number;
+  violation: number;
+  noViolation: number;
+  declined: number;
+  inProgress: number;
+  /** Charged by the answers that found a violation. */
+  vatChargedRub: number;
+  profitTaxChargedRub: number;
 }
 
 /** Options of {@link readReportData}. */
@@ -155,8 +169,21 @@ export interface ReportDataOptions {
 export async function referralFollowUp(db: Db, runDir: string, parentDir: string, period: string, asOf: string, overdueDays: number): Promise<ReferralFollowUp> {
   const earlier = existsSync(parentDir) ? (await readdir(parentDir)).filter((n) => /^\d{4}-\d{2}$/.test(n) && n < period).sort() : [];
   const folders: [string, string][] = [...earlier.map((n): [string, string] => [n, join(parentDir, n)]), [period, runDir]];
-  const rows = await db.all(`SELECT DISTINCT referral_id FROM (${asOfSql('tax_answers', asOf)})`);
+  const rows = await db.all(`SELECT referral_id, result, vat_charged_rub, profit_tax_charged_rub FROM (${asOfSql('tax_answers', asOf)})`);
   const answered = new Set(rows.map((r) => String(r['referral_id'])));
+  const answers: AnswerSummary = { referrals: rows.length, violation: 0, noViolation: 0, declined: 0, inProgress: 0, vatChargedRub: 0, profitTaxChargedRub: 0 };
+  for (const r of rows) {
+    const result = String(r['result']);
+    if (result === 'violation') {
+      answers.violation++;
+      answers.vatChargedRub += Number(r['vat_charged_rub'] ?? 0);
+      answers.profitTaxChargedRub += Number(r['profit_tax_charged_rub'] ?? 0);
+    } else if (result === 'no_violation') answers.noViolation++;
+    else if (result === 'declined') answers.declined++;
+    else answers.inProgress++;
+  }
+  answers.vatChargedRub = Number(answers.vatChargedRub.toFixed(2));
+  answers.profitTaxChargedRub = Number(answers.profitTaxChargedRub.toFixed(2));
   const sent: UnansweredReferral[] = [];
   for (const [folder, dir] of folders) {
     const referralsPath = join(dir, 'referrals.csv');
@@ -178,6 +205,7 @@ export async function referralFollowUp(db: Db, runDir: string, parentDir: string
     answered: sent.length - open.length,
     overdueDays,
     overdue: open.filter((s) => s.ageDays > overdueDays).sort((a, b) => b.ageDays - a.ageDays || (a.referralId < b.referralId ? -1 : 1)),
+    answers,
   };
 }
 

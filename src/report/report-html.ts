@@ -119,6 +119,10 @@ const TEXT = {
     en: 'Referrals of the plans in this folder up to {asOf}: {sent}; answered by the tax authority (tax_answers, decisions by {asOf}): {answered}.',
     ru: 'Передано по планам в этой папке по {asOf}: {sent}; ответ налогового органа получен (tax_answers, решения по {asOf}): {answered}.',
   },
+  referralsAnswers: {
+    en: 'All answers in the store by {asOf}, whichever plan sent the referral (the latest decision of each): {n} referrals; violation found: {violation} (VAT charged {vat}, profit tax charged {profit}); no violation: {noViolation}; declined: {declined}; in progress: {inProgress}.',
+    ru: 'Все ответы в хранилище по {asOf}, по любому плану (последнее решение по каждой передаче): {n}; нарушение выявлено: {violation} (доначислено НДС {vat}, налога на прибыль {profit}); нарушение не выявлено: {noViolation}; меры не приняты: {declined}; в работе: {inProgress}.',
+  },
   referralsOverdue: { en: 'Without an answer for more than {days} days: {n}, oldest first.', ru: 'Без ответа более {days} дней: {n}, начиная с самых давних.' },
   referralsNoneOverdue: { en: 'None has waited more than {days} days for an answer.', ru: 'Ни одна передача не ждёт ответа более {days} дней.' },
   noReferrals: { en: 'The tax authority’s answers are in the store: run ccrg report with --store to follow the referrals up.', ru: 'Ответы налогового органа хранятся в хранилище: запустите ccrg report с --store, чтобы проверить передачи.' },
@@ -383,7 +387,22 @@ const OVERDUE_LISTED = 50;
 function referralsSection(d: ReportData, c: Ctx): string {
   const r = d.referrals;
   if (r === null) return `<p class="note">${e(c.t('noReferrals'))}</p>`;
-  const parts = [`<p>${e(c.t('referralsText', { asOf: d.asOf, sent: c.n(r.sent), answered: c.n(r.answered) }))}</p>`];
+  const a = r.answers;
+  const parts = [
+    `<p>${e(c.t('referralsText', { asOf: d.asOf, sent: c.n(r.sent), answered: c.n(r.answered) }))}</p>`,
+    `<p data-figure="referral-answers">${e(
+      c.t('referralsAnswers', {
+        asOf: d.asOf,
+        n: c.n(a.referrals),
+        violation: c.n(a.violation),
+        vat: c.rub(a.vatChargedRub),
+        profit: c.rub(a.profitTaxChargedRub),
+        noViolation: c.n(a.noViolation),
+        declined: c.n(a.declined),
+        inProgress: c.n(a.inProgress),
+      }),
+    )}</p>`,
+  ];
   if (r.overdue.length === 0) {
     parts.push(`<p>${e(c.t('referralsNoneOverdue', { days: r.overdueDays }))}</p>`);
     return parts.join('\n');

@@ -12,6 +12,7 @@ import { PLAN_CHECK_CODES, REJECT_CODE_LIST } from '../../src/validation/reject-
 import { memoryLogger } from '../../src/util/logger.js';
 import { brokenRules, keyOf } from '../util/contract-check.js';
 import { readOutput, type Output } from './output.js';
+import { readCsvFile } from '../util/csv-records.js';
 import { REPO_ROOT } from '../scenario/worlds.js';
 
 const TODAY = '2026-06-30';
@@ -212,6 +213,41 @@ describe('generateExtracts', () => {
     expect(rows.length).toBeLessThan(130);
     expect(bySelection('random') / rows.length).toBeGreaterThan(0.02);
     expect(bySelection('random') / rows.length).toBeLessThan(0.25);
+  });
+
+  it('answers the older rules\' referrals from the planted truth: violations charge the VAT the tax-side schemes took (data-samples)', () => {
+    const samples = join(REPO_ROOT, 'data-samples');
+    const dirty = new Set(readCsvFile(join(samples, 'dirty.csv')).filter((r) => r.fields[0] === 'tax_answers.csv.gz').map((r) => Number(r.fields[1])));
+    const answers = readCsvFile(join(samples, 'tax_answers.csv.gz')).slice(1).filter((r) => !dirty.has(r.line));
+    const taxCharges = new Map<string, number>();
+    for (const r of readCsvFile(join(samples, 'truth.csv')).slice(1).map((x) => x.fields)) {
+      if (r[2] === 'vat_deduction_inflation' || r[2] === 'shell_importer') taxCharges.set(r[0] ?? '', (taxCharges.get(r[0] ?? '') ?? 0) + Number(r[6]));
+    }
+    expect(answers.length).toBeGreaterThan(20);
+    const finals = new Map<string, string[]>();
+    for (const { fields } of answers) {
+      const [referral, inn, date, result, vat] = fields as [string, string, string, string, string];
+      // Referred by a quarter's plan, answered within the span.
+      expect(referral, fields.join(',')).toMatch(new RegExp(`^PLAN-\\d{4}-Q[1-4]/R/${inn}$`));
+      expect(date <= '2026-06-30', fields.join(',')).toBe(true);
+      expect(vat === '', fields.join(',')).toBe(result !== 'violation');
+      if (result !== 'in_progress') {
+        expect(finals.has(referral), `${referral} decided twice`).toBe(false);
+        finals.set(referral, fields);
+      }
+    }
+    const violations = [...finals.values()].filter((f) => f[3] === 'violation');
+    const planted = violations.filter((f) => taxCharges.has(f[1] as string));
+    // Mostly the schemes' VAT, never more than they took; a few false findings.
+    expect(planted.length / violations.length).toBeGreaterThan(0.8);
+    for (const f of planted) expect(Number(f[4]), f.join(',')).toBeLessThanOrEqual((taxCharges.get(f[1] as string) as number) * 1.05 + 0.01);
+    // A tax-side schemer referred is found out far more often than anyone else.
+    const hitRate = (schemer: boolean): number => {
+      const decided = [...finals.values()].filter((f) => taxCharges.has(f[1] as string) === schemer && f[3] !== 'declined');
+      return decided.filter((f) => f[3] === 'violation').length / Math.max(1, decided.length);
+    };
+    expect(hitRate(true)).toBeGreaterThan(0.7);
+    expect(hitRate(false)).toBeLessThan(0.3);
   });
 
   it('plants the same schemes as before inspections were chosen by the older rules: truth.csv byte-identical on three seeds', async () => {

@@ -240,15 +240,27 @@ describe('ingest --outcomes FILLED --plan', () => {
         { referral_id: referrals[1]?.['referral_id'] ?? '', inn: referrals[1]?.['inn'] ?? '', decision_date: '2026-11-20', result: 'no_violation', vat_charged_rub: '' },
       ]),
     );
+    const october = join(dirname(planDir), '2026-10');
+    // The answers the generator wrote to its older rules' referrals are in the store already.
+    const beforeDb = await openDuckDb(store, { readOnly: true });
+    const before = await referralFollowUp(beforeDb, october, dirname(planDir), '2026-10', '2026-10-31', 90);
+    beforeDb.close();
+    expect(before.answers.referrals).toBeGreaterThan(0);
     const ingested = await ingest({ store, 'tax-answers': [answers], rejects: join(dirname(answers), 'rejects.csv') }, false, clock, memoryLogger());
     expect(ingested.result.files[0]).toMatchObject({ extract: 'tax_answers', accepted: 2, rejected: 0 });
     const db = await openDuckDb(store, { readOnly: true });
     onTestFinished(() => db.close());
     // The plan was made as of 2026-06-30; on 2026-10-31 its referrals are 123 days old.
     // Seen from the report of 2026-10, whose run folder sits beside the plan's.
-    const october = join(dirname(planDir), '2026-10');
     const followUp = await referralFollowUp(db, october, dirname(planDir), '2026-10', '2026-10-31', 90);
     expect(followUp).toMatchObject({ sent: referrals.length, answered: 1, overdueDays: 90 });
+    // The summary of every answer gains the one decided by then, not the later one.
+    expect(followUp.answers).toEqual({
+      ...before.answers,
+      referrals: before.answers.referrals + 1,
+      violation: before.answers.violation + 1,
+      vatChargedRub: Number((before.answers.vatChargedRub + 420_000).toFixed(2)),
+    });
     expect(followUp.overdue.map((o) => o.referralId).sort()).toEqual(referrals.slice(1).map((r) => r['referral_id']).sort());
     expect(followUp.overdue[0]).toMatchObject({ planPeriod: '2026-06', sentOn: '2026-06-30', ageDays: 123 });
     // On the plan's own as-of date nothing is overdue yet.
