@@ -86,6 +86,8 @@ export const WORLDS = {
     usedBy: 'item-level models, model examples, training without truth.csv, and score with a participant model that has trees',
   }),
   unseen: generated({ participants: 2000, months: 24, seed: 9001, usedBy: 'quality of the shipped risk profile on a seed never used for tuning' }),
+  unseen2: generated({ participants: 2000, months: 24, seed: 9002, usedBy: 'the participant model against risk profile 1.4.0 at the samples\' scale' }),
+  unseen3: generated({ participants: 2000, months: 24, seed: 9003, usedBy: 'the participant model against risk profile 1.4.0 at the samples\' scale' }),
   large: generated({ participants: 20_000, months: 36, seed: 31337, itemsPerMonth: 3, usedBy: 'the 20,000-participant floors of the quality tier' }),
 } as const satisfies Record<string, WorldSpec>;
 

@@ -264,8 +264,12 @@ function treeCountWords(choice: TreeCountChoice, split: TimeSplit, groupName: st
  * tree and its loss read on the held-out fold after each tree, the starting
  * margin (no tree) included; the fewest trees whose mean loss is within one
  * standard error (of the fold losses at the lowest) of the lowest. Null when a fold leaves
- * nothing usable to grow on or to hold out (`usable`). The folds' fits are
- * independent: they share `threads` (default the cores).
+ * nothing usable to grow on (`usable`) or holds nothing out. A held-out fold
+ * of one class still measures the loss: when it had to hold both, 38 fit
+ * examples of a 2,000-participant store (seed 9002) fell back to early
+ * stopping on 3 examples, whose 22 trees recovered 0.57 of the charges in the
+ * top 5% against 0.69 for the risk profile alone (docs/quality.md). The folds'
+ * fits are independent: they share `threads` (default the cores).
  */
 async function treeCountByFolds(
   rows: readonly number[],
@@ -283,7 +287,7 @@ async function treeCountByFolds(
   for (let k = 0; k < TREE_COUNT_FOLDS; k++) {
     const held = rows.filter((r) => fold[r] === k);
     const rest = rows.filter((r) => fold[r] !== k);
-    if (!usable(rest) || !usable(held)) return null;
+    if (!usable(rest) || held.length === 0) return null;
     folds.push({ held, rest });
   }
   const models = await trainGbdtMany(

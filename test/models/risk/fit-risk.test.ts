@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auc } from '../../../src/models/stats/metrics.js';
-import { calibrate, CALIBRATION_MIN_PER_CLASS, fitRisk, foldsOf, probabilityOf, splitByTime, type LabelledExample } from '../../../src/models/risk/fit-risk.js';
+import { calibrate, CALIBRATION_MIN_PER_CLASS, fitRisk, foldsOf, probabilityOf, splitByTime, TREE_COUNT_FOLDS, type LabelledExample } from '../../../src/models/risk/fit-risk.js';
 import type { FeatureMatrix, GbdtModel } from '../../../src/models/learners/gbdt/index.js';
 import { mulberry32 } from '../../../src/util/random.js';
 
@@ -119,6 +119,26 @@ describe('fitRisk', () => {
     expect(Array.from(fitted.validationProbability)).toEqual(Array.from(none.validationProbability));
     expect(none.classifier.toJSON().training.nRows).toBe(split.fit.length);
     expect(none.refit.trees).toBe(none.refit.treesChosen);
+  });
+
+  it('chooses the tree count by folds even when a held-out fold holds one class, and keeps no tree on noise', async () => {
+    // 40 labels of pure noise, 5 of them violations, over 10 months: the few early-stopping examples cannot choose.
+    const rnd = mulberry32(3);
+    const all: LabelledExample[] = [];
+    const values: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const asOf = `2025-${String(1 + Math.floor(i / 4)).padStart(2, '0')}-28`;
+      all.push({ exampleId: `E${i}`, asOf, knownDate: asOf, label: i % 8 === 3 ? 1 : 0, chargesRub: 0, selection: null, propensity: null });
+      values.push(rnd(), rnd(), rnd());
+    }
+    const split = splitByTime(all, 0.2, 0.1);
+    const refit = { mode: 'none' as const, folds: 2, groupOf: (e: LabelledExample) => e.exampleId, groupName: 'participant' };
+    const fold = foldsOf(all, { folds: TREE_COUNT_FOLDS, groupOf: refit.groupOf }, 1);
+    const oneClass = [0, 1, 2, 3, 4].filter((k) => new Set(split.fit.filter((r) => fold[r] === k).map((r) => all[r]?.label)).size === 1);
+    expect(oneClass.length, 'a held-out fold of one class').toBeGreaterThan(0);
+    const fitted = await fitRisk(Float64Array.from(values), names, all, split, { classifier: params, amount: {}, seed: 1, refit }, []);
+    expect(fitted.refit.countMethod).toBe('cross-validation');
+    expect(fitted.refit.trees).toBe(0);
   });
 
   it('keeps every example of a group in one fold', () => {
