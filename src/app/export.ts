@@ -4,6 +4,7 @@
  * and inclusion probabilities; `ccrg export features`: a month's feature
  * table as `score` computes it. Parquet or CSV, for work in Python or R.
  */
+import { readFile } from 'node:fs/promises';
 import { BATCH_DEFAULTS, SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../config/defaults.js';
 import { checkWritableFile, replaceFileWith } from '../io/csv-write.js';
 import type { Db, AppendType } from '../io/db.js';
@@ -18,13 +19,14 @@ import { checkPeriodHasData } from '../score/score-period.js';
 import { FEATURES, computeFeatures } from '../features/compute.js';
 import type { Clock } from '../util/clock.js';
 import { UsageError } from '../util/errors.js';
+import { PSEUDONYM_KEY_BYTES, pseudonym } from '../util/hash.js';
 import type { Logger } from '../util/logger.js';
 import { asOfFromPeriod, isCalendarDate, periodOption } from '../util/period.js';
 import { engineOf, latestPeriod, sourceOf, withSource, type SourceOptions } from './store.js';
 import { windowOf } from './window.js';
 
 /** The options of `ccrg export examples`, as the user gives them. */
-export interface ExportExamplesOptions extends SourceOptions {
+export interface ExportExamplesOptions extends SourceOptions, PseudonymOptions {
   level?: string;
   from?: string;
   to?: string;
@@ -33,6 +35,30 @@ export interface ExportExamplesOptions extends SourceOptions {
   'known-by'?: string;
   'risk-profile'?: string;
 }
+
+/** The pseudonymisation flags of both exports. */
+interface PseudonymOptions {
+  pseudonymise?: boolean;
+  'key-file'?: string;
+}
+
+/**
+ * What a pseudonymised export does with each column: an id gets the keyed
+ * pseudonym of its domain (the same INN gives the same pseudonym in every
+ * export and month made with the key); names, addresses and free text are
+ * dropped. Codes (office, region, HS, country), dates and numbers stay.
+ */
+interface PseudonymSpec {
+  readonly ids: Readonly<Record<string, string>>;
+  readonly drop: readonly string[];
+}
+
+const PSEUDONYMS: Readonly<Record<'participant' | 'item' | 'features', PseudonymSpec>> = {
+  // A participant example is an inspection: its id is the inspection's.
+  participant: { ids: { example_id: 'inspection', inn: 'inn' }, drop: [] },
+  item: { ids: { example_id: 'item_example', inn: 'inn', decl_id: 'declaration' }, drop: [] },
+  features: { ids: { inn: 'inn' }, drop: ['name'] },
+};
 
 /** The formats `export` writes. */
 export const EXPORT_FORMATS = ['parquet', 'csv'] as const;
@@ -55,6 +81,7 @@ export async function exportExamples(options: ExportExamplesOptions, clock: Cloc
   if (level === 'item' && options['risk-profile'] !== undefined) throw new UsageError('--risk-profile applies to --level participant only: the item model reads no risk profile');
   const out = options.out ?? `${BATCH_DEFAULTS.outRoot}/examples-${level}-${from}-${to}.${format}`;
   await checkWritableFile(out, '--out');
+  const key = await pseudonymKeyOf(options);
   const source = await sourceOf(options);
   const profile = level === 'participant' ? await loadRiskProfile(options['risk-profile'] ?? null) : null;
   return withSource(source, engineOf(options), clock, logger, async ({ db }) => {
@@ -68,11 +95,14 @@ export async function exportExamples(options: ExportExamplesOptions, clock: Cloc
     };
     const matrix = profile === null ? await itemTrainingMatrix(db, config, logger) : await participantTrainingMatrix(db, { ...config, profile }, logger);
     for (const w of matrix.warnings) logger.warn(w);
-    await writeMatrix(db, matrix, level, out, format);
+    const table = await matrixTable(db, matrix, level);
+    const pseudonymised = key === null ? null : await pseudonymiseTable(db, table, PSEUDONYMS[level], key.bytes);
+    await copyToFile(db, `SELECT * FROM ${table}`, out, format);
     const { split } = matrix;
     return [
       `wrote ${matrix.all.length} ${level} examples x ${matrix.names.length} model inputs to ${out}`,
       `parts: ${split.fit.length} fit, ${split.stopping.length} early stopping, ${split.validation.length} validation, ${split.droppedUnknownLabel} dropped (label known only after ${split.validationStart})`,
+      ...(key === null || pseudonymised === null ? [] : [pseudonymisedLine(pseudonymised, key.path)]),
     ].join('\n');
   });
 }
@@ -86,7 +116,8 @@ function partsOf(split: TimeSplit, n: number): string[] {
   return parts;
 }
 
-async function writeMatrix(db: Db, matrix: TrainingMatrix<LabelledExample>, level: 'participant' | 'item', out: string, format: ExportFormat): Promise<void> {
+/** The matrix as a TEMP table, rows in the matrix's order; returns its name. */
+async function matrixTable(db: Db, matrix: TrainingMatrix<LabelledExample>, level: 'participant' | 'item'): Promise<string> {
   const { all, names, values, split } = matrix;
   const keys = KEY_COLUMNS[level];
   const columns = [...keys, ...LABEL_COLUMNS, ...names];
@@ -122,7 +153,62 @@ async function writeMatrix(db: Db, matrix: TrainingMatrix<LabelledExample>, leve
     const v = values[r * n + (k - LABEL_COLUMNS.length)]!;
     return Number.isNaN(v) ? null : v;
   });
-  await copyToFile(db, `SELECT * FROM ${table}`, out, format);
+  return table;
+}
+
+/** The key of `--key-file` when `--pseudonymise` is given, null otherwise; a missing or short key is a usage error. */
+async function pseudonymKeyOf(options: PseudonymOptions): Promise<{ path: string; bytes: Buffer } | null> {
+  const path = options['key-file'];
+  if (options.pseudonymise !== true) {
+    if (path !== undefined) throw new UsageError('--key-file is the key of --pseudonymise: give both, or neither for a plain export');
+    return null;
+  }
+  if (path === undefined || path === '') throw new UsageError(`--pseudonymise needs --key-file: a file of at least ${PSEUDONYM_KEY_BYTES} secret bytes (for example: head -c 32 /dev/urandom > pseudonym.key)`);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new UsageError(`--key-file ${path} cannot be read: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+  // A key typed or written by a shell often ends with a line break: not part of the secret.
+  const key = bytes.subarray(0, bytes.length - (bytes.at(-1) === 0x0a ? (bytes.at(-2) === 0x0d ? 2 : 1) : 0));
+  if (key.length < PSEUDONYM_KEY_BYTES) {
+    throw new UsageError(`--key-file ${path} holds ${key.length} bytes: a pseudonym key needs at least ${PSEUDONYM_KEY_BYTES} (a new one: head -c 32 /dev/urandom > pseudonym.key)`);
+  }
+  return { path, bytes: key };
+}
+
+/** What {@link pseudonymiseTable} replaced and dropped. */
+interface Pseudonymised {
+  replaced: string[];
+  dropped: string[];
+}
+
+/**
+ * Replaces the id columns of `table` by their keyed pseudonyms and drops its
+ * names and free text, in place: the rows keep their order, every other
+ * cell its value.
+ */
+async function pseudonymiseTable(db: Db, table: string, spec: PseudonymSpec, key: Uint8Array): Promise<Pseudonymised> {
+  const columns = new Set((await db.all(`SELECT column_name FROM (DESCRIBE ${table})`)).map((r) => String(r['column_name'])));
+  const replaced: string[] = [];
+  for (const [column, domain] of Object.entries(spec.ids)) {
+    if (!columns.has(column)) continue;
+    const values = (await db.all(`SELECT DISTINCT ${quoteIdent(column)} AS v FROM ${table} WHERE ${quoteIdent(column)} IS NOT NULL`)).map((r) => String(r['v']));
+    await db.run('CREATE OR REPLACE TEMP TABLE export_pseudonyms (value VARCHAR, pseudonym VARCHAR)');
+    await db.appendRows('export_pseudonyms', ['varchar', 'varchar'], values.length, (r, c) => (c === 0 ? (values[r] as string) : pseudonym(key, domain, values[r] as string)));
+    await db.run(`UPDATE ${table} SET ${quoteIdent(column)} = p.pseudonym FROM export_pseudonyms p WHERE p.value = ${table}.${quoteIdent(column)}`);
+    replaced.push(column);
+  }
+  await db.run('DROP TABLE IF EXISTS export_pseudonyms');
+  const dropped = spec.drop.filter((c) => columns.has(c));
+  for (const column of dropped) await db.run(`ALTER TABLE ${table} DROP COLUMN ${quoteIdent(column)}`);
+  return { replaced, dropped };
+}
+
+function pseudonymisedLine(done: Pseudonymised, keyPath: string): string {
+  const dropped = done.dropped.length === 0 ? '' : `; dropped: ${done.dropped.join(', ')}`;
+  return `pseudonymised: ${done.replaced.join(', ')} replaced by HMAC-SHA256 pseudonyms under the key of ${keyPath}${dropped}`;
 }
 
 /** Writes the rows of `select` to `out` whole or not at all (`replaceFileWith`). */
@@ -131,7 +217,7 @@ async function copyToFile(db: Db, select: string, out: string, format: ExportFor
 }
 
 /** The options of `ccrg export features`, as the user gives them. */
-export interface ExportFeaturesOptions extends SourceOptions {
+export interface ExportFeaturesOptions extends SourceOptions, PseudonymOptions {
   period?: string;
   format?: string;
   out?: string;
@@ -145,15 +231,22 @@ export async function exportFeatures(options: ExportFeaturesOptions, clock: Cloc
   const format = formatOf(options.format);
   const out = options.out ?? `${BATCH_DEFAULTS.outRoot}/features-${period}.${format}`;
   await checkWritableFile(out, '--out');
+  const key = await pseudonymKeyOf(options);
   const source = await sourceOf(options, { declarations: 'Exporting features from files needs at least --declarations' });
   return withSource(source, engineOf(options), clock, logger, async ({ db }) => {
     await checkPeriodHasData(db, period);
     logger.info(`computing features as of ${asOf}`);
     const computed = await computeFeatures(db, { ...SCORE_DEFAULTS, asOf });
     for (const u of computed.unavailable) logger.warn(`${u.family}: ${u.features.join(', ')} are empty: ${u.reason}`);
-    await copyToFile(db, `SELECT * FROM ${quoteIdent(computed.table)} ORDER BY inn`, out, format);
-    const rows = Number((await db.all(`SELECT count(*) AS n FROM ${quoteIdent(computed.table)}`))[0]?.['n'] ?? 0);
-    return `wrote the features of ${rows} participants as of ${asOf} (${FEATURES.length} features) to ${out}`;
+    // Materialised in the order written, so that a pseudonymised file keeps the plain file's rows in place.
+    const table = 'export_features';
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${quoteIdent(computed.table)} ORDER BY inn`);
+    const pseudonymised = key === null ? null : await pseudonymiseTable(db, table, PSEUDONYMS.features, key.bytes);
+    await copyToFile(db, `SELECT * FROM ${table}`, out, format);
+    const rows = Number((await db.all(`SELECT count(*) AS n FROM ${table}`))[0]?.['n'] ?? 0);
+    await db.run(`DROP TABLE ${table}`);
+    const wrote = `wrote the features of ${rows} participants as of ${asOf} (${FEATURES.length} features) to ${out}`;
+    return key === null || pseudonymised === null ? wrote : `${wrote}\n${pseudonymisedLine(pseudonymised, key.path)}`;
   });
 }
 

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../../src/config/defaults.js';
@@ -8,6 +10,7 @@ import { memoryLogger } from '../../src/util/logger.js';
 import { runCli } from '../util/cli.js';
 import { tempDir } from '../util/fixtures.js';
 import { buildWorld } from '../scenario/worlds.js';
+import { expectPseudonymisedCopy } from './pseudonymised.js';
 
 let store: string;
 
@@ -27,8 +30,20 @@ describe('ccrg export examples', () => {
     expect(done.code, done.err).toBe(0);
     expect(done.out).toMatch(/wrote \d+ participant examples x \d+ model inputs/);
     expect((await runCli(['export', 'examples', '--store', store, ...WINDOW, '--out', parquet, '--quiet'])).code).toBe(0);
+    // Pseudonymised: the same matrix, row by row, with the inspections' and participants' ids replaced.
+    const key = randomBytes(32);
+    const keyFile = join(dir, 'pseudonym.key');
+    await writeFile(keyFile, key);
+    const pseudonymised = join(dir, 'examples-p.csv');
+    const p = await runCli(['export', 'examples', '--store', store, ...WINDOW, '--format', 'csv', '--out', pseudonymised, '--quiet', '--pseudonymise', '--key-file', keyFile]);
+    expect(p.code, p.err).toBe(0);
 
     const db = await openDuckDb(store, { readOnly: true });
+    const realIds = [
+      ...(await db.all('SELECT DISTINCT inn FROM participants')).map((r) => String(r['inn'])),
+      ...(await db.all('SELECT DISTINCT inspection_id FROM outcomes')).map((r) => String(r['inspection_id'])),
+    ];
+    await expectPseudonymisedCopy(csv, pseudonymised, key, { example_id: 'inspection', inn: 'inn' }, [], realIds);
     const config = { from: '2025-04', to: '2026-06', validationShare: TRAIN_DEFAULTS.validationShare, stoppingShare: TRAIN_DEFAULTS.stoppingShare, features: SCORE_DEFAULTS };
     const matrix = await participantTrainingMatrix(db, { ...config, profile: await loadRiskProfile(null) }, memoryLogger());
     db.close();

@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FEATURES } from '../../src/features/compute.js';
@@ -5,6 +8,7 @@ import { openDuckDb } from '../../src/io/db.js';
 import { tempDir } from '../util/fixtures.js';
 import { runCli } from '../util/cli.js';
 import { buildWorld } from '../scenario/worlds.js';
+import { expectPseudonymisedCopy } from './pseudonymised.js';
 
 let store: string;
 
@@ -48,5 +52,68 @@ describe('ccrg export features', () => {
     const late = await runCli(['export', 'features', '--store', store, '--period', '2031-01', '--out', join(dir, 'late.csv')]);
     expect(late.code).toBe(2);
     expect(late.err).toContain('--period 2031-01 has no data: the store holds declarations released in');
+  });
+});
+
+describe('ccrg export --pseudonymise --key-file', () => {
+  it('writes the plain feature table row by row with keyed pseudonyms for INNs, stable across months, without names, real ids or the key', async () => {
+    const dir = await tempDir();
+    const key = randomBytes(32);
+    const keyFile = join(dir, 'pseudonym.key');
+    // A line break after the key, as an editor or a shell leaves it, is not part of it.
+    await writeFile(keyFile, Buffer.concat([key, Buffer.from('\n')]));
+    const files = (period: string, pseudonymised: boolean): string[] => [
+      'export', 'features', '--store', store, '--period', period, '--format', 'csv', '--quiet',
+      '--out', join(dir, `${period}${pseudonymised ? '-p' : ''}.csv`),
+      ...(pseudonymised ? ['--pseudonymise', '--key-file', keyFile] : []),
+    ];
+    const plain = await runCli(files('2026-06', false));
+    expect(plain.code, plain.err).toBe(0);
+    for (const period of ['2026-05', '2026-06']) {
+      const done = await runCli(files(period, true));
+      expect(done.code, done.err).toBe(0);
+      expect(done.out).toContain(`pseudonymised: inn replaced by HMAC-SHA256 pseudonyms under the key of ${keyFile}; dropped: name`);
+    }
+    const db = await openDuckDb(store, { readOnly: true });
+    let realIds: string[];
+    try {
+      realIds = (await db.all('SELECT DISTINCT inn FROM participants')).map((r) => String(r['inn']));
+    } finally {
+      db.close();
+    }
+    expect(realIds.length).toBeGreaterThan(1000);
+    // The expected pseudonym is recomputed from the key for every cell.
+    await expectPseudonymisedCopy(join(dir, '2026-06.csv'), join(dir, '2026-06-p.csv'), key, { inn: 'inn' }, ['name'], realIds);
+    // A month later or earlier, the same participants carry the same pseudonyms.
+    const pseudonymsOf = async (period: string): Promise<Set<string>> =>
+      new Set((await readFile(join(dir, `${period}-p.csv`), 'utf8')).trim().split('\n').slice(1).map((line) => line.slice(0, line.indexOf(','))));
+    const may = await pseudonymsOf('2026-05');
+    const june = await pseudonymsOf('2026-06');
+    const both = [...june].filter((p) => may.has(p)).length;
+    expect(both / june.size).toBeGreaterThan(0.9);
+  });
+
+  it('refuses a missing key file, a key under 32 bytes, and a key without --pseudonymise, writing nothing', async () => {
+    const dir = await tempDir();
+    const out = join(dir, 'features.csv');
+    const short = join(dir, 'short.key');
+    await writeFile(short, randomBytes(31));
+    const base = ['export', 'features', '--store', store, '--period', '2026-06', '--out', out];
+    const noKey = await runCli([...base, '--pseudonymise']);
+    expect(noKey.code).toBe(2);
+    expect(noKey.err).toContain('--pseudonymise needs --key-file');
+    const missing = await runCli([...base, '--pseudonymise', '--key-file', join(dir, 'none.key')]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain(`--key-file ${join(dir, 'none.key')} cannot be read: no such file`);
+    const tooShort = await runCli([...base, '--pseudonymise', '--key-file', short]);
+    expect(tooShort.code).toBe(2);
+    expect(tooShort.err).toContain(`--key-file ${short} holds 31 bytes: a pseudonym key needs at least 32`);
+    const keyAlone = await runCli([...base, '--key-file', short]);
+    expect(keyAlone.code).toBe(2);
+    expect(keyAlone.err).toContain('--key-file is the key of --pseudonymise');
+    const examples = await runCli(['export', 'examples', '--store', store, ...WINDOW, '--out', out, '--pseudonymise', '--key-file', short]);
+    expect(examples.code).toBe(2);
+    expect(examples.err).toContain('holds 31 bytes');
+    expect(existsSync(out)).toBe(false);
   });
 });
