@@ -1,5 +1,6 @@
-/** `ccrg explain`: one participant's features, peers, indicators and rank, as `score` would list it. */
+/** `ccrg explain`: one participant's features, peers, indicators and rank, as `score` would list it, and why it is or is not in the period's plan. */
 import { FEATURES } from '../features/compute.js';
+import { readPlanFiles, whyInPlan } from '../plan/why.js';
 import { explainParticipant } from '../score/explain.js';
 import { loadCheckedProfile, loadScoreModel, rankingOf, scoreStore, withModel } from '../score/score-period.js';
 import type { Clock } from '../util/clock.js';
@@ -25,8 +26,13 @@ export async function explain(options: ExplainOptions, clock: Clock, logger: Log
     // The same ranking `score` writes with these flags, so the rank shown is the rank on the list.
     const { byModel } = rankingOf(model, rankBy, config.capacity, byRules.ranked.length);
     const scored = model === null ? byRules : { ...byRules, ranked: withModel(model, byRules.ranked, byModel, config.lang) };
-    const text = (await explainParticipant(db, scored, FEATURES, inn, config.features.asOf)).text;
+    const explained = await explainParticipant(db, scored, FEATURES, inn, config.features.asOf);
     await byRules.workspace.drop();
-    return text;
+    // Why it is or is not in the period's plan, when the run folder holds one.
+    const plan = await readPlanFiles(config.outDir);
+    if (plan === null) return `${explained.text}\n\nNo plan in ${config.outDir}: run ccrg plan --period ${config.period} to see why it would or would not be selected.`;
+    if (plan.summary.period !== config.period) throw new UsageError(`${config.outDir} holds the plan of ${plan.summary.period}, not of ${config.period}`);
+    const why = await whyInPlan(db, plan, inn);
+    return `${explained.text}\n\n${why.join('\n')}`;
   });
 }
