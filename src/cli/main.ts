@@ -3,6 +3,7 @@ import { exitCodeOf, UsageError } from '../util/errors.js';
 import { describeError } from '../app/errors.js';
 import { generateCommand } from './generate.js';
 import { evaluateCommand } from './evaluate.js';
+import { backtestCommand } from './backtest.js';
 import { explainCommand } from './explain.js';
 import { exportCommand } from './export.js';
 import { ingestCommand, validateCommand } from './ingest.js';
@@ -35,6 +36,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       .command(explainCommand)
       .command(trainCommand)
       .command(evaluateCommand)
+      .command(backtestCommand)
       .command(modelsCommand)
       .command(exportCommand)
       .command(reportCommand)

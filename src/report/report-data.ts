@@ -17,6 +17,7 @@ import { asOfSql } from '../store/as-of.js';
 import { readCsvRecords } from '../io/csv-read.js';
 import { MANIFEST_FILE, readScoreManifest, type ManifestModel } from '../run-folder/manifest.js';
 import { PLAN_SUMMARY_FILE, readPlanSummary, type PlanSummary } from '../run-folder/plan-summary.js';
+import { readBacktest, type BacktestReport } from '../run-folder/backtest.js';
 import { RANKED_FILE, readRanked, type RankedRow } from '../run-folder/ranked.js';
 import { readReasons, REASONS_FILE } from '../run-folder/reasons.js';
 import { readJsonFile } from '../io/json-read.js';
@@ -100,6 +101,8 @@ export interface ReportData {
   plan: PlanSummary | null;
   model: ModelSummary | null;
   drift: DriftReport | null;
+  /** backtest.json of the run folder (`ccrg backtest`), null when there is none. */
+  backtest: BacktestReport | null;
   /** The referrals of this and earlier plans and the tax authority's answers; null without a store. */
   referrals: ReferralFollowUp | null;
 }
@@ -375,6 +378,7 @@ export async function readReportData(options: ReportDataOptions): Promise<Report
     evaluation: existsSync(evaluationPath) ? ((await readJsonFile(evaluationPath)) as EvaluationReport) : null,
     changes: existsSync(previousRanked) ? periodChanges(ranked, await readRanked(previousRanked), before, options.top) : null,
     plan: existsSync(planPath) ? await readPlanSummary(planPath) : null,
+    backtest: await readBacktest(runDir),
     model: model === null ? null : await readModelSummary(model),
     drift: result.drift,
     referrals: options.db === null ? null : await referralFollowUp(options.db, runDir, parent, period, asOf, options.referralAnswerDays ?? REPORT_DEFAULTS.referralAnswerDays),

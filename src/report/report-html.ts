@@ -9,6 +9,7 @@ import { formatMoney, formatNumber } from '../rules/format-value.js';
 import type { Lang } from '../rules/profile.js';
 import { driftSpec, gainsSpec, indicatorSpec, scoreHistogramSpec, svgFromVegaLite, type GainsPoint } from './charts.js';
 import type { ReportData } from './report-data.js';
+import type { Interval, OutcomeFigures } from '../run-folder/backtest.js';
 import type { RankingDecision } from '../models/risk/ranking-evidence.js';
 import { previousPeriod } from '../util/period.js';
 
@@ -68,6 +69,28 @@ const TEXT = {
   noIndicators: { en: 'No indicator fired.', ru: 'Ни один индикатор не сработал.' },
   disabled: { en: 'Disabled for lack of data:', ru: 'Отключены из-за отсутствия данных:' },
   evaluation: { en: 'Model evaluation', ru: 'Оценка модели' },
+  backtest: { en: 'Profiles on past months, and indicator feedback', ru: 'Профили риска на прошлых месяцах и отдача индикаторов' },
+  noBacktest: {
+    en: 'No backtest.json in the run folder: ccrg backtest --from YYYY-MM --to {period} tries risk profiles on past months and shows how each indicator fared on the recorded inspections.',
+    ru: 'В папке прогона нет backtest.json: ccrg backtest --from ГГГГ-ММ --to {period} проверяет профили риска на прошлых месяцах и показывает отдачу каждого индикатора по проведённым проверкам.',
+  },
+  backtestText: {
+    en: 'From backtest.json: each month of {from} to {to} scored with each profile; its top {capacity} set against {n} recorded inspections ({withP} with an inclusion probability). 95% bootstrap intervals in brackets. Raw figures are selection-biased (the inspections were mostly picked by earlier rules); weighted ones weigh each inspection by 1/inclusion probability.',
+    ru: 'По backtest.json: каждый месяц {from}–{to} оценён каждым профилем; его верхние {capacity} сопоставлены с {n} проведёнными проверками ({withP} с вероятностью отбора). В скобках 95% бутстреп-интервалы. Необработанные показатели смещены отбором (проверки выбирались в основном прежними правилами); взвешенные учитывают каждую проверку с весом 1/вероятность отбора.',
+  },
+  precisionRaw: { en: 'precision, raw', ru: 'точность, без весов' },
+  precisionWeighted: { en: 'precision, weighted', ru: 'точность, взвешенная' },
+  chargesRaw: { en: 'charges, raw', ru: 'доначисления, без весов' },
+  chargesWeighted: { en: 'charges, weighted', ru: 'доначисления, взвешенные' },
+  truthPrecision: { en: 'whole population (truth): precision', ru: 'вся совокупность (эталон): точность' },
+  truthCharges: { en: 'charges', ru: 'доначисления' },
+  difference: { en: 'difference', ru: 'разница' },
+  indicatorFeedback: { en: 'Indicators of {profile}: how often each fired over the window, how many of those were inspected, what was found.', ru: 'Индикаторы профиля {profile}: сколько раз сработал за период, сколько из них проверено, что выявлено.' },
+  inspected: { en: 'inspected', ru: 'проверено' },
+  violations: { en: 'violations', ru: 'нарушений' },
+  chargesRub: { en: 'charges, RUB', ru: 'доначислено, руб.' },
+  hitRaw: { en: 'hit rate, raw', ru: 'доля нарушений, без весов' },
+  hitWeighted: { en: 'hit rate, weighted', ru: 'доля нарушений, взвешенная' },
   evaluationText: {
     en: 'From evaluation.json: {n} labelled examples of {from} to {to}, {pos} with a violation. Mostly risk-selected inspections, so the figures flatter every ranking.',
     ru: 'По evaluation.json: {n} размеченных примеров за {from}–{to}, с нарушением {pos}. В основном проверки, отобранные по риску, поэтому показатели всех ранжирований завышены.',
@@ -384,6 +407,44 @@ const DRIFT_NAMES = 5;
 /** Overdue referrals listed in the report at most; the rest are counted. */
 const OVERDUE_LISTED = 50;
 
+function backtestSection(d: ReportData, c: Ctx): string {
+  const b = d.backtest;
+  if (b === null) return `<p class="note">${e(c.t('noBacktest', { period: d.period }))}</p>`;
+  // Shares in %, differences of shares in percentage points.
+  const pp = (x: number): string => `${x > 0 ? '+' : ''}${c.n(100 * x, 1)} ${c.lang === 'ru' ? 'п. п.' : 'pp'}`;
+  const rangeWith = (f: (x: number) => string) => (i: Interval): string =>
+    i.estimate === null ? '–' : i.lower === null || i.upper === null ? f(i.estimate) : `${f(i.estimate)} [${f(i.lower)}, ${f(i.upper)}]`;
+  const range = rangeWith((x) => c.pct(x));
+  const withTruth = b.profiles.some((p) => p.truth !== undefined);
+  const header = [c.t('profile'), `#${c.t('precisionRaw')}`, `#${c.t('precisionWeighted')}`, `#${c.t('chargesRaw')}`, `#${c.t('chargesWeighted')}`, ...(withTruth ? [`#${c.t('truthPrecision')}`, `#${c.t('truthCharges')}`] : [])];
+  const row = (name: string, o: OutcomeFigures, truth: { precision: number; chargesShare: number } | undefined, f = range): string[] => [
+    e(name),
+    f(o.precisionRaw),
+    f(o.precisionWeighted),
+    f(o.chargesShareRaw),
+    f(o.chargesShareWeighted),
+    ...(withTruth ? [truth === undefined ? '–' : c.pct(truth.precision), truth === undefined ? '–' : c.pct(truth.chargesShare)] : []),
+  ];
+  const rows = [
+    ...b.profiles.map((p) => row(`${p.profile.name} ${p.profile.version}`, p.outcomes, p.truth)),
+    ...b.differences.map((x) => row(`${c.t('difference')}: ${x.profile} − ${x.against}`, x.figures, undefined, rangeWith(pp))),
+  ];
+  const parts = [
+    `<p>${e(c.t('backtestText', { from: b.window.from, to: b.window.to, capacity: c.n(b.capacity), n: c.n(b.inspections), withP: c.n(b.withPropensity) }))}</p>`,
+    table(header, rows),
+  ];
+  for (const p of b.profiles) {
+    parts.push(`<p>${e(c.t('indicatorFeedback', { profile: `${p.profile.name} ${p.profile.version}` }))}</p>`);
+    parts.push(
+      table(
+        [c.t('indicator'), `#${c.t('fired')}`, `#${c.t('inspected')}`, `#${c.t('violations')}`, `#${c.t('chargesRub')}`, `#${c.t('hitRaw')}`, `#${c.t('hitWeighted')}`],
+        p.indicators.map((i) => [e(i.id), c.n(i.fired), c.n(i.inspected), c.n(i.violations), e(c.rub(i.chargesRub)), range(i.hitRateRaw), range(i.hitRateWeighted)]),
+      ),
+    );
+  }
+  return parts.join('\n');
+}
+
 function referralsSection(d: ReportData, c: Ctx): string {
   const r = d.referrals;
   if (r === null) return `<p class="note">${e(c.t('noReferrals'))}</p>`;
@@ -488,6 +549,7 @@ export async function renderReportHtml(d: ReportData, options: RenderOptions): P
     ['evaluation', 'evaluation', await evaluationSection(d, c)],
     ['changes', 'changes', changesSection(d, c)],
     ['plan', 'plan', planSection(d, c)],
+    ['backtest', 'backtest', backtestSection(d, c)],
     ['referrals', 'referralsTitle', referralsSection(d, c)],
     ['model', 'modelCard', await modelSection(d, c)],
   ];

@@ -235,19 +235,45 @@ export async function checkPeriodHasData(db: Db, period: string): Promise<string
 
 /** Computes features as of the period and ranks every participant with the risk profile. */
 export async function scoreStore(db: Db, config: Pick<ScoreParams, 'period' | 'lang' | 'features'>, profile: RiskProfile, logger: Logger): Promise<Scored> {
-  const featureMap = new Map(FEATURES.map((f) => [f.id, f]));
+  const { computed, rows } = await featureRowsOf(db, config, logger);
+  const { ranked, disabled } = rankByProfile(rows, computed.unavailable, profile, config.lang, logger);
+  return { ranked, workspace: computed.workspace, featureTable: computed.table, itemTable: computed.itemTable, unavailable: computed.unavailable, disabled };
+}
+
+/**
+ * The period's participants ranked by each of `profiles`, as `score` would
+ * rank them with each: the features computed once, every profile applied
+ * to the same rows (`ccrg backtest`).
+ */
+export async function scoreStoreByProfiles(db: Db, config: Pick<ScoreParams, 'period' | 'lang' | 'features'>, profiles: readonly RiskProfile[], logger: Logger): Promise<RankedParticipant[][]> {
+  const { computed, rows } = await featureRowsOf(db, config, logger);
+  try {
+    return profiles.map((profile) => rankByProfile(rows, computed.unavailable, profile, config.lang, logger).ranked);
+  } finally {
+    await computed.workspace.drop();
+  }
+}
+
+/** The features of the period's participants, computed as of its last day; a period with none is refused. */
+async function featureRowsOf(db: Db, config: Pick<ScoreParams, 'period' | 'lang' | 'features'>, logger: Logger): Promise<{ computed: Awaited<ReturnType<typeof computeFeatures>>; rows: ParticipantFeatures[] }> {
   const held = await checkPeriodHasData(db, config.period);
   logger.info(`computing features as of ${config.features.asOf}`);
   const computed = await computeFeatures(db, config.features);
-  const unavailable = new Set(computed.unavailable.flatMap((u) => u.features));
-  const disabled = disabledIndicators(profile, unavailable);
-  for (const d of disabled) logger.warn(d.warning);
   const rows = await readFeatureRows(db, computed.table, FEATURES);
   if (rows.length === 0) {
+    await computed.workspace.drop();
     throw new UsageError(`--period ${config.period} has no participant to score: no declaration was released in the ${config.features.windowMonths} months up to ${config.features.asOf}; ${held}`);
   }
-  const ranked = rankParticipants(rows, { profile, lang: config.lang, disabled: new Set(disabled.map((d) => d.id)), features: featureMap });
-  return { ranked, workspace: computed.workspace, featureTable: computed.table, itemTable: computed.itemTable, unavailable: computed.unavailable, disabled };
+  return { computed, rows };
+}
+
+/** Rows ranked by a profile, its indicators whose features the data cannot give disabled (with a warning). */
+function rankByProfile(rows: readonly ParticipantFeatures[], unavailableFamilies: Scored['unavailable'], profile: RiskProfile, lang: 'en' | 'ru', logger: Logger): { ranked: RankedParticipant[]; disabled: Scored['disabled'] } {
+  const unavailable = new Set(unavailableFamilies.flatMap((u) => u.features));
+  const disabled = disabledIndicators(profile, unavailable);
+  for (const d of disabled) logger.warn(d.warning);
+  const ranked = rankParticipants(rows, { profile, lang, disabled: new Set(disabled.map((d) => d.id)), features: new Map(FEATURES.map((f) => [f.id, f])) });
+  return { ranked, disabled };
 }
 
 /** Loads the risk profile and checks it against the feature catalogue, before any data work. */
