@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { BATCH_DEFAULTS, REPORT_DEFAULTS, STORE_DEFAULT } from '../config/defaults.js';
 import { writeFileAtomic } from '../io/csv-write.js';
 import type { Db } from '../io/db.js';
+import { computePreviousLike } from './previous-period.js';
 import { openStoreReadOnly } from './store.js';
 import { renderBatchReport, REPORT_FILE, type BatchReportOptions } from '../report/batch-report.js';
 import type { Lang } from '../rules/profile.js';
@@ -21,6 +22,8 @@ export interface ReportOptions {
   top?: number;
   /** Days after which an unanswered referral to the tax authority is listed (`--referral-days`). */
   'referral-days'?: number;
+  /** The risk profile that scored the run, to score the previous period with when its run is missing (default profiles/default.yaml). */
+  'risk-profile'?: string;
 }
 
 /** What a written report is. */
@@ -56,7 +59,17 @@ export async function report(options: ReportOptions, clock: Clock, logger: Logge
   const outDir = options.out ?? join(BATCH_DEFAULTS.outRoot, period);
   const db: Db | null = store === null ? null : await openStoreReadOnly(store);
   try {
-    const written = await writeBatchReport({ outDir, period, db, top, referralAnswerDays, clock, ...(lang === undefined ? {} : { lang }) });
+    const computePrevious = db === null ? undefined : computePreviousLike(db, outDir, options['risk-profile'] ?? null, logger);
+    const written = await writeBatchReport({
+      outDir,
+      period,
+      db,
+      top,
+      referralAnswerDays,
+      clock,
+      ...(lang === undefined ? {} : { lang }),
+      ...(computePrevious === undefined ? {} : { computePrevious }),
+    });
     return `wrote ${written.path} (${written.charts} charts, ${written.lang})`;
   } finally {
     db?.close();

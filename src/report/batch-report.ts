@@ -8,7 +8,7 @@ import type { Db } from '../io/db.js';
 import { readScoreManifest } from '../run-folder/manifest.js';
 import type { Lang } from '../rules/profile.js';
 import type { Clock } from '../util/clock.js';
-import { readReportData } from './report-data.js';
+import { readReportData, type ComputePrevious } from './report-data.js';
 import { renderReportHtml } from './report-html.js';
 
 /** Name of the report file in the run folder. */
@@ -32,6 +32,8 @@ export interface BatchReportOptions {
   referralAnswerDays?: number;
   /** Gives the instant on the report's generated-at line. */
   clock: Clock;
+  /** Scores the previous period when its run folder is missing (src/app supplies it). */
+  computePrevious?: ComputePrevious;
 }
 
 /** The rendered report. */
@@ -59,6 +61,7 @@ export async function renderBatchReport(options: BatchReportOptions): Promise<Ba
     db: options.db ?? null,
     ...(options.parentDir === undefined ? {} : { parentDir: options.parentDir }),
     ...(options.referralAnswerDays === undefined ? {} : { referralAnswerDays: options.referralAnswerDays }),
+    ...(options.computePrevious === undefined ? {} : { computePrevious: options.computePrevious }),
   });
   const lang = options.lang ?? (await scoredLang(options.outDir));
   const { html, charts } = await renderReportHtml(data, { lang, top, generatedAt: options.clock.now() });

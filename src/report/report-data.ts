@@ -59,12 +59,32 @@ export interface IndicatorUse {
 /** Changes in the top of the list against the previous period's run. */
 export interface PeriodChanges {
   previousPeriod: string;
+  /** `run`: read from the previous period's run folder; `computed`: scored now with this run's store, profile and model. */
+  source: 'run' | 'computed';
   top: number;
   /** In this period's top, not in the previous one's. */
   entered: RankedRow[];
   /** In the previous period's top, not in this one's; with their previous rank and this period's rank (null when not scored now). */
   dropped: { inn: string; name: string; previousRank: number; rank: number | null }[];
+  /** In both tops at different ranks, the largest moves first (ties by rank now). */
+  moved: { inn: string; name: string; previousRank: number; rank: number }[];
+  /** In this period's top and scored before: the indicators that fired now and not then, and then and not now. */
+  reasons: { inn: string; name: string; rank: number; appeared: string[]; disappeared: string[] }[];
 }
+
+/** A period's ranking as the changes need it: ranks and names, and the indicators fired per participant. */
+export interface PeriodRanking {
+  rows: readonly { rank: number; inn: string; name: string }[];
+  /** Null when the run left no reasons.csv: then no reason changes are told. */
+  fired: ReadonlyMap<string, readonly string[]> | null;
+}
+
+/**
+ * Scores the previous period when its run folder is missing, with the
+ * run's store, risk profile and model (src/app supplies it: the report
+ * does not score). A string says why it cannot.
+ */
+export type ComputePrevious = (period: string) => Promise<PeriodRanking | string>;
 
 /** The model card summary: from the artifact when it can be read, else what the manifest says. */
 export interface ModelSummary {
@@ -98,6 +118,8 @@ export interface ReportData {
   disabledIndicators: { id: string; warning: string }[];
   evaluation: EvaluationReport | null;
   changes: PeriodChanges | null;
+  /** Why there is no comparison with the previous period, when there is none. */
+  changesUnavailable: string | null;
   plan: PlanSummary | null;
   model: ModelSummary | null;
   drift: DriftReport | null;
@@ -158,6 +180,8 @@ export interface ReportDataOptions {
   db: Db | null;
   /** Days after which an unanswered referral is listed; default {@link REPORT_DEFAULTS.referralAnswerDays}. */
   referralAnswerDays?: number;
+  /** Scores the previous period when its run folder is missing. */
+  computePrevious?: ComputePrevious;
 }
 
 /**
@@ -227,21 +251,60 @@ export async function readIndicatorUse(path: string): Promise<IndicatorUse[]> {
 }
 
 /** New entrants to the top and dropped ones, between the previous period's ranking and this one. */
-export function periodChanges(current: readonly RankedRow[], previous: readonly RankedRow[], previousPeriodName: string, top: number): PeriodChanges {
+export function periodChanges(current: readonly RankedRow[], currentFired: ReadonlyMap<string, readonly string[]>, previous: PeriodRanking, previousPeriodName: string, top: number, source: 'run' | 'computed'): PeriodChanges {
   const nowTop = current.slice(0, top);
-  const beforeTop = previous.slice(0, top);
+  const beforeTop = previous.rows.slice(0, top);
   const before = new Set(beforeTop.map((r) => r.inn));
   const now = new Set(nowTop.map((r) => r.inn));
   const rankNow = new Map(current.map((r) => [r.inn, r.rank]));
+  const rankBefore = new Map(previous.rows.map((r) => [r.inn, r.rank]));
+  const moved = nowTop
+    .filter((r) => before.has(r.inn) && rankBefore.get(r.inn) !== r.rank)
+    .map((r) => ({ inn: r.inn, name: r.name, previousRank: rankBefore.get(r.inn) as number, rank: r.rank }))
+    .sort((a, b) => Math.abs(b.previousRank - b.rank) - Math.abs(a.previousRank - a.rank) || a.rank - b.rank);
+  const fired = previous.fired;
+  const reasons = (fired === null ? [] : nowTop)
+    .filter((r) => rankBefore.has(r.inn))
+    .map((r) => {
+      const was = new Set(fired?.get(r.inn) ?? []);
+      const is = new Set(currentFired.get(r.inn) ?? []);
+      return { inn: r.inn, name: r.name, rank: r.rank, appeared: [...is].filter((i) => !was.has(i)).sort(), disappeared: [...was].filter((i) => !is.has(i)).sort() };
+    })
+    .filter((r) => r.appeared.length > 0 || r.disappeared.length > 0);
   return {
     previousPeriod: previousPeriodName,
+    source,
     top,
     entered: nowTop.filter((r) => !before.has(r.inn)),
     dropped: beforeTop.filter((r) => !now.has(r.inn)).map((r) => ({ inn: r.inn, name: r.name, previousRank: r.rank, rank: rankNow.get(r.inn) ?? null })),
+    moved,
+    reasons,
   };
 }
 
+/** The indicators fired per participant, from a run's reasons.csv (model reasons, which have no weight, left out). */
+export async function firedIndicators(path: string): Promise<Map<string, string[]> | null> {
+  if (!existsSync(path)) return null;
+  const out = new Map<string, string[]>();
+  for (const r of await readReasons(path)) {
+    if (r.weight === null) continue;
+    const list = out.get(r.inn);
+    if (list === undefined) out.set(r.inn, [r.indicatorId]);
+    else list.push(r.indicatorId);
+  }
+  return out;
+}
 
+/** The previous period's ranking: its run folder when there is one, else computed (when the caller can), else why not. */
+async function previousRanking(parent: string, period: string, compute: ComputePrevious | undefined): Promise<{ ranking: PeriodRanking; source: 'run' | 'computed' } | string> {
+  const dir = join(parent, period);
+  if (existsSync(join(dir, RANKED_FILE))) {
+    return { ranking: { rows: await readRanked(join(dir, RANKED_FILE)), fired: await firedIndicators(join(dir, REASONS_FILE)) }, source: 'run' };
+  }
+  if (compute === undefined) return `no run of ${period} beside this one, and no store to score it with (give --store)`;
+  const computed = await compute(period);
+  return typeof computed === 'string' ? computed : { ranking: computed, source: 'computed' };
+}
 
 /** The model card summary of the model named in the manifest. */
 async function readModelSummary(model: ManifestModel): Promise<ModelSummary> {
@@ -358,7 +421,7 @@ export async function readReportData(options: ReportDataOptions): Promise<Report
   const ranked = await readRanked(join(runDir, RANKED_FILE));
   const parent = options.parentDir ?? dirname(runDir);
   const before = previousPeriod(period);
-  const previousRanked = join(parent, before, RANKED_FILE);
+  const previous = await previousRanking(parent, before, options.computePrevious);
   const evaluationPath = join(runDir, 'evaluation.json');
   const planPath = join(runDir, PLAN_SUMMARY_FILE);
   const model = result.model;
@@ -376,7 +439,8 @@ export async function readReportData(options: ReportDataOptions): Promise<Report
     indicators: await readIndicatorUse(join(runDir, REASONS_FILE)),
     disabledIndicators: result.disabled_indicators.map((d) => ({ id: d.id, warning: d.warning })),
     evaluation: existsSync(evaluationPath) ? ((await readJsonFile(evaluationPath)) as EvaluationReport) : null,
-    changes: existsSync(previousRanked) ? periodChanges(ranked, await readRanked(previousRanked), before, options.top) : null,
+    changes: typeof previous === 'string' ? null : periodChanges(ranked, (await firedIndicators(join(runDir, REASONS_FILE))) ?? new Map(), previous.ranking, before, options.top, previous.source),
+    changesUnavailable: typeof previous === 'string' ? previous : null,
     plan: existsSync(planPath) ? await readPlanSummary(planPath) : null,
     backtest: await readBacktest(runDir),
     model: model === null ? null : await readModelSummary(model),

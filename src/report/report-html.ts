@@ -121,7 +121,15 @@ const TEXT = {
   rankNow: { en: 'rank now', ru: 'место сейчас' },
   notScored: { en: 'not scored', ru: 'не оценён' },
   none: { en: 'none', ru: 'нет' },
-  noPrevious: { en: 'No run of {previous} beside this one (its ranked.csv): nothing to compare with.', ru: 'Рядом нет прогона за {previous} (его ranked.csv): сравнивать не с чем.' },
+  noPrevious: { en: 'No comparison with {previous}: {why}.', ru: 'Сравнения с {previous} нет: {why}.' },
+  computedPrevious: {
+    en: 'No run of {previous} beside this one: it was scored now from the same store with the same risk profile (and model), as of its last day.',
+    ru: 'Прогона за {previous} рядом нет: он рассчитан сейчас по тому же хранилищу с тем же профилем риска (и моделью) на его последний день.',
+  },
+  moved: { en: 'Moved within the top (largest moves first)', ru: 'Сдвиги внутри топа (сначала самые большие)' },
+  reasonChanges: { en: 'Indicators that appeared or disappeared for those in the top', ru: 'Индикаторы, появившиеся или исчезнувшие у участников топа' },
+  appeared: { en: 'appeared', ru: 'появились' },
+  disappeared: { en: 'disappeared', ru: 'исчезли' },
   plan: { en: 'Inspection plan', ru: 'План проверок' },
   planText: { en: 'From plan-summary.json (as of {asOf}, seed {seed}).', ru: 'По plan-summary.json (на {asOf}, seed {seed}).' },
   planByItems: {
@@ -361,8 +369,9 @@ async function evaluationSection(d: ReportData, c: Ctx): Promise<string> {
 
 function changesSection(d: ReportData, c: Ctx): string {
   const ch = d.changes;
-  if (ch === null) return `<p class="note">${e(c.t('noPrevious', { previous: previousPeriod(d.period) }))}</p>`;
+  if (ch === null) return `<p class="note">${e(c.t('noPrevious', { previous: previousPeriod(d.period), why: d.changesUnavailable ?? '' }))}</p>`;
   const parts = [`<p>${e(c.t('changesText', { n: ch.top, period: d.period, previous: ch.previousPeriod, entered: ch.entered.length, dropped: ch.dropped.length }))}</p>`];
+  if (ch.source === 'computed') parts.push(`<p class="note" data-figure="previous-computed">${e(c.t('computedPrevious', { previous: ch.previousPeriod }))}</p>`);
   parts.push(`<h3>${e(c.t('entered'))}</h3>`);
   parts.push(ch.entered.length === 0 ? `<p>${e(c.t('none'))}</p>` : table([`#${c.t('rank')}`, c.t('inn'), c.t('name'), c.t('reasons')], ch.entered.map((r) => [String(r.rank), e(r.inn), e(r.name), e(r.reasons[0] ?? '')])));
   parts.push(`<h3>${e(c.t('dropped'))}</h3>`);
@@ -370,6 +379,18 @@ function changesSection(d: ReportData, c: Ctx): string {
     ch.dropped.length === 0
       ? `<p>${e(c.t('none'))}</p>`
       : table([`#${c.t('previousRank')}`, c.t('inn'), c.t('name'), `#${c.t('rankNow')}`], ch.dropped.map((r) => [String(r.previousRank), e(r.inn), e(r.name), r.rank === null ? e(c.t('notScored')) : String(r.rank)])),
+  );
+  parts.push(`<h3>${e(c.t('moved'))}</h3>`);
+  parts.push(
+    ch.moved.length === 0
+      ? `<p>${e(c.t('none'))}</p>`
+      : table([`#${c.t('rankNow')}`, c.t('inn'), c.t('name'), `#${c.t('previousRank')}`], ch.moved.slice(0, MOVES_LISTED).map((r) => [String(r.rank), e(r.inn), e(r.name), String(r.previousRank)])),
+  );
+  parts.push(`<h3>${e(c.t('reasonChanges'))}</h3>`);
+  parts.push(
+    ch.reasons.length === 0
+      ? `<p>${e(c.t('none'))}</p>`
+      : table([`#${c.t('rankNow')}`, c.t('inn'), c.t('name'), c.t('appeared'), c.t('disappeared')], ch.reasons.map((r) => [String(r.rank), e(r.inn), e(r.name), e(r.appeared.join(', ')), e(r.disappeared.join(', '))])),
   );
   return parts.join('\n');
 }
@@ -403,6 +424,9 @@ function planSection(d: ReportData, c: Ctx): string {
 
 /** Flagged inputs named in the drift warning (largest PSI first); the table lists them all. */
 const DRIFT_NAMES = 5;
+
+/** Rank moves listed at most. */
+const MOVES_LISTED = 20;
 
 /** Overdue referrals listed in the report at most; the rest are counted. */
 const OVERDUE_LISTED = 50;

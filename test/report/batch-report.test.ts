@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeBatchReport } from '../../src/app/report.js';
 import { parseCsvText } from '../../src/io/csv-read.js';
-import { periodChanges, readIndicatorUse } from '../../src/report/report-data.js';
+import { firedIndicators, periodChanges, readIndicatorUse } from '../../src/report/report-data.js';
 import { readPlanSummary } from '../../src/run-folder/plan-summary.js';
 import { readRanked } from '../../src/run-folder/ranked.js';
 import { previousPeriod } from '../../src/util/period.js';
@@ -56,7 +56,7 @@ describe('writeBatchReport (golden files)', () => {
     expect(report.charts).toBe(2);
     const html = await readFile(report.path, 'utf8');
     expect(html).toContain('No evaluation.json in the run folder');
-    expect(html).toContain('No run of 2026-05 beside this one');
+    expect(html).toContain('No comparison with 2026-05: no run of 2026-05 beside this one, and no store to score it with');
     expect(html).toContain('No plan-summary.json in the run folder');
     expect(html).toContain('Ranked by the risk profile alone: no model, so no drift watch.');
     expect(html).toContain('Reject reasons need the store');
@@ -94,12 +94,21 @@ describe('report data', () => {
     ]);
   });
 
-  it('finds new entrants to the top and dropped ones with their rank now', async () => {
+  it('finds new entrants to the top, dropped ones with their rank now, rank moves and indicators that appeared or disappeared', async () => {
     const root = await tempDir();
     const dir = await writeRunFixture(root, { previous: true });
-    const changes = periodChanges(await readRanked(join(dir, 'ranked.csv')), await readRanked(join(root, '2026-05', 'ranked.csv')), '2026-05', 3);
+    const previous = { rows: await readRanked(join(root, '2026-05', 'ranked.csv')), fired: await firedIndicators(join(root, '2026-05', 'reasons.csv')) };
+    const now = (await firedIndicators(join(dir, 'reasons.csv'))) ?? new Map();
+    const changes = periodChanges(await readRanked(join(dir, 'ranked.csv')), now, previous, '2026-05', 3, 'run');
     expect(changes.entered.map((r) => [r.rank, r.inn])).toEqual([[3, '7701000003']]);
     expect(changes.dropped).toEqual([{ inn: '7701000009', name: 'ООО «Ушедшая»', previousRank: 2, rank: null }]);
+    expect(changes.moved).toEqual([
+      { inn: '7701000001', name: 'ООО «Альфа»', previousRank: 3, rank: 1 },
+      { inn: '7701000002', name: 'ООО «Бета» & <Co>', previousRank: 1, rank: 2 },
+    ]);
+    expect(changes.reasons).toEqual([{ inn: '7701000001', name: 'ООО «Альфа»', rank: 1, appeared: ['imports_without_vat_return'], disappeared: [] }]);
+    // Without the previous run's reasons.csv nothing is said about reasons.
+    expect(periodChanges(await readRanked(join(dir, 'ranked.csv')), now, { ...previous, fired: null }, '2026-05', 3, 'run').reasons).toEqual([]);
     expect(previousPeriod('2026-01')).toBe('2025-12');
     expect(previousPeriod('2026-10')).toBe('2026-09');
   });

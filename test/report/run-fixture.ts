@@ -131,6 +131,12 @@ export async function writeRunFixture(root: string, options: RunFixtureOptions =
   if (options.previous === true) {
     await mkdir(join(root, '2026-05'), { recursive: true });
     await writeFile(join(root, '2026-05', 'ranked.csv'), rankedText(PREVIOUS));
+    const before = [
+      [1, '7701000002', 'unit_values_below_peers', 'Prices far below peers', '25.0000', '61.0000', '900000.00', 'customs', 'Prices far below peers'],
+      [2, '7701000009', 'imports_without_vat_return', 'Imports without a VAT return', '30.0000', '30.0000', '', 'tax', 'No VAT return for 1 quarter'],
+      [3, '7701000001', 'unit_values_below_peers', 'Prices far below peers', '25.0000', '20.0000', '300000.00', 'customs', 'Prices far below peers'],
+    ];
+    await writeFile(join(root, '2026-05', 'reasons.csv'), csvText(REASON_COLUMNS, before));
   }
   return dir;
 }
