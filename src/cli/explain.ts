@@ -10,7 +10,10 @@ export const explainCommand: CommandModule<GlobalArgs, ExplainArgs> = {
   command: 'explain',
   describe: "Explain one participant's score: features, peer levels, fired and unfired indicators, rank",
   builder: (yargs: Argv<GlobalArgs>) =>
-    withScoreOptions(yargs).option('inn', { type: 'string', describe: 'The participant to explain', demandOption: true }) as Argv<ExplainArgs>,
+    withScoreOptions(yargs)
+      .option('inn', { type: 'string', describe: 'The participant to explain', demandOption: true })
+      .option('sources', { type: 'boolean', describe: 'Under each reason, list the source rows behind it: file and physical line of each declaration item, VAT return, tax signal, register snapshot and inspection' })
+      .option('sources-limit', { type: 'number', describe: 'Source rows listed per extract and reason; 0 lists all [default: 20]' }) as Argv<ExplainArgs>,
   handler: async (args) => {
     const ctx = contextFromArgs(args);
     ctx.stdout(await explain(args, ctx.clock, ctx.logger));

@@ -3,6 +3,7 @@
  * capacity and quotas, exploration with exact propensities, and the plan's
  * files as data. `src/app/plan.ts` reads the score run and writes them.
  */
+import { itemSourceLines } from '../store/source-lines.js';
 import { BATCH_DEFAULTS, PLAN_DEFAULTS } from '../config/defaults.js';
 import type { Db } from '../io/db.js';
 import { FileSet } from '../run-folder/file-set.js';
@@ -295,6 +296,12 @@ export async function buildPlan(db: Db, run: ScoreRun, itemRun: ItemRun | null, 
   const withoutEvidence = selection.picks.map((p) => p.inn).filter((inn) => !run.evidence.has(inn));
   const storeItems = await inspectableItems(db, withoutEvidence, { asOf, controlYears, leadMonths }, BATCH_DEFAULTS.evidenceItems);
   const itemsOf = itemRun === null ? null : dossierItemsOf(itemRun, PLAN_DEFAULTS.dossierItems);
+  // Every evidence item names the file and line it was ingested from (the stored lineage).
+  const evidenceOf = (inn: string): readonly Record<string, string>[] => run.evidence.get(inn) ?? storeItems.get(inn) ?? [];
+  const sourceLines = await itemSourceLines(
+    db,
+    selection.picks.flatMap((p) => evidenceOf(p.inn).map((e) => ({ declId: e['decl_id'] ?? '', itemNo: Number(e['item_no']), version: Number(e['version'] ?? 1) }))),
+  );
   const dossiers = new Map<string, string>();
   for (const pick of selection.picks) {
     const p = byInn.get(pick.inn) as PlanParticipant;
@@ -320,7 +327,7 @@ export async function buildPlan(db: Db, run: ScoreRun, itemRun: ItemRun | null, 
         earliestInspectableUntil: p.earliestInspectableUntil,
         inspectableItems: p.inspectableItems,
         reasons: run.reasons.get(pick.inn) ?? [],
-        evidence: fromCsv ?? storeItems.get(pick.inn) ?? [],
+        evidence: evidenceOf(pick.inn).map((e) => ({ ...e, source: sourceLines.get(`${e['decl_id'] ?? ''}/${e['item_no'] ?? ''}/${e['version'] ?? '1'}`) ?? '' })),
         evidenceSource: fromCsv === undefined ? 'store' : 'evidence.csv',
         inspections: facts.inspections.get(pick.inn) ?? [],
         ...(itemsOf === null ? {} : { items: itemsOf(pick.inn) }),

@@ -165,6 +165,8 @@ export function dossierHtml(d: DossierData): string {
         );
   const evidenceColumns = ['decl_id', 'item_no', 'release_date', 'inspectable_until', 'hs_code', 'origin_country', 'customs_office', 'customs_value_rub', 'duty_rub', 'import_vat_rub'];
   if (d.evidenceSource === 'evidence.csv') evidenceColumns.push('unit_value_log_dev', 'peer_level', 'item_at_stake_rub');
+  // The file and physical line each item was ingested from.
+  evidenceColumns.push('source');
   const evidence =
     d.evidence.length === 0
       ? `<p>${escapeHtml(L.none)}</p>`
