@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { BATCH_DEFAULTS, REPORT_DEFAULTS, STORE_DEFAULT } from '../config/defaults.js';
 import { writeFileAtomic } from '../io/csv-write.js';
 import type { Db } from '../io/db.js';
-import { computePreviousLike } from './previous-period.js';
+import { computePreviousLike, computeProfileValuesLike } from './previous-period.js';
 import { openStoreReadOnly } from './store.js';
 import { renderBatchReport, REPORT_FILE, type BatchReportOptions } from '../report/batch-report.js';
 import type { Lang } from '../rules/profile.js';
@@ -24,6 +24,8 @@ export interface ReportOptions {
   'referral-days'?: number;
   /** The risk profile that scored the run, to score the previous period with when its run is missing (default profiles/default.yaml). */
   'risk-profile'?: string;
+  /** Months pooled as the reference of the risk profile's drift watch (`--drift-months`, 0: off). */
+  'drift-months'?: number;
 }
 
 /** What a written report is. */
@@ -51,6 +53,8 @@ export async function report(options: ReportOptions, clock: Clock, logger: Logge
   if (!Number.isInteger(referralAnswerDays) || referralAnswerDays < 0) {
     throw new UsageError(`--referral-days must be a whole number of days >= 0, got ${String(options['referral-days'])}`);
   }
+  const driftMonths = options['drift-months'] ?? REPORT_DEFAULTS.driftMonths;
+  if (!Number.isInteger(driftMonths) || driftMonths < 0) throw new UsageError(`--drift-months must be a whole number >= 0, got ${String(options['drift-months'])}`);
   const lang = options.lang;
   if (lang !== undefined && lang !== 'en' && lang !== 'ru') throw new UsageError(`--lang must be en or ru, got "${lang}"`);
   if (options.store !== undefined && !existsSync(options.store)) throw new UsageError(`The store ${options.store} does not exist`);
@@ -60,6 +64,7 @@ export async function report(options: ReportOptions, clock: Clock, logger: Logge
   const db: Db | null = store === null ? null : await openStoreReadOnly(store);
   try {
     const computePrevious = db === null ? undefined : computePreviousLike(db, outDir, options['risk-profile'] ?? null, logger);
+    const computeProfileValues = db === null ? undefined : computeProfileValuesLike(db, outDir, options['risk-profile'] ?? null, logger);
     const written = await writeBatchReport({
       outDir,
       period,
@@ -69,6 +74,8 @@ export async function report(options: ReportOptions, clock: Clock, logger: Logge
       clock,
       ...(lang === undefined ? {} : { lang }),
       ...(computePrevious === undefined ? {} : { computePrevious }),
+      ...(computeProfileValues === undefined ? {} : { computeProfileValues }),
+      driftMonths,
     });
     return `wrote ${written.path} (${written.charts} charts, ${written.lang})`;
   } finally {

@@ -12,7 +12,7 @@ import type { DuckDbOptions } from '../io/db.js';
 import { checkReplaceable, replaceDirectory, RUN_FOLDER } from '../io/run-dir.js';
 import { artifactFile, serializeArtifact } from '../models/risk/artifact.js';
 import { renderBatchReport, REPORT_FILE } from '../report/batch-report.js';
-import { computePreviousLike } from './previous-period.js';
+import { computePreviousLike, computeProfileValuesLike } from './previous-period.js';
 import { evidenceCsv, EVIDENCE_FILE } from '../run-folder/evidence.js';
 import { FileSet } from '../run-folder/file-set.js';
 import { MANIFEST_FILE, manifestJson, type ManifestInput, type ScoreManifest } from '../run-folder/manifest.js';
@@ -209,7 +209,8 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
         if (config.report === true) {
           steps.tick(1, 'report');
           const computePrevious = computePreviousLike(store.db, dir, config.riskProfilePath, logger);
-          const report = await renderBatchReport({ outDir: dir, period: config.period, lang: config.lang, db: store.db, parentDir: dirname(config.outDir), clock, computePrevious });
+          const computeProfileValues = computeProfileValuesLike(store.db, dir, config.riskProfilePath, logger);
+          const report = await renderBatchReport({ outDir: dir, period: config.period, lang: config.lang, db: store.db, parentDir: dirname(config.outDir), clock, computePrevious, computeProfileValues });
           await writeFile(join(dir, REPORT_FILE), report.html);
         }
       },

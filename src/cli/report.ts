@@ -17,6 +17,7 @@ export const reportCommand: CommandModule<GlobalArgs, ReportArgs> = {
       .option('lang', { type: 'string', choices: ['en', 'ru'], describe: 'Language of the report [default: the language the period was scored in]' })
       .option('top', { type: 'number', describe: `Participants listed and compared with the previous period [default: ${REPORT_DEFAULTS.top}]` })
       .option('risk-profile', { type: 'string', describe: 'The risk profile that scored the period: the previous period is scored with it when its run folder is missing [default: profiles/default.yaml]' })
+      .option('drift-months', { type: 'number', describe: `Months before the period pooled as the reference of the risk profile's drift watch, for a batch without a model; 0 turns it off [default: ${REPORT_DEFAULTS.driftMonths}]` })
       .option('referral-days', { type: 'number', describe: `List referrals to the tax authority unanswered for more than this many days [default: ${REPORT_DEFAULTS.referralAnswerDays}]` }) as Argv<ReportArgs>,
   handler: async (args) => {
     const ctx = contextFromArgs(args);

@@ -108,6 +108,8 @@ export const REPORT_DEFAULTS = {
   top: 30,
   /** Days after which a referral to the tax authority without an answer is listed as overdue. */
   referralAnswerDays: 90,
+  /** Months before the period pooled as the reference of the risk profile's drift watch (0: off). */
+  driftMonths: 12,
 } as const;
 
 /** `ccrg plan` (docs/plan.md, docs/cli.md#plan). */

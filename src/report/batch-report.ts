@@ -8,7 +8,7 @@ import type { Db } from '../io/db.js';
 import { readScoreManifest } from '../run-folder/manifest.js';
 import type { Lang } from '../rules/profile.js';
 import type { Clock } from '../util/clock.js';
-import { readReportData, type ComputePrevious } from './report-data.js';
+import { readReportData, type ComputePrevious, type ComputeProfileValues } from './report-data.js';
 import { renderReportHtml } from './report-html.js';
 
 /** Name of the report file in the run folder. */
@@ -34,6 +34,10 @@ export interface BatchReportOptions {
   clock: Clock;
   /** Scores the previous period when its run folder is missing (src/app supplies it). */
   computePrevious?: ComputePrevious;
+  /** Computes the profile's features for the drift watch (src/app supplies it). */
+  computeProfileValues?: ComputeProfileValues;
+  /** Months pooled as the drift watch's reference; 0 turns it off. */
+  driftMonths?: number;
 }
 
 /** The rendered report. */
@@ -62,6 +66,8 @@ export async function renderBatchReport(options: BatchReportOptions): Promise<Ba
     ...(options.parentDir === undefined ? {} : { parentDir: options.parentDir }),
     ...(options.referralAnswerDays === undefined ? {} : { referralAnswerDays: options.referralAnswerDays }),
     ...(options.computePrevious === undefined ? {} : { computePrevious: options.computePrevious }),
+    ...(options.computeProfileValues === undefined ? {} : { computeProfileValues: options.computeProfileValues }),
+    ...(options.driftMonths === undefined ? {} : { driftMonths: options.driftMonths }),
   });
   const lang = options.lang ?? (await scoredLang(options.outDir));
   const { html, charts } = await renderReportHtml(data, { lang, top, generatedAt: options.clock.now() });

@@ -16,6 +16,8 @@ import type { RankingDecision } from '../models/risk/ranking-evidence.js';
 import { asOfSql } from '../store/as-of.js';
 import { readCsvRecords } from '../io/csv-read.js';
 import { MANIFEST_FILE, readScoreManifest, type ManifestModel } from '../run-folder/manifest.js';
+import { binProportions, distributionOf, populationStabilityIndex } from '../models/stats/distribution.js';
+import { DRIFT_THRESHOLD, type DriftEntry } from '../models/monitoring/drift.js';
 import { PLAN_SUMMARY_FILE, readPlanSummary, type PlanSummary } from '../run-folder/plan-summary.js';
 import { readBacktest, type BacktestReport } from '../run-folder/backtest.js';
 import { RANKED_FILE, readRanked, type RankedRow } from '../run-folder/ranked.js';
@@ -86,6 +88,40 @@ export interface PeriodRanking {
  */
 export type ComputePrevious = (period: string) => Promise<PeriodRanking | string>;
 
+/** The risk profile's own features in the run's month and in the months before it (`ComputeProfileValues`). */
+export interface ProfileValues {
+  /** The features the profile's indicators decide on, in profile order. */
+  features: string[];
+  /** Per feature, one value per participant scored in the month (NaN = missing). */
+  current: ReadonlyMap<string, Float64Array>;
+  /** Per feature, the values of every participant of every reference month, pooled. */
+  reference: ReadonlyMap<string, Float64Array>;
+  /** The reference months scored. */
+  months: string[];
+}
+
+/** Computes the profile's features of the run's month and of the `months` months before it (src/app supplies it); a string says why it cannot. */
+export type ComputeProfileValues = (period: string, months: number) => Promise<ProfileValues | string>;
+
+/** The drift watch of the risk profile's own features: the month against the previous months pooled. */
+export interface ProfileDrift {
+  threshold: number;
+  months: string[];
+  features: DriftEntry[];
+  flagged: string[];
+}
+
+/** PSI of each profile feature: the month's values in the deciles of the pooled reference months. */
+export function profileDrift(values: ProfileValues): ProfileDrift {
+  const features = values.features.map((name): DriftEntry => {
+    const expected = distributionOf(values.reference.get(name) ?? new Float64Array());
+    const actual = binProportions(values.current.get(name) ?? new Float64Array(), expected.edges);
+    const psi = actual.count === 0 || expected.count === 0 ? 0 : populationStabilityIndex(expected, actual);
+    return { name, psi: Number(psi.toFixed(4)), flagged: psi > DRIFT_THRESHOLD };
+  });
+  return { threshold: DRIFT_THRESHOLD, months: values.months, features, flagged: features.filter((f) => f.flagged).map((f) => f.name) };
+}
+
 /** The model card summary: from the artifact when it can be read, else what the manifest says. */
 export interface ModelSummary {
   path: string;
@@ -120,6 +156,8 @@ export interface ReportData {
   changes: PeriodChanges | null;
   /** Why there is no comparison with the previous period, when there is none. */
   changesUnavailable: string | null;
+  /** The drift watch of the risk profile's features when no model ranked the batch; a string says why there is none; null when not asked. */
+  profileDrift: ProfileDrift | string | null;
   plan: PlanSummary | null;
   model: ModelSummary | null;
   drift: DriftReport | null;
@@ -182,6 +220,10 @@ export interface ReportDataOptions {
   referralAnswerDays?: number;
   /** Scores the previous period when its run folder is missing. */
   computePrevious?: ComputePrevious;
+  /** The profile's features of the month and the months before it, for the drift watch of a batch ranked by the rules. */
+  computeProfileValues?: ComputeProfileValues;
+  /** Months pooled as the drift watch's reference; 0 turns it off. */
+  driftMonths?: number;
 }
 
 /**
@@ -293,6 +335,15 @@ export async function firedIndicators(path: string): Promise<Map<string, string[
     else list.push(r.indicatorId);
   }
   return out;
+}
+
+/** The profile's drift watch of a batch without a model's (the model has its own), when the caller can compute the values. */
+async function profileDriftOf(noModelDrift: boolean, period: string, options: ReportDataOptions): Promise<ProfileDrift | string | null> {
+  const months = options.driftMonths ?? REPORT_DEFAULTS.driftMonths;
+  if (!noModelDrift || months === 0) return null;
+  if (options.computeProfileValues === undefined) return 'the drift watch of the risk profile\'s features needs the store (give --store)';
+  const values = await options.computeProfileValues(period, months);
+  return typeof values === 'string' ? values : profileDrift(values);
 }
 
 /** The previous period's ranking: its run folder when there is one, else computed (when the caller can), else why not. */
@@ -441,6 +492,7 @@ export async function readReportData(options: ReportDataOptions): Promise<Report
     evaluation: existsSync(evaluationPath) ? ((await readJsonFile(evaluationPath)) as EvaluationReport) : null,
     changes: typeof previous === 'string' ? null : periodChanges(ranked, (await firedIndicators(join(runDir, REASONS_FILE))) ?? new Map(), previous.ranking, before, options.top, previous.source),
     changesUnavailable: typeof previous === 'string' ? previous : null,
+    profileDrift: await profileDriftOf(result.drift === null, period, options),
     plan: existsSync(planPath) ? await readPlanSummary(planPath) : null,
     backtest: await readBacktest(runDir),
     model: model === null ? null : await readModelSummary(model),

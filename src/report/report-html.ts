@@ -162,7 +162,16 @@ const TEXT = {
   sentOn: { en: 'sent', ru: 'передано' },
   ageDays: { en: 'days waiting', ru: 'дней без ответа' },
   modelCard: { en: 'Model and drift watch', ru: 'Модель и контроль сдвига' },
-  noModel: { en: 'Ranked by the risk profile alone: no model, so no drift watch.', ru: 'Ранжирование только по профилю риска: модели нет, контроля сдвига нет.' },
+  noModel: { en: 'Ranked by the risk profile alone: no model.', ru: 'Ранжирование только по профилю риска: модели нет.' },
+  profileDriftText: {
+    en: 'Drift watch of the risk profile\'s own features: population stability index (PSI) of each feature its indicators decide on, this month against the {n} months {from} to {to} pooled, in the deciles of the pooled months. Above {threshold} a feature has shifted enough for its thresholds to deserve a look.',
+    ru: 'Контроль сдвига признаков профиля риска: индекс стабильности (PSI) каждого признака, по которому решают индикаторы, за этот месяц против {n} месяцев {from}–{to} вместе, в децилях этих месяцев. Выше {threshold} признак сдвинулся настолько, что его пороги стоит пересмотреть.',
+  },
+  profileDriftWarning: {
+    en: 'Shifted above {threshold}: {list}. The profile\'s thresholds were set on data unlike this month\'s: check them (ccrg backtest) before relying on the ranking.',
+    ru: 'Сдвиг выше {threshold}: {list}. Пороги профиля подбирались на данных, не похожих на этот месяц: проверьте их (ccrg backtest), прежде чем полагаться на ранжирование.',
+  },
+  profileDriftOk: { en: 'No feature of the profile has shifted above {threshold}.', ru: 'Ни один признак профиля не сдвинулся выше {threshold}.' },
   modelPath: { en: 'model file', ru: 'файл модели' },
   kind: { en: 'kind', ru: 'вид' },
   window: { en: 'training window', ru: 'период обучения' },
@@ -505,7 +514,7 @@ function referralsSection(d: ReportData, c: Ctx): string {
 
 async function modelSection(d: ReportData, c: Ctx): Promise<string> {
   const m = d.model;
-  if (m === null) return `<p class="note">${e(c.t('noModel'))}</p>`;
+  if (m === null) return [`<p class="note">${e(c.t('noModel'))}</p>`, await profileDriftHtml(d, c)].join('\n');
   const unknown = e(c.t('unreadable'));
   const parts = [
     `<dl class="meta">
@@ -532,6 +541,24 @@ async function modelSection(d: ReportData, c: Ctx): Promise<string> {
     parts.push(figure(await svgFromVegaLite(driftSpec(rows, drift.threshold, { x: c.t('psi') }), c.lang), c.t('modelCard')));
     parts.push(table([c.t('input'), `#${c.t('psi')}`, c.t('flagged')], rows.map((r) => [`<code>${e(r.name)}</code>`, c.n(r.psi, 4), r.flagged ? '⚠' : '']), (i) => (rows[i]?.flagged ? 'flagged' : '')));
   }
+  return parts.join('\n');
+}
+
+/** The drift watch of the risk profile's features, for a batch without a model. */
+async function profileDriftHtml(d: ReportData, c: Ctx): Promise<string> {
+  const drift = d.profileDrift;
+  if (drift === null) return '';
+  if (typeof drift === 'string') return `<p class="note" data-figure="profile-drift">${e(drift)}.</p>`;
+  const threshold = c.n(drift.threshold, 1);
+  const rows = [...drift.features].sort((a, b) => b.psi - a.psi || (a.name < b.name ? -1 : 1));
+  const parts = [
+    `<p data-figure="profile-drift">${e(c.t('profileDriftText', { n: drift.months.length, from: drift.months[0] ?? '', to: drift.months.at(-1) ?? '', threshold }))}</p>`,
+    drift.flagged.length > 0
+      ? `<p class="warning" data-figure="profile-drift-warning">${e(c.t('profileDriftWarning', { threshold, list: rows.filter((r) => r.flagged).map((r) => `${r.name} (${c.n(r.psi, 2)})`).join(', ') }))}</p>`
+      : `<p>${e(c.t('profileDriftOk', { threshold }))}</p>`,
+    figure(await svgFromVegaLite(driftSpec(rows, drift.threshold, { x: c.t('psi') }), c.lang), c.t('modelCard')),
+    table([c.t('input'), `#${c.t('psi')}`, c.t('flagged')], rows.map((r) => [`<code>${e(r.name)}</code>`, c.n(r.psi, 4), r.flagged ? '⚠' : '']), (i) => (rows[i]?.flagged ? 'flagged' : '')),
+  ];
   return parts.join('\n');
 }
 

@@ -58,7 +58,8 @@ describe('writeBatchReport (golden files)', () => {
     expect(html).toContain('No evaluation.json in the run folder');
     expect(html).toContain('No comparison with 2026-05: no run of 2026-05 beside this one, and no store to score it with');
     expect(html).toContain('No plan-summary.json in the run folder');
-    expect(html).toContain('Ranked by the risk profile alone: no model, so no drift watch.');
+    expect(html).toContain('Ranked by the risk profile alone: no model.');
+    expect(html).toContain("the drift watch of the risk profile's features needs the store (give --store).");
     expect(html).toContain('Reject reasons need the store');
   });
 

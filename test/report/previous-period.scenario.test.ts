@@ -2,6 +2,8 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { decidingFeatures } from '../../src/rules/profile.js';
+import { loadRiskProfile } from '../../src/rules/index.js';
 import { runCli } from '../util/cli.js';
 import { tempDir } from '../util/fixtures.js';
 import { buildWorld } from '../scenario/worlds.js';
@@ -28,7 +30,7 @@ describe('the report against the previous period', () => {
     const score = (period: string): Promise<{ code: number; err: string }> => runCli(['score', '--store', store, '--period', period, '--out', join(root, period), '--quiet']);
     expect((await score('2026-06')).code).toBe(0);
     const report = async (): Promise<void> => {
-      const done = await runCli(['report', '--period', '2026-06', '--store', store, '--out', run, '--quiet']);
+      const done = await runCli(['report', '--period', '2026-06', '--store', store, '--out', run, '--drift-months', '0', '--quiet']);
       expect(done.code, done.err).toBe(0);
     };
     await report();
@@ -50,10 +52,25 @@ describe('the report against the previous period', () => {
     const run = join(root, '2026-06');
     expect((await runCli(['score', '--store', store, '--period', '2026-06', '--out', run, '--quiet'])).code).toBe(0);
     const other = fileURLToPath(new URL('../fixtures/profiles/default-1.4.0.yaml', import.meta.url));
-    const done = await runCli(['report', '--period', '2026-06', '--store', store, '--out', run, '--risk-profile', other, '--quiet']);
+    const done = await runCli(['report', '--period', '2026-06', '--store', store, '--out', run, '--risk-profile', other, '--drift-months', '0', '--quiet']);
     expect(done.code, done.err).toBe(0);
     const { section } = await changesOf(run);
     expect(section).toContain('No comparison with 2026-05: no run of 2026-05 beside this one, and');
     expect(section).toContain('is not the risk profile that scored this run (default 1.5.0');
+  });
+
+  it('watches the drift of the risk profile\'s own features against the months before pooled, for a batch without a model', async () => {
+    const root = await tempDir();
+    const run = join(root, '2026-06');
+    expect((await runCli(['score', '--store', store, '--period', '2026-06', '--out', run, '--quiet'])).code).toBe(0);
+    const done = await runCli(['report', '--period', '2026-06', '--store', store, '--out', run, '--drift-months', '3', '--quiet']);
+    expect(done.code, done.err).toBe(0);
+    const html = await readFile(join(run, 'report.html'), 'utf8');
+    expect(html).toContain('this month against the 3 months 2026-03 to 2026-05 pooled');
+    const profile = await loadRiskProfile(null);
+    for (const feature of new Set(profile.indicators.flatMap((i) => decidingFeatures(i)))) expect(html).toContain(`<code>${feature}</code>`);
+    // Turned off, the section says nothing of it.
+    expect((await runCli(['report', '--period', '2026-06', '--store', store, '--out', run, '--drift-months', '0', '--quiet'])).code).toBe(0);
+    expect(await readFile(join(run, 'report.html'), 'utf8')).not.toContain('data-figure="profile-drift"');
   });
 });
