@@ -64,6 +64,7 @@ export function computeProfileValuesLike(db: Db, runDir: string, profilePath: st
     const like = await runLike(runDir, profilePath, period);
     if (typeof like === 'string') return `no drift watch of the risk profile's features: ${like}`;
     const features = [...new Set(like.profile.indicators.flatMap((i) => decidingFeatures(i)))];
+    const fired = new Map<string, Map<string, string[]>>();
     const valuesOf = async (month: string): Promise<Map<string, Float64Array> | null> => {
       let scored;
       try {
@@ -73,6 +74,7 @@ export function computeProfileValuesLike(db: Db, runDir: string, profilePath: st
         throw error;
       }
       await scored.workspace.drop();
+      fired.set(month, new Map(scored.ranked.filter((r) => r.evaluation.fired.length > 0).map((r) => [r.inn, r.evaluation.fired.map((x) => x.id)])));
       return new Map(features.map((f) => [f, Float64Array.from(scored.ranked, (r) => r.values[f] ?? Number.NaN)]));
     };
     const current = await valuesOf(period);
@@ -90,7 +92,16 @@ export function computeProfileValuesLike(db: Db, runDir: string, profilePath: st
       for (const f of features) for (const v of values.get(f) ?? []) pooled.get(f)?.push(v);
     }
     if (scoredMonths.length === 0) return `no drift watch of the risk profile's features: the store holds no month before ${period}`;
-    return { features, current, reference: new Map([...pooled].map(([f, v]) => [f, Float64Array.from(v)])), months: scoredMonths.reverse() };
+    // The run's own month is not a reference month.
+    fired.delete(period);
+    return {
+      features,
+      current,
+      reference: new Map([...pooled].map(([f, v]) => [f, Float64Array.from(v)])),
+      months: scoredMonths.reverse(),
+      indicators: like.profile.indicators,
+      fired,
+    };
   };
 }
 

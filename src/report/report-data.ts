@@ -18,6 +18,8 @@ import { readCsvRecords } from '../io/csv-read.js';
 import { MANIFEST_FILE, readScoreManifest, type ManifestModel } from '../run-folder/manifest.js';
 import { binProportions, distributionOf, populationStabilityIndex } from '../models/stats/distribution.js';
 import { DRIFT_THRESHOLD, type DriftEntry } from '../models/monitoring/drift.js';
+import { indicatorFeedback, resamplesOf, type Example, type IndicatorFeedback } from '../models/evaluation/backtest-stats.js';
+import { participantExamples } from '../models/risk/examples.js';
 import { PLAN_SUMMARY_FILE, readPlanSummary, type PlanSummary } from '../run-folder/plan-summary.js';
 import { readBacktest, type BacktestReport } from '../run-folder/backtest.js';
 import { RANKED_FILE, readRanked, type RankedRow } from '../run-folder/ranked.js';
@@ -98,6 +100,53 @@ export interface ProfileValues {
   reference: ReadonlyMap<string, Float64Array>;
   /** The reference months scored. */
   months: string[];
+  /** The profile's indicators, in profile order. */
+  indicators: readonly { id: string; title: { en: string }; weight: number }[];
+  /** Per reference month: the indicators fired per participant. */
+  fired: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
+}
+
+/** Indicator feedback over the drift watch's reference months, from the inspections recorded for them. */
+export interface ReportIndicatorFeedback {
+  months: string[];
+  inspections: number;
+  withPropensity: number;
+  indicators: IndicatorFeedback[];
+}
+
+/** Bootstrap resamples of the report's indicator feedback. */
+const FEEDBACK_RESAMPLES = 1000;
+
+/**
+ * Every indicator of the profile over the reference months: how often it
+ * fired, and on the inspections recorded for those months (results known by
+ * the as-of date) how many were inspected, violations, charges and hit
+ * rates raw and weighted, with intervals (as `ccrg backtest`).
+ */
+export async function indicatorFeedbackOf(db: Db, values: ProfileValues, asOf: string): Promise<ReportIndicatorFeedback> {
+  const months = values.months;
+  const recorded = months.length === 0 ? [] : await participantExamples(db, { from: months[0] as string, to: months[months.length - 1] as string, knownBy: asOf });
+  const index = new Map(months.map((m, i) => [m, i]));
+  const examples: Example[] = recorded.map((e) => {
+    const month = e.asOf.slice(0, 7);
+    return {
+      month: index.get(month) ?? 0,
+      label: e.label,
+      charges: e.chargesRub,
+      weight: e.propensity === null ? Number.NaN : 1 / e.propensity,
+      inTop: [false],
+      fired: [new Set(values.fired.get(month)?.get(e.inn) ?? [])],
+    };
+  });
+  const counts = new Map<string, number>();
+  for (const byInn of values.fired.values()) for (const ids of byInn.values()) for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+  const weighted = examples.length > 0 && examples.every((e) => Number.isFinite(e.weight));
+  return {
+    months,
+    inspections: examples.length,
+    withPropensity: examples.filter((e) => Number.isFinite(e.weight)).length,
+    indicators: indicatorFeedback(examples, resamplesOf(examples, FEEDBACK_RESAMPLES, 42), 0, values.indicators, counts, weighted),
+  };
 }
 
 /** Computes the profile's features of the run's month and of the `months` months before it (src/app supplies it); a string says why it cannot. */
@@ -112,7 +161,7 @@ export interface ProfileDrift {
 }
 
 /** PSI of each profile feature: the month's values in the deciles of the pooled reference months. */
-export function profileDrift(values: ProfileValues): ProfileDrift {
+export function profileDrift(values: Pick<ProfileValues, 'features' | 'current' | 'reference' | 'months'>): ProfileDrift {
   const features = values.features.map((name): DriftEntry => {
     const expected = distributionOf(values.reference.get(name) ?? new Float64Array());
     const actual = binProportions(values.current.get(name) ?? new Float64Array(), expected.edges);
@@ -158,6 +207,8 @@ export interface ReportData {
   changesUnavailable: string | null;
   /** The drift watch of the risk profile's features when no model ranked the batch; a string says why there is none; null when not asked. */
   profileDrift: ProfileDrift | string | null;
+  /** Indicator feedback over the drift watch's months (with it only). */
+  indicatorFeedback: ReportIndicatorFeedback | null;
   plan: PlanSummary | null;
   model: ModelSummary | null;
   drift: DriftReport | null;
@@ -338,12 +389,20 @@ export async function firedIndicators(path: string): Promise<Map<string, string[
 }
 
 /** The profile's drift watch of a batch without a model's (the model has its own), when the caller can compute the values. */
-async function profileDriftOf(noModelDrift: boolean, period: string, options: ReportDataOptions): Promise<ProfileDrift | string | null> {
+async function profileDriftOf(
+  noModelDrift: boolean,
+  period: string,
+  asOf: string,
+  options: ReportDataOptions,
+): Promise<{ profileDrift: ProfileDrift | string | null; indicatorFeedback: ReportIndicatorFeedback | null }> {
   const months = options.driftMonths ?? REPORT_DEFAULTS.driftMonths;
-  if (!noModelDrift || months === 0) return null;
-  if (options.computeProfileValues === undefined) return 'the drift watch of the risk profile\'s features needs the store (give --store)';
+  if (!noModelDrift || months === 0) return { profileDrift: null, indicatorFeedback: null };
+  if (options.computeProfileValues === undefined || options.db === null) {
+    return { profileDrift: 'the drift watch of the risk profile\'s features needs the store (give --store)', indicatorFeedback: null };
+  }
   const values = await options.computeProfileValues(period, months);
-  return typeof values === 'string' ? values : profileDrift(values);
+  if (typeof values === 'string') return { profileDrift: values, indicatorFeedback: null };
+  return { profileDrift: profileDrift(values), indicatorFeedback: await indicatorFeedbackOf(options.db, values, asOf) };
 }
 
 /** The previous period's ranking: its run folder when there is one, else computed (when the caller can), else why not. */
@@ -492,7 +551,7 @@ export async function readReportData(options: ReportDataOptions): Promise<Report
     evaluation: existsSync(evaluationPath) ? ((await readJsonFile(evaluationPath)) as EvaluationReport) : null,
     changes: typeof previous === 'string' ? null : periodChanges(ranked, (await firedIndicators(join(runDir, REASONS_FILE))) ?? new Map(), previous.ranking, before, options.top, previous.source),
     changesUnavailable: typeof previous === 'string' ? previous : null,
-    profileDrift: await profileDriftOf(result.drift === null, period, options),
+    ...(await profileDriftOf(result.drift === null, period, asOf, options)),
     plan: existsSync(planPath) ? await readPlanSummary(planPath) : null,
     backtest: await readBacktest(runDir),
     model: model === null ? null : await readModelSummary(model),

@@ -9,7 +9,7 @@ import { formatMoney, formatNumber } from '../rules/format-value.js';
 import type { Lang } from '../rules/profile.js';
 import { driftSpec, gainsSpec, indicatorSpec, scoreHistogramSpec, svgFromVegaLite, type GainsPoint } from './charts.js';
 import type { ReportData } from './report-data.js';
-import type { Interval, OutcomeFigures } from '../run-folder/backtest.js';
+import type { IndicatorFeedback, Interval, OutcomeFigures } from '../run-folder/backtest.js';
 import type { RankingDecision } from '../models/risk/ranking-evidence.js';
 import { previousPeriod } from '../util/period.js';
 
@@ -88,6 +88,10 @@ const TEXT = {
   indicatorFeedback: { en: 'Indicators of {profile}: how often each fired over the window, how many of those were inspected, what was found.', ru: 'Индикаторы профиля {profile}: сколько раз сработал за период, сколько из них проверено, что выявлено.' },
   inspected: { en: 'inspected', ru: 'проверено' },
   violations: { en: 'violations', ru: 'нарушений' },
+  feedbackText: {
+    en: 'Indicator feedback of the risk profile over {from} to {to} (the months of the drift watch, each scored as this run was): how often each indicator fired, and on the {n} inspections recorded for those months ({withP} with an inclusion probability) what was found. Raw hit rates are selection-biased; weighted ones weigh each inspection by 1/inclusion probability. 95% bootstrap intervals in brackets.',
+    ru: 'Отдача индикаторов профиля риска за {from}–{to} (месяцы контроля сдвига, каждый оценён как этот прогон): сколько раз сработал каждый индикатор и что выявили {n} проверок этих месяцев ({withP} с вероятностью отбора). Доли без весов смещены отбором; взвешенные учитывают каждую проверку с весом 1/вероятность отбора. В скобках 95% бутстреп-интервалы.',
+  },
   chargesRub: { en: 'charges, RUB', ru: 'доначислено, руб.' },
   hitRaw: { en: 'hit rate, raw', ru: 'доля нарушений, без весов' },
   hitWeighted: { en: 'hit rate, weighted', ru: 'доля нарушений, взвешенная' },
@@ -442,12 +446,26 @@ const OVERDUE_LISTED = 50;
 
 function backtestSection(d: ReportData, c: Ctx): string {
   const b = d.backtest;
-  if (b === null) return `<p class="note">${e(c.t('noBacktest', { period: d.period }))}</p>`;
   // Shares in %, differences of shares in percentage points.
   const pp = (x: number): string => `${x > 0 ? '+' : ''}${c.n(100 * x, 1)} ${c.lang === 'ru' ? 'п. п.' : 'pp'}`;
   const rangeWith = (f: (x: number) => string) => (i: Interval): string =>
     i.estimate === null ? '–' : i.lower === null || i.upper === null ? f(i.estimate) : `${f(i.estimate)} [${f(i.lower)}, ${f(i.upper)}]`;
   const range = rangeWith((x) => c.pct(x));
+  const feedbackTable = (rows: readonly IndicatorFeedback[]): string =>
+    table(
+      [c.t('indicator'), `#${c.t('fired')}`, `#${c.t('inspected')}`, `#${c.t('violations')}`, `#${c.t('chargesRub')}`, `#${c.t('hitRaw')}`, `#${c.t('hitWeighted')}`],
+      rows.map((i) => [e(i.id), c.n(i.fired), c.n(i.inspected), c.n(i.violations), e(c.rub(i.chargesRub)), range(i.hitRateRaw), range(i.hitRateWeighted)]),
+    );
+  if (b === null) {
+    const f = d.indicatorFeedback;
+    const note = `<p class="note">${e(c.t('noBacktest', { period: d.period }))}</p>`;
+    if (f === null) return note;
+    return [
+      note,
+      `<p data-figure="indicator-feedback">${e(c.t('feedbackText', { from: f.months[0] ?? '', to: f.months.at(-1) ?? '', n: c.n(f.inspections), withP: c.n(f.withPropensity) }))}</p>`,
+      feedbackTable(f.indicators),
+    ].join('\n');
+  }
   const withTruth = b.profiles.some((p) => p.truth !== undefined);
   const header = [c.t('profile'), `#${c.t('precisionRaw')}`, `#${c.t('precisionWeighted')}`, `#${c.t('chargesRaw')}`, `#${c.t('chargesWeighted')}`, ...(withTruth ? [`#${c.t('truthPrecision')}`, `#${c.t('truthCharges')}`] : [])];
   const row = (name: string, o: OutcomeFigures, truth: { precision: number; chargesShare: number } | undefined, f = range): string[] => [
@@ -468,12 +486,7 @@ function backtestSection(d: ReportData, c: Ctx): string {
   ];
   for (const p of b.profiles) {
     parts.push(`<p>${e(c.t('indicatorFeedback', { profile: `${p.profile.name} ${p.profile.version}` }))}</p>`);
-    parts.push(
-      table(
-        [c.t('indicator'), `#${c.t('fired')}`, `#${c.t('inspected')}`, `#${c.t('violations')}`, `#${c.t('chargesRub')}`, `#${c.t('hitRaw')}`, `#${c.t('hitWeighted')}`],
-        p.indicators.map((i) => [e(i.id), c.n(i.fired), c.n(i.inspected), c.n(i.violations), e(c.rub(i.chargesRub)), range(i.hitRateRaw), range(i.hitRateWeighted)]),
-      ),
-    );
+    parts.push(feedbackTable(p.indicators));
   }
   return parts.join('\n');
 }

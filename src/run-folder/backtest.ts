@@ -3,16 +3,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isJsonObject, readJsonFile } from '../io/json-read.js';
 import { ConfigError } from '../util/errors.js';
+import type { IndicatorFeedback, Interval } from '../models/evaluation/backtest-stats.js';
+
+export type { IndicatorFeedback, Interval };
 
 /** The file `backtest` writes into the run folder. */
 export const BACKTEST_FILE = 'backtest.json';
-
-/** A figure with its 95% bootstrap interval; null when the examples cannot give it (no inspection in the top, no propensity). */
-export interface Interval {
-  estimate: number | null;
-  lower: number | null;
-  upper: number | null;
-}
 
 /** The four figures at the capacity, on the recorded inspections. */
 export interface OutcomeFigures {
@@ -37,23 +33,6 @@ export interface BacktestMonth {
   chargesInTopRub: number;
   /** With a truth file: share of the top with a planted scheme, and share of the planted charges there. */
   truth?: { precision: number; chargesShare: number };
-}
-
-/** How one indicator of a profile fared over the window. */
-export interface IndicatorFeedback {
-  id: string;
-  title: string;
-  weight: number;
-  /** Participant-months it fired on. */
-  fired: number;
-  /** Of those, inspected (an inspection recorded for that month). */
-  inspected: number;
-  violations: number;
-  chargesRub: number;
-  /** Violations / inspected: selection-biased. */
-  hitRateRaw: Interval;
-  /** Weighted by 1/inclusion probability (Hajek); null when an inspection has no recorded probability. */
-  hitRateWeighted: Interval;
 }
 
 /** One profile's backtest. */

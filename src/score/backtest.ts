@@ -10,13 +10,12 @@
 import type { FeatureParams } from '../features/types.js';
 import type { Db } from '../io/db.js';
 import { participantExamples, type ParticipantExample } from '../models/risk/examples.js';
-import { quantile } from '../models/stats/bootstrap.js';
 import type { TruthRow } from '../models/evaluation/truth.js';
 import type { RiskProfile } from '../rules/index.js';
 import type { Logger } from '../util/logger.js';
 import { asOfFromPeriod, periodsBetween } from '../util/period.js';
-import { Sfc32 } from '../util/random.js';
-import { BACKTEST_BIAS, type BacktestMonth, type BacktestReport, type IndicatorFeedback, type Interval, type OutcomeFigures, type ProfileBacktest } from '../run-folder/backtest.js';
+import { indicatorFeedback, interval, outcomeFigures, resamplesOf, type Example } from '../models/evaluation/backtest-stats.js';
+import { BACKTEST_BIAS, type BacktestMonth, type BacktestReport, type Interval, type OutcomeFigures, type ProfileBacktest } from '../run-folder/backtest.js';
 import { scoreStoreByProfiles } from './score-period.js';
 
 /** What a backtest needs besides the store and the profiles. */
@@ -31,94 +30,6 @@ export interface BacktestConfig {
   seed: number;
   /** Only results known by this date (default: every completed inspection in the store). */
   knownBy?: string;
-}
-
-/** One inspection as the figures see it: its month, result, weight and, per profile, whether it is in the top and which indicators fired. */
-interface Example {
-  month: number;
-  label: number;
-  charges: number;
-  /** 1/propensity, NaN without one. */
-  weight: number;
-  inTop: boolean[];
-  fired: Set<string>[];
-}
-
-const ratio = (num: number, den: number): number | null => (den > 0 ? num / den : null);
-
-/** The four figures of a profile on a (re)sample of examples. */
-function outcomeFigures(examples: readonly Example[], p: number, weighted: boolean): [number | null, number | null, number | null, number | null] {
-  let top = 0;
-  let topY = 0;
-  let topC = 0;
-  let allC = 0;
-  let wTop = 0;
-  let wTopY = 0;
-  let wTopC = 0;
-  let wAllC = 0;
-  for (const e of examples) {
-    allC += e.charges;
-    if (weighted) wAllC += e.weight * e.charges;
-    if (!e.inTop[p]) continue;
-    top++;
-    topY += e.label;
-    topC += e.charges;
-    if (weighted) {
-      wTop += e.weight;
-      wTopY += e.weight * e.label;
-      wTopC += e.weight * e.charges;
-    }
-  }
-  return [ratio(topY, top), weighted ? ratio(wTopY, wTop) : null, ratio(topC, allC), weighted ? ratio(wTopC, wAllC) : null];
-}
-
-/** Hit rate of an indicator of profile `p` on a (re)sample: raw and weighted. */
-function hitRates(examples: readonly Example[], p: number, id: string, weighted: boolean): [number | null, number | null] {
-  let n = 0;
-  let y = 0;
-  let w = 0;
-  let wy = 0;
-  for (const e of examples) {
-    if (!e.fired[p]?.has(id)) continue;
-    n++;
-    y += e.label;
-    if (weighted) {
-      w += e.weight;
-      wy += e.weight * e.label;
-    }
-  }
-  return [ratio(y, n), weighted ? ratio(wy, w) : null];
-}
-
-/** Percentile 95% interval of the resampled values (NaN and null dropped) around the estimate. */
-function interval(estimate: number | null, values: readonly (number | null)[]): Interval {
-  if (estimate === null) return { estimate: null, lower: null, upper: null };
-  const sorted = Float64Array.from(values.filter((v): v is number => v !== null && Number.isFinite(v))).sort();
-  const round = (x: number): number => Number(x.toFixed(6));
-  if (sorted.length === 0) return { estimate: round(estimate), lower: null, upper: null };
-  return { estimate: round(estimate), lower: round(quantile(sorted, 0.025)), upper: round(quantile(sorted, 0.975)) };
-}
-
-/**
- * Resamples of the examples with replacement within each month (the months
- * keep their counts), from a seeded stream: the same resamples serve every
- * profile, so their differences are paired.
- */
-function resamplesOf(examples: readonly Example[], count: number, seed: number): Example[][] {
-  const rng = new Sfc32((seed ^ 0x5b1e_7e57) >>> 0);
-  const byMonth = new Map<number, Example[]>();
-  for (const e of examples) {
-    const group = byMonth.get(e.month);
-    if (group === undefined) byMonth.set(e.month, [e]);
-    else group.push(e);
-  }
-  const out: Example[][] = [];
-  for (let b = 0; b < count; b++) {
-    const sample: Example[] = [];
-    for (const group of byMonth.values()) for (let i = 0; i < group.length; i++) sample.push(group[Math.floor(rng.next() * group.length)] as Example);
-    out.push(sample);
-  }
-  return out;
 }
 
 /** Scores every month of the window with every profile and sets the rankings against the recorded inspections (and the truth). */
@@ -201,22 +112,7 @@ export async function backtestProfiles(
     return { precisionRaw: at(0), precisionWeighted: at(1), chargesShareRaw: at(2), chargesShareWeighted: at(3) };
   };
   const results: ProfileBacktest[] = profiles.map((profile, p) => {
-    const indicators = profile.indicators.map((indicator): IndicatorFeedback => {
-      const mine = examples.filter((e) => e.fired[p]?.has(indicator.id));
-      const [raw, w] = hitRates(examples, p, indicator.id, weighted);
-      const boot = resamples.map((sample) => hitRates(sample, p, indicator.id, weighted));
-      return {
-        id: indicator.id,
-        title: indicator.title.en,
-        weight: indicator.weight,
-        fired: fired[p]?.get(indicator.id) ?? 0,
-        inspected: mine.length,
-        violations: mine.filter((e) => e.label === 1).length,
-        chargesRub: Number(mine.reduce((s, e) => s + e.charges, 0).toFixed(2)),
-        hitRateRaw: interval(raw, boot.map((b) => b[0])),
-        hitRateWeighted: interval(w, boot.map((b) => b[1])),
-      };
-    });
+    const indicators = indicatorFeedback(examples, resamples, p, profile.indicators, fired[p] as Map<string, number>, weighted);
     const own = months[p] as BacktestMonth[];
     const withTruth = own.filter((m) => m.truth !== undefined);
     const mean = (pick: (t: { precision: number; chargesShare: number }) => number): number =>

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FEATURES } from '../../src/features/compute.js';
@@ -56,7 +56,7 @@ describe('ccrg export features', () => {
 });
 
 describe('ccrg export --pseudonymise --key-file', () => {
-  it('writes the plain feature table row by row with keyed pseudonyms for INNs, stable across months, without names, real ids or the key', async () => {
+  it('writes the plain feature table row by row with keyed pseudonyms for INNs, without names, real ids or the key', async () => {
     const dir = await tempDir();
     const key = randomBytes(32);
     const keyFile = join(dir, 'pseudonym.key');
@@ -69,11 +69,9 @@ describe('ccrg export --pseudonymise --key-file', () => {
     ];
     const plain = await runCli(files('2026-06', false));
     expect(plain.code, plain.err).toBe(0);
-    for (const period of ['2026-05', '2026-06']) {
-      const done = await runCli(files(period, true));
-      expect(done.code, done.err).toBe(0);
-      expect(done.out).toContain(`pseudonymised: inn replaced by HMAC-SHA256 pseudonyms under the key of ${keyFile}; dropped: name`);
-    }
+    const done = await runCli(files('2026-06', true));
+    expect(done.code, done.err).toBe(0);
+    expect(done.out).toContain(`pseudonymised: inn replaced by HMAC-SHA256 pseudonyms under the key of ${keyFile}; dropped: name`);
     const db = await openDuckDb(store, { readOnly: true });
     let realIds: string[];
     try {
@@ -82,15 +80,9 @@ describe('ccrg export --pseudonymise --key-file', () => {
       db.close();
     }
     expect(realIds.length).toBeGreaterThan(1000);
-    // The expected pseudonym is recomputed from the key for every cell.
+    // The expected pseudonym is recomputed from the key for every cell: a function of the key and the INN
+    // alone, so the same in every month and export (the quality tier checks the training matrix too).
     await expectPseudonymisedCopy(join(dir, '2026-06.csv'), join(dir, '2026-06-p.csv'), key, { inn: 'inn' }, ['name'], realIds);
-    // A month later or earlier, the same participants carry the same pseudonyms.
-    const pseudonymsOf = async (period: string): Promise<Set<string>> =>
-      new Set((await readFile(join(dir, `${period}-p.csv`), 'utf8')).trim().split('\n').slice(1).map((line) => line.slice(0, line.indexOf(','))));
-    const may = await pseudonymsOf('2026-05');
-    const june = await pseudonymsOf('2026-06');
-    const both = [...june].filter((p) => may.has(p)).length;
-    expect(both / june.size).toBeGreaterThan(0.9);
   });
 
   it('refuses a missing key file, a key under 32 bytes, and a key without --pseudonymise, writing nothing', async () => {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decidingFeatures } from '../../src/rules/profile.js';
 import { loadRiskProfile } from '../../src/rules/index.js';
+import type { BacktestReport } from '../../src/run-folder/backtest.js';
 import { runCli } from '../util/cli.js';
 import { tempDir } from '../util/fixtures.js';
 import { buildWorld } from '../scenario/worlds.js';
@@ -69,6 +70,20 @@ describe('the report against the previous period', () => {
     expect(html).toContain('this month against the 3 months 2026-03 to 2026-05 pooled');
     const profile = await loadRiskProfile(null);
     for (const feature of new Set(profile.indicators.flatMap((i) => decidingFeatures(i)))) expect(html).toContain(`<code>${feature}</code>`);
+    // Indicator feedback over the same months, as ccrg backtest gives it with results known by the as-of date.
+    const tried = await runCli(['backtest', '--store', store, '--from', '2026-03', '--to', '2026-05', '--known-by', '2026-06-30', '--resamples', '10', '--out', join(root, 'bt'), '--quiet']);
+    expect(tried.code, tried.err).toBe(0);
+    const backtest = JSON.parse(await readFile(join(root, 'bt', 'backtest.json'), 'utf8')) as BacktestReport;
+    const at = html.indexOf('data-figure="indicator-feedback"');
+    expect(at).toBeGreaterThan(0);
+    expect(html.slice(at, at + 400)).toContain(`on the ${backtest.inspections} inspections recorded for those months`);
+    const section = html.slice(at, html.indexOf('</section>', at));
+    const digits = (x: string): number => Number(x.replace(/[^0-9]/g, ''));
+    for (const i of backtest.profiles[0]?.indicators ?? []) {
+      const row = new RegExp(`<tr><td>${i.id}</td><td class="num">([^<]*)</td><td class="num">([^<]*)</td><td class="num">([^<]*)</td>`).exec(section);
+      expect(row, i.id).not.toBeNull();
+      expect([digits(row?.[1] ?? ''), digits(row?.[2] ?? ''), digits(row?.[3] ?? '')], i.id).toEqual([i.fired, i.inspected, i.violations]);
+    }
     // Turned off, the section says nothing of it.
     expect((await runCli(['report', '--period', '2026-06', '--store', store, '--out', run, '--drift-months', '0', '--quiet'])).code).toBe(0);
     expect(await readFile(join(run, 'report.html'), 'utf8')).not.toContain('data-figure="profile-drift"');
