@@ -70,3 +70,10 @@ stored=$(node -e "
   });")
 echo "month $last: wall $wall, peak RSS $((rss_kb / 1024)) MB, threads $THREADS, memory_limit $MEMORY"
 echo "store after: $stored"
+# The floor, side by side in the same run: plain DuckDB reading the same month's declarations into a table.
+floor=$(npx tsx scripts/bench-floor.ts read "$DATA/declarations-$last.csv" "$THREADS")
+echo "$floor"
+seconds() { node -e "const p='$1'.split(':').map(Number); console.log(p.reduce((a, x) => a * 60 + x, 0))"; }
+floor_s=$(echo "$floor" | sed -n 's/.*: \([0-9.]*\) s,.*/\1/p')
+echo "ingest / floor: $(node -e "console.log(($(seconds "$wall") / $floor_s).toFixed(1))")x (target: at most 3x, issue 19)"
+

@@ -27,3 +27,11 @@ echo "timings (ms): $(node -e "console.log(JSON.stringify(JSON.parse(require('fs
 last_day=$(node -e "const [y,m]='$PERIOD'.split('-').map(Number); console.log(new Date(Date.UTC(y,m,0)).toISOString().slice(0,10))")
 /usr/bin/time -v -o "$DIR/features-time.txt" npx tsx scripts/bench-features.ts "$store" "$last_day" "$THREADS" | tail -n 3
 echo "features alone: wall $(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$DIR/features-time.txt"), peak RSS $(($(sed -n 's/.*Maximum resident set size (kbytes): //p' "$DIR/features-time.txt") / 1024)) MB"
+# The floor, side by side in the same run: one plain DuckDB pass over the window's items grouped by importer,
+# with a per-HS6 median unit value joined back.
+floor=$(npx tsx scripts/bench-floor.ts pass "$store" "$last_day" "$THREADS")
+echo "$floor"
+seconds() { node -e "const p='$1'.split(':').map(Number); console.log(p.reduce((a, x) => a * 60 + x, 0))"; }
+floor_s=$(echo "$floor" | sed -n 's/.*: \([0-9.]*\) s,.*/\1/p')
+echo "score / floor: $(node -e "console.log(($(seconds "$wall") / $floor_s).toFixed(1))")x (target: at most 8x, issue 19)"
+

@@ -1,0 +1,53 @@
+// The engine's floor (issue "A monthly batch that costs one month"): plain DuckDB doing the least work
+// the job needs, on the same machine, files and store as the ingest and score benchmarks, so that their
+// figures are ratios measured side by side (docs/performance.md). Never writes to the store.
+//
+//   npx tsx scripts/bench-floor.ts read FILE.csv [THREADS]          the single read of a month's declarations into a table
+//   npx tsx scripts/bench-floor.ts pass STORE AS_OF [THREADS]       one pass over the window's items grouped by importer,
+//                                                                   with a per-HS6 median unit value joined back
+//
+// Prints one line: `floor <what>: <seconds> s, <rows> rows`.
+import { openDuckDb } from '../src/io/db.js';
+import { quoteLiteral } from '../src/io/sql.js';
+
+const [what, target, arg, threadsArg] = process.argv.slice(2);
+const usage = (): never => {
+  process.stderr.write('usage: npx tsx scripts/bench-floor.ts read FILE.csv [THREADS] | pass STORE AS_OF [THREADS]\n');
+  process.exit(2);
+};
+if (target === undefined || (what !== 'read' && what !== 'pass') || (what === 'pass' && arg === undefined)) usage();
+
+if (what === 'read') {
+  const threads = Number(arg ?? '2');
+  const db = await openDuckDb(':memory:', { threads });
+  const started = performance.now();
+  await db.run(`CREATE TABLE month AS SELECT * FROM read_csv(${quoteLiteral(target as string)}, header = true)`);
+  const seconds = (performance.now() - started) / 1000;
+  const rows = Number((await db.all('SELECT count(*)::BIGINT AS n FROM month'))[0]?.['n'] ?? 0);
+  process.stdout.write(`floor read ${target}, ${threads} threads: ${seconds.toFixed(2)} s, ${rows} rows\n`);
+  db.close();
+} else {
+  const asOf = arg as string;
+  const threads = Number(threadsArg ?? '2');
+  const db = await openDuckDb(target as string, { readOnly: true, threads });
+  const started = performance.now();
+  // The window's items (12 months up to the as-of date, versions made by then), one pass: per importer its
+  // items, customs value and mean log deviation from the median unit value of its HS6 code. No version
+  // de-duplication: almost every item has one version, and the floor is the least work, as the issue measured it.
+  const rows = await db.all(`
+    WITH w AS (
+      SELECT importer_inn, left(hs_code, 6) AS hs6, customs_value_rub, customs_value_rub / net_weight_kg AS unit_value
+      FROM declarations
+      WHERE release_date > DATE ${quoteLiteral(asOf)} - INTERVAL 12 MONTH AND release_date <= DATE ${quoteLiteral(asOf)}
+        AND version_date <= DATE ${quoteLiteral(asOf)}
+    ),
+    med AS (SELECT hs6, median(unit_value) AS m FROM w WHERE unit_value > 0 GROUP BY hs6)
+    SELECT count(*)::BIGINT AS importers, sum(items)::BIGINT AS items FROM (
+      SELECT importer_inn, count(*) AS items, sum(customs_value_rub) AS value, avg(ln(unit_value / m)) AS dev
+      FROM w JOIN med USING (hs6) WHERE unit_value > 0
+      GROUP BY importer_inn
+    )`);
+  const seconds = (performance.now() - started) / 1000;
+  process.stdout.write(`floor pass ${target} as of ${asOf}, ${threads} threads: ${seconds.toFixed(2)} s, ${String(rows[0]?.['items'])} rows, ${String(rows[0]?.['importers'])} importers\n`);
+  db.close();
+}
