@@ -14,7 +14,7 @@ import { buildPlan, PLAN_FILES, type CapacitySpec, type PlanSettings } from '../
 import type { PlanSummary } from '../run-folder/plan-summary.js';
 import { readExclusionList, readQuotas } from '../plan/inputs.js';
 import { renderBatchReport, REPORT_FILE } from '../report/batch-report.js';
-import { computePreviousLike, computeProfileValuesLike } from './previous-period.js';
+import { runLikeComputations } from './previous-period.js';
 import { readItemRun, type ItemRun } from '../run-folder/item-run.js';
 import { ITEM_ROLL_UP_FILE, ITEMS_MANIFEST_FILE, missingItemFiles } from '../run-folder/items.js';
 import { MANIFEST_FILE } from '../run-folder/manifest.js';
@@ -252,8 +252,7 @@ export async function runPlan(config: PlanConfig, clock: Clock, logger: Logger):
       async (dir) => {
         await plan.files.writeInto(dir);
         if (config.report === true) {
-          const computePrevious = computePreviousLike(store.db, dir, config.score.riskProfilePath, logger);
-          const computeProfileValues = computeProfileValuesLike(store.db, dir, config.score.riskProfilePath, logger);
+          const { computePrevious, computeProfileValues } = runLikeComputations(store.db, dir, config.score.riskProfilePath, logger);
           const report = await renderBatchReport({ outDir: dir, period, lang: parameters.lang, db: store.db, parentDir: dirname(outDir), clock, computePrevious, computeProfileValues });
           await writeFile(join(dir, REPORT_FILE), report.html);
         }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { BATCH_DEFAULTS, REPORT_DEFAULTS, STORE_DEFAULT } from '../config/defaults.js';
 import { writeFileAtomic } from '../io/csv-write.js';
 import type { Db } from '../io/db.js';
-import { computePreviousLike, computeProfileValuesLike } from './previous-period.js';
+import { runLikeComputations } from './previous-period.js';
 import { openStoreReadOnly } from './store.js';
 import { renderBatchReport, REPORT_FILE, type BatchReportOptions } from '../report/batch-report.js';
 import type { Lang } from '../rules/profile.js';
@@ -63,8 +63,7 @@ export async function report(options: ReportOptions, clock: Clock, logger: Logge
   const outDir = options.out ?? join(BATCH_DEFAULTS.outRoot, period);
   const db: Db | null = store === null ? null : await openStoreReadOnly(store);
   try {
-    const computePrevious = db === null ? undefined : computePreviousLike(db, outDir, options['risk-profile'] ?? null, logger);
-    const computeProfileValues = db === null ? undefined : computeProfileValuesLike(db, outDir, options['risk-profile'] ?? null, logger);
+    const like = db === null ? null : runLikeComputations(db, outDir, options['risk-profile'] ?? null, logger);
     const written = await writeBatchReport({
       outDir,
       period,
@@ -73,8 +72,7 @@ export async function report(options: ReportOptions, clock: Clock, logger: Logge
       referralAnswerDays,
       clock,
       ...(lang === undefined ? {} : { lang }),
-      ...(computePrevious === undefined ? {} : { computePrevious }),
-      ...(computeProfileValues === undefined ? {} : { computeProfileValues }),
+      ...(like ?? {}),
       driftMonths,
     });
     return `wrote ${written.path} (${written.charts} charts, ${written.lang})`;

@@ -12,7 +12,8 @@ import type { DuckDbOptions } from '../io/db.js';
 import { checkReplaceable, replaceDirectory, RUN_FOLDER } from '../io/run-dir.js';
 import { artifactFile, serializeArtifact } from '../models/risk/artifact.js';
 import { renderBatchReport, REPORT_FILE } from '../report/batch-report.js';
-import { computePreviousLike, computeProfileValuesLike } from './previous-period.js';
+import { manifestFeatureParameters } from '../score/manifest-params.js';
+import { runLikeComputations } from './previous-period.js';
 import { evidenceCsv, EVIDENCE_FILE } from '../run-folder/evidence.js';
 import { FileSet } from '../run-folder/file-set.js';
 import { MANIFEST_FILE, manifestJson, type ManifestInput, type ScoreManifest } from '../run-folder/manifest.js';
@@ -148,16 +149,7 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
         code_version: codeVersion(),
         inputs: scores.inputs as unknown as ManifestInput[],
         parameters: {
-          as_of: f.asOf,
-          payment_procedures: [...f.paymentProcedures],
-          return_grace_days: f.returnGraceDays,
-          vat_quarters: f.vatQuarters,
-          window_months: f.windowMonths,
-          peer_window_months: f.peerWindowMonths,
-          peer_min_items: f.peerMinItems,
-          peer_min_importers: f.peerMinImporters,
-          control_years: f.controlYears,
-          lead_months: f.leadMonths,
+          ...manifestFeatureParameters(f),
           lang: config.lang,
           top: config.top,
           evidence_items: config.evidenceItems,
@@ -208,8 +200,7 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
         // The report reads the files just written; the previous period's run sits beside the final folder.
         if (config.report === true) {
           steps.tick(1, 'report');
-          const computePrevious = computePreviousLike(store.db, dir, config.riskProfilePath, logger);
-          const computeProfileValues = computeProfileValuesLike(store.db, dir, config.riskProfilePath, logger);
+          const { computePrevious, computeProfileValues } = runLikeComputations(store.db, dir, config.riskProfilePath, logger);
           const report = await renderBatchReport({ outDir: dir, period: config.period, lang: config.lang, db: store.db, parentDir: dirname(config.outDir), clock, computePrevious, computeProfileValues });
           await writeFile(join(dir, REPORT_FILE), report.html);
         }
