@@ -1,7 +1,7 @@
 /** `ccrg backtest`: risk profiles tried on the past months of the store, written to backtest.json in the run folder. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { BATCH_DEFAULTS, PLAN_DEFAULTS, SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../config/defaults.js';
+import { BACKTEST_DEFAULTS, BATCH_DEFAULTS, PLAN_DEFAULTS, SCORE_DEFAULTS, TRAIN_DEFAULTS } from '../config/defaults.js';
 import { writeFileAtomic } from '../io/csv-write.js';
 import { readTruth } from '../models/evaluation/truth.js';
 import { BACKTEST_FILE } from '../run-folder/backtest.js';
@@ -26,16 +26,13 @@ export interface BacktestOptions extends SourceOptions {
   out?: string;
 }
 
-/** Default bootstrap resamples of the intervals. */
-export const BACKTEST_RESAMPLES = 1000;
-
 /** Scores each month of the window with each profile, compares them on the recorded inspections; writes backtest.json; returns the text. */
 export async function backtest(options: BacktestOptions, clock: Clock, logger: Logger): Promise<string> {
   const { from, to } = windowOf(options);
   const paths = options['risk-profile'] === undefined ? [] : [options['risk-profile']].flat();
   const capacity = options.capacity ?? PLAN_DEFAULTS.capacity;
   if (!Number.isInteger(capacity) || capacity < 1) throw new UsageError(`--capacity must be a whole number >= 1, got ${String(capacity)}`);
-  const resamples = options.resamples ?? BACKTEST_RESAMPLES;
+  const resamples = options.resamples ?? BACKTEST_DEFAULTS.resamples;
   if (!Number.isInteger(resamples) || resamples < 0) throw new UsageError(`--resamples must be a whole number >= 0, got ${String(resamples)}`);
   const knownBy = options['known-by'];
   if (knownBy !== undefined && !isCalendarDate(knownBy)) throw new UsageError(`--known-by must be a date YYYY-MM-DD, got "${knownBy}"`);

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
-import { BACKTEST_RESAMPLES, backtest, type BacktestOptions } from '../app/backtest.js';
-import { BATCH_DEFAULTS, PLAN_DEFAULTS, STORE_DEFAULT } from '../config/defaults.js';
+import { backtest, type BacktestOptions } from '../app/backtest.js';
+import { BACKTEST_DEFAULTS, BATCH_DEFAULTS, PLAN_DEFAULTS, STORE_DEFAULT } from '../config/defaults.js';
 import { contextFromArgs, type GlobalArgs } from './context.js';
 import { withFileOptions } from './store-args.js';
 
@@ -17,7 +17,7 @@ export const backtestCommand: CommandModule<GlobalArgs, BacktestArgs> = {
       .option('to', { type: 'string', demandOption: true, describe: 'Last month to score, YYYY-MM' })
       .option('capacity', { type: 'number', describe: `Inspections a month: the top of each ranking that counts as selected [default: ${PLAN_DEFAULTS.capacity}]` })
       .option('known-by', { type: 'string', describe: 'Only inspection results known by this date, YYYY-MM-DD' })
-      .option('resamples', { type: 'number', describe: `Bootstrap resamples of the intervals [default: ${BACKTEST_RESAMPLES}]` })
+      .option('resamples', { type: 'number', describe: `Bootstrap resamples of the intervals [default: ${BACKTEST_DEFAULTS.resamples}]` })
       .option('truth', { type: 'string', describe: 'Generated data only: a generator truth.csv; also sets each top against the whole population' })
       .option('store', { type: 'string', describe: `DuckDB store to read [default: ${STORE_DEFAULT}, unless input files are given]` })
       .option('out', { type: 'string', describe: `Run folder for backtest.json [default: ${BATCH_DEFAULTS.outRoot}/<to>]` })

@@ -112,6 +112,12 @@ export const REPORT_DEFAULTS = {
   driftMonths: 12,
 } as const;
 
+/** `ccrg backtest` and the report's indicator feedback (docs/cli.md#backtest). */
+export const BACKTEST_DEFAULTS = {
+  /** Bootstrap resamples of the intervals. */
+  resamples: 1000,
+} as const;
+
 /** `ccrg plan` (docs/plan.md, docs/cli.md#plan). */
 export const PLAN_DEFAULTS = {
   /** Inspections the plan may hold when neither `--capacity` nor desk/field capacities nor quotas are given. */

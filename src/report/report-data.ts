@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { REPORT_DEFAULTS } from '../config/defaults.js';
+import { BACKTEST_DEFAULTS, REPORT_DEFAULTS, TRAIN_DEFAULTS } from '../config/defaults.js';
 import type { Db } from '../io/db.js';
 import type { DriftReport } from '../models/monitoring/drift.js';
 import type { EvaluationReport } from '../models/evaluation/evaluate-model.js';
@@ -18,7 +18,7 @@ import { readCsvRecords } from '../io/csv-read.js';
 import { MANIFEST_FILE, readScoreManifest, type ManifestModel } from '../run-folder/manifest.js';
 import { binProportions, distributionOf, populationStabilityIndex } from '../models/stats/distribution.js';
 import { DRIFT_THRESHOLD, type DriftEntry } from '../models/monitoring/drift.js';
-import { indicatorFeedback, resamplesOf, type Example, type IndicatorFeedback } from '../models/evaluation/backtest-stats.js';
+import { indicatorFeedback, inspectionExample, resamplesOf, withPropensity, type Example, type IndicatorFeedback } from '../models/evaluation/backtest-stats.js';
 import { participantExamples } from '../models/risk/examples.js';
 import { PLAN_SUMMARY_FILE, readPlanSummary, type PlanSummary } from '../run-folder/plan-summary.js';
 import { readBacktest, type BacktestReport } from '../run-folder/backtest.js';
@@ -114,14 +114,11 @@ export interface ReportIndicatorFeedback {
   indicators: IndicatorFeedback[];
 }
 
-/** Bootstrap resamples of the report's indicator feedback. */
-const FEEDBACK_RESAMPLES = 1000;
-
 /**
  * Every indicator of the profile over the reference months: how often it
  * fired, and on the inspections recorded for those months (results known by
  * the as-of date) how many were inspected, violations, charges and hit
- * rates raw and weighted, with intervals (as `ccrg backtest`).
+ * rates raw and weighted, with intervals (as `ccrg backtest`, with its resamples and seed).
  */
 export async function indicatorFeedbackOf(db: Db, values: ProfileValues, asOf: string): Promise<ReportIndicatorFeedback> {
   const months = values.months;
@@ -129,23 +126,16 @@ export async function indicatorFeedbackOf(db: Db, values: ProfileValues, asOf: s
   const index = new Map(months.map((m, i) => [m, i]));
   const examples: Example[] = recorded.map((e) => {
     const month = e.asOf.slice(0, 7);
-    return {
-      month: index.get(month) ?? 0,
-      label: e.label,
-      charges: e.chargesRub,
-      weight: e.propensity === null ? Number.NaN : 1 / e.propensity,
-      inTop: [false],
-      fired: [new Set(values.fired.get(month)?.get(e.inn) ?? [])],
-    };
+    return inspectionExample(e, index.get(month) ?? 0, [false], [new Set(values.fired.get(month)?.get(e.inn) ?? [])]);
   });
   const counts = new Map<string, number>();
   for (const byInn of values.fired.values()) for (const ids of byInn.values()) for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
-  const weighted = examples.length > 0 && examples.every((e) => Number.isFinite(e.weight));
+  const propensities = withPropensity(examples);
   return {
     months,
     inspections: examples.length,
-    withPropensity: examples.filter((e) => Number.isFinite(e.weight)).length,
-    indicators: indicatorFeedback(examples, resamplesOf(examples, FEEDBACK_RESAMPLES, 42), 0, values.indicators, counts, weighted),
+    withPropensity: propensities.count,
+    indicators: indicatorFeedback(examples, resamplesOf(examples, BACKTEST_DEFAULTS.resamples, TRAIN_DEFAULTS.seed), 0, values.indicators, counts, propensities.all),
   };
 }
 

@@ -14,7 +14,7 @@ import type { TruthRow } from '../models/evaluation/truth.js';
 import type { RiskProfile } from '../rules/index.js';
 import type { Logger } from '../util/logger.js';
 import { asOfFromPeriod, periodsBetween } from '../util/period.js';
-import { indicatorFeedback, interval, outcomeFigures, resamplesOf, type Example } from '../models/evaluation/backtest-stats.js';
+import { indicatorFeedback, inspectionExample, interval, outcomeFigures, resamplesOf, withPropensity, type Example } from '../models/evaluation/backtest-stats.js';
 import { BACKTEST_BIAS, type BacktestMonth, type BacktestReport, type Interval, type OutcomeFigures, type ProfileBacktest } from '../run-folder/backtest.js';
 import { scoreStoreByProfiles } from './score-period.js';
 
@@ -61,16 +61,7 @@ export async function backtestProfiles(
       for (const r of ranked) for (const f of r.evaluation.fired) counts.set(f.id, (counts.get(f.id) ?? 0) + 1);
     });
     const inspected = byMonth.get(period) ?? [];
-    for (const e of inspected) {
-      examples.push({
-        month: m,
-        label: e.label,
-        charges: e.chargesRub,
-        weight: e.propensity === null ? Number.NaN : 1 / e.propensity,
-        inTop: tops.map((t) => t.has(e.inn)),
-        fired: firedBy.map((f) => f.get(e.inn) ?? new Set<string>()),
-      });
-    }
+    for (const e of inspected) examples.push(inspectionExample(e, m, tops.map((t) => t.has(e.inn)), firedBy.map((f) => f.get(e.inn) ?? new Set<string>())));
     let planted: Map<string, number> | null = null;
     if (truth !== null) {
       planted = new Map();
@@ -97,7 +88,8 @@ export async function backtestProfiles(
       (months[p] as BacktestMonth[]).push(month);
     });
   }
-  const weighted = examples.length > 0 && examples.every((e) => Number.isFinite(e.weight));
+  const propensities = withPropensity(examples);
+  const weighted = propensities.all;
   const resamples = resamplesOf(examples, config.resamples, config.seed);
   const figuresOf = (p: number, diffFrom: number | null): OutcomeFigures => {
     const on = (sample: readonly Example[]): (number | null)[] => {
@@ -133,7 +125,7 @@ export async function backtestProfiles(
     seed: config.seed,
     knownBy: config.knownBy ?? null,
     inspections: examples.length,
-    withPropensity: examples.filter((e) => Number.isFinite(e.weight)).length,
+    withPropensity: propensities.count,
     profiles: results,
     differences: profiles.slice(1).map((p, i) => ({ profile: label(p), against: label(profiles[0] as RiskProfile), figures: figuresOf(i + 1, 0) })),
     truthFile: truth?.file ?? null,

@@ -4,6 +4,7 @@
  * probability (Hajek ratios, Horvitz-Thompson totals), with percentile
  * intervals over resamples drawn within each month.
  */
+import type { ParticipantExample } from '../risk/examples.js';
 import { quantile } from '../stats/bootstrap.js';
 import { Sfc32 } from '../../util/random.js';
 
@@ -40,6 +41,17 @@ export interface Example {
   weight: number;
   inTop: boolean[];
   fired: Set<string>[];
+}
+
+/** A recorded inspection as an {@link Example} of month index `month`, with its place in each profile's top and the indicators fired on it. */
+export function inspectionExample(e: ParticipantExample, month: number, inTop: boolean[], fired: Set<string>[]): Example {
+  return { month, label: e.label, charges: e.chargesRub, weight: e.propensity === null ? Number.NaN : 1 / e.propensity, inTop, fired };
+}
+
+/** Inspections that carry an inclusion probability; the weighted figures need every one to. */
+export function withPropensity(examples: readonly Example[]): { count: number; all: boolean } {
+  const count = examples.filter((e) => Number.isFinite(e.weight)).length;
+  return { count, all: examples.length > 0 && count === examples.length };
 }
 
 const ratio = (num: number, den: number): number | null => (den > 0 ? num / den : null);
