@@ -51,6 +51,16 @@ const FEATURES: readonly FeatureDef[] = [
   },
 ];
 
+/**
+ * Due quarters whose import VAT paid at customs the deductions are compared
+ * with: the `vatQuarters` of the deductions and up to two quarters before
+ * them (V_1, V_2 below). `explain --sources` lists the declarations of the
+ * same quarters.
+ */
+export function comparedPaymentQuarters(params: FeatureParams): number {
+  return params.vatQuarters + 2;
+}
+
 function sql(params: FeatureParams): string {
   const t = AS_OF_TABLES;
   const v = params.vatQuarters;
@@ -59,7 +69,7 @@ function sql(params: FeatureParams): string {
   const shifted = (k: number): string =>
     `CAST(coalesce(sum(c.import_vat_rub) FILTER (WHERE q.q_rank BETWEEN ${1 + k} AND l.r + ${k} AND q.known), 0) AS DOUBLE)`;
   return `WITH start AS (SELECT min(release_date) AS data_start FROM ${t.declarations}),
-  q AS (SELECT q.*, q.q_start >= s.data_start AS known FROM ${t.dueQuarters} q, start s WHERE q.q_rank <= ${v + 2}),
+  q AS (SELECT q.*, q.q_start >= s.data_start AS known FROM ${t.dueQuarters} q, start s WHERE q.q_rank <= ${comparedPaymentQuarters(params)}),
   -- compare only quarters whose two predecessors are in the data too, so no quarter has to be guessed
   l AS (SELECT greatest(0, least(${v}, count(*) FILTER (WHERE known) - 2)) AS r FROM q),
   unknown AS (

@@ -7,6 +7,7 @@
 import { FAMILIES } from '../features/families.js';
 import { FEATURES } from '../features/compute.js';
 import { dueQuarters, windowStartSql } from '../features/params.js';
+import { comparedPaymentQuarters } from '../features/vat-deductions.js';
 import type { FeatureParams } from '../features/types.js';
 import type { Db, Row } from '../io/db.js';
 import { quoteLiteral, quoteLiteralList } from '../io/sql.js';
@@ -55,14 +56,13 @@ function featureIds(indicator: Indicator): Set<string> {
 
 /**
  * The first release date of the declarations an indicator's features read:
- * the VAT-deduction features compare payments over the due quarters and up
- * to two quarters earlier (src/features/vat-deductions.ts); the others read
- * the activity window.
+ * the VAT-deduction features compare payments over their
+ * `comparedPaymentQuarters`; the others read the activity window.
  */
 function declarationsStartSql(indicator: Indicator, params: FeatureParams): string {
   const ids = featureIds(indicator);
   const vat = FEATURES.some((f) => ids.has(f.id) && f.family === 'vat_deductions');
-  const earliest = vat ? dueQuarters(params, params.vatQuarters + 2).at(-1) : undefined;
+  const earliest = vat ? dueQuarters(params, comparedPaymentQuarters(params)).at(-1) : undefined;
   return earliest === undefined ? windowStartSql(params, params.windowMonths) : `DATE '${earliest.start}'`;
 }
 
