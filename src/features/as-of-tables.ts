@@ -1,14 +1,14 @@
 import type { ExtractId } from '../contract/extracts.js';
 import type { Db } from '../io/db.js';
-import { quoteLiteralList, sqlDate } from '../io/sql.js';
+import { quoteLiteralList } from '../io/sql.js';
 import { asOfSql } from '../store/as-of.js';
-import { asOfLiteral, dueQuarters, dueQuartersSql, windowQuarterCount, windowStartSql } from './params.js';
+import { dueQuarters, dueQuartersSql, windowQuarterCount, windowStartSql } from './params.js';
 import type { FeatureParams } from './types.js';
 
 /** TEMP tables holding the store as it stood on the as-of date, and the derived tables every family reads. */
 export const AS_OF_TABLES = {
-  /** Declaration items (latest version by as-of) with derived columns: `inn`, `in_window`, `is_payment`, `q_key` (year·4 + quarter − 1), `peer_block` (months back from the as-of month // peerWindowMonths). */
-  declarations: 'ccrg_work.ccrg_asof_declarations',
+  /** TEMP view: declaration items (latest version by as-of) with derived columns: `inn`, `in_window`, `is_payment`, `q_key` (year·4 + quarter − 1), `peer_block` (months back from the as-of month // peerWindowMonths). */
+  declarations: 'ccrg_asof_declarations',
   tax_returns: 'ccrg_asof_tax_returns',
   participants: 'ccrg_asof_participants',
   outcomes: 'ccrg_asof_outcomes',
@@ -24,8 +24,7 @@ export const AS_OF_TABLES = {
 /** Row counts of the as-of extracts, to tell which features the data can provide. */
 export type AsOfCounts = Record<'declarations' | 'tax_returns' | 'participants' | 'outcomes' | 'tax_signals', number>;
 
-// Only the columns features and the item table read: the table holds every as-of item of
-// the store (20M+ rows), and each column kept costs memory and spills to disk.
+// The columns features and the item table read.
 const DECLARATION_COLUMNS = [
   'decl_id', 'item_no', 'version', 'release_date', 'procedure', 'customs_office', 'hs_code', 'origin_country',
   'dispatch_country', 'preference', 'customs_value_rub', 'net_weight_kg', 'supplementary_qty', 'duty_rub', 'import_vat_rub', 'excise_rub',
@@ -47,33 +46,17 @@ function declarationsSql(params: FeatureParams, where: string): string {
 }
 
 /**
- * Builds the as-of declarations in the compressed work database one release
- * month at a time, checkpointing once half a million rows have been added
- * (and at the end), so the uncompressed rows in memory never exceed about
- * one large month. All versions of an item share its release
- * date, so each month's latest versions are found within the month.
- * `windowOnly` keeps only the items released in the activity window (what
- * the item signals read), instead of every item released by the date.
+ * The as-of declarations: a TEMP view over the store, not a copy. The store
+ * as of a date is a filter on stored columns (src/store/as-of.ts,
+ * `superseded_on`), so each read scans only the columns it needs, and row
+ * groups released after the date are skipped; copying every item released
+ * by the date (20M+ rows) cost a quarter of a batch. `windowOnly` keeps only
+ * the items released in the activity window (what the item signals read),
+ * instead of every item released by the date.
  */
 export async function createAsOfDeclarations(db: Db, params: FeatureParams, windowOnly = false): Promise<void> {
-  const t = AS_OF_TABLES;
-  await db.run(`CREATE OR REPLACE TABLE ${t.declarations} AS ${declarationsSql(params, 'false')}`);
-  const from = windowOnly ? ` AND release_date >= ${windowStartSql(params, params.windowMonths)}` : '';
-  const months = await db.all(`SELECT strftime(date_trunc('month', release_date), '%Y-%m-%d') AS m, count(*)::DOUBLE AS n FROM declarations
-    WHERE release_date <= ${asOfLiteral(params)}${from} GROUP BY ALL ORDER BY m`);
-  // Checkpointed once the rows since the last checkpoint reach this many: a checkpoint costs
-  // about 5 ms, and the many small months of item examples need none.
-  const checkpointRows = 500_000;
-  let pending = 0;
-  for (const [i, row] of months.entries()) {
-    const m = `${sqlDate(String(row['m']))}`;
-    await db.run(`INSERT INTO ${t.declarations} ${declarationsSql(params, `release_date >= ${m} AND release_date < ${m} + INTERVAL 1 MONTH`)}`);
-    pending += Number(row['n']);
-    if (pending >= checkpointRows || i === months.length - 1) {
-      await db.run('CHECKPOINT ccrg_work');
-      pending = 0;
-    }
-  }
+  const where = windowOnly ? `release_date >= ${windowStartSql(params, params.windowMonths)}` : 'true';
+  await db.run(`CREATE OR REPLACE TEMP VIEW ${AS_OF_TABLES.declarations} AS ${declarationsSql(params, where)}`);
 }
 
 /** Statements that (re)create the as-of TEMP tables for `params`. */

@@ -38,7 +38,7 @@ const FEATURES_TABLE = 'ccrg_features';
 
 /** The TEMP relations of the store as of a date and of the item signals, claimed by `workspace`. */
 function claimItemSignalRelations(workspace: Workspace): void {
-  for (const name of Object.values(AS_OF_TABLES)) workspace.claim(name);
+  for (const name of Object.values(AS_OF_TABLES)) workspace.claim(name, name === AS_OF_TABLES.declarations ? 'VIEW' : 'TABLE');
   for (const [role, name] of Object.entries(ITEM_TABLES)) workspace.claim(name, role === 'items' ? 'VIEW' : 'TABLE');
 }
 
@@ -58,7 +58,6 @@ export async function computeItemSignals(db: Db, params: FeatureParams, kind: st
   const workspace = await Workspace.open(db, kind, `${kind} as of ${params.asOf}`);
   claimItemSignalRelations(workspace);
   try {
-    await db.run(`ATTACH IF NOT EXISTS ':memory:' AS ccrg_work (READ_WRITE, COMPRESS)`);
     await inStep(params, 'the store as of the date', () => createAsOfDeclarations(db, params, true));
     await inStep(params, 'item signals (unit values, peer groups, duty rates)', async () => {
       for (const sql of itemSignalStatements(params)) await db.run(sql);
@@ -115,7 +114,6 @@ export async function withoutInsertionOrder<T>(db: Db, work: () => Promise<T>): 
 }
 
 async function computeFeaturesInOrderFree(db: Db, params: FeatureParams): Promise<FeatureResult> {
-  await db.run(`ATTACH IF NOT EXISTS ':memory:' AS ccrg_work (READ_WRITE, COMPRESS)`);
   const workspace = await Workspace.open(db, 'features', `features as of ${params.asOf}`);
   claimItemSignalRelations(workspace);
   for (const id of FAMILY_IDS) for (const table of FAMILIES[id].preparedTables ?? []) workspace.claim(table);

@@ -22,17 +22,10 @@ const OUTCOME_RESULTS_ADDED = ['violation_category', 'duty_rub', 'import_vat_rub
 export function asOfSql(extract: ExtractId, asOf: string, declarationsWhere = 'true'): string {
   const d = `${sqlDate(asOf)}`;
   switch (extract) {
-    case 'declarations': {
-      // Most items have one version: only keys that may have several (by hash; a collision
-      // merely sends a key down the exact path) go through the window, which is costly on
-      // millions of rows.
-      const visible = `SELECT * FROM declarations WHERE release_date <= ${d} AND version_date <= ${d} AND (${declarationsWhere})`;
-      const corrected = `SELECT hash(decl_id, item_no) FROM declarations WHERE version > 1`;
-      return `${visible} AND hash(decl_id, item_no) NOT IN (${corrected})
-        UNION ALL
-        (${visible} AND hash(decl_id, item_no) IN (${corrected})
-        QUALIFY row_number() OVER (PARTITION BY decl_id, item_no ORDER BY version DESC, version_date DESC, ingest_id DESC) = 1)`;
-    }
+    case 'declarations':
+      // `superseded_on` (src/store/supersession.ts) makes the version made by then a filter.
+      return `SELECT * EXCLUDE (superseded_on) FROM declarations
+        WHERE release_date <= ${d} AND version_date <= ${d} AND (superseded_on IS NULL OR superseded_on > ${d}) AND (${declarationsWhere})`;
     case 'tax_returns':
       return `SELECT * FROM tax_returns WHERE filed_date <= ${d}
         QUALIFY row_number() OVER (PARTITION BY inn, tax_period ORDER BY correction_no DESC, filed_date DESC, ingest_id DESC) = 1`;

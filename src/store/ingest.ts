@@ -18,6 +18,7 @@ import { REJECT_CODES, type RejectCode } from '../validation/reject-codes.js';
 import { describeEntityPairs, sameEntityPairs, writeEntityPairs } from './entity-pairs.js';
 import { describeInterrupted, removeInterruptedRows } from './interrupted.js';
 import { ensureStoreSchema, LINEAGE_COLUMN_NAMES, storedColumns } from './schema.js';
+import { refreshSupersession } from './supersession.js';
 import { planStaging, type StagingPlan } from './staging.js';
 
 /** One file to ingest as one extract. */
@@ -147,7 +148,12 @@ export async function ingestFiles(db: Db, options: IngestOptions, clock: Clock, 
     await ensureStoreSchema(db);
     if (!options.dryRun) {
       // Rows a killed ingest left without its lineage (src/store/interrupted.ts) go before anything is stored.
-      const removed = await db.transaction(() => removeInterruptedRows(db));
+      const removed = await db.transaction(async () => {
+        const found = await removeInterruptedRows(db);
+        // The removed rows may have superseded stored ones.
+        if ((found['declarations'] ?? 0) > 0) await refreshSupersession(db, 'all');
+        return found;
+      });
       if (Object.keys(removed).length > 0) logger.warn(`removed ${describeInterrupted(removed)} of an ingest that was interrupted before it committed`);
     }
     await db.run(innProblemMacroSql());
@@ -358,6 +364,8 @@ async function storeOne(db: Db, v: Validated, ingestId: number, mappingSha: stri
   if (inserted !== report.inserted) {
     throw new Error(`${shownFile(entry.input)}: internal count mismatch: ${report.inserted} rows to store, ${inserted} stored`);
   }
+  // New versions supersede stored ones (and a late earlier version is superseded on arrival).
+  if (def.id === 'declarations' && inserted > 0) await refreshSupersession(db, ingestId);
   // The release month of a rejected declaration row: read before staging was dropped, or from the typed row (a duplicate key).
   await db.run(
     `INSERT INTO rejects (ingest_id, file, line, "column", value, code, message, period)
@@ -714,7 +722,9 @@ async function nextIngestId(db: Db): Promise<number> {
 
 async function insertNewRows(db: Db, def: ExtractDef, ingestId: number, t: Temps): Promise<number> {
   const columns = storedColumns(def).map(([n]) => n);
-  const select = columns.map((n) => (n === 'ingest_id' ? `${ingestId}` : n === 'source_line' ? 'g._line' : `g.${quoteIdent(n)}`));
+  const select = columns.map((n) =>
+    n === 'ingest_id' ? `${ingestId}` : n === 'source_line' ? 'g._line' : n === 'superseded_on' ? 'NULL' : `g.${quoteIdent(n)}`,
+  );
   const rows = await db.all(`INSERT INTO ${quoteIdent(def.id)} (${columns.map(quoteIdent).join(', ')})
     SELECT ${select.join(', ')} FROM ${t.good} g ANTI JOIN ${t.dup} d USING (_line)`);
   return Number(rows[0]?.['Count'] ?? 0);

@@ -2,6 +2,7 @@ import { EXTRACTS, EXTRACT_IDS, SCHEMA_VERSION, type ExtractDef, type ExtractId 
 import type { Db } from '../io/db.js';
 import { quoteIdent, quoteLiteral } from '../io/sql.js';
 import { sqlTypeOf } from '../validation/column-checks.js';
+import { refreshSupersession } from './supersession.js';
 
 /**
  * Columns every stored extract row carries besides the contract columns:
@@ -31,8 +32,19 @@ const LINEAGE_COLUMNS = {
   key_hash: 'UBIGINT NOT NULL',
 } as const;
 
-/** Stored columns that are not part of a row's content. */
-export const LINEAGE_COLUMN_NAMES: ReadonlySet<string> = new Set(Object.keys(LINEAGE_COLUMNS));
+/**
+ * Bookkeeping the store derives from its own rows at ingest, never from a
+ * file: `superseded_on` is the first day a declaration row stopped being its
+ * item's latest version (the earliest `version_date` of a version that
+ * ranks above it), NULL while none does (src/store/supersession.ts). With it
+ * the store as of a date is a filter, not a window over every item.
+ */
+const SUPERSESSION_COLUMNS = {
+  superseded_on: 'DATE',
+} as const;
+
+/** Stored columns that are not part of a row's content (lineage and derived bookkeeping). */
+export const LINEAGE_COLUMN_NAMES: ReadonlySet<string> = new Set([...Object.keys(LINEAGE_COLUMNS), ...Object.keys(SUPERSESSION_COLUMNS)]);
 
 /** The stored columns of an extract, in order, with their DuckDB types. */
 export function storedColumns(def: ExtractDef): [string, string][] {
@@ -40,6 +52,7 @@ export function storedColumns(def: ExtractDef): [string, string][] {
   columns.push(...Object.entries(EXTRA_COLUMNS));
   if (def.id === 'declarations') columns.push(...Object.entries(LABEL_COLUMNS));
   columns.push(...Object.entries(LINEAGE_COLUMNS));
+  if (def.id === 'declarations') columns.push(...Object.entries(SUPERSESSION_COLUMNS));
   return columns;
 }
 
@@ -108,6 +121,8 @@ export async function missingSchema(db: Db): Promise<string[]> {
  */
 export async function ensureStoreSchema(db: Db): Promise<void> {
   await db.run(META_DDL);
+  const lacksSupersession = (await db.all(`SELECT 1 FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = 'declarations'`)).length > 0
+    && (await db.all(`SELECT 1 FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = 'declarations' AND column_name = 'superseded_on'`)).length === 0;
   const rows = await db.all(`SELECT value FROM meta WHERE key = 'schema_version'`);
   const found = rows[0]?.['value'];
   if (found !== undefined && found !== String(SCHEMA_VERSION)) {
@@ -125,6 +140,11 @@ export async function ensureStoreSchema(db: Db): Promise<void> {
     for (const column of EXTRACTS[id].columns.filter((c) => c.added === true)) {
       await db.run(`ALTER TABLE ${quoteIdent(id)} ADD COLUMN IF NOT EXISTS ${quoteIdent(column.name)} ${sqlTypeOf(column)}`);
     }
+  }
+  if (lacksSupersession) {
+    // A store made before the column: every item with several versions gets it once.
+    await db.run(`ALTER TABLE declarations ADD COLUMN superseded_on DATE`);
+    await refreshSupersession(db, 'all');
   }
   if (found === undefined) {
     await db.run(`INSERT INTO meta VALUES ('schema_version', ${quoteLiteral(String(SCHEMA_VERSION))})`);
