@@ -34,7 +34,7 @@ export interface Evaluation {
   score: number;
   /** Sorted by contribution descending, then id. */
   fired: FiredIndicator[];
-  /** The rest, in profile order, each with why it did not fire (for `ccrg explain`). */
+  /** The rest, in profile order, each with why it did not fire (for `ccrg explain`; worded when read, from the row evaluated, which must not change after). */
   unfired: { id: string; title: string; why: string }[];
   /** Sums over the amount groups of the fired indicators of each authority (the largest amount of each group), 2 decimals. */
   customsAtStakeRub: number;
@@ -72,7 +72,14 @@ export function evaluateIndicators(profile: RiskProfile, row: Row, options: Eval
       continue;
     }
     if (!holds(indicator.condition, row)) {
-      unfired.push({ id: indicator.id, title, why: explainFalse(indicator.condition, row, lang, features, false) });
+      // Worded only when read (`ccrg explain`): a batch evaluates every indicator of every participant.
+      unfired.push({
+        id: indicator.id,
+        title,
+        get why(): string {
+          return explainFalse(indicator.condition, row, lang, features, false);
+        },
+      });
       continue;
     }
     const amount = amountOf(indicator, row);

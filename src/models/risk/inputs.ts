@@ -43,8 +43,9 @@ const FEATURE_MAP = new Map(FEATURES.map((f) => [f.id, f]));
 /** The risk profile's evaluation of each row of catalogue features (row-major, NaN = missing). */
 export function evaluateRows(features: Float64Array, rows: number, profile: RiskProfile): Evaluation[] {
   const n = FEATURES.length;
-  const row: Record<string, number | null> = {};
   return Array.from({ length: rows }, (_, r) => {
+    // One object per row: an evaluation words its unfired indicators from it when read.
+    const row: Record<string, number | null> = {};
     FEATURES.forEach((f, j) => {
       const v = features[r * n + j] as number;
       row[f.id] = Number.isNaN(v) ? null : v;
