@@ -56,6 +56,11 @@ export function inspectableUntilSql(releaseDate: string, params: Pick<FeaturePar
  * millions of rows.
  */
 export function inspectableSql(releaseDate: string, params: Pick<FeatureParams, 'asOf' | 'controlYears' | 'leadMonths'>): string {
+  return `${releaseDate} >= ${sqlDate(firstInspectableDay(params))}`;
+}
+
+/** The first release day (YYYY-MM-DD) of the items inspectable as of the date (see {@link inspectableSql}). */
+export function firstInspectableDay(params: Pick<FeatureParams, 'asOf' | 'controlYears' | 'leadMonths'>): string {
   const months = params.controlYears * 12 - params.leadMonths;
   const asOf = Date.parse(`${params.asOf}T00:00:00Z`);
   const day = 86_400_000;
@@ -70,7 +75,7 @@ export function inspectableSql(releaseDate: string, params: Pick<FeatureParams, 
   const back = new Date(asOf);
   let first = Date.UTC(back.getUTCFullYear(), back.getUTCMonth() - months, 1) - 31 * day;
   while (plusMonths(first) < asOf) first += day;
-  return `${releaseDate} >= ${sqlDate(isoDate(new Date(first)))}`;
+  return isoDate(new Date(first));
 }
 
 /**

@@ -1,4 +1,6 @@
-import { ITEM_TABLES, PEER_LEVELS, exactSum, inspectableSql } from './item-signals.js';
+import { quoteLiteralList, sqlDate } from '../io/sql.js';
+import { cleanMonthsSql, OWN_MONTHS } from '../store/month-aggregates.js';
+import { ITEM_TABLES, PEER_LEVELS, exactSum, firstInspectableDay, inspectableSql } from './item-signals.js';
 import { AS_OF_TABLES } from './as-of-tables.js';
 import { windowStartSql } from './params.js';
 import type { FeatureDef, FeatureFamily, FeatureParams } from './types.js';
@@ -190,23 +192,41 @@ const OWN_TABLES = {
  * month) for uv_own_shift and uv_own_drop, and the relative unit values r of
  * uv_own_drop per (inn, month). Sums are exact (DECIMAL) so that parallel
  * aggregation cannot change a bit; 18 digits hold them (6 decimals, kopecks for money).
+ *
+ * The months come from the store's per-month aggregates where those are the
+ * store as of the date (src/store/month-aggregates.ts: ended, every row made
+ * by then) and lie wholly inside the range and on one side of the first
+ * inspectable day; the other months (a late correction, a month cut by the
+ * range or by the control period) from the items, grouped the same way.
+ * Both give the same bits: the sums are exact.
  */
 function prepare(params: FeatureParams): string[] {
   const [y, mo] = params.asOf.split('-').map(Number) as [number, number];
   const asOfMonth = y * 12 + mo - 1;
+  const start = windowStartSql(params, 2 * params.windowMonths);
+  const inspectableFrom = sqlDate(firstInspectableDay(params));
+  const mb = `${asOfMonth} - (year(release_month) * 12 + month(release_month) - 1)`;
+  const payment = quoteLiteralList(params.paymentProcedures);
   const sum18 = (expr: string, scale = 6): string => `sum(CAST((${expr}) AS DECIMAL(18,${scale})))`;
   return [
     `CREATE OR REPLACE TEMP TABLE ${OWN_TABLES.months} AS
-     SELECT inn, hs_code, origin_country, ${asOfMonth} - (year(release_date) * 12 + month(release_date) - 1) AS mb,
-       CAST(count(*) AS INTEGER) AS n, ${sum18('luv')} AS sl, ${sum18('luv * luv')} AS sll, sum(customs_value_rub) AS v,
-       -- Duty and VAT per RUB of customs value × the value (duty + VAT share of the landed value), inspectable items.
-       ${sum18('duty + (customs_value_rub + duty) * coalesce(import_vat_rub / nullif(customs_value_rub + duty + coalesce(excise_rub, 0), 0), 0)', 2)}
-         FILTER (WHERE ${inspectableSql('release_date', params)}) AS t,
-       CAST(count(*) FILTER (WHERE duty_rub IS NOT NULL OR import_vat_rub IS NOT NULL) AS INTEGER) AS n_paid
-     FROM (SELECT *, ln(CAST(customs_value_rub AS DOUBLE) / net_weight_kg) AS luv, CAST(coalesce(duty_rub, 0) AS DOUBLE) AS duty
-       FROM ${AS_OF_TABLES.declarations}
-       WHERE is_payment AND customs_value_rub > 0 AND net_weight_kg > 0 AND release_date >= ${windowStartSql(params, 2 * params.windowMonths)})
-     GROUP BY ALL`,
+     WITH served AS MATERIALIZED (
+       SELECT release_month FROM (${cleanMonthsSql(params.asOf)})
+       WHERE release_month >= ${start} AND (release_month >= ${inspectableFrom} OR last_day(release_month) < ${inspectableFrom})
+     ), months AS (
+       SELECT inn, hs_code, origin_country, ${mb} AS mb, n, sl, sll, v, CASE WHEN release_month >= ${inspectableFrom} THEN t END AS t, n_paid
+       FROM ${OWN_MONTHS.table} WHERE procedure IN (${payment}) AND release_month IN (SELECT release_month FROM served)
+       UNION ALL
+       SELECT inn, hs_code, origin_country, ${mb} AS mb, n, sl, sll, v, t, n_paid
+       FROM (${OWN_MONTHS.select(
+         `SELECT * FROM ${AS_OF_TABLES.declarations} WHERE is_payment AND release_date >= ${start}
+            AND CAST(date_trunc('month', release_date) AS DATE) NOT IN (SELECT release_month FROM served)`,
+         inspectableSql('release_date', params),
+       )})
+     )
+     SELECT inn, hs_code, origin_country, mb, CAST(sum(n) AS INTEGER) AS n, sum(sl) AS sl, sum(sll) AS sll, sum(v) AS v, sum(t) AS t,
+       CAST(sum(n_paid) AS INTEGER) AS n_paid
+     FROM months GROUP BY ALL`,
     `CREATE OR REPLACE TEMP TABLE ${OWN_TABLES.relative} AS
      WITH pair AS (
        SELECT hs_code, origin_country, CAST(sum(sl) AS DOUBLE) / sum(n) AS m FROM ${OWN_TABLES.months} GROUP BY ALL

@@ -18,6 +18,7 @@ import { REJECT_CODES, type RejectCode } from '../validation/reject-codes.js';
 import { describeEntityPairs, sameEntityPairs, writeEntityPairs } from './entity-pairs.js';
 import { describeInterrupted, removeInterruptedRows } from './interrupted.js';
 import { ensureStoreSchema, LINEAGE_COLUMN_NAMES, storedColumns } from './schema.js';
+import { refreshMonthAggregates } from './month-aggregates.js';
 import { refreshSupersession } from './supersession.js';
 import { planStaging, type StagingPlan } from './staging.js';
 
@@ -150,8 +151,11 @@ export async function ingestFiles(db: Db, options: IngestOptions, clock: Clock, 
       // Rows a killed ingest left without its lineage (src/store/interrupted.ts) go before anything is stored.
       const removed = await db.transaction(async () => {
         const found = await removeInterruptedRows(db);
-        // The removed rows may have superseded stored ones.
-        if ((found['declarations'] ?? 0) > 0) await refreshSupersession(db, 'all');
+        // The removed rows may have superseded stored ones, and were counted in their months' aggregates.
+        if ((found['declarations'] ?? 0) > 0) {
+          await refreshSupersession(db, 'all');
+          await refreshMonthAggregates(db, 'all');
+        }
         return found;
       });
       if (Object.keys(removed).length > 0) logger.warn(`removed ${describeInterrupted(removed)} of an ingest that was interrupted before it committed`);
@@ -364,8 +368,13 @@ async function storeOne(db: Db, v: Validated, ingestId: number, mappingSha: stri
   if (inserted !== report.inserted) {
     throw new Error(`${shownFile(entry.input)}: internal count mismatch: ${report.inserted} rows to store, ${inserted} stored`);
   }
-  // New versions supersede stored ones (and a late earlier version is superseded on arrival).
-  if (def.id === 'declarations' && inserted > 0) await refreshSupersession(db, ingestId);
+  if (def.id === 'declarations' && inserted > 0) {
+    // New versions supersede stored ones (and a late earlier version is superseded on arrival);
+    // the aggregates of every month whose latest versions may have changed are rebuilt.
+    const versioned = await refreshSupersession(db, ingestId);
+    const own = await db.all(`SELECT DISTINCT strftime(date_trunc('month', release_date), '%Y-%m-%d') AS m FROM declarations WHERE ingest_id = ${ingestId}`);
+    await refreshMonthAggregates(db, [...versioned, ...own.map((r) => String(r['m']))]);
+  }
   // The release month of a rejected declaration row: read before staging was dropped, or from the typed row (a duplicate key).
   await db.run(
     `INSERT INTO rejects (ingest_id, file, line, "column", value, code, message, period)

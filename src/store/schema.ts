@@ -2,6 +2,7 @@ import { EXTRACTS, EXTRACT_IDS, SCHEMA_VERSION, type ExtractDef, type ExtractId 
 import type { Db } from '../io/db.js';
 import { quoteIdent, quoteLiteral } from '../io/sql.js';
 import { sqlTypeOf } from '../validation/column-checks.js';
+import { MONTH_AGGREGATE_TABLES, monthAggregateDdl, refreshMonthAggregates } from './month-aggregates.js';
 import { refreshSupersession } from './supersession.js';
 
 /**
@@ -104,7 +105,7 @@ export async function missingSchema(db: Db): Promise<string[]> {
   const rows = await db.all(`SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'`);
   const have = new Set(rows.map((r) => `${String(r['table_name'])}.${String(r['column_name'])}`));
   const tables = new Set(rows.map((r) => String(r['table_name'])));
-  const missing: string[] = [];
+  const missing: string[] = MONTH_AGGREGATE_TABLES.filter((t) => !tables.has(t));
   for (const id of EXTRACT_IDS) {
     if (!tables.has(id)) {
       missing.push(id);
@@ -115,13 +116,21 @@ export async function missingSchema(db: Db): Promise<string[]> {
   return missing;
 }
 
+/** Which of `tables` the store holds. */
+async function existingTables(db: Db, tables: readonly string[]): Promise<string[]> {
+  const rows = await db.all(
+    `SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name IN (${tables.map(quoteLiteral).join(', ')})`,
+  );
+  return rows.map((r) => String(r['table_name']));
+}
+
 /**
  * Creates the store tables when absent and checks the schema version of an
  * existing store. Throws when the store was written by another schema version.
  */
 export async function ensureStoreSchema(db: Db): Promise<void> {
   await db.run(META_DDL);
-  const lacksSupersession = (await db.all(`SELECT 1 FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = 'declarations'`)).length > 0
+  const lacksSupersession = (await existingTables(db, ['declarations'])).length > 0
     && (await db.all(`SELECT 1 FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = 'declarations' AND column_name = 'superseded_on'`)).length === 0;
   const rows = await db.all(`SELECT value FROM meta WHERE key = 'schema_version'`);
   const found = rows[0]?.['value'];
@@ -146,6 +155,10 @@ export async function ensureStoreSchema(db: Db): Promise<void> {
     await db.run(`ALTER TABLE declarations ADD COLUMN superseded_on DATE`);
     await refreshSupersession(db, 'all');
   }
+  const lacksAggregates = (await existingTables(db, MONTH_AGGREGATE_TABLES)).length < MONTH_AGGREGATE_TABLES.length;
+  for (const sql of monthAggregateDdl()) await db.run(sql);
+  // A store made before the aggregates (or one of them) gets every month's once.
+  if (lacksAggregates) await refreshMonthAggregates(db, 'all');
   if (found === undefined) {
     await db.run(`INSERT INTO meta VALUES ('schema_version', ${quoteLiteral(String(SCHEMA_VERSION))})`);
   }

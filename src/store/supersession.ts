@@ -23,9 +23,11 @@ import type { Db } from '../io/db.js';
  * Recomputes `superseded_on` for the declaration rows of the items that
  * ingest `ingestId` wrote (or of every item, `'all'`) that have a version
  * above 1; rows whose value does not change are not written. Runs in the
- * caller's transaction, if any.
+ * caller's transaction, if any. Returns the release months (YYYY-MM-01) of
+ * the rows looked at: the months whose latest versions may have changed
+ * besides those of the ingest's own rows.
  */
-export async function refreshSupersession(db: Db, scope: number | 'all'): Promise<void> {
+export async function refreshSupersession(db: Db, scope: number | 'all'): Promise<string[]> {
   const items =
     scope === 'all'
       ? // Rows marked superseded by rows since removed are looked at too.
@@ -33,13 +35,19 @@ export async function refreshSupersession(db: Db, scope: number | 'all'): Promis
       : `SELECT DISTINCT d.decl_id, d.item_no FROM declarations d
          SEMI JOIN (SELECT decl_id, item_no FROM declarations WHERE ingest_id = ${Math.trunc(scope)}) n USING (decl_id, item_no)
          WHERE d.version > 1`;
-  await db.run(`UPDATE declarations SET superseded_on = s.superseded_on
-    FROM (
-      SELECT decl_id, item_no, version,
-        min(version_date) OVER (PARTITION BY decl_id, item_no ORDER BY version DESC, version_date DESC, ingest_id DESC
-          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS superseded_on
-      FROM declarations SEMI JOIN (${items}) k USING (decl_id, item_no)
-    ) s
-    WHERE declarations.decl_id = s.decl_id AND declarations.item_no = s.item_no AND declarations.version = s.version
-      AND declarations.superseded_on IS DISTINCT FROM s.superseded_on`);
+  const table = 'ccrg_supersession';
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
+    SELECT decl_id, item_no, version, release_date,
+      min(version_date) OVER (PARTITION BY decl_id, item_no ORDER BY version DESC, version_date DESC, ingest_id DESC
+        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS superseded_on
+    FROM declarations SEMI JOIN (${items}) k USING (decl_id, item_no)`);
+  try {
+    await db.run(`UPDATE declarations SET superseded_on = s.superseded_on FROM ${table} s
+      WHERE declarations.decl_id = s.decl_id AND declarations.item_no = s.item_no AND declarations.version = s.version
+        AND declarations.superseded_on IS DISTINCT FROM s.superseded_on`);
+    const months = await db.all(`SELECT DISTINCT strftime(date_trunc('month', release_date), '%Y-%m-%d') AS m FROM ${table} ORDER BY m`);
+    return months.map((r) => String(r['m']));
+  } finally {
+    await db.run(`DROP TABLE IF EXISTS ${table}`);
+  }
 }
