@@ -2,6 +2,7 @@ import type { ExtractId } from '../contract/extracts.js';
 import { QueryError, type Db } from '../io/db.js';
 import { quoteIdent } from '../io/sql.js';
 import { Workspace } from '../io/workspace.js';
+import { cleanMonths } from '../store/month-aggregates.js';
 import { AS_OF_TABLES, createAsOfDeclarations, createAsOfTables, type AsOfCounts } from './as-of-tables.js';
 import { FAMILIES, FAMILY_IDS } from './families.js';
 import { ITEM_TABLES, itemSignalStatements } from './item-signals.js';
@@ -123,9 +124,10 @@ async function computeFeaturesInOrderFree(db: Db, params: FeatureParams): Promis
     await inStep(params, 'item signals (unit values, peer groups, duty rates)', async () => {
       for (const sql of itemSignalStatements(params)) await db.run(sql);
     });
+    const context = { cleanMonths: await cleanMonths(db, params.asOf) };
     for (const id of FAMILY_IDS) {
       await inStep(params, `feature family ${id}`, async () => {
-        for (const sql of FAMILIES[id].prepare?.(params) ?? []) await db.run(sql);
+        for (const sql of FAMILIES[id].prepare?.(params, context) ?? []) await db.run(sql);
       });
     }
 

@@ -46,6 +46,16 @@ export interface FeatureParams {
   leadMonths: number;
 }
 
+/** What the store says about the as-of date, read once for every family's `prepare`. */
+export interface PrepareContext {
+  /**
+   * Release months (YYYY-MM-01) whose per-month aggregates are the store as
+   * of the date (src/store/month-aggregates.ts); the other months are read
+   * from the items.
+   */
+  cleanMonths: ReadonlySet<string>;
+}
+
 /** A family of features computed by one SQL query. */
 export interface FeatureFamily {
   readonly id: string;
@@ -63,7 +73,7 @@ export interface FeatureFamily {
    * TEMP tables it reads, when one intermediate result feeds several of its
    * features: a table is computed once, a CTE referenced twice may not be.
    */
-  prepare?(params: FeatureParams): string[];
+  prepare?(params: FeatureParams, context: PrepareContext): string[];
   /** TEMP tables \`prepare\` creates, dropped once the features table is built. */
   readonly preparedTables?: readonly string[];
 }

@@ -1,9 +1,9 @@
 import { quoteLiteralList, sqlDate } from '../io/sql.js';
-import { cleanMonthsSql, OWN_MONTHS } from '../store/month-aggregates.js';
+import { OWN_MONTHS, releasedInMonthsSql } from '../store/month-aggregates.js';
 import { ITEM_TABLES, PEER_LEVELS, exactSum, firstInspectableDay, inspectableSql } from './item-signals.js';
 import { AS_OF_TABLES } from './as-of-tables.js';
-import { windowStartSql } from './params.js';
-import type { FeatureDef, FeatureFamily, FeatureParams } from './types.js';
+import { lastDay, monthStart, windowStartDay } from './params.js';
+import type { FeatureDef, FeatureFamily, FeatureParams, PrepareContext } from './types.js';
 
 /** Items a run of months of uv_own_drop needs inside it, and outside it. */
 const OWN_DROP_MIN_ITEMS = 5;
@@ -200,33 +200,45 @@ const OWN_TABLES = {
  * range or by the control period) from the items, grouped the same way.
  * Both give the same bits: the sums are exact.
  */
-function prepare(params: FeatureParams): string[] {
+function prepare(params: FeatureParams, context: PrepareContext): string[] {
   const [y, mo] = params.asOf.split('-').map(Number) as [number, number];
   const asOfMonth = y * 12 + mo - 1;
-  const start = windowStartSql(params, 2 * params.windowMonths);
-  const inspectableFrom = sqlDate(firstInspectableDay(params));
+  const start = windowStartDay(params.asOf, 2 * params.windowMonths);
+  const inspectableFrom = firstInspectableDay(params);
+  // Months of the range served by the aggregates: wholly inside it and on one side of the first inspectable day.
+  const months = Array.from({ length: 2 * params.windowMonths + 1 }, (_, k) => monthStart(asOfMonth - k)).filter((m) => lastDay(m) >= start);
+  const served = months.filter((m) => context.cleanMonths.has(m) && m >= start && (m >= inspectableFrom || lastDay(m) < inspectableFrom));
+  const fromItems = months.filter((m) => !served.includes(m));
   const mb = `${asOfMonth} - (year(release_month) * 12 + month(release_month) - 1)`;
   const payment = quoteLiteralList(params.paymentProcedures);
   const sum18 = (expr: string, scale = 6): string => `sum(CAST((${expr}) AS DECIMAL(18,${scale})))`;
+  const branches = [
+    ...(served.length === 0
+      ? []
+      : [
+          `SELECT inn, hs_code, origin_country, ${mb} AS mb, n, sl, sll, v, CASE WHEN release_month >= ${sqlDate(inspectableFrom)} THEN t END AS t, n_paid
+           FROM ${OWN_MONTHS.table} WHERE procedure IN (${payment}) AND release_month IN (${served.map(sqlDate).join(', ')})`,
+        ]),
+    ...(fromItems.length === 0
+      ? []
+      : [
+          `SELECT inn, hs_code, origin_country, ${mb} AS mb, n, sl, sll, v, t, n_paid
+           FROM (${OWN_MONTHS.select(
+             `SELECT * FROM ${AS_OF_TABLES.declarations} WHERE is_payment AND release_date >= ${sqlDate(start)} AND (${releasedInMonthsSql(fromItems)})`,
+             inspectableSql('release_date', params),
+           )})`,
+        ]),
+  ];
+  const union = branches.length === 0 ? `SELECT * FROM (${OWN_MONTHS.select('SELECT * FROM ' + AS_OF_TABLES.declarations, 'true')}) WHERE false` : branches.join('\n       UNION ALL\n       ');
+  // With one payment procedure a (inn, code, origin, month) is one row of one branch already.
+  const combined =
+    params.paymentProcedures.length === 1
+      ? `SELECT inn, hs_code, origin_country, mb, CAST(n AS INTEGER) AS n, sl, sll, v, t, CAST(n_paid AS INTEGER) AS n_paid FROM (${union})`
+      : `SELECT inn, hs_code, origin_country, mb, CAST(sum(n) AS INTEGER) AS n, sum(sl) AS sl, sum(sll) AS sll, sum(v) AS v, sum(t) AS t,
+           CAST(sum(n_paid) AS INTEGER) AS n_paid
+         FROM (${union}) GROUP BY ALL`;
   return [
-    `CREATE OR REPLACE TEMP TABLE ${OWN_TABLES.months} AS
-     WITH served AS MATERIALIZED (
-       SELECT release_month FROM (${cleanMonthsSql(params.asOf)})
-       WHERE release_month >= ${start} AND (release_month >= ${inspectableFrom} OR last_day(release_month) < ${inspectableFrom})
-     ), months AS (
-       SELECT inn, hs_code, origin_country, ${mb} AS mb, n, sl, sll, v, CASE WHEN release_month >= ${inspectableFrom} THEN t END AS t, n_paid
-       FROM ${OWN_MONTHS.table} WHERE procedure IN (${payment}) AND release_month IN (SELECT release_month FROM served)
-       UNION ALL
-       SELECT inn, hs_code, origin_country, ${mb} AS mb, n, sl, sll, v, t, n_paid
-       FROM (${OWN_MONTHS.select(
-         `SELECT * FROM ${AS_OF_TABLES.declarations} WHERE is_payment AND release_date >= ${start}
-            AND CAST(date_trunc('month', release_date) AS DATE) NOT IN (SELECT release_month FROM served)`,
-         inspectableSql('release_date', params),
-       )})
-     )
-     SELECT inn, hs_code, origin_country, mb, CAST(sum(n) AS INTEGER) AS n, sum(sl) AS sl, sum(sll) AS sll, sum(v) AS v, sum(t) AS t,
-       CAST(sum(n_paid) AS INTEGER) AS n_paid
-     FROM months GROUP BY ALL`,
+    `CREATE OR REPLACE TEMP TABLE ${OWN_TABLES.months} AS ${combined}`,
     `CREATE OR REPLACE TEMP TABLE ${OWN_TABLES.relative} AS
      WITH pair AS (
        SELECT hs_code, origin_country, CAST(sum(sl) AS DOUBLE) / sum(n) AS m FROM ${OWN_TABLES.months} GROUP BY ALL

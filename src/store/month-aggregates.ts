@@ -128,3 +128,14 @@ export function cleanMonthsSql(asOf: string): string {
   const d = sqlDate(asOf);
   return `SELECT release_month FROM ${DECLARATION_MONTHS} WHERE last_version_date <= ${d} AND last_day(release_month) <= ${d}`;
 }
+
+/** The release months (YYYY-MM-01) whose aggregates are the store as of `asOf`. */
+export async function cleanMonths(db: Db, asOf: string): Promise<Set<string>> {
+  const rows = await db.all(`SELECT strftime(release_month, '%Y-%m-%d') AS m FROM (${cleanMonthsSql(asOf)})`);
+  return new Set(rows.map((r) => String(r['m'])));
+}
+
+/** A predicate on declaration rows: released in one of `months` (YYYY-MM-01), as date ranges a scan can skip row groups by. */
+export function releasedInMonthsSql(months: readonly string[]): string {
+  return inMonthsSql(months);
+}

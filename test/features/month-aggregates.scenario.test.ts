@@ -5,16 +5,16 @@ import { SCORE_DEFAULTS } from '../../src/config/defaults.js';
 import { computeFeatures } from '../../src/features/compute.js';
 import { FAMILIES } from '../../src/features/families.js';
 import { openDuckDb, type Db } from '../../src/io/db.js';
-import { cleanMonthsSql, DECLARATION_MONTHS, OWN_MONTHS, refreshMonthAggregates } from '../../src/store/month-aggregates.js';
+import { cleanMonths, cleanMonthsSql, DECLARATION_MONTHS, OWN_MONTHS, refreshMonthAggregates } from '../../src/store/month-aggregates.js';
 import { extractCsv, fixtureFile, ingestInto, tempDir } from '../util/fixtures.js';
 import { buildWorld } from '../scenario/worlds.js';
 
 /** The features table and the own-history months (the unit-value family's aggregate table) as of a date, as text. */
-async function computed(db: Db, asOf: string): Promise<{ features: string; own: string }> {
-  const params = { ...SCORE_DEFAULTS, asOf };
+async function computed(db: Db, asOf: string, paymentProcedures = SCORE_DEFAULTS.paymentProcedures): Promise<{ features: string; own: string }> {
+  const params = { ...SCORE_DEFAULTS, asOf, paymentProcedures };
   const result = await computeFeatures(db, params);
   const features = JSON.stringify(await db.all(`SELECT * FROM ${result.table} ORDER BY inn`));
-  const [ownMonths] = FAMILIES.unit_value.prepare?.(params) ?? [];
+  const [ownMonths] = FAMILIES.unit_value.prepare?.(params, { cleanMonths: await cleanMonths(db, asOf) }) ?? [];
   await db.run(ownMonths as string);
   const own = JSON.stringify(await db.all(`SELECT * FROM ccrg_own_month ORDER BY inn, hs_code, origin_country NULLS FIRST, mb`));
   await db.run('DROP TABLE ccrg_own_month');
@@ -61,6 +61,12 @@ describe('per-month aggregates', () => {
         expect(fromAggregates.own, asOf).toBe(fromItems.own);
         expect(fromAggregates.features, asOf).toBe(fromItems.features);
       }
+      // Several payment procedures: the months' rows of each procedure are summed.
+      const procedures = (await a.all(`SELECT DISTINCT procedure FROM declarations ORDER BY procedure`)).map((r) => String(r['procedure']));
+      expect(procedures.length).toBeGreaterThan(1);
+      const [withAll, withAllItems] = [await computed(a, '2026-04-30', procedures), await computed(b, '2026-04-30', procedures)];
+      expect(withAll.own).toBe(withAllItems.own);
+      expect(withAll.own).not.toBe((await computed(a, '2026-04-30')).own);
     } finally {
       a.close();
       b.close();
