@@ -26,6 +26,7 @@ export interface FileOptions {
   'item-outcomes'?: string[];
   'tax-signals'?: string[];
   'tax-answers'?: string[];
+  traceability?: string[];
   dir?: string;
   mapping?: string;
 }
@@ -52,6 +53,7 @@ const FILE_OPTIONS: [keyof FileOptions, ExtractId][] = [
   ['item-outcomes', 'item_outcomes'],
   ['tax-signals', 'tax_signals'],
   ['tax-answers', 'tax_answers'],
+  ['traceability', 'traceability'],
 ];
 
 /** The input files named by the options, in ingest order (participants first). */

@@ -13,6 +13,7 @@ export function withFileOptions<T extends GlobalArgs>(yargs: Argv<T>): Argv<T & 
     .option('item-outcomes', { type: 'string', array: true, describe: 'Item-level inspection findings extract(s)' })
     .option('tax-signals', { type: 'string', array: true, describe: "The tax authority's signals about participants extract(s)" })
     .option('tax-answers', { type: 'string', array: true, describe: "The tax authority's answers to referrals extract(s)" })
+    .option('traceability', { type: 'string', array: true, describe: 'Movements of traceable goods extract(s) (national traceability system)' })
     .option('dir', { type: 'string', describe: 'Folder with extracts under standard names (declarations.csv.gz, tax_returns-2026-01.csv, ...)' })
     .option('mapping', { type: 'string', describe: 'Column mapping file (YAML, docs/mapping.md)' }) as Argv<T & FileOptions>;
 }

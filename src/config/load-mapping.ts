@@ -152,6 +152,7 @@ export function mappingFromText(text: string, source: string): Mapping {
       item_outcomes: resolve('item_outcomes'),
       tax_signals: resolve('tax_signals'),
       tax_answers: resolve('tax_answers'),
+      traceability: resolve('traceability'),
     },
   };
 }

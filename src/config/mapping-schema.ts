@@ -169,6 +169,7 @@ export const mappingSchema = {
         item_outcomes: { $ref: '#/definitions/extract' },
         tax_signals: { $ref: '#/definitions/extract' },
         tax_answers: { $ref: '#/definitions/extract' },
+        traceability: { $ref: '#/definitions/extract' },
       },
     },
   },

@@ -97,6 +97,7 @@ export function defaultMapping(): Mapping {
       item_outcomes: defaultExtractMapping(),
       tax_signals: defaultExtractMapping(),
       tax_answers: defaultExtractMapping(),
+      traceability: defaultExtractMapping(),
     },
   };
 }

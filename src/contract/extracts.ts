@@ -1,12 +1,12 @@
 /**
- * The canonical data contract: the five extracts the engine reads, their
+ * The canonical data contract: the extracts the engine reads, their
  * columns, how each column is checked and which columns form the key.
  *
  * docs/data-contract.md is the prose version of this file; keep them in step.
  */
 
 /** Identifier of one extract of the contract. */
-export type ExtractId = 'declarations' | 'tax_returns' | 'participants' | 'outcomes' | 'item_outcomes' | 'tax_signals' | 'tax_answers';
+export type ExtractId = 'declarations' | 'tax_returns' | 'participants' | 'outcomes' | 'item_outcomes' | 'tax_signals' | 'tax_answers' | 'traceability';
 
 /** Every extract, in the order they are ingested (participants before the rows that name them). */
 export const EXTRACT_IDS: readonly ExtractId[] = [
@@ -17,6 +17,7 @@ export const EXTRACT_IDS: readonly ExtractId[] = [
   'item_outcomes',
   'tax_signals',
   'tax_answers',
+  'traceability',
 ];
 
 /** Validation rules for ids and codes. */
@@ -74,6 +75,8 @@ export interface ColumnDef {
   readonly pattern?: string;
   /** Value used when the column is absent or empty. */
   readonly default?: string;
+  /** Column of the same row whose value is used when this one is absent or empty (a date that defaults to another). */
+  readonly defaultFrom?: string;
   /**
    * Set on a column added after the extract's first version: a row where it
    * is empty keeps the content hash it had before the column existed, so an
@@ -103,7 +106,7 @@ const DECLARATIONS: ExtractDef = {
     { name: 'decl_id', kind: 'id', required: true, requiredGeneric: true, description: 'Declaration registration number.' },
     { name: 'item_no', kind: 'integer', required: true, min: 1, max: 99999, description: 'Goods item number within the declaration (generic: numbered in file order when absent).' },
     { name: 'version', kind: 'integer', required: false, min: 1, max: 999, default: '1', description: 'Version of the item: corrections after release carry a higher version.' },
-    { name: 'version_date', kind: 'date', required: false, description: 'Date the version was made (default: release_date). Decides which version is visible as of a date.' },
+    { name: 'version_date', kind: 'date', required: false, defaultFrom: 'release_date', description: 'Date the version was made (default: release_date). Decides which version is visible as of a date.' },
     { name: 'release_date', kind: 'date', required: true, requiredGeneric: true, description: 'Date the goods were released.' },
     { name: 'procedure', kind: 'code', required: true, pattern: '[0-9]{2}', description: 'Customs procedure code, e.g. 40 release for domestic consumption.' },
     { name: 'importer_inn', kind: 'inn', required: true, requiredGeneric: true, description: 'INN of the importer (generic: any importer id).' },
@@ -265,6 +268,43 @@ const TAX_ANSWERS: ExtractDef = {
   ],
 };
 
+const TRACEABILITY: ExtractDef = {
+  id: 'traceability',
+  description:
+    "Movements of traceable goods in the national traceability system: one row per batch registration number (RNPT) on a document (VAT invoice, adjustment invoice, transfer report, or a report retiring the goods from circulation), and per correction.",
+  key: ['seller_inn', 'doc_type', 'doc_no', 'doc_date', 'rnpt', 'correction_no'],
+  dateOrder: [['doc_date', 'correction_date']],
+  columns: [
+    {
+      name: 'rnpt',
+      kind: 'id',
+      required: true,
+      requiredGeneric: true,
+      description:
+        'Batch registration number: for goods imported through customs the declaration number and the item number (`10702030/150324/3012345/001`), for goods from other EAEU members the number given on the notification of import.',
+    },
+    {
+      name: 'doc_type',
+      kind: 'enum',
+      required: true,
+      requiredGeneric: true,
+      values: ['invoice', 'adjustment', 'transfer_report', 'retired_sale', 'retired_export', 'retired_write_off'],
+      description:
+        'invoice: VAT invoice of a sale; adjustment: adjustment invoice changing one; transfer_report: a transfer without an invoice; retired_sale, retired_export, retired_write_off: the goods leave circulation by a sale to the final consumer, an export, a write-off.',
+    },
+    { name: 'doc_no', kind: 'id', required: true, requiredGeneric: true, description: 'Number of the document.' },
+    { name: 'doc_date', kind: 'date', required: true, requiredGeneric: true, description: 'Date of the document (of the movement).' },
+    { name: 'correction_no', kind: 'integer', required: false, min: 0, max: 999, default: '0', description: 'Correction number of the document, 0 for the first issue; as of a date the highest correction made by then counts.' },
+    { name: 'correction_date', kind: 'date', required: false, defaultFrom: 'doc_date', description: 'Date the correction was made (default: doc_date).' },
+    { name: 'seller_inn', kind: 'inn', required: true, requiredGeneric: true, description: 'INN of the seller (of the firm retiring the goods, for a retirement).' },
+    { name: 'buyer_inn', kind: 'inn', required: false, description: 'INN of the buyer; empty for a retirement.' },
+    { name: 'quantity', kind: 'quantity', required: true, requiredGeneric: true, description: "Quantity in the item's traceability unit." },
+    { name: 'unit', kind: 'code', required: true, pattern: '[0-9]{3}', description: 'Traceability unit of the quantity (OKEI code, e.g. 796 pieces, 166 kg).' },
+    { name: 'value_rub', kind: 'money', required: true, requiredGeneric: true, description: 'Value without VAT (RUB; generic: the mapping currency); for an adjustment, the value after it.' },
+    { name: 'vat_rub', kind: 'money', required: false, description: 'VAT on the value.' },
+  ],
+};
+
 /** The whole contract, by extract id. */
 export const EXTRACTS: Record<ExtractId, ExtractDef> = {
   declarations: DECLARATIONS,
@@ -274,6 +314,7 @@ export const EXTRACTS: Record<ExtractId, ExtractDef> = {
   item_outcomes: ITEM_OUTCOMES,
   tax_signals: TAX_SIGNALS,
   tax_answers: TAX_ANSWERS,
+  traceability: TRACEABILITY,
 };
 
 /** Names of the columns added to an extract after its first version (`added`). */
@@ -295,6 +336,7 @@ export const EXTRACT_FILE_STEMS: Record<ExtractId, string> = {
   item_outcomes: 'item_outcomes',
   tax_signals: 'tax_signals',
   tax_answers: 'tax_answers',
+  traceability: 'traceability',
 };
 
 /** Version of the store schema, recorded in the lineage of every ingest. */

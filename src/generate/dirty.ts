@@ -94,6 +94,7 @@ const O = (name: string): number => columnIndex('outcomes', name);
 const I = (name: string): number => columnIndex('item_outcomes', name);
 const S = (name: string): number => columnIndex('tax_signals', name);
 const A = (name: string): number => columnIndex('tax_answers', name);
+const M = (name: string): number => columnIndex('traceability', name);
 
 /** The rules planted in each extract; `DUPLICATE_KEY` keeps the key, every other rule gets a fresh key first. */
 const DIRTY_RULES: Record<ExtractId, readonly DirtyRule[]> = {
@@ -226,6 +227,20 @@ const DIRTY_RULES: Record<ExtractId, readonly DirtyRule[]> = {
     { code: 'NEGATIVE_AMOUNT', corrupt: (f) => negative(f, [A('vat_charged_rub'), A('profit_tax_charged_rub')]) },
     { code: 'INN_CHECKSUM', corrupt: (f) => set(f, A('inn'), wrongCheckDigitInn(at(f, A('inn')))) },
     { code: 'FUTURE_DATE', corrupt: (f) => set(f, A('decision_date'), futureDate(at(f, A('decision_date')))) },
+  ],
+  traceability: [
+    { code: 'RAGGED_ROW', corrupt: ragged },
+    { code: 'REQUIRED_MISSING', corrupt: (f) => set(f, M('rnpt'), '') },
+    { code: 'BAD_VALUE', corrupt: (f) => set(f, M('doc_type'), 'sale') },
+    { code: 'BAD_DATE', corrupt: (f, rng) => set(f, M('doc_date'), malformedDate(at(f, M('doc_date')), rng)) },
+    { code: 'FUTURE_DATE', corrupt: (f) => set(f, M('doc_date'), futureDate(at(f, M('doc_date')))) },
+    { code: 'DATE_ORDER', corrupt: (f, rng) => set(f, M('correction_date'), minusDays(at(f, M('doc_date')), rng.intBetween(1, 20))) },
+    { code: 'INN_CHECKSUM', corrupt: (f) => set(f, M('seller_inn'), wrongCheckDigitInn(at(f, M('seller_inn')))) },
+    { code: 'BAD_INN', corrupt: (f, rng) => set(f, M('seller_inn'), malformedInn(at(f, M('seller_inn')), rng)) },
+    { code: 'BAD_CODE', corrupt: (f) => set(f, M('unit'), '79') },
+    { code: 'NOT_A_NUMBER', corrupt: (f) => set(f, M('quantity'), notANumber(at(f, M('quantity')))) },
+    { code: 'NEGATIVE_AMOUNT', corrupt: (f) => negative(f, [M('value_rub')]) },
+    { code: 'DUPLICATE_KEY', corrupt: (f, rng) => set(f, M('value_rub'), addAmount(at(f, M('value_rub')), rng.intBetween(100, 9000))) },
   ],
 };
 

@@ -141,6 +141,9 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
     tax_answers: (f, serial) => {
       f[0] = `${f[0] ?? ''}-D${serial}`;
     },
+    traceability: (f, serial) => {
+      f[2] = `${f[2] ?? ''}-D${serial}`;
+    },
   };
   const planters = {} as Record<ExtractId, DirtyPlanter>;
   (Object.keys(freshKeys) as ExtractId[]).forEach((extract, i) => {

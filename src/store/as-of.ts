@@ -46,6 +46,9 @@ export function asOfSql(extract: ExtractId, asOf: string, declarationsWhere = 't
     case 'tax_answers':
       return `SELECT * FROM tax_answers WHERE decision_date <= ${d}
         QUALIFY row_number() OVER (PARTITION BY referral_id ORDER BY decision_date DESC, ingest_id DESC) = 1`;
+    case 'traceability':
+      return `SELECT * FROM traceability WHERE doc_date <= ${d} AND correction_date <= ${d}
+        QUALIFY row_number() OVER (PARTITION BY seller_inn, doc_type, doc_no, doc_date, rnpt ORDER BY correction_no DESC, correction_date DESC, ingest_id DESC) = 1`;
     case 'item_outcomes':
       return `SELECT i.* FROM item_outcomes i
         WHERE i.inspection_id IN (SELECT inspection_id FROM outcomes WHERE completed_date <= ${d})`;

@@ -619,7 +619,7 @@ function rejectedMonthsSql(def: ExtractDef, plan: StagingPlan, ctx: CheckContext
 function goodRowsSql(def: ExtractDef, plan: StagingPlan, ctx: CheckContext, t: Temps): string {
   const typed = def.columns.map((c) => {
     let expr = typedExpr(`s.${quoteIdent(c.name)}`, c, ctx);
-    if (c.name === 'version_date' && def.id === 'declarations') expr = `coalesce(${expr}, ${typedExpr('s."release_date"', columnOf(def, 'release_date'), ctx)})`;
+    if (c.defaultFrom !== undefined) expr = `coalesce(${expr}, ${typedExpr(`s.${quoteIdent(c.defaultFrom)}`, columnOf(def, c.defaultFrom), ctx)})`;
     return `${expr} AS ${quoteIdent(c.name)}`;
   });
   const cat = [...plan.extraCategorical.keys()];

@@ -35,7 +35,7 @@ function contractTablesMarkdown(): string {
     parts.push('| column | stored as | check | required | default | meaning |');
     parts.push('| --- | --- | --- | --- | --- | --- |');
     for (const c of def.columns) {
-      parts.push(`| \`${c.name}\` | ${sqlTypeOf(c)} | ${checkText(c)} | ${requiredText(c)} | ${c.default ?? ''} | ${c.description} |`);
+      parts.push(`| \`${c.name}\` | ${sqlTypeOf(c)} | ${checkText(c)} | ${requiredText(c)} | ${c.default ?? (c.defaultFrom === undefined ? '' : `\`${c.defaultFrom}\``)} | ${c.description} |`);
     }
     if (def.dateOrder !== undefined) {
       parts.push(`\nDate order: ${def.dateOrder.map(([a, b]) => `\`${b}\` ≥ \`${a}\``).join('; ')}.`);

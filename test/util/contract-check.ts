@@ -92,7 +92,7 @@ export function brokenRules(extract: ExtractId, fields: readonly string[], today
   for (const [earlier, later] of def.dateOrder ?? []) {
     const a = fields[index(earlier)] ?? '';
     let b = fields[index(later)] ?? '';
-    if (b === '' && extract === 'declarations' && later === 'version_date') b = a;
+    if (b === '' && EXTRACTS[extract].columns.find((c) => c.name === later)?.defaultFrom === earlier) b = a;
     if (a !== '' && b !== '' && b < a) out.add('DATE_ORDER');
   }
   return out;

@@ -122,6 +122,20 @@ export const VALID_ROWS: Record<ExtractId, Record<string, string>> = {
     vat_charged_rub: '120000.00',
     profit_tax_charged_rub: '',
   },
+  traceability: {
+    rnpt: '10702030/150324/3012345/001',
+    doc_type: 'invoice',
+    doc_no: 'SF-1',
+    doc_date: '2024-04-02',
+    correction_no: '0',
+    correction_date: '',
+    seller_inn: '7707083893',
+    buyer_inn: '7736207543',
+    quantity: '100',
+    unit: '796',
+    value_rub: '150000.00',
+    vat_rub: '30000.00',
+  },
 };
 
 /** CSV text of an extract: the header in contract order and one line per row (overrides of the valid row). */
