@@ -229,7 +229,8 @@ function prepare(params: FeatureParams, context: PrepareContext): string[] {
            )})`,
         ]),
   ];
-  const union = branches.length === 0 ? `SELECT * FROM (${OWN_MONTHS.select('SELECT * FROM ' + AS_OF_TABLES.declarations, 'true')}) WHERE false` : branches.join('\n       UNION ALL\n       ');
+  // The as-of month is always in the range, so one branch at least.
+  const union = branches.join('\n       UNION ALL\n       ');
   // With one payment procedure a (inn, code, origin, month) is one row of one branch already.
   const combined =
     params.paymentProcedures.length === 1
