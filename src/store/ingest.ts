@@ -18,7 +18,7 @@ import { REJECT_CODES, type RejectCode } from '../validation/reject-codes.js';
 import { describeEntityPairs, sameEntityPairs, writeEntityPairs } from './entity-pairs.js';
 import { describeInterrupted, removeInterruptedRows } from './interrupted.js';
 import { ensureStoreSchema, LINEAGE_COLUMN_NAMES, storedColumns } from './schema.js';
-import { refreshMonthAggregates } from './month-aggregates.js';
+import { MONTH_AGGREGATE_KEY_COLUMNS, refreshAggregatesAfterIngest, refreshMonthAggregates } from './month-aggregates.js';
 import { refreshSupersession } from './supersession.js';
 import { planStaging, type StagingPlan } from './staging.js';
 
@@ -153,7 +153,7 @@ export async function ingestFiles(db: Db, options: IngestOptions, clock: Clock, 
         const found = await removeInterruptedRows(db);
         // The removed rows may have superseded stored ones, and were counted in their months' aggregates.
         if ((found['declarations'] ?? 0) > 0) {
-          await refreshSupersession(db, 'all');
+          await (await refreshSupersession(db, 'all')).drop();
           await refreshMonthAggregates(db, 'all');
         }
         return found;
@@ -371,9 +371,12 @@ async function storeOne(db: Db, v: Validated, ingestId: number, mappingSha: stri
   if (def.id === 'declarations' && inserted > 0) {
     // New versions supersede stored ones (and a late earlier version is superseded on arrival);
     // the aggregates of every month whose latest versions may have changed are rebuilt.
-    const versioned = await refreshSupersession(db, ingestId);
-    const own = await db.all(`SELECT DISTINCT strftime(date_trunc('month', release_date), '%Y-%m-%d') AS m FROM declarations WHERE ingest_id = ${ingestId}`);
-    await refreshMonthAggregates(db, [...versioned, ...own.map((r) => String(r['m']))]);
+    const versioned = await refreshSupersession(db, ingestId, MONTH_AGGREGATE_KEY_COLUMNS);
+    try {
+      await refreshAggregatesAfterIngest(db, ingestId, versioned.table);
+    } finally {
+      await versioned.drop();
+    }
   }
   // The release month of a rejected declaration row: read before staging was dropped, or from the typed row (a duplicate key).
   await db.run(

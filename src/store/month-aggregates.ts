@@ -6,9 +6,10 @@
  * Each aggregate groups the latest version of every item (`superseded_on`
  * empty) by release month and a key, with sums that are exact (DECIMAL and
  * counts), so that summing the months gives, bit for bit, what one pass over
- * the items would. An ingest rebuilds only the release months it touched:
- * those of its rows and of every version of the items it brought a new
- * version of (a correction may move an item to another month).
+ * the items would. An ingest rebuilds only the groups (release month and
+ * key) it touched: those holding one of its rows or a version of an item it
+ * brought a new version of (a correction may move an item to another month
+ * or code); a repair or an upgrade rebuilds every month.
  *
  * `declaration_months` records, per release month, the latest `version_date`
  * of its rows. A month's aggregates are the store as of a date D exactly
@@ -27,6 +28,8 @@ export const DECLARATION_MONTHS = 'declaration_months';
 /** One aggregate table: its columns and the SELECT that fills it from declaration rows. */
 export interface MonthAggregate {
   table: string;
+  /** The columns it groups by besides `release_month` (of `select`'s source, with `inn` for the importer). */
+  keys: readonly string[];
   /** Column names and DuckDB types, `release_month` first. */
   columns: readonly (readonly [string, string])[];
   /**
@@ -49,6 +52,7 @@ export interface MonthAggregate {
  */
 export const OWN_MONTHS: MonthAggregate = {
   table: 'month_own_items',
+  keys: ['inn', 'hs_code', 'origin_country', 'procedure'],
   columns: [
     ['release_month', 'DATE'],
     ['inn', 'VARCHAR'],
@@ -78,6 +82,11 @@ export const OWN_MONTHS: MonthAggregate = {
 /** Every aggregate the store keeps. */
 export const MONTH_AGGREGATES: readonly MonthAggregate[] = [OWN_MONTHS];
 
+/** The stored declaration columns the aggregates group by (`inn` is `importer_inn`): what a refresh after an ingest needs of the rows it touched. */
+export const MONTH_AGGREGATE_KEY_COLUMNS: readonly string[] = [
+  ...new Set(MONTH_AGGREGATES.flatMap((a) => a.keys.map((k) => (k === 'inn' ? 'importer_inn' : k)))),
+];
+
 /** Tables of the aggregates, for the store's schema. */
 export function monthAggregateDdl(): string[] {
   return [
@@ -94,8 +103,16 @@ function inMonthsSql(months: readonly string[]): string {
   return months.length === 0 ? 'false' : months.map((m) => `(release_date >= ${sqlDate(m)} AND release_date < ${sqlDate(m)} + INTERVAL 1 MONTH)`).join(' OR ');
 }
 
+/** Rebuilds `declaration_months` for the release months (YYYY-MM-01) `months`. */
+async function refreshDeclarationMonths(db: Db, months: readonly string[]): Promise<void> {
+  if (months.length === 0) return;
+  await db.run(`DELETE FROM ${DECLARATION_MONTHS} WHERE release_month IN (${months.map(sqlDate).join(', ')})`);
+  await db.run(`INSERT INTO ${DECLARATION_MONTHS}
+    SELECT CAST(date_trunc('month', release_date) AS DATE), count(*), max(version_date) FROM declarations WHERE ${inMonthsSql(months)} GROUP BY ALL`);
+}
+
 /**
- * Rebuilds the aggregates of the release months `months` (YYYY-MM-01), or
+ * Rebuilds every aggregate of the release months `months` (YYYY-MM-01), or
  * of every month with a declaration (`'all'`), from the store's rows; runs
  * in the caller's transaction, if any.
  */
@@ -107,16 +124,43 @@ export async function refreshMonthAggregates(db: Db, months: readonly string[] |
   const chunk = 24;
   for (let i = 0; i < list.length; i += chunk) {
     const part = list.slice(i, i + chunk);
-    const where = inMonthsSql(part);
-    const monthList = part.map(sqlDate).join(', ');
-    await db.run(`DELETE FROM ${DECLARATION_MONTHS} WHERE release_month IN (${monthList})`);
-    await db.run(`INSERT INTO ${DECLARATION_MONTHS}
-      SELECT CAST(date_trunc('month', release_date) AS DATE), count(*), max(version_date) FROM declarations WHERE ${where} GROUP BY ALL`);
-    const latest = `SELECT *, importer_inn AS inn FROM declarations WHERE superseded_on IS NULL AND (${where})`;
+    await refreshDeclarationMonths(db, part);
+    const latest = `SELECT *, importer_inn AS inn FROM declarations WHERE superseded_on IS NULL AND (${inMonthsSql(part)})`;
     for (const aggregate of MONTH_AGGREGATES) {
-      await db.run(`DELETE FROM ${aggregate.table} WHERE release_month IN (${monthList})`);
+      await db.run(`DELETE FROM ${aggregate.table} WHERE release_month IN (${part.map(sqlDate).join(', ')})`);
       await db.run(`INSERT INTO ${aggregate.table} ${aggregate.select(latest, 'true')}`);
     }
+  }
+}
+
+/**
+ * Brings the aggregates up to date after ingest `ingestId` stored its rows
+ * and refreshed `superseded_on` (`versioned`: the rows that refresh looked
+ * at): only the groups (release month and key) holding a row of the ingest
+ * or a row whose latest version may have changed are rebuilt, so a delivery
+ * with late corrections of old months does not rebuild those months whole.
+ */
+export async function refreshAggregatesAfterIngest(db: Db, ingestId: number, versioned: string): Promise<void> {
+  const columns = ['release_date', ...MONTH_AGGREGATE_KEY_COLUMNS].join(', ');
+  const rows = `SELECT ${columns} FROM declarations WHERE ingest_id = ${Math.trunc(ingestId)} UNION ALL SELECT ${columns} FROM ${versioned}`;
+  const months = (await db.all(`SELECT DISTINCT strftime(date_trunc('month', release_date), '%Y-%m-%d') AS m FROM (${rows}) ORDER BY m`)).map((r) => String(r['m']));
+  if (months.length === 0) return;
+  await refreshDeclarationMonths(db, months);
+  const touched = 'ccrg_touched_groups';
+  try {
+    for (const aggregate of MONTH_AGGREGATES) {
+      const keys = aggregate.keys;
+      await db.run(`CREATE OR REPLACE TEMP TABLE ${touched} AS
+        SELECT DISTINCT CAST(date_trunc('month', release_date) AS DATE) AS release_month, ${keys.join(', ')} FROM (SELECT *, importer_inn AS inn FROM (${rows}))`);
+      const same = (a: string, b: string): string => [`${a}.release_month = ${b}.release_month`, ...keys.map((k) => `${a}.${k} IS NOT DISTINCT FROM ${b}.${k}`)].join(' AND ');
+      await db.run(`DELETE FROM ${aggregate.table} a USING ${touched} t WHERE ${same('a', 't')}`);
+      const latest = `SELECT l.* EXCLUDE (rm) FROM (SELECT *, importer_inn AS inn, CAST(date_trunc('month', release_date) AS DATE) AS rm
+          FROM declarations WHERE superseded_on IS NULL AND (${inMonthsSql(months)})) l
+        SEMI JOIN ${touched} t ON ${same('l', 't').replace('l.release_month', 'l.rm')}`;
+      await db.run(`INSERT INTO ${aggregate.table} ${aggregate.select(latest, 'true')}`);
+    }
+  } finally {
+    await db.run(`DROP TABLE IF EXISTS ${touched}`);
   }
 }
 

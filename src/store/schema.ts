@@ -153,7 +153,7 @@ export async function ensureStoreSchema(db: Db): Promise<void> {
   if (lacksSupersession) {
     // A store made before the column: every item with several versions gets it once.
     await db.run(`ALTER TABLE declarations ADD COLUMN superseded_on DATE`);
-    await refreshSupersession(db, 'all');
+    await (await refreshSupersession(db, 'all')).drop();
   }
   const lacksAggregates = (await existingTables(db, MONTH_AGGREGATE_TABLES)).length < MONTH_AGGREGATE_TABLES.length;
   for (const sql of monthAggregateDdl()) await db.run(sql);

@@ -18,16 +18,23 @@
  * an upgrade, all of them and every row marked superseded.
  */
 import type { Db } from '../io/db.js';
+import { quoteIdent } from '../io/sql.js';
+
+/** The rows a refresh looked at (every version of the items concerned: the columns asked for, `release_date` and their new `superseded_on`): a TEMP table until dropped. */
+export interface VersionedRows {
+  table: string;
+  drop(): Promise<void>;
+}
 
 /**
  * Recomputes `superseded_on` for the declaration rows of the items that
  * ingest `ingestId` wrote (or of every item, `'all'`) that have a version
  * above 1; rows whose value does not change are not written. Runs in the
- * caller's transaction, if any. Returns the release months (YYYY-MM-01) of
- * the rows looked at: the months whose latest versions may have changed
- * besides those of the ingest's own rows.
+ * caller's transaction, if any. Returns the rows it looked at, with
+ * `columns`: whose latest versions may have changed besides the ingest's
+ * own rows (the per-month aggregates rebuild their groups).
  */
-export async function refreshSupersession(db: Db, scope: number | 'all'): Promise<string[]> {
+export async function refreshSupersession(db: Db, scope: number | 'all', columns: readonly string[] = []): Promise<VersionedRows> {
   const items =
     scope === 'all'
       ? // Rows marked superseded by rows since removed are looked at too.
@@ -35,9 +42,10 @@ export async function refreshSupersession(db: Db, scope: number | 'all'): Promis
       : `SELECT DISTINCT d.decl_id, d.item_no FROM declarations d
          SEMI JOIN (SELECT decl_id, item_no FROM declarations WHERE ingest_id = ${Math.trunc(scope)}) n USING (decl_id, item_no)
          WHERE d.version > 1`;
-  const table = 'ccrg_supersession';
+  const table = 'ccrg_versioned_rows';
+  const drop = async (): Promise<void> => db.run(`DROP TABLE IF EXISTS ${table}`);
   await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
-    SELECT decl_id, item_no, version, release_date,
+    SELECT ${[...new Set(['decl_id', 'item_no', 'version', 'release_date', ...columns])].map(quoteIdent).join(', ')},
       min(version_date) OVER (PARTITION BY decl_id, item_no ORDER BY version DESC, version_date DESC, ingest_id DESC
         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS superseded_on
     FROM declarations SEMI JOIN (${items}) k USING (decl_id, item_no)`);
@@ -45,9 +53,9 @@ export async function refreshSupersession(db: Db, scope: number | 'all'): Promis
     await db.run(`UPDATE declarations SET superseded_on = s.superseded_on FROM ${table} s
       WHERE declarations.decl_id = s.decl_id AND declarations.item_no = s.item_no AND declarations.version = s.version
         AND declarations.superseded_on IS DISTINCT FROM s.superseded_on`);
-    const months = await db.all(`SELECT DISTINCT strftime(date_trunc('month', release_date), '%Y-%m-%d') AS m FROM ${table} ORDER BY m`);
-    return months.map((r) => String(r['m']));
-  } finally {
-    await db.run(`DROP TABLE IF EXISTS ${table}`);
+    return { table, drop };
+  } catch (error) {
+    await drop().catch(() => undefined);
+    throw error;
   }
 }

@@ -72,7 +72,7 @@ describe('superseded_on: the store as of a date as a filter', () => {
     await ingestDeliveries(db, 3);
     // A killed ingest left higher versions without lineage, and its refresh of the stored rows with them.
     await db.run(`INSERT INTO declarations SELECT * REPLACE (version + 10 AS version, DATE '2024-04-01' AS version_date, 999 AS ingest_id) FROM declarations WHERE version = 1`);
-    await refreshSupersession(db, 'all');
+    await (await refreshSupersession(db, 'all')).drop();
     expect(await keysOf(db, asOfSql('declarations', '2024-09-30'))).toEqual(await keysOf(db, windowAsOf('2024-09-30')));
     // The next ingest removes them; the stored rows are their items' latest versions again.
     const file = await fixtureFile('any.csv', extractCsv('declarations', [{ decl_id: '10702030/150324/4000000' }]));
