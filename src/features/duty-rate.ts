@@ -1,6 +1,9 @@
 import { AS_OF_TABLES } from './as-of-tables.js';
 import { ITEM_TABLES, exactSum, inspectableSql } from './item-signals.js';
-import type { FeatureDef, FeatureFamily, FeatureParams } from './types.js';
+import { quoteLiteralList, sqlDate } from '../io/sql.js';
+import { CODE_RATES } from '../store/month-aggregates.js';
+import { lastDay } from './params.js';
+import type { FeatureDef, FeatureFamily, FeatureParams, PrepareContext } from './types.js';
 
 /** Robust z-score (against 1.4826 × MAD, at least QTY_PER_KG_MIN_SPREAD) beyond which an item's quantity per kg is off its code. */
 const QTY_PER_KG_OFF_Z = 4;
@@ -126,14 +129,7 @@ const FEATURES: readonly FeatureDef[] = [
 
 function sql(params: FeatureParams): string {
   const d = AS_OF_TABLES.declarations;
-  return `WITH rates AS (
-    SELECT hs_code, round(CAST(duty_rub AS DOUBLE) / CAST(customs_value_rub AS DOUBLE), 6) AS rate, sum(customs_value_rub) AS v
-    FROM ${d} WHERE is_payment AND customs_value_rub > 0 AND duty_rub IS NOT NULL GROUP BY ALL
-  ), cum AS (
-    SELECT *, sum(v) OVER (PARTITION BY hs_code ORDER BY rate ROWS UNBOUNDED PRECEDING) AS c, sum(v) OVER (PARTITION BY hs_code) AS total FROM rates
-  ), typical AS (
-    SELECT hs_code, min(rate) FILTER (WHERE c * 2 >= total) AS rate FROM cum GROUP BY hs_code
-  ), qpk AS (
+  return `WITH typical AS (SELECT hs_code, rate FROM ${TYPICAL_RATES}), qpk AS (
     SELECT decl_id, item_no, inn, hs_code, is_payment, customs_value_rub, ${inspectableSql('release_date', params)} AS inspectable,
       ln(CAST(supplementary_qty AS DOUBLE) / net_weight_kg) AS lq,
       ln(CAST(customs_value_rub AS DOUBLE) / net_weight_kg) AS luv,
@@ -209,6 +205,36 @@ function sql(params: FeatureParams): string {
   FROM ${AS_OF_TABLES.universe} u LEFT JOIN gap USING (inn) LEFT JOIN mix USING (inn) LEFT JOIN pref_excess USING (inn) LEFT JOIN qoff USING (inn)`;
 }
 
+/** TEMP table: the typical duty rate of each code as of the date (hs_code, rate). */
+const TYPICAL_RATES = 'ccrg_typical_rate';
+
+/**
+ * The typical duty rate of each code: the value-weighted median effective
+ * rate of every payment-procedure item released by the as-of date, from the
+ * store's per-month code rates for the months they serve and from the items
+ * for the others (exact sums: the same bits either way).
+ */
+function prepare(params: FeatureParams, context: PrepareContext): string[] {
+  const payment = quoteLiteralList(params.paymentProcedures);
+  const served = [...context.cleanMonths].filter((m) => lastDay(m) <= params.asOf).sort();
+  const fromItems = `SELECT * FROM ${AS_OF_TABLES.declarations} WHERE is_payment${
+    served.length === 0 ? '' : ` AND CAST(date_trunc('month', release_date) AS DATE) NOT IN (${served.map(sqlDate).join(', ')})`
+  }`;
+  const months = [
+    `SELECT hs_code, rate, v FROM (${CODE_RATES.select(fromItems, 'true')})`,
+    ...(served.length === 0 ? [] : [`SELECT hs_code, rate, v FROM ${CODE_RATES.table} WHERE procedure IN (${payment}) AND release_month IN (${served.map(sqlDate).join(', ')})`]),
+  ];
+  return [
+    `CREATE OR REPLACE TEMP TABLE ${TYPICAL_RATES} AS
+     WITH rates AS (
+       SELECT hs_code, rate, sum(v) AS v FROM (${months.join(' UNION ALL ')}) GROUP BY ALL
+     ), cum AS (
+       SELECT *, sum(v) OVER (PARTITION BY hs_code ORDER BY rate ROWS UNBOUNDED PRECEDING) AS c, sum(v) OVER (PARTITION BY hs_code) AS total FROM rates
+     )
+     SELECT hs_code, min(rate) FILTER (WHERE c * 2 >= total) AS rate FROM cum GROUP BY hs_code`,
+  ];
+}
+
 /** Family 4: duty paid against peers and own history; quantity per kg against the declared code; preference claims against the dispatch country. */
 export const dutyRate: FeatureFamily = {
   id: family,
@@ -216,4 +242,6 @@ export const dutyRate: FeatureFamily = {
   needs: ['declarations'],
   features: FEATURES,
   sql,
+  prepare,
+  preparedTables: [TYPICAL_RATES],
 };

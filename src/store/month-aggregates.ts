@@ -28,7 +28,11 @@ export const DECLARATION_MONTHS = 'declaration_months';
 /** One aggregate table: its columns and the SELECT that fills it from declaration rows. */
 export interface MonthAggregate {
   table: string;
-  /** The columns it groups by besides `release_month` (of `select`'s source, with `inn` for the importer). */
+  /**
+   * Columns of `select`'s source (`inn` for the importer) that, with
+   * `release_month`, partition its rows: an ingest rebuilds the partitions
+   * holding a row it touched (the grain may be finer).
+   */
   keys: readonly string[];
   /** Column names and DuckDB types, `release_month` first. */
   columns: readonly (readonly [string, string])[];
@@ -79,8 +83,30 @@ export const OWN_MONTHS: MonthAggregate = {
   },
 };
 
+/**
+ * Customs value per release month, code, procedure and effective duty rate
+ * (duty / customs value rounded to 6 decimals) of the items with a value and
+ * a duty figure: the typical duty rate of each code (the duty-rate family's
+ * value-weighted median over every item released by the as-of date).
+ */
+export const CODE_RATES: MonthAggregate = {
+  table: 'month_code_rates',
+  keys: ['hs_code', 'procedure'],
+  columns: [
+    ['release_month', 'DATE'],
+    ['hs_code', 'VARCHAR'],
+    ['procedure', 'VARCHAR'],
+    ['rate', 'DOUBLE'],
+    ['v', 'DECIMAL(38,2)'],
+  ],
+  select: (source) => `SELECT CAST(date_trunc('month', release_date) AS DATE) AS release_month, hs_code, procedure,
+       round(CAST(duty_rub AS DOUBLE) / CAST(customs_value_rub AS DOUBLE), 6) AS rate, sum(customs_value_rub) AS v
+     FROM (${source}) WHERE customs_value_rub > 0 AND duty_rub IS NOT NULL
+     GROUP BY ALL`,
+};
+
 /** Every aggregate the store keeps. */
-export const MONTH_AGGREGATES: readonly MonthAggregate[] = [OWN_MONTHS];
+export const MONTH_AGGREGATES: readonly MonthAggregate[] = [OWN_MONTHS, CODE_RATES];
 
 /** The stored declaration columns the aggregates group by (`inn` is `importer_inn`): what a refresh after an ingest needs of the rows it touched. */
 export const MONTH_AGGREGATE_KEY_COLUMNS: readonly string[] = [

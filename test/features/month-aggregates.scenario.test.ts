@@ -5,7 +5,7 @@ import { SCORE_DEFAULTS } from '../../src/config/defaults.js';
 import { computeFeatures } from '../../src/features/compute.js';
 import { FAMILIES } from '../../src/features/families.js';
 import { openDuckDb, type Db } from '../../src/io/db.js';
-import { cleanMonths, cleanMonthsSql, DECLARATION_MONTHS, OWN_MONTHS, refreshMonthAggregates } from '../../src/store/month-aggregates.js';
+import { cleanMonths, cleanMonthsSql, CODE_RATES, DECLARATION_MONTHS, MONTH_AGGREGATES, OWN_MONTHS, refreshMonthAggregates } from '../../src/store/month-aggregates.js';
 import { extractCsv, fixtureFile, ingestInto, tempDir } from '../util/fixtures.js';
 import { buildWorld } from '../scenario/worlds.js';
 
@@ -82,7 +82,7 @@ describe('per-month aggregates', () => {
       const snapshot = async (): Promise<string> =>
         JSON.stringify([
           await db.all(`SELECT * FROM ${DECLARATION_MONTHS} ORDER BY release_month`),
-          await db.all(`SELECT * FROM ${OWN_MONTHS.table} ORDER BY ALL`),
+          ...(await Promise.all(MONTH_AGGREGATES.map((a) => db.all(`SELECT * FROM ${a.table} ORDER BY ALL`)))),
         ]);
       // A correction that moves an item to another release month changes the aggregates of both months.
       const old = (await db.all(`SELECT * EXCLUDE (superseded_on, extra_cat, extra_num, label_violation, label_charges_rub, label_known_date, ingest_id, source_line, row_hash, key_hash)
@@ -96,6 +96,7 @@ describe('per-month aggregates', () => {
       await refreshMonthAggregates(db, 'all');
       expect(await snapshot()).toBe(incremental);
       expect(await count(db, `SELECT * FROM ${OWN_MONTHS.table}`)).toBeGreaterThan(1000);
+      expect(await count(db, `SELECT * FROM ${CODE_RATES.table}`)).toBeGreaterThan(100);
     } finally {
       db.close();
     }
