@@ -2,7 +2,6 @@ import { AS_OF_TABLES } from './as-of-tables.js';
 import { ITEM_TABLES, exactSum, inspectableSql } from './item-signals.js';
 import { quoteLiteralList, sqlDate } from '../io/sql.js';
 import { CODE_RATES } from '../store/month-aggregates.js';
-import { lastDay } from './params.js';
 import type { FeatureDef, FeatureFamily, FeatureParams, PrepareContext } from './types.js';
 
 /** Robust z-score (against 1.4826 × MAD, at least QTY_PER_KG_MIN_SPREAD) beyond which an item's quantity per kg is off its code. */
@@ -216,7 +215,8 @@ const TYPICAL_RATES = 'ccrg_typical_rate';
  */
 function prepare(params: FeatureParams, context: PrepareContext): string[] {
   const payment = quoteLiteralList(params.paymentProcedures);
-  const served = [...context.cleanMonths].filter((m) => lastDay(m) <= params.asOf).sort();
+  // Clean months have ended by the as-of date.
+  const served = [...context.cleanMonths].sort();
   const fromItems = `SELECT * FROM ${AS_OF_TABLES.declarations} WHERE is_payment${
     served.length === 0 ? '' : ` AND CAST(date_trunc('month', release_date) AS DATE) NOT IN (${served.map(sqlDate).join(', ')})`
   }`;

@@ -48,26 +48,6 @@ export function windowStartSql(params: FeatureParams, months: number): string {
   return `CAST(${asOfLiteral(params)} - INTERVAL ${months} MONTH + INTERVAL 1 DAY AS DATE)`;
 }
 
-/** First day (YYYY-MM-DD) of month index `index` (year × 12 + month − 1). */
-export function monthStart(index: number): string {
-  return isoDate(new Date(Date.UTC(Math.floor(index / 12), index % 12, 1)));
-}
-
-/** Last day (YYYY-MM-DD) of the month of a YYYY-MM-DD date. */
-export function lastDay(date: string): string {
-  const [y, m] = date.split('-').map(Number) as [number, number];
-  return isoDate(new Date(Date.UTC(y, m, 0)));
-}
-
-/** The first day of the `months`-month window ending on `asOf`, as {@link windowStartSql} computes it in SQL. */
-export function windowStartDay(asOf: string, months: number): string {
-  const [y, m, d] = asOf.split('-').map(Number) as [number, number, number];
-  const index = y * 12 + m - 1 - months;
-  // DuckDB subtracts months clamping the day to the month's end, then the window starts the day after.
-  const day = Math.min(d, Number(lastDay(monthStart(index)).slice(8)));
-  return isoDate(new Date(Date.UTC(Math.floor(index / 12), index % 12, day + 1)));
-}
-
 /**
  * The latest `count` quarters whose VAT return is due by the as-of date: due date
  * (the 25th of the month after the quarter) + `returnGraceDays` on or before as-of.

@@ -2,7 +2,7 @@ import { quoteLiteralList, sqlDate } from '../io/sql.js';
 import { OWN_MONTHS, releasedInMonthsSql } from '../store/month-aggregates.js';
 import { ITEM_TABLES, PEER_LEVELS, exactSum, firstInspectableDay, inspectableSql } from './item-signals.js';
 import { AS_OF_TABLES } from './as-of-tables.js';
-import { lastDay, monthStart, windowStartDay } from './params.js';
+import { asOfFromPeriod, periodsBetween, windowStartDay } from '../util/period.js';
 import type { FeatureDef, FeatureFamily, FeatureParams, PrepareContext } from './types.js';
 
 /** Items a run of months of uv_own_drop needs inside it, and outside it. */
@@ -206,8 +206,8 @@ function prepare(params: FeatureParams, context: PrepareContext): string[] {
   const start = windowStartDay(params.asOf, 2 * params.windowMonths);
   const inspectableFrom = firstInspectableDay(params);
   // Months of the range served by the aggregates: wholly inside it and on one side of the first inspectable day.
-  const months = Array.from({ length: 2 * params.windowMonths + 1 }, (_, k) => monthStart(asOfMonth - k)).filter((m) => lastDay(m) >= start);
-  const served = months.filter((m) => context.cleanMonths.has(m) && m >= start && (m >= inspectableFrom || lastDay(m) < inspectableFrom));
+  const months = periodsBetween(start.slice(0, 7), params.asOf.slice(0, 7)).map((p) => `${p}-01`);
+  const served = months.filter((m) => context.cleanMonths.has(m) && m >= start && (m >= inspectableFrom || asOfFromPeriod(m.slice(0, 7)) < inspectableFrom));
   const fromItems = months.filter((m) => !served.includes(m));
   const mb = `${asOfMonth} - (year(release_month) * 12 + month(release_month) - 1)`;
   const payment = quoteLiteralList(params.paymentProcedures);

@@ -5,6 +5,7 @@
  * --outcomes FILE --plan DIR` to read back (docs/outputs.md).
  */
 import type { ColumnSpec, Table } from './table.js';
+import { windowStartDay } from '../util/period.js';
 
 /** The template's file in the plan's folder. */
 export const OUTCOMES_TEMPLATE_FILE = 'outcomes-template.csv';
@@ -64,17 +65,12 @@ export const OUTCOME_TEMPLATE_COLUMNS: readonly ColumnSpec[] = [...PLANNED, ...R
 export const OUTCOME_RESULT_KEYS: readonly string[] = RESULTS.map((c) => c.key);
 
 /**
- * The first day of the control period that ends on `asOf`: `controlYears`
- * years back, the day clamped to that month's length (as SQL's date minus
- * an interval, and the features' windows, src/features/params.ts), then the
- * next day. 2026-06-30 gives 2023-07-01; 2024-02-29 gives 2021-03-01.
+ * The first day of the control period that ends on `asOf`: the window of
+ * `controlYears` years, as the features' windows start
+ * (src/util/period.ts). 2026-06-30 gives 2023-07-01; 2024-02-29 gives 2021-03-01.
  */
 export function controlPeriodStart(asOf: string, controlYears: number): string {
-  const end = new Date(`${asOf}T00:00:00Z`);
-  const year = end.getUTCFullYear() - controlYears;
-  const month = end.getUTCMonth();
-  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return new Date(Date.UTC(year, month, Math.min(end.getUTCDate(), lastDay) + 1)).toISOString().slice(0, 10);
+  return windowStartDay(asOf, controlYears * 12);
 }
 
 /** The cell of `key` in a row of `table`. */

@@ -124,9 +124,14 @@ export function monthAggregateDdl(): string[] {
 /** The store's tables for the aggregates, in order. */
 export const MONTH_AGGREGATE_TABLES: readonly string[] = [DECLARATION_MONTHS, ...MONTH_AGGREGATES.map((a) => a.table)];
 
-/** A predicate on declaration rows: released in one of `months` (YYYY-MM-01), as ranges the scan can skip row groups by. */
-function inMonthsSql(months: readonly string[]): string {
+/** A predicate on declaration rows: released in one of `months` (YYYY-MM-01), as date ranges a scan can skip row groups by. */
+export function releasedInMonthsSql(months: readonly string[]): string {
   return months.length === 0 ? 'false' : months.map((m) => `(release_date >= ${sqlDate(m)} AND release_date < ${sqlDate(m)} + INTERVAL 1 MONTH)`).join(' OR ');
+}
+
+/** The latest version of every item released in `months`, with `inn` for the importer: what the aggregates sum. */
+function latestRowsSql(months: readonly string[]): string {
+  return `SELECT *, importer_inn AS inn FROM declarations WHERE superseded_on IS NULL AND (${releasedInMonthsSql(months)})`;
 }
 
 /** Rebuilds `declaration_months` for the release months (YYYY-MM-01) `months`. */
@@ -134,7 +139,7 @@ async function refreshDeclarationMonths(db: Db, months: readonly string[]): Prom
   if (months.length === 0) return;
   await db.run(`DELETE FROM ${DECLARATION_MONTHS} WHERE release_month IN (${months.map(sqlDate).join(', ')})`);
   await db.run(`INSERT INTO ${DECLARATION_MONTHS}
-    SELECT CAST(date_trunc('month', release_date) AS DATE), count(*), max(version_date) FROM declarations WHERE ${inMonthsSql(months)} GROUP BY ALL`);
+    SELECT CAST(date_trunc('month', release_date) AS DATE), count(*), max(version_date) FROM declarations WHERE ${releasedInMonthsSql(months)} GROUP BY ALL`);
 }
 
 /**
@@ -151,10 +156,9 @@ export async function refreshMonthAggregates(db: Db, months: readonly string[] |
   for (let i = 0; i < list.length; i += chunk) {
     const part = list.slice(i, i + chunk);
     await refreshDeclarationMonths(db, part);
-    const latest = `SELECT *, importer_inn AS inn FROM declarations WHERE superseded_on IS NULL AND (${inMonthsSql(part)})`;
     for (const aggregate of MONTH_AGGREGATES) {
       await db.run(`DELETE FROM ${aggregate.table} WHERE release_month IN (${part.map(sqlDate).join(', ')})`);
-      await db.run(`INSERT INTO ${aggregate.table} ${aggregate.select(latest, 'true')}`);
+      await db.run(`INSERT INTO ${aggregate.table} ${aggregate.select(latestRowsSql(part), 'true')}`);
     }
   }
 }
@@ -180,8 +184,7 @@ export async function refreshAggregatesAfterIngest(db: Db, ingestId: number, ver
         SELECT DISTINCT CAST(date_trunc('month', release_date) AS DATE) AS release_month, ${keys.join(', ')} FROM (SELECT *, importer_inn AS inn FROM (${rows}))`);
       const same = (a: string, b: string): string => [`${a}.release_month = ${b}.release_month`, ...keys.map((k) => `${a}.${k} IS NOT DISTINCT FROM ${b}.${k}`)].join(' AND ');
       await db.run(`DELETE FROM ${aggregate.table} a USING ${touched} t WHERE ${same('a', 't')}`);
-      const latest = `SELECT l.* EXCLUDE (rm) FROM (SELECT *, importer_inn AS inn, CAST(date_trunc('month', release_date) AS DATE) AS rm
-          FROM declarations WHERE superseded_on IS NULL AND (${inMonthsSql(months)})) l
+      const latest = `SELECT l.* EXCLUDE (rm) FROM (SELECT *, CAST(date_trunc('month', release_date) AS DATE) AS rm FROM (${latestRowsSql(months)})) l
         SEMI JOIN ${touched} t ON ${same('l', 't').replace('l.release_month', 'l.rm')}`;
       await db.run(`INSERT INTO ${aggregate.table} ${aggregate.select(latest, 'true')}`);
     }
@@ -203,9 +206,4 @@ export function cleanMonthsSql(asOf: string): string {
 export async function cleanMonths(db: Db, asOf: string): Promise<Set<string>> {
   const rows = await db.all(`SELECT strftime(release_month, '%Y-%m-%d') AS m FROM (${cleanMonthsSql(asOf)})`);
   return new Set(rows.map((r) => String(r['m'])));
-}
-
-/** A predicate on declaration rows: released in one of `months` (YYYY-MM-01), as date ranges a scan can skip row groups by. */
-export function releasedInMonthsSql(months: readonly string[]): string {
-  return inMonthsSql(months);
 }

@@ -42,6 +42,22 @@ export function asOfFromPeriod(period: string): string {
   return isoDate(new Date(Date.UTC(year, month, 0)));
 }
 
+/**
+ * The first day of the `months`-month window that ends on `asOf`
+ * (YYYY-MM-DD): `months` months back, the day clamped to that month's
+ * length as SQL's date minus an interval clamps it, then the next day, as
+ * the features' windows compute it in SQL (`windowStartSql`,
+ * src/features/params.ts). 2026-06-30 and 36 give 2023-07-01; 2024-02-29
+ * and 36 give 2021-03-01.
+ */
+export function windowStartDay(asOf: string, months: number): string {
+  const end = new Date(`${asOf}T00:00:00Z`);
+  const index = end.getUTCFullYear() * 12 + end.getUTCMonth() - months;
+  const [year, month] = [Math.floor(index / 12), index % 12];
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return isoDate(new Date(Date.UTC(year, month, Math.min(end.getUTCDate(), lastDay) + 1)));
+}
+
 /** The month before a period. */
 export function previousPeriod(period: string): string {
   const [year, month] = yearMonth(period);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { inspectableSql, inspectableUntilSql } from '../../src/features/item-signals.js';
 import { openDuckDb } from '../../src/io/db.js';
-import { windowStartDay, windowStartSql } from '../../src/features/params.js';
+import { windowStartSql } from '../../src/features/params.js';
+import { windowStartDay } from '../../src/util/period.js';
 import { SCORE_DEFAULTS } from '../../src/config/defaults.js';
 
 describe('inspectableSql', () => {
