@@ -370,7 +370,7 @@ async function storeOne(db: Db, v: Validated, ingestId: number, mappingSha: stri
   }
   if (def.id === 'declarations' && inserted > 0) {
     // New versions supersede stored ones (and a late earlier version is superseded on arrival);
-    // the aggregates of every month whose latest versions may have changed are rebuilt.
+    // the aggregates' groups holding its rows or a row whose latest version changed are rebuilt.
     const versioned = await refreshSupersession(db, ingestId, MONTH_AGGREGATE_KEY_COLUMNS);
     try {
       await refreshAggregatesAfterIngest(db, ingestId, versioned.table);
