@@ -20,7 +20,7 @@ import { fixedClock } from '../src/util/clock.js';
 import { memoryLogger } from '../src/util/logger.js';
 
 const { values } = parseArgs({
-  options: { seed: { type: 'string', default: '20261' }, participants: { type: 'string', default: '2000' }, months: { type: 'string', default: '24' } },
+  options: { seed: { type: 'string', default: '20261' }, participants: { type: 'string', default: '2000' }, months: { type: 'string', default: '24' }, profile: { type: 'string' } },
 });
 const end = GENERATE_DEFAULTS.end;
 const dir = await mkdtemp(join(tmpdir(), 'ccrg-quality-'));
@@ -32,11 +32,11 @@ try {
   const db = await openDuckDb(':memory:');
   const clock = fixedClock('2026-11-26');
   await ingestFiles(db, { inputs: await findExtractFiles(dir), mapping: defaultMapping(), dryRun: false, maxRejectShare: null }, clock, memoryLogger());
-  const profile = await loadCheckedProfile(null);
+  const profile = await loadCheckedProfile(values.profile ?? null);
   const config = {
     period: end,
     source: { store: ':memory:' },
-    riskProfilePath: null,
+    riskProfilePath: values.profile ?? null,
     lang: 'en' as const,
     top: 0,
     evidenceItems: 0,

@@ -1,5 +1,6 @@
 /** `ccrg generate`: synthetic extracts with planted, labelled schemes and bad rows (docs/generator.md). */
 import { GENERATE_DEFAULTS } from '../config/defaults.js';
+import { loadTraceableGoods } from '../config/traceable-goods.js';
 import { parseYearMonth } from '../generate/calendar.js';
 import { generateExtracts, type GenerateOptions, type GenerateSummary } from '../generate/generate.js';
 import { UsageError } from '../util/errors.js';
@@ -16,6 +17,8 @@ export interface GenerateFlags {
   monthly?: boolean;
   'items-per-month'?: number;
   'inspection-rate'?: number;
+  /** The list of goods subject to traceability (default profiles/traceable-goods.yaml). */
+  'traceable-goods'?: string;
 }
 
 function positiveInteger(flag: string, value: number, max: number): number {
@@ -52,6 +55,7 @@ export function generateOptionsFromArgs(args: GenerateFlags): GenerateOptions {
     itemsPerMonth,
     dirtyRate: d.dirtyRate,
     inspectionRate,
+    traceablePrefixes: d.traceablePrefixes,
   };
 }
 
@@ -70,6 +74,7 @@ export function formatGenerateSummary(summary: GenerateSummary): string {
 /** Writes the extracts; returns the summary lines to print. */
 export async function generate(flags: GenerateFlags, logger: Logger): Promise<string> {
   const options = generateOptionsFromArgs(flags);
+  if (flags['traceable-goods'] !== undefined) options.traceablePrefixes = (await loadTraceableGoods(flags['traceable-goods'])).prefixes;
   const started = performance.now();
   const summary = await generateExtracts(options, logger);
   logger.info(`generate: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);

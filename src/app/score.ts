@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BATCH_DEFAULTS, PLAN_DEFAULTS, SCORE_DEFAULTS } from '../config/defaults.js';
+import { loadTraceableGoods } from '../config/traceable-goods.js';
 import type { DuckDbOptions } from '../io/db.js';
 import { checkReplaceable, replaceDirectory, RUN_FOLDER } from '../io/run-dir.js';
 import { artifactFile, serializeArtifact } from '../models/risk/artifact.js';
@@ -40,6 +41,8 @@ export { RANK_BY };
 export interface ScoreOptions extends SourceOptions {
   period?: string;
   'risk-profile'?: string;
+  /** The list of goods subject to traceability (default profiles/traceable-goods.yaml). */
+  'traceable-goods'?: string;
   lang?: string;
   top?: number;
   out?: string;
@@ -107,6 +110,7 @@ export async function scoreConfig(options: ScoreOptions): Promise<ScoreConfig> {
       returnGraceDays: wholeNumber('return-grace-days', options['return-grace-days'], SCORE_DEFAULTS.returnGraceDays, 0),
       leadMonths: wholeNumber('lead-months', options['lead-months'], SCORE_DEFAULTS.leadMonths, 0),
       paymentProcedures: options['payment-procedures'] ?? SCORE_DEFAULTS.paymentProcedures,
+      traceableCodes: options['traceable-goods'] === undefined ? SCORE_DEFAULTS.traceableCodes : (await loadTraceableGoods(options['traceable-goods'])).prefixes,
     },
     duckdb: engineOf(options),
     report: options.report === true,

@@ -23,7 +23,8 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs> = {
         type: 'number',
         describe: 'Share of the active importers inspected in a year, a tenth of them at random',
         defaultDescription: String(GENERATE_DEFAULTS.inspectionRate),
-      }),
+      })
+      .option('traceable-goods', { type: 'string', describe: 'The list of goods subject to traceability (docs/traceability.md)', defaultDescription: 'profiles/traceable-goods.yaml' }),
   handler: async (argv) => {
     const ctx = contextFromArgs(argv);
     ctx.stdout(await generate(argv, ctx.logger));

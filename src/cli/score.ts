@@ -32,6 +32,7 @@ export function withScoreOptions(yargs: Argv<GlobalArgs>, rankBy: RankByFlag = S
     .option('out', { type: 'string', describe: `Run folder [default: ${BATCH_DEFAULTS.outRoot}/<period>]` })
     .option('return-grace-days', { type: 'number', describe: `Days after a VAT return's due date before it counts as missing [default: ${SCORE_DEFAULTS.returnGraceDays}]` })
     .option('lead-months', { type: 'number', describe: `Months before the 3-year control limit after which an item no longer counts [default: ${SCORE_DEFAULTS.leadMonths}]` })
+    .option('traceable-goods', { type: 'string', describe: 'The list of goods subject to traceability, whose imports must show movements (docs/traceability.md)', defaultDescription: 'profiles/traceable-goods.yaml' })
     .option('payment-procedures', { type: 'string', array: true, describe: `Customs procedures whose payments count [default: ${SCORE_DEFAULTS.paymentProcedures.join(' ')}]` })
     .option('threads', { type: 'number', describe: 'DuckDB worker threads [default: all cores]' })
     .option('memory-limit', { type: 'string', describe: `DuckDB memory limit, e.g. 4GB [default: ${BATCH_DEFAULTS.memoryLimit}]` }) as Argv<ScoreArgs>;

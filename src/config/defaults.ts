@@ -1,4 +1,5 @@
 /** Defaults of every command, in one place (the CLI states them, it does not decide them). */
+import { defaultTraceableGoods } from './traceable-goods.js';
 
 /** The DuckDB store every command writes (ingest) or reads when no input files are given: the one store default. */
 export const STORE_DEFAULT = 'ccrg.duckdb';
@@ -28,6 +29,8 @@ export const GENERATE_DEFAULTS = {
   dirtyRate: 0.02,
   gzip: false,
   monthly: false,
+  /** Goods subject to traceability: the shipped list, profiles/traceable-goods.yaml. */
+  traceablePrefixes: defaultTraceableGoods().prefixes,
 } as const;
 
 /** Feature computation (src/features, docs/features.md): every FeatureParams default except `asOf`. */
@@ -50,6 +53,8 @@ export const SCORE_DEFAULTS = {
   controlYears: 3,
   /** ... less this lead time in months: older items count in features but not in amounts at stake. */
   leadMonths: 6,
+  /** Code prefixes of the goods subject to traceability: the shipped list, profiles/traceable-goods.yaml. */
+  traceableCodes: defaultTraceableGoods().prefixes,
 } as const;
 
 /** `ccrg score` and `ccrg explain` (docs/cli.md, docs/outputs.md). */

@@ -13,6 +13,8 @@ export const AS_OF_TABLES = {
   participants: 'ccrg_asof_participants',
   outcomes: 'ccrg_asof_outcomes',
   tax_signals: 'ccrg_asof_tax_signals',
+  /** Movements of traceable goods: the highest correction of each document line made by the date. */
+  traceability: 'ccrg_asof_traceability',
   /** One row per importer with an item released in the window: register data, main office, window customs value. */
   universe: 'ccrg_universe',
   /** Due quarters: tax_period, q_start, q_end, q_rank (1 = latest due), q_key. */
@@ -22,12 +24,12 @@ export const AS_OF_TABLES = {
 } as const;
 
 /** Row counts of the as-of extracts, to tell which features the data can provide. */
-export type AsOfCounts = Record<'declarations' | 'tax_returns' | 'participants' | 'outcomes' | 'tax_signals', number>;
+export type AsOfCounts = Record<'declarations' | 'tax_returns' | 'participants' | 'outcomes' | 'tax_signals' | 'traceability', number>;
 
 // The columns features and the item table read.
 const DECLARATION_COLUMNS = [
   'decl_id', 'item_no', 'version', 'release_date', 'procedure', 'customs_office', 'hs_code', 'origin_country',
-  'dispatch_country', 'preference', 'customs_value_rub', 'net_weight_kg', 'supplementary_qty', 'duty_rub', 'import_vat_rub', 'excise_rub',
+  'dispatch_country', 'preference', 'customs_value_rub', 'net_weight_kg', 'supplementary_qty', 'supplementary_unit', 'duty_rub', 'import_vat_rub', 'excise_rub',
   'valuation_method',
 ];
 
@@ -69,6 +71,7 @@ function asOfTableStatements(params: FeatureParams): string[] {
     asOfTable(t.participants, 'participants'),
     asOfTable(t.outcomes, 'outcomes'),
     asOfTable(t.tax_signals, 'tax_signals'),
+    asOfTable(t.traceability, 'traceability'),
     `CREATE OR REPLACE TEMP TABLE ${t.dueQuarters} AS ${dueQuartersSql(quarters)}`,
     `CREATE OR REPLACE TEMP TABLE ${t.universe} AS
      WITH office_value AS (
@@ -102,7 +105,8 @@ export async function createAsOfTables(db: Db, params: FeatureParams): Promise<A
     (SELECT count(*) FROM ${t.tax_returns})::DOUBLE AS tax_returns,
     (SELECT count(*) FROM ${t.participants})::DOUBLE AS participants,
     (SELECT count(*) FROM ${t.outcomes})::DOUBLE AS outcomes,
-    (SELECT count(*) FROM ${t.tax_signals})::DOUBLE AS tax_signals`);
+    (SELECT count(*) FROM ${t.tax_signals})::DOUBLE AS tax_signals,
+    (SELECT count(*) FROM ${t.traceability})::DOUBLE AS traceability`);
   const r = rows[0] ?? {};
   return {
     declarations: Number(r['declarations'] ?? 0),
@@ -110,5 +114,6 @@ export async function createAsOfTables(db: Db, params: FeatureParams): Promise<A
     participants: Number(r['participants'] ?? 0),
     outcomes: Number(r['outcomes'] ?? 0),
     tax_signals: Number(r['tax_signals'] ?? 0),
+    traceability: Number(r['traceability'] ?? 0),
   };
 }

@@ -35,6 +35,8 @@ export function checkFeatureParams(params: FeatureParams): void {
       throw new Error(`${name} must be a whole number from ${min} to 1000; got ${JSON.stringify(v)}`);
     }
   }
+  const badCode = params.traceableCodes.find((c) => !/^[0-9]{2,10}$/.test(c));
+  if (badCode !== undefined) throw new Error(`traceableCodes must be code prefixes of 2 to 10 digits; got ${JSON.stringify(badCode)}`);
   if (params.paymentProcedures.length === 0) throw new Error('paymentProcedures must name at least one customs procedure; got none');
 }
 

@@ -44,6 +44,8 @@ export interface FeatureParams {
   /** Post-release control limit in years (3) and the lead time in months (default 6). */
   controlYears: number;
   leadMonths: number;
+  /** Code prefixes of the goods subject to traceability (profiles/traceable-goods.yaml): their imported items must show movements. */
+  traceableCodes: readonly string[];
 }
 
 /** What the store says about the as-of date, read once for every family's `prepare`. */

@@ -12,12 +12,13 @@ import { CsvWriter } from '../io/csv-stream-writer.js';
 import { DeclIdAllocator, declarationLine, generateMonthItems, maybeCorrection, type Correction } from './declarations.js';
 import { DirtyPlanter, type DirtyEntry, type FreshKey } from './dirty.js';
 import { examineItem, inspectionLines, notePlantedTaxCharge, planInspections } from './outcomes.js';
-import { buildParticipants, DECOY_KINDS, SCHEME_KINDS, snapshotFields, type DecoyKind, type SchemeKind } from './participants.js';
+import { buildParticipants, DECOY_KINDS, SCHEME_KINDS, snapshotFields, TRACE_SCHEME_KINDS, type DecoyKind, type SchemeKind, type TraceSchemeKind } from './participants.js';
 import { ReferralBook } from './tax-answers.js';
 import { taxSignalLines } from './tax-signals.js';
 import { Rng } from './random.js';
 import { planDecoys, planSchemes } from './schemes.js';
 import { TaxBook, taxReturnLine } from './tax-returns.js';
+import { TraceBook, TRACE_DECOY_KINDS, type TraceDecoyKind } from './traceability.js';
 import { TRUTH_COLUMNS, TruthLog } from './truth.js';
 import { buildWorld } from './world.js';
 
@@ -39,6 +40,8 @@ export interface GenerateOptions {
   dirtyRate?: number;
   /** Share of the active importers inspected in a year (default 0.03; a tenth of them at random). */
   inspectionRate?: number;
+  /** Code prefixes of the goods subject to traceability (profiles/traceable-goods.yaml). */
+  traceablePrefixes: readonly string[];
 }
 
 /** Rows written to one file. */
@@ -57,9 +60,9 @@ export interface GenerateSummary {
   truthRows: number;
   inspections: number;
   /** Participants with each planted scheme. */
-  schemes: Record<SchemeKind, number>;
+  schemes: Record<SchemeKind | TraceSchemeKind, number>;
   /** Participants with each decoy. */
-  decoys: Record<DecoyKind, number>;
+  decoys: Record<DecoyKind | TraceDecoyKind, number>;
 }
 
 function header(extract: ExtractId): string[] {
@@ -85,6 +88,7 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
   const participants = buildParticipants(world, options.participants, itemsPerMonth, seed);
   planSchemes(world, participants, itemsPerMonth, seed);
   planDecoys(world, participants, itemsPerMonth, seed);
+  const traceBook = new TraceBook(world, participants, options.traceablePrefixes, itemsPerMonth, seed);
   const inspections = planInspections(world, participants, itemsPerMonth, seed, options.inspectionRate);
   const tax = new TaxBook(world, participants, seed);
   const referralBook = new ReferralBook(world, participants);
@@ -98,6 +102,8 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
     const period = month !== undefined && registered !== undefined && registered.index > month.index ? registered.key : (month?.key ?? '');
     truth.addDecoy(p, p.decoy, period);
   }
+  const tracePlanted = traceBook.planted(participants);
+  for (const d of tracePlanted.decoys) truth.addDecoy(d.p, d.kind, d.period);
 
   const itemRng = new Rng(seed, 5);
   const snapshotRng = new Rng(seed, 10);
@@ -210,10 +216,15 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
         const line = declarationLine(world, item, null);
         decl.writeLine(line);
         planters.declarations.afterGood(decl, line.split(','));
-        tax.addImport(p, item.trueLanded, item.vat);
+        const traced = traceBook.addItem(item, month);
+        tax.addImport(p, item.trueLanded + traced.extraLanded, item.vat);
         referralBook.addBorderVat(p, month, item.vat);
         examineItem(own, item, outcomeRng);
         truth.addItem(item, month.key);
+        if (traced.planted !== null) {
+          truth.addTraceItem(item, traced.planted.kind, month.key, traced.planted.charge);
+          notePlantedTaxCharge(own, traced.planted.day, traced.planted.charge);
+        }
         const correction = maybeCorrection(world, item, itemRng);
         if (correction !== null) {
           const key = isoFromDay(correction.versionDay).slice(0, 7);
@@ -269,6 +280,22 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
   await finish(outcomes);
   await finish(itemOutcomes);
 
+  // Movements of traceable goods (src/generate/traceability.ts), by the month they were made.
+  const movements = traceBook.linesByMonth();
+  const traceWriters = monthly ? world.months : [null];
+  for (const month of traceWriters) {
+    const writer = open('traceability', month);
+    const keys = month === null ? [...movements.keys()].sort() : [month.key];
+    for (const key of keys) {
+      for (const fields of movements.get(key) ?? []) {
+        writer.writeFields(fields);
+        planters.traceability.afterGood(writer, fields);
+      }
+      await writer.flushIfFull();
+    }
+    await finish(writer);
+  }
+
   // The tax authority's signals, from a random stream of their own (src/generate/tax-signals.ts).
   const signals = open('tax_signals', null);
   for (const line of taxSignalLines(participants, world.months, new Rng(seed, 30))) {
@@ -293,12 +320,14 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
   await truthWriter.close();
   await dirtyWriter.close();
 
-  const schemes = Object.fromEntries(SCHEME_KINDS.map((k) => [k, 0])) as Record<SchemeKind, number>;
-  const decoys = Object.fromEntries(DECOY_KINDS.map((k) => [k, 0])) as Record<DecoyKind, number>;
+  const schemes = Object.fromEntries([...SCHEME_KINDS, ...TRACE_SCHEME_KINDS].map((k) => [k, 0])) as Record<SchemeKind | TraceSchemeKind, number>;
+  const decoys = Object.fromEntries([...DECOY_KINDS, ...TRACE_DECOY_KINDS].map((k) => [k, 0])) as Record<DecoyKind | TraceDecoyKind, number>;
   for (const p of participants) {
     if (p.scheme !== null) schemes[p.scheme.kind]++;
     if (p.decoy !== null) decoys[p.decoy]++;
   }
+  Object.assign(schemes, tracePlanted.schemes);
+  for (const d of tracePlanted.decoys) decoys[d.kind]++;
   return {
     outDir,
     files: [...stats.values()],

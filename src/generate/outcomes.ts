@@ -192,7 +192,8 @@ export function inspectionLines(inspection: Inspection, rng: Rng): { outcome: st
     if (found) {
       violation = '1';
       charges = round2(inspection.plantedCharges * rng.between(0.9, 1.05)).toFixed(2);
-      category = inspection.p.scheme === null ? 'other' : VIOLATION_CATEGORY[inspection.p.scheme.kind];
+      const p = inspection.p;
+      category = p.scheme !== null ? VIOLATION_CATEGORY[p.scheme.kind] : p.traceScheme === 'resale_markup_undervaluation' ? 'valuation' : 'other';
     } else if (inspection.falsePositive) {
       violation = '1';
       category = 'other';

@@ -12,6 +12,11 @@ export type SchemeKind = 'undervaluation' | 'misclassification' | 'vat_deduction
 
 export const SCHEME_KINDS: readonly SchemeKind[] = ['undervaluation', 'misclassification', 'vat_deduction_inflation', 'shell_importer', 'origin_manipulation'];
 
+/** The planted traceability schemes (src/generate/traceability.ts): seen only in the movements of traceable goods. */
+export type TraceSchemeKind = 'resale_markup_undervaluation' | 'sales_beyond_imports';
+
+export const TRACE_SCHEME_KINDS: readonly TraceSchemeKind[] = ['resale_markup_undervaluation', 'sales_beyond_imports'];
+
 /** Honest behaviours that look suspicious to a naive rule. */
 export type DecoyKind = 'deduction_lag' | 'inventory_buildup' | 'special_regime' | 'non_transaction_valuation' | 'price_dispersion';
 
@@ -76,6 +81,8 @@ export interface Participant {
   unreliableFrom: number;
   massAddress: boolean;
   scheme: SchemeEpisode | null;
+  /** A traceability scheme (src/generate/traceability.ts), planted apart from `scheme`. */
+  traceScheme: TraceSchemeKind | null;
   decoy: DecoyKind | null;
   /** Month index the decoy behaviour starts (its truth period). */
   decoyMonth: number;
@@ -228,6 +235,7 @@ export function buildParticipants(world: World, count: number, itemsPerMonth: nu
       unreliableFrom: rng.chance(0.01) ? rng.int(world.months.length) : Number.POSITIVE_INFINITY,
       massAddress: rng.chance(0.005),
       scheme: null,
+      traceScheme: null,
       decoy: null,
       decoyMonth: 0,
       spikeFrom: -1,

@@ -5,6 +5,7 @@
 import type { ItemRecord } from './declarations.js';
 import { round2 } from './declarations.js';
 import type { DecoyKind, Participant, SchemeKind } from './participants.js';
+import type { TraceDecoyKind } from './traceability.js';
 
 export const TRUTH_COLUMNS = ['inn', 'kind', 'scheme', 'period', 'items', 'item_keys', 'charges_rub'] as const;
 
@@ -41,12 +42,20 @@ export class TruthLog {
     row.charges += item.charge;
   }
 
+  /** An item a traceability scheme planted on (src/generate/traceability.ts), in the month of its release. */
+  addTraceItem(item: ItemRecord, scheme: string, period: string, charge: number): void {
+    const row = this.row(item.importer.inn, 'scheme', scheme, period);
+    row.items++;
+    row.keys.push(`${item.declId}/${item.itemNo}`);
+    row.charges += charge;
+  }
+
   /** A planted charge without items (tax side). */
   addCharge(p: Participant, scheme: SchemeKind, period: string, amount: number): void {
     this.row(p.inn, 'scheme', scheme, period).charges += amount;
   }
 
-  addDecoy(p: Participant, decoy: DecoyKind, period: string): void {
+  addDecoy(p: Participant, decoy: DecoyKind | TraceDecoyKind, period: string): void {
     this.row(p.inn, 'decoy', decoy, period);
   }
 

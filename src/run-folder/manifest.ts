@@ -36,6 +36,8 @@ export interface ScoreParameters {
   peer_min_importers: number;
   control_years: number;
   lead_months: number;
+  /** Code prefixes of the goods subject to traceability (absent in older manifests: the shipped list). */
+  traceable_codes?: string[];
   lang: 'en' | 'ru';
   top: number;
   evidence_items: number;

@@ -1,9 +1,10 @@
 /** The feature parameters both ways between `FeatureParams` and a score manifest's `result.parameters`. */
+import { SCORE_DEFAULTS } from '../config/defaults.js';
 import type { FeatureParams } from '../features/types.js';
 import type { ScoreParameters } from '../run-folder/manifest.js';
 
 /** The feature parameters as the manifest records them (`result.parameters`, in this order). */
-export function manifestFeatureParameters(f: FeatureParams): Pick<ScoreParameters, 'as_of' | 'payment_procedures' | 'return_grace_days' | 'vat_quarters' | 'window_months' | 'peer_window_months' | 'peer_min_items' | 'peer_min_importers' | 'control_years' | 'lead_months'> {
+export function manifestFeatureParameters(f: FeatureParams): Pick<ScoreParameters, 'as_of' | 'payment_procedures' | 'return_grace_days' | 'vat_quarters' | 'window_months' | 'peer_window_months' | 'peer_min_items' | 'peer_min_importers' | 'control_years' | 'lead_months' | 'traceable_codes'> {
   return {
     as_of: f.asOf,
     payment_procedures: [...f.paymentProcedures],
@@ -15,6 +16,7 @@ export function manifestFeatureParameters(f: FeatureParams): Pick<ScoreParameter
     peer_min_importers: f.peerMinImporters,
     control_years: f.controlYears,
     lead_months: f.leadMonths,
+    traceable_codes: [...f.traceableCodes],
   };
 }
 
@@ -31,5 +33,7 @@ export function featureParamsOf(p: ScoreParameters, asOf: string): FeatureParams
     peerMinImporters: p.peer_min_importers,
     controlYears: p.control_years,
     leadMonths: p.lead_months,
+    // Absent in the manifests of runs made before the traceability features: the shipped list.
+    traceableCodes: p.traceable_codes ?? SCORE_DEFAULTS.traceableCodes,
   };
 }

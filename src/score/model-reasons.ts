@@ -79,6 +79,15 @@ export const FEATURE_TITLES_RU: Readonly<Record<string, string>> = {
   tax_signal_count: 'Сигналы налогового органа',
   tax_signal_amount_rub: 'Сумма в сигналах налогового органа',
   tax_signal_months_ago: 'Месяцев после последнего сигнала налогового органа',
+  trace_batches: 'Перемещённых партий прослеживаемых товаров',
+  trace_excess_share: 'Перемещено сверх полученного по тем же РНПТ',
+  trace_excess_payments_rub: 'Платежи по товарам, перемещённым сверх полученного',
+  trace_sold_before_release: 'Партий, перемещённых до выпуска',
+  trace_markup_vs_peers: 'Наценка при перепродаже против аналогов',
+  trace_markup_undervaluation_rub: 'Платежи под риском по цене перепродажи',
+  trace_markup_past_control_rub: 'Платежи по цене перепродажи за сроком таможенного контроля',
+  trace_unmoved_share: 'Доля прослеживаемого ввоза без перемещений',
+  trace_weak_buyer_share: 'Продажи организациям без сотрудников или без деклараций по НДС',
   profile_customs_points: 'Баллы таможенных индикаторов профиля риска',
   profile_tax_points: 'Баллы налоговых индикаторов профиля риска',
 };
@@ -97,6 +106,8 @@ const FAMILY_AUTHORITY: Readonly<Record<string, RecoveringAuthority>> = {
   profile: 'tax',
   inspection_history: 'customs',
   tax_signals: 'tax',
+  // Goods after the border: customs' while the goods are inside its control period (see TAX_TRACE_FEATURES).
+  traceability: 'customs',
   // The model's risk-profile points (src/models/risk/inputs.ts), by the authority of their indicators.
   risk_profile_customs: 'customs',
   risk_profile_tax: 'tax',
@@ -105,9 +116,13 @@ const FAMILY_AUTHORITY: Readonly<Record<string, RecoveringAuthority>> = {
 /** Profile features about customs activity rather than tax-return traits. */
 const CUSTOMS_PROFILE_FEATURES = new Set(['nontx_valuation_share', 'customs_value_growth_log', 'hs_chapter_count', 'window_customs_value_rub']);
 
+/** Traceability features whose money is the tax authority's: past customs' control period, hidden sales, the VAT chain (docs/traceability.md). */
+const TAX_TRACE_FEATURES = new Set(['trace_markup_past_control_rub', 'trace_unmoved_share', 'trace_weak_buyer_share']);
+
 /** The authority of a feature's money (see {@link FAMILY_AUTHORITY}). */
 export function featureAuthority(feature: FeatureDef): RecoveringAuthority {
   if (CUSTOMS_PROFILE_FEATURES.has(feature.id)) return 'customs';
+  if (TAX_TRACE_FEATURES.has(feature.id)) return 'tax';
   return FAMILY_AUTHORITY[feature.family] ?? 'customs';
 }
 

@@ -1,3 +1,4 @@
+import { GENERATE_DEFAULTS } from '../../src/config/defaults.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,7 +22,7 @@ describe('generate, then ingest', () => {
     it(`rejects exactly the planted bad rows of dirty.csv (${monthly ? 'monthly files' : 'gzip files'})`, async () => {
       const dir = await tempDir();
       await generateExtracts(
-        { participants: 150, months: 6, end: '2026-06', seed: 7, outDir: dir, gzip: !monthly, monthly, itemsPerMonth: 4, dirtyRate: 0.08 },
+        { participants: 150, months: 6, end: '2026-06', seed: 7, outDir: dir, gzip: !monthly, monthly, itemsPerMonth: 4, dirtyRate: 0.08, traceablePrefixes: GENERATE_DEFAULTS.traceablePrefixes },
         memoryLogger(),
       );
       const db = await memoryStore();

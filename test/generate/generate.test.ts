@@ -1,3 +1,4 @@
+import { GENERATE_DEFAULTS } from '../../src/config/defaults.js';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,8 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXTRACTS } from '../../src/contract/extracts.js';
 import { generateExtracts, type GenerateOptions, type GenerateSummary } from '../../src/generate/generate.js';
-import { SCHEME_KINDS, DECOY_KINDS } from '../../src/generate/participants.js';
+import { SCHEME_KINDS, DECOY_KINDS, TRACE_SCHEME_KINDS } from '../../src/generate/participants.js';
+import { TRACE_DECOY_KINDS } from '../../src/generate/traceability.js';
 import { isValidInn } from '../../src/validation/inn.js';
 import { PLAN_CHECK_CODES, REJECT_CODE_LIST } from '../../src/validation/reject-codes.js';
 import { memoryLogger } from '../../src/util/logger.js';
@@ -19,7 +21,7 @@ const TODAY = '2026-06-30';
 const root = mkdtempSync(join(tmpdir(), 'ccrg-generate-'));
 
 function options(name: string, extra: Partial<GenerateOptions> = {}): GenerateOptions {
-  return { participants: 250, months: 12, end: '2026-06', seed: 7, outDir: join(root, name), gzip: false, monthly: false, itemsPerMonth: 4, ...extra };
+  return { participants: 250, months: 12, end: '2026-06', seed: 7, outDir: join(root, name), gzip: false, monthly: false, itemsPerMonth: 4, traceablePrefixes: GENERATE_DEFAULTS.traceablePrefixes, ...extra };
 }
 
 async function generate(name: string, extra: Partial<GenerateOptions> = {}): Promise<{ summary: GenerateSummary; output: Output; dir: string }> {
@@ -155,11 +157,57 @@ describe('generateExtracts', () => {
     const share = (inns.size / 600) * (12 / 18);
     expect(share).toBeGreaterThanOrEqual(0.04);
     expect(share).toBeLessThanOrEqual(0.1);
-    expect(new Set(schemeRows.map((r) => r[2]))).toEqual(new Set(SCHEME_KINDS));
+    expect(new Set(schemeRows.map((r) => r[2]))).toEqual(new Set([...SCHEME_KINDS, ...TRACE_SCHEME_KINDS]));
     for (const r of schemeRows) expect(Number(r[6]), r.join(',')).toBeGreaterThan(0);
     const decoys = plain.output.truth.filter((r) => r[1] === 'decoy');
-    expect(new Set(decoys.map((r) => r[2]))).toEqual(new Set(DECOY_KINDS));
+    expect(new Set(decoys.map((r) => r[2]))).toEqual(new Set([...DECOY_KINDS, ...TRACE_DECOY_KINDS]));
     for (const r of decoys) expect(r[6]).toBe('0.00');
+  });
+
+  it('writes movements of traceable goods that balance with the imports, except where a scheme was planted', () => {
+    const clean = (extract: string) => {
+      const f = plain.output.files.find((x) => x.extract === extract);
+      return (f?.records ?? []).filter((r) => !plain.output.dirty.has(`${f?.file}:${r.line}`)).map((r) => r.fields);
+    };
+    const items = new Map<string, { importer: string; hs: string; qty: number; unit: string; value: number; release: string }>();
+    for (const f of clean('declarations')) {
+      items.set(`${f[0]}/${String(f[1]).padStart(3, '0')}`, { importer: f[6] ?? '', hs: f[9] ?? '', qty: f[16] === '' ? Number(f[14]) : Number(f[15]), unit: f[16] ?? '', value: Number(f[13]), release: f[4] ?? '' });
+    }
+    const latest = new Map<string, string[]>();
+    for (const m of clean('traceability')) {
+      const key = [m[6], m[1], m[2], m[3], m[0]].join('|');
+      if (Number(m[4]) >= Number(latest.get(key)?.[4] ?? -1)) latest.set(key, m);
+    }
+    const moves = [...latest.values()];
+    expect(moves.length).toBeGreaterThan(1000);
+    expect(clean('traceability').some((m) => m[4] === '1')).toBe(true);
+    const flow = new Map<string, number>();
+    const add = (firm: string, rnpt: string, q: number) => flow.set(`${firm}|${rnpt}`, (flow.get(`${firm}|${rnpt}`) ?? 0) + q);
+    for (const m of moves) {
+      const rnpt = m[0] ?? '';
+      const item = items.get(rnpt);
+      expect(item, rnpt).toBeDefined();
+      expect(GENERATE_DEFAULTS.traceablePrefixes.some((p) => item?.hs.startsWith(p)), item?.hs).toBe(true);
+      add(m[6] ?? '', rnpt, -Number(m[8]));
+      if (m[7] !== '') add(m[7] ?? '', rnpt, Number(m[8]));
+    }
+    for (const [rnpt, item] of items) if (flow.has(`${item.importer}|${rnpt}`)) add(item.importer, rnpt, item.qty);
+    const truthOf = (kind: string) => new Set(plain.output.truth.filter((r) => r[2] === kind).map((r) => r[0]));
+    const beyond = truthOf('sales_beyond_imports');
+    const excessFirms = new Set([...flow].filter(([, balance]) => balance < -1e-6).map(([key]) => key.split('|')[0]));
+    expect(beyond.size).toBeGreaterThan(0);
+    // Every firm that moved more than it received is a planted seller beyond its imports.
+    for (const firm of excessFirms) expect(beyond.has(firm ?? ''), firm).toBe(true);
+    expect([...beyond].some((firm) => excessFirms.has(firm))).toBe(true);
+    // Consignment: the importer only transfers; the agent sells.
+    const consignors = truthOf('consignment_sales');
+    const consigned = moves.filter((m) => consignors.has(m[6] ?? ''));
+    expect(consigned.length).toBeGreaterThan(0);
+    for (const m of consigned) expect(m[1]).toBe('transfer_report');
+    // Stock: some of its batches are sold almost a year or more after their release.
+    const stock = truthOf('stock_from_earlier_batches');
+    const days = (a: string, b: string) => (Date.parse(b) - Date.parse(a)) / 86_400_000;
+    expect(moves.some((m) => stock.has(m[6] ?? '') && days(items.get(m[0] ?? '')?.release ?? '', m[3] ?? '') >= 330)).toBe(true);
   });
 
   it('lists truth item keys that are clean declaration items of the named importer', () => {
@@ -250,9 +298,12 @@ describe('generateExtracts', () => {
     expect(hitRate(false)).toBeLessThan(0.3);
   });
 
-  it('plants the same schemes as before inspections were chosen by the older rules: truth.csv byte-identical on three seeds', async () => {
+  it('plants the same schemes as before inspections were chosen by the older rules and before the traceability schemes: truth.csv byte-identical on three seeds', async () => {
     // sha256 of truth.csv written by the generator whose inspections saw the planted fraud (commit cd0d156):
-    // choosing the inspections differently must change who was inspected, never what was planted.
+    // choosing the inspections differently must change who was inspected, never what was planted. The
+    // traceability schemes and decoys came later, from random streams of their own: without their rows
+    // the file is the same.
+    const traceKinds = new Set<string>([...TRACE_SCHEME_KINDS, ...TRACE_DECOY_KINDS]);
     const before: Record<number, string> = {
       1: '5e022c1abd899c71d26126da2599d90e41bec9aaee02219f78abc4d46ce169f8',
       2: '2384b94c3b8ea586988cfccccf192cc1e8bbef3771c5c77b66b8ca5a7240eedf',
@@ -260,7 +311,10 @@ describe('generateExtracts', () => {
     };
     for (const seed of [1, 2, 3]) {
       const { dir } = await generate(`truth-${seed}`, { participants: 300, months: 12, seed, dirtyRate: 0.02 });
-      expect(createHash('sha256').update(readFileSync(join(dir, 'truth.csv'))).digest('hex'), `seed ${seed}`).toBe(before[seed]);
+      const lines = readFileSync(join(dir, 'truth.csv'), 'utf8').split('\n');
+      const earlier = lines.filter((line) => !traceKinds.has(line.split(',')[2] ?? ''));
+      expect(earlier.length, `seed ${seed}: traceability rows planted`).toBeLessThan(lines.length);
+      expect(createHash('sha256').update(earlier.join('\n')).digest('hex'), `seed ${seed}`).toBe(before[seed]);
     }
   });
 

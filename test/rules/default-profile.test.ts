@@ -99,6 +99,36 @@ const CASES: { id: string; row: Record<string, number>; en: string; ru: string }
     en: "Signals from the tax authority about it within the control period: 2, the latest 3 months ago, naming 1.3M RUB",
     ru: "Сигналы налогового органа о нём за период контроля: 2, последний 3 месяца назад, на сумму 1,3 млн руб.",
   },
+  {
+    id: "resale_markup_beyond_peers",
+    row: {"trace_markup_vs_peers": 2.5, "trace_markup_undervaluation_rub": 480000},
+    en: "Resold its traceable imports at 2.5x the markup of importers of the same goods; valued at what the resale shows, duty and VAT would be 480K RUB higher",
+    ru: "Перепродал прослеживаемые товары с наценкой в 2,5 раза выше, чем импортёры тех же товаров; при стоимости, которую показывает перепродажа, пошлина и НДС были бы больше на 480 тыс. руб.",
+  },
+  {
+    id: "resale_markup_past_control",
+    row: {"trace_markup_vs_peers": 2.5, "trace_markup_undervaluation_rub": 0, "trace_markup_past_control_rub": 480000},
+    en: "Resold traceable goods released before the customs control period at 2.5x the markup of importers of the same goods; 480K RUB of duty and VAT at the resale's value, now the tax authority's to pursue",
+    ru: "Перепродал прослеживаемые товары, выпущенные до начала срока таможенного контроля, с наценкой в 2,5 раза выше, чем импортёры тех же товаров; 480 тыс. руб. пошлины и НДС по стоимости перепродажи — предмет контроля налогового органа",
+  },
+  {
+    id: "sales_beyond_imports",
+    row: {"trace_excess_share": 0.5, "trace_excess_payments_rub": 160000, "trace_batches": 4},
+    en: "Moved 50% more traceable goods than it received under the same batch numbers (4 batches); declared like their batches, they would have paid 160K RUB in duty and VAT",
+    ru: "Продал прослеживаемых товаров на 50% больше, чем получил по тем же РНПТ (партий: 4); при декларировании как их партии они уплатили бы 160 тыс. руб. пошлины и НДС",
+  },
+  {
+    id: "sold_before_release",
+    row: {"trace_sold_before_release": 2},
+    en: "2 traceable batches were moved before customs released them",
+    ru: "Партий прослеживаемых товаров, перемещённых до их выпуска таможней: 2",
+  },
+  {
+    id: "vat_chain_weak_buyers",
+    row: {"trace_weak_buyer_share": 0.45},
+    en: "45% of its sales of traceable goods went to firms with no staff or no VAT return",
+    ru: "45% продаж прослеживаемых товаров пришлось на организации без сотрудников или без деклараций по НДС",
+  },
 ];
 
 describe('profiles/default.yaml', () => {

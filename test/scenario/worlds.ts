@@ -15,6 +15,7 @@
  * test workers.
  */
 
+import { GENERATE_DEFAULTS } from '../../src/config/defaults.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -211,7 +212,7 @@ async function makeWorld(spec: WorldSpec, dir: string): Promise<void> {
 
 async function makeExtracts(spec: GeneratedWorld, data: string): Promise<void> {
   await generateExtracts(
-    { participants: spec.participants, months: spec.months, end: '2026-06', seed: spec.seed, outDir: data, gzip: false, monthly: false, itemsPerMonth: spec.itemsPerMonth, dirtyRate: spec.dirtyRate, inspectionRate: spec.inspectionRate },
+    { participants: spec.participants, months: spec.months, end: '2026-06', seed: spec.seed, outDir: data, gzip: false, monthly: false, itemsPerMonth: spec.itemsPerMonth, dirtyRate: spec.dirtyRate, inspectionRate: spec.inspectionRate, traceablePrefixes: GENERATE_DEFAULTS.traceablePrefixes },
     memoryLogger(),
   );
   if (spec.hostileNames) await giveHostileNames(data);

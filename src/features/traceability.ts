@@ -1,0 +1,277 @@
+/**
+ * Family 8: the goods after the border (docs/traceability.md). Movements of
+ * traceable goods carry the batch registration number (RNPT) of the
+ * declaration item they were imported under; per firm and RNPT the engine
+ * keeps what came in (the import, or purchases and transfers from another
+ * firm) and what went out (sales, transfers, retirements), as of the date.
+ */
+import { quoteLiteral } from '../io/sql.js';
+import { AS_OF_TABLES } from './as-of-tables.js';
+import { inspectableSql } from './item-signals.js';
+import { asOfLiteral, dueQuarters, windowQuarterCount, windowStartSql } from './params.js';
+import type { FeatureDef, FeatureFamily, FeatureParams } from './types.js';
+
+const family = 'traceability';
+
+/** TEMP tables of the family (see `prepare`). */
+const T = {
+  /** As-of movement lines with the declaration item their RNPT names (decl_id, item_no; NULL when it names none). */
+  lines: 'ccrg_trace_lines',
+  /** Per RNPT naming an as-of declaration item: importer, code, release, imported quantity in the movements' unit, values. */
+  batches: 'ccrg_trace_batches',
+  /** Per firm and RNPT: quantity received and sent, first and last outgoing movement, the firm's invoices. */
+  flows: 'ccrg_trace_flows',
+} as const;
+
+/** A markup above this multiple of the peers' counts towards the amount at stake. */
+const MARKUP_STAKE_FROM = 1.5;
+/** An imported traceable item counts as unmoved when released this many days before the as-of date without an outgoing movement. */
+const UNMOVED_AFTER_DAYS = 90;
+
+const moved = 'RNPTs naming an item of the store with a movement out of the participant (seller_inn) dated in the activity window';
+
+const FEATURES: readonly FeatureDef[] = [
+  {
+    id: 'trace_batches',
+    family,
+    unit: 'count',
+    decimals: 0,
+    title: 'Traceable batches moved',
+    formula: `Number of ${moved}.`,
+    rationale: 'Context: how much of the participant\'s trade the traceability system shows.',
+    catches: [],
+    sources: ['traceability.rnpt', 'traceability.seller_inn', 'traceability.doc_date'],
+  },
+  {
+    id: 'trace_excess_share',
+    family,
+    unit: 'share',
+    decimals: 4,
+    title: 'Goods moved beyond what was received under the same RNPT',
+    formula:
+      `Over the ${moved}: sum of max(0, quantity sent − quantity received) × customs value per unit, divided by the sum of quantity received × customs value per unit. ` +
+      'Sent: invoices, transfer reports and retirements with the participant as seller; received: the imported quantity (supplementary quantity when the movement\'s unit is the declaration\'s supplementary unit, net weight for kilograms, 166) when it is the importer, plus invoices and transfer reports with it as buyer. Adjustments change values, not quantities: not counted. RNPTs whose unit matches neither quantity of the declaration are left out.',
+    rationale: 'Selling more under a batch number than ever came in under it: goods that crossed the border undeclared, sold under a lawful batch. Following transfers (to a commission agent) and counting every earlier import of the RNPT keeps lawful stock and consignment out.',
+    catches: ['sales_beyond_imports'],
+    sources: ['traceability.quantity', 'traceability.unit', 'traceability.buyer_inn', 'declarations.supplementary_qty', 'declarations.supplementary_unit', 'declarations.net_weight_kg'],
+    needs: ['declarations'],
+  },
+  {
+    id: 'trace_excess_payments_rub',
+    family,
+    unit: 'RUB',
+    decimals: 2,
+    title: 'Payments on the goods moved beyond what was received',
+    formula: `Sum over the ${moved} of max(0, quantity sent − quantity received) × (duty + import VAT + excise of the item) / imported quantity.`,
+    rationale: 'What the undeclared goods would have paid at the border had they been declared like the batch they were sold under.',
+    catches: ['sales_beyond_imports'],
+    sources: ['declarations.duty_rub', 'declarations.import_vat_rub', 'declarations.excise_rub'],
+    needs: ['declarations'],
+  },
+  {
+    id: 'trace_sold_before_release',
+    family,
+    unit: 'count',
+    decimals: 0,
+    title: 'Batches moved before their release',
+    formula: `Number of the ${moved} imported by the participant whose first movement out of it is dated before the item\'s release_date.`,
+    rationale: 'Goods cannot be sold before customs releases them, unless they were already in the country.',
+    catches: ['sales_beyond_imports'],
+    sources: ['traceability.doc_date', 'declarations.release_date'],
+    needs: ['declarations'],
+  },
+  {
+    id: 'trace_markup_vs_peers',
+    family,
+    unit: 'ratio',
+    decimals: 4,
+    title: 'Resale markup against peers',
+    formula:
+      `Over the ${moved} imported by the participant and sold by it on invoices: markup = (invoice value / invoice quantity) / (landed cost per imported unit: customs value + duty + excise), ` +
+      'compared with the peers\' markup: the median over importers of each importer\'s median ln markup on the same 6-digit code (the 4-digit heading when fewer than peerMinImporters importers sold that code in the window, NULL when the heading has fewer too); ' +
+      'the value is exp of the invoice-value-weighted mean of ln(markup) − ln(peer markup). Only the importer\'s own invoices count: a commission agent\'s retail sale or a transfer is not the first sale.',
+    rationale: 'The first domestic sale shows what the goods are worth: a markup far beyond what importers of the same goods make means the customs value was too low (premium goods declared at the going price of their code, which the unit-value peers cannot see).',
+    catches: ['resale_markup_undervaluation'],
+    sources: ['traceability.value_rub', 'traceability.doc_type', 'declarations.customs_value_rub', 'declarations.hs_code'],
+    needs: ['declarations'],
+  },
+  {
+    id: 'trace_markup_undervaluation_rub',
+    family,
+    unit: 'RUB',
+    decimals: 2,
+    title: 'Payments at stake shown by the resale price',
+    formula:
+      `Sum over the participant's RNPTs whose markup is above ${MARKUP_STAKE_FROM} times the peers', and whose item is still inside the control period (release + controlYears − leadMonths): ` +
+      '(invoice price per unit / peer markup − landed cost per unit) × the quantity invoiced (at most the quantity imported) × (duty + import VAT + excise) / landed cost.',
+    rationale: 'The payments an inspection revaluing the goods at the value their resale shows could recover. Items past the control period are the tax authority\'s (docs/traceability.md).',
+    catches: ['resale_markup_undervaluation'],
+    sources: ['traceability.value_rub', 'declarations.duty_rub', 'declarations.import_vat_rub'],
+    needs: ['declarations'],
+  },
+  {
+    id: 'trace_markup_past_control_rub',
+    family,
+    unit: 'RUB',
+    decimals: 2,
+    title: 'Payments shown by the resale price, past the control period',
+    formula: 'As trace_markup_undervaluation_rub, over the RNPTs whose item is past the control period (released before as-of − controlYears + leadMonths).',
+    rationale: 'Customs can no longer inspect these items (EAEU Customs Code art. 310): the undervaluation the resale shows is the tax authority\'s to pursue, through the importer\'s profit and VAT base.',
+    catches: ['resale_markup_undervaluation'],
+    sources: ['traceability.value_rub', 'declarations.release_date'],
+    needs: ['declarations'],
+  },
+  {
+    id: 'trace_unmoved_share',
+    family,
+    unit: 'share',
+    decimals: 4,
+    title: 'Traceable imports never moved',
+    formula:
+      `Share of the customs value of the participant's items of a traceable code (the traceable goods list) under a payment procedure, released in the activity window at least ${UNMOVED_AFTER_DAYS} days before the as-of date, ` +
+      'with no movement out of the participant under their RNPT (the declaration number and item number) by the as-of date; NULL when there are none.',
+    rationale: 'Traceable goods that never show a sale, transfer or retirement were sold without documents (revenue hidden from the tax authority) or never existed. Context: long-held stock shows the same, so no indicator reads it alone.',
+    catches: [],
+    sources: ['declarations.hs_code', 'traceability.rnpt'],
+    needs: ['declarations'],
+  },
+  {
+    id: 'trace_weak_buyer_share',
+    family,
+    unit: 'share',
+    decimals: 4,
+    title: 'Sales to buyers with no staff or no VAT return',
+    formula:
+      "Share of the participant's invoice value dated in the activity window whose buyer is in the register as of the date with headcount 0, or on the general regime without a VAT return for any due quarter of the window; NULL when it has no invoices. Buyers missing from the register count as unknown, not as weak.",
+    rationale: 'A VAT chain through a firm with no staff or no return to the final seller is how deductions are manufactured: the tax authority\'s side of the traceability data.',
+    catches: [],
+    sources: ['traceability.buyer_inn', 'participants.headcount', 'participants.tax_regime', 'tax_returns.tax_period'],
+    needs: ['participants', 'tax_returns'],
+  },
+];
+
+function prepare(params: FeatureParams): string[] {
+  const a = AS_OF_TABLES;
+  const pattern = quoteLiteral('^(.+)/([0-9]{1,5})$');
+  return [
+    `CREATE OR REPLACE TEMP TABLE ${T.lines} AS
+     SELECT rnpt, doc_type, doc_date, seller_inn, buyer_inn, quantity, unit, CAST(value_rub AS DOUBLE) AS value_rub,
+       nullif(regexp_extract(rnpt, ${pattern}, 1), '') AS decl_id,
+       TRY_CAST(nullif(regexp_extract(rnpt, ${pattern}, 2), '') AS INTEGER) AS item_no
+     FROM ${a.traceability}
+     WHERE doc_type <> 'adjustment'`,
+    `CREATE OR REPLACE TEMP TABLE ${T.batches} AS
+     WITH keys AS (
+       SELECT rnpt, any_value(decl_id) AS decl_id, any_value(item_no) AS item_no, min(unit) AS unit
+       FROM ${T.lines} WHERE decl_id IS NOT NULL AND item_no IS NOT NULL GROUP BY rnpt
+     )
+     SELECT k.rnpt, d.inn AS importer, d.hs_code, d.release_date,
+       CASE WHEN k.unit = d.supplementary_unit THEN d.supplementary_qty WHEN k.unit = '166' THEN d.net_weight_kg END AS imported_qty,
+       CAST(d.customs_value_rub AS DOUBLE) AS customs_value,
+       CAST(d.customs_value_rub AS DOUBLE) + coalesce(CAST(d.duty_rub AS DOUBLE), 0) + coalesce(CAST(d.excise_rub AS DOUBLE), 0) AS landed,
+       coalesce(CAST(d.duty_rub AS DOUBLE), 0) + coalesce(CAST(d.import_vat_rub AS DOUBLE), 0) + coalesce(CAST(d.excise_rub AS DOUBLE), 0) AS payments,
+       ${inspectableSql('d.release_date', params)} AS inspectable
+     FROM keys k JOIN ${a.declarations} d ON d.decl_id = k.decl_id AND d.item_no = k.item_no`,
+    `CREATE OR REPLACE TEMP TABLE ${T.flows} AS
+     WITH l AS (SELECT l.* FROM ${T.lines} l SEMI JOIN ${T.batches} b USING (rnpt)),
+     sent AS (
+       SELECT seller_inn AS firm, rnpt, sum(quantity) AS sent, min(doc_date) AS first_out, max(doc_date) AS last_out,
+         sum(quantity) FILTER (WHERE doc_type = 'invoice') AS invoice_qty, sum(value_rub) FILTER (WHERE doc_type = 'invoice') AS invoice_value
+       FROM l GROUP BY seller_inn, rnpt
+     ), bought AS (
+       SELECT buyer_inn AS firm, rnpt, sum(quantity) AS bought
+       FROM l WHERE buyer_inn IS NOT NULL AND doc_type IN ('invoice', 'transfer_report') GROUP BY buyer_inn, rnpt
+     )
+     SELECT s.firm, s.rnpt, s.sent, s.first_out, s.last_out, s.invoice_qty, s.invoice_value,
+       s.firm = b.importer AS is_importer,
+       coalesce(bo.bought, 0) + CASE WHEN s.firm = b.importer THEN b.imported_qty ELSE 0 END AS received,
+       b.imported_qty, b.hs_code, b.release_date, b.customs_value, b.landed, b.payments, b.inspectable
+     FROM sent s JOIN ${T.batches} b USING (rnpt) LEFT JOIN bought bo ON bo.firm = s.firm AND bo.rnpt = s.rnpt
+     WHERE s.last_out >= ${windowStartSql(params, params.windowMonths)}`,
+  ];
+}
+
+function sql(params: FeatureParams): string {
+  const a = AS_OF_TABLES;
+  const asOf = asOfLiteral(params);
+  const windowStart = windowStartSql(params, params.windowMonths);
+  const quarters = dueQuarters(params, windowQuarterCount(params)).map((q) => quoteLiteral(q.taxPeriod));
+  const traceable = params.traceableCodes.map((c) => `starts_with(hs_code, ${quoteLiteral(c)})`).join(' OR ') || 'false';
+  const minImporters = params.peerMinImporters;
+  return `WITH f AS (
+    SELECT *, imported_qty > 0 AND received > 0 AS measurable,
+      customs_value / nullif(imported_qty, 0) AS unit_cv,
+      greatest(0, sent - received) AS excess
+    FROM ${T.flows}
+  ), excess AS (
+    SELECT firm AS inn, count(*) AS batches,
+      sum(excess * unit_cv) FILTER (WHERE measurable) / nullif(sum(received * unit_cv) FILTER (WHERE measurable), 0) AS excess_share,
+      coalesce(sum(excess * payments / imported_qty) FILTER (WHERE measurable), 0) AS excess_payments,
+      count(*) FILTER (WHERE is_importer AND first_out < release_date) AS before_release
+    FROM f GROUP BY firm
+  ), sales AS (
+    SELECT firm AS inn, rnpt, hs_code, invoice_value, least(invoice_qty, imported_qty) AS qty, inspectable,
+      invoice_value / invoice_qty AS price, landed / imported_qty AS unit_landed, payments / nullif(landed, 0) AS pay_rate,
+      ln((invoice_value / invoice_qty) / (landed / imported_qty)) AS ln_markup
+    FROM f WHERE is_importer AND invoice_qty > 0 AND invoice_value > 0 AND imported_qty > 0 AND landed > 0
+  ), by_importer AS (
+    SELECT inn, left(hs_code, 6) AS hs6, left(hs_code, 4) AS hs4, median(ln_markup) AS m FROM sales GROUP BY ALL
+  ), peers6 AS (
+    SELECT hs6, median(m) AS ref, count(*) AS n FROM by_importer GROUP BY hs6
+  ), peers4 AS (
+    SELECT hs4, median(m) AS ref, count(*) AS n FROM (SELECT inn, hs4, median(m) AS m FROM by_importer GROUP BY ALL) GROUP BY hs4
+  ), marked AS (
+    SELECT s.*, CASE WHEN p6.n >= ${minImporters} THEN p6.ref WHEN p4.n >= ${minImporters} THEN p4.ref END AS ref
+    FROM sales s LEFT JOIN peers6 p6 ON p6.hs6 = left(s.hs_code, 6) LEFT JOIN peers4 p4 ON p4.hs4 = left(s.hs_code, 4)
+  ), markup AS (
+    SELECT inn,
+      exp(sum(invoice_value * (ln_markup - ref)) / sum(invoice_value)) AS vs_peers,
+      coalesce(sum((price / exp(ref) - unit_landed) * qty * pay_rate)
+        FILTER (WHERE inspectable AND ln_markup - ref > ln(${MARKUP_STAKE_FROM}) AND pay_rate IS NOT NULL), 0) AS stake,
+      coalesce(sum((price / exp(ref) - unit_landed) * qty * pay_rate)
+        FILTER (WHERE NOT inspectable AND ln_markup - ref > ln(${MARKUP_STAKE_FROM}) AND pay_rate IS NOT NULL), 0) AS past_control
+    FROM marked WHERE ref IS NOT NULL GROUP BY inn
+  ), unmoved AS (
+    SELECT d.inn,
+      coalesce(sum(CAST(d.customs_value_rub AS DOUBLE)) FILTER (WHERE o.decl_id IS NULL), 0) / nullif(sum(CAST(d.customs_value_rub AS DOUBLE)), 0) AS share
+    FROM ${a.declarations} d
+    LEFT JOIN (SELECT DISTINCT seller_inn, decl_id, item_no FROM ${T.lines} WHERE decl_id IS NOT NULL) o
+      ON o.seller_inn = d.inn AND o.decl_id = d.decl_id AND o.item_no = d.item_no
+    WHERE d.in_window AND d.is_payment AND d.release_date <= ${asOf} - INTERVAL ${UNMOVED_AFTER_DAYS} DAY AND (${traceable})
+    GROUP BY d.inn
+  ), filed AS (
+    SELECT DISTINCT inn FROM ${a.tax_returns} WHERE tax_period IN (${quarters.join(', ') || "''"})
+  ), weak AS (
+    SELECT l.seller_inn AS inn,
+      coalesce(sum(l.value_rub) FILTER (WHERE p.headcount = 0 OR (p.tax_regime = 'general' AND fi.inn IS NULL)), 0) / nullif(sum(l.value_rub), 0) AS share
+    FROM ${T.lines} l
+    LEFT JOIN ${a.participants} p ON p.inn = l.buyer_inn
+    LEFT JOIN filed fi ON fi.inn = l.buyer_inn
+    WHERE l.doc_type = 'invoice' AND l.doc_date >= ${windowStart}
+    GROUP BY l.seller_inn
+  )
+  SELECT u.inn,
+    coalesce(e.batches, 0) AS trace_batches,
+    e.excess_share AS trace_excess_share,
+    coalesce(e.excess_payments, 0) AS trace_excess_payments_rub,
+    coalesce(e.before_release, 0) AS trace_sold_before_release,
+    m.vs_peers AS trace_markup_vs_peers,
+    coalesce(m.stake, 0) AS trace_markup_undervaluation_rub,
+    coalesce(m.past_control, 0) AS trace_markup_past_control_rub,
+    um.share AS trace_unmoved_share,
+    w.share AS trace_weak_buyer_share
+  FROM ${a.universe} u
+  LEFT JOIN excess e USING (inn) LEFT JOIN markup m USING (inn) LEFT JOIN unmoved um USING (inn) LEFT JOIN weak w USING (inn)`;
+}
+
+/** Family 8: traceable goods after the border: quantities beyond imports, sales before release, resale markups, unmoved batches, weak buyers. */
+export const traceability: FeatureFamily = {
+  id: family,
+  description:
+    'Traceable goods after the border (the traceability extract): per firm and batch registration number (RNPT), what came in and what went out, as of the date; the resale markup against importers of the same goods.',
+  needs: ['traceability'],
+  features: FEATURES,
+  sql,
+  prepare,
+  preparedTables: Object.values(T),
+};
