@@ -13,7 +13,7 @@ export const AS_OF_TABLES = {
   participants: 'ccrg_asof_participants',
   outcomes: 'ccrg_asof_outcomes',
   tax_signals: 'ccrg_asof_tax_signals',
-  /** Movements of traceable goods: the highest correction of each document line made by the date. */
+  /** Movements of traceable goods, the highest correction of each document line made by the date: rnpt, doc_type, doc_date, seller_inn, buyer_inn, quantity, unit, value_rub (DOUBLE). */
   traceability: 'ccrg_asof_traceability',
   /** One row per importer with an item released in the window: register data, main office, window customs value. */
   universe: 'ccrg_universe',
@@ -71,7 +71,10 @@ function asOfTableStatements(params: FeatureParams): string[] {
     asOfTable(t.participants, 'participants'),
     asOfTable(t.outcomes, 'outcomes'),
     asOfTable(t.tax_signals, 'tax_signals'),
-    asOfTable(t.traceability, 'traceability'),
+    // Only the columns the traceability family reads: movements are the largest extract.
+    `CREATE OR REPLACE TEMP TABLE ${t.traceability} AS
+     SELECT rnpt, doc_type, doc_date, seller_inn, buyer_inn, quantity, unit, CAST(value_rub AS DOUBLE) AS value_rub
+     FROM (${asOfSql('traceability', params.asOf)})`,
     `CREATE OR REPLACE TEMP TABLE ${t.dueQuarters} AS ${dueQuartersSql(quarters)}`,
     `CREATE OR REPLACE TEMP TABLE ${t.universe} AS
      WITH office_value AS (

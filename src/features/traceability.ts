@@ -15,11 +15,9 @@ const family = 'traceability';
 
 /** TEMP tables of the family (see `prepare`). */
 const T = {
-  /** As-of movement lines with the declaration item their RNPT names (decl_id, item_no; NULL when it names none). */
-  lines: 'ccrg_trace_lines',
-  /** Per RNPT naming an as-of declaration item: importer, code, release, imported quantity in the movements' unit, values. */
+  /** Per RNPT naming an as-of declaration item (`<declaration number>/<item number>`): importer, code, release, imported quantity in the movements' unit, values. */
   batches: 'ccrg_trace_batches',
-  /** Per firm and RNPT: quantity received and sent, first and last outgoing movement, the firm's invoices. */
+  /** Per firm and RNPT of a batch: quantity received and sent, first and last outgoing movement, the firm's invoices, the batch's item. */
   flows: 'ccrg_trace_flows',
 } as const;
 
@@ -152,20 +150,16 @@ const FEATURES: readonly FeatureDef[] = [
 
 function prepare(params: FeatureParams): string[] {
   const a = AS_OF_TABLES;
-  const pattern = quoteLiteral('^(.+)/([0-9]{1,5})$');
+  // The item number follows the last '/': parsed once per batch number, not per movement.
+  const cut = "length(rnpt) - strpos(reverse(rnpt), '/')";
   return [
-    `CREATE OR REPLACE TEMP TABLE ${T.lines} AS
-     SELECT rnpt, doc_type, doc_date, seller_inn, buyer_inn, quantity, unit, CAST(value_rub AS DOUBLE) AS value_rub,
-       nullif(regexp_extract(rnpt, ${pattern}, 1), '') AS decl_id,
-       TRY_CAST(nullif(regexp_extract(rnpt, ${pattern}, 2), '') AS INTEGER) AS item_no
-     FROM ${a.traceability}
-     WHERE doc_type <> 'adjustment'`,
     `CREATE OR REPLACE TEMP TABLE ${T.batches} AS
      WITH keys AS (
-       SELECT rnpt, any_value(decl_id) AS decl_id, any_value(item_no) AS item_no, min(unit) AS unit
-       FROM ${T.lines} WHERE decl_id IS NOT NULL AND item_no IS NOT NULL GROUP BY rnpt
+       SELECT rnpt, unit, left(rnpt, ${cut}) AS decl_id, TRY_CAST(substr(rnpt, ${cut} + 2) AS INTEGER) AS item_no
+       FROM (SELECT rnpt, min(unit) AS unit FROM ${a.traceability} WHERE doc_type <> 'adjustment' GROUP BY rnpt)
+       WHERE strpos(rnpt, '/') > 0 AND regexp_full_match(substr(rnpt, ${cut} + 2), '[0-9]{1,5}')
      )
-     SELECT k.rnpt, d.inn AS importer, d.hs_code, d.release_date,
+     SELECT k.rnpt, k.decl_id, k.item_no, d.inn AS importer, d.hs_code, d.release_date,
        CASE WHEN k.unit = d.supplementary_unit THEN d.supplementary_qty WHEN k.unit = '166' THEN d.net_weight_kg END AS imported_qty,
        CAST(d.customs_value_rub AS DOUBLE) AS customs_value,
        CAST(d.customs_value_rub AS DOUBLE) + coalesce(CAST(d.duty_rub AS DOUBLE), 0) + coalesce(CAST(d.excise_rub AS DOUBLE), 0) AS landed,
@@ -173,7 +167,7 @@ function prepare(params: FeatureParams): string[] {
        ${inspectableSql('d.release_date', params)} AS inspectable
      FROM keys k JOIN ${a.declarations} d ON d.decl_id = k.decl_id AND d.item_no = k.item_no`,
     `CREATE OR REPLACE TEMP TABLE ${T.flows} AS
-     WITH l AS (SELECT l.* FROM ${T.lines} l SEMI JOIN ${T.batches} b USING (rnpt)),
+     WITH l AS (SELECT l.* FROM ${a.traceability} l SEMI JOIN ${T.batches} b USING (rnpt) WHERE l.doc_type <> 'adjustment'),
      sent AS (
        SELECT seller_inn AS firm, rnpt, sum(quantity) AS sent, min(doc_date) AS first_out, max(doc_date) AS last_out,
          sum(quantity) FILTER (WHERE doc_type = 'invoice') AS invoice_qty, sum(value_rub) FILTER (WHERE doc_type = 'invoice') AS invoice_value
@@ -185,9 +179,8 @@ function prepare(params: FeatureParams): string[] {
      SELECT s.firm, s.rnpt, s.sent, s.first_out, s.last_out, s.invoice_qty, s.invoice_value,
        s.firm = b.importer AS is_importer,
        coalesce(bo.bought, 0) + CASE WHEN s.firm = b.importer THEN b.imported_qty ELSE 0 END AS received,
-       b.imported_qty, b.hs_code, b.release_date, b.customs_value, b.landed, b.payments, b.inspectable
-     FROM sent s JOIN ${T.batches} b USING (rnpt) LEFT JOIN bought bo ON bo.firm = s.firm AND bo.rnpt = s.rnpt
-     WHERE s.last_out >= ${windowStartSql(params, params.windowMonths)}`,
+       b.decl_id, b.item_no, b.imported_qty, b.hs_code, b.release_date, b.customs_value, b.landed, b.payments, b.inspectable
+     FROM sent s JOIN ${T.batches} b USING (rnpt) LEFT JOIN bought bo ON bo.firm = s.firm AND bo.rnpt = s.rnpt`,
   ];
 }
 
@@ -202,7 +195,7 @@ function sql(params: FeatureParams): string {
     SELECT *, imported_qty > 0 AND received > 0 AS measurable,
       customs_value / nullif(imported_qty, 0) AS unit_cv,
       greatest(0, sent - received) AS excess
-    FROM ${T.flows}
+    FROM ${T.flows} WHERE last_out >= ${windowStart}
   ), excess AS (
     SELECT firm AS inn, count(*) AS batches,
       sum(excess * unit_cv) FILTER (WHERE measurable) / nullif(sum(received * unit_cv) FILTER (WHERE measurable), 0) AS excess_share,
@@ -235,8 +228,8 @@ function sql(params: FeatureParams): string {
     SELECT d.inn,
       coalesce(sum(CAST(d.customs_value_rub AS DOUBLE)) FILTER (WHERE o.decl_id IS NULL), 0) / nullif(sum(CAST(d.customs_value_rub AS DOUBLE)), 0) AS share
     FROM ${a.declarations} d
-    LEFT JOIN (SELECT DISTINCT seller_inn, decl_id, item_no FROM ${T.lines} WHERE decl_id IS NOT NULL) o
-      ON o.seller_inn = d.inn AND o.decl_id = d.decl_id AND o.item_no = d.item_no
+    LEFT JOIN (SELECT firm, decl_id, item_no FROM ${T.flows} WHERE is_importer) o
+      ON o.firm = d.inn AND o.decl_id = d.decl_id AND o.item_no = d.item_no
     WHERE d.in_window AND d.is_payment AND d.release_date <= ${asOf} - INTERVAL ${UNMOVED_AFTER_DAYS} DAY AND (${traceable})
     GROUP BY d.inn
   ), filed AS (
@@ -244,7 +237,7 @@ function sql(params: FeatureParams): string {
   ), weak AS (
     SELECT l.seller_inn AS inn,
       coalesce(sum(l.value_rub) FILTER (WHERE p.headcount = 0 OR (p.tax_regime = 'general' AND fi.inn IS NULL)), 0) / nullif(sum(l.value_rub), 0) AS share
-    FROM ${T.lines} l
+    FROM ${a.traceability} l
     LEFT JOIN ${a.participants} p ON p.inn = l.buyer_inn
     LEFT JOIN filed fi ON fi.inn = l.buyer_inn
     WHERE l.doc_type = 'invoice' AND l.doc_date >= ${windowStart}

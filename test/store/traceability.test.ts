@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { asOfSql } from '../../src/store/as-of.js';
-import { extractCsv, fixtureFile, ingestInto, memoryStore, rejectsOf } from '../util/fixtures.js';
+import { join } from 'node:path';
+import { generateExtracts } from '../../src/generate/generate.js';
+import { memoryLogger } from '../../src/util/logger.js';
+import { extractCsv, fixtureFile, ingestInto, memoryStore, rejectsOf, tempDir } from '../util/fixtures.js';
 
 describe('the traceability extract', () => {
   it('stores valid movements, a correction beside its document, and the correction date defaulting to the document date', async () => {
@@ -49,5 +52,34 @@ describe('the traceability extract', () => {
   it('rejects the same document line sent again with another value as DUPLICATE_KEY, keeping the first', async () => {
     const rejects = await rejectsOf('traceability', [{}, { value_rub: '1.00' }]);
     expect(rejects).toEqual(['3 DUPLICATE_KEY']);
+  });
+
+  it('sees as of a date the same movements as a window over every document line, on generated movements with corrections', async () => {
+    const dir = await tempDir();
+    await generateExtracts(
+      { participants: 300, months: 12, end: '2026-06', seed: 11, outDir: dir, gzip: false, monthly: false, itemsPerMonth: 4, dirtyRate: 0, traceablePrefixes: ['84', '85'] },
+      memoryLogger(),
+    );
+    const db = await memoryStore();
+    await ingestInto(db, [{ extract: 'traceability', file: join(dir, 'traceability.csv') }]);
+    // Second corrections of some corrected lines, fifth ones (numbers skipped) of some others, and corrections
+    // whose original never came; keys stay unique with correction_no, as ingest keeps them.
+    await db.run(`INSERT INTO traceability SELECT * REPLACE (correction_no + 1 AS correction_no, correction_date + 9 AS correction_date, value_rub + 1 AS value_rub)
+      FROM traceability WHERE correction_no = 1 AND hash(doc_no) % 2 = 0`);
+    await db.run(`INSERT INTO traceability SELECT * REPLACE (5 AS correction_no, doc_date + 30 AS correction_date)
+      FROM traceability WHERE correction_no = 0 AND hash(doc_no) % 97 = 0`);
+    await db.run(`DELETE FROM traceability WHERE correction_no = 0 AND hash(doc_no) % 89 = 0`);
+    const counts = await db.all(`SELECT correction_no, count(*)::INTEGER AS n FROM traceability GROUP BY ALL ORDER BY ALL`);
+    expect(counts.map((c) => c['correction_no'])).toEqual([0, 1, 2, 5]);
+    const windowed = (date: string): string => `SELECT * FROM traceability WHERE doc_date <= DATE '${date}' AND correction_date <= DATE '${date}'
+      QUALIFY row_number() OVER (PARTITION BY seller_inn, doc_type, doc_no, doc_date, rnpt ORDER BY correction_no DESC, correction_date DESC, ingest_id DESC) = 1`;
+    for (const date of ['2025-09-30', '2025-10-15', '2025-12-31', '2026-02-28', '2026-04-30', '2026-06-30']) {
+      const [diff] = await db.all(`SELECT
+        (SELECT count(*) FROM (SELECT * FROM (${asOfSql('traceability', date)}) EXCEPT ALL SELECT * FROM (${windowed(date)})))::INTEGER AS extra,
+        (SELECT count(*) FROM (SELECT * FROM (${windowed(date)}) EXCEPT ALL SELECT * FROM (${asOfSql('traceability', date)})))::INTEGER AS missing,
+        (SELECT count(*) FROM (${windowed(date)}))::INTEGER AS n`);
+      expect(diff, date).toMatchObject({ extra: 0, missing: 0 });
+      expect(Number(diff?.['n']), date).toBeGreaterThan(100);
+    }
   });
 });
