@@ -15,9 +15,9 @@ const family = 'traceability';
 
 /** TEMP tables of the family (see `prepare`). */
 const T = {
-  /** Per RNPT naming an as-of declaration item (`<declaration number>/<item number>`): importer, code, release, imported quantity in the movements' unit, values. */
+  /** Per RNPT a scored participant moved or received, naming an as-of declaration item (`<declaration number>/<item number>`): importer, code, release, imported quantity in the movements' unit, values. */
   batches: 'ccrg_trace_batches',
-  /** Per firm and RNPT of a batch: quantity received and sent, first and last outgoing movement, the firm's invoices, the batch's item. */
+  /** Per scored participant and RNPT of a batch: quantity received and sent, first and last outgoing movement, the firm's invoices, the batch's item. */
   flows: 'ccrg_trace_flows',
 } as const;
 
@@ -86,7 +86,7 @@ const FEATURES: readonly FeatureDef[] = [
     title: 'Resale markup against peers',
     formula:
       `Over the ${moved} imported by the participant and sold by it on invoices: markup = (invoice value / invoice quantity) / (landed cost per imported unit: customs value + duty + excise), ` +
-      'compared with the peers\' markup: the median over importers of each importer\'s median ln markup on the same 6-digit code (the 4-digit heading when fewer than peerMinImporters importers sold that code in the window, NULL when the heading has fewer too); ' +
+      'compared with the peers\' markup: the median over the scored importers of each importer\'s median ln markup on the same 6-digit code (the 4-digit heading when fewer than peerMinImporters importers sold that code in the window, NULL when the heading has fewer too); ' +
       'the value is exp of the invoice-value-weighted mean of ln(markup) − ln(peer markup). Only the importer\'s own invoices count: a commission agent\'s retail sale or a transfer is not the first sale.',
     rationale: 'The first domestic sale shows what the goods are worth: a markup far beyond what importers of the same goods make means the customs value was too low (premium goods declared at the going price of their code, which the unit-value peers cannot see).',
     catches: ['resale_markup_undervaluation'],
@@ -156,7 +156,12 @@ function prepare(params: FeatureParams): string[] {
     `CREATE OR REPLACE TEMP TABLE ${T.batches} AS
      WITH keys AS (
        SELECT rnpt, unit, left(rnpt, ${cut}) AS decl_id, TRY_CAST(substr(rnpt, ${cut} + 2) AS INTEGER) AS item_no
-       FROM (SELECT rnpt, min(unit) AS unit FROM ${a.traceability} WHERE doc_type <> 'adjustment' GROUP BY rnpt)
+       FROM (
+         -- The batches a scored participant moved or received: the other firms' balances are never read.
+         SELECT rnpt, min(unit) AS unit FROM ${a.traceability}
+         WHERE doc_type <> 'adjustment' AND (seller_inn IN (SELECT inn FROM ${a.universe}) OR buyer_inn IN (SELECT inn FROM ${a.universe}))
+         GROUP BY rnpt
+       )
        WHERE strpos(rnpt, '/') > 0 AND regexp_full_match(substr(rnpt, ${cut} + 2), '[0-9]{1,5}')
      )
      SELECT k.rnpt, k.decl_id, k.item_no, d.inn AS importer, d.hs_code, d.release_date,
@@ -167,14 +172,17 @@ function prepare(params: FeatureParams): string[] {
        ${inspectableSql('d.release_date', params)} AS inspectable
      FROM keys k JOIN ${a.declarations} d ON d.decl_id = k.decl_id AND d.item_no = k.item_no`,
     `CREATE OR REPLACE TEMP TABLE ${T.flows} AS
-     WITH l AS (SELECT l.* FROM ${a.traceability} l SEMI JOIN ${T.batches} b USING (rnpt) WHERE l.doc_type <> 'adjustment'),
-     sent AS (
+     WITH firms AS (
+       -- The firms whose balances a feature reads: the scored participants. Domestic resellers and retailers,
+       -- most of the movements, are not needed.
+       SELECT inn FROM ${a.universe}
+     ), sent AS (
        SELECT seller_inn AS firm, rnpt, sum(quantity) AS sent, min(doc_date) AS first_out, max(doc_date) AS last_out,
          sum(quantity) FILTER (WHERE doc_type = 'invoice') AS invoice_qty, sum(value_rub) FILTER (WHERE doc_type = 'invoice') AS invoice_value
-       FROM l GROUP BY seller_inn, rnpt
+       FROM ${a.traceability} WHERE doc_type <> 'adjustment' AND seller_inn IN (SELECT inn FROM firms) GROUP BY seller_inn, rnpt
      ), bought AS (
        SELECT buyer_inn AS firm, rnpt, sum(quantity) AS bought
-       FROM l WHERE buyer_inn IS NOT NULL AND doc_type IN ('invoice', 'transfer_report') GROUP BY buyer_inn, rnpt
+       FROM ${a.traceability} WHERE buyer_inn IN (SELECT inn FROM firms) AND doc_type IN ('invoice', 'transfer_report') GROUP BY buyer_inn, rnpt
      )
      SELECT s.firm, s.rnpt, s.sent, s.first_out, s.last_out, s.invoice_qty, s.invoice_value,
        s.firm = b.importer AS is_importer,
