@@ -27,6 +27,7 @@ export interface FileOptions {
   'tax-signals'?: string[];
   'tax-answers'?: string[];
   traceability?: string[];
+  'eaeu-imports'?: string[];
   dir?: string;
   mapping?: string;
 }
@@ -54,6 +55,7 @@ const FILE_OPTIONS: [keyof FileOptions, ExtractId][] = [
   ['tax-signals', 'tax_signals'],
   ['tax-answers', 'tax_answers'],
   ['traceability', 'traceability'],
+  ['eaeu-imports', 'eaeu_imports'],
 ];
 
 /** The input files named by the options, in ingest order (participants first). */

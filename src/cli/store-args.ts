@@ -14,6 +14,7 @@ export function withFileOptions<T extends GlobalArgs>(yargs: Argv<T>): Argv<T & 
     .option('tax-signals', { type: 'string', array: true, describe: "The tax authority's signals about participants extract(s)" })
     .option('tax-answers', { type: 'string', array: true, describe: "The tax authority's answers to referrals extract(s)" })
     .option('traceability', { type: 'string', array: true, describe: 'Movements of traceable goods extract(s) (national traceability system)' })
+    .option('eaeu-imports', { type: 'string', array: true, describe: 'Applications on the import of goods from EAEU members extract(s) (import VAT paid to the tax authority)' })
     .option('dir', { type: 'string', describe: 'Folder with extracts under standard names (declarations.csv.gz, tax_returns-2026-01.csv, ...)' })
     .option('mapping', { type: 'string', describe: 'Column mapping file (YAML, docs/mapping.md)' }) as Argv<T & FileOptions>;
 }

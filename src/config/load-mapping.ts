@@ -153,6 +153,7 @@ export function mappingFromText(text: string, source: string): Mapping {
       tax_signals: resolve('tax_signals'),
       tax_answers: resolve('tax_answers'),
       traceability: resolve('traceability'),
+      eaeu_imports: resolve('eaeu_imports'),
     },
   };
 }

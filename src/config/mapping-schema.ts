@@ -170,6 +170,7 @@ export const mappingSchema = {
         tax_signals: { $ref: '#/definitions/extract' },
         tax_answers: { $ref: '#/definitions/extract' },
         traceability: { $ref: '#/definitions/extract' },
+        eaeu_imports: { $ref: '#/definitions/extract' },
       },
     },
   },

@@ -98,6 +98,7 @@ export function defaultMapping(): Mapping {
       tax_signals: defaultExtractMapping(),
       tax_answers: defaultExtractMapping(),
       traceability: defaultExtractMapping(),
+      eaeu_imports: defaultExtractMapping(),
     },
   };
 }

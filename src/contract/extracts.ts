@@ -6,7 +6,7 @@
  */
 
 /** Identifier of one extract of the contract. */
-export type ExtractId = 'declarations' | 'tax_returns' | 'participants' | 'outcomes' | 'item_outcomes' | 'tax_signals' | 'tax_answers' | 'traceability';
+export type ExtractId = 'declarations' | 'tax_returns' | 'participants' | 'outcomes' | 'item_outcomes' | 'tax_signals' | 'tax_answers' | 'traceability' | 'eaeu_imports';
 
 /** Every extract, in the order they are ingested (participants before the rows that name them). */
 export const EXTRACT_IDS: readonly ExtractId[] = [
@@ -18,6 +18,7 @@ export const EXTRACT_IDS: readonly ExtractId[] = [
   'tax_signals',
   'tax_answers',
   'traceability',
+  'eaeu_imports',
 ];
 
 /** Validation rules for ids and codes. */
@@ -305,6 +306,32 @@ const TRACEABILITY: ExtractDef = {
   ],
 };
 
+const EAEU_IMPORTS: ExtractDef = {
+  id: 'eaeu_imports',
+  description:
+    "Applications on the import of goods and payment of indirect taxes: goods arriving from another EAEU member cross no customs border, and their import VAT is paid to the tax authority with this application. One row per goods line of an application, and per correction.",
+  key: ['applicant_inn', 'application_no', 'line_no', 'correction_no'],
+  dateOrder: [['application_date', 'correction_date']],
+  columns: [
+    { name: 'application_no', kind: 'id', required: true, requiredGeneric: true, description: 'Registration number of the application.' },
+    { name: 'line_no', kind: 'integer', required: false, min: 1, max: 99999, default: '1', description: 'Goods line of the application.' },
+    { name: 'application_date', kind: 'date', required: true, requiredGeneric: true, description: 'Date the application was filed with the tax authority.' },
+    { name: 'correction_no', kind: 'integer', required: false, min: 0, max: 999, default: '0', description: 'Correction number of the application, 0 for the first; as of a date the highest correction made by then counts.' },
+    { name: 'correction_date', kind: 'date', required: false, defaultFrom: 'application_date', description: 'Date the correction was filed (default: application_date).' },
+    { name: 'applicant_inn', kind: 'inn', required: true, requiredGeneric: true, description: 'INN of the importer filing the application.' },
+    { name: 'supplier_country', kind: 'country', required: true, description: 'Member state of the supplier (AM, BY, KZ, KG).' },
+    { name: 'supplier_id', kind: 'id', required: false, description: "The supplier's taxpayer id in its member state." },
+    { name: 'contract_no', kind: 'text', required: false, description: 'Number of the contract the goods were bought under.' },
+    { name: 'accepted_date', kind: 'date', required: false, description: 'Date the goods were accepted for accounting (the VAT is due by the 20th of the next month).' },
+    { name: 'hs_code', kind: 'hs_code', required: true, requiredGeneric: true, description: 'Commodity code of the goods (TN VED EAEU).' },
+    { name: 'quantity', kind: 'quantity', required: false, description: 'Quantity of the goods in `unit`.' },
+    { name: 'unit', kind: 'code', required: false, pattern: '[0-9]{3}', description: 'Unit of the quantity (OKEI code, e.g. 796 pieces, 166 kg).' },
+    { name: 'value_rub', kind: 'money', required: true, requiredGeneric: true, description: 'Value of the goods: the tax base (RUB; generic: the mapping currency).' },
+    { name: 'vat_rub', kind: 'money', required: true, description: 'Import VAT paid to the tax authority for the line.' },
+    { name: 'excise_rub', kind: 'money', required: false, description: 'Excise paid for the line.' },
+  ],
+};
+
 /** The whole contract, by extract id. */
 export const EXTRACTS: Record<ExtractId, ExtractDef> = {
   declarations: DECLARATIONS,
@@ -315,6 +342,7 @@ export const EXTRACTS: Record<ExtractId, ExtractDef> = {
   tax_signals: TAX_SIGNALS,
   tax_answers: TAX_ANSWERS,
   traceability: TRACEABILITY,
+  eaeu_imports: EAEU_IMPORTS,
 };
 
 /** Names of the columns added to an extract after its first version (`added`). */
@@ -337,6 +365,7 @@ export const EXTRACT_FILE_STEMS: Record<ExtractId, string> = {
   tax_signals: 'tax_signals',
   tax_answers: 'tax_answers',
   traceability: 'traceability',
+  eaeu_imports: 'eaeu_imports',
 };
 
 /** Version of the store schema, recorded in the lineage of every ingest. */

@@ -95,6 +95,7 @@ const I = (name: string): number => columnIndex('item_outcomes', name);
 const S = (name: string): number => columnIndex('tax_signals', name);
 const A = (name: string): number => columnIndex('tax_answers', name);
 const M = (name: string): number => columnIndex('traceability', name);
+const E = (name: string): number => columnIndex('eaeu_imports', name);
 
 /** The rules planted in each extract; `DUPLICATE_KEY` keeps the key, every other rule gets a fresh key first. */
 const DIRTY_RULES: Record<ExtractId, readonly DirtyRule[]> = {
@@ -241,6 +242,17 @@ const DIRTY_RULES: Record<ExtractId, readonly DirtyRule[]> = {
     { code: 'NOT_A_NUMBER', corrupt: (f) => set(f, M('quantity'), notANumber(at(f, M('quantity')))) },
     { code: 'NEGATIVE_AMOUNT', corrupt: (f) => negative(f, [M('value_rub')]) },
     { code: 'DUPLICATE_KEY', corrupt: (f, rng) => set(f, M('value_rub'), addAmount(at(f, M('value_rub')), rng.intBetween(100, 9000))) },
+  ],
+  eaeu_imports: [
+    { code: 'RAGGED_ROW', corrupt: ragged },
+    { code: 'REQUIRED_MISSING', corrupt: (f) => set(f, E('vat_rub'), '') },
+    { code: 'BAD_DATE', corrupt: (f, rng) => set(f, E('application_date'), malformedDate(at(f, E('application_date')), rng)) },
+    { code: 'FUTURE_DATE', corrupt: (f) => set(f, E('application_date'), futureDate(at(f, E('application_date')))) },
+    { code: 'INN_CHECKSUM', corrupt: (f) => set(f, E('applicant_inn'), wrongCheckDigitInn(at(f, E('applicant_inn')))) },
+    { code: 'BAD_HS_CODE', corrupt: (f) => set(f, E('hs_code'), at(f, E('hs_code')).slice(0, 8)) },
+    { code: 'NOT_A_NUMBER', corrupt: (f) => set(f, E('value_rub'), notANumber(at(f, E('value_rub')))) },
+    { code: 'NEGATIVE_AMOUNT', corrupt: (f) => negative(f, [E('vat_rub')]) },
+    { code: 'DUPLICATE_KEY', corrupt: (f, rng) => set(f, E('vat_rub'), addAmount(at(f, E('vat_rub')), rng.intBetween(100, 9000))) },
   ],
 };
 

@@ -18,6 +18,7 @@ import { taxSignalLines } from './tax-signals.js';
 import { Rng } from './random.js';
 import { planDecoys, planSchemes } from './schemes.js';
 import { TaxBook, taxReturnLine } from './tax-returns.js';
+import { EaeuBook } from './eaeu-imports.js';
 import { TraceBook, TRACE_DECOY_KINDS, type TraceDecoyKind } from './traceability.js';
 import { TRUTH_COLUMNS, TruthLog } from './truth.js';
 import { buildWorld } from './world.js';
@@ -94,6 +95,10 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
   const referralBook = new ReferralBook(world, participants);
   const byInn = new Map(participants.map((p) => [p.inn, p] as const));
   const quarterEnds = new Map(world.months.filter((m) => m.month % 3 === 0).map((m) => [m.quarterKey, m.index] as const));
+  const quarterMonths = new Map<string, MonthRef[]>();
+  for (const m of world.months) quarterMonths.set(m.quarterKey, [...(quarterMonths.get(m.quarterKey) ?? []), m]);
+  // The applications behind the returns' EAEU deductions (src/generate/eaeu-imports.ts), from a stream of their own.
+  const eaeuBook = new EaeuBook(world, new Rng(seed, 42));
   const truth = new TruthLog();
   for (const p of participants) {
     if (p.decoy === null) continue;
@@ -150,6 +155,9 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
     traceability: (f, serial) => {
       f[2] = `${f[2] ?? ''}-D${serial}`;
     },
+    eaeu_imports: (f, serial) => {
+      f[0] = `${f[0] ?? ''}-D${serial}`;
+    },
   };
   const planters = {} as Record<ExtractId, DirtyPlanter>;
   (Object.keys(freshKeys) as ExtractId[]).forEach((extract, i) => {
@@ -201,6 +209,7 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
           accrued: row.vatAccrued,
         });
       }
+      if (filer !== undefined && row.correctionNo === 0) eaeuBook.addQuarter(filer, quarterMonths.get(row.taxPeriod) ?? [], row.vatDeductionsEaeu);
       const line = taxReturnLine(row);
       taxes.writeLine(line);
       planters.tax_returns.afterGood(taxes, line.split(','));
@@ -295,6 +304,15 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
     }
     await finish(writer);
   }
+
+  // Applications on the import of goods from EAEU members, in filing order.
+  const eaeu = open('eaeu_imports', null);
+  for (const fields of eaeuBook.lines()) {
+    eaeu.writeFields(fields);
+    planters.eaeu_imports.afterGood(eaeu, fields);
+    await eaeu.flushIfFull();
+  }
+  await finish(eaeu);
 
   // The tax authority's signals, from a random stream of their own (src/generate/tax-signals.ts).
   const signals = open('tax_signals', null);

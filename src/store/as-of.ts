@@ -14,7 +14,9 @@ import { sqlDate } from '../io/sql.js';
  * - outcomes: inspections started by then, with their result only when
  *   completed by then (otherwise open: completed_date, violation, its category and charges empty);
  *   of several reports of one inspection, the highest correction completed by then;
- * - item_outcomes: findings of inspections completed by then.
+ * - item_outcomes: findings of inspections completed by then;
+ * - traceability: documents dated by then, each line at its highest correction made by then;
+ * - eaeu_imports: applications filed by then, each line at its highest correction filed by then.
  */
 /** Result columns added to the outcomes contract later: like the violation, unknown until the inspection is completed. */
 const OUTCOME_RESULTS_ADDED = ['violation_category', 'duty_rub', 'import_vat_rub', 'excise_rub', 'penalties_rub'] as const;
@@ -56,6 +58,13 @@ export function asOfSql(extract: ExtractId, asOf: string, declarationsWhere = 't
           WHERE doc_date <= ${d} AND correction_date <= ${d} AND correction_no > 0 GROUP BY ALL) top
         USING (seller_inn, doc_type, doc_no, doc_date, rnpt)
         WHERE t.doc_date <= ${d} AND t.correction_date <= ${d} AND t.correction_no = coalesce(top.top_no, 0)`;
+    case 'eaeu_imports':
+      // As the movements: keys are unique with correction_no, so the highest correction filed by then is a join.
+      return `SELECT e.* FROM eaeu_imports e
+        LEFT JOIN (SELECT applicant_inn, application_no, line_no, max(correction_no) AS top_no FROM eaeu_imports
+          WHERE application_date <= ${d} AND correction_date <= ${d} AND correction_no > 0 GROUP BY ALL) top
+        USING (applicant_inn, application_no, line_no)
+        WHERE e.application_date <= ${d} AND e.correction_date <= ${d} AND e.correction_no = coalesce(top.top_no, 0)`;
     case 'item_outcomes':
       return `SELECT i.* FROM item_outcomes i
         WHERE i.inspection_id IN (SELECT inspection_id FROM outcomes WHERE completed_date <= ${d})`;

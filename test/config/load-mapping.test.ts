@@ -29,7 +29,7 @@ describe('mappingFromText: resolution', () => {
     const mapping = mappingFromText('version: 1\n', 'mapping.yaml');
     expect(mapping.source).toBe('mapping.yaml');
     expect(mapping.sha256).toBeNull();
-    expect(Object.keys(mapping.extracts).sort()).toEqual(['declarations', 'item_outcomes', 'outcomes', 'participants', 'tax_answers', 'tax_returns', 'tax_signals', 'traceability']);
+    expect(Object.keys(mapping.extracts).sort()).toEqual(['declarations', 'eaeu_imports', 'item_outcomes', 'outcomes', 'participants', 'tax_answers', 'tax_returns', 'tax_signals', 'traceability']);
     for (const extract of Object.values(mapping.extracts)) expect(extract).toEqual(defaultExtractMapping());
   });
 
@@ -141,7 +141,7 @@ describe('mappingFromText: structure errors', () => {
 
   it('rejects an unknown extract', () => {
     expect(errorOf(lines('version: 1', 'extracts:', '  declaration: {}'))).toBe(
-      'mapping.yaml:3:3: extracts.declaration: unknown extract "declaration"; expected one of: declarations, tax_returns, participants, outcomes, item_outcomes, tax_signals, tax_answers, traceability; check the spelling or remove it',
+      'mapping.yaml:3:3: extracts.declaration: unknown extract "declaration"; expected one of: declarations, tax_returns, participants, outcomes, item_outcomes, tax_signals, tax_answers, traceability, eaeu_imports; check the spelling or remove it',
     );
   });
 

@@ -210,6 +210,35 @@ describe('generateExtracts', () => {
     expect(moves.some((m) => stock.has(m[6] ?? '') && days(items.get(m[0] ?? '')?.release ?? '', m[3] ?? '') >= 330)).toBe(true);
   });
 
+  it('writes the applications on EAEU imports that paid the VAT the returns deduct as EAEU VAT, quarter by quarter', () => {
+    const clean = (extract: string) => {
+      const f = plain.output.files.find((x) => x.extract === extract);
+      return (f?.records ?? []).filter((r) => !plain.output.dirty.has(`${f?.file}:${r.line}`)).map((r) => r.fields);
+    };
+    const deducted = new Map<string, number>();
+    for (const r of clean('tax_returns')) if (r[2] === '0' && Number(r[9]) > 0) deducted.set(`${r[0]}|${r[1]}`, Number(r[9]));
+    const paid = new Map<string, number>();
+    const quarterOf = (iso: string): string => `${iso.slice(0, 4)}-Q${Math.ceil(Number(iso.slice(5, 7)) / 3)}`;
+    for (const a of clean('eaeu_imports')) {
+      if (a[3] !== '0') continue;
+      expect(['BY', 'KZ', 'AM', 'KG']).toContain(a[6]);
+      expect((a[2] ?? '') >= (a[9] ?? ''), 'filed after acceptance').toBe(true);
+      const key = `${a[5]}|${quarterOf(a[9] ?? '')}`;
+      paid.set(key, (paid.get(key) ?? 0) + Number(a[14]));
+    }
+    expect(deducted.size).toBeGreaterThan(10);
+    // Every deduction was paid, and nothing was paid that no return deducts (a planted bad line aside, whose copy is dropped).
+    let matched = 0;
+    for (const [key, vat] of deducted) {
+      const p = paid.get(key);
+      if (p === undefined) continue;
+      expect(Math.abs(p - vat), key).toBeLessThan(0.05);
+      matched++;
+    }
+    expect(matched / deducted.size).toBeGreaterThan(0.9);
+    for (const key of paid.keys()) expect(deducted.has(key), key).toBe(true);
+  });
+
   it('lists truth item keys that are clean declaration items of the named importer', () => {
     const decl = plain.output.files.find((f) => f.extract === 'declarations');
     const importerOf = new Map<string, string>();

@@ -136,6 +136,24 @@ export const VALID_ROWS: Record<ExtractId, Record<string, string>> = {
     value_rub: '150000.00',
     vat_rub: '30000.00',
   },
+  eaeu_imports: {
+    application_no: '7707-2024-000123',
+    line_no: '1',
+    application_date: '2024-04-15',
+    correction_no: '0',
+    correction_date: '',
+    applicant_inn: '7707083893',
+    supplier_country: 'BY',
+    supplier_id: '190542056',
+    contract_no: 'K-17/2024',
+    accepted_date: '2024-03-28',
+    hs_code: '8418102001',
+    quantity: '20',
+    unit: '796',
+    value_rub: '400000.00',
+    vat_rub: '80000.00',
+    excise_rub: '',
+  },
 };
 
 /** CSV text of an extract: the header in contract order and one line per row (overrides of the valid row). */
