@@ -15,6 +15,8 @@ export const AS_OF_TABLES = {
   tax_signals: 'ccrg_asof_tax_signals',
   /** Movements of traceable goods, the highest correction of each document line made by the date: rnpt, doc_type, doc_date, seller_inn, buyer_inn, quantity, unit, value_rub (DOUBLE). */
   traceability: 'ccrg_asof_traceability',
+  /** Applications on EAEU imports, the highest correction of each line filed by the date: applicant_inn, quarter date (accepted_date, else application_date), vat_rub (DOUBLE). */
+  eaeu_imports: 'ccrg_asof_eaeu_imports',
   /** One row per importer with an item released in the window: register data, main office, window customs value. */
   universe: 'ccrg_universe',
   /** Due quarters: tax_period, q_start, q_end, q_rank (1 = latest due), q_key. */
@@ -24,7 +26,7 @@ export const AS_OF_TABLES = {
 } as const;
 
 /** Row counts of the as-of extracts, to tell which features the data can provide. */
-export type AsOfCounts = Record<'declarations' | 'tax_returns' | 'participants' | 'outcomes' | 'tax_signals' | 'traceability', number>;
+export type AsOfCounts = Record<'declarations' | 'tax_returns' | 'participants' | 'outcomes' | 'tax_signals' | 'traceability' | 'eaeu_imports', number>;
 
 // The columns features and the item table read.
 const DECLARATION_COLUMNS = [
@@ -75,6 +77,9 @@ function asOfTableStatements(params: FeatureParams): string[] {
     `CREATE OR REPLACE TEMP TABLE ${t.traceability} AS
      SELECT rnpt, doc_type, doc_date, seller_inn, buyer_inn, quantity, unit, CAST(value_rub AS DOUBLE) AS value_rub
      FROM (${asOfSql('traceability', params.asOf)})`,
+    `CREATE OR REPLACE TEMP TABLE ${t.eaeu_imports} AS
+     SELECT applicant_inn AS inn, coalesce(accepted_date, application_date) AS goods_date, CAST(vat_rub AS DOUBLE) AS vat_rub
+     FROM (${asOfSql('eaeu_imports', params.asOf)})`,
     `CREATE OR REPLACE TEMP TABLE ${t.dueQuarters} AS ${dueQuartersSql(quarters)}`,
     `CREATE OR REPLACE TEMP TABLE ${t.universe} AS
      WITH office_value AS (
@@ -109,7 +114,8 @@ export async function createAsOfTables(db: Db, params: FeatureParams): Promise<A
     (SELECT count(*) FROM ${t.participants})::DOUBLE AS participants,
     (SELECT count(*) FROM ${t.outcomes})::DOUBLE AS outcomes,
     (SELECT count(*) FROM ${t.tax_signals})::DOUBLE AS tax_signals,
-    (SELECT count(*) FROM ${t.traceability})::DOUBLE AS traceability`);
+    (SELECT count(*) FROM ${t.traceability})::DOUBLE AS traceability,
+    (SELECT count(*) FROM ${t.eaeu_imports})::DOUBLE AS eaeu_imports`);
   const r = rows[0] ?? {};
   return {
     declarations: Number(r['declarations'] ?? 0),
@@ -118,5 +124,6 @@ export async function createAsOfTables(db: Db, params: FeatureParams): Promise<A
     outcomes: Number(r['outcomes'] ?? 0),
     tax_signals: Number(r['tax_signals'] ?? 0),
     traceability: Number(r['traceability'] ?? 0),
+    eaeu_imports: Number(r['eaeu_imports'] ?? 0),
   };
 }

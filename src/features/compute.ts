@@ -80,7 +80,7 @@ export function featureById(id: string): FeatureDef | undefined {
   return BY_ID.get(id);
 }
 
-const COUNTED: readonly (keyof AsOfCounts)[] = ['declarations', 'tax_returns', 'participants', 'outcomes', 'tax_signals', 'traceability'];
+const COUNTED: readonly (keyof AsOfCounts)[] = ['declarations', 'tax_returns', 'participants', 'outcomes', 'tax_signals', 'traceability', 'eaeu_imports'];
 
 function missingExtracts(needs: readonly ExtractId[], counts: AsOfCounts): string[] {
   return needs.filter((e): e is keyof AsOfCounts => (COUNTED as readonly string[]).includes(e) && counts[e as keyof AsOfCounts] === 0);

@@ -1,5 +1,6 @@
 import { customsVsTax } from './customs-vs-tax.js';
 import { dutyRate } from './duty-rate.js';
+import { eaeu } from './eaeu.js';
 import { inspectionHistory } from './inspection-history.js';
 import { profile } from './profile.js';
 import { taxSignals } from './tax-signals.js';
@@ -9,7 +10,7 @@ import { unitValue } from './unit-value.js';
 import { vatDeductions } from './vat-deductions.js';
 
 /** Identifier of a feature family (docs/features.md). */
-export type FamilyId = 'customs_vs_tax' | 'vat_deductions' | 'unit_value' | 'duty_rate' | 'profile' | 'inspection_history' | 'tax_signals' | 'traceability';
+export type FamilyId = 'customs_vs_tax' | 'vat_deductions' | 'unit_value' | 'duty_rate' | 'profile' | 'inspection_history' | 'tax_signals' | 'traceability' | 'eaeu';
 
 /** Every feature family, by id; the record type makes the compiler insist on each one. */
 export const FAMILIES: Record<FamilyId, FeatureFamily> = {
@@ -21,7 +22,8 @@ export const FAMILIES: Record<FamilyId, FeatureFamily> = {
   inspection_history: inspectionHistory,
   tax_signals: taxSignals,
   traceability,
+  eaeu,
 };
 
 /** Families in the fixed order of the features table. */
-export const FAMILY_IDS: readonly FamilyId[] = ['customs_vs_tax', 'vat_deductions', 'unit_value', 'duty_rate', 'profile', 'inspection_history', 'tax_signals', 'traceability'];
+export const FAMILY_IDS: readonly FamilyId[] = ['customs_vs_tax', 'vat_deductions', 'unit_value', 'duty_rate', 'profile', 'inspection_history', 'tax_signals', 'traceability', 'eaeu'];

@@ -3,13 +3,16 @@
  * (eaeu_imports.csv): the import VAT a firm deducts in its VAT return as
  * EAEU VAT (`vat_deductions_eaeu_rub`) was paid with these applications, one
  * to three a quarter, each of one to three goods lines (docs/generator.md,
- * "EAEU imports"). Drawn from a random stream of their own (42), so every
- * other file stays byte-identical.
+ * "EAEU imports"). Planted: `eaeu_vat_unpaid_deduction`, firms whose
+ * applications pay only part of what their returns deduct. Drawn from
+ * random streams of their own (42, 43), so every other file stays
+ * byte-identical.
  */
 import { isoFromDay, type MonthRef } from './calendar.js';
 import { round2 } from './declarations.js';
-import { pickCumulative, type Rng } from './random.js';
+import { pickCumulative } from './random.js';
 import type { Participant } from './participants.js';
+import { Rng } from './random.js';
 import type { World } from './world.js';
 
 /** Member states of the suppliers, with their shares. */
@@ -25,15 +28,64 @@ interface Application {
   readonly fields: string[];
 }
 
+/** The planted EAEU scheme: deductions of EAEU VAT that no application paid. */
+export const EAEU_SCHEME = 'eaeu_vat_unpaid_deduction';
+
+/** Share of participants given the scheme. */
+const EAEU_SCHEME_RATE = 0.009;
+
+interface UnpaidEpisode {
+  readonly fromMonth: number;
+  readonly toMonth: number;
+  /** Share of the deducted VAT the applications pay. */
+  readonly paidShare: number;
+}
+
+/** A planted charge: VAT deducted in a quarter's return that no application paid. */
+export interface EaeuCharge {
+  readonly p: Participant;
+  readonly month: MonthRef;
+  readonly amount: number;
+  readonly day: number;
+}
+
 /** Collects the applications behind the EAEU deductions of the returns, and writes them in filing order. */
 export class EaeuBook {
   private readonly applications: Application[] = [];
+  private readonly episodes = new Map<number, UnpaidEpisode>();
+  private readonly rng: Rng;
   private serial = 0;
 
   constructor(
     private readonly world: World,
-    private readonly rng: Rng,
-  ) {}
+    participants: readonly Participant[],
+    seed: number,
+    /** Participants planted with something else the Participant record does not carry (the traceability decoys). */
+    taken: ReadonlySet<number>,
+  ) {
+    this.rng = new Rng(seed, 42);
+    const plan = new Rng(seed, 43);
+    const months = world.months.length;
+    const count = Math.max(1, Math.round(participants.length * EAEU_SCHEME_RATE));
+    const eligible = (p: Participant): boolean =>
+      p.eaeuVatQ > 0 && p.scheme === null && p.decoy === null && p.traceScheme === null && p.regime === 'general' && p.filesReturns &&
+      p.registrationDay < world.startDay && !this.episodes.has(p.idx) && !taken.has(p.idx);
+    for (let k = 0; k < count; k++) {
+      for (let attempt = 0; attempt < 400; attempt++) {
+        const p = participants[plan.int(participants.length)];
+        if (p === undefined || !eligible(p)) continue;
+        const span = plan.intBetween(Math.min(6, months), Math.min(12, months));
+        const from = plan.int(months - span + 1);
+        this.episodes.set(p.idx, { fromMonth: from, toMonth: from + span - 1, paidShare: plan.between(0.2, 0.7) });
+        break;
+      }
+    }
+  }
+
+  /** Participants with the planted scheme. */
+  get schemeCount(): number {
+    return this.episodes.size;
+  }
 
   /**
    * The applications of one quarter whose VAT the participant deducts in
@@ -41,9 +93,13 @@ export class EaeuBook {
    * accepted in the quarter's months, each filed by the 20th of the month
    * after the acceptance.
    */
-  addQuarter(p: Participant, months: readonly MonthRef[], vat: number): void {
-    if (vat <= 0 || months.length === 0) return;
+  addQuarter(p: Participant, months: readonly MonthRef[], deducted: number, filedDay: number): EaeuCharge | null {
+    if (deducted <= 0 || months.length === 0) return null;
     const rng = this.rng;
+    const last = months[months.length - 1] as MonthRef;
+    const episode = this.episodes.get(p.idx);
+    const unpaid = episode !== undefined && last.index >= episode.fromMonth && last.index <= episode.toMonth;
+    const vat = unpaid ? round2(deducted * (episode?.paidShare ?? 1)) : deducted;
     const count = rng.intBetween(1, 3);
     const supplier = SUPPLIERS[rng.weighted(SUPPLIERS.map((s) => s.share))] ?? SUPPLIERS[0];
     const supplierId = Array.from({ length: supplier?.idDigits ?? 9 }, (_, i) => String(i === 0 ? rng.intBetween(1, 9) : rng.int(10))).join('');
@@ -104,6 +160,7 @@ export class EaeuBook {
         }
       }
     }
+    return unpaid ? { p, month: last, amount: round2(deducted - vat), day: filedDay } : null;
   }
 
   /** Every line in filing order (a correction: by its correction date). */

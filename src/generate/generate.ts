@@ -18,7 +18,7 @@ import { taxSignalLines } from './tax-signals.js';
 import { Rng } from './random.js';
 import { planDecoys, planSchemes } from './schemes.js';
 import { TaxBook, taxReturnLine } from './tax-returns.js';
-import { EaeuBook } from './eaeu-imports.js';
+import { EAEU_SCHEME, EaeuBook } from './eaeu-imports.js';
 import { TraceBook, TRACE_DECOY_KINDS, type TraceDecoyKind } from './traceability.js';
 import { TRUTH_COLUMNS, TruthLog } from './truth.js';
 import { buildWorld } from './world.js';
@@ -61,7 +61,7 @@ export interface GenerateSummary {
   truthRows: number;
   inspections: number;
   /** Participants with each planted scheme. */
-  schemes: Record<SchemeKind | TraceSchemeKind, number>;
+  schemes: Record<SchemeKind | TraceSchemeKind | typeof EAEU_SCHEME, number>;
   /** Participants with each decoy. */
   decoys: Record<DecoyKind | TraceDecoyKind, number>;
 }
@@ -98,7 +98,7 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
   const quarterMonths = new Map<string, MonthRef[]>();
   for (const m of world.months) quarterMonths.set(m.quarterKey, [...(quarterMonths.get(m.quarterKey) ?? []), m]);
   // The applications behind the returns' EAEU deductions (src/generate/eaeu-imports.ts), from a stream of their own.
-  const eaeuBook = new EaeuBook(world, new Rng(seed, 42));
+  const eaeuBook = new EaeuBook(world, participants, seed, new Set(traceBook.planted(participants).decoys.map((d) => d.p.idx)));
   const truth = new TruthLog();
   for (const p of participants) {
     if (p.decoy === null) continue;
@@ -209,7 +209,10 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
           accrued: row.vatAccrued,
         });
       }
-      if (filer !== undefined && row.correctionNo === 0) eaeuBook.addQuarter(filer, quarterMonths.get(row.taxPeriod) ?? [], row.vatDeductionsEaeu);
+      if (filer !== undefined && row.correctionNo === 0) {
+        const unpaid = eaeuBook.addQuarter(filer, quarterMonths.get(row.taxPeriod) ?? [], row.vatDeductionsEaeu, row.filedDay);
+        if (unpaid !== null) truth.addCharge(unpaid.p, EAEU_SCHEME, unpaid.month.key, unpaid.amount);
+      }
       const line = taxReturnLine(row);
       taxes.writeLine(line);
       planters.tax_returns.afterGood(taxes, line.split(','));
@@ -338,13 +341,14 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
   await truthWriter.close();
   await dirtyWriter.close();
 
-  const schemes = Object.fromEntries([...SCHEME_KINDS, ...TRACE_SCHEME_KINDS].map((k) => [k, 0])) as Record<SchemeKind | TraceSchemeKind, number>;
+  const schemes = Object.fromEntries([...SCHEME_KINDS, ...TRACE_SCHEME_KINDS, EAEU_SCHEME].map((k) => [k, 0])) as Record<SchemeKind | TraceSchemeKind | typeof EAEU_SCHEME, number>;
   const decoys = Object.fromEntries([...DECOY_KINDS, ...TRACE_DECOY_KINDS].map((k) => [k, 0])) as Record<DecoyKind | TraceDecoyKind, number>;
   for (const p of participants) {
     if (p.scheme !== null) schemes[p.scheme.kind]++;
     if (p.decoy !== null) decoys[p.decoy]++;
   }
   Object.assign(schemes, tracePlanted.schemes);
+  schemes[EAEU_SCHEME] = eaeuBook.schemeCount;
   for (const d of tracePlanted.decoys) decoys[d.kind]++;
   return {
     outDir,

@@ -51,7 +51,7 @@ export class TruthLog {
   }
 
   /** A planted charge without items (tax side). */
-  addCharge(p: Participant, scheme: SchemeKind, period: string, amount: number): void {
+  addCharge(p: Participant, scheme: SchemeKind | 'eaeu_vat_unpaid_deduction', period: string, amount: number): void {
     this.row(p.inn, 'scheme', scheme, period).charges += amount;
   }
 

@@ -88,6 +88,10 @@ export const FEATURE_TITLES_RU: Readonly<Record<string, string>> = {
   trace_markup_past_control_rub: 'Платежи по цене перепродажи за сроком таможенного контроля',
   trace_unmoved_share: 'Доля прослеживаемого ввоза без перемещений',
   trace_weak_buyer_share: 'Продажи организациям без сотрудников или без деклараций по НДС',
+  eaeu_vat_deduction_excess_rub: 'Вычеты НДС по ввозу из ЕАЭС сверх уплаченного по заявлениям',
+  eaeu_vat_unpaid_share: 'Доля вычетов НДС по ввозу из ЕАЭС без уплаты',
+  eaeu_vat_deductions_rub: 'Вычеты НДС по ввозу из ЕАЭС',
+  eaeu_vat_paid_rub: 'НДС, уплаченный по заявлениям о ввозе из ЕАЭС',
   profile_customs_points: 'Баллы таможенных индикаторов профиля риска',
   profile_tax_points: 'Баллы налоговых индикаторов профиля риска',
 };
@@ -108,6 +112,8 @@ const FAMILY_AUTHORITY: Readonly<Record<string, RecoveringAuthority>> = {
   tax_signals: 'tax',
   // Goods after the border: customs' while the goods are inside its control period (see TAX_TRACE_FEATURES).
   traceability: 'customs',
+  // VAT on EAEU imports is paid to and deducted from the tax authority.
+  eaeu: 'tax',
   // The model's risk-profile points (src/models/risk/inputs.ts), by the authority of their indicators.
   risk_profile_customs: 'customs',
   risk_profile_tax: 'tax',

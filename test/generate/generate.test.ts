@@ -9,6 +9,7 @@ import { EXTRACTS } from '../../src/contract/extracts.js';
 import { generateExtracts, type GenerateOptions, type GenerateSummary } from '../../src/generate/generate.js';
 import { SCHEME_KINDS, DECOY_KINDS, TRACE_SCHEME_KINDS } from '../../src/generate/participants.js';
 import { TRACE_DECOY_KINDS } from '../../src/generate/traceability.js';
+import { EAEU_SCHEME } from '../../src/generate/eaeu-imports.js';
 import { isValidInn } from '../../src/validation/inn.js';
 import { PLAN_CHECK_CODES, REJECT_CODE_LIST } from '../../src/validation/reject-codes.js';
 import { memoryLogger } from '../../src/util/logger.js';
@@ -157,7 +158,7 @@ describe('generateExtracts', () => {
     const share = (inns.size / 600) * (12 / 18);
     expect(share).toBeGreaterThanOrEqual(0.04);
     expect(share).toBeLessThanOrEqual(0.1);
-    expect(new Set(schemeRows.map((r) => r[2]))).toEqual(new Set([...SCHEME_KINDS, ...TRACE_SCHEME_KINDS]));
+    expect(new Set(schemeRows.map((r) => r[2]))).toEqual(new Set([...SCHEME_KINDS, ...TRACE_SCHEME_KINDS, EAEU_SCHEME]));
     for (const r of schemeRows) expect(Number(r[6]), r.join(',')).toBeGreaterThan(0);
     const decoys = plain.output.truth.filter((r) => r[1] === 'decoy');
     expect(new Set(decoys.map((r) => r[2]))).toEqual(new Set([...DECOY_KINDS, ...TRACE_DECOY_KINDS]));
@@ -227,12 +228,17 @@ describe('generateExtracts', () => {
       paid.set(key, (paid.get(key) ?? 0) + Number(a[14]));
     }
     expect(deducted.size).toBeGreaterThan(10);
-    // Every deduction was paid, and nothing was paid that no return deducts (a planted bad line aside, whose copy is dropped).
+    // Every deduction was paid, but where the scheme was planted: there the truth names what was not; and
+    // nothing was paid that no return deducts.
+    const quarterEnd = (q: string): string => `${q.slice(0, 4)}-${String(Number(q.slice(6)) * 3).padStart(2, '0')}`;
+    const unpaid = new Map(plain.output.truth.filter((r) => r[2] === EAEU_SCHEME).map((r) => [`${r[0]}|${r[3]}`, Number(r[6])]));
+    expect(unpaid.size).toBeGreaterThan(0);
     let matched = 0;
     for (const [key, vat] of deducted) {
       const p = paid.get(key);
       if (p === undefined) continue;
-      expect(Math.abs(p - vat), key).toBeLessThan(0.05);
+      const [inn, q] = key.split('|') as [string, string];
+      expect(Math.abs(p + (unpaid.get(`${inn}|${quarterEnd(q)}`) ?? 0) - vat), key).toBeLessThan(0.05);
       matched++;
     }
     expect(matched / deducted.size).toBeGreaterThan(0.9);
@@ -332,7 +338,7 @@ describe('generateExtracts', () => {
     // choosing the inspections differently must change who was inspected, never what was planted. The
     // traceability schemes and decoys came later, from random streams of their own: without their rows
     // the file is the same.
-    const traceKinds = new Set<string>([...TRACE_SCHEME_KINDS, ...TRACE_DECOY_KINDS]);
+    const traceKinds = new Set<string>([...TRACE_SCHEME_KINDS, ...TRACE_DECOY_KINDS, EAEU_SCHEME]);
     const before: Record<number, string> = {
       1: '5e022c1abd899c71d26126da2599d90e41bec9aaee02219f78abc4d46ce169f8',
       2: '2384b94c3b8ea586988cfccccf192cc1e8bbef3771c5c77b66b8ca5a7240eedf',

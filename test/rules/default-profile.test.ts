@@ -129,6 +129,12 @@ const CASES: { id: string; row: Record<string, number>; en: string; ru: string }
     en: "45% of its sales of traceable goods went to firms with no staff or no VAT return",
     ru: "45% продаж прослеживаемых товаров пришлось на организации без сотрудников или без деклараций по НДС",
   },
+  {
+    id: "eaeu_vat_deductions_exceed_paid",
+    row: {"eaeu_vat_deductions_rub": 2000000, "eaeu_vat_paid_rub": 1500000, "eaeu_vat_unpaid_share": 0.25, "eaeu_vat_deduction_excess_rub": 500000},
+    en: "EAEU import VAT deducted 2M RUB exceeds the VAT paid with applications on the import of goods 1.5M RUB: 25% of it (500K RUB) was never paid",
+    ru: "Вычеты НДС по товарам из ЕАЭС 2 млн руб. превышают НДС, уплаченный по заявлениям о ввозе товаров, 1,5 млн руб.: 25% (500 тыс. руб.) не уплачено",
+  },
 ];
 
 describe('profiles/default.yaml', () => {
