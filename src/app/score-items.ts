@@ -15,7 +15,7 @@ import { ITEM_FILES, ITEM_ORDER, ITEMS_FILE, itemRowAt, rankItems, writeItemSet,
 import { itemRollUp } from '../score/item-roll-up.js';
 import { itemFeatureDefs } from '../score/item-feature-defs.js';
 import { modelReasons } from '../score/model-reasons.js';
-import { asOfSql } from '../store/as-of.js';
+import { asOfSql, IMPORT_ITEMS_SQL } from '../store/as-of.js';
 import { sqlDate } from '../io/sql.js';
 import type { Clock } from '../util/clock.js';
 import { UsageError } from '../util/errors.js';
@@ -46,7 +46,7 @@ async function monthItems(db: Db, table: string, asOf: string, monthStart: strin
   await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
     SELECT CAST(row_number() OVER (ORDER BY decl_id, item_no) - 1 AS INTEGER) AS example_id, decl_id, CAST(item_no AS INTEGER) AS item_no,
       importer_inn, hs_code, origin_country, CAST(customs_value_rub AS DOUBLE) AS customs_value
-    FROM (${asOfSql('declarations', asOf, `release_date >= ${sqlDate(monthStart)}`)})`);
+    FROM (${asOfSql('declarations', asOf, `release_date >= ${sqlDate(monthStart)} AND ${IMPORT_ITEMS_SQL}`)})`);
   const [row] = await db.all(`SELECT count(*)::INTEGER AS n FROM ${table}`);
   const count = Number(row?.['n'] ?? 0);
   const declId = new Array<string>(count);

@@ -109,8 +109,8 @@ const DECLARATIONS: ExtractDef = {
     { name: 'version', kind: 'integer', required: false, min: 1, max: 999, default: '1', description: 'Version of the item: corrections after release carry a higher version.' },
     { name: 'version_date', kind: 'date', required: false, defaultFrom: 'release_date', description: 'Date the version was made (default: release_date). Decides which version is visible as of a date.' },
     { name: 'release_date', kind: 'date', required: true, requiredGeneric: true, description: 'Date the goods were released.' },
-    { name: 'procedure', kind: 'code', required: true, pattern: '[0-9]{2}', description: 'Customs procedure code, e.g. 40 release for domestic consumption.' },
-    { name: 'importer_inn', kind: 'inn', required: true, requiredGeneric: true, description: 'INN of the importer (generic: any importer id).' },
+    { name: 'procedure', kind: 'code', required: true, pattern: '[0-9]{2}', description: 'Customs procedure code, e.g. 40 release for domestic consumption, 10 export (an export declaration: read by the export features only, never as an import).' },
+    { name: 'importer_inn', kind: 'inn', required: true, requiredGeneric: true, description: 'INN of the declarant: the importer, the exporter on an export declaration (procedure 10) (generic: any importer id).' },
     { name: 'customs_representative_inn', kind: 'inn', required: false, description: 'INN of the customs representative (broker), if any.' },
     { name: 'customs_office', kind: 'code', required: true, pattern: '[0-9]{8}', description: 'Code of the customs office that released the goods (ru: 8 digits).' },
     { name: 'hs_code', kind: 'hs_code', required: true, requiredGeneric: true, description: 'Commodity code (ru: 10-digit TN VED EAEU; generic: 6 to 10 digits).' },
@@ -143,6 +143,27 @@ const TAX_RETURNS: ExtractDef = {
     { name: 'vat_deductions_rub', kind: 'money', required: true, description: 'All VAT deductions claimed.' },
     { name: 'vat_deductions_import_rub', kind: 'money', required: true, description: 'Deductions of VAT paid to customs (Section 3 line 150).' },
     { name: 'vat_deductions_eaeu_rub', kind: 'money', required: false, description: 'Deductions of VAT on EAEU imports paid to the tax authority.' },
+    {
+      name: 'zero_rate_sales_rub',
+      kind: 'money',
+      required: false,
+      added: true,
+      description: 'Sales at the zero VAT rate declared in the quarter (Section 4): exports, and sales to buyers in other EAEU members (Tax Code art. 164, 165).',
+    },
+    {
+      name: 'zero_rate_sales_eaeu_rub',
+      kind: 'money',
+      required: false,
+      added: true,
+      description: 'The part of zero_rate_sales_rub sold to buyers in other EAEU members: confirmed by the buyer\'s application on the import of goods, not by an export declaration.',
+    },
+    {
+      name: 'zero_rate_unconfirmed_rub',
+      kind: 'money',
+      required: false,
+      added: true,
+      description: 'Zero-rate sales left unconfirmed 180 days after the export and taxed in this quarter (Section 6).',
+    },
   ],
 };
 
@@ -333,6 +354,13 @@ const EAEU_IMPORTS: ExtractDef = {
 };
 
 /** The whole contract, by extract id. */
+/**
+ * The customs procedure of an export declaration (export, code 10 of the
+ * EAEU classifier of customs procedures). Its items are the exporter's, in
+ * the declarations extract: read by the export features only, never as imports.
+ */
+export const EXPORT_PROCEDURE = '10';
+
 export const EXTRACTS: Record<ExtractId, ExtractDef> = {
   declarations: DECLARATIONS,
   tax_returns: TAX_RETURNS,

@@ -1,7 +1,7 @@
 import type { ExtractId } from '../contract/extracts.js';
 import type { Db } from '../io/db.js';
 import { quoteLiteralList } from '../io/sql.js';
-import { asOfSql } from '../store/as-of.js';
+import { asOfSql, EXPORT_ITEMS_SQL, IMPORT_ITEMS_SQL } from '../store/as-of.js';
 import { dueQuarters, dueQuartersSql, windowQuarterCount, windowStartSql } from './params.js';
 import type { FeatureParams } from './types.js';
 
@@ -17,6 +17,8 @@ export const AS_OF_TABLES = {
   traceability: 'ccrg_asof_traceability',
   /** Applications on EAEU imports, the highest correction of each line filed by the date: applicant_inn, quarter date (accepted_date, else application_date), vat_rub (DOUBLE). */
   eaeu_imports: 'ccrg_asof_eaeu_imports',
+  /** Items of export declarations (procedure 10) released by the as-of date, latest version by then: inn (the exporter), decl_id, item_no, release_date, hs_code, value (DOUBLE), weight (DOUBLE). */
+  exports: 'ccrg_asof_exports',
   /** One row per importer with an item released in the window: register data, main office, window customs value. */
   universe: 'ccrg_universe',
   /** Due quarters: tax_period, q_start, q_end, q_rank (1 = latest due), q_key. */
@@ -46,7 +48,7 @@ function declarationsSql(params: FeatureParams, where: string): string {
        procedure IN (${quoteLiteralList(params.paymentProcedures)}) AS is_payment,
        year(release_date) * 4 + quarter(release_date) - 1 AS q_key,
        (${asOfMonth} - (year(release_date) * 12 + month(release_date) - 1)) // ${params.peerWindowMonths} AS peer_block
-     FROM (${asOfSql('declarations', params.asOf, where)})`;
+     FROM (${asOfSql('declarations', params.asOf, `(${where}) AND ${IMPORT_ITEMS_SQL}`)})`;
 }
 
 /**
@@ -80,6 +82,10 @@ function asOfTableStatements(params: FeatureParams): string[] {
     `CREATE OR REPLACE TEMP TABLE ${t.eaeu_imports} AS
      SELECT applicant_inn AS inn, coalesce(accepted_date, application_date) AS goods_date, CAST(vat_rub AS DOUBLE) AS vat_rub
      FROM (${asOfSql('eaeu_imports', params.asOf)})`,
+    `CREATE OR REPLACE TEMP TABLE ${t.exports} AS
+     SELECT importer_inn AS inn, decl_id, item_no, release_date, hs_code,
+       CAST(customs_value_rub AS DOUBLE) AS value, CAST(net_weight_kg AS DOUBLE) AS weight
+     FROM (${asOfSql('declarations', params.asOf, EXPORT_ITEMS_SQL)})`,
     `CREATE OR REPLACE TEMP TABLE ${t.dueQuarters} AS ${dueQuartersSql(quarters)}`,
     `CREATE OR REPLACE TEMP TABLE ${t.universe} AS
      WITH office_value AS (

@@ -1,3 +1,4 @@
+import { EXPORT_PROCEDURE } from '../contract/extracts.js';
 import { quoteLiteral, sqlDate } from '../io/sql.js';
 import type { FeatureParams } from './types.js';
 import { isCalendarDate, isoDate } from '../util/period.js';
@@ -38,6 +39,9 @@ export function checkFeatureParams(params: FeatureParams): void {
   const badCode = params.traceableCodes.find((c) => !/^[0-9]{2,10}$/.test(c));
   if (badCode !== undefined) throw new Error(`traceableCodes must be code prefixes of 2 to 10 digits; got ${JSON.stringify(badCode)}`);
   if (params.paymentProcedures.length === 0) throw new Error('paymentProcedures must name at least one customs procedure; got none');
+  if (params.paymentProcedures.includes(EXPORT_PROCEDURE)) {
+    throw new Error(`paymentProcedures cannot include ${EXPORT_PROCEDURE}: an export declaration pays no import duty or VAT; the export features read it`);
+  }
 }
 
 /** `DATE 'YYYY-MM-DD'` of the as-of date. */

@@ -148,21 +148,36 @@ const FEATURES: readonly FeatureDef[] = [
   },
 ];
 
+/**
+ * SQL of the declaration item a batch registration number names: the
+ * declaration number before the last '/', the item number after it (NULL
+ * when the RNPT has no '/' or no 1-5 digit item number after it: a batch
+ * from a notification of import, not a customs declaration).
+ */
+export function rnptItemSql(rnpt: string): { declId: string; itemNo: string } {
+  const cut = `length(${rnpt}) - strpos(reverse(${rnpt}), '/')`;
+  const named = `strpos(${rnpt}, '/') > 0 AND regexp_full_match(substr(${rnpt}, ${cut} + 2), '[0-9]{1,5}')`;
+  return {
+    declId: `CASE WHEN ${named} THEN left(${rnpt}, ${cut}) END`,
+    itemNo: `CASE WHEN ${named} THEN CAST(substr(${rnpt}, ${cut} + 2) AS INTEGER) END`,
+  };
+}
+
 function prepare(params: FeatureParams): string[] {
   const a = AS_OF_TABLES;
   // The item number follows the last '/': parsed once per batch number, not per movement.
-  const cut = "length(rnpt) - strpos(reverse(rnpt), '/')";
+  const item = rnptItemSql('rnpt');
   return [
     `CREATE OR REPLACE TEMP TABLE ${T.batches} AS
      WITH keys AS (
-       SELECT rnpt, unit, left(rnpt, ${cut}) AS decl_id, TRY_CAST(substr(rnpt, ${cut} + 2) AS INTEGER) AS item_no
+       SELECT rnpt, unit, ${item.declId} AS decl_id, ${item.itemNo} AS item_no
        FROM (
          -- The batches a scored participant moved or received: the other firms' balances are never read.
          SELECT rnpt, min(unit) AS unit FROM ${a.traceability}
          WHERE doc_type <> 'adjustment' AND (seller_inn IN (SELECT inn FROM ${a.universe}) OR buyer_inn IN (SELECT inn FROM ${a.universe}))
          GROUP BY rnpt
        )
-       WHERE strpos(rnpt, '/') > 0 AND regexp_full_match(substr(rnpt, ${cut} + 2), '[0-9]{1,5}')
+       WHERE decl_id IS NOT NULL
      )
      SELECT k.rnpt, k.decl_id, k.item_no, d.inn AS importer, d.hs_code, d.release_date,
        CASE WHEN k.unit = d.supplementary_unit THEN d.supplementary_qty WHEN k.unit = '166' THEN d.net_weight_kg END AS imported_qty,

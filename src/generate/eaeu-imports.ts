@@ -82,6 +82,11 @@ export class EaeuBook {
     }
   }
 
+  /** Indices of the participants with the planted scheme. */
+  plantedIdx(): ReadonlySet<number> {
+    return new Set(this.episodes.keys());
+  }
+
   /** Participants with the planted scheme. */
   get schemeCount(): number {
     return this.episodes.size;

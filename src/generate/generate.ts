@@ -19,6 +19,7 @@ import { Rng } from './random.js';
 import { planDecoys, planSchemes } from './schemes.js';
 import { TaxBook, taxReturnLine } from './tax-returns.js';
 import { EAEU_SCHEME, EaeuBook } from './eaeu-imports.js';
+import { EXPORT_DECOY_KINDS, EXPORT_SCHEME_KINDS, ExportBook, type ExportDecoyKind, type ExportSchemeKind } from './exports.js';
 import { TraceBook, TRACE_DECOY_KINDS, type TraceDecoyKind } from './traceability.js';
 import { TRUTH_COLUMNS, TruthLog } from './truth.js';
 import { buildWorld } from './world.js';
@@ -61,9 +62,9 @@ export interface GenerateSummary {
   truthRows: number;
   inspections: number;
   /** Participants with each planted scheme. */
-  schemes: Record<SchemeKind | TraceSchemeKind | typeof EAEU_SCHEME, number>;
+  schemes: Record<SchemeKind | TraceSchemeKind | typeof EAEU_SCHEME | ExportSchemeKind, number>;
   /** Participants with each decoy. */
-  decoys: Record<DecoyKind | TraceDecoyKind, number>;
+  decoys: Record<DecoyKind | TraceDecoyKind | ExportDecoyKind, number>;
 }
 
 function header(extract: ExtractId): string[] {
@@ -98,7 +99,10 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
   const quarterMonths = new Map<string, MonthRef[]>();
   for (const m of world.months) quarterMonths.set(m.quarterKey, [...(quarterMonths.get(m.quarterKey) ?? []), m]);
   // The applications behind the returns' EAEU deductions (src/generate/eaeu-imports.ts), from a stream of their own.
-  const eaeuBook = new EaeuBook(world, participants, seed, new Set(traceBook.planted(participants).decoys.map((d) => d.p.idx)));
+  const traceDecoys = new Set(traceBook.planted(participants).decoys.map((d) => d.p.idx));
+  const eaeuBook = new EaeuBook(world, participants, seed, traceDecoys);
+  // Export declarations and the returns' zero-rate figures (src/generate/exports.ts), planned up front from streams of their own.
+  const exportBook = new ExportBook(world, participants, seed, new Set([...traceDecoys, ...eaeuBook.plantedIdx()]));
   const truth = new TruthLog();
   for (const p of participants) {
     if (p.decoy === null) continue;
@@ -109,6 +113,8 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
   }
   const tracePlanted = traceBook.planted(participants);
   for (const d of tracePlanted.decoys) truth.addDecoy(d.p, d.kind, d.period);
+  for (const d of exportBook.decoys()) truth.addDecoy(d.p, d.kind, d.period);
+  for (const c of exportBook.plantedCharges()) truth.addCharge(c.p, c.kind, c.month.key, c.amount);
 
   const itemRng = new Rng(seed, 5);
   const snapshotRng = new Rng(seed, 10);
@@ -213,7 +219,7 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
         const unpaid = eaeuBook.addQuarter(filer, quarterMonths.get(row.taxPeriod) ?? [], row.vatDeductionsEaeu, row.filedDay);
         if (unpaid !== null) truth.addCharge(unpaid.p, EAEU_SCHEME, unpaid.month.key, unpaid.amount);
       }
-      const line = taxReturnLine(row);
+      const line = taxReturnLine(row, exportBook.returnFigures(row.inn, row.taxPeriod));
       taxes.writeLine(line);
       planters.tax_returns.afterGood(taxes, line.split(','));
     }
@@ -257,6 +263,12 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
       monthItems++;
     }
     corrections.delete(month.key);
+    // Export declarations (procedure 10) released in the month; no bad rows are planted among them, so every other row stays as it was.
+    for (const fields of exportBook.declarationLines(month)) {
+      decl.writeFields(fields);
+      monthItems++;
+    }
+    await decl.flushIfFull();
     totalItems += monthItems;
 
     if (month.month % 3 === 0) {
@@ -341,8 +353,8 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
   await truthWriter.close();
   await dirtyWriter.close();
 
-  const schemes = Object.fromEntries([...SCHEME_KINDS, ...TRACE_SCHEME_KINDS, EAEU_SCHEME].map((k) => [k, 0])) as Record<SchemeKind | TraceSchemeKind | typeof EAEU_SCHEME, number>;
-  const decoys = Object.fromEntries([...DECOY_KINDS, ...TRACE_DECOY_KINDS].map((k) => [k, 0])) as Record<DecoyKind | TraceDecoyKind, number>;
+  const schemes = Object.fromEntries([...SCHEME_KINDS, ...TRACE_SCHEME_KINDS, EAEU_SCHEME, ...EXPORT_SCHEME_KINDS].map((k) => [k, 0])) as GenerateSummary['schemes'];
+  const decoys = Object.fromEntries([...DECOY_KINDS, ...TRACE_DECOY_KINDS, ...EXPORT_DECOY_KINDS].map((k) => [k, 0])) as GenerateSummary['decoys'];
   for (const p of participants) {
     if (p.scheme !== null) schemes[p.scheme.kind]++;
     if (p.decoy !== null) decoys[p.decoy]++;
@@ -350,6 +362,8 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
   Object.assign(schemes, tracePlanted.schemes);
   schemes[EAEU_SCHEME] = eaeuBook.schemeCount;
   for (const d of tracePlanted.decoys) decoys[d.kind]++;
+  Object.assign(schemes, exportBook.schemeCounts());
+  for (const d of exportBook.decoys()) decoys[d.kind]++;
   return {
     outDir,
     files: [...stats.values()],

@@ -5,6 +5,7 @@
  * deductions and shells that hide revenue.
  */
 import { isoFromDay, type MonthRef } from './calendar.js';
+import type { ZeroRateFigures } from './exports.js';
 import { round2 } from './declarations.js';
 import { Rng } from './random.js';
 import type { Participant } from './participants.js';
@@ -172,8 +173,8 @@ export class TaxBook {
   }
 }
 
-/** One tax_returns CSV line. */
-export function taxReturnLine(row: TaxReturnRow): string {
+/** One tax_returns CSV line, with the zero-rate figures of the quarter (src/generate/exports.ts). */
+export function taxReturnLine(row: TaxReturnRow, zero: ZeroRateFigures): string {
   return [
     row.inn,
     row.taxPeriod,
@@ -185,5 +186,8 @@ export function taxReturnLine(row: TaxReturnRow): string {
     row.vatDeductions.toFixed(2),
     row.vatDeductionsImport.toFixed(2),
     row.vatDeductionsEaeu.toFixed(2),
+    zero.sales.toFixed(2),
+    zero.eaeu.toFixed(2),
+    zero.unconfirmed.toFixed(2),
   ].join(',');
 }

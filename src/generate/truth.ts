@@ -5,6 +5,7 @@
 import type { ItemRecord } from './declarations.js';
 import { round2 } from './declarations.js';
 import type { DecoyKind, Participant, SchemeKind } from './participants.js';
+import type { ExportDecoyKind, ExportSchemeKind } from './exports.js';
 import type { TraceDecoyKind } from './traceability.js';
 
 export const TRUTH_COLUMNS = ['inn', 'kind', 'scheme', 'period', 'items', 'item_keys', 'charges_rub'] as const;
@@ -51,11 +52,11 @@ export class TruthLog {
   }
 
   /** A planted charge without items (tax side). */
-  addCharge(p: Participant, scheme: SchemeKind | 'eaeu_vat_unpaid_deduction', period: string, amount: number): void {
+  addCharge(p: Participant, scheme: SchemeKind | ExportSchemeKind | 'eaeu_vat_unpaid_deduction', period: string, amount: number): void {
     this.row(p.inn, 'scheme', scheme, period).charges += amount;
   }
 
-  addDecoy(p: Participant, decoy: DecoyKind | TraceDecoyKind, period: string): void {
+  addDecoy(p: Participant, decoy: DecoyKind | TraceDecoyKind | ExportDecoyKind, period: string): void {
     this.row(p.inn, 'decoy', decoy, period);
   }
 

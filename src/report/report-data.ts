@@ -13,7 +13,7 @@ import type { Db } from '../io/db.js';
 import type { DriftReport } from '../models/monitoring/drift.js';
 import type { EvaluationReport } from '../models/evaluation/evaluate-model.js';
 import type { RankingDecision } from '../models/risk/ranking-evidence.js';
-import { asOfSql } from '../store/as-of.js';
+import { asOfSql, IMPORT_ITEMS_SQL } from '../store/as-of.js';
 import { readCsvRecords } from '../io/csv-read.js';
 import { MANIFEST_FILE, readScoreManifest, type ManifestModel } from '../run-folder/manifest.js';
 import { binProportions, distributionOf, populationStabilityIndex } from '../models/stats/distribution.js';
@@ -473,7 +473,7 @@ async function fileRejectReasons(path: string, limit: number): Promise<RejectRea
  * filed by then and how many are in the register snapshot valid then.
  */
 export async function joinCoverage(db: Db, period: string, asOf: string): Promise<JoinCoverage> {
-  const rows = await db.all(`WITH d AS (SELECT DISTINCT importer_inn AS inn FROM (${asOfSql('declarations', asOf)}) WHERE release_date >= CAST($month_start AS DATE)),
+  const rows = await db.all(`WITH d AS (SELECT DISTINCT importer_inn AS inn FROM (${asOfSql('declarations', asOf, IMPORT_ITEMS_SQL)}) WHERE release_date >= CAST($month_start AS DATE)),
     t AS (SELECT DISTINCT inn FROM (${asOfSql('tax_returns', asOf)})),
     p AS (SELECT DISTINCT inn FROM (${asOfSql('participants', asOf)}))
     SELECT count(*)::BIGINT AS importers,

@@ -92,6 +92,16 @@ export const FEATURE_TITLES_RU: Readonly<Record<string, string>> = {
   eaeu_vat_unpaid_share: 'Доля вычетов НДС по ввозу из ЕАЭС без уплаты',
   eaeu_vat_deductions_rub: 'Вычеты НДС по ввозу из ЕАЭС',
   eaeu_vat_paid_rub: 'НДС, уплаченный по заявлениям о ввозе из ЕАЭС',
+  zero_rate_without_export_rub: 'Реализация по ставке 0% без декларации на экспорт',
+  zero_rate_without_export_share: 'Доля реализации по ставке 0% без декларации на экспорт',
+  zero_rate_vat_at_stake_rub: 'НДС по неподтверждённой реализации по ставке 0%',
+  zero_rate_sales_claimed_rub: 'Реализация по ставке 0% за пределы ЕАЭС',
+  export_declared_value_rub: 'Таможенная стоимость деклараций на экспорт',
+  export_value_window_rub: 'Таможенная стоимость экспорта за окно',
+  export_overvaluation_rub: 'Стоимость экспорта сверх трёх рыночных цен',
+  export_overvaluation_vat_rub: 'Входной НДС на завышенной стоимости экспорта',
+  export_price_log_ratio: 'Цена экспорта против рыночной (логарифм)',
+  retired_export_undeclared_rub: 'Выбытие прослеживаемых товаров экспортом без декларации',
   profile_customs_points: 'Баллы таможенных индикаторов профиля риска',
   profile_tax_points: 'Баллы налоговых индикаторов профиля риска',
 };
@@ -114,6 +124,8 @@ const FAMILY_AUTHORITY: Readonly<Record<string, RecoveringAuthority>> = {
   traceability: 'customs',
   // VAT on EAEU imports is paid to and deducted from the tax authority.
   eaeu: 'tax',
+  // The zero VAT rate and a refund of input VAT are the tax authority's.
+  exports: 'tax',
   // The model's risk-profile points (src/models/risk/inputs.ts), by the authority of their indicators.
   risk_profile_customs: 'customs',
   risk_profile_tax: 'tax',

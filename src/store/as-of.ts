@@ -1,5 +1,5 @@
-import type { ExtractId } from '../contract/extracts.js';
-import { sqlDate } from '../io/sql.js';
+import { EXPORT_PROCEDURE, type ExtractId } from '../contract/extracts.js';
+import { quoteLiteral, sqlDate } from '../io/sql.js';
 
 /**
  * SQL that reconstructs an extract as it stood at the end of an as-of date:
@@ -18,6 +18,12 @@ import { sqlDate } from '../io/sql.js';
  * - traceability: documents dated by then, each line at its highest correction made by then;
  * - eaeu_imports: applications filed by then, each line at its highest correction filed by then.
  */
+/** Predicate on declaration rows: an import item, not an export declaration's (EXPORT_PROCEDURE); a row without a procedure (a generic extract may have none) is an import. */
+export const IMPORT_ITEMS_SQL = `procedure IS DISTINCT FROM ${quoteLiteral(EXPORT_PROCEDURE)}`;
+
+/** Predicate on declaration rows: an export declaration's item. */
+export const EXPORT_ITEMS_SQL = `procedure = ${quoteLiteral(EXPORT_PROCEDURE)}`;
+
 /** Result columns added to the outcomes contract later: like the violation, unknown until the inspection is completed. */
 const OUTCOME_RESULTS_ADDED = ['violation_category', 'duty_rub', 'import_vat_rub', 'excise_rub', 'penalties_rub'] as const;
 

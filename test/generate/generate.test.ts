@@ -10,6 +10,7 @@ import { generateExtracts, type GenerateOptions, type GenerateSummary } from '..
 import { SCHEME_KINDS, DECOY_KINDS, TRACE_SCHEME_KINDS } from '../../src/generate/participants.js';
 import { TRACE_DECOY_KINDS } from '../../src/generate/traceability.js';
 import { EAEU_SCHEME } from '../../src/generate/eaeu-imports.js';
+import { EXPORT_DECOY_KINDS, EXPORT_SCHEME_KINDS } from '../../src/generate/exports.js';
 import { isValidInn } from '../../src/validation/inn.js';
 import { PLAN_CHECK_CODES, REJECT_CODE_LIST } from '../../src/validation/reject-codes.js';
 import { memoryLogger } from '../../src/util/logger.js';
@@ -158,10 +159,10 @@ describe('generateExtracts', () => {
     const share = (inns.size / 600) * (12 / 18);
     expect(share).toBeGreaterThanOrEqual(0.04);
     expect(share).toBeLessThanOrEqual(0.1);
-    expect(new Set(schemeRows.map((r) => r[2]))).toEqual(new Set([...SCHEME_KINDS, ...TRACE_SCHEME_KINDS, EAEU_SCHEME]));
+    expect(new Set(schemeRows.map((r) => r[2]))).toEqual(new Set([...SCHEME_KINDS, ...TRACE_SCHEME_KINDS, EAEU_SCHEME, ...EXPORT_SCHEME_KINDS]));
     for (const r of schemeRows) expect(Number(r[6]), r.join(',')).toBeGreaterThan(0);
     const decoys = plain.output.truth.filter((r) => r[1] === 'decoy');
-    expect(new Set(decoys.map((r) => r[2]))).toEqual(new Set([...DECOY_KINDS, ...TRACE_DECOY_KINDS]));
+    expect(new Set(decoys.map((r) => r[2]))).toEqual(new Set([...DECOY_KINDS, ...TRACE_DECOY_KINDS, ...EXPORT_DECOY_KINDS]));
     for (const r of decoys) expect(r[6]).toBe('0.00');
   });
 
@@ -243,6 +244,50 @@ describe('generateExtracts', () => {
     }
     expect(matched / deducted.size).toBeGreaterThan(0.9);
     for (const key of paid.keys()) expect(deducted.has(key), key).toBe(true);
+  });
+
+  it('writes export declarations behind the zero-rate sales of the returns, and EAEU sales without one', () => {
+    const clean = (extract: string) => {
+      const f = plain.output.files.find((x) => x.extract === extract);
+      return (f?.records ?? []).filter((r) => !plain.output.dirty.has(`${f?.file}:${r.line}`)).map((r) => r.fields);
+    };
+    const zero = new Map<string, { sales: number; eaeu: number }>();
+    for (const r of clean('tax_returns')) {
+      if (r[2] !== '0') continue;
+      const z = zero.get(r[0] ?? '') ?? { sales: 0, eaeu: 0 };
+      z.sales += Number(r[10]);
+      z.eaeu += Number(r[11]);
+      zero.set(r[0] ?? '', z);
+    }
+    const exported = new Map<string, number>();
+    for (const d of clean('declarations').filter((r) => r[5] === '10')) {
+      expect([d[10], d[11], d[17], d[18]], d.join(',')).toEqual(['RU', 'RU', '0.00', '0.00']);
+      exported.set(d[6] ?? '', (exported.get(d[6] ?? '') ?? 0) + Number(d[13]));
+    }
+    expect(exported.size).toBeGreaterThan(10);
+    const planted = (kind: string) => new Set(plain.output.truth.filter((r) => r[2] === kind).map((r) => r[0] ?? ''));
+    const withoutExport = planted('zero_rate_without_export');
+    expect(withoutExport.size).toBeGreaterThan(0);
+    // Every exporter declares its sales at the zero rate in its returns; its sales outside the EAEU are backed by declarations,
+    // up to the sales whose declarations or returns fall after the span and the few moved to Section 6.
+    let backed = 0;
+    for (const [inn, value] of exported) {
+      const z = zero.get(inn);
+      expect(z, inn).toBeDefined();
+      if (z !== undefined && value >= 0.8 * (z.sales - z.eaeu) && value <= 1.25 * (z.sales - z.eaeu)) backed++;
+    }
+    expect(backed / exported.size).toBeGreaterThan(0.8);
+    // Zero-rate sales nobody declared: far beyond the exports.
+    for (const inn of withoutExport) {
+      const z = zero.get(inn);
+      if (z === undefined) continue;
+      expect(z.sales - z.eaeu, inn).toBeGreaterThan(1.5 * (exported.get(inn) ?? 0));
+    }
+    // Sales to EAEU buyers make up most of the decoys' zero-rate sales.
+    for (const inn of planted('eaeu_buyer_confirmed')) {
+      const z = zero.get(inn);
+      if (z !== undefined && z.sales > 0) expect(z.eaeu / z.sales, inn).toBeGreaterThan(0.5);
+    }
   });
 
   it('lists truth item keys that are clean declaration items of the named importer', () => {
@@ -338,7 +383,7 @@ describe('generateExtracts', () => {
     // choosing the inspections differently must change who was inspected, never what was planted. The
     // traceability schemes and decoys came later, from random streams of their own: without their rows
     // the file is the same.
-    const traceKinds = new Set<string>([...TRACE_SCHEME_KINDS, ...TRACE_DECOY_KINDS, EAEU_SCHEME]);
+    const traceKinds = new Set<string>([...TRACE_SCHEME_KINDS, ...TRACE_DECOY_KINDS, EAEU_SCHEME, ...EXPORT_SCHEME_KINDS, ...EXPORT_DECOY_KINDS]);
     const before: Record<number, string> = {
       1: '5e022c1abd899c71d26126da2599d90e41bec9aaee02219f78abc4d46ce169f8',
       2: '2384b94c3b8ea586988cfccccf192cc1e8bbef3771c5c77b66b8ca5a7240eedf',

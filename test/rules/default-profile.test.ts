@@ -135,6 +135,24 @@ const CASES: { id: string; row: Record<string, number>; en: string; ru: string }
     en: "EAEU import VAT deducted 2M RUB exceeds the VAT paid with applications on the import of goods 1.5M RUB: 25% of it (500K RUB) was never paid",
     ru: "Вычеты НДС по товарам из ЕАЭС 2 млн руб. превышают НДС, уплаченный по заявлениям о ввозе товаров, 1,5 млн руб.: 25% (500 тыс. руб.) не уплачено",
   },
+  {
+    id: "zero_rate_without_export",
+    row: {"zero_rate_sales_claimed_rub": 5000000, "export_declared_value_rub": 2000000, "zero_rate_without_export_share": 0.6, "zero_rate_without_export_rub": 3000000, "zero_rate_vat_at_stake_rub": 600000},
+    en: "Zero-rate sales outside the EAEU 5M RUB against export declarations of 2M RUB: 60% (3M RUB) never shown to leave the country; VAT at 20% on it 600K RUB",
+    ru: "Реализация по ставке 0% за пределы ЕАЭС 5 млн руб. при декларациях на экспорт на 2 млн руб.: вывоз 60% (3 млн руб.) не подтверждён; НДС по ставке 20% с этой суммы 600 тыс. руб.",
+  },
+  {
+    id: "export_priced_far_above_market",
+    row: {"export_price_log_ratio": 1.9459, "export_overvaluation_rub": 8000000, "export_overvaluation_vat_rub": 1600000},
+    en: "Exported goods at +600% against the market price of the same goods; the value beyond three times the market 8M RUB could carry an input VAT refund of 1.6M RUB",
+    ru: "Экспортировал товары по цене +600% к рыночной цене тех же товаров; стоимость сверх трёх рыночных цен 8 млн руб. может нести возмещение входного НДС 1,6 млн руб.",
+  },
+  {
+    id: "traceable_retired_export_undeclared",
+    row: {"retired_export_undeclared_rub": 250000},
+    en: "Retired traceable goods worth 250K RUB as exported, with no export declaration of the same goods",
+    ru: "Вывел из оборота экспортом прослеживаемые товары на 250 тыс. руб. без декларации на экспорт тех же товаров",
+  },
 ];
 
 describe('profiles/default.yaml', () => {

@@ -1,7 +1,7 @@
 import type { FeatureParams } from '../../features/types.js';
 import type { Db } from '../../io/db.js';
 import { quoteLiteralList, sqlDate } from '../../io/sql.js';
-import { asOfSql } from '../../store/as-of.js';
+import { asOfSql, IMPORT_ITEMS_SQL } from '../../store/as-of.js';
 import { asOfDates, calibrate, fitClassifier, matrixOf, probabilityOf, trainAmount, type TimeSplit } from './fit-risk.js';
 import type { GbdtParams } from '../learners/gbdt/index.js';
 import { itemExampleFeatures, itemExamples, itemFeatureSet, itemToScore, type ItemExample } from './item-examples.js';
@@ -91,7 +91,7 @@ export async function itemScoreAggregates(db: Db, targets: readonly AggregateTar
 
     const inns = [...new Set(targets.filter((t) => t.asOf === asOf).map((t) => t.inn))];
     const items = await db.all(`SELECT decl_id, item_no, importer_inn, CAST(customs_value_rub AS DOUBLE) AS value
-      FROM (${asOfSql('declarations', asOf)})
+      FROM (${asOfSql('declarations', asOf, IMPORT_ITEMS_SQL)})
       WHERE importer_inn IN (${quoteLiteralList(inns)})
         AND CAST(release_date + INTERVAL ${inspectMonths} MONTH AS DATE) >= ${sqlDate(asOf)}
       ORDER BY importer_inn, decl_id, item_no`);

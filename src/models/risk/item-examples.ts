@@ -5,6 +5,7 @@ import type { FeatureParams } from '../../features/types.js';
 import type { Db } from '../../io/db.js';
 import { quoteIdent, quoteLiteral, sqlDate } from '../../io/sql.js';
 import { readEntityPairs } from '../../store/entity-pairs.js';
+import { IMPORT_ITEMS_SQL } from '../../store/as-of.js';
 import type { ExampleWindow } from './examples.js';
 import {
   defaultHistoryRateSpec,
@@ -275,7 +276,7 @@ function recentVolumeSql(): string {
     ), candidates AS (
       -- An item counts from its first version's day (never before its release): it has a version in the span.
       SELECT DISTINCT d.decl_id, d.item_no FROM declarations d, span
-      WHERE d.version_date >= span.since AND d.version_date < span.until
+      WHERE d.version_date >= span.since AND d.version_date < span.until AND d.${IMPORT_ITEMS_SQL}
         AND d.importer_inn IN (SELECT DISTINCT importer_inn FROM ${T.examples})
     ), first AS (
       SELECT d.importer_inn AS inn, greatest(d.release_date, d.version_date) AS known_day, coalesce(d.customs_value_rub, 0) AS v
