@@ -15,7 +15,7 @@ export const AS_OF_TABLES = {
   tax_signals: 'ccrg_asof_tax_signals',
   /** Movements of traceable goods, the highest correction of each document line made by the date: rnpt, doc_type, doc_date, seller_inn, buyer_inn, quantity, unit, value_rub (DOUBLE). */
   traceability: 'ccrg_asof_traceability',
-  /** Applications on EAEU imports, the highest correction of each line filed by the date: applicant_inn, quarter date (accepted_date, else application_date), vat_rub (DOUBLE). */
+  /** Applications on EAEU imports, the highest correction of each line filed by the date: inn (the applicant), goods_date (accepted_date, else application_date), vat_rub, hs_code, quantity, unit, value_rub (DOUBLE amounts). */
   eaeu_imports: 'ccrg_asof_eaeu_imports',
   /** Items of export declarations (procedure 10) released by the as-of date, latest version by then: inn (the exporter), decl_id, item_no, release_date, hs_code, value (DOUBLE), weight (DOUBLE). */
   exports: 'ccrg_asof_exports',
@@ -80,7 +80,8 @@ function asOfTableStatements(params: FeatureParams): string[] {
      SELECT rnpt, doc_type, doc_date, seller_inn, buyer_inn, quantity, unit, CAST(value_rub AS DOUBLE) AS value_rub
      FROM (${asOfSql('traceability', params.asOf)})`,
     `CREATE OR REPLACE TEMP TABLE ${t.eaeu_imports} AS
-     SELECT applicant_inn AS inn, coalesce(accepted_date, application_date) AS goods_date, CAST(vat_rub AS DOUBLE) AS vat_rub
+     SELECT applicant_inn AS inn, coalesce(accepted_date, application_date) AS goods_date, CAST(vat_rub AS DOUBLE) AS vat_rub,
+       hs_code, CAST(quantity AS DOUBLE) AS quantity, unit, CAST(value_rub AS DOUBLE) AS value_rub
      FROM (${asOfSql('eaeu_imports', params.asOf)})`,
     `CREATE OR REPLACE TEMP TABLE ${t.exports} AS
      SELECT importer_inn AS inn, decl_id, item_no, release_date, hs_code,

@@ -1,4 +1,5 @@
 import { AS_OF_TABLES } from './as-of-tables.js';
+import { asOfLiteral, windowStartSql } from './params.js';
 import type { FeatureDef, FeatureFamily, FeatureParams } from './types.js';
 import { comparedPaymentQuarters } from './vat-deductions.js';
 
@@ -57,7 +58,84 @@ const FEATURES: readonly FeatureDef[] = [
     catches: [],
     sources: ['eaeu_imports.vat_rub'],
   },
+  {
+    id: 'eaeu_price_vs_customs_log',
+    family,
+    unit: 'log',
+    decimals: 4,
+    title: 'EAEU arrivals priced against the same goods through customs (log)',
+    formula:
+      `Value-weighted mean over the participant's application lines with goods accepted in the window and a quantity of ln(value_rub / quantity) − ln m, m = exp(median ln(customs value / quantity)) over the payment-procedure items of the same 10-digit code released in the window, ` +
+      'the quantity being supplementary_qty when the line\'s unit is the item\'s supplementary unit, net_weight_kg when it is 166 (kg); compared when the items number at least peerMinItems from at least peerMinImporters + 1 importers (else the 6-digit code under the same rule; else the line is not compared). NULL without compared lines.',
+    rationale:
+      'Goods from another EAEU member pay no duty and their VAT goes to the tax authority. Third-country goods passed off as EAEU goods are declared far below what the same goods cost at the border: ln 0.5 ≈ −0.7 means half the customs price.',
+    catches: ['eaeu_false_origin'],
+    sources: ['eaeu_imports.value_rub', 'eaeu_imports.quantity', 'eaeu_imports.unit', 'eaeu_imports.hs_code', 'declarations.customs_value_rub', 'declarations.supplementary_qty', 'declarations.net_weight_kg'],
+  },
+  {
+    id: 'eaeu_false_origin_at_stake_rub',
+    family,
+    unit: 'RUB',
+    decimals: 2,
+    title: 'Duty and VAT at stake if the cheap EAEU arrivals came from a third country',
+    formula:
+      'Sum over the compared lines priced below half the customs price (ln ratio ≤ ln 0.5) of m·q·d + max(0, m·q·(1 + d) − value_rub) · vat_rub / value_rub: ' +
+      'm and q as for eaeu_price_vs_customs_log, d = the effective duty rate of the code through customs (duty over customs value of the same items). 0 without such lines.',
+    rationale: 'What customs would have charged at the border on goods worth the customs price: the duty, and the VAT on the value gap. Customs\' amount at stake.',
+    catches: ['eaeu_false_origin'],
+    sources: ['eaeu_imports.value_rub', 'eaeu_imports.vat_rub', 'declarations.duty_rub', 'declarations.customs_value_rub'],
+  },
+  {
+    id: 'eaeu_below_half_share',
+    family,
+    unit: 'share',
+    decimals: 4,
+    title: 'Share of the EAEU arrivals priced below half the customs price',
+    formula: 'Value of the compared lines (as for eaeu_price_vs_customs_log) with ln ratio ≤ ln 0.5, over the value of all compared lines; NULL without compared lines.',
+    rationale: 'A false origin is a run of shipments, not the average of a year: the share of the arrivals far below the customs price shows it even when honest arrivals dilute the mean.',
+    catches: ['eaeu_false_origin'],
+    sources: ['eaeu_imports.value_rub', 'eaeu_imports.quantity', 'declarations.customs_value_rub'],
+  },
+  {
+    id: 'eaeu_below_half_log',
+    family,
+    unit: 'log',
+    decimals: 4,
+    title: 'Price of the EAEU arrivals below half the customs price, against it (log)',
+    formula: 'Value-weighted mean ln ratio (as for eaeu_price_vs_customs_log) over the compared lines with ln ratio ≤ ln 0.5; NULL without such lines.',
+    rationale: 'How far below the customs price those arrivals were declared, shown in reasons.',
+    catches: ['eaeu_false_origin'],
+    sources: ['eaeu_imports.value_rub', 'eaeu_imports.quantity', 'declarations.customs_value_rub'],
+  },
+  {
+    id: 'eaeu_compared_value_rub',
+    family,
+    unit: 'RUB',
+    decimals: 2,
+    title: 'Value of the EAEU arrivals compared with customs prices',
+    formula: 'Sum of value_rub over the lines compared in eaeu_price_vs_customs_log; 0 without any.',
+    rationale: 'Context: how much of the EAEU arrivals the price comparison covers.',
+    catches: [],
+    sources: ['eaeu_imports.value_rub'],
+  },
+  {
+    id: 'eaeu_codes_switched_rub',
+    family,
+    unit: 'RUB',
+    decimals: 2,
+    title: 'EAEU arrivals of the codes it stopped importing through customs after an inspection',
+    formula:
+      'Value (value_rub) of the participant\'s application lines with goods accepted in the window after the completion of its latest inspection completed by the as-of date, ' +
+      'of the 4-digit codes it imported through customs (payment procedures) in the 12 months before that completion and no longer after it. 0 without such lines or without a completed inspection.',
+    rationale: 'An importer that moves the goods an inspection looked at from the customs border to EAEU arrivals, where no customs declaration is made, may be avoiding the next inspection of their value or origin.',
+    catches: [],
+    sources: ['eaeu_imports.value_rub', 'eaeu_imports.hs_code', 'outcomes.completed_date', 'declarations.hs_code'],
+    needs: ['outcomes'],
+  },
 ];
+
+/** A line priced below this share of the customs price counts towards the amount at stake. */
+const HALF = Math.log(0.5);
 
 function sql(params: FeatureParams): string {
   const t = AS_OF_TABLES;
@@ -80,19 +158,78 @@ function sql(params: FeatureParams): string {
       greatest(coalesce(p.v0, 0), coalesce(p.v1, 0), coalesce(p.v2, 0)) AS v_max
     FROM ${t.universe} u LEFT JOIN d USING (inn) LEFT JOIN paid p USING (inn)
   )
-  SELECT inn,
+  SELECT c.inn,
     CASE WHEN n_returns = 0 THEN 0 ELSE greatest(0, d - v_max) END AS eaeu_vat_deduction_excess_rub,
     CASE WHEN d > 0 THEN greatest(0, d - v_max) / d END AS eaeu_vat_unpaid_share,
     d AS eaeu_vat_deductions_rub,
-    v_max AS eaeu_vat_paid_rub
-  FROM c`;
+    v_max AS eaeu_vat_paid_rub,
+    pr.log_ratio AS eaeu_price_vs_customs_log,
+    coalesce(pr.at_stake, 0) AS eaeu_false_origin_at_stake_rub,
+    pr.below_share AS eaeu_below_half_share,
+    pr.below_log AS eaeu_below_half_log,
+    coalesce(pr.compared, 0) AS eaeu_compared_value_rub,
+    coalesce(sw.v, 0) AS eaeu_codes_switched_rub
+  FROM c LEFT JOIN (${priceSql(params)}) pr USING (inn) LEFT JOIN (${switchSql(params)}) sw USING (inn)`;
+}
+
+/** Per participant: its EAEU arrivals' prices against the same goods' customs prices (eaeu_price_vs_customs_log and the amount at stake). */
+function priceSql(params: FeatureParams): string {
+  const t = AS_OF_TABLES;
+  const windowStart = windowStartSql(params, params.windowMonths);
+  const minItems = params.peerMinItems;
+  const minImporters = params.peerMinImporters + 1;
+  const reference = (digits: number): string => `SELECT left(hs_code, ${digits}) AS code, unit, median(luv) AS ref, sum(duty) / nullif(sum(v), 0) AS duty_rate
+      FROM customs GROUP BY ALL HAVING count(*) >= ${minItems} AND count(DISTINCT inn) >= ${minImporters}`;
+  return `WITH customs AS (
+      SELECT inn, hs_code, '166' AS unit, ln(customs_value_rub / net_weight_kg) AS luv, CAST(customs_value_rub AS DOUBLE) AS v, coalesce(CAST(duty_rub AS DOUBLE), 0) AS duty
+      FROM ${t.declarations} WHERE in_window AND is_payment AND customs_value_rub > 0 AND net_weight_kg > 0
+      UNION ALL
+      SELECT inn, hs_code, supplementary_unit, ln(customs_value_rub / supplementary_qty), CAST(customs_value_rub AS DOUBLE), coalesce(CAST(duty_rub AS DOUBLE), 0)
+      FROM ${t.declarations} WHERE in_window AND is_payment AND customs_value_rub > 0 AND supplementary_qty > 0 AND supplementary_unit IS NOT NULL AND supplementary_unit <> '166'
+    ),
+    r10 AS (${reference(10)}),
+    r6 AS (${reference(6)}),
+    lines AS (
+      SELECT a.inn, a.value_rub AS value, a.quantity AS q, a.vat_rub / a.value_rub AS vat_rate,
+        ln(a.value_rub / a.quantity) - coalesce(x.ref, y.ref) AS lr, exp(coalesce(x.ref, y.ref)) AS m,
+        coalesce(CASE WHEN x.ref IS NOT NULL THEN x.duty_rate ELSE y.duty_rate END, 0) AS d
+      FROM ${t.eaeu_imports} a
+      LEFT JOIN r10 x ON x.code = a.hs_code AND x.unit = a.unit
+      LEFT JOIN r6 y ON y.code = left(a.hs_code, 6) AND y.unit = a.unit
+      WHERE a.goods_date >= ${windowStart} AND a.value_rub > 0 AND a.quantity > 0 AND coalesce(x.ref, y.ref) IS NOT NULL
+    )
+    SELECT inn, sum(value * lr) / sum(value) AS log_ratio, sum(value) AS compared,
+      coalesce(sum(value) FILTER (WHERE lr <= ${HALF}), 0) / sum(value) AS below_share,
+      sum(value * lr) FILTER (WHERE lr <= ${HALF}) / sum(value) FILTER (WHERE lr <= ${HALF}) AS below_log,
+      coalesce(sum(m * q * d + greatest(0, m * q * (1 + d) - value) * vat_rate) FILTER (WHERE lr <= ${HALF}), 0) AS at_stake
+    FROM lines GROUP BY inn`;
+}
+
+/** Per participant: the value of its EAEU arrivals, after its latest completed inspection, of the codes it stopped importing through customs then. */
+function switchSql(params: FeatureParams): string {
+  const t = AS_OF_TABLES;
+  const asOf = asOfLiteral(params);
+  const windowStart = windowStartSql(params, params.windowMonths);
+  return `WITH inspected AS (
+      SELECT inn, max(completed_date) AS done FROM ${t.outcomes} WHERE completed_date IS NOT NULL AND completed_date <= ${asOf} GROUP BY inn
+    ),
+    codes AS (
+      SELECT d.inn, left(d.hs_code, 4) AS hs4, bool_or(d.release_date > s.done) AS after
+      FROM ${t.declarations} d JOIN inspected s ON s.inn = d.inn
+      WHERE d.is_payment AND d.release_date > s.done - INTERVAL 12 MONTH
+      GROUP BY ALL
+    )
+    SELECT a.inn, sum(a.value_rub) AS v
+    FROM ${t.eaeu_imports} a JOIN inspected s ON s.inn = a.inn JOIN codes c ON c.inn = a.inn AND c.hs4 = left(a.hs_code, 4)
+    WHERE NOT c.after AND a.goods_date > s.done AND a.goods_date >= ${windowStart}
+    GROUP BY a.inn`;
 }
 
 /** Family 9: EAEU import VAT deducted in the VAT returns against the VAT paid with applications on the import of goods. */
 export const eaeu: FeatureFamily = {
   id: family,
   description:
-    'Import VAT on goods from other EAEU members: deducted in the VAT returns (vat_deductions_eaeu_rub) against the VAT paid with applications on the import of goods (the eaeu_imports extract), over the trailing due quarters with a two-quarter lag allowance.',
+    'Goods from other EAEU members (the eaeu_imports extract of applications on the import of goods): the import VAT deducted in the VAT returns (vat_deductions_eaeu_rub) against the VAT paid with the applications, over the trailing due quarters with a two-quarter lag allowance; the arrivals\' prices against the same goods through customs (third-country goods declared as EAEU goods); codes moved from customs imports to EAEU arrivals after an inspection.',
   needs: ['eaeu_imports'],
   features: FEATURES,
   sql,

@@ -41,6 +41,29 @@ interface UnpaidEpisode {
   readonly paidShare: number;
 }
 
+/** The origin schemes: third-country goods declared as EAEU goods at a fraction of their price, and genuinely cheaper EAEU goods. */
+export type EaeuOriginKind = 'eaeu_false_origin' | 'eaeu_true_origin';
+export const EAEU_ORIGIN_SCHEME = 'eaeu_false_origin';
+export const EAEU_ORIGIN_DECOY = 'eaeu_true_origin';
+
+/** Share of participants given the false-origin scheme, and the true-origin decoy. */
+const EAEU_ORIGIN_RATE = 0.01;
+
+interface OriginPlan {
+  readonly kind: EaeuOriginKind;
+  readonly fromMonth: number;
+  readonly toMonth: number;
+  /** The declared price of the goods over their market price. */
+  readonly priceShare: number;
+}
+
+/** A planted charge of the false-origin scheme: the duty and VAT customs would have charged, in the month the goods were accepted. */
+export interface EaeuOriginCharge {
+  readonly p: Participant;
+  readonly month: MonthRef;
+  readonly amount: number;
+}
+
 /** A planted charge: VAT deducted in a quarter's return that no application paid. */
 export interface EaeuCharge {
   readonly p: Participant;
@@ -53,8 +76,11 @@ export interface EaeuCharge {
 export class EaeuBook {
   private readonly applications: Application[] = [];
   private readonly episodes = new Map<number, UnpaidEpisode>();
+  private readonly origins = new Map<number, OriginPlan>();
+  private readonly originCharges = new Map<string, EaeuOriginCharge>();
   private readonly rng: Rng;
   private serial = 0;
+  private readonly seed: number;
 
   constructor(
     private readonly world: World,
@@ -64,6 +90,7 @@ export class EaeuBook {
     taken: ReadonlySet<number>,
   ) {
     this.rng = new Rng(seed, 42);
+    this.seed = seed;
     const plan = new Rng(seed, 43);
     const months = world.months.length;
     const count = Math.max(1, Math.round(participants.length * EAEU_SCHEME_RATE));
@@ -80,6 +107,57 @@ export class EaeuBook {
         break;
       }
     }
+  }
+
+  /**
+   * Plans the origin scheme and its decoy (random stream 46), after the
+   * export book has planned its own (`taken`), so that neither changes who
+   * the other picks. A false-origin importer declares third-country goods
+   * as EAEU goods, at 15-40% of their price, over 6-12 months; a true-origin
+   * decoy buys genuinely cheaper EAEU goods, at 70-90% of the market price,
+   * from a month in the first third of the span on.
+   */
+  planOrigins(participants: readonly Participant[], taken: ReadonlySet<number>): void {
+    const plan = new Rng(this.seed, 46);
+    const months = this.world.months.length;
+    const count = Math.max(1, Math.round(participants.length * EAEU_ORIGIN_RATE));
+    const eligible = (p: Participant): boolean =>
+      p.eaeuVatQ > 0 && p.scheme === null && p.decoy === null && p.traceScheme === null && p.regime === 'general' && p.filesReturns &&
+      p.registrationDay < this.world.startDay && !this.episodes.has(p.idx) && !this.origins.has(p.idx) && !taken.has(p.idx);
+    for (const kind of [EAEU_ORIGIN_SCHEME, EAEU_ORIGIN_DECOY] as const) {
+      for (let k = 0; k < count; k++) {
+        for (let attempt = 0; attempt < 400; attempt++) {
+          const p = participants[plan.int(participants.length)];
+          if (p === undefined || !eligible(p)) continue;
+          if (kind === EAEU_ORIGIN_SCHEME) {
+            const span = plan.intBetween(Math.min(6, months), Math.min(12, months));
+            const from = plan.int(months - span + 1);
+            this.origins.set(p.idx, { kind, fromMonth: from, toMonth: from + span - 1, priceShare: plan.between(0.15, 0.4) });
+          } else {
+            this.origins.set(p.idx, { kind, fromMonth: plan.int(Math.max(1, Math.floor(months / 3))), toMonth: months - 1, priceShare: plan.between(0.7, 0.9) });
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  /** The true-origin decoys and the month each starts. */
+  originDecoys(participants: readonly Participant[]): { p: Participant; period: string }[] {
+    return participants.flatMap((p) => {
+      const o = this.origins.get(p.idx);
+      return o === undefined || o.kind !== EAEU_ORIGIN_DECOY ? [] : [{ p, period: this.world.months[o.fromMonth]?.key ?? '' }];
+    });
+  }
+
+  /** Participants with the false-origin scheme. */
+  get originSchemeCount(): number {
+    return [...this.origins.values()].filter((o) => o.kind === EAEU_ORIGIN_SCHEME).length;
+  }
+
+  /** The false-origin charges, one per participant and month. */
+  plantedOriginCharges(): readonly EaeuOriginCharge[] {
+    return [...this.originCharges.values()];
   }
 
   /** Indices of the participants with the planted scheme. */
@@ -131,7 +209,24 @@ export class EaeuBook {
         const code = this.world.hs[p.hsPool[pickCumulative(rng, p.hsCum)] ?? 0];
         const rate = code?.vatRate ?? 0.2;
         const value = round2(lineVat / rate);
-        const quantity = code?.unit == null ? '' : String(Math.max(1, Math.round((value / 88 / Math.max(0.01, code.priceUsdPerKg)) * code.unitsPerKg)));
+        // The goods' quantity at their market price (at 88 RUB a dollar): in the code's supplementary unit, else in kg.
+        // Goods of a false origin are declared at a fraction of their price: more goods for the same value.
+        const origin = this.origins.get(p.idx);
+        const share = origin !== undefined && month.index >= origin.fromMonth && month.index <= origin.toMonth ? origin.priceShare : 1;
+        const perKg = 88 * Math.max(0.01, code?.priceUsdPerKg ?? 1);
+        const quantity =
+          code === undefined
+            ? ''
+            : code.unit !== null
+              ? String(Math.max(1, Math.round(((value / share) / perKg) * code.unitsPerKg)))
+              : String(Math.max(0.001, Math.round(((value / share) / perKg) * 1000) / 1000));
+        if (origin?.kind === EAEU_ORIGIN_SCHEME && share < 1) {
+          const trueValue = value / share;
+          const duty = trueValue * (code?.dutyRate ?? 0);
+          const key = `${p.idx}|${month.key}`;
+          const before = this.originCharges.get(key)?.amount ?? 0;
+          this.originCharges.set(key, { p, month, amount: round2(before + duty + (trueValue + duty - value) * rate) });
+        }
         const fields = [
           applicationNo,
           String(l),
@@ -145,7 +240,7 @@ export class EaeuBook {
           isoFromDay(accepted),
           code?.code ?? '',
           quantity,
-          quantity === '' ? '' : (code?.unit ?? ''),
+          quantity === '' ? '' : (code?.unit ?? '166'),
           value.toFixed(2),
           lineVat.toFixed(2),
           '',

@@ -231,6 +231,11 @@ export class ExportBook {
     return this.decoyList;
   }
 
+  /** Indices of the participants with a planted scheme or a decoy. */
+  plantedIdx(): ReadonlySet<number> {
+    return new Set([...this.plans].filter(([, plan]) => plan.role !== 'honest').map(([idx]) => idx));
+  }
+
   /** Participants with each planted scheme. */
   schemeCounts(): Record<ExportSchemeKind, number> {
     const counts: Record<ExportSchemeKind, number> = { zero_rate_without_export: 0, fictitious_export: 0 };

@@ -18,7 +18,7 @@ import { taxSignalLines } from './tax-signals.js';
 import { Rng } from './random.js';
 import { planDecoys, planSchemes } from './schemes.js';
 import { TaxBook, taxReturnLine } from './tax-returns.js';
-import { EAEU_SCHEME, EaeuBook } from './eaeu-imports.js';
+import { EAEU_ORIGIN_DECOY, EAEU_ORIGIN_SCHEME, EAEU_SCHEME, EaeuBook } from './eaeu-imports.js';
 import { EXPORT_DECOY_KINDS, EXPORT_SCHEME_KINDS, ExportBook, type ExportDecoyKind, type ExportSchemeKind } from './exports.js';
 import { TraceBook, TRACE_DECOY_KINDS, type TraceDecoyKind } from './traceability.js';
 import { TRUTH_COLUMNS, TruthLog } from './truth.js';
@@ -62,9 +62,9 @@ export interface GenerateSummary {
   truthRows: number;
   inspections: number;
   /** Participants with each planted scheme. */
-  schemes: Record<SchemeKind | TraceSchemeKind | typeof EAEU_SCHEME | ExportSchemeKind, number>;
+  schemes: Record<SchemeKind | TraceSchemeKind | typeof EAEU_SCHEME | typeof EAEU_ORIGIN_SCHEME | ExportSchemeKind, number>;
   /** Participants with each decoy. */
-  decoys: Record<DecoyKind | TraceDecoyKind | ExportDecoyKind, number>;
+  decoys: Record<DecoyKind | TraceDecoyKind | ExportDecoyKind | typeof EAEU_ORIGIN_DECOY, number>;
 }
 
 function header(extract: ExtractId): string[] {
@@ -103,6 +103,8 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
   const eaeuBook = new EaeuBook(world, participants, seed, traceDecoys);
   // Export declarations and the returns' zero-rate figures (src/generate/exports.ts), planned up front from streams of their own.
   const exportBook = new ExportBook(world, participants, seed, new Set([...traceDecoys, ...eaeuBook.plantedIdx()]));
+  // Third-country goods declared as EAEU goods, and genuinely cheaper EAEU goods, planned last so that nothing above changes.
+  eaeuBook.planOrigins(participants, new Set([...traceDecoys, ...exportBook.plantedIdx()]));
   const truth = new TruthLog();
   for (const p of participants) {
     if (p.decoy === null) continue;
@@ -115,6 +117,7 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
   for (const d of tracePlanted.decoys) truth.addDecoy(d.p, d.kind, d.period);
   for (const d of exportBook.decoys()) truth.addDecoy(d.p, d.kind, d.period);
   for (const c of exportBook.plantedCharges()) truth.addCharge(c.p, c.kind, c.month.key, c.amount);
+  for (const d of eaeuBook.originDecoys(participants)) truth.addDecoy(d.p, EAEU_ORIGIN_DECOY, d.period);
 
   const itemRng = new Rng(seed, 5);
   const snapshotRng = new Rng(seed, 10);
@@ -345,6 +348,8 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
   }
   await finish(answers);
 
+  // The false-origin charges accrued as the applications were written.
+  for (const c of eaeuBook.plantedOriginCharges()) truth.addCharge(c.p, EAEU_ORIGIN_SCHEME, c.month.key, c.amount);
   const truthWriter = new CsvWriter(outDir, 'truth', false, TRUTH_COLUMNS);
   for (const fields of truth.lines()) {
     truthWriter.writeFields(fields);
@@ -353,14 +358,16 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
   await truthWriter.close();
   await dirtyWriter.close();
 
-  const schemes = Object.fromEntries([...SCHEME_KINDS, ...TRACE_SCHEME_KINDS, EAEU_SCHEME, ...EXPORT_SCHEME_KINDS].map((k) => [k, 0])) as GenerateSummary['schemes'];
-  const decoys = Object.fromEntries([...DECOY_KINDS, ...TRACE_DECOY_KINDS, ...EXPORT_DECOY_KINDS].map((k) => [k, 0])) as GenerateSummary['decoys'];
+  const schemes = Object.fromEntries([...SCHEME_KINDS, ...TRACE_SCHEME_KINDS, EAEU_SCHEME, EAEU_ORIGIN_SCHEME, ...EXPORT_SCHEME_KINDS].map((k) => [k, 0])) as GenerateSummary['schemes'];
+  const decoys = Object.fromEntries([...DECOY_KINDS, ...TRACE_DECOY_KINDS, ...EXPORT_DECOY_KINDS, EAEU_ORIGIN_DECOY].map((k) => [k, 0])) as GenerateSummary['decoys'];
   for (const p of participants) {
     if (p.scheme !== null) schemes[p.scheme.kind]++;
     if (p.decoy !== null) decoys[p.decoy]++;
   }
   Object.assign(schemes, tracePlanted.schemes);
   schemes[EAEU_SCHEME] = eaeuBook.schemeCount;
+  schemes[EAEU_ORIGIN_SCHEME] = eaeuBook.originSchemeCount;
+  decoys[EAEU_ORIGIN_DECOY] = eaeuBook.originDecoys(participants).length;
   for (const d of tracePlanted.decoys) decoys[d.kind]++;
   Object.assign(schemes, exportBook.schemeCounts());
   for (const d of exportBook.decoys()) decoys[d.kind]++;

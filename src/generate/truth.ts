@@ -52,11 +52,11 @@ export class TruthLog {
   }
 
   /** A planted charge without items (tax side). */
-  addCharge(p: Participant, scheme: SchemeKind | ExportSchemeKind | 'eaeu_vat_unpaid_deduction', period: string, amount: number): void {
+  addCharge(p: Participant, scheme: SchemeKind | ExportSchemeKind | 'eaeu_vat_unpaid_deduction' | 'eaeu_false_origin', period: string, amount: number): void {
     this.row(p.inn, 'scheme', scheme, period).charges += amount;
   }
 
-  addDecoy(p: Participant, decoy: DecoyKind | TraceDecoyKind | ExportDecoyKind, period: string): void {
+  addDecoy(p: Participant, decoy: DecoyKind | TraceDecoyKind | ExportDecoyKind | 'eaeu_true_origin', period: string): void {
     this.row(p.inn, 'decoy', decoy, period);
   }
 

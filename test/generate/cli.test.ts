@@ -40,8 +40,8 @@ describe('generateOptionsFromArgs', () => {
       dirtyRows: 1,
       truthRows: 3,
       inspections: 2,
-      schemes: { undervaluation: 1, misclassification: 0, vat_deduction_inflation: 0, shell_importer: 0, origin_manipulation: 0, resale_markup_undervaluation: 0, sales_beyond_imports: 0, eaeu_vat_unpaid_deduction: 0, zero_rate_without_export: 0, fictitious_export: 0 },
-      decoys: { deduction_lag: 1, inventory_buildup: 0, special_regime: 0, non_transaction_valuation: 0, price_dispersion: 0, stock_from_earlier_batches: 0, consignment_sales: 0, export_declared_later: 0, eaeu_buyer_confirmed: 0 },
+      schemes: { undervaluation: 1, misclassification: 0, vat_deduction_inflation: 0, shell_importer: 0, origin_manipulation: 0, resale_markup_undervaluation: 0, sales_beyond_imports: 0, eaeu_vat_unpaid_deduction: 0, zero_rate_without_export: 0, fictitious_export: 0, eaeu_false_origin: 0 },
+      decoys: { deduction_lag: 1, inventory_buildup: 0, special_regime: 0, non_transaction_valuation: 0, price_dispersion: 0, stock_from_earlier_batches: 0, consignment_sales: 0, export_declared_later: 0, eaeu_buyer_confirmed: 0, eaeu_true_origin: 0 },
     });
     expect(text).toContain('declarations.csv');
     expect(text).toContain('dirty rows: 1');

@@ -9,7 +9,7 @@ import { EXTRACTS } from '../../src/contract/extracts.js';
 import { generateExtracts, type GenerateOptions, type GenerateSummary } from '../../src/generate/generate.js';
 import { SCHEME_KINDS, DECOY_KINDS, TRACE_SCHEME_KINDS } from '../../src/generate/participants.js';
 import { TRACE_DECOY_KINDS } from '../../src/generate/traceability.js';
-import { EAEU_SCHEME } from '../../src/generate/eaeu-imports.js';
+import { EAEU_ORIGIN_DECOY, EAEU_ORIGIN_SCHEME, EAEU_SCHEME } from '../../src/generate/eaeu-imports.js';
 import { EXPORT_DECOY_KINDS, EXPORT_SCHEME_KINDS } from '../../src/generate/exports.js';
 import { isValidInn } from '../../src/validation/inn.js';
 import { PLAN_CHECK_CODES, REJECT_CODE_LIST } from '../../src/validation/reject-codes.js';
@@ -155,14 +155,18 @@ describe('generateExtracts', () => {
 
   it('plants schemes in 5-10% of participants per 12 months, every scheme present, with positive charges', () => {
     const schemeRows = plain.output.truth.filter((r) => r[1] === 'scheme');
-    const inns = new Set(schemeRows.map((r) => r[0]));
+    // The customs and VAT schemes: 5-10% of participants per 12 months; the later ones (traceability, EAEU, exports) about 1% each on top.
+    const inns = new Set(schemeRows.filter((r) => (SCHEME_KINDS as readonly string[]).includes(r[2] ?? '')).map((r) => r[0]));
     const share = (inns.size / 600) * (12 / 18);
     expect(share).toBeGreaterThanOrEqual(0.04);
     expect(share).toBeLessThanOrEqual(0.1);
-    expect(new Set(schemeRows.map((r) => r[2]))).toEqual(new Set([...SCHEME_KINDS, ...TRACE_SCHEME_KINDS, EAEU_SCHEME, ...EXPORT_SCHEME_KINDS]));
+    for (const kind of [...TRACE_SCHEME_KINDS, EAEU_SCHEME, EAEU_ORIGIN_SCHEME, ...EXPORT_SCHEME_KINDS]) {
+      expect(new Set(schemeRows.filter((r) => r[2] === kind).map((r) => r[0])).size / 600, kind).toBeLessThanOrEqual(0.015);
+    }
+    expect(new Set(schemeRows.map((r) => r[2]))).toEqual(new Set([...SCHEME_KINDS, ...TRACE_SCHEME_KINDS, EAEU_SCHEME, EAEU_ORIGIN_SCHEME, ...EXPORT_SCHEME_KINDS]));
     for (const r of schemeRows) expect(Number(r[6]), r.join(',')).toBeGreaterThan(0);
     const decoys = plain.output.truth.filter((r) => r[1] === 'decoy');
-    expect(new Set(decoys.map((r) => r[2]))).toEqual(new Set([...DECOY_KINDS, ...TRACE_DECOY_KINDS, ...EXPORT_DECOY_KINDS]));
+    expect(new Set(decoys.map((r) => r[2]))).toEqual(new Set([...DECOY_KINDS, ...TRACE_DECOY_KINDS, ...EXPORT_DECOY_KINDS, EAEU_ORIGIN_DECOY]));
     for (const r of decoys) expect(r[6]).toBe('0.00');
   });
 
@@ -244,6 +248,28 @@ describe('generateExtracts', () => {
     }
     expect(matched / deducted.size).toBeGreaterThan(0.9);
     for (const key of paid.keys()) expect(deducted.has(key), key).toBe(true);
+    // Goods of a false origin are declared at 15-40% of the price the other applications show for the same code and unit;
+    // every line has a quantity (in kg when the code has no supplementary unit).
+    const falseMonths = new Set(plain.output.truth.filter((r) => r[2] === EAEU_ORIGIN_SCHEME).map((r) => `${r[0]}|${r[3]}`));
+    expect(falseMonths.size).toBeGreaterThan(0);
+    const prices = new Map<string, number[]>();
+    const planted: { key: string; price: number }[] = [];
+    for (const a of clean('eaeu_imports')) {
+      if (a[3] !== '0') continue;
+      expect(Number(a[11]), a.join(',')).toBeGreaterThan(0);
+      const key = `${a[10]}|${a[12]}`;
+      const price = Number(a[13]) / Number(a[11]);
+      if (falseMonths.has(`${a[5]}|${(a[9] ?? '').slice(0, 7)}`)) planted.push({ key, price });
+      else prices.set(key, [...(prices.get(key) ?? []), price]);
+    }
+    let compared = 0;
+    for (const { key, price } of planted) {
+      const others = (prices.get(key) ?? []).sort((x, y) => x - y);
+      if (others.length < 3) continue;
+      expect(price / (others[Math.floor(others.length / 2)] as number), key).toBeLessThan(0.5);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(0);
   });
 
   it('writes export declarations behind the zero-rate sales of the returns, and EAEU sales without one', () => {
@@ -383,7 +409,7 @@ describe('generateExtracts', () => {
     // choosing the inspections differently must change who was inspected, never what was planted. The
     // traceability schemes and decoys came later, from random streams of their own: without their rows
     // the file is the same.
-    const traceKinds = new Set<string>([...TRACE_SCHEME_KINDS, ...TRACE_DECOY_KINDS, EAEU_SCHEME, ...EXPORT_SCHEME_KINDS, ...EXPORT_DECOY_KINDS]);
+    const traceKinds = new Set<string>([...TRACE_SCHEME_KINDS, ...TRACE_DECOY_KINDS, EAEU_SCHEME, EAEU_ORIGIN_SCHEME, EAEU_ORIGIN_DECOY, ...EXPORT_SCHEME_KINDS, ...EXPORT_DECOY_KINDS]);
     const before: Record<number, string> = {
       1: '5e022c1abd899c71d26126da2599d90e41bec9aaee02219f78abc4d46ce169f8',
       2: '2384b94c3b8ea586988cfccccf192cc1e8bbef3771c5c77b66b8ca5a7240eedf',

@@ -136,6 +136,12 @@ const CASES: { id: string; row: Record<string, number>; en: string; ru: string }
     ru: "Вычеты НДС по товарам из ЕАЭС 2 млн руб. превышают НДС, уплаченный по заявлениям о ввозе товаров, 1,5 млн руб.: 25% (500 тыс. руб.) не уплачено",
   },
   {
+    id: "eaeu_goods_priced_far_below_customs",
+    row: {"eaeu_below_half_share": 0.6, "eaeu_compared_value_rub": 5000000, "eaeu_below_half_log": -1.3863, "eaeu_false_origin_at_stake_rub": 1200000},
+    en: "60% of its goods from EAEU members (of 5M RUB) were declared at -75% against the same goods through customs; as imports from a third country they would owe 1.2M RUB in duty and VAT",
+    ru: "60% товаров из ЕАЭС (из 5 млн руб.) заявлены по цене -75% к тем же товарам, ввезённым через таможню; при ввозе из третьей страны с них причиталось бы 1,2 млн руб. пошлины и НДС",
+  },
+  {
     id: "zero_rate_without_export",
     row: {"zero_rate_sales_claimed_rub": 5000000, "export_declared_value_rub": 2000000, "zero_rate_without_export_share": 0.6, "zero_rate_without_export_rub": 3000000, "zero_rate_vat_at_stake_rub": 600000},
     en: "Zero-rate sales outside the EAEU 5M RUB against export declarations of 2M RUB: 60% (3M RUB) never shown to leave the country; VAT at 20% on it 600K RUB",
