@@ -39,10 +39,13 @@ export interface ItemRecord {
 export class DeclIdAllocator {
   private readonly next = new Map<string, number>();
 
+  /** `firstSerial`: the first number of every office and day, for ids kept apart from the imports' (below 7 000 000 + their count); by default spread per office and day. */
+  constructor(private readonly firstSerial?: number) {}
+
   allocate(office: string, day: number): string {
     const key = `${office}/${ddmmyyFromDay(day)}`;
     let serial = this.next.get(key);
-    if (serial === undefined) serial = 1_000_000 + ((Number(office.slice(3)) * 7919 + day * 104_729) % 6_000_000);
+    if (serial === undefined) serial = this.firstSerial ?? 1_000_000 + ((Number(office.slice(3)) * 7919 + day * 104_729) % 6_000_000);
     this.next.set(key, serial + 1);
     return `${key}/${String(serial % 10_000_000).padStart(7, '0')}`;
   }

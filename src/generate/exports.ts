@@ -18,8 +18,8 @@
  * buyers). Drawn from random streams of their own (44, 45), so no other
  * generated value changes.
  */
-import { ddmmyyFromDay, isoFromDay, type MonthRef } from './calendar.js';
-import { round2 } from './declarations.js';
+import { isoFromDay, type MonthRef } from './calendar.js';
+import { DeclIdAllocator, round2 } from './declarations.js';
 import type { Participant } from './participants.js';
 import { pickCumulative, Rng } from './random.js';
 import type { World } from './world.js';
@@ -85,7 +85,8 @@ export class ExportBook {
   private readonly declarations = new Map<string, DeclarationLine[]>();
   private readonly charges: ExportCharge[] = [];
   private readonly decoyList: ExportDecoy[] = [];
-  private readonly serials = new Map<string, number>();
+  /** Export declaration numbers `office/ddmmyy/9nnnnnn`, apart from the imports'. */
+  private readonly ids = new DeclIdAllocator(9_000_001);
 
   constructor(
     private readonly world: World,
@@ -188,11 +189,8 @@ export class ExportBook {
         const release = role === 'export_declared_later' ? day + rng.intBetween(60, 170) : day;
         if (release > world.endDay) continue;
         const office = rng.pick(p.offices);
-        const key = `${office}/${ddmmyyFromDay(release)}`;
-        const serial = (this.serials.get(key) ?? 9_000_000) + 1;
-        this.serials.set(key, serial);
         const releaseIso = isoFromDay(release);
-        const fields = [`${key}/${String(serial)}`, '1', '1', releaseIso, releaseIso, '10', p.inn, '', office, code.code, 'RU', 'RU', '', declared.toFixed(2), String(weight), '', '', '0.00', '0.00', '', '1'];
+        const fields = [this.ids.allocate(office, release), '1', '1', releaseIso, releaseIso, '10', p.inn, '', office, code.code, 'RU', 'RU', '', declared.toFixed(2), String(weight), '', '', '0.00', '0.00', '', '1'];
         const releaseMonth = releaseIso.slice(0, 7);
         const list = this.declarations.get(releaseMonth);
         if (list === undefined) this.declarations.set(releaseMonth, [{ day: release, fields }]);
