@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Ingest benchmark (docs/performance.md): one month of ~1.5M declaration items,
-# plus that month's tax returns and register snapshot, into a store that
+# Ingest benchmark (docs/performance.md): one month of ~1.5M declaration items
+# (export declarations among them), plus that month's tax returns, register
+# snapshot and applications on EAEU imports, into a store that
 # already holds the 12 months before it. Measures wall time and peak RSS
 # (DuckDB's native memory included) with GNU time.
 #
@@ -41,6 +42,7 @@ month_files() {
   local files=(--declarations "$DATA/declarations-$m.csv")
   [ -f "$DATA/tax_returns-$m.csv" ] && files+=(--tax-returns "$DATA/tax_returns-$m.csv")
   [ -f "$DATA/participants-$m.csv" ] && files+=(--participants "$DATA/participants-$m.csv")
+  [ -f "$DATA/eaeu_imports-$m.csv" ] && files+=(--eaeu-imports "$DATA/eaeu_imports-$m.csv")
   echo "${files[@]}"
 }
 if [ -f "$before" ] && [ "${BENCH_REFILL:-0}" != 1 ]; then

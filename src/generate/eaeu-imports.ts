@@ -263,11 +263,11 @@ export class EaeuBook {
     return unpaid ? { p, month: last, amount: round2(deducted - vat), day: filedDay } : null;
   }
 
-  /** Every line in filing order (a correction: by its correction date). */
-  lines(): string[][] {
+  /** Every line in filing order (a correction: by its correction date), with its filing month (`YYYY-MM`). */
+  lines(): { month: string; fields: string[] }[] {
     return this.applications
       .map((a, i) => ({ ...a, i }))
       .sort((x, y) => x.day - y.day || x.i - y.i)
-      .map((a) => a.fields);
+      .map((a) => ({ month: isoFromDay(a.day).slice(0, 7), fields: a.fields }));
   }
 }

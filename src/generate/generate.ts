@@ -173,7 +173,7 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
     planters[extract] = new DirtyPlanter(extract, dirtyRate, new Rng(seed, 20 + i), freshKeys[extract], onPlanted);
   });
 
-  const open = (extract: ExtractId, month: MonthRef | null): CsvWriter => {
+  const open = (extract: ExtractId, month: Pick<MonthRef, 'key'> | null): CsvWriter => {
     const stem = month === null ? EXTRACT_FILE_STEMS[extract] : `${EXTRACT_FILE_STEMS[extract]}-${month.key}`;
     const writer = new CsvWriter(outDir, stem, gzip, header(extract));
     statOf(writer.fileName);
@@ -323,14 +323,20 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
     await finish(writer);
   }
 
-  // Applications on the import of goods from EAEU members, in filing order.
-  const eaeu = open('eaeu_imports', null);
-  for (const fields of eaeuBook.lines()) {
-    eaeu.writeFields(fields);
-    planters.eaeu_imports.afterGood(eaeu, fields);
-    await eaeu.flushIfFull();
+  // Applications on the import of goods from EAEU members, in filing order; with --monthly, one file per filing
+  // month, the span's months (with a header when empty) and the months after it that applications were filed in.
+  const applications = eaeuBook.lines();
+  const eaeuMonths = monthly ? [...new Set([...world.months.map((m) => m.key), ...applications.map((a) => a.month)])].sort() : [null];
+  for (const key of eaeuMonths) {
+    const eaeu = open('eaeu_imports', key === null ? null : { key });
+    for (const { month, fields } of applications) {
+      if (key !== null && month !== key) continue;
+      eaeu.writeFields(fields);
+      planters.eaeu_imports.afterGood(eaeu, fields);
+      await eaeu.flushIfFull();
+    }
+    await finish(eaeu);
   }
-  await finish(eaeu);
 
   // The tax authority's signals, from a random stream of their own (src/generate/tax-signals.ts).
   const signals = open('tax_signals', null);

@@ -441,4 +441,22 @@ describe('generateExtracts', () => {
     const dirtyFiles = new Set(monthly.output.dirtyRows.map((r) => r[0]));
     expect([...dirtyFiles].some((f) => f?.startsWith('declarations-2026-'))).toBe(true);
   });
+
+  it('splits the applications on EAEU imports by filing month with --monthly, the same lines as the single file', async () => {
+    const single = await generate('eaeu-single', { participants: 1500, months: 8, dirtyRate: 0 });
+    const split = await generate('eaeu-monthly', { participants: 1500, months: 8, dirtyRate: 0, monthly: true });
+    const lines = (out: Output): string[] => out.files.filter((f) => f.extract === 'eaeu_imports').flatMap((f) => f.records.map((r) => r.fields.join(',')));
+    const expected = lines(single.output);
+    expect(expected.length).toBeGreaterThan(100);
+    expect(lines(split.output).sort()).toEqual([...expected].sort());
+    const files = split.output.files.filter((f) => f.extract === 'eaeu_imports');
+    // Every month of the span has its file, empty or not.
+    for (const m of ['2025-11', '2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06']) expect(files.map((f) => f.file)).toContain(`eaeu_imports-${m}.csv`);
+    for (const f of files) {
+      const month = f.file.slice('eaeu_imports-'.length, 'eaeu_imports-'.length + 7);
+      // A correction is filed on its correction date, the first version on its application date.
+      for (const r of f.records) expect((r.fields[3] === '0' ? r.fields[2] : r.fields[4])?.slice(0, 7), `${f.file}:${r.line}`).toBe(month);
+    }
+    expect(readFileSync(join(split.dir, 'truth.csv')).equals(readFileSync(join(single.dir, 'truth.csv')))).toBe(true);
+  });
 });
