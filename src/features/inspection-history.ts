@@ -89,9 +89,12 @@ const FEATURES: readonly FeatureDef[] = [
  */
 function entityRateSql(key: string, name: string): string {
   const t = AS_OF_TABLES;
-  return `${name}_share AS (
-    SELECT inn, k, value / sum(value) OVER (PARTITION BY inn) AS s
-    FROM (SELECT inn, ${key} AS k, sum(customs_value_rub) AS value FROM ${t.declarations} WHERE in_window AND customs_value_rub > 0 GROUP BY inn, k)
+  // Both materialised: the shares are read twice (the counts and the rates), and DuckDB turns the window over an
+  // inline subquery into a join of two copies of it, so the window's items were scanned four times, not once.
+  return `${name}_value AS MATERIALIZED (
+    SELECT inn, ${key} AS k, sum(customs_value_rub) AS value FROM ${t.declarations} WHERE in_window AND customs_value_rub > 0 GROUP BY inn, k
+  ), ${name}_share AS MATERIALIZED (
+    SELECT inn, k, value / sum(value) OVER (PARTITION BY inn) AS s FROM ${name}_value
   ), ${name}_counts AS (
     SELECT k, sum(s * i.n) AS n, sum(s * i.v) AS v FROM ${name}_share JOIN inspected i USING (inn) GROUP BY k
   ), ${name}_overall AS (
