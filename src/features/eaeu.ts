@@ -180,11 +180,12 @@ function priceSql(params: FeatureParams): string {
   const minImporters = params.peerMinImporters + 1;
   const reference = (digits: number): string => `SELECT left(hs_code, ${digits}) AS code, unit, median(luv) AS ref, sum(duty) / nullif(sum(v), 0) AS duty_rate
       FROM customs GROUP BY ALL HAVING count(*) >= ${minItems} AND count(DISTINCT inn) >= ${minImporters}`;
-  const arrivals = `FROM ${t.eaeu_imports} a WHERE a.goods_date >= ${windowStart} AND a.value_rub > 0 AND a.quantity > 0`;
+  // The application lines compared: goods accepted in the window, with a value and a quantity.
+  const compared = `a.goods_date >= ${windowStart} AND a.value_rub > 0 AND a.quantity > 0`;
   // Only the goods (6-digit code and unit) that arrived are priced: both reference levels stay exact for them.
   // Not materialised: a copy of the window's priced rows (26M on the benchmark store) costs more than scanning the
   // items once per reference level.
-  return `WITH arrived AS (SELECT DISTINCT left(a.hs_code, 6) AS hs6, a.unit ${arrivals}),
+  return `WITH arrived AS (SELECT DISTINCT left(a.hs_code, 6) AS hs6, a.unit FROM ${t.eaeu_imports} a WHERE ${compared}),
     customs AS NOT MATERIALIZED (
       SELECT c.* FROM (
         SELECT inn, hs_code, '166' AS unit, ln(customs_value_rub / net_weight_kg) AS luv, CAST(customs_value_rub AS DOUBLE) AS v, coalesce(CAST(duty_rub AS DOUBLE), 0) AS duty
@@ -203,7 +204,7 @@ function priceSql(params: FeatureParams): string {
       FROM ${t.eaeu_imports} a
       LEFT JOIN r10 x ON x.code = a.hs_code AND x.unit = a.unit
       LEFT JOIN r6 y ON y.code = left(a.hs_code, 6) AND y.unit = a.unit
-      WHERE a.goods_date >= ${windowStart} AND a.value_rub > 0 AND a.quantity > 0 AND coalesce(x.ref, y.ref) IS NOT NULL
+      WHERE ${compared} AND coalesce(x.ref, y.ref) IS NOT NULL
     )
     SELECT inn, sum(value * lr) / sum(value) AS log_ratio, sum(value) AS compared,
       coalesce(sum(value) FILTER (WHERE lr <= ${HALF}), 0) / sum(value) AS below_share,

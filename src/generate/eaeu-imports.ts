@@ -263,11 +263,16 @@ export class EaeuBook {
     return unpaid ? { p, month: last, amount: round2(deducted - vat), day: filedDay } : null;
   }
 
-  /** Every line in filing order (a correction: by its correction date), with its filing month (`YYYY-MM`). */
-  lines(): { month: string; fields: string[] }[] {
-    return this.applications
-      .map((a, i) => ({ ...a, i }))
-      .sort((x, y) => x.day - y.day || x.i - y.i)
-      .map((a) => ({ month: isoFromDay(a.day).slice(0, 7), fields: a.fields }));
+  /** Every line by filing month (`YYYY-MM`), in filing order within it (a correction: by its correction date). */
+  linesByMonth(): Map<string, string[][]> {
+    const out = new Map<string, string[][]>();
+    const ordered = this.applications.map((a, i) => ({ ...a, i })).sort((x, y) => x.day - y.day || x.i - y.i);
+    for (const a of ordered) {
+      const month = isoFromDay(a.day).slice(0, 7);
+      const list = out.get(month);
+      if (list === undefined) out.set(month, [a.fields]);
+      else list.push(a.fields);
+    }
+    return out;
   }
 }

@@ -307,36 +307,30 @@ export async function generateExtracts(options: GenerateOptions, logger: Logger)
   await finish(outcomes);
   await finish(itemOutcomes);
 
-  // Movements of traceable goods (src/generate/traceability.ts), by the month they were made.
-  const movements = traceBook.linesByMonth();
-  const traceWriters = monthly ? world.months : [null];
-  for (const month of traceWriters) {
-    const writer = open('traceability', month);
-    const keys = month === null ? [...movements.keys()].sort() : [month.key];
-    for (const key of keys) {
-      for (const fields of movements.get(key) ?? []) {
-        writer.writeFields(fields);
-        planters.traceability.afterGood(writer, fields);
+  // Lines kept by month (`YYYY-MM` keys): with --monthly, one file for each of `months` (a header alone when it has
+  // none); otherwise one file of every month's lines in month order.
+  const writeByMonth = async (extract: ExtractId, byMonth: ReadonlyMap<string, readonly string[][]>, months: readonly string[]): Promise<void> => {
+    for (const month of monthly ? months : [null]) {
+      const writer = open(extract, month === null ? null : { key: month });
+      for (const key of month === null ? [...byMonth.keys()].sort() : [month]) {
+        for (const fields of byMonth.get(key) ?? []) {
+          writer.writeFields(fields);
+          planters[extract].afterGood(writer, fields);
+        }
+        await writer.flushIfFull();
       }
-      await writer.flushIfFull();
+      await finish(writer);
     }
-    await finish(writer);
-  }
+  };
+  const spanMonths = world.months.map((m) => m.key);
 
-  // Applications on the import of goods from EAEU members, in filing order; with --monthly, one file per filing
-  // month, the span's months (with a header when empty) and the months after it that applications were filed in.
-  const applications = eaeuBook.lines();
-  const eaeuMonths = monthly ? [...new Set([...world.months.map((m) => m.key), ...applications.map((a) => a.month)])].sort() : [null];
-  for (const key of eaeuMonths) {
-    const eaeu = open('eaeu_imports', key === null ? null : { key });
-    for (const { month, fields } of applications) {
-      if (key !== null && month !== key) continue;
-      eaeu.writeFields(fields);
-      planters.eaeu_imports.afterGood(eaeu, fields);
-      await eaeu.flushIfFull();
-    }
-    await finish(eaeu);
-  }
+  // Movements of traceable goods (src/generate/traceability.ts), by the month they were made.
+  await writeByMonth('traceability', traceBook.linesByMonth(), spanMonths);
+
+  // Applications on the import of goods from EAEU members, by filing month; with --monthly, the months after the
+  // span that applications were filed in (its last months' arrivals) get files too.
+  const applications = eaeuBook.linesByMonth();
+  await writeByMonth('eaeu_imports', applications, [...new Set([...spanMonths, ...applications.keys()])].sort());
 
   // The tax authority's signals, from a random stream of their own (src/generate/tax-signals.ts).
   const signals = open('tax_signals', null);
