@@ -161,7 +161,7 @@ function sql(params: FeatureParams): string {
   const item = rnptItemSql('m.rnpt');
   return `WITH has_exports AS (SELECT count(*) > 0 AS any FROM ${t.exports}),
   start AS (
-    SELECT least((SELECT min(release_date) FROM ${t.declarations}), (SELECT min(release_date) FROM ${t.exports})) AS data_start
+    SELECT least(first_release, first_export_release) AS data_start FROM ${t.summary}
   ),
   j AS (
     SELECT q.* FROM ${t.dueQuarters} q, start s

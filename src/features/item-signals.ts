@@ -79,6 +79,16 @@ export function firstInspectableDay(params: Pick<FeatureParams, 'asOf' | 'contro
 }
 
 /**
+ * SQL of the number of the item table's items without a unit value (no customs value or no weight),
+ * counted on the as-of declarations: the item table holds one row per window item, and its join with
+ * the peer reference would cost a second pass (4 s of a batch on the benchmark store).
+ */
+export function unpricedItemsSql(): string {
+  return `SELECT count(*) FILTER (WHERE NOT coalesce(customs_value_rub > 0 AND net_weight_kg > 0, false)) AS n
+    FROM ${AS_OF_TABLES.declarations} WHERE in_window`;
+}
+
+/**
  * Statements that build the item table.
  *
  * Unit value = customs_value_rub / net_weight_kg. Peers of an item are the items of OTHER

@@ -68,7 +68,7 @@ function sql(params: FeatureParams): string {
   // declaration in the store stands in as the mean quarter of V_0.
   const shifted = (k: number): string =>
     `CAST(coalesce(sum(c.import_vat_rub) FILTER (WHERE q.q_rank BETWEEN ${1 + k} AND l.r + ${k} AND q.known), 0) AS DOUBLE)`;
-  return `WITH start AS (SELECT min(release_date) AS data_start FROM ${t.declarations}),
+  return `WITH start AS (SELECT first_release AS data_start FROM ${t.summary}),
   q AS (SELECT q.*, q.q_start >= s.data_start AS known FROM ${t.dueQuarters} q, start s WHERE q.q_rank <= ${comparedPaymentQuarters(params)}),
   -- compare only quarters whose two predecessors are in the data too, so no quarter has to be guessed
   l AS (SELECT greatest(0, least(${v}, count(*) FILTER (WHERE known) - 2)) AS r FROM q),

@@ -4,6 +4,7 @@
  * evidence items. It returns data; `src/app/score.ts` writes the run folder.
  */
 import { computeFeatures, FEATURES } from '../features/compute.js';
+import { unpricedItemsSql } from '../features/item-signals.js';
 import type { FeatureDef, FeatureParams } from '../features/types.js';
 import type { Db, Row } from '../io/db.js';
 import { quoteIdent, quoteLiteralList } from '../io/sql.js';
@@ -343,7 +344,7 @@ export async function scorePeriod(
   onStep('evidence');
   const evidence = await readEvidence(db, scored.itemTable, ranked, params.top, params.evidenceItems);
   const inputs = await storeInputs(db);
-  const unpriced = await db.all(`SELECT count(*) FILTER (WHERE NOT coalesce(customs_value_rub > 0 AND net_weight_kg > 0, false)) AS n FROM ${quoteIdent(scored.itemTable)}`);
+  const unpriced = await db.all(unpricedItemsSql());
   lap('evidence');
   await scored.workspace.drop();
   return {

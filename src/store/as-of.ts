@@ -38,8 +38,12 @@ export function asOfSql(extract: ExtractId, asOf: string, declarationsWhere = 't
       return `SELECT * FROM tax_returns WHERE filed_date <= ${d}
         QUALIFY row_number() OVER (PARTITION BY inn, tax_period ORDER BY correction_no DESC, filed_date DESC, ingest_id DESC) = 1`;
     case 'participants':
-      return `SELECT * FROM participants WHERE snapshot_date <= ${d}
-        QUALIFY row_number() OVER (PARTITION BY inn ORDER BY snapshot_date DESC, ingest_id DESC) = 1`;
+      // The latest snapshot by a join, then a window among its rows only (a redelivery): the window over
+      // every snapshot with its MAP columns took 1.3-1.9 s on the benchmark store's 1.26M snapshots, this 0.3-0.4 s.
+      return `SELECT p.* FROM participants p
+        SEMI JOIN (SELECT inn, max(snapshot_date) AS latest FROM participants WHERE snapshot_date <= ${d} GROUP BY ALL) top
+          ON top.inn = p.inn AND top.latest = p.snapshot_date
+        QUALIFY row_number() OVER (PARTITION BY p.inn ORDER BY p.ingest_id DESC) = 1`;
     case 'outcomes':
       return `SELECT * REPLACE (
           CASE WHEN completed_date <= ${d} THEN completed_date END AS completed_date,

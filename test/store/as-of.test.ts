@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { openDuckDb } from '../../src/io/db.js';
 import { asOfSql } from '../../src/store/as-of.js';
 import { extractCsv, fixtureFile, ingestInto, memoryStore } from '../util/fixtures.js';
 
@@ -32,6 +33,27 @@ describe('asOfSql', () => {
     const at = async (date: string) => (await db.all(`SELECT headcount, mass_address FROM (${asOfSql('participants', date)})`));
     expect(await at('2024-05-01')).toEqual([{ headcount: 12, mass_address: false }]);
     expect(await at('2024-07-01')).toEqual([{ headcount: 0, mass_address: true }]);
+  });
+
+  it('picks the same snapshot as a window over every snapshot made by then, redeliveries included', async () => {
+    // The as-of register is a join with each INN's latest snapshot date (cheaper than a window over
+    // every snapshot); the window is the reference, on every other day around 60 random snapshots of 5 firms.
+    const db = await openDuckDb(':memory:');
+    await db.run(`CREATE TABLE participants AS
+      SELECT 'inn' || (i % 5) AS inn, DATE '2024-01-01' + CAST(hash(i) % 90 AS INTEGER) AS snapshot_date,
+        CAST(i // 20 AS INTEGER) AS ingest_id, CAST(i AS INTEGER) AS headcount
+      FROM range(60) t(i)`);
+    const reference = (date: string) => `SELECT * FROM participants WHERE snapshot_date <= DATE '${date}'
+      QUALIFY row_number() OVER (PARTITION BY inn ORDER BY snapshot_date DESC, ingest_id DESC, headcount) = 1`;
+    // A redelivery: two rows of one INN, date and delivery; each query keeps one of them.
+    await db.run(`INSERT INTO participants VALUES ('inn1', DATE '2024-02-10', 9, 1000), ('inn1', DATE '2024-02-10', 9, 1001)`);
+    for (let day = 0; day <= 95; day += 2) {
+      const date = new Date(Date.UTC(2024, 0, 1 + day)).toISOString().slice(0, 10);
+      const got = await db.all(`SELECT inn, snapshot_date, ingest_id FROM (${asOfSql('participants', date)}) ORDER BY inn`);
+      const want = await db.all(`SELECT inn, snapshot_date, ingest_id FROM (${reference(date)}) ORDER BY inn`);
+      expect(got, date).toEqual(want);
+    }
+    db.close();
   });
 
   it('shows an inspection completed after the as-of date as open, and hides its findings, category and charges by type', async () => {
