@@ -5,7 +5,7 @@ import { Workspace } from '../io/workspace.js';
 import { cleanMonths } from '../store/month-aggregates.js';
 import { AS_OF_TABLES, createAsOfDeclarations, createAsOfTables, type AsOfCounts } from './as-of-tables.js';
 import { FAMILIES, FAMILY_IDS } from './families.js';
-import { ITEM_TABLES, itemSignalStatements } from './item-signals.js';
+import { ITEM_TABLES, ITEM_VIEWS, itemSignalStatements } from './item-signals.js';
 import { checkFeatureParams } from './params.js';
 import type { FeatureDef, FeatureParams } from './types.js';
 
@@ -40,7 +40,7 @@ const FEATURES_TABLE = 'ccrg_features';
 /** The TEMP relations of the store as of a date and of the item signals, claimed by `workspace`. */
 function claimItemSignalRelations(workspace: Workspace): void {
   for (const name of Object.values(AS_OF_TABLES)) workspace.claim(name, name === AS_OF_TABLES.declarations ? 'VIEW' : 'TABLE');
-  for (const [role, name] of Object.entries(ITEM_TABLES)) workspace.claim(name, role === 'items' ? 'VIEW' : 'TABLE');
+  for (const [role, name] of Object.entries(ITEM_TABLES)) workspace.claim(name, ITEM_VIEWS.has(role as keyof typeof ITEM_TABLES) ? 'VIEW' : 'TABLE');
 }
 
 /** The store as of the date and its item signals (what the item examples read): the item view, owned by the returned workspace. */

@@ -179,7 +179,7 @@ function sql(params: FeatureParams): string {
       -- What a preference shipped from another country saved against the typical rate of the code.
       1.2 * ${exactSum('CAST(customs_value_rub AS DOUBLE) * greatest(0, typical_rate - duty_rate)')}
         FILTER (WHERE inspectable AND coalesce(preference, '') <> '' AND dispatch_country IS NOT NULL AND dispatch_country <> origin_country) AS pref_at_stake
-    FROM (SELECT i.*, t.rate AS typical_rate FROM ${ITEM_TABLES.items} i LEFT JOIN typical t USING (hs_code) WHERE i.is_payment) GROUP BY inn
+    FROM (SELECT i.*, t.rate AS typical_rate FROM ${ITEM_TABLES.itemDuties} i LEFT JOIN typical t USING (hs_code) WHERE i.is_payment) GROUP BY inn
   ), pref_own AS (
     SELECT inn, origin_country, count(*) AS n,
       count(*) FILTER (WHERE dispatch_country IS NOT NULL AND dispatch_country <> origin_country) AS x

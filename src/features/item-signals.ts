@@ -18,8 +18,16 @@ export const ITEM_TABLES = {
   dutyPeers: 'ccrg_duty_peers',
   /** Per (peer_block, inn, hs_code, origin_country): peer level, counts and the peer median. */
   ref: 'ccrg_peer_ref',
+  /** TEMP view: the item table handed to scoring, evidence and explain (every column of {@link itemViewSql}). */
   items: 'ccrg_item_signals',
+  /** TEMP view: the item table without the peer duty rate (what the unit-value family reads). */
+  itemPrices: 'ccrg_item_prices',
+  /** TEMP view: the item table without the unit-value peer comparison (what the duty-rate family reads). */
+  itemDuties: 'ccrg_item_duties',
 } as const;
+
+/** The ITEM_TABLES roles that are views, not tables. */
+export const ITEM_VIEWS: ReadonlySet<keyof typeof ITEM_TABLES> = new Set(['items', 'itemPrices', 'itemDuties']);
 
 /**
  * Own share of a peer group above which the participant's own items are removed exactly
@@ -181,41 +189,81 @@ export function itemSignalStatements(params: FeatureParams): string[] {
        ON m.level = c.level AND m.peer_block = c.peer_block AND m.inn = c.inn AND m.k = ${levelKey('c')}`,
     // Consumed by ref: dropped so their memory serves the family queries.
     ...[t.base, t.choice, t.groupMedians, t.medians].map((name) => `DROP TABLE IF EXISTS ${name}`),
-    // A view, not a table: a copy of ~20M items with 29 columns cost more time and memory
-    // than evaluating the join on each of the few reads (filters and columns push down).
-    `CREATE OR REPLACE TEMP VIEW ${t.items} AS
-     WITH i AS (
-       SELECT i.*, CAST(i.customs_value_rub AS DOUBLE) / i.net_weight_kg AS uv,
-         ${inspectableUntilSql('i.release_date', params)} AS inspectable_until,
-         CASE WHEN i.is_payment AND i.customs_value_rub > 0 AND i.duty_rub IS NOT NULL
-           THEN round(CAST(i.duty_rub AS DOUBLE) / CAST(i.customs_value_rub AS DOUBLE), 6) END AS duty_rate,
-         c.level, c.peer_items, c.peer_importers,
-         -- An item declared at no value (a free sample) or without a weight has no unit value: compared with nothing.
-         CASE WHEN i.customs_value_rub > 0 AND i.net_weight_kg > 0 THEN c.median_uv END AS median_uv,
-         i.customs_value_rub > 0 AND i.net_weight_kg > 0 AS priced
-       FROM ${d} i
-         LEFT JOIN ${t.ref} c ON c.peer_block = i.peer_block AND c.inn = i.inn
-           AND c.hs_code = i.hs_code AND c.origin_country IS NOT DISTINCT FROM i.origin_country
-       WHERE i.in_window
-     )
-     SELECT i.decl_id, i.item_no, i.version, i.inn, i.release_date, i.inspectable_until,
-       i.inspectable,
-       i.procedure, i.is_payment, i.hs_code, i.origin_country, i.dispatch_country, i.preference, i.customs_office,
-       i.customs_value_rub, i.net_weight_kg, i.duty_rub, i.import_vat_rub, i.excise_rub, i.valuation_method,
-       round(i.uv, 2) AS unit_value_rub_per_kg,
-       round(ln(i.uv / i.median_uv), 6) AS unit_value_log_dev,
-       round(i.median_uv, 2) AS peer_median_unit_value_rub_per_kg,
-       CASE WHEN NOT i.priced THEN 'none' ${PEER_LEVELS.map((name, n) => `WHEN i.level = ${n + 1} THEN '${name}'`).join(' ')} ELSE 'none' END AS peer_level,
-       CASE WHEN i.priced AND i.level > 0 THEN CAST(i.peer_items AS INTEGER) END AS peer_items,
-       CASE WHEN i.priced AND i.level > 0 THEN CAST(i.peer_importers AS INTEGER) END AS peer_importers,
-       i.duty_rate,
-       CASE WHEN i.duty_rate IS NOT NULL THEN dp.peer_duty_rate END AS peer_duty_rate,
-       CASE WHEN i.inspectable AND i.is_payment AND i.median_uv IS NOT NULL AND i.uv < i.median_uv
+    // Views, not tables: a copy of ~20M items with 29 columns cost more time and memory than
+    // evaluating the join on each of the few reads (filters and columns push down). A family reads
+    // the view with only the join it needs: DuckDB keeps an unused LEFT JOIN (it cannot know the
+    // right side is unique), and each costs a pass over the window's items.
+    `CREATE OR REPLACE TEMP VIEW ${t.items} AS ${itemViewSql(params, { peers: true, dutyPeers: true })}`,
+    `CREATE OR REPLACE TEMP VIEW ${t.itemPrices} AS ${itemViewSql(params, { peers: true, dutyPeers: false })}`,
+    `CREATE OR REPLACE TEMP VIEW ${t.itemDuties} AS ${itemViewSql(params, { peers: false, dutyPeers: true })}`,
+  ];
+}
+
+/**
+ * SELECT of the item table: one row per window item (the peer reference and the peer duty rates
+ * are unique on their join keys). `peers` adds the unit-value peer comparison (unit_value_log_dev,
+ * peer_median_unit_value_rub_per_kg, peer_level, peer_items, peer_importers, item_at_stake_rub),
+ * `dutyPeers` the peer duty rate (peer_duty_rate); the other columns are the same either way.
+ */
+function itemViewSql(params: FeatureParams, parts: { peers: boolean; dutyPeers: boolean }): string {
+  const t = ITEM_TABLES;
+  const d = AS_OF_TABLES.declarations;
+  const peerColumns = parts.peers
+    ? [
+        'round(ln(i.uv / i.median_uv), 6) AS unit_value_log_dev',
+        'round(i.median_uv, 2) AS peer_median_unit_value_rub_per_kg',
+        `CASE WHEN NOT i.priced THEN 'none' ${PEER_LEVELS.map((name, n) => `WHEN i.level = ${n + 1} THEN '${name}'`).join(' ')} ELSE 'none' END AS peer_level`,
+        'CASE WHEN i.priced AND i.level > 0 THEN CAST(i.peer_items AS INTEGER) END AS peer_items',
+        'CASE WHEN i.priced AND i.level > 0 THEN CAST(i.peer_importers AS INTEGER) END AS peer_importers',
+      ]
+    : [];
+  const atStake = parts.peers
+    ? [
+        `CASE WHEN i.inspectable AND i.is_payment AND i.median_uv IS NOT NULL AND i.uv < i.median_uv
          THEN round((i.median_uv * i.net_weight_kg - CAST(i.customs_value_rub AS DOUBLE))
            * (coalesce(i.duty_rate, 0) + (1 + coalesce(i.duty_rate, 0))
               * coalesce(CAST(i.import_vat_rub AS DOUBLE) / nullif(CAST(i.customs_value_rub + coalesce(i.duty_rub, 0) + coalesce(i.excise_rub, 0) AS DOUBLE), 0), 0)), 2)
-         ELSE 0 END AS item_at_stake_rub
-     FROM (SELECT *, inspectable_until >= ${asOfLiteral(params)} AS inspectable FROM i) i LEFT JOIN ${t.dutyPeers} dp ON dp.peer_block = i.peer_block AND dp.hs_code = i.hs_code
-       AND dp.pref = (coalesce(i.preference, '') <> '')`,
+         ELSE 0 END AS item_at_stake_rub`,
+      ]
+    : [];
+  const columns = [
+    'i.decl_id, i.item_no, i.version, i.inn, i.release_date, i.inspectable_until',
+    'i.inspectable',
+    'i.procedure, i.is_payment, i.hs_code, i.origin_country, i.dispatch_country, i.preference, i.customs_office',
+    'i.customs_value_rub, i.net_weight_kg, i.duty_rub, i.import_vat_rub, i.excise_rub, i.valuation_method',
+    'round(i.uv, 2) AS unit_value_rub_per_kg',
+    ...peerColumns,
+    'i.duty_rate',
+    ...(parts.dutyPeers ? ['CASE WHEN i.duty_rate IS NOT NULL THEN dp.peer_duty_rate END AS peer_duty_rate'] : []),
+    ...atStake,
   ];
+  return `WITH i AS (
+       SELECT i.*, CAST(i.customs_value_rub AS DOUBLE) / i.net_weight_kg AS uv,
+         ${inspectableUntilSql('i.release_date', params)} AS inspectable_until,
+         CASE WHEN i.is_payment AND i.customs_value_rub > 0 AND i.duty_rub IS NOT NULL
+           THEN round(CAST(i.duty_rub AS DOUBLE) / CAST(i.customs_value_rub AS DOUBLE), 6) END AS duty_rate${
+           parts.peers
+             ? `,
+         c.level, c.peer_items, c.peer_importers,
+         -- An item declared at no value (a free sample) or without a weight has no unit value: compared with nothing.
+         CASE WHEN i.customs_value_rub > 0 AND i.net_weight_kg > 0 THEN c.median_uv END AS median_uv,
+         i.customs_value_rub > 0 AND i.net_weight_kg > 0 AS priced`
+             : ''
+         }
+       FROM ${d} i${
+         parts.peers
+           ? `
+         LEFT JOIN ${t.ref} c ON c.peer_block = i.peer_block AND c.inn = i.inn
+           AND c.hs_code = i.hs_code AND c.origin_country IS NOT DISTINCT FROM i.origin_country`
+           : ''
+       }
+       WHERE i.in_window
+     )
+     SELECT ${columns.join(',\n       ')}
+     FROM (SELECT *, inspectable_until >= ${asOfLiteral(params)} AS inspectable FROM i) i${
+       parts.dutyPeers
+         ? ` LEFT JOIN ${t.dutyPeers} dp ON dp.peer_block = i.peer_block AND dp.hs_code = i.hs_code
+       AND dp.pref = (coalesce(i.preference, '') <> '')`
+         : ''
+     }`;
 }

@@ -325,7 +325,7 @@ function sql(params: FeatureParams): string {
       count(*) FILTER (WHERE duty_rub IS NOT NULL OR import_vat_rub IS NOT NULL) AS n_paid,
       quantile_cont(peer_items, 0.5) AS peer_items,
       quantile_cont(peer_importers, 0.5) AS peer_importers
-    FROM ${ITEM_TABLES.items} GROUP BY inn
+    FROM ${ITEM_TABLES.itemPrices} GROUP BY inn
   )
   SELECT u.inn,
     CAST(a.wdev / nullif(a.w, 0) AS DOUBLE) AS uv_log_dev_mean,

@@ -85,7 +85,9 @@ async function readEvidence(db: Db, itemTable: string, ranked: readonly RankedPa
   const chosen = ranked.slice(0, top);
   if (chosen.length === 0) return [];
   const rankOf = new Map(chosen.map((p) => [p.inn, p.rank]));
-  const rows = await db.all(`SELECT * FROM ${quoteIdent(itemTable)} WHERE inspectable AND inn IN (${quoteLiteralList(chosen.map((p) => p.inn))})
+  // list_contains, not IN: DuckDB turns a long IN list into a join after the scan, which then reads every column
+  // of every window item; the function is a filter inside the scan (benchmark store: 2.2-3.1 s -> 1.4-1.6 s).
+  const rows = await db.all(`SELECT * FROM ${quoteIdent(itemTable)} WHERE inspectable AND list_contains([${quoteLiteralList(chosen.map((p) => p.inn))}], inn)
     QUALIFY row_number() OVER (PARTITION BY inn ORDER BY item_at_stake_rub DESC NULLS LAST, unit_value_log_dev ASC NULLS LAST,
       customs_value_rub DESC, decl_id, item_no) <= ${perParticipant}
     ORDER BY inn, item_at_stake_rub DESC NULLS LAST, unit_value_log_dev ASC NULLS LAST, customs_value_rub DESC, decl_id, item_no`);
