@@ -4,7 +4,7 @@ import { quoteIdent } from '../io/sql.js';
 import { Workspace } from '../io/workspace.js';
 import { cleanMonths } from '../store/month-aggregates.js';
 import { AS_OF_TABLES, createAsOfDeclarations, createAsOfTables, type AsOfCounts } from './as-of-tables.js';
-import { FAMILIES, FAMILY_IDS } from './families.js';
+import { FAMILIES, FAMILY_IDS, type FamilyId } from './families.js';
 import { ITEM_TABLES, ITEM_VIEWS, itemSignalStatements } from './item-signals.js';
 import { checkFeatureParams } from './params.js';
 import type { FeatureDef, FeatureParams } from './types.js';
@@ -36,6 +36,11 @@ async function inStep<T>(params: FeatureParams, step: string, work: () => Promis
 
 /** The features table's name. */
 const FEATURES_TABLE = 'ccrg_features';
+
+/** TEMP table of one family's features (inn and its feature columns, unrounded), dropped once joined. */
+function familyTable(id: FamilyId): string {
+  return `ccrg_family_${id}`;
+}
 
 /** The TEMP relations of the store as of a date and of the item signals, claimed by `workspace`. */
 function claimItemSignalRelations(workspace: Workspace): void {
@@ -117,19 +122,13 @@ export async function withoutInsertionOrder<T>(db: Db, work: () => Promise<T>): 
 async function computeFeaturesInOrderFree(db: Db, params: FeatureParams): Promise<FeatureResult> {
   const workspace = await Workspace.open(db, 'features', `features as of ${params.asOf}`);
   claimItemSignalRelations(workspace);
-  for (const id of FAMILY_IDS) for (const table of FAMILIES[id].preparedTables ?? []) workspace.claim(table);
+  for (const id of FAMILY_IDS) for (const table of [...(FAMILIES[id].preparedTables ?? []), familyTable(id)]) workspace.claim(table);
   workspace.claim(FEATURES_TABLE);
   try {
     const counts = await inStep(params, 'the store as of the date', () => createAsOfTables(db, params));
     await inStep(params, 'item signals (unit values, peer groups, duty rates)', async () => {
       for (const sql of itemSignalStatements(params)) await db.run(sql);
     });
-    const context = { cleanMonths: await cleanMonths(db, params.asOf) };
-    for (const id of FAMILY_IDS) {
-      await inStep(params, `feature family ${id}`, async () => {
-        for (const sql of FAMILIES[id].prepare?.(params, context) ?? []) await db.run(sql);
-      });
-    }
 
     const unavailable: FeatureResult['unavailable'] = [];
     const nullFeatures = new Set<string>();
@@ -145,22 +144,36 @@ async function computeFeaturesInOrderFree(db: Db, params: FeatureParams): Promis
       }
       for (const [reason, features] of byReason) unavailable.push({ family: id, features, reason });
     }
+    // A family none of whose features the data can provide is not computed: its columns are NULL.
+    const computed = FAMILY_IDS.filter((id) => FAMILIES[id].features.some((f) => !nullFeatures.has(f.id)));
 
-    const joins = FAMILY_IDS.map((id, n) => `LEFT JOIN (${FAMILIES[id].sql(params)}) f${n} USING (inn)`);
-    const columns = FAMILY_IDS.flatMap((id, n) =>
+    const context = { cleanMonths: await cleanMonths(db, params.asOf) };
+    for (const id of computed) {
+      await inStep(params, `feature family ${id}`, async () => {
+        for (const sql of FAMILIES[id].prepare?.(params, context) ?? []) await db.run(sql);
+        // One statement per family, joined below: one statement for all of them took 10% longer on the
+        // benchmark store (their pipelines competing for memory), and an error names its family.
+        await db.run(`CREATE OR REPLACE TEMP TABLE ${familyTable(id)} AS ${FAMILIES[id].sql(params)}`);
+      });
+      for (const table of FAMILIES[id].preparedTables ?? []) await workspace.release(table);
+    }
+
+    const alias = (id: FamilyId): string => `f${FAMILY_IDS.indexOf(id)}`;
+    const columns = FAMILY_IDS.flatMap((id) =>
       FAMILIES[id].features.map((f) =>
         nullFeatures.has(f.id)
           ? `CAST(NULL AS DOUBLE) AS ${quoteIdent(f.id)}`
-          : `round(CAST(f${n}.${quoteIdent(f.id)} AS DOUBLE), ${f.decimals}) AS ${quoteIdent(f.id)}`,
+          : `round(CAST(${alias(id)}.${quoteIdent(f.id)} AS DOUBLE), ${f.decimals}) AS ${quoteIdent(f.id)}`,
       ),
     );
-    await inStep(params, `the feature table (families ${FAMILY_IDS.join(', ')})`, () => db.run(`CREATE OR REPLACE TEMP TABLE ${FEATURES_TABLE} AS
+    const joins = computed.map((id) => `LEFT JOIN ${familyTable(id)} ${alias(id)} USING (inn)`);
+    await inStep(params, `the feature table (families ${computed.join(', ')})`, () => db.run(`CREATE OR REPLACE TEMP TABLE ${FEATURES_TABLE} AS
       SELECT u.inn, u.name, u.region, u.office, u.customs_value_window_rub,
         ${columns.join(',\n        ')}
       FROM ${AS_OF_TABLES.universe} u
       ${joins.join('\n      ')}
       ORDER BY u.inn`));
-    for (const id of FAMILY_IDS) for (const table of FAMILIES[id].preparedTables ?? []) await workspace.release(table);
+    for (const id of computed) await workspace.release(familyTable(id));
     return { workspace, table: FEATURES_TABLE, itemTable: ITEM_TABLES.items, unavailable };
   } catch (error) {
     await workspace.drop().catch(() => undefined);

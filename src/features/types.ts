@@ -71,11 +71,11 @@ export interface FeatureFamily {
    */
   sql(params: FeatureParams): string;
   /**
-   * Statements run before any family's \`sql\` (after the item table), creating the
+   * Statements run just before the family's \`sql\` (after the item table), creating the
    * TEMP tables it reads, when one intermediate result feeds several of its
    * features: a table is computed once, a CTE referenced twice may not be.
    */
   prepare?(params: FeatureParams, context: PrepareContext): string[];
-  /** TEMP tables \`prepare\` creates, dropped once the features table is built. */
+  /** TEMP tables \`prepare\` creates, dropped once the family's \`sql\` has run. */
   readonly preparedTables?: readonly string[];
 }
