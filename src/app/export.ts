@@ -157,6 +157,17 @@ async function matrixTable(db: Db, matrix: TrainingMatrix<LabelledExample>, leve
 }
 
 /** The key of `--key-file` when `--pseudonymise` is given, null otherwise; a missing or short key is a usage error. */
+/**
+ * The key in a key file: a text key (printable ASCII) typed or written by a shell often ends with
+ * a line break, which is not part of the secret; a binary key (`head -c 32 /dev/urandom`) is taken
+ * whole, since its last bytes may be 0x0d 0x0a by chance (1 key in 256 ends with 0x0a).
+ */
+export function withoutTextLineBreak(bytes: Buffer): Buffer {
+  const end = bytes.at(-1) === 0x0a ? (bytes.at(-2) === 0x0d ? bytes.length - 2 : bytes.length - 1) : bytes.length;
+  const text = bytes.subarray(0, end);
+  return text.every((b) => b >= 0x20 && b <= 0x7e) ? text : bytes;
+}
+
 async function pseudonymKeyOf(options: PseudonymOptions): Promise<{ path: string; bytes: Buffer } | null> {
   const path = options['key-file'];
   if (options.pseudonymise !== true) {
@@ -170,8 +181,7 @@ async function pseudonymKeyOf(options: PseudonymOptions): Promise<{ path: string
   } catch (error) {
     throw new UsageError(`--key-file ${path} cannot be read: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
-  // A key typed or written by a shell often ends with a line break: not part of the secret.
-  const key = bytes.subarray(0, bytes.length - (bytes.at(-1) === 0x0a ? (bytes.at(-2) === 0x0d ? 2 : 1) : 0));
+  const key = withoutTextLineBreak(bytes);
   if (key.length < PSEUDONYM_KEY_BYTES) {
     throw new UsageError(`--key-file ${path} holds ${key.length} bytes: a pseudonym key needs at least ${PSEUDONYM_KEY_BYTES} (a new one: head -c 32 /dev/urandom > pseudonym.key)`);
   }

@@ -58,9 +58,9 @@ describe('ccrg export features', () => {
 describe('ccrg export --pseudonymise --key-file', () => {
   it('writes the plain feature table row by row with keyed pseudonyms for INNs, without names, real ids or the key', async () => {
     const dir = await tempDir();
-    const key = randomBytes(32);
+    const key = Buffer.from(randomBytes(32).toString('hex'));
     const keyFile = join(dir, 'pseudonym.key');
-    // A line break after the key, as an editor or a shell leaves it, is not part of it.
+    // A line break after a text key, as an editor or a shell leaves it, is not part of it.
     await writeFile(keyFile, Buffer.concat([key, Buffer.from('\n')]));
     const files = (period: string, pseudonymised: boolean): string[] => [
       'export', 'features', '--store', store, '--period', period, '--format', 'csv', '--quiet',
