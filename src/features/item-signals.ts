@@ -237,33 +237,29 @@ function itemViewSql(params: FeatureParams, parts: { peers: boolean; dutyPeers: 
     ...(parts.dutyPeers ? ['CASE WHEN i.duty_rate IS NOT NULL THEN dp.peer_duty_rate END AS peer_duty_rate'] : []),
     ...atStake,
   ];
-  return `WITH i AS (
-       SELECT i.*, CAST(i.customs_value_rub AS DOUBLE) / i.net_weight_kg AS uv,
-         ${inspectableUntilSql('i.release_date', params)} AS inspectable_until,
-         CASE WHEN i.is_payment AND i.customs_value_rub > 0 AND i.duty_rub IS NOT NULL
-           THEN round(CAST(i.duty_rub AS DOUBLE) / CAST(i.customs_value_rub AS DOUBLE), 6) END AS duty_rate${
-           parts.peers
-             ? `,
+  const peerInputs = parts.peers
+    ? `,
          c.level, c.peer_items, c.peer_importers,
          -- An item declared at no value (a free sample) or without a weight has no unit value: compared with nothing.
          CASE WHEN i.customs_value_rub > 0 AND i.net_weight_kg > 0 THEN c.median_uv END AS median_uv,
          i.customs_value_rub > 0 AND i.net_weight_kg > 0 AS priced`
-             : ''
-         }
-       FROM ${d} i${
-         parts.peers
-           ? `
-         LEFT JOIN ${t.ref} c ON c.peer_block = i.peer_block AND c.inn = i.inn
-           AND c.hs_code = i.hs_code AND c.origin_country IS NOT DISTINCT FROM i.origin_country`
-           : ''
-       }
+    : '';
+  const peerJoin = parts.peers
+    ? `LEFT JOIN ${t.ref} c ON c.peer_block = i.peer_block AND c.inn = i.inn
+         AND c.hs_code = i.hs_code AND c.origin_country IS NOT DISTINCT FROM i.origin_country`
+    : '';
+  const dutyJoin = parts.dutyPeers
+    ? `LEFT JOIN ${t.dutyPeers} dp ON dp.peer_block = i.peer_block AND dp.hs_code = i.hs_code
+       AND dp.pref = (coalesce(i.preference, '') <> '')`
+    : '';
+  return `WITH i AS (
+       SELECT i.*, CAST(i.customs_value_rub AS DOUBLE) / i.net_weight_kg AS uv,
+         ${inspectableUntilSql('i.release_date', params)} AS inspectable_until,
+         CASE WHEN i.is_payment AND i.customs_value_rub > 0 AND i.duty_rub IS NOT NULL
+           THEN round(CAST(i.duty_rub AS DOUBLE) / CAST(i.customs_value_rub AS DOUBLE), 6) END AS duty_rate${peerInputs}
+       FROM ${d} i ${peerJoin}
        WHERE i.in_window
      )
      SELECT ${columns.join(',\n       ')}
-     FROM (SELECT *, inspectable_until >= ${asOfLiteral(params)} AS inspectable FROM i) i${
-       parts.dutyPeers
-         ? ` LEFT JOIN ${t.dutyPeers} dp ON dp.peer_block = i.peer_block AND dp.hs_code = i.hs_code
-       AND dp.pref = (coalesce(i.preference, '') <> '')`
-         : ''
-     }`;
+     FROM (SELECT *, inspectable_until >= ${asOfLiteral(params)} AS inspectable FROM i) i ${dutyJoin}`;
 }
