@@ -160,9 +160,10 @@ export function growIsolationTree(x: FeatureMatrix, rows: Int32Array, maxDepth: 
 
 /**
  * h(x) in one tree: the depth of the row's leaf plus c(size of the leaf),
- * the row at `values[base + feature · colStride]`.
+ * the row at `values[base + feature · colStride]`. `completions`, when
+ * given, holds c(size) of every node (computed once for many rows).
  */
-export function pathLength(tree: IsolationTree, values: ArrayLike<number>, base: number, colStride: number): number {
+export function pathLength(tree: IsolationTree, values: ArrayLike<number>, base: number, colStride: number, completions?: Float64Array): number {
   let node = 0;
   let depth = 0;
   for (let f = tree.feature[0]!; f >= 0; f = tree.feature[node]!) {
@@ -171,5 +172,5 @@ export function pathLength(tree: IsolationTree, values: ArrayLike<number>, base:
     node = goesLeft ? tree.left[node]! : tree.right[node]!;
     depth++;
   }
-  return depth + averagePathLength(tree.size[node]!);
+  return depth + (completions === undefined ? averagePathLength(tree.size[node]!) : completions[node]!);
 }
