@@ -137,14 +137,17 @@ function sql(params: FeatureParams): string {
   ), qprof AS (
     SELECT hs_code, median(lq) AS mq, greatest(1.4826 * mad(lq), ${QTY_PER_KG_MIN_SPREAD}) AS sq
     FROM qpk GROUP BY hs_code HAVING count(*) >= ${params.peerMinItems} AND count(DISTINCT inn) >= ${params.peerMinImporters + 1}
-  ), pprof AS (
-    SELECT hs_code, median(ln(CAST(customs_value_rub AS DOUBLE) / net_weight_kg)) AS mp,
-      greatest(1.4826 * mad(ln(CAST(customs_value_rub AS DOUBLE) / net_weight_kg)), ${QTY_PER_KG_MIN_SPREAD}) AS sp
-    FROM ${d} WHERE customs_value_rub > 0 AND net_weight_kg > 0
-    GROUP BY hs_code HAVING count(*) >= ${params.peerMinItems} AND count(DISTINCT inn) >= ${params.peerMinImporters + 1}
   ), off AS MATERIALIZED (
     SELECT q.* FROM qpk q JOIN qprof p USING (hs_code)
     WHERE q.is_payment AND q.inspectable AND abs(q.lq - p.mq) > ${QTY_PER_KG_OFF_Z} * p.sq
+  ), pprof AS (
+    -- Price profiles only of the codes a fit can choose: chapters at most 3 from an item off its code
+    -- (all history's priced items of the other chapters cost 2-3 s of this family's 11 s on the benchmark store).
+    SELECT hs_code, median(ln(CAST(customs_value_rub AS DOUBLE) / net_weight_kg)) AS mp,
+      greatest(1.4826 * mad(ln(CAST(customs_value_rub AS DOUBLE) / net_weight_kg)), ${QTY_PER_KG_MIN_SPREAD}) AS sp
+    FROM ${d} WHERE customs_value_rub > 0 AND net_weight_kg > 0
+      AND CAST(left(hs_code, 2) AS INTEGER) IN (SELECT DISTINCT CAST(left(hs_code, 2) AS INTEGER) + k FROM off CROSS JOIN range(-3, 4) AS near(k))
+    GROUP BY hs_code HAVING count(*) >= ${params.peerMinItems} AND count(DISTINCT inn) >= ${params.peerMinImporters + 1}
   ), fit AS (
     -- The code of a nearby chapter the item fits best by quantity per kg and price per kg;
     -- a code without a quantity profile counts as ${QTY_PER_KG_OFF_Z} robust deviations off on quantity.
