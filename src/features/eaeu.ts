@@ -1,5 +1,6 @@
 import { AS_OF_TABLES } from './as-of-tables.js';
 import { asOfLiteral, windowStartSql } from './params.js';
+import { exactSum } from './item-signals.js';
 import type { FeatureDef, FeatureFamily, FeatureParams } from './types.js';
 import { comparedPaymentQuarters } from './vat-deductions.js';
 
@@ -178,14 +179,16 @@ function priceSql(params: FeatureParams): string {
   const windowStart = windowStartSql(params, params.windowMonths);
   const minItems = params.peerMinItems;
   const minImporters = params.peerMinImporters + 1;
-  const reference = (digits: number): string => `SELECT left(hs_code, ${digits}) AS code, unit, median(luv) AS ref, sum(duty) / nullif(sum(v), 0) AS duty_rate
-      FROM customs GROUP BY ALL HAVING count(*) >= ${minItems} AND count(DISTINCT inn) >= ${minImporters}`;
+  // The goods priced at a level: every arrived good, or only those of `only` (hs6, unit).
+  const reference = (digits: number, only?: string): string => `SELECT left(hs_code, ${digits}) AS code, unit, median(luv) AS ref, sum(duty) / nullif(sum(v), 0) AS duty_rate
+      FROM customs c${only === undefined ? '' : ` SEMI JOIN ${only} o ON o.hs6 = left(c.hs_code, 6) AND o.unit = c.unit`}
+      GROUP BY ALL HAVING count(*) >= ${minItems} AND count(DISTINCT inn) >= ${minImporters}`;
   // The application lines compared: goods accepted in the window, with a value and a quantity.
   const compared = `a.goods_date >= ${windowStart} AND a.value_rub > 0 AND a.quantity > 0`;
   // Only the goods (6-digit code and unit) that arrived are priced: both reference levels stay exact for them.
   // Not materialised: a copy of the window's priced rows (26M on the benchmark store) costs more than scanning the
   // items once per reference level.
-  return `WITH arrived AS (SELECT DISTINCT left(a.hs_code, 6) AS hs6, a.unit FROM ${t.eaeu_imports} a WHERE ${compared}),
+  return `WITH arrived AS (SELECT DISTINCT a.hs_code, left(a.hs_code, 6) AS hs6, a.unit FROM ${t.eaeu_imports} a WHERE ${compared}),
     customs AS NOT MATERIALIZED (
       SELECT c.* FROM (
         SELECT inn, hs_code, '166' AS unit, ln(customs_value_rub / net_weight_kg) AS luv, CAST(customs_value_rub AS DOUBLE) AS v, coalesce(CAST(duty_rub AS DOUBLE), 0) AS duty
@@ -193,10 +196,12 @@ function priceSql(params: FeatureParams): string {
         UNION ALL
         SELECT inn, hs_code, supplementary_unit, ln(customs_value_rub / supplementary_qty), CAST(customs_value_rub AS DOUBLE), coalesce(CAST(duty_rub AS DOUBLE), 0)
         FROM ${t.declarations} WHERE in_window AND is_payment AND customs_value_rub > 0 AND supplementary_qty > 0 AND supplementary_unit IS NOT NULL AND supplementary_unit <> '166'
-      ) c SEMI JOIN arrived r ON r.hs6 = left(c.hs_code, 6) AND r.unit = c.unit
+      ) c SEMI JOIN (SELECT DISTINCT hs6, unit FROM arrived) r ON r.hs6 = left(c.hs_code, 6) AND r.unit = c.unit
     ),
-    r10 AS (${reference(10)}),
-    r6 AS (${reference(6)}),
+    r10 AS MATERIALIZED (${reference(10)}),
+    -- The 6-digit level only for the goods without a 10-digit reference (the only lines that read it).
+    unpriced AS (SELECT DISTINCT a.hs6, a.unit FROM arrived a ANTI JOIN r10 x ON x.code = a.hs_code AND x.unit = a.unit),
+    r6 AS (${reference(6, 'unpriced')}),
     lines AS (
       SELECT a.inn, a.value_rub AS value, a.quantity AS q, a.vat_rub / a.value_rub AS vat_rate,
         ln(a.value_rub / a.quantity) - coalesce(x.ref, y.ref) AS lr, exp(coalesce(x.ref, y.ref)) AS m,
@@ -209,7 +214,8 @@ function priceSql(params: FeatureParams): string {
     SELECT inn, sum(value * lr) / sum(value) AS log_ratio, sum(value) AS compared,
       coalesce(sum(value) FILTER (WHERE lr <= ${HALF}), 0) / sum(value) AS below_share,
       sum(value * lr) FILTER (WHERE lr <= ${HALF}) / sum(value) FILTER (WHERE lr <= ${HALF}) AS below_log,
-      coalesce(sum(m * q * d + greatest(0, m * q * (1 + d) - value) * vat_rate) FILTER (WHERE lr <= ${HALF}), 0) AS at_stake
+      -- Exact: a double sum's last bits changed from run to run with the order of parallel aggregation.
+      coalesce(CAST(${exactSum('m * q * d + greatest(0, m * q * (1 + d) - value) * vat_rate')} FILTER (WHERE lr <= ${HALF}) AS DOUBLE), 0) AS at_stake
     FROM lines GROUP BY inn`;
 }
 

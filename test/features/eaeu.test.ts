@@ -56,13 +56,13 @@ describe('EAEU import VAT features', () => {
   });
 
   it('prices EAEU arrivals against the same goods through customs, per unit of the line', async () => {
-    const [P1, P2, P3] = INNS.slice(4, 7) as [string, string, string];
+    const [P1, P2, P3, D] = INNS.slice(4, 8) as [string, string, string, string];
     const SHOES = '6403990000';
     // Through customs: 100 pairs (50 kg) for 100,000 RUB, duty 10,000: 1,000 RUB a pair, 2,000 RUB a kg, duty rate 10%.
     const shoes = (inn: string) =>
       item({ importer_inn: inn, release_date: '2024-11-10', hs_code: SHOES, customs_value_rub: '100000.00', duty_rub: '10000.00', supplementary_qty: '100', supplementary_unit: '796', net_weight_kg: '50' });
     const db = await storeWith({
-      declarations: [P1, P2, P3].map(shoes).concat([A, B, C].map((inn) => item({ importer_inn: inn, release_date: '2024-11-10' }))),
+      declarations: [P1, P2, P3].map(shoes).concat([A, B, C, D].map((inn) => item({ importer_inn: inn, release_date: '2024-11-10' }))),
       eaeu_imports: [
         // A: 100 pairs declared at 25,000 RUB, a quarter of the customs price.
         application(A, '2024-10-01', 5_000, { hs_code: SHOES, quantity: '100', unit: '796', value_rub: '25000.00' }),
@@ -70,6 +70,8 @@ describe('EAEU import VAT features', () => {
         application(B, '2024-10-01', 16_000, { hs_code: SHOES, quantity: '100', unit: '796', value_rub: '80000.00' }),
         // C: by weight, at the customs price per kg.
         application(C, '2024-10-01', 20_000, { hs_code: SHOES, quantity: '50', unit: '166', value_rub: '100000.00' }),
+        // D: a 10-digit code customs never saw, priced at its 6-digit code (640399): half the customs price.
+        application(D, '2024-10-01', 10_000, { hs_code: '6403991000', quantity: '100', unit: '796', value_rub: '50000.00' }),
       ],
     });
     const { byInn } = await featuresAsOf(db, '2024-12-31', { peerMinItems: 3, peerMinImporters: 1 });
@@ -80,6 +82,8 @@ describe('EAEU import VAT features', () => {
     expect(Number(rowOf(byInn, B)['eaeu_price_vs_customs_log'])).toBeCloseTo(Math.log(0.8), 3);
     expect(rowOf(byInn, B)).toMatchObject({ eaeu_false_origin_at_stake_rub: 0, eaeu_below_half_share: 0, eaeu_below_half_log: null });
     expect(Number(rowOf(byInn, C)['eaeu_price_vs_customs_log'])).toBeCloseTo(0, 4);
+    expect(Number(rowOf(byInn, D)['eaeu_price_vs_customs_log'])).toBeCloseTo(Math.log(0.5), 3);
+    expect(rowOf(byInn, D)).toMatchObject({ eaeu_compared_value_rub: 50_000 });
     // P1 brings no shoes from the EAEU: nothing compared.
     expect(rowOf(byInn, P1)).toMatchObject({ eaeu_price_vs_customs_log: null, eaeu_compared_value_rub: 0 });
   });
