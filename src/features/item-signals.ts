@@ -1,6 +1,5 @@
 import { sqlDate } from '../io/sql.js';
 import { AS_OF_TABLES } from './as-of-tables.js';
-import { asOfLiteral } from './params.js';
 import type { FeatureParams } from './types.js';
 import { isoDate } from '../util/period.js';
 
@@ -277,5 +276,5 @@ function itemViewSql(params: FeatureParams, parts: { peers: boolean; dutyPeers: 
        WHERE i.in_window
      )
      SELECT ${columns.join(',\n       ')}
-     FROM (SELECT *, inspectable_until >= ${asOfLiteral(params)} AS inspectable FROM i) i ${dutyJoin}`;
+     FROM (SELECT *, ${inspectableSql('release_date', params)} AS inspectable FROM i) i ${dutyJoin}`;
 }
