@@ -24,6 +24,7 @@ export {
 export {
   averagePathLength,
   growIsolationTree,
+  nodeCompletions,
   pathLength,
   sampleRowsWithoutReplacement,
   type IsolationTree,

@@ -158,12 +158,17 @@ export function growIsolationTree(x: FeatureMatrix, rows: Int32Array, maxDepth: 
   };
 }
 
+/** c(size) of every node of the tree, by node id: what {@link pathLength} adds at the row's leaf, computed once for many rows. */
+export function nodeCompletions(tree: IsolationTree): Float64Array {
+  return Float64Array.from(tree.size, (n) => averagePathLength(n));
+}
+
 /**
- * h(x) in one tree: the depth of the row's leaf plus c(size of the leaf),
- * the row at `values[base + feature · colStride]`. `completions`, when
- * given, holds c(size) of every node (computed once for many rows).
+ * h(x) in one tree: the depth of the row's leaf plus c(size of the leaf)
+ * (`completions`: {@link nodeCompletions} of the tree), the row at
+ * `values[base + feature · colStride]`.
  */
-export function pathLength(tree: IsolationTree, values: ArrayLike<number>, base: number, colStride: number, completions?: Float64Array): number {
+export function pathLength(tree: IsolationTree, values: ArrayLike<number>, base: number, colStride: number, completions: Float64Array): number {
   let node = 0;
   let depth = 0;
   for (let f = tree.feature[0]!; f >= 0; f = tree.feature[node]!) {
@@ -172,5 +177,5 @@ export function pathLength(tree: IsolationTree, values: ArrayLike<number>, base:
     node = goesLeft ? tree.left[node]! : tree.right[node]!;
     depth++;
   }
-  return depth + (completions === undefined ? averagePathLength(tree.size[node]!) : completions[node]!);
+  return depth + completions[node]!;
 }

@@ -4,6 +4,7 @@ import {
   IsolationForestRandom,
   averagePathLength,
   growIsolationTree,
+  nodeCompletions,
   pathLength,
   sampleRowsWithoutReplacement,
 } from '../../../../src/models/learners/isolation-forest/index.js';
@@ -80,7 +81,7 @@ describe('growIsolationTree', () => {
       expect(tree.size[tree.left[0]!]).toBe(presentLeft + (missingLeft ? 4 : 0));
       expect(tree.size[tree.right[0]!]).toBe(presentRight + (missingLeft ? 0 : 4));
       // A missing value at scoring time takes the same side.
-      const h = pathLength(tree, [NaN], 0, 1);
+      const h = pathLength(tree, [NaN], 0, 1, nodeCompletions(tree));
       expect(h).toBe(1 + averagePathLength(missingLeft ? presentLeft + 4 : presentRight + 4));
     }
   });
@@ -96,6 +97,6 @@ describe('growIsolationTree', () => {
     const x = matrixFromRows(Array.from({ length: 10 }, () => [1, NaN]));
     const tree = growIsolationTree(x, Int32Array.from({ length: 10 }, (_, i) => i), 8, new IsolationForestRandom(1));
     expect([...tree.feature]).toEqual([-1]);
-    expect(pathLength(tree, [1, NaN], 0, 1)).toBe(averagePathLength(10));
+    expect(pathLength(tree, [1, NaN], 0, 1, nodeCompletions(tree))).toBe(averagePathLength(10));
   });
 });
