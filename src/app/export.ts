@@ -156,7 +156,6 @@ async function matrixTable(db: Db, matrix: TrainingMatrix<LabelledExample>, leve
   return table;
 }
 
-/** The key of `--key-file` when `--pseudonymise` is given, null otherwise; a missing or short key is a usage error. */
 /**
  * The key in a key file: a text key (printable ASCII) typed or written by a shell often ends with
  * a line break, which is not part of the secret; a binary key (`head -c 32 /dev/urandom`) is taken
@@ -168,6 +167,7 @@ export function withoutTextLineBreak(bytes: Buffer): Buffer {
   return text.every((b) => b >= 0x20 && b <= 0x7e) ? text : bytes;
 }
 
+/** The key of `--key-file` when `--pseudonymise` is given, null otherwise; a missing or short key is a usage error. */
 async function pseudonymKeyOf(options: PseudonymOptions): Promise<{ path: string; bytes: Buffer } | null> {
   const path = options['key-file'];
   if (options.pseudonymise !== true) {
