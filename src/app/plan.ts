@@ -14,6 +14,7 @@ import { buildPlan, PLAN_FILES, type CapacitySpec, type PlanSettings } from '../
 import type { PlanSummary } from '../run-folder/plan-summary.js';
 import { readExclusionList, readQuotas } from '../plan/inputs.js';
 import { renderBatchReport, REPORT_FILE } from '../report/batch-report.js';
+import { driftMonthsOption } from './report.js';
 import { runLikeComputations } from './previous-period.js';
 import { readItemRun, type ItemRun } from '../run-folder/item-run.js';
 import { ITEM_ROLL_UP_FILE, ITEMS_MANIFEST_FILE, missingItemFiles } from '../run-folder/items.js';
@@ -64,6 +65,8 @@ export interface PlanConfig extends Omit<PlanSettings, 'quotas' | 'exclusions'> 
   excludePath: string | null;
   /** Also write report.html (the batch report, with the plan summary) into the run folder. */
   report?: boolean;
+  /** Months pooled as the reference of the report's drift watch (0: off). */
+  driftMonths?: number;
 }
 
 /** What a plan run returns. */
@@ -109,6 +112,7 @@ export async function planConfig(options: PlanOptions): Promise<PlanConfig> {
   if (seed > 0xffffffff) throw new UsageError(`--seed must be below 2^32, got ${seed}`);
   const aeo = options['aeo-min-score'];
   if (aeo !== undefined && !Number.isFinite(aeo)) throw new UsageError(`--aeo-min-score must be a number, got ${String(aeo)}`);
+  const driftMonths = driftMonthsOption(options['drift-months'], options.report === true);
   // --rank-by items is the plan's own: the participant scores it needs are read as they were made, whatever their ranking.
   const { 'rank-by': rankBy, ...scoreOptions } = options;
   const byItems = rankBy === PLAN_RANK_BY_ITEMS;
@@ -144,6 +148,7 @@ export async function planConfig(options: PlanOptions): Promise<PlanConfig> {
     routing: { materialRub: amount('material-rub', options['material-rub'], PLAN_DEFAULTS.routing.materialRub), dominanceShare: dominance },
     fieldMinRub: amount('field-min-rub', options['field-min-rub'], PLAN_DEFAULTS.fieldMinRub),
     report: options.report === true,
+    driftMonths,
     rankBy: byItems ? 'items' : 'scores',
   };
 }
@@ -253,7 +258,17 @@ export async function runPlan(config: PlanConfig, clock: Clock, logger: Logger):
         await plan.files.writeInto(dir);
         if (config.report === true) {
           const { computePrevious, computeProfileValues } = runLikeComputations(store.db, dir, config.score.riskProfilePath, logger);
-          const report = await renderBatchReport({ outDir: dir, period, lang: parameters.lang, db: store.db, parentDir: dirname(outDir), clock, computePrevious, computeProfileValues });
+          const report = await renderBatchReport({
+            outDir: dir,
+            period,
+            lang: parameters.lang,
+            db: store.db,
+            parentDir: dirname(outDir),
+            clock,
+            computePrevious,
+            computeProfileValues,
+            ...(config.driftMonths === undefined ? {} : { driftMonths: config.driftMonths }),
+          });
           await writeFile(join(dir, REPORT_FILE), report.html);
         }
       },

@@ -28,6 +28,17 @@ export interface ReportOptions {
   'drift-months'?: number;
 }
 
+/**
+ * The drift watch's months (`--drift-months`) of `ccrg report`, and of score
+ * and plan with `--report` (the flag means nothing without it).
+ */
+export function driftMonthsOption(value: number | undefined, report: boolean): number {
+  if (value === undefined) return REPORT_DEFAULTS.driftMonths;
+  if (!report) throw new UsageError('--drift-months sets the batch report\'s drift watch: give --report with it');
+  if (!Number.isInteger(value) || value < 0) throw new UsageError(`--drift-months must be a whole number >= 0, got ${String(value)}`);
+  return value;
+}
+
 /** What a written report is. */
 export interface WrittenReport {
   path: string;
@@ -53,8 +64,7 @@ export async function report(options: ReportOptions, clock: Clock, logger: Logge
   if (!Number.isInteger(referralAnswerDays) || referralAnswerDays < 0) {
     throw new UsageError(`--referral-days must be a whole number of days >= 0, got ${String(options['referral-days'])}`);
   }
-  const driftMonths = options['drift-months'] ?? REPORT_DEFAULTS.driftMonths;
-  if (!Number.isInteger(driftMonths) || driftMonths < 0) throw new UsageError(`--drift-months must be a whole number >= 0, got ${String(options['drift-months'])}`);
+  const driftMonths = driftMonthsOption(options['drift-months'], true);
   const lang = options.lang;
   if (lang !== undefined && lang !== 'en' && lang !== 'ru') throw new UsageError(`--lang must be en or ru, got "${lang}"`);
   if (options.store !== undefined && !existsSync(options.store)) throw new UsageError(`The store ${options.store} does not exist`);

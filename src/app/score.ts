@@ -13,6 +13,7 @@ import type { DuckDbOptions } from '../io/db.js';
 import { checkReplaceable, replaceDirectory, RUN_FOLDER } from '../io/run-dir.js';
 import { artifactFile, serializeArtifact } from '../models/risk/artifact.js';
 import { renderBatchReport, REPORT_FILE } from '../report/batch-report.js';
+import { driftMonthsOption } from './report.js';
 import { manifestFeatureParameters } from '../score/manifest-params.js';
 import { runLikeComputations } from './previous-period.js';
 import { evidenceCsv, EVIDENCE_FILE } from '../run-folder/evidence.js';
@@ -54,6 +55,8 @@ export interface ScoreOptions extends SourceOptions {
   /** Inspections the plan can hold (`--rank-by auto` weighs the model's evidence at its share of the participants). */
   capacity?: number;
   report?: boolean;
+  /** Months pooled as the reference of the report's drift watch (with --report; 0: off). */
+  'drift-months'?: number;
   /** `participant` (the default) or `item` (`score` only: items.csv from an item model). */
   level?: string;
 }
@@ -69,6 +72,8 @@ export interface ScoreConfig extends ScoreParams {
   duckdb: DuckDbOptions;
   /** Also write report.html into the run folder (docs/outputs.md). */
   report?: boolean;
+  /** Months pooled as the reference of the report's drift watch (0: off). */
+  driftMonths?: number;
 }
 
 /** The outcome of a scoring run. */
@@ -93,6 +98,7 @@ export async function scoreConfig(options: ScoreOptions): Promise<ScoreConfig> {
   if (!(RANK_BY as readonly string[]).includes(rankBy)) throw new UsageError(`--rank-by must be one of ${RANK_BY.join(', ')}, got "${rankBy}"`);
   const lang = options.lang ?? BATCH_DEFAULTS.lang;
   if (lang !== 'en' && lang !== 'ru') throw new UsageError(`--lang must be en or ru, got "${lang}"`);
+  const driftMonths = driftMonthsOption(options['drift-months'], options.report === true);
   return {
     period,
     source: await sourceOf(options, { declarations: 'Scoring from files needs at least --declarations' }),
@@ -114,6 +120,7 @@ export async function scoreConfig(options: ScoreOptions): Promise<ScoreConfig> {
     },
     duckdb: engineOf(options),
     report: options.report === true,
+    driftMonths,
   };
 }
 
@@ -205,7 +212,17 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
         if (config.report === true) {
           steps.tick(1, 'report');
           const { computePrevious, computeProfileValues } = runLikeComputations(store.db, dir, config.riskProfilePath, logger);
-          const report = await renderBatchReport({ outDir: dir, period: config.period, lang: config.lang, db: store.db, parentDir: dirname(config.outDir), clock, computePrevious, computeProfileValues });
+          const report = await renderBatchReport({
+            outDir: dir,
+            period: config.period,
+            lang: config.lang,
+            db: store.db,
+            parentDir: dirname(config.outDir),
+            clock,
+            computePrevious,
+            computeProfileValues,
+            ...(config.driftMonths === undefined ? {} : { driftMonths: config.driftMonths }),
+          });
           await writeFile(join(dir, REPORT_FILE), report.html);
         }
       },

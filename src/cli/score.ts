@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { RANK_BY, score, type ScoreOptions } from '../app/score.js';
-import { BATCH_DEFAULTS, PLAN_DEFAULTS, SCORE_DEFAULTS, STORE_DEFAULT } from '../config/defaults.js';
+import { BATCH_DEFAULTS, PLAN_DEFAULTS, REPORT_DEFAULTS, SCORE_DEFAULTS, STORE_DEFAULT } from '../config/defaults.js';
 import { contextFromArgs, type GlobalArgs } from './context.js';
 import { withFileOptions } from './store-args.js';
 
@@ -45,6 +45,7 @@ export const scoreCommand: CommandModule<GlobalArgs, ScoreArgs> = {
   builder: (yargs) =>
     withScoreOptions(yargs)
       .option('report', { type: 'boolean', describe: 'Also write report.html, the batch report with charts, into the run folder (docs/outputs.md)' })
+      .option('drift-months', { type: 'number', describe: `Months before the period pooled as the reference of the report's drift watch of the risk profile's features (with --report); 0 turns it off [default: ${REPORT_DEFAULTS.driftMonths}]` })
       .option('capacity', { type: 'number', describe: `Inspections the plan can hold: --rank-by auto weighs the model's evidence at their share of the participants [default: ${PLAN_DEFAULTS.capacity}]` })
       .option('level', {
         type: 'string',

@@ -16,10 +16,23 @@ describe('ccrg plan flags', () => {
     [['--dominance-share', '0.4'], '--dominance-share must be above 0.5'],
     [['--explore-weighting', 'size'], 'Invalid values'],
     [['--rank-by', 'items', '--rescore'], '--rescore replaces the run folder, the item scores with it, so it cannot go with --rank-by items'],
+    [['--drift-months', '3'], "--drift-months sets the batch report's drift watch: give --report with it"],
+    [['--report', '--drift-months', '-1'], '--drift-months must be a whole number >= 0, got -1'],
   ])('exits 2 on %j', async (flags, message) => {
     const { err } = captureOutput();
     const code = await main(['plan', '--period', '2026-06', '--store', '/nonexistent/store.duckdb', ...flags]);
     expect(code).toBe(2);
+    expect(err.join('')).toContain(message);
+  });
+});
+
+describe('ccrg score --drift-months', () => {
+  it.each([
+    [['--drift-months', '3'], "--drift-months sets the batch report's drift watch: give --report with it"],
+    [['--report', '--drift-months', '1.5'], '--drift-months must be a whole number >= 0, got 1.5'],
+  ])('exits 2 on %j', async (flags, message) => {
+    const { err } = captureOutput();
+    expect(await main(['score', '--period', '2026-06', '--store', '/nonexistent/store.duckdb', ...flags])).toBe(2);
     expect(err.join('')).toContain(message);
   });
 });

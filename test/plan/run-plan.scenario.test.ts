@@ -292,14 +292,21 @@ describe('ccrg plan', () => {
     expect(summary).toMatchObject({ seed: 3, capacity: { total: 20 }, totals: { selected: 20, risk: 16, random: 4 } });
   });
 
-  it('writes the batch report with the plan summary when asked (--report)', async () => {
+  it('writes the batch report with the plan summary when asked (--report), its drift watch over --drift-months', async () => {
     const dir = await copyRun();
-    const { code, err } = await runCli(['plan', '--period', '2026-06', '--store', store, '--capacity', '20', '--seed', '3', '--out', dir, '--report', '--quiet', '--today', '2026-11-26']);
+    const flags = ['plan', '--period', '2026-06', '--store', store, '--capacity', '20', '--seed', '3', '--out', dir, '--quiet', '--today', '2026-11-26'];
+    const before = (await readdir(dir)).sort();
+    const alone = await runCli([...flags, '--drift-months', '2']);
+    expect(alone.code).toBe(2);
+    expect(alone.err).toContain('--drift-months sets the batch report\'s drift watch: give --report with it');
+    expect((await readdir(dir)).sort()).toEqual(before);
+    const { code, err } = await runCli([...flags, '--report', '--drift-months', '2']);
     expect(code, err).toBe(0);
     const html = await readFile(join(dir, 'report.html'), 'utf8');
     expect(html).toContain('Inspection plan');
     expect(html).toContain('From plan-summary.json (as of 2026-06-30, seed 3).');
     expect(html).not.toContain('No plan-summary.json in the run folder');
+    expect(html).toContain('this month against the 2 months 2026-04 to 2026-05 pooled');
   });
 });
 
