@@ -127,7 +127,7 @@ describe('ccrg backtest', () => {
     const tried = await runCli(['backtest', '--store', store, '--from', period, '--to', period, '--risk-profile', BASELINE, '--risk-profile', 'profiles/default.yaml', '--capacity', String(CAPACITY), '--resamples', '20', '--out', run, '--quiet']);
     expect(tried.code, tried.err).toBe(0);
     const own = JSON.parse(await readFile(join(run, 'backtest.json'), 'utf8')) as BacktestReport;
-    const done = await runCli(['report', '--period', period, '--store', store, '--out', run, '--quiet']);
+    const done = await runCli(['report', '--period', period, '--store', store, '--out', run, '--drift-months', '0', '--quiet']);
     expect(done.code, done.err).toBe(0);
     const html = await readFile(join(run, 'report.html'), 'utf8');
     const at = html.indexOf('<section id="backtest">');
