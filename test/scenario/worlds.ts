@@ -75,7 +75,7 @@ const generated = (spec: Omit<GeneratedWorld, 'kind' | 'itemsPerMonth' | 'dirtyR
 /** Every world of the scenario and quality tiers; the last month of the generated ones is 2026-06. */
 export const WORLDS = {
   samples: { kind: 'committed', folder: 'data-samples', usedBy: 'the quality tier: score --model, evaluate and models with models/default (which the output guard shows is what training on it gives), and the export of examples' },
-  small: generated({ participants: 200, months: 15, seed: 12, usedBy: 'the as-of test of score (on a copy), score from declarations alone' }),
+  small: generated({ participants: 200, months: 15, seed: 12, usedBy: 'the as-of test of score (on a copy), score from declarations alone, the per-month aggregates against the items (quality tier)' }),
   score: generated({ participants: 300, months: 15, seed: 11, usedBy: 'score runs, the feature export and the browser view of the report' }),
   plan: generated({ participants: 300, months: 15, seed: 23, dirtyRate: 0, hostileNames: true, usedBy: 'the inspection plan, with hostile names' }),
   items: generated({

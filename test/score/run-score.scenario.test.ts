@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { CsvScanner } from '../../src/io/csv-scan.js';
 import { runScore } from '../../src/app/score.js';
+import { FileSet } from '../../src/run-folder/file-set.js';
 import { RANKED_COLUMNS } from '../../src/run-folder/ranked.js';
 import { sha256Hex } from '../../src/util/hash.js';
 import { fixedClock } from '../../src/util/clock.js';
@@ -11,18 +12,6 @@ import { tempDir } from '../util/fixtures.js';
 import { buildWorld, copyWorld } from '../scenario/worlds.js';
 import { openDuckDb } from '../../src/io/db.js';
 import { scoreConfig } from './helpers.js';
-
-const failEvidence = vi.hoisted(() => ({ on: false }));
-vi.mock('../../src/run-folder/evidence.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/run-folder/evidence.js')>();
-  return {
-    ...original,
-    evidenceCsv: (...args: Parameters<typeof original.evidenceCsv>) => {
-      if (failEvidence.on) throw new Error('disk full');
-      return original.evidenceCsv(...args);
-    },
-  };
-});
 
 const clock = fixedClock('2026-11-26');
 let store: string;
@@ -75,11 +64,16 @@ describe('runScore', () => {
     await runScore(scoreConfig(store, '2026-06', out), clock, memoryLogger());
     await writeFile(join(out, 'plan.csv'), 'from an earlier plan');
     const before = await readRun(out);
-    failEvidence.on = true;
+    // The disk fills while the new set is written: its first file is there, the next one fails.
+    const write = vi.spyOn(FileSet.prototype, 'writeInto').mockImplementationOnce(async (dir: string) => {
+      await writeFile(join(dir, 'ranked.csv'), 'half a new ranking');
+      throw new Error('disk full');
+    });
     try {
       await expect(runScore(scoreConfig(store, '2026-05', out), clock, memoryLogger())).rejects.toThrow('disk full');
+      expect(write).toHaveBeenCalledTimes(1);
     } finally {
-      failEvidence.on = false;
+      write.mockRestore();
     }
     expect(await readRun(out)).toEqual(before);
   });
