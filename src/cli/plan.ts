@@ -1,9 +1,9 @@
 import type { Argv, CommandModule } from 'yargs';
 import { PLAN_RANK_BY_ITEMS, planConfig, runPlan, type PlanOptions } from '../app/plan.js';
 import { RANK_BY } from '../app/score.js';
-import { PLAN_DEFAULTS, REPORT_DEFAULTS } from '../config/defaults.js';
+import { PLAN_DEFAULTS } from '../config/defaults.js';
 import { contextFromArgs, type GlobalArgs } from './context.js';
-import { withScoreOptions } from './score.js';
+import { DRIFT_MONTHS_FLAG, withScoreOptions } from './score.js';
 
 /** Flags of `ccrg plan`: those of `score` and the planner's. */
 type PlanArgs = GlobalArgs & PlanOptions;
@@ -15,7 +15,7 @@ function withPlanOptions(yargs: Argv<GlobalArgs>): Argv<PlanArgs> {
       'What the plan is ranked by: auto, rules or model as for score (the participant scores), or items: the participants in the order of items-by-participant.csv (needs score --level item first; docs/plan.md) [default: auto]',
   })
     .option('report', { type: 'boolean', describe: 'Also write report.html, the batch report with the plan summary, into the run folder (docs/outputs.md)' })
-    .option('drift-months', { type: 'number', describe: `Months before the period pooled as the reference of the report's drift watch of the risk profile's features (with --report); 0 turns it off [default: ${REPORT_DEFAULTS.driftMonths}]` })
+    .option('drift-months', DRIFT_MONTHS_FLAG)
     .option('capacity', { type: 'number', describe: `Inspections in the plan [default: ${PLAN_DEFAULTS.capacity}, or the sum of --quotas]` })
     .option('capacity-desk', { type: 'number', describe: 'Desk inspections (with --capacity-field, instead of --capacity)' })
     .option('capacity-field', { type: 'number', describe: 'Field inspections (with --capacity-desk)' })

@@ -38,6 +38,12 @@ export function withScoreOptions(yargs: Argv<GlobalArgs>, rankBy: RankByFlag = S
     .option('memory-limit', { type: 'string', describe: `DuckDB memory limit, e.g. 4GB [default: ${BATCH_DEFAULTS.memoryLimit}]` }) as Argv<ScoreArgs>;
 }
 
+/** `--drift-months` of score and plan, which write the batch report with `--report`. */
+export const DRIFT_MONTHS_FLAG = {
+  type: 'number',
+  describe: `Months before the period pooled as the reference of the report's drift watch of the risk profile's features (with --report); 0 turns it off [default: ${REPORT_DEFAULTS.driftMonths}]`,
+} as const;
+
 /** `ccrg score`: the monthly batch: features as of the period, rules, ranked list. */
 export const scoreCommand: CommandModule<GlobalArgs, ScoreArgs> = {
   command: 'score',
@@ -45,7 +51,7 @@ export const scoreCommand: CommandModule<GlobalArgs, ScoreArgs> = {
   builder: (yargs) =>
     withScoreOptions(yargs)
       .option('report', { type: 'boolean', describe: 'Also write report.html, the batch report with charts, into the run folder (docs/outputs.md)' })
-      .option('drift-months', { type: 'number', describe: `Months before the period pooled as the reference of the report's drift watch of the risk profile's features (with --report); 0 turns it off [default: ${REPORT_DEFAULTS.driftMonths}]` })
+      .option('drift-months', DRIFT_MONTHS_FLAG)
       .option('capacity', { type: 'number', describe: `Inspections the plan can hold: --rank-by auto weighs the model's evidence at their share of the participants [default: ${PLAN_DEFAULTS.capacity}]` })
       .option('level', {
         type: 'string',
