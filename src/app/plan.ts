@@ -4,7 +4,6 @@
  * (src/plan) and replaces the plan's set in the run folder as a whole,
  * report.html included when asked.
  */
-import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PLAN_DEFAULTS } from '../config/defaults.js';
 import { checkReplaceable, replaceFilesOf, RUN_FOLDER } from '../io/run-dir.js';
@@ -13,9 +12,8 @@ import { MODEL_INPUT_IDS } from '../models/risk/inputs.js';
 import { buildPlan, PLAN_FILES, type CapacitySpec, type PlanSettings } from '../plan/build-plan.js';
 import type { PlanSummary } from '../run-folder/plan-summary.js';
 import { readExclusionList, readQuotas } from '../plan/inputs.js';
-import { renderBatchReport, REPORT_FILE } from '../report/batch-report.js';
-import { driftMonthsOption } from './report.js';
-import { runLikeComputations } from './previous-period.js';
+import { REPORT_FILE } from '../report/batch-report.js';
+import { driftMonthsOption, writeRunReport } from './report.js';
 import { readItemRun, type ItemRun } from '../run-folder/item-run.js';
 import { ITEM_ROLL_UP_FILE, ITEMS_MANIFEST_FILE, missingItemFiles } from '../run-folder/items.js';
 import { MANIFEST_FILE } from '../run-folder/manifest.js';
@@ -257,19 +255,13 @@ export async function runPlan(config: PlanConfig, clock: Clock, logger: Logger):
       async (dir) => {
         await plan.files.writeInto(dir);
         if (config.report === true) {
-          const { computePrevious, computeProfileValues } = runLikeComputations(store.db, dir, config.score.riskProfilePath, logger);
-          const report = await renderBatchReport({
-            outDir: dir,
-            period,
-            lang: parameters.lang,
-            db: store.db,
-            parentDir: dirname(outDir),
+          await writeRunReport(
+            store.db,
+            dir,
+            { period, lang: parameters.lang, parentDir: dirname(outDir), riskProfilePath: config.score.riskProfilePath, driftMonths: config.driftMonths },
             clock,
-            computePrevious,
-            computeProfileValues,
-            ...(config.driftMonths === undefined ? {} : { driftMonths: config.driftMonths }),
-          });
-          await writeFile(join(dir, REPORT_FILE), report.html);
+            logger,
+          );
         }
       },
       config.report === true ? [REPORT_FILE] : [],

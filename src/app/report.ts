@@ -1,5 +1,6 @@
 /** `ccrg report`: the batch report of a scored period, report.html in its run folder. */
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BATCH_DEFAULTS, REPORT_DEFAULTS, STORE_DEFAULT } from '../config/defaults.js';
 import { writeFileAtomic } from '../io/csv-write.js';
@@ -37,6 +38,32 @@ export function driftMonthsOption(value: number | undefined, report: boolean): n
   if (!report) throw new UsageError('--drift-months sets the batch report\'s drift watch: give --report with it');
   if (!Number.isInteger(value) || value < 0) throw new UsageError(`--drift-months must be a whole number >= 0, got ${String(value)}`);
   return value;
+}
+
+/**
+ * Writes report.html into a run folder that `score --report` or `plan --report` is writing: the previous
+ * period and the drift watch scored from the store the run was scored from, as the run was.
+ */
+export async function writeRunReport(
+  db: Db,
+  dir: string,
+  run: { period: string; lang: Lang; parentDir: string; riskProfilePath: string | null; driftMonths: number | undefined },
+  clock: Clock,
+  logger: Logger,
+): Promise<void> {
+  const { computePrevious, computeProfileValues } = runLikeComputations(db, dir, run.riskProfilePath, logger);
+  const report = await renderBatchReport({
+    outDir: dir,
+    period: run.period,
+    lang: run.lang,
+    db,
+    parentDir: run.parentDir,
+    clock,
+    computePrevious,
+    computeProfileValues,
+    ...(run.driftMonths === undefined ? {} : { driftMonths: run.driftMonths }),
+  });
+  await writeFile(join(dir, REPORT_FILE), report.html);
 }
 
 /** What a written report is. */

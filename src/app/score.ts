@@ -12,10 +12,9 @@ import { loadTraceableGoods } from '../config/traceable-goods.js';
 import type { DuckDbOptions } from '../io/db.js';
 import { checkReplaceable, replaceDirectory, RUN_FOLDER } from '../io/run-dir.js';
 import { artifactFile, serializeArtifact } from '../models/risk/artifact.js';
-import { renderBatchReport, REPORT_FILE } from '../report/batch-report.js';
-import { driftMonthsOption } from './report.js';
+import { REPORT_FILE } from '../report/batch-report.js';
+import { driftMonthsOption, writeRunReport } from './report.js';
 import { manifestFeatureParameters } from '../score/manifest-params.js';
-import { runLikeComputations } from './previous-period.js';
 import { evidenceCsv, EVIDENCE_FILE } from '../run-folder/evidence.js';
 import { FileSet } from '../run-folder/file-set.js';
 import { MANIFEST_FILE, manifestJson, type ManifestInput, type ScoreManifest } from '../run-folder/manifest.js';
@@ -211,19 +210,13 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
         // The report reads the files just written; the previous period's run sits beside the final folder.
         if (config.report === true) {
           steps.tick(1, 'report');
-          const { computePrevious, computeProfileValues } = runLikeComputations(store.db, dir, config.riskProfilePath, logger);
-          const report = await renderBatchReport({
-            outDir: dir,
-            period: config.period,
-            lang: config.lang,
-            db: store.db,
-            parentDir: dirname(config.outDir),
+          await writeRunReport(
+            store.db,
+            dir,
+            { period: config.period, lang: config.lang, parentDir: dirname(config.outDir), riskProfilePath: config.riskProfilePath, driftMonths: config.driftMonths },
             clock,
-            computePrevious,
-            computeProfileValues,
-            ...(config.driftMonths === undefined ? {} : { driftMonths: config.driftMonths }),
-          });
-          await writeFile(join(dir, REPORT_FILE), report.html);
+            logger,
+          );
         }
       },
       RUN_FOLDER,
