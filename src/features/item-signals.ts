@@ -115,9 +115,9 @@ export function peerKeySql(hsCode: string, origin: string): string {
  * importers in the same peer block (the `peerWindowMonths` calendar months, counted back
  * from the as-of month, that hold the item's release month) and group: hs10+origin, else
  * hs6, else hs4 (all origins), the first with >= peerMinItems items from >= peerMinImporters
- * other importers. The participant's own items are excluded exactly: with the group ranked
- * by unit value, the r-th smallest of the others sits at global rank r + j, where j counts
- * own items with fewer than r others below them.
+ * other importers. The participant's own items are excluded exactly where they are more than
+ * {@link OWN_SHARE_EXACT} of the group (the median of the others' items); at or below that
+ * share the whole group's median stands in.
  */
 export function itemSignalStatements(params: FeatureParams): string[] {
   const t = ITEM_TABLES;
