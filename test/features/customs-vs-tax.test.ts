@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INNS, featuresAsOf, item, rowOf, storeWith } from './helpers.js';
+import { INNS, featuresAsOf, item, rowOf, sharedFeatures, storeWith } from './helpers.js';
 
 const [A, B, C] = INNS as [string, string, string];
 
@@ -16,9 +16,12 @@ async function store() {
   });
 }
 
+/** The features of store(), computed once per as-of date for the tests that read them. */
+const features = sharedFeatures(store);
+
 describe('customs_vs_tax features', () => {
   it('compares customs value with revenue of the due quarters only', async () => {
-    const { byInn } = await featuresAsOf(await store(), '2024-06-30');
+    const { byInn } = await features('2024-06-30');
     // 2024-Q2 is due on 2024-07-25 + 15 days: its 900 000 is left out.
     expect(rowOf(byInn, A)).toMatchObject({ ct_customs_to_revenue_ratio: 0.02, ct_customs_over_revenue_rub: 0, ct_unreported_customs_value_rub: 0, ct_missing_return_quarters: 0 });
   });
@@ -30,7 +33,7 @@ describe('customs_vs_tax features', () => {
   });
 
   it('flags imports without returns of general-regime firms and never of special regimes', async () => {
-    const { byInn } = await featuresAsOf(await store(), '2024-06-30');
+    const { byInn } = await features('2024-06-30');
     expect(rowOf(byInn, B)).toMatchObject({ ct_unreported_customs_value_rub: 300000, ct_missing_return_quarters: 1, ct_customs_to_revenue_ratio: null });
     expect(rowOf(byInn, C)).toMatchObject({ ct_unreported_customs_value_rub: 0, ct_missing_return_quarters: 0, ct_customs_over_revenue_rub: null });
   });
@@ -91,7 +94,7 @@ describe('customs_vs_tax features', () => {
   });
 
   it('leaves the filed customs value and the revenue NULL without a return in the window quarters', async () => {
-    const { byInn } = await featuresAsOf(await store(), '2024-06-30');
+    const { byInn } = await features('2024-06-30');
     // B imported 300 000 in 2024-Q1 but filed nothing.
     expect(rowOf(byInn, B)).toMatchObject({ ct_customs_value_filed_rub: null, ct_revenue_rub: null });
     // A: 100 000 released in 2024-Q1 against its return's 5 000 000; 2024-Q2 (900 000) is not due.

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { INNS, featuresAsOf, item, rowOf, storeWith } from './helpers.js';
+import { INNS, featuresAsOf, item, rowOf, sharedFeatures, storeWith } from './helpers.js';
 
 const [F, P, H] = INNS.slice(1) as [string, string, string];
+
+/** The features of preferenceStore(), computed once per as-of date for the tests that read them. */
+const preferenceFeatures = sharedFeatures(preferenceStore);
 
 describe('duty_rate features', () => {
   it('compares the effective duty rate with the value-weighted median of the same code and preference group', async () => {
@@ -54,7 +57,7 @@ describe('duty_rate features', () => {
   });
 
   it('sums the payment-procedure window value with a preference dispatched from another country', async () => {
-    const { byInn } = await featuresAsOf(await preferenceStore(), '2024-06-30', { windowMonths: 36 });
+    const { byInn } = await preferenceFeatures('2024-06-30', { windowMonths: 36 });
     // 100 000 + 200 000 (the old item counts); procedure 51, dispatch from the origin and no
     // preference do not. Share: 300 000 / 380 000 payment window value.
     expect(rowOf(byInn, H)).toMatchObject({ pref_mismatch_value_rub: 300000, pref_dispatch_mismatch_share: 0.7895 });
@@ -62,7 +65,7 @@ describe('duty_rate features', () => {
   });
 
   it('prices the duty a mismatched preference saved at the typical rate of the code, inspectable items only', async () => {
-    const { byInn } = await featuresAsOf(await preferenceStore(), '2024-06-30', { windowMonths: 36 });
+    const { byInn } = await preferenceFeatures('2024-06-30', { windowMonths: 36 });
     // Typical rate of 6110200000: 350 000 at 0 and 430 000 at 0.12 -> value-weighted median 0.12.
     // 100 000 × (0.12 − 0) × 1.2 = 14 400; the item past the control limit would add 28 800.
     expect(rowOf(byInn, H)['pref_mismatch_at_stake_rub']).toBe(14400);

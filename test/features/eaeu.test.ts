@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INNS, featuresAsOf, item, rowOf, storeWith } from './helpers.js';
+import { INNS, featuresAsOf, item, rowOf, sharedFeatures, storeWith } from './helpers.js';
 
 const [A, B, C] = INNS.slice(1, 4) as [string, string, string];
 
@@ -34,9 +34,12 @@ async function world() {
   });
 }
 
+/** The features of world(), computed once per as-of date for the tests that read them. */
+const features = sharedFeatures(world);
+
 describe('EAEU import VAT features', () => {
   it('compares the EAEU VAT deducted with the VAT paid with applications, allowing a lag of up to two quarters', async () => {
-    const { byInn } = await featuresAsOf(await world(), '2024-12-31');
+    const { byInn } = await features('2024-12-31');
     // One quarter compared (Q3; Q1 and Q2 are its predecessors): D = 100,000 against max(40,000, 30,000, 20,000).
     expect(rowOf(byInn, A)).toMatchObject({ eaeu_vat_deductions_rub: 100000, eaeu_vat_paid_rub: 40000, eaeu_vat_deduction_excess_rub: 60000, eaeu_vat_unpaid_share: 0.6 });
     expect(rowOf(byInn, B)).toMatchObject({ eaeu_vat_deductions_rub: 50000, eaeu_vat_paid_rub: 50000, eaeu_vat_deduction_excess_rub: 0, eaeu_vat_unpaid_share: 0 });
@@ -44,7 +47,7 @@ describe('EAEU import VAT features', () => {
   });
 
   it('sees a corrected application from the day the correction was filed', async () => {
-    const { byInn } = await featuresAsOf(await world(), '2025-01-31');
+    const { byInn } = await features('2025-01-31');
     expect(rowOf(byInn, A)).toMatchObject({ eaeu_vat_paid_rub: 100000, eaeu_vat_deduction_excess_rub: 0 });
   });
 

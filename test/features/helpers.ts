@@ -40,6 +40,25 @@ export async function featuresAsOf(
   return { result, byInn: new Map(rows.map((r) => [String(r['inn']), r])), items };
 }
 
+/**
+ * {@link featuresAsOf} of a store, shared by the tests that ask for the same as-of date and
+ * parameters: the store is built and the features computed once per date and parameters, on
+ * first use (each costs about a second on a small store, mostly DuckDB planning). The store
+ * closes with the test that built it; the others read only the results.
+ */
+export function sharedFeatures(build: () => Promise<Db>): (asOf: string, overrides?: Partial<FeatureParams>) => ReturnType<typeof featuresAsOf> {
+  const computed = new Map<string, ReturnType<typeof featuresAsOf>>();
+  return (asOf, overrides = {}) => {
+    const key = JSON.stringify([asOf, overrides]);
+    let result = computed.get(key);
+    if (result === undefined) {
+      result = build().then((store) => featuresAsOf(store, asOf, overrides));
+      computed.set(key, result);
+    }
+    return result;
+  };
+}
+
 /** The feature row of an inn; throws when the inn is not in the universe. */
 export function rowOf(byInn: Map<string, Row>, inn: string): Row {
   const row = byInn.get(inn);

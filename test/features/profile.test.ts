@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INNS, featuresAsOf, item, rowOf, storeWith } from './helpers.js';
+import { INNS, featuresAsOf, item, rowOf, sharedFeatures, storeWith } from './helpers.js';
 
 // As of 2024-06-30 with the defaults: window 2023-07-01..2024-06-30; the last
 // peerWindowMonths (3) months 2024-03-31..2024-06-30; the 12 months before them
@@ -25,6 +25,7 @@ function burdenReturn(inn: string, taxPeriod: string, kept: number, revenue: num
 }
 
 describe('profile features: imports', () => {
+  const features = sharedFeatures(store);
   const [V, G, N, O, U] = INNS.slice(1) as [string, string, string, string, string];
 
   async function store() {
@@ -53,7 +54,7 @@ describe('profile features: imports', () => {
   }
 
   it('measures the share of window value declared by valuation methods 2-6', async () => {
-    const { byInn } = await featuresAsOf(await store(), AS_OF);
+    const { byInn } = await features(AS_OF);
     // (200 000 + 100 000) / (100 000 + 200 000 + 100 000); the method-3 item before the window is left out.
     expect(rowOf(byInn, V)['nontx_valuation_share']).toBe(0.75);
     // Only transaction value (method 1) in the window: 0, not unknown.
@@ -62,36 +63,37 @@ describe('profile features: imports', () => {
   });
 
   it('leaves the share NULL when no window item gives a valuation method', async () => {
-    const { byInn } = await featuresAsOf(await store(), AS_OF);
+    const { byInn } = await features(AS_OF);
     expect(rowOf(byInn, U)['nontx_valuation_share']).toBeNull();
   });
 
   it('sums the window customs value of all procedures', async () => {
-    const { byInn } = await featuresAsOf(await store(), AS_OF);
+    const { byInn } = await features(AS_OF);
     // 100 000 + 200 000 + 100 000 (procedure 51 counts); 500 000 of 2023-06-30 is before the window.
     expect(rowOf(byInn, V)).toMatchObject({ window_customs_value_rub: 400000, customs_value_window_rub: '400000.00' });
   });
 
   it('counts distinct two-digit HS chapters of window items', async () => {
-    const { byInn } = await featuresAsOf(await store(), AS_OF);
+    const { byInn } = await features(AS_OF);
     // 8471300000 and 8471410000 share chapter 84, 6109100000 is 61; 9403 is before the window.
     expect(rowOf(byInn, V)['hs_chapter_count']).toBe(2);
   });
 
   it('compares the monthly mean value of the last three months with the twelve months before', async () => {
-    const { byInn } = await featuresAsOf(await store(), AS_OF);
+    const { byInn } = await features(AS_OF);
     // ln((600 000 / 3) / (1 200 000 / 12)) = ln 2 = 0.693147; 2023-03-30 is outside both periods.
     expect(rowOf(byInn, G)['customs_value_growth_log']).toBe(0.6931);
   });
 
   it('leaves the growth NULL without imports in either period', async () => {
-    const { byInn } = await featuresAsOf(await store(), AS_OF);
+    const { byInn } = await features(AS_OF);
     expect(rowOf(byInn, N)['customs_value_growth_log']).toBeNull();
     expect(rowOf(byInn, O)['customs_value_growth_log']).toBeNull();
   });
 });
 
 describe('profile features: register snapshot', () => {
+  const features = sharedFeatures(store);
   const [R, U, W] = INNS.slice(4) as [string, string, string];
 
   async function store() {
@@ -110,26 +112,26 @@ describe('profile features: register snapshot', () => {
   }
 
   it('computes the firm age from the registration date in years of 365.25 days', async () => {
-    const { byInn } = await featuresAsOf(await store(), AS_OF);
+    const { byInn } = await features(AS_OF);
     // 2020-06-30 .. 2024-06-30 = 1461 days (one 29 February) / 365.25 = 4.
     expect(rowOf(byInn, R)['firm_age_years']).toBe(4);
   });
 
   it('takes headcount and register flags from the snapshot valid at the as-of date, not a later one', async () => {
-    const { byInn } = await featuresAsOf(await store(), AS_OF);
+    const { byInn } = await features(AS_OF);
     // The 2024-06-30 snapshot, not 2024-03-31 (older) nor 2024-07-31 (later).
     expect(rowOf(byInn, R)).toMatchObject({ headcount: 3, mass_address: 1, unreliable_record: 0 });
   });
 
   it('uses the later snapshot from its date on', async () => {
-    const { byInn } = await featuresAsOf(await store(), '2024-07-31');
+    const { byInn } = await features('2024-07-31');
     expect(rowOf(byInn, R)).toMatchObject({ headcount: 0, mass_address: 1, unreliable_record: 1 });
     // U is in the register now: 2024-01-10 .. 2024-07-31 = 203 days / 365.25 = 0.5558.
     expect(rowOf(byInn, U)).toMatchObject({ headcount: 1, mass_address: 1, unreliable_record: 1, firm_age_years: 0.56 });
   });
 
   it('leaves register features NULL for a participant without a snapshot by the as-of date', async () => {
-    const { byInn } = await featuresAsOf(await store(), AS_OF);
+    const { byInn } = await features(AS_OF);
     const none = { firm_age_years: null, headcount: null, mass_address: null, unreliable_record: null };
     expect(rowOf(byInn, U)).toMatchObject(none);
     expect(rowOf(byInn, W)).toMatchObject(none);
@@ -137,6 +139,7 @@ describe('profile features: register snapshot', () => {
 });
 
 describe('profile features: VAT burden and gross margin', () => {
+  const burdenFeatures = sharedFeatures(burdenStore);
   const [P1, P2, P3, P4, P5, Q1, Q2, S] = INNS.slice(1, 9) as [string, string, string, string, string, string, string, string];
 
   async function burdenStore() {
@@ -163,7 +166,7 @@ describe('profile features: VAT burden and gross margin', () => {
   }
 
   it('compares the VAT burden with the median of its activity code when at least 5 share it', async () => {
-    const { byInn } = await featuresAsOf(await burdenStore(), AS_OF);
+    const { byInn } = await burdenFeatures(AS_OF);
     // 46.90 burdens 0.01, 0.02, 0.03, 0.04, 0.05 -> median 0.03.
     expect(rowOf(byInn, P1)['vat_burden_gap']).toBe(-0.02);
     expect(rowOf(byInn, P3)['vat_burden_gap']).toBe(0);
@@ -171,14 +174,14 @@ describe('profile features: VAT burden and gross margin', () => {
   });
 
   it('compares the VAT burden with the median of all participants when fewer than 5 share the code', async () => {
-    const { byInn } = await featuresAsOf(await burdenStore(), AS_OF);
+    const { byInn } = await burdenFeatures(AS_OF);
     // 47.11 has two: all burdens 0.01, 0.02, 0.03, 0.04, 0.05, 0.10, 0.20 -> median 0.04.
     expect(rowOf(byInn, Q1)['vat_burden_gap']).toBe(0.06);
     expect(rowOf(byInn, Q2)['vat_burden_gap']).toBe(0.16);
   });
 
   it('leaves the VAT burden gap NULL without a return in the due quarters of the window', async () => {
-    const { byInn } = await featuresAsOf(await burdenStore(), AS_OF);
+    const { byInn } = await burdenFeatures(AS_OF);
     expect(rowOf(byInn, S)['vat_burden_gap']).toBeNull();
   });
 

@@ -3,7 +3,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { openStoreReadOnly } from '../../src/app/store.js';
 import { openDuckDb } from '../../src/io/db.js';
 import { extractCsv, fixtureFile, ingestInto, tempDir } from '../util/fixtures.js';
-import { INNS, featuresAsOf, item, rowOf, storeWith } from './helpers.js';
+import { INNS, featuresAsOf, item, rowOf, sharedFeatures, storeWith } from './helpers.js';
 
 const [A, B, C] = INNS.slice(9) as [string, string, string];
 
@@ -29,21 +29,24 @@ async function store() {
   });
 }
 
+/** The features of store(), computed once per as-of date for the tests that read them. */
+const features = sharedFeatures(store);
+
 describe('tax_signals features', () => {
   it('counts the signals within the control period up to the as-of date, sums their amounts and dates the latest', async () => {
-    const { byInn } = await featuresAsOf(await store(), '2024-06-30');
+    const { byInn } = await features('2024-06-30');
     // S-1 and S-2; S-2 names no amount. 2024-06-10 .. 2024-06-30 = 20 days / 30.4375 = 0.66.
     expect(rowOf(byInn, A)).toMatchObject({ tax_signal_count: 2, tax_signal_amount_rub: 300000, tax_signal_months_ago: 0.7 });
   });
 
   it('leaves out a signal older than the control period, and gives zeros to a participant without one', async () => {
-    const { byInn } = await featuresAsOf(await store(), '2024-06-30');
+    const { byInn } = await features('2024-06-30');
     expect(rowOf(byInn, B)).toMatchObject({ tax_signal_count: 0, tax_signal_amount_rub: 0, tax_signal_months_ago: null });
     expect(rowOf(byInn, C)).toMatchObject({ tax_signal_count: 0, tax_signal_amount_rub: 0, tax_signal_months_ago: null });
   });
 
   it('counts a signal from its date on', async () => {
-    const { byInn } = await featuresAsOf(await store(), '2024-07-31');
+    const { byInn } = await features('2024-07-31');
     expect(rowOf(byInn, A)).toMatchObject({ tax_signal_count: 3, tax_signal_amount_rub: 301000 });
   });
 

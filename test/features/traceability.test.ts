@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { innFromBody } from '../../src/validation/inn.js';
-import { INNS, featuresAsOf, item, rowOf, storeWith } from './helpers.js';
+import { INNS, featuresAsOf, item, rowOf, sharedFeatures, storeWith } from './helpers.js';
 
 // Importers: A sells beyond its import (and before the release), B consigns to C, D sells old stock,
 // R resells far above the peers P1..P5, E moves in a unit its declaration does not have, F leaves an
@@ -82,15 +82,18 @@ async function world() {
   });
 }
 
+/** The features of world(), computed once per as-of date for the tests that read them. */
+const features = sharedFeatures(world);
+
 describe('traceability features', () => {
   it('measures goods moved beyond what was received, and the payments they would have paid', async () => {
-    const { byInn } = await featuresAsOf(await world(), '2024-06-30');
+    const { byInn } = await features('2024-06-30');
     // 15 sent, 10 received: 5 × 10,000 / (10 × 10,000) = 0.5; 5 × 32,000 / 10 = 16,000.
     expect(rowOf(byInn, A)).toMatchObject({ trace_batches: 1, trace_excess_share: 0.5, trace_excess_payments_rub: 16000, trace_sold_before_release: 1 });
   });
 
   it('follows a transfer to a commission agent and counts stock imported before the window', async () => {
-    const { byInn } = await featuresAsOf(await world(), '2024-06-30');
+    const { byInn } = await features('2024-06-30');
     expect(rowOf(byInn, B)).toMatchObject({ trace_excess_share: 0, trace_excess_payments_rub: 0, trace_markup_vs_peers: null });
     // The agent received what it retired.
     expect(rowOf(byInn, C)).toMatchObject({ trace_excess_share: 0, trace_excess_payments_rub: 0 });
@@ -99,7 +102,7 @@ describe('traceability features', () => {
   });
 
   it('compares the resale markup with the importers of the same goods', async () => {
-    const { byInn } = await featuresAsOf(await world(), '2024-06-30');
+    const { byInn } = await features('2024-06-30');
     // Markup 33,000 / 11,000 = 3.0 against the peers' 1.2: 2.5. At stake: (33,000 / 1.2 − 11,000) × 10 × 32,000 / 110,000 = 48,000.
     expect(rowOf(byInn, R)).toMatchObject({ trace_markup_vs_peers: 2.5, trace_markup_undervaluation_rub: 48000, trace_markup_past_control_rub: 0 });
     expect(rowOf(byInn, PEERS[1] as string)).toMatchObject({ trace_markup_vs_peers: 1, trace_markup_undervaluation_rub: 0 });
@@ -117,7 +120,7 @@ describe('traceability features', () => {
   });
 
   it('leaves out a batch whose unit matches neither quantity of its declaration', async () => {
-    const { byInn } = await featuresAsOf(await world(), '2024-06-30');
+    const { byInn } = await features('2024-06-30');
     expect(rowOf(byInn, E)).toMatchObject({ trace_batches: 1, trace_excess_share: null, trace_excess_payments_rub: 0 });
   });
 
@@ -133,7 +136,7 @@ describe('traceability features', () => {
   });
 
   it('measures sales to buyers with no staff, not to buyers the register does not know', async () => {
-    const { byInn } = await featuresAsOf(await world(), '2024-06-30');
+    const { byInn } = await features('2024-06-30');
     expect(rowOf(byInn, G)['trace_weak_buyer_share']).toBe(0.25);
     expect(rowOf(byInn, R)['trace_weak_buyer_share']).toBe(0);
   });

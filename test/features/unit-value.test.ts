@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../src/io/db.js';
-import { INNS, featuresAsOf, item, rowOf, storeWith } from './helpers.js';
+import { INNS, featuresAsOf, item, rowOf, sharedFeatures, storeWith } from './helpers.js';
 
 const [X, P1, P2, P3, Y, Z] = INNS.slice(5) as [string, string, string, string, string, string];
 const PEERS = { peerMinItems: 3, peerMinImporters: 3 };
@@ -38,8 +38,9 @@ const byValue = (items: Row[], inn: string, value: string): Row => {
 };
 
 describe('unit_value features and the item table', () => {
+  const features = sharedFeatures(store);
   it('excludes the participant\'s own items from its peer median', async () => {
-    const { items } = await featuresAsOf(await store(), '2024-06-30', PEERS);
+    const { items } = await features('2024-06-30', PEERS);
     // Others of X in 8471300000+CN: 100, 200, 300 -> 200 (with X's own 10 and 50 it would be 100).
     expect(byValue(items, X, '50.00')).toMatchObject({ peer_level: 'hs10+origin', peer_items: 3, peer_importers: 3, peer_median_unit_value_rub_per_kg: 200 });
     expect(byValue(items, X, '50.00')['unit_value_log_dev']).toBeCloseTo(Math.log(0.25), 6);
@@ -48,7 +49,7 @@ describe('unit_value features and the item table', () => {
   });
 
   it('falls back from hs10+origin to hs6 to hs4', async () => {
-    const { items } = await featuresAsOf(await store(), '2024-06-30', PEERS);
+    const { items } = await features('2024-06-30', PEERS);
     // Y (origin DE) is alone in 8471300000+DE: hs6 847130 has 10, 50, 100, 200, 300 from 4 others.
     expect(byValue(items, Y, '80.00')).toMatchObject({ peer_level: 'hs6', peer_items: 5, peer_importers: 4, peer_median_unit_value_rub_per_kg: 100 });
     // Z is alone in 847141: hs4 8471 has 10, 50, 80, 100, 200, 300 from 5 others.
@@ -56,13 +57,13 @@ describe('unit_value features and the item table', () => {
   });
 
   it('leaves items without a big enough peer group uncompared', async () => {
-    const { items, byInn } = await featuresAsOf(await store(), '2024-06-30', { peerMinItems: 3, peerMinImporters: 6 });
+    const { items, byInn } = await features('2024-06-30', { peerMinItems: 3, peerMinImporters: 6 });
     expect(byValue(items, X, '50.00')).toMatchObject({ peer_level: 'none', unit_value_log_dev: null, peer_items: null, item_at_stake_rub: 0 });
     expect(rowOf(byInn, X)).toMatchObject({ uv_log_dev_mean: null, uv_compared_share: 0, uv_at_stake_rub: 0 });
   });
 
   it('aggregates per participant: mean log deviation, share below half, amount at stake', async () => {
-    const { byInn } = await featuresAsOf(await store(), '2024-06-30', PEERS);
+    const { byInn } = await features('2024-06-30', PEERS);
     // Both X items weigh 200 at the peer median; shortfalls 150 and 190 at VAT 20%: 30 + 38.
     expect(rowOf(byInn, X)).toMatchObject({
       uv_log_dev_mean: Number(((Math.log(0.25) + Math.log(0.05)) / 2).toFixed(4)),
@@ -76,7 +77,7 @@ describe('unit_value features and the item table', () => {
 
   it('counts items past the control limit in features but not in amounts at stake', async () => {
     // controlYears 1 - leadMonths 11: inspectable for one month after release.
-    const { items, byInn } = await featuresAsOf(await store(), '2024-06-30', { ...PEERS, controlYears: 1, leadMonths: 11 });
+    const { items, byInn } = await features('2024-06-30', { ...PEERS, controlYears: 1, leadMonths: 11 });
     expect(byValue(items, X, '50.00')).toMatchObject({ inspectable_until: '2024-06-10', inspectable: false, item_at_stake_rub: 0 });
     expect(byValue(items, X, '10.00')).toMatchObject({ inspectable_until: '2024-07-05', inspectable: true, item_at_stake_rub: 38 });
     expect(rowOf(byInn, X)).toMatchObject({ uv_at_stake_rub: 38, uv_share_below_half: 1, uv_log_dev_mean: Number(((Math.log(0.25) + Math.log(0.05)) / 2).toFixed(4)) });
@@ -112,6 +113,7 @@ describe('unit_value features and the item table', () => {
 });
 
 describe('uv_own_shift', () => {
+  const features = sharedFeatures(store);
   // As of 2024-06-30: window 2023-07-01..2024-06-30, the window before 2022-07-01..2023-06-30.
   async function store() {
     return storeWith({
@@ -137,7 +139,7 @@ describe('uv_own_shift', () => {
   }
 
   it('measures the change of own mean log unit value beyond the market change, weighted by window value', async () => {
-    const { byInn } = await featuresAsOf(await store(), '2024-06-30');
+    const { byInn } = await features('2024-06-30');
     // 8471300000+CN: own ln 50 − ln 100 = ln 0.5; market (X and Y) (ln 50 + ln 100) / 2 − ln 100 = 0.5 ln 0.5;
     // shift 0.5 ln 0.5 = −0.346574 at weight 50. 6110200000+CN: 0 − 0 at weight 200.
     // (50 × −0.346574 + 200 × 0) / 250 = −0.069315.
@@ -145,18 +147,19 @@ describe('uv_own_shift', () => {
   });
 
   it('gives a positive shift to prices that held while the market fell', async () => {
-    const { byInn } = await featuresAsOf(await store(), '2024-06-30');
+    const { byInn } = await features('2024-06-30');
     // Y: own 0 − market 0.5 ln 0.5 = 0.346574.
     expect(rowOf(byInn, Y)['uv_own_shift']).toBe(0.3466);
   });
 
   it('leaves the own shift NULL without a code and origin imported in both periods', async () => {
-    const { byInn } = await featuresAsOf(await store(), '2024-06-30');
+    const { byInn } = await features('2024-06-30');
     expect(rowOf(byInn, Z)['uv_own_shift']).toBeNull();
   });
 });
 
 describe('uv_own_drop', () => {
+  const features = sharedFeatures(store);
   // As of 2024-06-30 the two windows span 2022-07..2024-06; months are counted back from 2024-06 (0).
   // X (8471300000+CN) declares 50 in 2024-01..05 (months 1-5) and 100 in 2023-01..05 (months 13-17);
   // Y (8471300000+DE, the same chapter) declares the opposite: 100 in 2024-01..05, 50 in 2023-01..05.
@@ -178,7 +181,7 @@ describe('uv_own_drop', () => {
   const V = INNS[11] as string;
 
   it('finds the run of months where own relative prices sank the most clearly, in standard errors', async () => {
-    const { byInn } = await featuresAsOf(await store(), '2024-06-30');
+    const { byInn } = await features('2024-06-30');
     // X's pair mean: ln 100 + 0.5 ln 0.5, so X deviates by ∓0.5 ln 2 = ∓0.346574 (low in months 1-5), Y the
     // other way round: the chapter 84 month index, (X + Y) / 2, is 0 and r is the deviation itself.
     // Run 1-5 against 13-17: drop = −ln 2 = −0.693147; s = sqrt(10 × 0.346574² / 9) = 0.365322;
@@ -187,19 +190,19 @@ describe('uv_own_drop', () => {
   });
 
   it('values the run at its own prices of the other months: duty and VAT on the revalued items', async () => {
-    const { byInn } = await featuresAsOf(await store(), '2024-06-30');
+    const { byInn } = await features('2024-06-30');
     // Five items of 50 RUB, VAT 20% of the value, no duty: (exp(0.693147) − 1) × 250 × 0.2 = 50.
     expect(rowOf(byInn, X)['uv_own_drop_at_stake_rub']).toBe(50);
   });
 
   it('finds runs before the window too', async () => {
-    const { byInn } = await featuresAsOf(await store(), '2024-06-30');
+    const { byInn } = await features('2024-06-30');
     // Y's low run is 2023-01..05: months 13-17 back, ending 13 months before the as-of month.
     expect(rowOf(byInn, Y)).toMatchObject({ uv_own_drop: -0.6931, uv_own_drop_z: 3, uv_own_drop_months: 5, uv_own_drop_months_ago: 13 });
   });
 
   it('is NULL without five items inside and five outside a run', async () => {
-    const { byInn } = await featuresAsOf(await store(), '2024-06-30');
+    const { byInn } = await features('2024-06-30');
     expect(rowOf(byInn, V)).toMatchObject({ uv_own_drop: null, uv_own_drop_z: null, uv_own_drop_months: null, uv_own_drop_at_stake_rub: null });
   });
 

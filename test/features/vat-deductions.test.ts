@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INNS, featuresAsOf, item, rowOf, storeWith } from './helpers.js';
+import { INNS, featuresAsOf, item, rowOf, sharedFeatures, storeWith } from './helpers.js';
 
 const LAG = INNS[3] as string;
 const INFLATED = INNS[4] as string;
@@ -21,9 +21,12 @@ async function store() {
   return storeWith({ participants: [{ inn: LAG }, { inn: INFLATED }], declarations, tax_returns });
 }
 
+/** The features of store(), computed once per as-of date for the tests that read them. */
+const features = sharedFeatures(store);
+
 describe('vat_deductions features', () => {
   it('does not count deductions taken two quarters after the release as an excess', async () => {
-    const { byInn } = await featuresAsOf(await store(), '2024-06-30');
+    const { byInn } = await features('2024-06-30');
     // Six quarters of data (2022-Q4..2024-Q1): the last four are compared, so that
     // their two predecessors are known. D = 60 000 (2023-Q2..2024-Q1) against
     // max(V0 = 80 000, V1 = 80 000, V2 = 60 000).
@@ -31,7 +34,7 @@ describe('vat_deductions features', () => {
   });
 
   it('measures a cumulative surplus of deductions over VAT paid', async () => {
-    const { byInn } = await featuresAsOf(await store(), '2024-06-30');
+    const { byInn } = await features('2024-06-30');
     // D = 4 × 30 000 = 120 000 (2023-Q2..2024-Q1); V0 = 80 000, V1 = 80 000, V2 = 60 000.
     expect(rowOf(byInn, INFLATED)).toMatchObject({ vat_import_deduction_excess_rub: 40000, vat_import_deduction_ratio: 1.5 });
   });
@@ -49,7 +52,7 @@ describe('vat_deductions features', () => {
   });
 
   it('shows the deductions D and the VAT paid max(V0, V1, V2) of the comparison', async () => {
-    const { byInn } = await featuresAsOf(await store(), '2024-06-30');
+    const { byInn } = await features('2024-06-30');
     // As in the cases above: D = 60 000 and 120 000, max(80 000, 80 000, 60 000) = 80 000.
     expect(rowOf(byInn, LAG)).toMatchObject({ vat_import_deductions_rub: 60000, vat_import_paid_rub: 80000 });
     expect(rowOf(byInn, INFLATED)).toMatchObject({ vat_import_deductions_rub: 120000, vat_import_paid_rub: 80000 });
