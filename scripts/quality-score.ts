@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GENERATE_DEFAULTS, SCORE_DEFAULTS } from '../src/config/defaults.js';
 import { defaultMapping } from '../src/config/mapping.js';
-import { evaluateAgainstTruth, readTruth } from '../src/models/evaluation/truth.js';
+import { evaluateAgainstTruth, readTruth, withoutSchemes } from '../src/models/evaluation/truth.js';
 import { generateExtracts } from '../src/generate/generate.js';
 import { openDuckDb } from '../src/io/db.js';
 import { findExtractFiles } from '../src/store/extract-files.js';
@@ -79,8 +79,7 @@ try {
     const asideTruth = values['set-aside-truth'] === undefined ? truth : await readTruth(values['set-aside-truth']);
     const unknown = [...setAside].filter((name) => !asideTruth.some((row) => row.scheme === name));
     if (unknown.length > 0) throw new Error(`--set-aside: no participant of ${unknown.join(', ')} in ${values['set-aside-truth'] ?? 'truth.csv'}`);
-    const aside = new Set(asideTruth.filter((row) => row.kind === 'scheme' && setAside.has(row.scheme) && row.period <= end).map((row) => row.inn));
-    const rest = ranked.filter((inn) => !aside.has(inn));
+    const rest = withoutSchemes(ranked, asideTruth, setAside, end);
     const without = evaluateAgainstTruth(rest, truth, end);
     const k10 = Math.max(1, Math.ceil(0.1 * rest.length));
     console.log(`\nWithout the ${ranked.length - rest.length} participants of ${[...setAside].join(', ')}: ${rest.length} ranked, top 10% = ${k10}\n`);

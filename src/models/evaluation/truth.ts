@@ -21,6 +21,16 @@ export async function readTruth(path: string): Promise<TruthRow[]> {
   });
 }
 
+/**
+ * The ranking without the participants of the schemes named (planted in a month up to the
+ * as-of month, per `truth`): how a change orders the participants that were there before it,
+ * apart from the places the schemes it added take (docs/quality.md, "The earlier figures").
+ */
+export function withoutSchemes(rankedInns: readonly string[], truth: readonly TruthRow[], schemes: ReadonlySet<string>, asOfMonth: string): string[] {
+  const aside = new Set(truth.filter((row) => row.kind === 'scheme' && schemes.has(row.scheme) && row.period <= asOfMonth).map((row) => row.inn));
+  return rankedInns.filter((inn) => !aside.has(inn));
+}
+
 /** Quality of a ranking against the planted truth, over the ranked participants. */
 export interface TruthEvaluation {
   participants: number;
