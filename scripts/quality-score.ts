@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GENERATE_DEFAULTS, SCORE_DEFAULTS } from '../src/config/defaults.js';
 import { defaultMapping } from '../src/config/mapping.js';
-import { evaluateAgainstTruth, readTruth, withoutSchemes } from '../src/models/evaluation/truth.js';
+import { evaluateAgainstTruth, readTruth, withoutSchemes, type TruthEvaluation } from '../src/models/evaluation/truth.js';
 import { generateExtracts } from '../src/generate/generate.js';
 import { openDuckDb } from '../src/io/db.js';
 import { findExtractFiles } from '../src/store/extract-files.js';
@@ -71,9 +71,13 @@ try {
   for (const a of result.atShare) {
     console.log(`| ${pct(a.share)} | ${a.k} | ${pct(a.precision)} | ${a.liftOverBase.toFixed(2)}x | ${pct(a.chargesShare)} | ${a.chargesLiftOverRandom.toFixed(2)}x |`);
   }
-  console.log('\n| kind | scheme | participants | in top 10% | over-representation |');
-  console.log('| --- | --- | --- | --- | --- |');
-  for (const g of result.groups) console.log(`| ${g.kind} | ${g.name} | ${g.participants} | ${g.inTop10} | ${g.overRepresentation.toFixed(2)}x |`);
+  const printGroups = (groups: TruthEvaluation['groups']): void => {
+    console.log('| kind | scheme | participants | in top 10% | over-representation |');
+    console.log('| --- | --- | --- | --- | --- |');
+    for (const g of groups) console.log(`| ${g.kind} | ${g.name} | ${g.participants} | ${g.inTop10} | ${g.overRepresentation.toFixed(2)}x |`);
+  };
+  console.log('');
+  printGroups(result.groups);
   const setAside = new Set((values['set-aside'] ?? '').split(',').map((name) => name.trim()).filter((name) => name !== ''));
   if (setAside.size > 0) {
     const asideTruth = values['set-aside-truth'] === undefined ? truth : await readTruth(values['set-aside-truth']);
@@ -81,11 +85,9 @@ try {
     if (unknown.length > 0) throw new Error(`--set-aside: no participant of ${unknown.join(', ')} in ${values['set-aside-truth'] ?? 'truth.csv'}`);
     const rest = withoutSchemes(ranked, asideTruth, setAside, end);
     const without = evaluateAgainstTruth(rest, truth, end);
-    const k10 = Math.max(1, Math.ceil(0.1 * rest.length));
+    const k10 = without.atShare.find((a) => a.share === 0.1)?.k;
     console.log(`\nWithout the ${ranked.length - rest.length} participants of ${[...setAside].join(', ')}: ${rest.length} ranked, top 10% = ${k10}\n`);
-    console.log('| kind | scheme | participants | in top 10% | over-representation |');
-    console.log('| --- | --- | --- | --- | --- |');
-    for (const g of without.groups) console.log(`| ${g.kind} | ${g.name} | ${g.participants} | ${g.inTop10} | ${g.overRepresentation.toFixed(2)}x |`);
+    printGroups(without.groups);
   }
 } finally {
   await rm(dir, { recursive: true, force: true });
