@@ -198,13 +198,19 @@ function sql(params: FeatureParams): string {
     UNION ALL
     SELECT inn, hs_code, ln(value / weight) FROM ${t.exports} WHERE release_date >= ${windowStart} AND value > 0 AND weight > 0
   ),
-  m6 AS (
-    SELECT left(hs_code, 6) AS hs6, median(luv) AS ref FROM market_items GROUP BY ALL
-    HAVING count(*) >= ${minItems} AND count(DISTINCT inn) >= ${minDeclarants}
+  -- References only where an export line reads one: the codes exported in the window, and the 4-digit
+  -- level only for the codes without a 6-digit reference (coalesce below reads it for no other line).
+  exported AS (
+    SELECT DISTINCT left(hs_code, 6) AS hs6 FROM ${t.exports} WHERE release_date >= ${windowStart} AND value > 0 AND weight > 0
   ),
+  m6 AS (
+    SELECT left(c.hs_code, 6) AS hs6, median(c.luv) AS ref FROM market_items c SEMI JOIN exported e ON e.hs6 = left(c.hs_code, 6)
+    GROUP BY ALL HAVING count(*) >= ${minItems} AND count(DISTINCT c.inn) >= ${minDeclarants}
+  ),
+  unpriced AS (SELECT DISTINCT left(e.hs6, 4) AS hs4 FROM exported e ANTI JOIN m6 a ON a.hs6 = e.hs6),
   m4 AS (
-    SELECT left(hs_code, 4) AS hs4, median(luv) AS ref FROM market_items GROUP BY ALL
-    HAVING count(*) >= ${minItems} AND count(DISTINCT inn) >= ${minDeclarants}
+    SELECT left(c.hs_code, 4) AS hs4, median(c.luv) AS ref FROM market_items c SEMI JOIN unpriced o ON o.hs4 = left(c.hs_code, 4)
+    GROUP BY ALL HAVING count(*) >= ${minItems} AND count(DISTINCT c.inn) >= ${minDeclarants}
   ),
   priced AS (
     SELECT x.inn, x.value, x.weight, ln(x.value / x.weight) AS luv, coalesce(a.ref, b.ref) AS ref

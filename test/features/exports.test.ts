@@ -94,6 +94,21 @@ describe('export features', () => {
     expect(rowOf(byInn, F)).toMatchObject({ export_value_window_rub: 1_000_000 });
   });
 
+  it('prices an export of a code without a 6-digit market at its 4-digit heading', async () => {
+    const G = INNS[7] as string;
+    const declarations = [
+      item({ importer_inn: G, release_date: '2025-03-10' }),
+      // 6403 91: nobody else trades it; the heading 6403 holds the three shoe imports and F's and G's exports.
+      exportItem(G, '2025-04-01', 500_000, { hs_code: '6403910000', net_weight_kg: '100' }),
+    ];
+    const { byInn } = await featuresAsOf(await world({ declarations }), '2025-06-30', PEERS);
+    // Heading median of 1,000, 1,000, 1,000, 5,000 and 10,000 RUB/kg: 1,000. Beyond 3 × 1,000 × 100 kg: 200,000.
+    expect(rowOf(byInn, G)).toMatchObject({ export_overvaluation_rub: 200_000 });
+    expect(Number(rowOf(byInn, G)['export_price_log_ratio'])).toBeCloseTo(Math.log(5), 3);
+    // F's code has a 6-digit market of its own (median 1,000): the heading's does not replace it.
+    expect(rowOf(byInn, F)).toMatchObject({ export_overvaluation_rub: 700_000 });
+  });
+
   it('reports traceable goods retired as exported without an export declaration of their code', async () => {
     const fridgeOf = (inn: string): Record<string, string> => item({ importer_inn: inn, release_date: '2025-01-15', hs_code: '8418102001', supplementary_qty: '10', supplementary_unit: '796' });
     const a = fridgeOf(A);
