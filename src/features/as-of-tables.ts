@@ -1,6 +1,6 @@
 import type { ExtractId } from '../contract/extracts.js';
 import type { Db } from '../io/db.js';
-import { quoteLiteralList } from '../io/sql.js';
+import { quoteLiteralList, sqlDate } from '../io/sql.js';
 import { asOfSql, EXPORT_ITEMS_SQL, IMPORT_ITEMS_SQL } from '../store/as-of.js';
 import { dueQuarters, dueQuartersSql, windowQuarterCount, windowStartSql } from './params.js';
 import type { FeatureParams } from './types.js';
@@ -13,7 +13,7 @@ export const AS_OF_TABLES = {
   participants: 'ccrg_asof_participants',
   outcomes: 'ccrg_asof_outcomes',
   tax_signals: 'ccrg_asof_tax_signals',
-  /** Movements of traceable goods, the highest correction of each document line made by the date: rnpt, doc_type, doc_date, seller_inn, buyer_inn, quantity, unit, value_rub (DOUBLE). */
+  /** Movements of traceable goods with a scored participant (`universe`) as seller or buyer, the highest correction of each document line made by the date: rnpt, doc_type, doc_date, seller_inn, buyer_inn, quantity, unit, value_rub (DOUBLE). */
   traceability: 'ccrg_asof_traceability',
   /** Applications on EAEU imports, the highest correction of each line filed by the date: inn (the applicant), goods_date (accepted_date, else application_date), vat_rub, hs_code, quantity, unit, value_rub (DOUBLE amounts). */
   eaeu_imports: 'ccrg_asof_eaeu_imports',
@@ -29,7 +29,7 @@ export const AS_OF_TABLES = {
   customsQuarters: 'ccrg_customs_quarters',
 } as const;
 
-/** Row counts of the as-of extracts, to tell which features the data can provide. */
+/** Row counts of the as-of extracts, to tell which features the data can provide (`traceability`: 1 when the store holds movements as of the date, else 0). */
 export type AsOfCounts = Record<'declarations' | 'tax_returns' | 'participants' | 'outcomes' | 'tax_signals' | 'traceability' | 'eaeu_imports', number>;
 
 // The columns features and the item table read.
@@ -77,10 +77,6 @@ function asOfTableStatements(params: FeatureParams): string[] {
     asOfTable(t.participants, 'participants'),
     asOfTable(t.outcomes, 'outcomes'),
     asOfTable(t.tax_signals, 'tax_signals'),
-    // Only the columns the traceability family reads: movements are the largest extract.
-    `CREATE OR REPLACE TEMP TABLE ${t.traceability} AS
-     SELECT rnpt, doc_type, doc_date, seller_inn, buyer_inn, quantity, unit, CAST(value_rub AS DOUBLE) AS value_rub
-     FROM (${asOfSql('traceability', params.asOf)})`,
     `CREATE OR REPLACE TEMP TABLE ${t.eaeu_imports} AS
      SELECT applicant_inn AS inn, coalesce(accepted_date, application_date) AS goods_date, CAST(vat_rub AS DOUBLE) AS vat_rub,
        hs_code, CAST(quantity AS DOUBLE) AS quantity, unit, CAST(value_rub AS DOUBLE) AS value_rub
@@ -110,6 +106,14 @@ function asOfTableStatements(params: FeatureParams): string[] {
        p.tax_regime, p.activity_code, p.registration_date, p.headcount, p.mass_address, p.unreliable_record,
        p.inn IS NOT NULL AS in_register
      FROM window_value w JOIN main_office o USING (inn) LEFT JOIN ${t.participants} p USING (inn)`,
+    // Movements are the largest extract: only the columns the families read, and only the movements of
+    // the scored participants, as seller or as buyer (every reader starts from them; domestic resellers'
+    // and retailers' movements among themselves, most of a national month, are never read). The filter
+    // applies to the movements as of the date: the highest correction of a line is found among all its rows.
+    `CREATE OR REPLACE TEMP TABLE ${t.traceability} AS
+     SELECT rnpt, doc_type, doc_date, seller_inn, buyer_inn, quantity, unit, CAST(value_rub AS DOUBLE) AS value_rub
+     FROM (${asOfSql('traceability', params.asOf)})
+     WHERE seller_inn IN (SELECT inn FROM ${t.universe}) OR buyer_inn IN (SELECT inn FROM ${t.universe})`,
     `CREATE OR REPLACE TEMP TABLE ${t.customsQuarters} AS
      SELECT i.inn, q.tax_period, sum(i.customs_value_rub) AS customs_value_rub, sum(i.import_vat_rub) AS import_vat_rub
      FROM ${t.declarations} i JOIN ${t.dueQuarters} q ON i.q_key = q.q_key
@@ -129,7 +133,8 @@ export async function createAsOfTables(db: Db, params: FeatureParams): Promise<A
     (SELECT count(*) FROM ${t.participants})::DOUBLE AS participants,
     (SELECT count(*) FROM ${t.outcomes})::DOUBLE AS outcomes,
     (SELECT count(*) FROM ${t.tax_signals})::DOUBLE AS tax_signals,
-    (SELECT count(*) FROM ${t.traceability})::DOUBLE AS traceability,
+    -- Whether the store holds movements as of the date at all (the table keeps the scored participants' only).
+    (SELECT count(*) FROM (SELECT 1 FROM traceability WHERE correction_date <= ${sqlDate(params.asOf)} LIMIT 1))::DOUBLE AS traceability,
     (SELECT count(*) FROM ${t.eaeu_imports})::DOUBLE AS eaeu_imports`);
   const r = rows[0] ?? {};
   return {

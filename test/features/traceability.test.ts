@@ -141,6 +141,40 @@ describe('traceability features', () => {
     expect(rowOf(byInn, R)['trace_weak_buyer_share']).toBe(0);
   });
 
+  it('computes the features of a store whose movements as of the date involve no scored participant', async () => {
+    // Only movements between two firms with no import in the window (X and W): the family runs, every count is 0.
+    const db = await storeWith({
+      declarations: [fridge(A, '2024-03-01')],
+      traceability: [move(fridge(A, '2024-03-01'), 'invoice', '2024-04-01', X, W, 1, 10_000)],
+    });
+    const { result, byInn } = await featuresAsOf(db, '2024-06-30');
+    expect(result.unavailable.filter((u) => u.reason.includes('traceability'))).toEqual([]);
+    expect(rowOf(byInn, A)).toMatchObject({ trace_batches: 0, trace_excess_payments_rub: 0 });
+  });
+
+  it('takes a line at its correction before keeping the scored participants\' movements', async () => {
+    // K imports 10 pieces and sells them to X; X sells them on to L, a scored participant, who retires them;
+    // a correction made before the as-of date names W as X's buyer instead: L never received them.
+    const [K, L] = INNS.slice(9, 11) as [string, string];
+    const k1 = fridge(K, '2024-02-01');
+    const toL = move(k1, 'invoice', '2024-03-01', X, L, 10, 150_000);
+    const db = await storeWith({
+      declarations: [k1, fridge(L, '2024-02-01')],
+      traceability: [
+        move(k1, 'invoice', '2024-02-20', K, X, 10, 132_000),
+        toL,
+        { ...toL, correction_no: '1', correction_date: '2024-05-01', buyer_inn: W },
+        move(k1, 'retired_sale', '2024-04-01', L, '', 10, 200_000),
+      ],
+    });
+    const { byInn } = await featuresAsOf(db, '2024-06-30');
+    // L sent 10 under K's batch and received nothing: not measurable (no quantity received), but moved.
+    expect(rowOf(byInn, L)).toMatchObject({ trace_batches: 1, trace_excess_share: null });
+    // Before the correction, L had bought the 10 it retired.
+    const before = await featuresAsOf(db, '2024-04-30');
+    expect(rowOf(before.byInn, L)).toMatchObject({ trace_batches: 1, trace_excess_share: 0 });
+  });
+
   it('reports the traceability features unavailable when the store has no movements', async () => {
     const db = await storeWith({ declarations: [fridge(A, '2024-03-01')] });
     const { result, byInn } = await featuresAsOf(db, '2024-06-30');
