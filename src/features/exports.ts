@@ -1,4 +1,5 @@
 import { AS_OF_TABLES } from './as-of-tables.js';
+import { exactDoubleSum } from './item-signals.js';
 import { asOfLiteral, windowStartSql } from './params.js';
 import { rnptItemSql } from './traceability.js';
 import type { FeatureDef, FeatureFamily, FeatureParams } from './types.js';
@@ -234,7 +235,7 @@ function sql(params: FeatureParams): string {
     FROM retired r LEFT JOIN ${t.declarations} d ON d.decl_id = r.decl_id AND d.item_no = r.item_no
   ),
   undeclared AS (
-    SELECT r.inn, sum(r.value_rub) AS v FROM retired_code r
+    SELECT r.inn, ${exactDoubleSum('r.value_rub')} AS v FROM retired_code r
     WHERE NOT EXISTS (
       SELECT 1 FROM ${t.exports} x
       WHERE x.inn = r.inn AND abs(datediff('day', x.release_date, r.doc_date)) <= ${RETIREMENT_MATCH_DAYS}

@@ -46,6 +46,15 @@ export function exactSum(expr: string): string {
 }
 
 /**
+ * {@link exactSum} over the rows where `when` holds, as DOUBLE (NULL when none does, as a FILTER gives).
+ * The condition is a CASE inside the cast, not a FILTER: DuckDB casts every row's value before it filters,
+ * so a row outside the filter with an infinite value would fail the cast.
+ */
+export function exactDoubleSum(expr: string, when = 'true'): string {
+  return `CAST(${exactSum(when === 'true' ? expr : `CASE WHEN ${when} THEN ${expr} END`)} AS DOUBLE)`;
+}
+
+/**
  * SQL of an item's `inspectable_until` date: its release date plus the
  * post-release control limit (`controlYears`) less the lead time
  * (`leadMonths`). An item is inspectable as of a date on or before it.

@@ -7,7 +7,7 @@
  */
 import { quoteLiteral } from '../io/sql.js';
 import { AS_OF_TABLES } from './as-of-tables.js';
-import { inspectableSql } from './item-signals.js';
+import { exactDoubleSum, inspectableSql } from './item-signals.js';
 import { asOfLiteral, dueQuarters, windowQuarterCount, windowStartSql } from './params.js';
 import type { FeatureDef, FeatureFamily, FeatureParams } from './types.js';
 
@@ -192,11 +192,13 @@ function prepare(params: FeatureParams): string[] {
        -- most of the movements, are not needed.
        SELECT inn FROM ${a.universe}
      ), sent AS (
-       SELECT seller_inn AS firm, rnpt, sum(quantity) AS sent, min(doc_date) AS first_out, max(doc_date) AS last_out,
-         sum(quantity) FILTER (WHERE doc_type = 'invoice') AS invoice_qty, sum(value_rub) FILTER (WHERE doc_type = 'invoice') AS invoice_value
+       -- Exact sums (here and in the features): a national month gives a firm thousands of lines, and a double
+       -- sum's last bits changed with the order of parallel aggregation, a rounded amount by a cent between runs.
+       SELECT seller_inn AS firm, rnpt, ${exactDoubleSum('quantity')} AS sent, min(doc_date) AS first_out, max(doc_date) AS last_out,
+         ${exactDoubleSum('quantity', "doc_type = 'invoice'")} AS invoice_qty, ${exactDoubleSum('value_rub', "doc_type = 'invoice'")} AS invoice_value
        FROM ${a.traceability} WHERE doc_type <> 'adjustment' AND seller_inn IN (SELECT inn FROM firms) GROUP BY seller_inn, rnpt
      ), bought AS (
-       SELECT buyer_inn AS firm, rnpt, sum(quantity) AS bought
+       SELECT buyer_inn AS firm, rnpt, ${exactDoubleSum('quantity')} AS bought
        FROM ${a.traceability} WHERE buyer_inn IN (SELECT inn FROM firms) AND doc_type IN ('invoice', 'transfer_report') GROUP BY buyer_inn, rnpt
      )
      SELECT s.firm, s.rnpt, s.sent, s.first_out, s.last_out, s.invoice_qty, s.invoice_value,
@@ -221,8 +223,8 @@ function sql(params: FeatureParams): string {
     FROM ${T.flows} WHERE last_out >= ${windowStart}
   ), excess AS (
     SELECT firm AS inn, count(*) AS batches,
-      sum(excess * unit_cv) FILTER (WHERE measurable) / nullif(sum(received * unit_cv) FILTER (WHERE measurable), 0) AS excess_share,
-      coalesce(sum(excess * payments / imported_qty) FILTER (WHERE measurable), 0) AS excess_payments,
+      ${exactDoubleSum('excess * unit_cv', 'measurable')} / nullif(${exactDoubleSum('received * unit_cv', 'measurable')}, 0) AS excess_share,
+      coalesce(${exactDoubleSum('excess * payments / imported_qty', 'measurable')}, 0) AS excess_payments,
       count(*) FILTER (WHERE is_importer AND first_out < release_date) AS before_release
     FROM f GROUP BY firm
   ), sales AS (
@@ -241,15 +243,13 @@ function sql(params: FeatureParams): string {
     FROM sales s LEFT JOIN peers6 p6 ON p6.hs6 = left(s.hs_code, 6) LEFT JOIN peers4 p4 ON p4.hs4 = left(s.hs_code, 4)
   ), markup AS (
     SELECT inn,
-      exp(sum(invoice_value * (ln_markup - ref)) / sum(invoice_value)) AS vs_peers,
-      coalesce(sum((price / exp(ref) - unit_landed) * qty * pay_rate)
-        FILTER (WHERE inspectable AND ln_markup - ref > ln(${MARKUP_STAKE_FROM}) AND pay_rate IS NOT NULL), 0) AS stake,
-      coalesce(sum((price / exp(ref) - unit_landed) * qty * pay_rate)
-        FILTER (WHERE NOT inspectable AND ln_markup - ref > ln(${MARKUP_STAKE_FROM}) AND pay_rate IS NOT NULL), 0) AS past_control
+      exp(${exactDoubleSum('invoice_value * (ln_markup - ref)')} / ${exactDoubleSum('invoice_value')}) AS vs_peers,
+      coalesce(${exactDoubleSum('(price / exp(ref) - unit_landed) * qty * pay_rate', `inspectable AND ln_markup - ref > ln(${MARKUP_STAKE_FROM}) AND pay_rate IS NOT NULL`)}, 0) AS stake,
+      coalesce(${exactDoubleSum('(price / exp(ref) - unit_landed) * qty * pay_rate', `NOT inspectable AND ln_markup - ref > ln(${MARKUP_STAKE_FROM}) AND pay_rate IS NOT NULL`)}, 0) AS past_control
     FROM marked WHERE ref IS NOT NULL GROUP BY inn
   ), unmoved AS (
     SELECT d.inn,
-      coalesce(sum(CAST(d.customs_value_rub AS DOUBLE)) FILTER (WHERE o.decl_id IS NULL), 0) / nullif(sum(CAST(d.customs_value_rub AS DOUBLE)), 0) AS share
+      coalesce(CAST(sum(d.customs_value_rub) FILTER (WHERE o.decl_id IS NULL) AS DOUBLE), 0) / nullif(CAST(sum(d.customs_value_rub) AS DOUBLE), 0) AS share
     FROM ${a.declarations} d
     LEFT JOIN (SELECT firm, decl_id, item_no FROM ${T.flows} WHERE is_importer) o
       ON o.firm = d.inn AND o.decl_id = d.decl_id AND o.item_no = d.item_no
@@ -259,7 +259,7 @@ function sql(params: FeatureParams): string {
     SELECT DISTINCT inn FROM ${a.tax_returns} WHERE tax_period IN (${quarters.join(', ') || "''"})
   ), weak AS (
     SELECT l.seller_inn AS inn,
-      coalesce(sum(l.value_rub) FILTER (WHERE p.headcount = 0 OR (p.tax_regime = 'general' AND fi.inn IS NULL)), 0) / nullif(sum(l.value_rub), 0) AS share
+      coalesce(${exactDoubleSum('l.value_rub', "p.headcount = 0 OR (p.tax_regime = 'general' AND fi.inn IS NULL)")}, 0) / nullif(${exactDoubleSum('l.value_rub')}, 0) AS share
     FROM ${a.traceability} l
     LEFT JOIN ${a.participants} p ON p.inn = l.buyer_inn
     LEFT JOIN filed fi ON fi.inn = l.buyer_inn
