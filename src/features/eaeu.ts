@@ -1,6 +1,6 @@
 import { AS_OF_TABLES } from './as-of-tables.js';
 import { asOfLiteral, windowStartSql } from './params.js';
-import { exactSum } from './item-signals.js';
+import { exactDoubleSum, exactSum } from './item-signals.js';
 import type { FeatureDef, FeatureFamily, FeatureParams } from './types.js';
 import { comparedPaymentQuarters } from './vat-deductions.js';
 
@@ -141,7 +141,7 @@ const HALF = Math.log(0.5);
 function sql(params: FeatureParams): string {
   const t = AS_OF_TABLES;
   const v = params.vatQuarters;
-  const shifted = (k: number): string => `coalesce(sum(a.vat_rub) FILTER (WHERE q.q_rank BETWEEN ${1 + k} AND l.r + ${k}), 0)`;
+  const shifted = (k: number): string => `coalesce(${exactDoubleSum('a.vat_rub', `q.q_rank BETWEEN ${1 + k} AND l.r + ${k}`)}, 0)`;
   return `WITH start AS (SELECT min(goods_date) AS data_start FROM ${t.eaeu_imports}),
   q AS (SELECT q.*, q.q_start >= s.data_start AS known FROM ${t.dueQuarters} q, start s WHERE q.q_rank <= ${comparedPaymentQuarters(params)}),
   l AS (SELECT greatest(0, least(${v}, count(*) FILTER (WHERE known) - 2)) AS r FROM q),
@@ -211,10 +211,10 @@ function priceSql(params: FeatureParams): string {
       LEFT JOIN r6 y ON y.code = left(a.hs_code, 6) AND y.unit = a.unit
       WHERE ${compared} AND coalesce(x.ref, y.ref) IS NOT NULL
     )
-    SELECT inn, sum(value * lr) / sum(value) AS log_ratio, sum(value) AS compared,
-      coalesce(sum(value) FILTER (WHERE lr <= ${HALF}), 0) / sum(value) AS below_share,
-      sum(value * lr) FILTER (WHERE lr <= ${HALF}) / sum(value) FILTER (WHERE lr <= ${HALF}) AS below_log,
-      -- Exact: a double sum's last bits changed from run to run with the order of parallel aggregation.
+    -- Exact sums: a double sum's last bits changed from run to run with the order of parallel aggregation.
+    SELECT inn, ${exactDoubleSum('value * lr')} / ${exactDoubleSum('value')} AS log_ratio, ${exactDoubleSum('value')} AS compared,
+      coalesce(${exactDoubleSum('value', `lr <= ${HALF}`)}, 0) / ${exactDoubleSum('value')} AS below_share,
+      ${exactDoubleSum('value * lr', `lr <= ${HALF}`)} / ${exactDoubleSum('value', `lr <= ${HALF}`)} AS below_log,
       coalesce(CAST(${exactSum('m * q * d + greatest(0, m * q * (1 + d) - value) * vat_rate')} FILTER (WHERE lr <= ${HALF}) AS DOUBLE), 0) AS at_stake
     FROM lines GROUP BY inn`;
 }
@@ -233,7 +233,7 @@ function switchSql(params: FeatureParams): string {
       WHERE d.is_payment AND d.release_date > s.done - INTERVAL 12 MONTH
       GROUP BY ALL
     )
-    SELECT a.inn, sum(a.value_rub) AS v
+    SELECT a.inn, ${exactDoubleSum('a.value_rub')} AS v
     FROM ${t.eaeu_imports} a JOIN inspected s ON s.inn = a.inn JOIN codes c ON c.inn = a.inn AND c.hs4 = left(a.hs_code, 4)
     WHERE NOT c.after AND a.goods_date > s.done AND a.goods_date >= ${windowStart}
     GROUP BY a.inn`;

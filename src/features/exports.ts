@@ -185,7 +185,7 @@ function sql(params: FeatureParams): string {
     WHERE q.q_start >= span.j_start GROUP BY r.inn
   ),
   declared AS (
-    SELECT x.inn, sum(x.value) AS e FROM ${t.exports} x, span WHERE x.release_date BETWEEN span.e_from AND span.e_to GROUP BY x.inn
+    SELECT x.inn, ${exactDoubleSum('x.value')} AS e FROM ${t.exports} x, span WHERE x.release_date BETWEEN span.e_from AND span.e_to GROUP BY x.inn
   ),
   zero AS (
     SELECT c.inn, c.s, greatest(0, c.s - coalesce(m.u, 0) - coalesce(d.e, 0)) AS excess
@@ -219,9 +219,9 @@ function sql(params: FeatureParams): string {
     WHERE x.release_date >= ${windowStart} AND x.value > 0 AND x.weight > 0
   ),
   price AS (
-    SELECT inn, sum(value) AS window_value,
-      coalesce(sum(greatest(0, value - ${EXPORT_PRICE_MULTIPLE} * exp(ref) * weight)) FILTER (WHERE ref IS NOT NULL), 0) AS over,
-      sum((luv - ref) * value) FILTER (WHERE ref IS NOT NULL) / nullif(sum(value) FILTER (WHERE ref IS NOT NULL), 0) AS log_ratio
+    SELECT inn, ${exactDoubleSum('value')} AS window_value,
+      coalesce(${exactDoubleSum(`greatest(0, value - ${EXPORT_PRICE_MULTIPLE} * exp(ref) * weight)`, 'ref IS NOT NULL')}, 0) AS over,
+      ${exactDoubleSum('(luv - ref) * value', 'ref IS NOT NULL')} / nullif(${exactDoubleSum('value', 'ref IS NOT NULL')}, 0) AS log_ratio
     FROM priced GROUP BY inn
   ),
   retired AS (

@@ -1,6 +1,6 @@
 import { quoteLiteralList, sqlDate } from '../io/sql.js';
 import { OWN_MONTHS, releasedInMonthsSql } from '../store/month-aggregates.js';
-import { ITEM_TABLES, PEER_LEVELS, exactSum, firstInspectableDay, inspectableSql } from './item-signals.js';
+import { ITEM_TABLES, PEER_LEVELS, exactDoubleSum, exactSum, firstInspectableDay, inspectableSql } from './item-signals.js';
 import { AS_OF_TABLES } from './as-of-tables.js';
 import { asOfFromPeriod, periodsBetween, windowStartDay } from '../util/period.js';
 import type { FeatureDef, FeatureFamily, FeatureParams, PrepareContext } from './types.js';
@@ -321,7 +321,7 @@ function sql(params: FeatureParams): string {
       count(*) FILTER (WHERE unit_value_log_dev IS NOT NULL) AS n_cmp,
       count(*) FILTER (WHERE unit_value_log_dev < ln(0.5)) AS n_half,
       count(*) FILTER (WHERE unit_value_log_dev > ln(2)) AS n_double,
-      sum(item_at_stake_rub) AS at_stake,
+      ${exactDoubleSum('item_at_stake_rub')} AS at_stake,
       count(*) FILTER (WHERE duty_rub IS NOT NULL OR import_vat_rub IS NOT NULL) AS n_paid,
       quantile_cont(peer_items, 0.5) AS peer_items,
       quantile_cont(peer_importers, 0.5) AS peer_importers
