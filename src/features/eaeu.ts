@@ -1,6 +1,6 @@
 import { AS_OF_TABLES } from './as-of-tables.js';
 import { asOfLiteral, windowStartSql } from './params.js';
-import { exactDoubleSum, exactSum } from './item-signals.js';
+import { exactDoubleSum } from './item-signals.js';
 import type { FeatureDef, FeatureFamily, FeatureParams } from './types.js';
 import { comparedPaymentQuarters } from './vat-deductions.js';
 
@@ -215,7 +215,7 @@ function priceSql(params: FeatureParams): string {
     SELECT inn, ${exactDoubleSum('value * lr')} / ${exactDoubleSum('value')} AS log_ratio, ${exactDoubleSum('value')} AS compared,
       coalesce(${exactDoubleSum('value', `lr <= ${HALF}`)}, 0) / ${exactDoubleSum('value')} AS below_share,
       ${exactDoubleSum('value * lr', `lr <= ${HALF}`)} / ${exactDoubleSum('value', `lr <= ${HALF}`)} AS below_log,
-      coalesce(CAST(${exactSum('m * q * d + greatest(0, m * q * (1 + d) - value) * vat_rate')} FILTER (WHERE lr <= ${HALF}) AS DOUBLE), 0) AS at_stake
+      coalesce(${exactDoubleSum('m * q * d + greatest(0, m * q * (1 + d) - value) * vat_rate', `lr <= ${HALF}`)}, 0) AS at_stake
     FROM lines GROUP BY inn`;
 }
 
