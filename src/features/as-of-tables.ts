@@ -1,7 +1,7 @@
 import type { ExtractId } from '../contract/extracts.js';
 import type { Db } from '../io/db.js';
-import { quoteLiteralList, sqlDate } from '../io/sql.js';
-import { asOfSql, EXPORT_ITEMS_SQL, IMPORT_ITEMS_SQL } from '../store/as-of.js';
+import { quoteLiteralList } from '../io/sql.js';
+import { anyMovementAsOfSql, asOfSql, EXPORT_ITEMS_SQL, IMPORT_ITEMS_SQL } from '../store/as-of.js';
 import { dueQuarters, dueQuartersSql, windowQuarterCount, windowStartSql } from './params.js';
 import type { FeatureParams } from './types.js';
 
@@ -134,7 +134,7 @@ export async function createAsOfTables(db: Db, params: FeatureParams): Promise<A
     (SELECT count(*) FROM ${t.outcomes})::DOUBLE AS outcomes,
     (SELECT count(*) FROM ${t.tax_signals})::DOUBLE AS tax_signals,
     -- Whether the store holds movements as of the date at all (the table keeps the scored participants' only).
-    (SELECT count(*) FROM (SELECT 1 FROM traceability WHERE correction_date <= ${sqlDate(params.asOf)} LIMIT 1))::DOUBLE AS traceability,
+    (SELECT count(*) FROM (${anyMovementAsOfSql(params.asOf)}))::DOUBLE AS traceability,
     (SELECT count(*) FROM ${t.eaeu_imports})::DOUBLE AS eaeu_imports`);
   const r = rows[0] ?? {};
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asOfSql } from '../../src/store/as-of.js';
+import { anyMovementAsOfSql, asOfSql } from '../../src/store/as-of.js';
 import { join } from 'node:path';
 import { generateExtracts } from '../../src/generate/generate.js';
 import { memoryLogger } from '../../src/util/logger.js';
@@ -81,5 +81,15 @@ describe('the traceability extract', () => {
       expect(diff, date).toMatchObject({ extra: 0, missing: 0 });
       expect(Number(diff?.['n']), date).toBeGreaterThan(100);
     }
+    // Whether the movements as of a date hold any, without reconstructing them: before the first movement, on the
+    // day of the first one, and later (with the corrections above, orphan ones included).
+    const [first] = await db.all(`SELECT strftime(min(least(doc_date, correction_date)), '%Y-%m-%d') AS d FROM traceability`);
+    const firstDay = String(first?.['d']);
+    for (const date of ['2024-06-30', firstDay, '2025-12-31']) {
+      const [row] = await db.all(`SELECT (SELECT count(*) FROM (${asOfSql('traceability', date)})) > 0 AS full, (SELECT count(*) FROM (${anyMovementAsOfSql(date)})) > 0 AS any`);
+      expect(row?.['any'], date).toBe(row?.['full']);
+    }
+    const [none] = await db.all(`SELECT (SELECT count(*) FROM (${anyMovementAsOfSql('2024-06-30')})) AS n`);
+    expect(Number(none?.['n'])).toBe(0);
   });
 });
