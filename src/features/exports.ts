@@ -192,18 +192,20 @@ function sql(params: FeatureParams): string {
     FROM claimed c LEFT JOIN moved m USING (inn) LEFT JOIN declared d USING (inn), has_exports h
     WHERE c.n > 0 AND h.any
   ),
+  -- The window's export lines with a price per kg: market items, and the lines priced against the market.
+  window_exports AS (
+    SELECT inn, hs_code, value, weight, ln(value / weight) AS luv FROM ${t.exports} WHERE release_date >= ${windowStart} AND value > 0 AND weight > 0
+  ),
   -- Read by both reference levels: materialised, its 19M rows cost seconds more than scanning the items twice.
   market_items AS NOT MATERIALIZED (
     SELECT inn, hs_code, ln(customs_value_rub / net_weight_kg) AS luv FROM ${t.declarations}
     WHERE in_window AND is_payment AND customs_value_rub > 0 AND net_weight_kg > 0
     UNION ALL
-    SELECT inn, hs_code, ln(value / weight) FROM ${t.exports} WHERE release_date >= ${windowStart} AND value > 0 AND weight > 0
+    SELECT inn, hs_code, luv FROM window_exports
   ),
   -- References only where an export line reads one: the codes exported in the window, and the 4-digit
   -- level only for the codes without a 6-digit reference (coalesce below reads it for no other line).
-  exported AS (
-    SELECT DISTINCT left(hs_code, 6) AS hs6 FROM ${t.exports} WHERE release_date >= ${windowStart} AND value > 0 AND weight > 0
-  ),
+  exported AS (SELECT DISTINCT left(hs_code, 6) AS hs6 FROM window_exports),
   m6 AS (
     SELECT left(c.hs_code, 6) AS hs6, median(c.luv) AS ref FROM market_items c SEMI JOIN exported e ON e.hs6 = left(c.hs_code, 6)
     GROUP BY ALL HAVING count(*) >= ${minItems} AND count(DISTINCT c.inn) >= ${minDeclarants}
@@ -214,9 +216,8 @@ function sql(params: FeatureParams): string {
     GROUP BY ALL HAVING count(*) >= ${minItems} AND count(DISTINCT c.inn) >= ${minDeclarants}
   ),
   priced AS (
-    SELECT x.inn, x.value, x.weight, ln(x.value / x.weight) AS luv, coalesce(a.ref, b.ref) AS ref
-    FROM ${t.exports} x LEFT JOIN m6 a ON a.hs6 = left(x.hs_code, 6) LEFT JOIN m4 b ON b.hs4 = left(x.hs_code, 4)
-    WHERE x.release_date >= ${windowStart} AND x.value > 0 AND x.weight > 0
+    SELECT x.inn, x.value, x.weight, x.luv, coalesce(a.ref, b.ref) AS ref
+    FROM window_exports x LEFT JOIN m6 a ON a.hs6 = left(x.hs_code, 6) LEFT JOIN m4 b ON b.hs4 = left(x.hs_code, 4)
   ),
   price AS (
     SELECT inn, ${exactDoubleSum('value')} AS window_value,
