@@ -57,7 +57,8 @@ echo "$floor"
 measure "score $PERIOD with the world's movements" node bin/ccrg.js score --period "$PERIOD" --store "$traced" --out "$DIR/out-trace/$PERIOD" --threads "$THREADS" --quiet
 echo "timings (ms): $(node -e "console.log(JSON.stringify(JSON.parse(require('fs').readFileSync('$DIR/out-trace/$PERIOD/manifest.json','utf8')).run.timings_ms))")"
 
-national="$DIR/movements-$LINES-$PERIOD.csv"
+# Named for its batch numbers: items of traceable codes only (the earlier files drew them from every item in pieces).
+national="$DIR/movements-traceable-$LINES-$PERIOD.csv"
 if [ ! -f "$national" ]; then
   echo "writing $LINES movements of $PERIOD into $national ..." >&2
   npx tsx scripts/make-movements.ts "$national.tmp" "$PERIOD" "$LINES" "$DIR"/data-*/declarations-*.csv

@@ -2,12 +2,14 @@
 // "Traceability"): LINES rows of the traceability extract dated in MONTH, every one valid under the `ru`
 // jurisdiction (INN check digits, dates, units, amounts, unique keys), written by DuckDB in one pass.
 // Batch numbers name items of the declarations files given (so that the batch on the benchmark store can
-// join them); without any, made-up declaration numbers.
+// join them), and only items of the codes on the shipped traceable goods list (profiles/traceable-goods.yaml),
+// as the national system issues them: an item of another code has no RNPT. Without files, made-up numbers.
 //
 //   npx tsx scripts/make-movements.ts OUT.csv MONTH LINES [DECLARATIONS.csv ...]
 //
 // Shape: a third invoices from an importer, a third resales between domestic firms, a third retirements
 // by sale; 1% corrections (correction_no 1, a few days later); quantities in pieces (796).
+import { defaultTraceableGoods } from '../src/config/traceable-goods.js';
 import { openDuckDb } from '../src/io/db.js';
 import { quoteLiteral } from '../src/io/sql.js';
 import { innFromBody } from '../src/validation/inn.js';
@@ -27,11 +29,13 @@ await db.run('CREATE TABLE firms (k INTEGER, inn VARCHAR)');
 for (let i = 0; i < firms.length; i += 1000) {
   await db.run(`INSERT INTO firms VALUES ${firms.slice(i, i + 1000).map((inn, j) => `(${i + j}, '${inn}')`).join(', ')}`);
 }
+const traceable = defaultTraceableGoods().prefixes.map((p) => `starts_with(hs_code, ${quoteLiteral(p)})`).join(' OR ');
 if (declarations.length > 0) {
   await db.run(`CREATE TABLE batches AS
     SELECT row_number() OVER () - 1 AS k, decl_id || '/' || lpad(item_no, 3, '0') AS rnpt, importer_inn
     FROM read_csv([${declarations.map(quoteLiteral).join(', ')}], header = true, all_varchar = true, union_by_name = true, ignore_errors = true)
-    WHERE version = '1' AND supplementary_unit = '796' AND regexp_matches(item_no, '^[0-9]{1,3}$') AND regexp_matches(importer_inn, '^[0-9]{10}([0-9]{2})?$')`);
+    WHERE version = '1' AND supplementary_unit = '796' AND regexp_matches(item_no, '^[0-9]{1,3}$') AND regexp_matches(importer_inn, '^[0-9]{10}([0-9]{2})?$')
+      AND (${traceable})`);
 } else {
   await db.run(`CREATE TABLE batches AS
     SELECT k, '10702030/' || strftime(DATE ${quoteLiteral(`${month}-01`)}, '%d%m%y') || '/' || lpad(CAST(1000000 + k AS VARCHAR), 7, '0') || '/001' AS rnpt,
@@ -39,7 +43,7 @@ if (declarations.length > 0) {
     FROM range(500000) b(k)`);
 }
 const batchCount = Number((await db.all('SELECT count(*)::BIGINT AS n FROM batches'))[0]?.['n'] ?? 0);
-if (batchCount === 0) throw new Error('no batches: the declarations files hold no item in pieces (796)');
+if (batchCount === 0) throw new Error('no batches: the declarations files hold no item of a traceable code in pieces (796)');
 const first = `DATE ${quoteLiteral(`${month}-01`)}`;
 await db.run(`CREATE TABLE moves AS
   WITH r AS (SELECT i, i % 3 AS kind, hash(i) AS h FROM range(${lines}) t(i))
