@@ -10,6 +10,7 @@
 // Shape: a third invoices from an importer, a third resales between domestic firms, a third retirements
 // by sale; 1% corrections (correction_no 1, a few days later); quantities in pieces (796).
 import { defaultTraceableGoods } from '../src/config/traceable-goods.js';
+import { traceableCodeSql } from '../src/features/traceability.js';
 import { openDuckDb } from '../src/io/db.js';
 import { quoteLiteral } from '../src/io/sql.js';
 import { innFromBody } from '../src/validation/inn.js';
@@ -29,13 +30,12 @@ await db.run('CREATE TABLE firms (k INTEGER, inn VARCHAR)');
 for (let i = 0; i < firms.length; i += 1000) {
   await db.run(`INSERT INTO firms VALUES ${firms.slice(i, i + 1000).map((inn, j) => `(${i + j}, '${inn}')`).join(', ')}`);
 }
-const traceable = defaultTraceableGoods().prefixes.map((p) => `starts_with(hs_code, ${quoteLiteral(p)})`).join(' OR ');
 if (declarations.length > 0) {
   await db.run(`CREATE TABLE batches AS
     SELECT row_number() OVER () - 1 AS k, decl_id || '/' || lpad(item_no, 3, '0') AS rnpt, importer_inn
     FROM read_csv([${declarations.map(quoteLiteral).join(', ')}], header = true, all_varchar = true, union_by_name = true, ignore_errors = true)
     WHERE version = '1' AND supplementary_unit = '796' AND regexp_matches(item_no, '^[0-9]{1,3}$') AND regexp_matches(importer_inn, '^[0-9]{10}([0-9]{2})?$')
-      AND (${traceable})`);
+      AND (${traceableCodeSql(defaultTraceableGoods().prefixes)})`);
 } else {
   await db.run(`CREATE TABLE batches AS
     SELECT k, '10702030/' || strftime(DATE ${quoteLiteral(`${month}-01`)}, '%d%m%y') || '/' || lpad(CAST(1000000 + k AS VARCHAR), 7, '0') || '/001' AS rnpt,

@@ -163,6 +163,11 @@ export function rnptItemSql(rnpt: string): { declId: string; itemNo: string } {
   };
 }
 
+/** SQL predicate on `hs_code`: the code starts with one of `prefixes` (the traceable goods list); false for none. */
+export function traceableCodeSql(prefixes: readonly string[]): string {
+  return prefixes.map((c) => `starts_with(hs_code, ${quoteLiteral(c)})`).join(' OR ') || 'false';
+}
+
 function prepare(params: FeatureParams): string[] {
   const a = AS_OF_TABLES;
   // The item number follows the last '/': parsed once per batch number, not per movement.
@@ -214,7 +219,7 @@ function sql(params: FeatureParams): string {
   const asOf = asOfLiteral(params);
   const windowStart = windowStartSql(params, params.windowMonths);
   const quarters = dueQuarters(params, windowQuarterCount(params)).map((q) => quoteLiteral(q.taxPeriod));
-  const traceable = params.traceableCodes.map((c) => `starts_with(hs_code, ${quoteLiteral(c)})`).join(' OR ') || 'false';
+  const traceable = traceableCodeSql(params.traceableCodes);
   const minImporters = params.peerMinImporters;
   return `WITH f AS (
     SELECT *, imported_qty > 0 AND received > 0 AS measurable,
