@@ -64,13 +64,16 @@ echo "measuring the ingest of $last ..." >&2
   --today "$TODAY" --rejects "$DIR/rejects.csv" --quiet $(month_files "$last") | tee "$DIR/summary.txt"
 wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$DIR/time.txt")
 rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$DIR/time.txt")
+# CPU seconds (user + system) beside the wall time: whether a change moved work, or only how the work
+# spreads over the cores (CPU / wall). Both drift with the machine's hour (docs/performance.md).
+cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.1f", s }' "$DIR/time.txt")
 stored=$(node -e "
   import('@duckdb/node-api').then(async ({ DuckDBInstance }) => {
     const c = await (await DuckDBInstance.create('$store', { access_mode: 'READ_ONLY' })).connect();
     const r = await c.runAndReadAll('SELECT (SELECT count(*) FROM declarations) AS d, (SELECT count(*) FROM tax_returns) AS t, (SELECT count(*) FROM participants) AS p');
     console.log(JSON.stringify(r.getRowObjectsJson()[0]));
   });")
-echo "month $last: wall $wall, peak RSS $((rss_kb / 1024)) MB, threads $THREADS, memory_limit $MEMORY"
+echo "month $last: wall $wall, CPU ${cpu} s, peak RSS $((rss_kb / 1024)) MB, threads $THREADS, memory_limit $MEMORY"
 echo "store after: $stored"
 # The floor, side by side in the same run: plain DuckDB reading the same month's declarations into a table.
 floor=$(npx tsx scripts/bench-floor.ts read "$DATA/declarations-$last.csv" "$THREADS")

@@ -21,8 +21,11 @@ npm run -s build
   --threads "$THREADS" --memory-limit "$MEMORY" --quiet > "$DIR/score-summary.txt"
 wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$DIR/score-time.txt")
 rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$DIR/score-time.txt")
+# CPU seconds (user + system) beside the wall time: whether a change moved work, or only how the work
+# spreads over the cores (CPU / wall). Both drift with the machine's hour (docs/performance.md).
+cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.1f", s }' "$DIR/score-time.txt")
 participants=$(($(wc -l < "$DIR/out/$PERIOD/ranked.csv") - 1))
-echo "score $PERIOD: wall $wall, peak RSS $((rss_kb / 1024)) MB, threads $THREADS, memory_limit $MEMORY, ~$participants ranked rows"
+echo "score $PERIOD: wall $wall, CPU ${cpu} s, peak RSS $((rss_kb / 1024)) MB, threads $THREADS, memory_limit $MEMORY, ~$participants ranked rows"
 echo "timings (ms): $(node -e "console.log(JSON.stringify(JSON.parse(require('fs').readFileSync('$DIR/out/$PERIOD/manifest.json','utf8')).run.timings_ms))")"
 last_day=$(node -e "const [y,m]='$PERIOD'.split('-').map(Number); console.log(new Date(Date.UTC(y,m,0)).toISOString().slice(0,10))")
 /usr/bin/time -v -o "$DIR/features-time.txt" npx tsx scripts/bench-features.ts "$store" "$last_day" "$THREADS" | tail -n 3
