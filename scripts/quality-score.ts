@@ -26,7 +26,10 @@ import { generateExtracts } from '../src/generate/generate.js';
 import { openDuckDb } from '../src/io/db.js';
 import { findExtractFiles } from '../src/store/extract-files.js';
 import { asOfFromPeriod } from '../src/util/period.js';
-import { loadCheckedProfile, scoreStore } from '../src/score/score-period.js';
+import { loadCheckedProfile, scoreStore, type Scored } from '../src/score/score-period.js';
+import { rankParticipants } from '../src/score/score.js';
+import { FEATURES } from '../src/features/compute.js';
+import type { RiskProfile } from '../src/rules/index.js';
 import { ingestFiles } from '../src/store/ingest.js';
 import { fixedClock } from '../src/util/clock.js';
 import { memoryLogger } from '../src/util/logger.js';
@@ -66,8 +69,8 @@ try {
     duckdb: {},
   };
   const scored = await scoreStore(db, config, profile, memoryLogger());
-  const scaled = values.scale === undefined ? [] : await scoreScaled(db, config, profile, values.scale, values.factors ?? '');
   db.close();
+  const scaled = values.scale === undefined ? [] : rerankScaled(scored, profile, values.scale, values.factors ?? '');
   const truth = await readTruth(join(dir, 'truth.csv'));
   const ranked = scored.ranked.map((p) => p.inn);
   const result = evaluateAgainstTruth(ranked, truth, end);
@@ -88,7 +91,7 @@ try {
   printGroups(result.groups);
   if (scaled.length > 0) {
     const names = result.groups.map((g) => g.name);
-    console.log(`\nTop 10% of the whole list with the weights of ${values.scale} multiplied (counts; new: over-representation):\n`);
+    console.log(`\nTop 10% of the whole list with the weights of ${values.scale} multiplied (participants in it and over-representation):\n`);
     console.log(`| factor | charges at 5% | charges at 10% | ${names.join(' | ')} |`);
     console.log(`| --- | --- | --- | ${names.map(() => '---').join(' | ')} |`);
     for (const { factor, ranking } of scaled) {
@@ -101,7 +104,7 @@ try {
       console.log(`| ${factor} | ${at(0.05)} | ${at(0.1)} | ${cells.join(' | ')} |`);
     }
   }
-  const setAside = new Set((values['set-aside'] ?? '').split(',').map((name) => name.trim()).filter((name) => name !== ''));
+  const setAside = new Set(commaList(values['set-aside'] ?? ''));
   if (setAside.size > 0) {
     const asideTruth = values['set-aside-truth'] === undefined ? truth : await readTruth(values['set-aside-truth']);
     const unknown = [...setAside].filter((name) => !asideTruth.some((row) => row.scheme === name));
@@ -116,24 +119,25 @@ try {
   await rm(dir, { recursive: true, force: true });
 }
 
-/** The rankings of the world with the named indicators' weights multiplied by each factor. */
-async function scoreScaled(
-  db: Awaited<ReturnType<typeof openDuckDb>>,
-  config: Parameters<typeof scoreStore>[1],
-  profile: Awaited<ReturnType<typeof loadCheckedProfile>>,
-  scale: string,
-  factors: string,
-): Promise<{ factor: number; ranking: string[] }[]> {
-  const ids = new Set(scale.split(',').map((id) => id.trim()).filter((id) => id !== ''));
+/** The items of a comma-separated option, trimmed, empty ones left out. */
+function commaList(text: string): string[] {
+  return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+/**
+ * The rankings of the world with the named indicators' weights multiplied by each factor: the
+ * participants' features as scored once, evaluated again with each scaled profile (the same
+ * indicators disabled), so the features are not recomputed per factor.
+ */
+function rerankScaled(scored: Scored, profile: RiskProfile, scale: string, factors: string): { factor: number; ranking: string[] }[] {
+  const ids = new Set(commaList(scale));
   const unknown = [...ids].filter((id) => !profile.indicators.some((i) => i.id === id));
   if (unknown.length > 0) throw new Error(`--scale: no indicator ${unknown.join(', ')} in risk profile ${profile.name} ${profile.version}`);
-  const list = factors.split(',').map((f) => Number(f.trim()));
-  if (list.length === 0 || list.some((f) => !Number.isFinite(f) || f < 0)) throw new Error(`--factors: non-negative numbers separated by commas, got ${factors}`);
-  const out: { factor: number; ranking: string[] }[] = [];
-  for (const factor of list) {
+  const list = factors.split(',').map((f) => (f.trim() === '' ? Number.NaN : Number(f)));
+  if (list.some((f) => !Number.isFinite(f) || f < 0)) throw new Error(`--factors: non-negative numbers separated by commas, got ${factors}`);
+  const options = { lang: 'en' as const, disabled: new Set(scored.disabled.map((d) => d.id)), features: new Map(FEATURES.map((f) => [f.id, f])) };
+  return list.map((factor) => {
     const indicators = profile.indicators.map((i) => (ids.has(i.id) ? { ...i, weight: i.weight * factor } : i));
-    const scored = await scoreStore(db, config, { ...profile, indicators }, memoryLogger());
-    out.push({ factor, ranking: scored.ranked.map((p) => p.inn) });
-  }
-  return out;
+    return { factor, ranking: rankParticipants(scored.ranked, { ...options, profile: { ...profile, indicators } }).map((p) => p.inn) };
+  });
 }
