@@ -2,41 +2,56 @@
 // the job needs, on the same machine, files and store as the ingest and score benchmarks, so that their
 // figures are ratios measured side by side (docs/performance.md). Never writes to the store.
 //
-//   npx tsx scripts/bench-floor.ts read FILE.csv [THREADS]          the single read of a month's declarations into a table
-//   npx tsx scripts/bench-floor.ts pass STORE AS_OF [THREADS]       one pass over the window's items grouped by importer,
-//                                                                   with a per-HS6 median unit value joined back
+//   npx tsx scripts/bench-floor.ts read FILE.csv[,FILE.csv...] [THREADS]     the single read of a month's files
+//                                                                           into tables (in memory)
+//   npx tsx scripts/bench-floor.ts persist FILE.csv[,FILE.csv...] [THREADS]  the same read into tables of a fresh
+//                                                                           database file, committed: the least an
+//                                                                           ingest that keeps the rows must do
+//   npx tsx scripts/bench-floor.ts pass STORE AS_OF [THREADS]               one pass over the window's items grouped
+//                                                                           by importer, with a per-HS6 median unit
+//                                                                           value joined back
 //
 // Prints one line: `floor <what>: <seconds> s, <rows> rows` (`... rows of <n> columns` for a read).
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { sniffDelimiter, splitCsvRecord } from '../src/io/csv-scan.js';
 import { openDuckDb } from '../src/io/db.js';
 import { quoteLiteral } from '../src/io/sql.js';
 
 const [what, target, arg, threadsArg] = process.argv.slice(2);
 const usage = (): never => {
-  process.stderr.write('usage: npx tsx scripts/bench-floor.ts read FILE.csv [THREADS] | pass STORE AS_OF [THREADS]\n');
+  process.stderr.write('usage: npx tsx scripts/bench-floor.ts read|persist FILE.csv[,FILE.csv...] [THREADS] | pass STORE AS_OF [THREADS]\n');
   process.exit(2);
 };
-if (target === undefined || (what !== 'read' && what !== 'pass') || (what === 'pass' && arg === undefined)) usage();
+if (target === undefined || (what !== 'read' && what !== 'persist' && what !== 'pass') || (what === 'pass' && arg === undefined)) usage();
 
-if (what === 'read') {
+if (what === 'read' || what === 'persist') {
   const threads = Number(arg ?? '2');
-  // The delimiter comes from the header line, not from DuckDB's sniffer: on a file with malformed lines
-  // (the benchmark's declarations carry some) the sniffer settled on one text column per line, a "read"
-  // that split no field (0.3-0.4 s instead of 1.4-1.8 s for July's declarations on this machine).
-  // Malformed lines are skipped, as a plain read of such a file would.
-  const header = firstLine(target as string);
-  const delimiter = sniffDelimiter(header);
-  const expected = splitCsvRecord(header, delimiter).length;
-  const db = await openDuckDb(':memory:', { threads });
-  const started = performance.now();
-  await db.run(`CREATE TABLE month AS SELECT * FROM read_csv(${quoteLiteral(target as string)}, header = true, delim = ${quoteLiteral(delimiter)}, ignore_errors = true)`);
-  const seconds = (performance.now() - started) / 1000;
-  const rows = Number((await db.all('SELECT count(*)::BIGINT AS n FROM month'))[0]?.['n'] ?? 0);
-  const columns = (await db.all('DESCRIBE month')).length;
-  db.close();
-  if (columns !== expected) throw new Error(`${target}: read ${columns} columns, but its header names ${expected}`);
-  process.stdout.write(`floor read ${target}, ${threads} threads: ${seconds.toFixed(2)} s, ${rows} rows of ${columns} columns\n`);
+  const files = (target as string).split(',').filter((file) => file !== '');
+  // `persist` writes the same tables into a fresh database file and commits them (DuckDB writes an append
+  // this large straight into the file): what keeping the month costs beyond reading it, before any check.
+  const scratch = what === 'persist' ? mkdtempSync(join(tmpdir(), 'ccrg-floor-')) : null;
+  const db = await openDuckDb(scratch === null ? ':memory:' : join(scratch, 'floor.duckdb'), { threads });
+  try {
+    const started = performance.now();
+    for (const [index, file] of files.entries()) await db.run(`CREATE TABLE month_${index} AS ${readCsvSql(file)}`);
+    const seconds = (performance.now() - started) / 1000;
+    let rows = 0;
+    const shapes: string[] = [];
+    for (const [index, file] of files.entries()) {
+      const n = Number((await db.all(`SELECT count(*)::BIGINT AS n FROM month_${index}`))[0]?.['n'] ?? 0);
+      const columns = (await db.all(`DESCRIBE month_${index}`)).length;
+      const expected = splitCsvRecord(firstLine(file), sniffDelimiter(firstLine(file))).length;
+      if (columns !== expected) throw new Error(`${file}: read ${columns} columns, but its header names ${expected}`);
+      rows += n;
+      shapes.push(`${n} rows of ${columns} columns`);
+    }
+    process.stdout.write(`floor ${what} ${files.map((file) => basename(file)).join(', ')}, ${threads} threads: ${seconds.toFixed(2)} s, ${rows} rows (${shapes.join('; ')})\n`);
+  } finally {
+    db.close();
+    if (scratch !== null) rmSync(scratch, { recursive: true, force: true });
+  }
 } else {
   const asOf = arg as string;
   const threads = Number(threadsArg ?? '2');
@@ -61,6 +76,17 @@ if (what === 'read') {
   const seconds = (performance.now() - started) / 1000;
   process.stdout.write(`floor pass ${target} as of ${asOf}, ${threads} threads: ${seconds.toFixed(2)} s, ${String(rows[0]?.['items'])} rows, ${String(rows[0]?.['importers'])} importers\n`);
   db.close();
+}
+
+/**
+ * Plain DuckDB reading one CSV file. The delimiter comes from the header line, not from DuckDB's sniffer:
+ * on a file with malformed lines (the benchmark's declarations carry some) the sniffer settled on one text
+ * column per line, a "read" that split no field (0.3-0.4 s instead of 1.4-1.8 s for July's declarations on
+ * this machine). Malformed lines are skipped, as a plain read of such a file would.
+ */
+function readCsvSql(file: string): string {
+  const delimiter = sniffDelimiter(firstLine(file));
+  return `SELECT * FROM read_csv(${quoteLiteral(file)}, header = true, delim = ${quoteLiteral(delimiter)}, ignore_errors = true)`;
 }
 
 /** The first line of a text file (its header), read from its first 64 KiB. */
