@@ -16,13 +16,12 @@ export interface CsvSource {
   /** The file as given (for messages, lineage and rejects). */
   file: string;
   /**
-   * The file DuckDB reads, a header line and then exactly the records the
-   * scan did not refuse: the original when the scan found it readable as it
-   * is, else a normalised copy (LF line ends, no blank lines, no refused
-   * records; a Windows-1251 file is always copied as UTF-8).
+   * The file DuckDB reads: a normalised copy (UTF-8, LF line ends, no blank
+   * lines, no refused records) whose every line starts with one more field,
+   * the record's physical line in `file` (the header line with a placeholder
+   * name), so that DuckDB reads each row's line in parallel with its fields.
    */
   readPath: string;
-  compression: 'gzip' | 'none';
   sha256: string;
   delimiter: string;
   header: string[];
@@ -61,10 +60,9 @@ const CHUNK = 1 << 20;
  * Opens an input file: checks it exists and is readable, recognises Parquet
  * and gzip, hashes the bytes, transcodes Windows-1251 to a temporary UTF-8
  * file, checks UTF-8, finds the delimiter and header, and scans the records.
- * When the scan refused records or found CRLF line ends or blank lines, a
- * second streaming pass writes the records it did not refuse to a
- * normalised temporary copy for DuckDB. Whole-file faults throw
- * `InputFileError` naming the file (and line).
+ * A second streaming pass writes the records the scan did not refuse to a
+ * normalised temporary copy for DuckDB, each line led by its physical line
+ * number. Whole-file faults throw `InputFileError` naming the file (and line).
  */
 export async function openSource(file: string, options: CsvReadOptions): Promise<Source> {
   const magic = await readMagic(file);
@@ -77,12 +75,10 @@ export async function openSource(file: string, options: CsvReadOptions): Promise
   const hash = createHash('sha256');
   let tempDir: string | null = null;
   let readPath = file;
-  let readCompression: 'gzip' | 'none' = compression;
   let out: ReturnType<typeof createWriteStream> | null = null;
   if (options.encoding === 'windows-1251') {
     tempDir = await makeTempDir('source');
     readPath = join(tempDir, 'utf8.csv');
-    readCompression = 'none';
     out = createWriteStream(readPath);
   }
   const cleanup = async (): Promise<void> => {
@@ -122,17 +118,15 @@ export async function openSource(file: string, options: CsvReadOptions): Promise
       }
     }
     const sha256 = hash.digest('hex');
-    if (scan.asIs) {
-      const keptOrdinals = new Int32Array(scan.records);
-      for (let k = 0; k < scan.records; k++) keptOrdinals[k] = k;
-      return { format: 'csv', file, readPath, compression: readCompression, sha256, delimiter, header, scan, keptOrdinals, keptOffsets: scan.recordOffsets, cleanup };
-    }
+    // Always a copy, even of a file DuckDB could read as it is: numbering DuckDB's rows from the scan's
+    // lines in the read itself (a POSITIONAL JOIN) reads on one thread, and the numbered copy costs less
+    // than that (docs/performance.md, "Ingest").
     tempDir ??= await makeTempDir('source');
     const copyPath = join(tempDir, 'well-formed.csv');
     const decoded = readPath === file ? decodedChunks(file, compression, createHash('sha256')) : plainChunks(readPath);
-    const kept = await writeWellFormedCopy(decoded, scan, copyPath);
+    const kept = await writeWellFormedCopy(decoded, scan, copyPath, delimiter);
     if (readPath !== file) await rm(readPath, { force: true });
-    return { format: 'csv', file, readPath: copyPath, compression: 'none', sha256, delimiter, header, scan, ...kept, cleanup };
+    return { format: 'csv', file, readPath: copyPath, sha256, delimiter, header, scan, ...kept, cleanup };
   } catch (error) {
     out?.destroy();
     await cleanup();
@@ -210,6 +204,7 @@ async function writeWellFormedCopy(
   chunks: AsyncIterable<Buffer>,
   scan: CsvScanResult,
   path: string,
+  delimiter: string,
 ): Promise<{ keptOrdinals: Int32Array; keptOffsets: Float64Array }> {
   const refused = new Uint8Array(scan.records);
   for (const r of scan.refused) refused[r.ordinal] = 1;
@@ -222,8 +217,9 @@ async function writeWellFormedCopy(
   };
   const header = scan.headerBytes;
   const bom = header[0] === 0xef && header[1] === 0xbb && header[2] === 0xbf ? 3 : 0;
-  await put(Buffer.concat([header.subarray(bom), LF_BYTE]));
-  let written = header.length - bom + 1;
+  const headerLine = Buffer.concat([Buffer.from(`line${delimiter}`), header.subarray(bom), LF_BYTE]);
+  await put(headerLine);
+  let written = headerLine.length;
   let j = 0; // index into keptOrdinals of the record being copied
   let started = false;
   let base = 0;
@@ -246,11 +242,17 @@ async function writeWellFormedCopy(
       const from = scan.recordOffsets[k] as number;
       const to = from + (scan.recordLengths[k] as number);
       if (from >= end) break;
+      const lo = Math.max(from, base) - base;
       if (!started) {
+        // The record's line starts here: its physical line number first, as a field of its own.
         keptOffsets[j] = written;
         started = true;
+        if (runTo > runFrom) pieces.push(chunk.subarray(runFrom, runTo));
+        runFrom = runTo = lo;
+        const lead = Buffer.from(`${scan.recordLines[k] as number}${delimiter}`);
+        pieces.push(lead);
+        written += lead.length;
       }
-      const lo = Math.max(from, base) - base;
       if (to >= end) {
         // The record's line end is in a later chunk.
         extend(lo, chunk.length);

@@ -1,6 +1,4 @@
-import { rm, writeFile } from 'node:fs/promises';
-import { makeTempDir } from '../io/temp.js';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { addedColumns, EXTRACTS, SCHEMA_VERSION, isRequired, type ColumnDef, type ExtractDef, type ExtractId } from '../contract/extracts.js';
 import type { ExtractMapping, Mapping } from '../config/mapping.js';
 import type { Db, Row } from '../io/db.js';
@@ -135,7 +133,6 @@ interface Validated {
 export async function ingestFiles(db: Db, options: IngestOptions, clock: Clock, logger: Logger): Promise<IngestResult> {
   const prepared: Prepared[] = [];
   const validated: Validated[] = [];
-  const tempDirectory = await makeTempDir('ingest');
   try {
     for (const input of options.inputs) {
       const mapping = options.mapping.extracts[input.extract];
@@ -165,7 +162,7 @@ export async function ingestFiles(db: Db, options: IngestOptions, clock: Clock, 
     let exceeded: FileReport | null = null;
     const progress = startProgress(logger, options.dryRun ? 'validate' : 'ingest', prepared.length, 'files');
     for (const entry of prepared) {
-      const done = await validateOne(db, entry, validated, { mappingSha: options.mapping.sha256, tempDirectory }, clock, logger);
+      const done = await validateOne(db, entry, validated, { mappingSha: options.mapping.sha256 }, clock, logger);
       validated.push(done);
       progress.tick(1, shownFile(entry.input));
       const { report } = done;
@@ -200,7 +197,6 @@ export async function ingestFiles(db: Db, options: IngestOptions, clock: Clock, 
       await dropTemps(db, entry.index).catch(() => undefined);
       await entry.source.cleanup();
     }
-    await rm(tempDirectory, { recursive: true, force: true });
   }
 }
 
@@ -246,7 +242,7 @@ async function validateOne(
   db: Db,
   entry: Prepared,
   earlier: readonly Validated[],
-  { mappingSha, tempDirectory }: { mappingSha: string | null; tempDirectory: string },
+  { mappingSha }: { mappingSha: string | null },
   clock: Clock,
   logger: Logger,
 ): Promise<Validated> {
@@ -290,7 +286,7 @@ async function validateOne(
     };
     return { entry, report, rows: [], ctx };
   }
-  const read = source.format === 'csv' ? await loadCsv(db, source, plan, t, tempDirectory) : await loadParquet(db, source, plan, t);
+  const read = source.format === 'csv' ? await loadCsv(db, source, plan, t) : await loadParquet(db, source, plan, t);
   // message: set for structural rejects (what exactly is wrong); NULL takes the code's message.
   await db.run(`CREATE OR REPLACE TEMP TABLE ${t.iss} (_line INTEGER, "column" VARCHAR, value VARCHAR, code VARCHAR, message VARCHAR)`);
   const literal = (v: string | null): string => (v === null ? 'NULL' : quoteLiteral(v));
@@ -418,41 +414,27 @@ type Temps = ReturnType<typeof temps>;
 
 /**
  * Reads a CSV into TEMP table `stg` (staged text columns and `_line`, the
- * physical line of each row). DuckDB reads only the records the scan found
- * well-formed (the source's `readPath`), so its rows are numbered by
- * position from the scan's lines in the same statement that stages them.
- * The scan's refused records are the structural rejects.
+ * physical line of each row). DuckDB reads the source's numbered copy
+ * (`readPath`: the records the scan found well-formed, each led by its
+ * line), in parallel. The scan's refused records are the structural
+ * rejects, with any record DuckDB refuses all the same.
  */
-async function loadCsv(db: Db, source: CsvSource, plan: StagingPlan, t: Temps, tempDirectory: string): Promise<LoadedRead> {
+async function loadCsv(db: Db, source: CsvSource, plan: StagingPlan, t: Temps): Promise<LoadedRead> {
   const header = uniqueHeader(source.header, source.file);
-  const columns = header.map((h) => `${quoteLiteral(h)}: 'VARCHAR'`).join(', ');
+  const lineColumn = lineColumnBeside(header);
+  const columns = [`${quoteLiteral(lineColumn)}: 'INTEGER'`, ...header.map((h) => `${quoteLiteral(h)}: 'VARCHAR'`)].join(', ');
   // DuckDB's line limit sits just above the scan's, so that the scan is the one to refuse a long record, saying why.
   const readCsv = `read_csv(${quoteLiteral(source.readPath)},
     header = true, auto_detect = false, delim = ${quoteLiteral(source.delimiter)}, quote = '"', escape = '"', new_line = '\\n',
-    columns = {${columns}}, compression = ${quoteLiteral(source.compression)}, strict_mode = true, null_padding = false,
+    columns = {${columns}}, strict_mode = true, null_padding = false,
     store_rejects = true, rejects_table = 'ccrg_rej', rejects_scan = 'ccrg_scan', max_line_size = ${MAX_RECORD_BYTES + 1024})`;
   const { scan, keptOrdinals, keptOffsets } = source;
   const structural = scan.refused.map((record) => issueOfRefusedRecord(record, header));
-  const linesFrom = async (dropped: ReadonlySet<number>): Promise<string> => {
-    const lines: number[] = [];
-    for (let j = 0; j < keptOrdinals.length; j++) if (!dropped.has(j)) lines.push(scan.recordLines[keptOrdinals[j] as number] as number);
-    const linesFile = join(tempDirectory, `lines-${t.stg}.csv`);
-    await writeFile(linesFile, lines.join('\n'));
-    return `read_csv(${quoteLiteral(linesFile)}, header = false, auto_detect = false, columns = {'_line': 'INTEGER'})`;
-  };
   await db.run('DROP TABLE IF EXISTS ccrg_rej; DROP TABLE IF EXISTS ccrg_scan');
-  await db.run(stagingSql(plan, `${readCsv} POSITIONAL JOIN ${await linesFrom(new Set())}`, t.stg));
-  let rejectedRows = await rejectsOfRead(db);
-  let dropped = new Set<number>();
-  if (rejectedRows.length > 0) {
-    // DuckDB refused a record the scan found well-formed: read again, numbering the rows around its rejects.
-    await db.run('DROP TABLE IF EXISTS ccrg_rej; DROP TABLE IF EXISTS ccrg_scan');
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${t.raw} AS SELECT * FROM ${readCsv}`);
-    rejectedRows = await rejectsOfRead(db);
-    dropped = new Set(rejectedRows.map((row) => ordinalAtOffset(keptOffsets, Number(row['pos']))));
-    await db.run(stagingSql(plan, `${t.raw} POSITIONAL JOIN ${await linesFrom(dropped)}`, t.stg));
-    await db.run(`DROP TABLE ${t.raw}`);
-  }
+  await db.run(stagingSql(plan, readCsv, t.stg, quoteIdent(lineColumn)));
+  // Should DuckDB refuse a record the scan found well-formed, the other rows keep their lines all the same.
+  const rejectedRows = await rejectsOfRead(db);
+  const dropped = new Set(rejectedRows.map((row) => ordinalAtOffset(keptOffsets, Number(row['pos']))));
   const countRows = await db.all(`SELECT count(*)::BIGINT AS n, count(_line)::BIGINT AS numbered FROM ${t.stg}`);
   const parsed = Number(countRows[0]?.['n']);
   if (parsed + rejectedRows.length !== keptOrdinals.length || Number(countRows[0]?.['numbered']) !== parsed || dropped.size !== rejectedRows.length) {
@@ -467,12 +449,18 @@ async function loadCsv(db: Db, source: CsvSource, plan: StagingPlan, t: Temps, t
     structural.push({
       line: scan.recordLines[ordinal] ?? 0,
       column: null,
-      value: truncate(String(row['csv_line'] ?? '').replace(/^\n/, ''), 200),
+      value: truncate(withoutLineField(String(row['csv_line'] ?? '').replace(/^\n/, ''), source.delimiter), 200),
       code: 'MALFORMED_RECORD',
       message: `DuckDB could not read the record: ${String(row['error_message'] ?? row['error_type'])}`,
     });
   }
   return { records: scan.records, structural };
+}
+
+/** A line of the numbered copy as the file holds it: without the line number the copy put first. */
+function withoutLineField(line: string, delimiter: string): string {
+  const end = line.indexOf(delimiter);
+  return end >= 0 && /^\d+$/.test(line.slice(0, end)) ? line.slice(end + delimiter.length) : line;
 }
 
 /** The records DuckDB's last CSV read rejected, one row per record. */
@@ -491,7 +479,8 @@ async function loadParquet(db: Db, source: Source, plan: StagingPlan, t: Temps):
     const value = type.startsWith('TIMESTAMP') ? `CAST(CAST(${name} AS DATE) AS VARCHAR)` : `CAST(${name} AS VARCHAR)`;
     return `${value} AS ${name}`;
   });
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${t.raw} AS SELECT ${casts.join(', ')}, CAST(file_row_number + 1 AS INTEGER) AS _line
+  const lineColumn = lineColumnBeside(described.map((r) => String(r['column_name'])));
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${t.raw} AS SELECT ${casts.join(', ')}, CAST(file_row_number + 1 AS INTEGER) AS ${quoteIdent(lineColumn)}
     FROM read_parquet(${quoteLiteral(source.readPath)}, file_row_number = true)`);
   const meta = await db.all(`SELECT sum(num_rows)::BIGINT AS n FROM parquet_file_metadata(${quoteLiteral(source.readPath)})`);
   const records = Number(meta[0]?.['n'] ?? 0);
@@ -499,9 +488,16 @@ async function loadParquet(db: Db, source: Source, plan: StagingPlan, t: Temps):
   if (Number(counted[0]?.['n']) !== records) {
     throw new InputFileError(source.file, `the metadata counts ${records} rows but ${String(counted[0]?.['n'])} were read`);
   }
-  await db.run(stagingSql(plan, t.raw, t.stg));
+  await db.run(stagingSql(plan, t.raw, t.stg, quoteIdent(lineColumn)));
   await db.run(`DROP TABLE ${t.raw}`);
   return { records, structural: [] };
+}
+
+/** A name for the read's line column that is none of the file's own columns (`_line`, else `__line`, ...). */
+function lineColumnBeside(columns: readonly string[]): string {
+  let name = '_line';
+  while (columns.includes(name)) name = `_${name}`;
+  return name;
 }
 
 /** Index of the record starting at a byte offset (or the last record starting before it). */
@@ -521,8 +517,8 @@ function truncate(text: string, max: number): string {
 }
 
 /** TEMP table `stg`: `_line` and the trimmed text of every contract, extra and label column. */
-function stagingSql(plan: StagingPlan, from: string, stg: string): string {
-  const select = ['_line'];
+function stagingSql(plan: StagingPlan, from: string, stg: string, line = '_line'): string {
+  const select = [line === '_line' ? line : `${line} AS _line`];
   for (const [name, expr] of plan.columns) select.push(`${expr} AS ${quoteIdent(name)}`);
   for (const [name, expr] of plan.extraCategorical) select.push(`${expr} AS ${quoteIdent(`xc:${name}`)}`);
   for (const [name, expr] of plan.extraNumeric) select.push(`${expr} AS ${quoteIdent(`xn:${name}`)}`);

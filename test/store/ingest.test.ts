@@ -35,6 +35,21 @@ describe('ingest: reading files', () => {
     expect(lines.map((r) => r['source_line'])).toEqual([2, 4]);
   });
 
+  it('numbers the rows of a file DuckDB could read as it is, a column of its own named _line among them', async () => {
+    const db = await memoryStore();
+    // LF line ends, nothing refused, a multi-line record: the lines come from the scan through the numbered copy.
+    const text = `_line,${HEADER}\n9,${ROW_A}\n8,${ROW_B.replace('\r\n', '\n')}\n7,${ROW_C}\n`;
+    const file = await fixtureFile('participants.csv', text);
+    const result = await ingestInto(db, [{ extract: 'participants', file }]);
+    expect(result.files[0]).toMatchObject({ recordsRead: 3, accepted: 3, rejected: 0 });
+    const rows = await db.all('SELECT inn, source_line FROM participants ORDER BY source_line');
+    expect(rows.map((r) => [r['inn'], r['source_line']])).toEqual([
+      ['7707083893', 2],
+      ['7736207543', 3],
+      ['500100732259', 5],
+    ]);
+  });
+
   it('sniffs a semicolon delimiter and reads gzip', async () => {
     const db = await memoryStore();
     const text = extractCsv('participants', [{}, { inn: '7736207543' }], ';');
@@ -65,10 +80,12 @@ describe('ingest: reading files', () => {
     const dir = await tempDir();
     const csv = await fixtureFile('p.csv', extractCsv('participants', [{}, { inn: '123' }, { inn: '7736207543' }]), dir);
     const parquet = join(dir, 'participants.parquet');
-    await db.run(`COPY (SELECT * FROM read_csv(${quoteLiteral(csv)}, all_varchar = true)) TO ${quoteLiteral(parquet)} (FORMAT parquet)`);
+    // A column of its own named _line does not stand for the row number.
+    await db.run(`COPY (SELECT *, 'x' AS _line FROM read_csv(${quoteLiteral(csv)}, all_varchar = true)) TO ${quoteLiteral(parquet)} (FORMAT parquet)`);
     const result = await ingestInto(db, [{ extract: 'participants', file: parquet }]);
     expect(result.files[0]).toMatchObject({ recordsRead: 3, accepted: 2, rejected: 1 });
     expect(result.rejects.map((r) => [r.line, r.code])).toEqual([[2, 'BAD_INN']]);
+    expect((await db.all('SELECT source_line FROM participants ORDER BY 1')).map((r) => r['source_line'])).toEqual([1, 3]);
   });
 });
 
