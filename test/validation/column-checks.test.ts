@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { EXTRACTS, type ColumnDef } from '../../src/contract/extracts.js';
 import { defaultMapping } from '../../src/config/mapping.js';
+import { quoteLiteral } from '../../src/io/sql.js';
+import { typedExpr, type CheckContext } from '../../src/validation/column-checks.js';
 import { formatIngestSummary } from '../../src/report/ingest-summary.js';
 import { extractCsv, fixtureFile, ingestInto, memoryStore, rejectsOf } from '../util/fixtures.js';
 
@@ -72,6 +75,22 @@ describe('column checks (jurisdiction ru)', () => {
     const dotted = defaultMapping();
     dotted.extracts.declarations.dateFormat = '%d.%m.%Y';
     expect(await rejectsOf('declarations', [{ release_date: '15.03.0000' }, { release_date: '15.03.2024' }], dotted)).toEqual(['2 BAD_DATE release_date']);
+  });
+
+  it('reads an ISO date as the earlier expression did, which compared the parsed date with 1900-01-01', async () => {
+    const db = await memoryStore();
+    const ctx: CheckContext = { jurisdiction: 'ru', decimalSeparator: '.', dateFormat: null, today: '2026-11-26' };
+    const column = EXTRACTS.declarations.columns.find((c) => c.name === 'release_date') as ColumnDef;
+    const earlier = (x: string): string => {
+      const date = `CASE WHEN regexp_full_match(${x}, '[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN TRY_CAST(${x} AS DATE) END`;
+      return `CASE WHEN ${date} >= DATE '1900-01-01' THEN ${date} END`;
+    };
+    const texts = ['0000-03-15', '1899-12-31', '1900-01-01', '1900-02-29', '2000-02-29', '2025-02-30', '9999-12-31', '19000-01-01', '1900-1-01', ' 2020-01-01', '2020-01-01 ', 'abcd-01-01', ''];
+    for (let year = 1890; year <= 1910; year++) for (const day of ['01-01', '12-31', '02-29', '13-01']) texts.push(`${year}-${day}`);
+    const rows = await db.all(`SELECT x, (${typedExpr('x', column, ctx)}) IS NOT DISTINCT FROM (${earlier('x')}) AS same
+      FROM (SELECT unnest([${texts.map((t) => quoteLiteral(t)).join(', ')}, NULL]) AS x)`);
+    expect(rows.filter((r) => r['same'] !== true)).toEqual([]);
+    expect(rows).toHaveLength(texts.length + 1);
   });
 
   it('rejects codes of the wrong form', async () => {
