@@ -9,7 +9,7 @@ import type { Clock } from '../util/clock.js';
 import { InputFileError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { startProgress } from '../util/progress.js';
-import { decimalsMacroSql, isFloatNoiseExpr, rejectCodeExpr, typedExpr, type CheckContext } from '../validation/column-checks.js';
+import { decimalsMacroSql, isFloatNoiseExpr, rejectCodeExpr, typedExpr, type CheckContext, type Share } from '../validation/column-checks.js';
 import { innProblemMacroSql } from '../validation/inn.js';
 import { issueOfRefusedRecord, type StructuralIssue } from '../validation/record-faults.js';
 import { REJECT_CODES, type RejectCode } from '../validation/reject-codes.js';
@@ -540,13 +540,28 @@ interface ColumnCheck {
   code: string;
 }
 
-function columnChecks(def: ExtractDef, plan: StagingPlan, mapping: ExtractMapping, ctx: CheckContext): ColumnCheck[] {
+/** The column checks of a file, and the sub-expressions they share, computed once per row before them (`#s0`, ...). */
+interface ColumnChecks {
+  checks: ColumnCheck[];
+  shared: Map<string, string>;
+}
+
+function columnChecks(def: ExtractDef, plan: StagingPlan, mapping: ExtractMapping, ctx: CheckContext): ColumnChecks {
   const checks: ColumnCheck[] = [];
+  const shared = new Map<string, string>();
+  const share: Share = (expression) => {
+    let name = shared.get(expression);
+    if (name === undefined) {
+      name = `#s${shared.size}`;
+      shared.set(expression, name);
+    }
+    return quoteIdent(name);
+  };
   for (const column of def.columns) {
     // A column absent from the file holds only its default or NULL: nothing to check.
     if (!plan.present.has(column.name) && !(column.name === 'item_no' && def.id === 'declarations')) continue;
     const required = isRequired(column, mapping.jurisdiction) && plan.present.has(column.name);
-    checks.push({ staged: column.name, reported: column.name, code: rejectCodeExpr(quoteIdent(column.name), column, ctx, required) });
+    checks.push({ staged: column.name, reported: column.name, code: rejectCodeExpr(quoteIdent(column.name), column, ctx, required, share) });
   }
   for (const name of plan.extraNumeric.keys()) {
     // Extra numbers may be negative (e.g. balances): only require a number.
@@ -556,25 +571,31 @@ function columnChecks(def: ExtractDef, plan: StagingPlan, mapping: ExtractMappin
   if (plan.labels !== null) {
     const labels = mapping.labels;
     if (plan.labels.violation !== null) {
-      checks.push({ staged: 'label:violation', reported: labels?.violation ?? 'violation', code: rejectCodeExpr('"label:violation"', LABEL_VIOLATION, ctx, false) });
+      checks.push({ staged: 'label:violation', reported: labels?.violation ?? 'violation', code: rejectCodeExpr('"label:violation"', LABEL_VIOLATION, ctx, false, share) });
     }
     if (plan.labels.charges !== null) {
-      checks.push({ staged: 'label:charges', reported: labels?.additionalCharges ?? 'additional_charges', code: rejectCodeExpr('"label:charges"', LABEL_CHARGES, ctx, false) });
+      checks.push({ staged: 'label:charges', reported: labels?.additionalCharges ?? 'additional_charges', code: rejectCodeExpr('"label:charges"', LABEL_CHARGES, ctx, false, share) });
     }
   }
-  return checks;
+  return { checks, shared };
 }
 
 /**
  * Adds an issue for every failing column check. One pass over the staged
  * rows keeps the failing ones with a code per column; the few failing rows
- * are then turned into one issue per failing column.
+ * are then turned into one issue per failing column. The sub-expressions
+ * several checks share (a column's number or date) are computed once per
+ * row beneath them: DuckDB does not share them between the branches of a
+ * CASE (docs/performance.md, "Shared sub-expressions of the checks").
  */
-async function insertColumnIssues(db: Db, checks: readonly ColumnCheck[], t: Temps): Promise<void> {
+async function insertColumnIssues(db: Db, { checks, shared }: ColumnChecks, t: Temps): Promise<void> {
   if (checks.length === 0) return;
   const codes = checks.map((c, i) => `${c.code} AS "#${i}"`);
   const anyFailing = checks.map((_, i) => `"#${i}" IS NOT NULL`).join(' OR ');
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${t.fail} AS SELECT * FROM (SELECT *, ${codes.join(', ')} FROM ${t.stg}) WHERE ${anyFailing}`);
+  const names = [...shared.values()].map(quoteIdent);
+  const rows = names.length === 0 ? t.stg : `(SELECT *, ${[...shared].map(([expression, name]) => `${expression} AS ${quoteIdent(name)}`).join(', ')} FROM ${t.stg})`;
+  const kept = names.length === 0 ? '*' : `* EXCLUDE (${names.join(', ')})`;
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${t.fail} AS SELECT ${kept} FROM (SELECT *, ${codes.join(', ')} FROM ${rows}) WHERE ${anyFailing}`);
   const parts = checks.map(
     (c, i) => `SELECT _line, ${quoteLiteral(c.reported)} AS "column", ${quoteIdent(c.staged)} AS value, "#${i}" AS code FROM ${t.fail} WHERE "#${i}" IS NOT NULL`,
   );

@@ -19,6 +19,16 @@ export interface Check {
   code: RejectCode;
 }
 
+/**
+ * Names a sub-expression that several checks of a column read, so that the caller can compute it once per row
+ * (DuckDB does not share an expression between the branches of a CASE); returns the SQL that reads it. Only for
+ * sub-expressions that cannot fail and that the checks evaluate on nearly every value anyway: a shared one is
+ * computed for every row. The default writes the expression where it is read.
+ */
+export type Share = (expression: string) => string;
+
+const INLINE: Share = (expression) => expression;
+
 /** How a column kind is stored and checked. */
 interface KindDef {
   /** DuckDB type in the store. */
@@ -26,7 +36,7 @@ interface KindDef {
   /** SQL giving the typed value of the raw text (NULL when it cannot be typed). */
   typed(x: string, column: ColumnDef, ctx: CheckContext): string;
   /** Checks on a non-NULL raw value, in order; the first that holds gives the code. */
-  checks(x: string, column: ColumnDef, ctx: CheckContext): Check[];
+  checks(x: string, column: ColumnDef, ctx: CheckContext, share: Share): Check[];
   /**
    * SQL giving, in one expression, the reject code of a non-NULL raw value
    * that passed `checks` (NULL when it is fine): for a check whose codes
@@ -72,13 +82,14 @@ function doubleOf(x: string, ctx: CheckContext): string {
   return `CASE WHEN regexp_full_match(${t}, '${NUMBER_PATTERN}') THEN TRY_CAST(${t} AS DOUBLE) END`;
 }
 
-function isNumber(x: string, ctx: CheckContext): string {
-  return `coalesce(isfinite(${doubleOf(x, ctx)}), false)`;
+/** Whether `double` (the SQL of {@link doubleOf}) is a finite number. */
+function isNumber(double: string): string {
+  return `coalesce(isfinite(${double}), false)`;
 }
 
-/** A number that became 0 as a DOUBLE although its digits are not all zero (`1e-999`). */
-function isUnderflow(x: string, ctx: CheckContext): string {
-  return `(${doubleOf(x, ctx)} = 0 AND regexp_matches(regexp_replace(${numberText(x, ctx)}, '[eE].*$', ''), '[1-9]'))`;
+/** A number that became 0 as a DOUBLE (`double`, the SQL of {@link doubleOf}) although its digits are not all zero (`1e-999`). */
+function isUnderflow(x: string, double: string, ctx: CheckContext): string {
+  return `(${double} = 0 AND regexp_matches(regexp_replace(${numberText(x, ctx)}, '[eE].*$', ''), '[1-9]'))`;
 }
 
 /** The exact value of a money text (NULL from 10^18 up); DECIMAL(38,20) rounds only beyond 20 decimals. */
@@ -156,13 +167,13 @@ const KINDS: Record<ColumnKind, KindDef> = {
   integer: {
     sqlType: 'INTEGER',
     typed: (x) => `TRY_CAST(${x} AS INTEGER)`,
-    checks: (x, column) => [
-      { condition: `NOT regexp_full_match(${x}, '[+-]?[0-9]+')`, code: 'NOT_AN_INTEGER' },
-      {
-        condition: `TRY_CAST(${x} AS HUGEINT) IS NULL OR TRY_CAST(${x} AS HUGEINT) NOT BETWEEN ${column.min ?? -2147483648} AND ${column.max ?? 2147483647}`,
-        code: 'OUT_OF_RANGE',
-      },
-    ],
+    checks: (x, column, _ctx, share) => {
+      const value = share(`TRY_CAST(${x} AS HUGEINT)`);
+      return [
+        { condition: `NOT regexp_full_match(${x}, '[+-]?[0-9]+')`, code: 'NOT_AN_INTEGER' },
+        { condition: `${value} IS NULL OR ${value} NOT BETWEEN ${column.min ?? -2147483648} AND ${column.max ?? 2147483647}`, code: 'OUT_OF_RANGE' },
+      ];
+    },
   },
   money: {
     sqlType: 'DECIMAL(18,2)',
@@ -170,14 +181,16 @@ const KINDS: Record<ColumnKind, KindDef> = {
     typed: (x, _c, ctx) =>
       `CASE WHEN ${isPlainMoney(x, ctx)} THEN TRY_CAST(${numberText(x, ctx)} AS DECIMAL(18,2)) ` +
       `ELSE TRY_CAST(round(${exactMoneyOf(x, ctx)}, ${MONEY_DECIMALS}) AS DECIMAL(18,2)) END`,
-    checks: (x, _c, ctx) => {
-      // Every condition after the first holds only off the fast path of plain amounts.
-      const offPlain = `NOT ${isPlainMoney(x, ctx)}`;
+    checks: (x, _c, ctx, share) => {
+      // Every condition after the first holds only off the fast path of plain amounts, so the exact value (rare) is
+      // not shared: it is computed only off that path.
+      const offPlain = `NOT ${share(isPlainMoney(x, ctx))}`;
+      const double = share(doubleOf(x, ctx));
       const exact = exactMoneyOf(x, ctx);
       const rounded = `round(${exact}, ${MONEY_DECIMALS})`;
       return [
-        { condition: `${offPlain} AND NOT ${isNumber(x, ctx)}`, code: 'NOT_A_NUMBER' },
-        { condition: `${offPlain} AND (${exact} IS NULL OR abs(${rounded}) >= 1e16 OR ${isUnderflow(x, ctx)})`, code: 'OUT_OF_RANGE' },
+        { condition: `${offPlain} AND NOT ${isNumber(double)}`, code: 'NOT_A_NUMBER' },
+        { condition: `${offPlain} AND (${exact} IS NULL OR abs(${rounded}) >= 1e16 OR ${isUnderflow(x, double, ctx)})`, code: 'OUT_OF_RANGE' },
         {
           // Noise is relative to the value it stands for: nothing is noise around 0 (and 1e-25 reads as 0 at scale 20).
           condition:
@@ -185,43 +198,55 @@ const KINDS: Record<ColumnKind, KindDef> = {
             `AND NOT (${rounded} <> 0 AND abs(${exact} - ${rounded}) <= ${FLOAT_NOISE_TOLERANCE} * abs(${rounded}))`,
           code: 'TOO_MANY_DECIMALS',
         },
-        { condition: `${doubleOf(x, ctx)} < 0`, code: 'NEGATIVE_AMOUNT' },
+        { condition: `${double} < 0`, code: 'NEGATIVE_AMOUNT' },
       ];
     },
   },
   quantity: {
     sqlType: 'DOUBLE',
     typed: (x, _c, ctx) => doubleOf(x, ctx),
-    checks: (x, _c, ctx) => [
-      { condition: `NOT ${isNumber(x, ctx)}`, code: 'NOT_A_NUMBER' },
-      { condition: isUnderflow(x, ctx), code: 'OUT_OF_RANGE' },
-      { condition: `${doubleOf(x, ctx)} < 0`, code: 'NEGATIVE_AMOUNT' },
-    ],
+    checks: (x, _c, ctx, share) => {
+      const double = share(doubleOf(x, ctx));
+      return [
+        { condition: `NOT ${isNumber(double)}`, code: 'NOT_A_NUMBER' },
+        { condition: isUnderflow(x, double, ctx), code: 'OUT_OF_RANGE' },
+        { condition: `${double} < 0`, code: 'NEGATIVE_AMOUNT' },
+      ];
+    },
   },
   weight: {
     sqlType: 'DOUBLE',
     typed: (x, _c, ctx) => doubleOf(x, ctx),
-    checks: (x, _c, ctx) => [
-      { condition: `NOT ${isNumber(x, ctx)}`, code: 'NOT_A_NUMBER' },
-      { condition: isUnderflow(x, ctx), code: 'OUT_OF_RANGE' },
-      { condition: `${doubleOf(x, ctx)} <= 0`, code: 'NONPOSITIVE_WEIGHT' },
-    ],
+    checks: (x, _c, ctx, share) => {
+      const double = share(doubleOf(x, ctx));
+      return [
+        { condition: `NOT ${isNumber(double)}`, code: 'NOT_A_NUMBER' },
+        { condition: isUnderflow(x, double, ctx), code: 'OUT_OF_RANGE' },
+        { condition: `${double} <= 0`, code: 'NONPOSITIVE_WEIGHT' },
+      ];
+    },
   },
   probability: {
     sqlType: 'DOUBLE',
     typed: (x, _c, ctx) => doubleOf(x, ctx),
-    checks: (x, _c, ctx) => [
-      { condition: `NOT ${isNumber(x, ctx)}`, code: 'NOT_A_NUMBER' },
-      { condition: `NOT (${doubleOf(x, ctx)} > 0 AND ${doubleOf(x, ctx)} <= 1)`, code: 'OUT_OF_RANGE' },
-    ],
+    checks: (x, _c, ctx, share) => {
+      const double = share(doubleOf(x, ctx));
+      return [
+        { condition: `NOT ${isNumber(double)}`, code: 'NOT_A_NUMBER' },
+        { condition: `NOT (${double} > 0 AND ${double} <= 1)`, code: 'OUT_OF_RANGE' },
+      ];
+    },
   },
   date: {
     sqlType: 'DATE',
     typed: (x, _c, ctx) => dateOf(x, ctx),
-    checks: (x, _c, ctx) => [
-      { condition: `${dateOf(x, ctx)} IS NULL`, code: 'BAD_DATE' },
-      { condition: `${dateOf(x, ctx)} > ${sqlDate(ctx.today)}`, code: 'FUTURE_DATE' },
-    ],
+    checks: (x, _c, ctx, share) => {
+      const date = share(dateOf(x, ctx));
+      return [
+        { condition: `${date} IS NULL`, code: 'BAD_DATE' },
+        { condition: `${date} > ${sqlDate(ctx.today)}`, code: 'FUTURE_DATE' },
+      ];
+    },
   },
   hs_code: {
     sqlType: 'VARCHAR',
@@ -264,10 +289,12 @@ export function typedExpr(x: string, column: ColumnDef, ctx: CheckContext): stri
 /**
  * SQL giving the reject code of raw text `x` of a column, or NULL when it is
  * fine. `required` decides whether an empty value is REQUIRED_MISSING.
+ * `share` names the sub-expressions the checks read more than once (see
+ * {@link Share}); by default they are written where they are read.
  */
-export function rejectCodeExpr(x: string, column: ColumnDef, ctx: CheckContext, required: boolean): string {
+export function rejectCodeExpr(x: string, column: ColumnDef, ctx: CheckContext, required: boolean, share: Share = INLINE): string {
   const kind = KINDS[column.kind];
-  const whens = kind.checks(x, column, ctx).map((c) => `WHEN ${c.condition} THEN '${c.code}'`);
+  const whens = kind.checks(x, column, ctx, share).map((c) => `WHEN ${c.condition} THEN '${c.code}'`);
   const missing = required ? `WHEN ${x} IS NULL THEN 'REQUIRED_MISSING'` : `WHEN ${x} IS NULL THEN NULL`;
   const rest = kind.codeOf?.(x, column, ctx) ?? null;
   return `CASE ${missing} ${whens.join(' ')}${rest === null ? '' : ` ELSE ${rest}`} END`;
