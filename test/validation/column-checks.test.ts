@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EXTRACTS, type ColumnDef } from '../../src/contract/extracts.js';
 import { defaultMapping } from '../../src/config/mapping.js';
 import { quoteLiteral } from '../../src/io/sql.js';
-import { typedExpr, type CheckContext } from '../../src/validation/column-checks.js';
+import { decimalsMacroSql, rejectCodeExpr, typedExpr, type CheckContext } from '../../src/validation/column-checks.js';
 import { formatIngestSummary } from '../../src/report/ingest-summary.js';
 import { extractCsv, fixtureFile, ingestInto, memoryStore, rejectsOf } from '../util/fixtures.js';
 
@@ -91,6 +91,38 @@ describe('column checks (jurisdiction ru)', () => {
       FROM (SELECT unnest([${texts.map((t) => quoteLiteral(t)).join(', ')}, NULL]) AS x)`);
     expect(rows.filter((r) => r['same'] !== true)).toEqual([]);
     expect(rows).toHaveLength(texts.length + 1);
+  });
+
+  it('gives the same codes with the shared sub-expressions computed beneath the CASE as written inline', async () => {
+    const db = await memoryStore();
+    await db.run(decimalsMacroSql());
+    const texts = ['1', '0', '-0.00', '-5', '12.5', '12.345', '241.58000000000004', '1e-999', '1e400', '1.5e3', 'inf', 'NaN', '12O5', '1,5', '.5', '5.',
+      '99999999999999999', '2147483648', '99999', '100000', '2024-02-29', '2023-02-29', '1899-12-31', '2026-11-27', '0.5', '1.0000001', ''];
+    const kinds: ColumnDef[] = [
+      { name: 'm', kind: 'money', required: false, description: '' },
+      { name: 'q', kind: 'quantity', required: false, description: '' },
+      { name: 'w', kind: 'weight', required: false, description: '' },
+      { name: 'p', kind: 'probability', required: false, description: '' },
+      { name: 'd', kind: 'date', required: false, description: '' },
+      { name: 'i', kind: 'integer', required: false, min: 1, max: 99999, description: '' },
+    ];
+    for (const decimalSeparator of ['.', ','] as const) {
+      const ctx: CheckContext = { jurisdiction: 'ru', decimalSeparator, dateFormat: null, today: '2026-11-26' };
+      for (const column of kinds) {
+        const shared = new Map<string, string>();
+        const share = (expression: string): string => {
+          if (!shared.has(expression)) shared.set(expression, `s${shared.size}`);
+          return `"${shared.get(expression) as string}"`;
+        };
+        const withShared = rejectCodeExpr('x', column, ctx, true, share);
+        const values = `(SELECT nullif(unnest([${texts.map((t) => quoteLiteral(t)).join(', ')}]), '') AS x)`;
+        const beneath = shared.size === 0 ? values : `(SELECT *, ${[...shared].map(([e, n]) => `${e} AS "${n}"`).join(', ')} FROM ${values})`;
+        const rows = await db.all(`SELECT x, ${rejectCodeExpr('x', column, ctx, true)} AS inline, ${withShared} AS shared FROM ${beneath}`);
+        expect(shared.size, column.kind).toBeGreaterThan(0);
+        expect(rows.filter((r) => r['inline'] !== r['shared']), `${column.kind} ${decimalSeparator}`).toEqual([]);
+        expect(new Set(rows.map((r) => r['inline'])).size, column.kind).toBeGreaterThan(1);
+      }
+    }
   });
 
   it('rejects codes of the wrong form', async () => {
