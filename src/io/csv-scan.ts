@@ -115,6 +115,17 @@ export interface CsvScanResult {
 export interface CsvScanOptions {
   /** Longest record in bytes; default {@link MAX_RECORD_BYTES}. */
   maxRecordBytes?: number;
+  /**
+   * Whether plain lines (no quote, no CR but a CRLF end) take the fast path of native searches; default true.
+   * Off, every byte goes through the state machine: the tests compare both.
+   */
+  plainLines?: boolean;
+}
+
+/** The index of the first `byte` of `buf` at or after `from`; `buf.length` when there is none. */
+function indexIn(buf: Uint8Array, byte: number, from: number): number {
+  const at = buf.indexOf(byte, from);
+  return at < 0 ? buf.length : at;
 }
 
 /** Where to resume after an unclosed quote. */
@@ -141,6 +152,7 @@ interface LaterLines {
 export class CsvScanner {
   private readonly delimiter: number;
   private readonly maxRecordBytes: number;
+  private readonly plainLines: boolean;
   // Hot state, also held in locals while a chunk is scanned.
   private inQuotes = false;
   private quoteSeen = false; // inside quotes, the previous byte was a quote
@@ -186,6 +198,7 @@ export class CsvScanner {
     if (code === QUOTE || code === LF || code === CR) throw new Error(`The delimiter cannot be a quote or a line end, got ${JSON.stringify(delimiter)}`);
     this.delimiter = code;
     this.maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
+    this.plainLines = options.plainLines ?? true;
   }
 
   push(chunk: Uint8Array): void {
@@ -255,7 +268,51 @@ export class CsvScanner {
     let fields = this.fields;
     let line = this.line;
     let pendingCr = false;
+    // Where the next line feed, quote and CR of the chunk are (buf.length: none): the fast path below finds a
+    // plain line with native searches instead of a step of the state machine per byte.
+    let nextLf = -1;
+    let nextQuote = -1;
+    let nextCr = -1;
     for (let i = from; i < buf.length; i++) {
+      if (recordEmpty && !inQuotes && !crBeforeLf && this.headerDone && this.plainLines) {
+        // Fast path: a line with no quote and no CR (but a CRLF line end) starting a record is one well-formed
+        // record when it has the header's field count; anything else goes through the state machine below,
+        // which then sees the line from its first byte as before.
+        if (nextLf < i) nextLf = indexIn(buf, LF, i);
+        if (nextQuote < i) nextQuote = indexIn(buf, QUOTE, i);
+        if (nextCr < i) nextCr = indexIn(buf, CR, i);
+        let end = nextLf;
+        if (nextCr < nextLf) end = nextCr === nextLf - 1 ? nextCr : i;
+        if (end > i && nextLf < buf.length && nextQuote > nextLf) {
+          let f = 1;
+          for (let j = i; j < end; j++) if (buf[j] === delim) f++;
+          if (
+            f === this.headerFields &&
+            !this.multiLine &&
+            this.textAfterQuote === 0 &&
+            this.bareCr === 0 &&
+            !this.strayQuote &&
+            end - i <= this.maxRecordBytes
+          ) {
+            const k = this.records;
+            if (k === this.recordLines.length) this.grow();
+            this.recordStart = base + i;
+            this.recordLine = line;
+            this.recordLines[k] = line;
+            this.recordOffsets[k] = base + i;
+            this.recordLengths[k] = end - i;
+            this.fieldCounts[k] = f;
+            this.records = k + 1;
+            if (end < nextLf) {
+              this.crOutsideQuotes = true;
+              this.crlfLineEnds++;
+            }
+            line++;
+            i = nextLf;
+            continue;
+          }
+        }
+      }
       const b = buf[i] as number;
       if (inQuotes) {
         if (quoteSeen) {

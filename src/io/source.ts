@@ -123,7 +123,8 @@ export async function openSource(file: string, options: CsvReadOptions): Promise
     // than that (docs/performance.md, "Ingest").
     tempDir ??= await makeTempDir('source');
     const copyPath = join(tempDir, 'well-formed.csv');
-    const decoded = readPath === file ? decodedChunks(file, compression, createHash('sha256')) : plainChunks(readPath);
+    // The bytes were hashed by the first pass: this one only copies them.
+    const decoded = readPath === file ? decodedChunks(file, compression, null) : plainChunks(readPath);
     const kept = await writeWellFormedCopy(decoded, scan, copyPath, delimiter);
     if (readPath !== file) await rm(readPath, { force: true });
     return { format: 'csv', file, readPath: copyPath, sha256, delimiter, header, scan, ...kept, cleanup };
@@ -156,12 +157,12 @@ async function readMagic(file: string): Promise<Buffer> {
   }
 }
 
-async function* decodedChunks(file: string, compression: 'gzip' | 'none', hash: ReturnType<typeof createHash>): AsyncGenerator<Buffer> {
+async function* decodedChunks(file: string, compression: 'gzip' | 'none', hash: ReturnType<typeof createHash> | null): AsyncGenerator<Buffer> {
   const input = createReadStream(file, { highWaterMark: CHUNK });
   if (compression === 'none') {
     try {
       for await (const chunk of input) {
-        hash.update(chunk as Buffer);
+        hash?.update(chunk as Buffer);
         yield chunk as Buffer;
       }
     } finally {
@@ -170,7 +171,7 @@ async function* decodedChunks(file: string, compression: 'gzip' | 'none', hash: 
     return;
   }
   // pipe() reads with 'data' events, so one more listener sees the same compressed bytes.
-  input.on('data', (chunk) => hash.update(chunk as Buffer));
+  if (hash !== null) input.on('data', (chunk) => hash.update(chunk as Buffer));
   const gunzip = createGunzip({ chunkSize: CHUNK });
   input.pipe(gunzip);
   input.on('error', (error) => gunzip.destroy(error));
@@ -223,54 +224,44 @@ async function writeWellFormedCopy(
   let j = 0; // index into keptOrdinals of the record being copied
   let started = false;
   let base = 0;
+  const delimiterByte = Buffer.from(delimiter)[0] as number;
+  const { recordOffsets, recordLengths, recordLines } = scan;
   for await (const chunk of chunks) {
     const end = base + chunk.length;
-    const pieces: Uint8Array[] = [];
-    // The run of this chunk's bytes not yet in `pieces`, [runFrom, runTo) in chunk positions.
-    let runFrom = 0;
-    let runTo = 0;
-    const extend = (from: number, to: number): void => {
-      if (from !== runTo || runTo === runFrom) {
-        if (runTo > runFrom) pieces.push(chunk.subarray(runFrom, runTo));
-        runFrom = from;
-      }
-      written += to - from;
-      runTo = to;
-    };
+    // One output buffer per chunk, no allocation per record: the chunk's bytes, and for each record starting in
+    // it a line number (at most 10 digits) and a delimiter, and an LF for each record it ends.
+    let starting = 0;
+    for (let m = j; m < keptOrdinals.length && (recordOffsets[keptOrdinals[m] as number] as number) < end; m++) starting++;
+    const out = Buffer.allocUnsafe(chunk.length + 12 * starting + 1);
+    let at = 0;
     while (j < keptOrdinals.length) {
       const k = keptOrdinals[j] as number;
-      const from = scan.recordOffsets[k] as number;
-      const to = from + (scan.recordLengths[k] as number);
+      const from = recordOffsets[k] as number;
+      const to = from + (recordLengths[k] as number);
       if (from >= end) break;
       const lo = Math.max(from, base) - base;
       if (!started) {
         // The record's line starts here: its physical line number first, as a field of its own.
-        keptOffsets[j] = written;
+        keptOffsets[j] = written + at;
         started = true;
-        if (runTo > runFrom) pieces.push(chunk.subarray(runFrom, runTo));
-        runFrom = runTo = lo;
-        const lead = Buffer.from(`${scan.recordLines[k] as number}${delimiter}`);
-        pieces.push(lead);
-        written += lead.length;
+        at = writeDecimal(out, at, recordLines[k] as number);
+        out[at++] = delimiterByte;
       }
       if (to >= end) {
         // The record's line end is in a later chunk.
-        extend(lo, chunk.length);
+        at += chunk.copy(out, at, lo, chunk.length);
         break;
       }
-      if (chunk[to - base] === 0x0a) extend(lo, to - base + 1);
+      if (chunk[to - base] === 0x0a) at += chunk.copy(out, at, lo, to - base + 1);
       else {
-        extend(lo, to - base);
-        if (runTo > runFrom) pieces.push(chunk.subarray(runFrom, runTo));
-        runFrom = runTo = 0;
-        pieces.push(LF_BYTE);
-        written++;
+        at += chunk.copy(out, at, lo, to - base);
+        out[at++] = 0x0a;
       }
       j++;
       started = false;
     }
-    if (runTo > runFrom) pieces.push(chunk.subarray(runFrom, runTo));
-    if (pieces.length > 0) await put(pieces.length === 1 ? Buffer.from(pieces[0] as Uint8Array) : Buffer.concat(pieces));
+    if (at > 0) await put(out.subarray(0, at));
+    written += at;
     base = end;
   }
   if (started) {
@@ -284,6 +275,14 @@ async function writeWellFormedCopy(
 }
 
 const LF_BYTE = new Uint8Array([0x0a]);
+
+/** Writes the decimal digits of `n` (a whole number, 0 or more) into `out` at `at`; returns the position after them. */
+function writeDecimal(out: Buffer, at: number, n: number): number {
+  let digits = 1;
+  for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+  for (let d = at + digits - 1, x = n; d >= at; d--, x = Math.floor(x / 10)) out[d] = 48 + (x % 10);
+  return at + digits;
+}
 
 /** Why a header cannot be read, in words. */
 function headerFaultText(fault: RecordFault, line: number): string {

@@ -9,6 +9,38 @@ function scan(text: string | Uint8Array, delimiter = ',', chunkSize = 3, maxReco
 }
 
 describe('CsvScanner', () => {
+  it('finds the same records with the fast path for plain lines as with the state machine alone, on random text', () => {
+    // Random lines of fields drawn from plain values, quoted ones (with delimiters, quotes and line breaks
+    // inside), stray quotes, bare CRs, CRLF ends, blank lines and wrong field counts, at several chunk sizes.
+    let seed = 7;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+    const fields = ['1', 'abc', '', '12.50', '"q,u"', '"a""b"', '"x\ny"', 'a"b', 'x\ry', '"open', '"c"d', ' "s"', 'яблоко'];
+    for (let round = 0; round < 40; round++) {
+      const lines = ['a,b,c'];
+      for (let n = 0; n < 60; n++) {
+        const count = random() < 0.9 ? 3 : pick([1, 2, 4]);
+        lines.push(Array.from({ length: count }, () => (random() < 0.8 ? pick(['1', 'abc', '', '12.50', 'яблоко']) : pick(fields))).join(','));
+        if (random() < 0.05) lines.push('');
+      }
+      const end = random() < 0.5 ? '\n' : '\r\n';
+      const text = lines.join(end) + (random() < 0.5 ? end : '');
+      for (const chunk of [1, 7, 64, 1 << 20]) {
+        const fast = new CsvScanner(',', { maxRecordBytes: 40 });
+        const slow = new CsvScanner(',', { maxRecordBytes: 40, plainLines: false });
+        const bytes = Buffer.from(text, 'utf8');
+        for (let at = 0; at < bytes.length; at += chunk) {
+          fast.push(bytes.subarray(at, at + chunk));
+          slow.push(bytes.subarray(at, at + chunk));
+        }
+        expect(fast.finish(), `round ${round}, chunks of ${chunk}`).toEqual(slow.finish());
+      }
+    }
+  });
+
   it('finds the physical start line of each record across quoted line breaks and blank lines', () => {
     const result = scan('a,b\r\n1,2\r\n\r\n"x\r\ny",3\r\n4,5');
     expect(result.records).toBe(3);
