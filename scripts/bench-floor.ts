@@ -42,7 +42,8 @@ if (what === 'read' || what === 'persist') {
     for (const [index, file] of files.entries()) {
       const n = Number((await db.all(`SELECT count(*)::BIGINT AS n FROM month_${index}`))[0]?.['n'] ?? 0);
       const columns = (await db.all(`DESCRIBE month_${index}`)).length;
-      const expected = splitCsvRecord(firstLine(file), sniffDelimiter(firstLine(file))).length;
+      const header = firstLine(file);
+      const expected = splitCsvRecord(header, sniffDelimiter(header)).length;
       if (columns !== expected) throw new Error(`${file}: read ${columns} columns, but its header names ${expected}`);
       rows += n;
       shapes.push(`${n} rows of ${columns} columns`);

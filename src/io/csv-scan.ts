@@ -294,15 +294,9 @@ export class CsvScanner {
             !this.strayQuote &&
             end - i <= this.maxRecordBytes
           ) {
-            const k = this.records;
-            if (k === this.recordLines.length) this.grow();
             this.recordStart = base + i;
             this.recordLine = line;
-            this.recordLines[k] = line;
-            this.recordOffsets[k] = base + i;
-            this.recordLengths[k] = end - i;
-            this.fieldCounts[k] = f;
-            this.records = k + 1;
+            this.addRecord(f, end - i, null);
             if (end < nextLf) {
               this.crOutsideQuotes = true;
               this.crlfLineEnds++;
@@ -357,13 +351,7 @@ export class CsvScanner {
           contentEnd - this.recordStart <= this.maxRecordBytes
         ) {
           // The common case, kept out of endRecord: a well-formed one-line record.
-          const k = this.records;
-          if (k === this.recordLines.length) this.grow();
-          this.recordLines[k] = this.recordLine;
-          this.recordOffsets[k] = this.recordStart;
-          this.recordLengths[k] = contentEnd - this.recordStart;
-          this.fieldCounts[k] = fields;
-          this.records = k + 1;
+          this.addRecord(fields, contentEnd - this.recordStart, null);
           line++;
           recordEmpty = true;
           atFieldStart = true;

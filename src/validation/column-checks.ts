@@ -92,6 +92,12 @@ function isUnderflow(x: string, double: string, ctx: CheckContext): string {
   return `(${double} = 0 AND regexp_matches(regexp_replace(${numberText(x, ctx)}, '[eE].*$', ''), '[1-9]'))`;
 }
 
+/** The checks of a quantity or weight: a finite number, no underflow, then `sign` on its (shared) value. */
+function measureChecks(x: string, ctx: CheckContext, share: Share, sign: (double: string) => Check): Check[] {
+  const double = share(doubleOf(x, ctx));
+  return [{ condition: `NOT ${isNumber(double)}`, code: 'NOT_A_NUMBER' }, { condition: isUnderflow(x, double, ctx), code: 'OUT_OF_RANGE' }, sign(double)];
+}
+
 /** The exact value of a money text (NULL from 10^18 up); DECIMAL(38,20) rounds only beyond 20 decimals. */
 function exactMoneyOf(x: string, ctx: CheckContext): string {
   return `TRY_CAST(${numberText(x, ctx)} AS DECIMAL(38,20))`;
@@ -205,26 +211,12 @@ const KINDS: Record<ColumnKind, KindDef> = {
   quantity: {
     sqlType: 'DOUBLE',
     typed: (x, _c, ctx) => doubleOf(x, ctx),
-    checks: (x, _c, ctx, share) => {
-      const double = share(doubleOf(x, ctx));
-      return [
-        { condition: `NOT ${isNumber(double)}`, code: 'NOT_A_NUMBER' },
-        { condition: isUnderflow(x, double, ctx), code: 'OUT_OF_RANGE' },
-        { condition: `${double} < 0`, code: 'NEGATIVE_AMOUNT' },
-      ];
-    },
+    checks: (x, _c, ctx, share) => measureChecks(x, ctx, share, (double) => ({ condition: `${double} < 0`, code: 'NEGATIVE_AMOUNT' })),
   },
   weight: {
     sqlType: 'DOUBLE',
     typed: (x, _c, ctx) => doubleOf(x, ctx),
-    checks: (x, _c, ctx, share) => {
-      const double = share(doubleOf(x, ctx));
-      return [
-        { condition: `NOT ${isNumber(double)}`, code: 'NOT_A_NUMBER' },
-        { condition: isUnderflow(x, double, ctx), code: 'OUT_OF_RANGE' },
-        { condition: `${double} <= 0`, code: 'NONPOSITIVE_WEIGHT' },
-      ];
-    },
+    checks: (x, _c, ctx, share) => measureChecks(x, ctx, share, (double) => ({ condition: `${double} <= 0`, code: 'NONPOSITIVE_WEIGHT' })),
   },
   probability: {
     sqlType: 'DOUBLE',
