@@ -180,7 +180,7 @@ function priceSql(params: FeatureParams): string {
   const minItems = params.peerMinItems;
   const minImporters = params.peerMinImporters + 1;
   // The goods priced at a level: every arrived good, or only those of `only` (hs6, unit).
-  const reference = (digits: number, only?: string): string => `SELECT left(hs_code, ${digits}) AS code, unit, median(luv) AS ref, sum(duty) / nullif(sum(v), 0) AS duty_rate
+  const reference = (digits: number, only?: string): string => `SELECT left(hs_code, ${digits}) AS code, unit, median(luv) AS ref, CAST(sum(duty) AS DOUBLE) / nullif(CAST(sum(v) AS DOUBLE), 0) AS duty_rate
       FROM customs c${only === undefined ? '' : ` SEMI JOIN ${only} o ON o.hs6 = left(c.hs_code, 6) AND o.unit = c.unit`}
       GROUP BY ALL HAVING count(*) >= ${minItems} AND count(DISTINCT inn) >= ${minImporters}`;
   // The application lines compared: goods accepted in the window, with a value and a quantity.
@@ -191,10 +191,11 @@ function priceSql(params: FeatureParams): string {
   return `WITH arrived AS (SELECT DISTINCT a.hs_code, left(a.hs_code, 6) AS hs6, a.unit FROM ${t.eaeu_imports} a WHERE ${compared}),
     customs AS NOT MATERIALIZED (
       SELECT c.* FROM (
-        SELECT inn, hs_code, '166' AS unit, ln(customs_value_rub / net_weight_kg) AS luv, CAST(customs_value_rub AS DOUBLE) AS v, coalesce(CAST(duty_rub AS DOUBLE), 0) AS duty
+        -- The values and duties stay DECIMAL: their sums are exact, where a double sum's last bits changed from run to run.
+        SELECT inn, hs_code, '166' AS unit, ln(customs_value_rub / net_weight_kg) AS luv, customs_value_rub AS v, coalesce(duty_rub, 0) AS duty
         FROM ${t.declarations} WHERE in_window AND is_payment AND customs_value_rub > 0 AND net_weight_kg > 0
         UNION ALL
-        SELECT inn, hs_code, supplementary_unit, ln(customs_value_rub / supplementary_qty), CAST(customs_value_rub AS DOUBLE), coalesce(CAST(duty_rub AS DOUBLE), 0)
+        SELECT inn, hs_code, supplementary_unit, ln(customs_value_rub / supplementary_qty), customs_value_rub, coalesce(duty_rub, 0)
         FROM ${t.declarations} WHERE in_window AND is_payment AND customs_value_rub > 0 AND supplementary_qty > 0 AND supplementary_unit IS NOT NULL AND supplementary_unit <> '166'
       ) c SEMI JOIN (SELECT DISTINCT hs6, unit FROM arrived) r ON r.hs6 = left(c.hs_code, 6) AND r.unit = c.unit
     ),

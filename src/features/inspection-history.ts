@@ -1,4 +1,5 @@
 import { AS_OF_TABLES } from './as-of-tables.js';
+import { exactDoubleSum, exactSum } from './item-signals.js';
 import { asOfLiteral } from './params.js';
 import type { FeatureDef, FeatureFamily, FeatureParams } from './types.js';
 
@@ -7,6 +8,9 @@ const completed = 'inspections of the participant completed by the as-of date';
 const ENTITY_COMPLETED = 'inspections of any participant completed by the as-of date';
 /** Inspections' worth of the overall rate an office's or chapter's own rate is smoothed towards. */
 const ENTITY_SMOOTHING = 10;
+
+/** Decimals each term of the exact sums of shares and rates keeps. */
+const RATE_SCALE = 12;
 
 const FEATURES: readonly FeatureDef[] = [
   {
@@ -96,11 +100,12 @@ function entityRateSql(key: string, name: string): string {
   ), ${name}_share AS MATERIALIZED (
     SELECT inn, k, value / sum(value) OVER (PARTITION BY inn) AS s FROM ${name}_value
   ), ${name}_counts AS (
-    SELECT k, sum(s * i.n) AS n, sum(s * i.v) AS v FROM ${name}_share JOIN inspected i USING (inn) GROUP BY k
+    -- Exact sums (shares to ${RATE_SCALE} decimals): a double sum's last bits change with the order of parallel aggregation.
+    SELECT k, ${exactSum('s * i.n', RATE_SCALE)} AS n, ${exactSum('s * i.v', RATE_SCALE)} AS v FROM ${name}_share JOIN inspected i USING (inn) GROUP BY k
   ), ${name}_overall AS (
-    SELECT sum(v) / nullif(sum(n), 0) AS rate FROM ${name}_counts
+    SELECT CAST(sum(v) AS DOUBLE) / nullif(CAST(sum(n) AS DOUBLE), 0) AS rate FROM ${name}_counts
   ), ${name}_rate AS (
-    SELECT sh.inn, sum(sh.s * (coalesce(c.v, 0) + ${ENTITY_SMOOTHING} * g.rate) / (coalesce(c.n, 0) + ${ENTITY_SMOOTHING})) AS rate
+    SELECT sh.inn, ${exactDoubleSum(`sh.s * (coalesce(CAST(c.v AS DOUBLE), 0) + ${ENTITY_SMOOTHING} * g.rate) / (coalesce(CAST(c.n AS DOUBLE), 0) + ${ENTITY_SMOOTHING})`, 'true', RATE_SCALE)} AS rate
     FROM ${name}_share sh CROSS JOIN ${name}_overall g LEFT JOIN ${name}_counts c USING (k)
     GROUP BY sh.inn
   )`;

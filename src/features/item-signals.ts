@@ -40,9 +40,12 @@ const OWN_SHARE_EXACT = 0.05;
 /** Peer levels, finest first; `none` when even the coarsest group is too small. */
 export const PEER_LEVELS = ['hs10+origin', 'hs6', 'hs4'] as const;
 
-/** Sum of a DOUBLE expression made exact (DECIMAL), so parallel aggregation cannot change its last bits. */
-export function exactSum(expr: string): string {
-  return `sum(CAST((${expr}) AS DECIMAL(38,6)))`;
+/**
+ * Sum of a DOUBLE expression made exact (DECIMAL, each term rounded to `scale` decimals: 6 for amounts, more for
+ * shares and rates), so parallel aggregation cannot change its last bits.
+ */
+export function exactSum(expr: string, scale = 6): string {
+  return `sum(CAST((${expr}) AS DECIMAL(38,${scale})))`;
 }
 
 /**
@@ -50,8 +53,8 @@ export function exactSum(expr: string): string {
  * The condition is a CASE inside the cast, not a FILTER: DuckDB casts every row's value before it filters,
  * so a row outside the filter with an infinite value would fail the cast.
  */
-export function exactDoubleSum(expr: string, when = 'true'): string {
-  return `CAST(${exactSum(when === 'true' ? expr : `CASE WHEN ${when} THEN ${expr} END`)} AS DOUBLE)`;
+export function exactDoubleSum(expr: string, when = 'true', scale = 6): string {
+  return `CAST(${exactSum(when === 'true' ? expr : `CASE WHEN ${when} THEN ${expr} END`, scale)} AS DOUBLE)`;
 }
 
 /**

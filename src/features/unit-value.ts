@@ -274,7 +274,7 @@ function ownHistorySql(params: FeatureParams): string {
     SELECT hs_code, origin_country, mb < ${w} AS in_window, CAST(sum(sl) AS DOUBLE) / sum(n) AS luv FROM ${OWN_TABLES.months} GROUP BY ALL
   ), own_shift AS (
     SELECT w.inn,
-      ${exactSum('CAST(w.v AS DOUBLE) * ((w.luv - h.luv) - (mw.luv - mh.luv))')} / sum(CAST(w.v AS DOUBLE)) AS shift
+      ${exactSum('CAST(w.v AS DOUBLE) * ((w.luv - h.luv) - (mw.luv - mh.luv))')} / CAST(sum(w.v) AS DOUBLE) AS shift
     FROM own w
     JOIN own h ON h.inn = w.inn AND h.hs_code = w.hs_code AND h.origin_country = w.origin_country AND NOT h.in_window
     JOIN market mw ON mw.hs_code = w.hs_code AND mw.origin_country = w.origin_country AND mw.in_window
