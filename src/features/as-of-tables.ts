@@ -106,20 +106,30 @@ function asOfTableStatements(params: FeatureParams): string[] {
        p.tax_regime, p.activity_code, p.registration_date, p.headcount, p.mass_address, p.unreliable_record,
        p.inn IS NOT NULL AS in_register
      FROM window_value w JOIN main_office o USING (inn) LEFT JOIN ${t.participants} p USING (inn)`,
-    // Movements are the largest extract: only the columns the families read, and only the movements of
-    // the scored participants, as seller or as buyer (every reader starts from them; domestic resellers'
-    // and retailers' movements among themselves, most of a national month, are never read). The filter
-    // applies to the movements as of the date: the highest correction of a line is found among all its rows.
-    `CREATE OR REPLACE TEMP TABLE ${t.traceability} AS
-     SELECT rnpt, doc_type, doc_date, seller_inn, buyer_inn, quantity, unit, CAST(value_rub AS DOUBLE) AS value_rub
-     FROM (${asOfSql('traceability', params.asOf)})
-     WHERE seller_inn IN (SELECT inn FROM ${t.universe}) OR buyer_inn IN (SELECT inn FROM ${t.universe})`,
     `CREATE OR REPLACE TEMP TABLE ${t.customsQuarters} AS
      SELECT i.inn, q.tax_period, sum(i.customs_value_rub) AS customs_value_rub, sum(i.import_vat_rub) AS import_vat_rub
      FROM ${t.declarations} i JOIN ${t.dueQuarters} q ON i.q_key = q.q_key
      WHERE i.is_payment
      GROUP BY i.inn, q.tax_period`,
   ];
+}
+
+/**
+ * Statement that creates the as-of movements (AS_OF_TABLES.traceability), after the universe. Not one of
+ * the tables {@link createAsOfTables} makes: the largest as-of table (1.4 GB for the scored participants'
+ * 11M movements of three national months) is created just before the first family that reads it and
+ * dropped after the last (`readsMovements`), so that the families before run with that memory.
+ */
+export function asOfMovementsSql(params: FeatureParams): string {
+  const t = AS_OF_TABLES;
+  // Movements are the largest extract: only the columns the families read, and only the movements of
+  // the scored participants, as seller or as buyer (every reader starts from them; domestic resellers'
+  // and retailers' movements among themselves, most of a national month, are never read). The filter
+  // applies to the movements as of the date: the highest correction of a line is found among all its rows.
+  return `CREATE OR REPLACE TEMP TABLE ${t.traceability} AS
+     SELECT rnpt, doc_type, doc_date, seller_inn, buyer_inn, quantity, unit, CAST(value_rub AS DOUBLE) AS value_rub
+     FROM (${asOfSql('traceability', params.asOf)})
+     WHERE seller_inn IN (SELECT inn FROM ${t.universe}) OR buyer_inn IN (SELECT inn FROM ${t.universe})`;
 }
 
 /** Creates the as-of TEMP tables and returns the as-of row counts of the extracts. */

@@ -3,7 +3,7 @@ import { QueryError, type Db } from '../io/db.js';
 import { quoteIdent } from '../io/sql.js';
 import { Workspace } from '../io/workspace.js';
 import { cleanMonths } from '../store/month-aggregates.js';
-import { AS_OF_TABLES, createAsOfDeclarations, createAsOfTables, type AsOfCounts } from './as-of-tables.js';
+import { AS_OF_TABLES, asOfMovementsSql, createAsOfDeclarations, createAsOfTables, type AsOfCounts } from './as-of-tables.js';
 import { FAMILIES, FAMILY_IDS, type FamilyId } from './families.js';
 import { ITEM_TABLES, ITEM_VIEWS, itemSignalStatements } from './item-signals.js';
 import { checkFeatureParams } from './params.js';
@@ -148,14 +148,17 @@ async function computeFeaturesInOrderFree(db: Db, params: FeatureParams): Promis
     const computed = FAMILY_IDS.filter((id) => FAMILIES[id].features.some((f) => !nullFeatures.has(f.id)));
 
     const context = { cleanMonths: await cleanMonths(db, params.asOf) };
+    const movementReaders = computed.filter((id) => FAMILIES[id].readsMovements === true);
     for (const id of computed) {
       await inStep(params, `feature family ${id}`, async () => {
+        if (id === movementReaders[0]) await db.run(asOfMovementsSql(params));
         for (const sql of FAMILIES[id].prepare?.(params, context) ?? []) await db.run(sql);
         // One statement per family, joined below: one statement for all of them took 10% longer on the
         // benchmark store (their pipelines competing for memory), and an error names its family.
         await db.run(`CREATE OR REPLACE TEMP TABLE ${familyTable(id)} AS ${FAMILIES[id].sql(params)}`);
       });
       for (const table of FAMILIES[id].preparedTables ?? []) await workspace.release(table);
+      if (id === movementReaders.at(-1)) await workspace.release(AS_OF_TABLES.traceability);
     }
 
     const alias = (id: FamilyId): string => `f${FAMILY_IDS.indexOf(id)}`;

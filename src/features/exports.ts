@@ -267,4 +267,5 @@ export const exportsFamily: FeatureFamily = {
   needs: ['declarations'],
   features: FEATURES,
   sql,
+  readsMovements: true,
 };

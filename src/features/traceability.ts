@@ -295,4 +295,5 @@ export const traceability: FeatureFamily = {
   sql,
   prepare,
   preparedTables: Object.values(T),
+  readsMovements: true,
 };

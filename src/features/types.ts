@@ -78,4 +78,6 @@ export interface FeatureFamily {
   prepare?(params: FeatureParams, context: PrepareContext): string[];
   /** TEMP tables \`prepare\` creates, dropped once the family's \`sql\` has run. */
   readonly preparedTables?: readonly string[];
+  /** Reads the as-of movements (AS_OF_TABLES.traceability), which exist only from the first such family to the last. */
+  readonly readsMovements?: boolean;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { innFromBody } from '../../src/validation/inn.js';
+import { AS_OF_TABLES } from '../../src/features/as-of-tables.js';
 import { INNS, featuresAsOf, item, rowOf, sharedFeatures, storeWith } from './helpers.js';
 
 // Importers: A sells beyond its import (and before the release), B consigns to C, D sells old stock,
@@ -117,6 +118,8 @@ describe('traceability features', () => {
     expect(rowOf(after.byInn, PEERS[0] as string)).toMatchObject({ trace_excess_share: 10 });
     // R's corrected invoice: 26,400 a piece, markup 2.4; the peer reference is now 1.2 still (P1's 110 pieces at 13,200).
     expect(rowOf(after.byInn, R)['trace_markup_vs_peers']).toBe(2);
+    // The as-of movements, the largest as-of table, live only while the families that read them run.
+    expect(await db.all(`SELECT table_name FROM duckdb_tables() WHERE table_name = '${AS_OF_TABLES.traceability}'`)).toEqual([]);
   });
 
   it('leaves out a batch whose unit matches neither quantity of its declaration', async () => {
