@@ -1,7 +1,7 @@
 /**
  * `ccrg score`: the monthly batch. Scores the period (src/score) and
  * replaces the run folder's set as a whole: ranked.csv, reasons.csv,
- * evidence.csv, manifest.json (and rejects.csv when it read files,
+ * evidence.csv, trace-evidence.csv, manifest.json (and rejects.csv when it read files,
  * report.html when asked).
  */
 import { writeFile } from 'node:fs/promises';
@@ -16,6 +16,7 @@ import { REPORT_FILE } from '../report/batch-report.js';
 import { driftMonthsOption, writeRunReport } from './report.js';
 import { manifestFeatureParameters } from '../score/manifest-params.js';
 import { evidenceCsv, EVIDENCE_FILE } from '../run-folder/evidence.js';
+import { traceEvidenceCsv, TRACE_EVIDENCE_FILE } from '../run-folder/trace-evidence.js';
 import { FileSet } from '../run-folder/file-set.js';
 import { MANIFEST_FILE, manifestJson, type ManifestInput, type ScoreManifest } from '../run-folder/manifest.js';
 import { rankedCsv, RANKED_FILE } from '../run-folder/ranked.js';
@@ -148,6 +149,7 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
     files.add(RANKED_FILE, rankedCsv(rankedRows(scores.ranked)));
     files.add(REASONS_FILE, reasonsCsv(reasonRows(scores.ranked)));
     files.add(EVIDENCE_FILE, evidenceCsv(scores.evidence));
+    files.add(TRACE_EVIDENCE_FILE, traceEvidenceCsv(scores.traceEvidence));
     // Scoring files directly validates them as ingest does: their rejects belong to the run.
     if (store.ingest !== null) files.add(REJECTS_FILE, rejectsCsv(store.ingest.rejects));
     const f = config.features;
@@ -188,6 +190,7 @@ export async function runScore(config: ScoreConfig, clock: Clock, logger: Logger
           participants: scores.ranked.length,
           with_fired_indicators: scores.ranked.filter((p) => p.evaluation.fired.length > 0).length,
           evidence_items: scores.evidence.length,
+          trace_evidence_rows: scores.traceEvidence.length,
           items_without_unit_value: scores.itemsWithoutUnitValue,
         },
         outputs: files.hashes(),

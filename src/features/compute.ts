@@ -122,7 +122,7 @@ export async function withoutInsertionOrder<T>(db: Db, work: () => Promise<T>): 
 async function computeFeaturesInOrderFree(db: Db, params: FeatureParams): Promise<FeatureResult> {
   const workspace = await Workspace.open(db, 'features', `features as of ${params.asOf}`);
   claimItemSignalRelations(workspace);
-  for (const id of FAMILY_IDS) for (const table of [...(FAMILIES[id].preparedTables ?? []), familyTable(id)]) workspace.claim(table);
+  for (const id of FAMILY_IDS) for (const table of [...(FAMILIES[id].preparedTables ?? []), ...(FAMILIES[id].keptTables ?? []), familyTable(id)]) workspace.claim(table);
   workspace.claim(FEATURES_TABLE);
   try {
     const counts = await inStep(params, 'the store as of the date', () => createAsOfTables(db, params));

@@ -6,6 +6,7 @@
  * firm) and what went out (sales, transfers, retirements), as of the date.
  */
 import { quoteLiteral } from '../io/sql.js';
+import { asOfSql } from '../store/as-of.js';
 import { AS_OF_TABLES } from './as-of-tables.js';
 import { exactDoubleSum, inspectableSql } from './item-signals.js';
 import { asOfLiteral, dueQuarters, windowQuarterCount, windowStartSql } from './params.js';
@@ -285,6 +286,51 @@ function sql(params: FeatureParams): string {
   LEFT JOIN excess e USING (inn) LEFT JOIN markup m USING (inn) LEFT JOIN unmoved um USING (inn) LEFT JOIN weak w USING (inn)`;
 }
 
+/** Outgoing documents of a batch listed in the evidence (the earliest first); the count covers them all. */
+const EVIDENCE_DOCUMENTS = 5;
+
+/** TEMP table the traceability evidence reads, kept after the features while their workspace lives (undefined otherwise). */
+export const TRACE_FLOWS_TABLE = T.flows;
+
+/**
+ * SQL of the traceability evidence (docs/outputs.md, trace-evidence.csv) of the participants `inns`:
+ * per participant, up to `perParticipant` of the batches the features read (RNPTs it moved out in the
+ * activity window), the most customs value moved beyond what was received first, then those moved
+ * before their release, then the largest invoiced value; each with its balance and its first outgoing
+ * documents as of the date (document type, number, date and quantity). Reads {@link TRACE_FLOWS_TABLE}
+ * and the store's movements of those participants.
+ */
+export function traceEvidenceSql(params: FeatureParams, inns: readonly string[], perParticipant: number): string {
+  const list = `[${inns.map(quoteLiteral).join(', ')}]`;
+  const quantity = (q: string): string => `CASE WHEN ${q} = trunc(${q}) AND abs(${q}) < 1e15 THEN CAST(CAST(${q} AS BIGINT) AS VARCHAR) ELSE CAST(${q} AS VARCHAR) END`;
+  return `WITH f AS (
+      SELECT firm AS inn, rnpt, decl_id, item_no, release_date, hs_code, imported_qty, received, sent, first_out, last_out, invoice_qty, invoice_value,
+        is_importer, landed, greatest(0, sent - received) * (customs_value / nullif(imported_qty, 0)) AS excess_value,
+        is_importer AND first_out < release_date AS before_release
+      FROM ${T.flows} WHERE list_contains(${list}, firm) AND last_out >= ${windowStartSql(params, params.windowMonths)}
+    ), chosen AS (
+      SELECT * FROM f
+      QUALIFY row_number() OVER (PARTITION BY inn ORDER BY coalesce(excess_value, 0) DESC, before_release DESC, invoice_value DESC NULLS LAST, rnpt) <= ${perParticipant}
+    ), out AS (
+      SELECT m.seller_inn AS inn, m.rnpt, m.doc_type, m.doc_no, m.doc_date, m.quantity,
+        row_number() OVER (PARTITION BY m.seller_inn, m.rnpt ORDER BY m.doc_date, m.doc_no, m.doc_type) AS k
+      FROM (${asOfSql('traceability', params.asOf)}) m SEMI JOIN chosen c ON c.inn = m.seller_inn AND c.rnpt = m.rnpt
+      WHERE m.doc_type <> 'adjustment'
+    ), docs AS (
+      SELECT inn, rnpt, count(*) AS documents_out,
+        string_agg(doc_type || ' ' || doc_no || ' of ' || strftime(doc_date, '%Y-%m-%d') || ': ' || ${quantity('quantity')}, '; ' ORDER BY k) FILTER (WHERE k <= ${EVIDENCE_DOCUMENTS}) AS documents
+      FROM out GROUP BY inn, rnpt
+    )
+    SELECT c.inn, c.rnpt, c.decl_id, c.item_no, c.release_date, c.hs_code, c.imported_qty, c.received AS received_qty, c.sent AS sent_qty,
+      greatest(0, c.sent - c.received) AS excess_qty, round(coalesce(c.excess_value, 0), 2) AS excess_customs_value_rub,
+      c.before_release AS moved_before_release, c.first_out, c.last_out, c.invoice_qty, round(c.invoice_value, 2) AS invoice_value_rub,
+      CASE WHEN c.is_importer AND c.invoice_qty > 0 AND c.imported_qty > 0 AND c.landed > 0
+        THEN round((c.invoice_value / c.invoice_qty) / (c.landed / c.imported_qty), 4) END AS markup,
+      CAST(coalesce(d.documents_out, 0) AS INTEGER) AS documents_out, d.documents
+    FROM chosen c LEFT JOIN docs d USING (inn, rnpt)
+    ORDER BY c.inn, coalesce(c.excess_value, 0) DESC, c.before_release DESC, c.invoice_value DESC NULLS LAST, c.rnpt`;
+}
+
 /** Family 8: traceable goods after the border: quantities beyond imports, sales before release, resale markups, unmoved batches, weak buyers. */
 export const traceability: FeatureFamily = {
   id: family,
@@ -294,6 +340,8 @@ export const traceability: FeatureFamily = {
   features: FEATURES,
   sql,
   prepare,
-  preparedTables: Object.values(T),
+  preparedTables: [T.batches],
+  // The flows stay until the features' workspace is dropped: the batch's evidence reads them (traceEvidenceSql).
+  keptTables: [T.flows],
   readsMovements: true,
 };

@@ -78,6 +78,8 @@ export interface FeatureFamily {
   prepare?(params: FeatureParams, context: PrepareContext): string[];
   /** TEMP tables \`prepare\` creates, dropped once the family's \`sql\` has run. */
   readonly preparedTables?: readonly string[];
+  /** TEMP tables \`prepare\` creates that outlive the family, until the features' workspace is dropped (what the batch's evidence reads). */
+  readonly keptTables?: readonly string[];
   /** Reads the as-of movements (AS_OF_TABLES.traceability), which exist only from the first such family to the last. */
   readonly readsMovements?: boolean;
 }

@@ -73,7 +73,8 @@ export interface ScoreManifestResult {
   unavailable_features: { family: string; features: string[]; reason: string }[];
   disabled_indicators: { id: string; features: string[]; warning: string }[];
   drift: DriftReport | null;
-  counts: { participants: number; with_fired_indicators: number; evidence_items: number; items_without_unit_value: number };
+  /** `trace_evidence_rows`: rows of trace-evidence.csv (absent in manifests made before it). */
+  counts: { participants: number; with_fired_indicators: number; evidence_items: number; trace_evidence_rows?: number; items_without_unit_value: number };
   /** sha256 of the bytes of every file of the set, by name. */
   outputs: Record<string, string>;
 }

@@ -5,6 +5,7 @@
  */
 import { computeFeatures, FEATURES } from '../features/compute.js';
 import { unpricedItemsSql } from '../features/item-signals.js';
+import { TRACE_FLOWS_TABLE, traceEvidenceSql } from '../features/traceability.js';
 import type { FeatureDef, FeatureParams } from '../features/types.js';
 import type { Db, Row } from '../io/db.js';
 import { quoteIdent, quoteLiteralList } from '../io/sql.js';
@@ -104,6 +105,17 @@ async function readEvidence(db: Db, itemTable: string, ranked: readonly RankedPa
   return rows
     .map((row) => ({ ...roundDoubles(row), rank: rankOf.get(String(row['inn'])) ?? 0 }))
     .sort((a, b) => (a.rank as number) - (b.rank as number));
+}
+
+/** Traceability evidence of the top participants (src/features/traceability.ts, traceEvidenceSql), in rank order; none when the batch computed no traceability features. */
+async function readTraceEvidence(db: Db, params: FeatureParams, ranked: readonly RankedParticipant[], top: number, perParticipant: number): Promise<Row[]> {
+  const chosen = ranked.slice(0, top);
+  const kept = await db.all(`SELECT 1 FROM duckdb_tables() WHERE temporary AND table_name = ${quoteLiteralList([TRACE_FLOWS_TABLE])}`);
+  if (chosen.length === 0 || kept.length === 0) return [];
+  const rankOf = new Map(chosen.map((p) => [p.inn, p.rank]));
+  const rows = await db.all(traceEvidenceSql(params, chosen.map((p) => p.inn), perParticipant));
+  // Stable: within a participant the rows keep the SQL's order.
+  return rows.map((row) => ({ ...roundDoubles(row), rank: rankOf.get(String(row['inn'])) ?? 0 })).sort((a, b) => (a.rank as number) - (b.rank as number));
 }
 
 function roundDoubles(row: Row): Row {
@@ -308,6 +320,8 @@ export interface PeriodScores {
   drift: DriftReport | null;
   /** Evidence items of the top participants, in rank order. */
   evidence: Row[];
+  /** Traceability evidence of the top participants (their batches and documents), in rank order; none without movements. */
+  traceEvidence: Row[];
   /** The store's inputs (lineage). */
   inputs: Row[];
   /** Items declared at no value (free samples) or without a weight: the unit-value features skip them. */
@@ -355,14 +369,15 @@ export async function scorePeriod(
   // DuckDB reads on its threads while the isolation forest scores in JavaScript (about 1 s of each on the benchmark store).
   const reads = (async () => {
     const evidence = await readEvidence(db, scored.itemTable, rankedBy, params.top, params.evidenceItems);
-    return { evidence, inputs: await storeInputs(db), unpriced: await db.all(unpricedItemsSql()) };
+    const traceEvidence = await readTraceEvidence(db, params.features, rankedBy, params.top, params.evidenceItems);
+    return { evidence, traceEvidence, inputs: await storeInputs(db), unpriced: await db.all(unpricedItemsSql()) };
   })();
   // Awaited below; should the anomaly score throw first, its error is the one reported, not an unhandled rejection.
   reads.catch(() => undefined);
   const ranked = withAnomalyScores(rankedBy, ANOMALY_PARAMS);
   lap('score');
   onStep('evidence');
-  const { evidence, inputs, unpriced } = await reads;
+  const { evidence, traceEvidence, inputs, unpriced } = await reads;
   lap('evidence');
   await scored.workspace.drop();
   return {
@@ -373,6 +388,7 @@ export async function scorePeriod(
     rankingDecision,
     drift,
     evidence,
+    traceEvidence,
     inputs,
     itemsWithoutUnitValue: Number(unpriced[0]?.['n'] ?? 0),
     unavailable: scored.unavailable,

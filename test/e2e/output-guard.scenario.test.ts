@@ -19,7 +19,7 @@ const PERIOD = '2026-06';
 const RUN_KEY = `out/${PERIOD}`;
 
 /** The files of a run folder the guard hashes as they are. */
-const RUN_FILES = ['ranked.csv', 'reasons.csv', 'evidence.csv', 'plan.csv', 'plan.xlsx', 'eligible.csv', 'excluded.csv', 'referrals.csv', 'outcomes-template.csv', 'plan-summary.json'];
+const RUN_FILES = ['ranked.csv', 'reasons.csv', 'evidence.csv', 'trace-evidence.csv', 'plan.csv', 'plan.xlsx', 'eligible.csv', 'excluded.csv', 'referrals.csv', 'outcomes-template.csv', 'plan-summary.json'];
 
 /** One hash over a folder: each file's name and sha256, in name order. */
 async function folderHash(dir: string): Promise<string> {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { innFromBody } from '../../src/validation/inn.js';
+import { SCORE_DEFAULTS } from '../../src/config/defaults.js';
 import { AS_OF_TABLES } from '../../src/features/as-of-tables.js';
+import { traceEvidenceSql } from '../../src/features/traceability.js';
 import { INNS, featuresAsOf, item, rowOf, sharedFeatures, storeWith } from './helpers.js';
 
 // Importers: A sells beyond its import (and before the release), B consigns to C, D sells old stock,
@@ -183,5 +185,23 @@ describe('traceability features', () => {
     const { result, byInn } = await featuresAsOf(db, '2024-06-30');
     expect(result.unavailable).toContainEqual(expect.objectContaining({ family: 'traceability', reason: 'the store has no traceability rows as of 2024-06-30' }));
     expect(rowOf(byInn, A)).toMatchObject({ trace_batches: null, trace_excess_share: null, trace_markup_vs_peers: null });
+  });
+
+  it('gives the evidence of a participant: its batches with their balance and first outgoing documents', async () => {
+    const db = await world();
+    const params = { ...SCORE_DEFAULTS, asOf: '2024-06-30' };
+    const { result } = await featuresAsOf(db, params.asOf);
+    const rows = await db.all(traceEvidenceSql(params, [A, R, G], 10));
+    await result.workspace.drop();
+    const a = rows.filter((r) => r['inn'] === A);
+    // A: 15 sent out of 10 imported, 5 × 10,000 of customs value beyond, first moved before the release.
+    expect(a).toHaveLength(1);
+    expect(a[0]).toMatchObject({ imported_qty: 10, received_qty: 10, sent_qty: 15, excess_qty: 5, excess_customs_value_rub: 50000, moved_before_release: true, documents_out: 2 });
+    expect(String(a[0]?.['documents'])).toMatch(/^invoice DOC-\d+ of 2024-02-20: 5; invoice DOC-\d+ of 2024-04-01: 10$/);
+    // R's invoice, at its highest correction as of the date (the correction of 2024-07-10 is not there yet): markup 33,000 / 11,000.
+    expect(rows.filter((r) => r['inn'] === R)).toEqual([expect.objectContaining({ excess_qty: 0, moved_before_release: false, invoice_value_rub: 330000, markup: 3, documents_out: 1 })]);
+    // G: two invoices of one batch; participants outside the list have no rows.
+    expect(rows.filter((r) => r['inn'] === G)).toEqual([expect.objectContaining({ sent_qty: 10, documents_out: 2 })]);
+    expect(new Set(rows.map((r) => r['inn']))).toEqual(new Set([A, R, G]));
   });
 });

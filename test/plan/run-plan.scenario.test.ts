@@ -53,7 +53,7 @@ const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 describe('runPlan', () => {
   it('scores the period when its run is absent and writes the plan set beside the score files', async () => {
     const names = await readdir(base);
-    expect(names.sort()).toEqual(['dossiers', 'eligible.csv', 'evidence.csv', 'excluded.csv', 'manifest.json', 'outcomes-template.csv', 'plan-summary.json', 'plan.csv', 'plan.xlsx', 'ranked.csv', 'reasons.csv', 'referrals.csv']);
+    expect(names.sort()).toEqual(['dossiers', 'eligible.csv', 'evidence.csv', 'excluded.csv', 'manifest.json', 'outcomes-template.csv', 'plan-summary.json', 'plan.csv', 'plan.xlsx', 'ranked.csv', 'reasons.csv', 'referrals.csv', 'trace-evidence.csv']);
     const plan = await read(base, 'plan.csv');
     const summary = JSON.parse(await readFile(join(base, 'plan-summary.json'), 'utf8')) as PlanSummary;
     expect(plan).toHaveLength(summary.totals.selected);

@@ -33,16 +33,21 @@ async function readRun(dir: string): Promise<Record<string, string>> {
 }
 
 describe('runScore', () => {
-  it('writes the run layout: ranked, reasons, evidence and manifest', async () => {
+  it('writes the run layout: ranked, reasons, evidence, traceability evidence and manifest', async () => {
     const out = join(await tempDir(), '2026-06');
     const result = await runScore(scoreConfig(store, '2026-06', out), clock, memoryLogger());
     const files = await readRun(out);
-    expect(Object.keys(files).sort()).toEqual(['evidence.csv', 'manifest.json', 'ranked.csv', 'reasons.csv']);
+    expect(Object.keys(files).sort()).toEqual(['evidence.csv', 'manifest.json', 'ranked.csv', 'reasons.csv', 'trace-evidence.csv']);
     expect(files['ranked.csv']?.split('\n')[0]).toBe(RANKED_COLUMNS.join(','));
     expect(csvRecords(files['ranked.csv'] ?? '')).toBe(result.ranked.length);
     const manifest = JSON.parse(files['manifest.json'] ?? '{}');
     expect(manifest.result).toMatchObject({ command: 'score', period: '2026-06', as_of: '2026-06-30', risk_profile: { name: 'default' } });
     expect(manifest.result.outputs['ranked.csv']).toBe(sha256Hex(files['ranked.csv'] ?? ''));
+    // The generated world's movements: the top participants' batches, each with its documents.
+    expect(files['trace-evidence.csv']?.split('\n')[0]).toMatch(/^rank,inn,rnpt,decl_id,item_no,/);
+    expect(manifest.result.counts.trace_evidence_rows).toBeGreaterThan(0);
+    expect(csvRecords(files['trace-evidence.csv'] ?? '')).toBe(manifest.result.counts.trace_evidence_rows);
+    expect(manifest.result.outputs['trace-evidence.csv']).toBe(sha256Hex(files['trace-evidence.csv'] ?? ''));
     expect(result.ranked.map((p) => p.rank)).toEqual(result.ranked.map((_, i) => i + 1));
     // The cold-start anomaly score of the month's isolation forest sits beside the rules' score.
     expect(result.ranked.every((p) => p.anomaly !== undefined && p.anomaly > 0 && p.anomaly <= 1)).toBe(true);
@@ -55,7 +60,7 @@ describe('runScore', () => {
     await runScore(scoreConfig(store, '2026-06', a), clock, memoryLogger());
     await runScore(scoreConfig(store, '2026-06', b), clock, memoryLogger());
     const [runA, runB] = [await readRun(a), await readRun(b)];
-    for (const name of ['ranked.csv', 'reasons.csv', 'evidence.csv']) expect(runA[name]).toBe(runB[name]);
+    for (const name of ['ranked.csv', 'reasons.csv', 'evidence.csv', 'trace-evidence.csv']) expect(runA[name]).toBe(runB[name]);
     expect(JSON.parse(runA['manifest.json'] ?? '').result).toEqual(JSON.parse(runB['manifest.json'] ?? '').result);
   });
 
