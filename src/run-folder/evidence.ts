@@ -38,11 +38,16 @@ export type EvidenceRow = Record<(typeof EVIDENCE_COLUMNS)[number], string>;
 
 /** The text of evidence.csv from item rows already ordered by rank and importance. */
 export function evidenceCsv(items: readonly Row[]): string {
+  return rowsCsv(EVIDENCE_COLUMNS, items);
+}
+
+/** CSV text of database rows, `columns` in order: NULL as empty, an object as JSON, the rest as text. */
+export function rowsCsv(columns: readonly string[], rows: readonly Row[]): string {
   return csvText(
-    EVIDENCE_COLUMNS,
-    items.map((item) =>
-      EVIDENCE_COLUMNS.map((c) => {
-        const v = item[c];
+    columns,
+    rows.map((row) =>
+      columns.map((c) => {
+        const v = row[c];
         return v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
       }),
     ),

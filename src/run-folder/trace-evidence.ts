@@ -1,6 +1,6 @@
 /** trace-evidence.csv (docs/outputs.md): the traceable batches behind the top participants' scores; writer. */
-import { csvText } from '../io/csv-write.js';
 import type { Row } from '../io/db.js';
+import { rowsCsv } from './evidence.js';
 
 /** File name in the run folder. */
 export const TRACE_EVIDENCE_FILE = 'trace-evidence.csv';
@@ -31,13 +31,5 @@ const TRACE_EVIDENCE_COLUMNS = [
 
 /** The text of trace-evidence.csv from rows already ordered by rank and importance. */
 export function traceEvidenceCsv(rows: readonly Row[]): string {
-  return csvText(
-    TRACE_EVIDENCE_COLUMNS,
-    rows.map((row) =>
-      TRACE_EVIDENCE_COLUMNS.map((c) => {
-        const v = row[c];
-        return v === null || v === undefined ? '' : String(v);
-      }),
-    ),
-  );
+  return rowsCsv(TRACE_EVIDENCE_COLUMNS, rows);
 }
