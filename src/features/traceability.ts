@@ -215,6 +215,18 @@ function prepare(params: FeatureParams): string[] {
   ];
 }
 
+/**
+ * SELECT of the flows the features read (the batches moved out in the activity window) with what is
+ * derived from each: `measurable`, `unit_cv` (customs value per imported unit), `excess` (max(0, sent −
+ * received)); `where` keeps only some of them.
+ */
+function movedFlowsSql(params: FeatureParams, where = 'true'): string {
+  return `SELECT *, imported_qty > 0 AND received > 0 AS measurable,
+      customs_value / nullif(imported_qty, 0) AS unit_cv,
+      greatest(0, sent - received) AS excess
+    FROM ${T.flows} WHERE last_out >= ${windowStartSql(params, params.windowMonths)} AND (${where})`;
+}
+
 function sql(params: FeatureParams): string {
   const a = AS_OF_TABLES;
   const asOf = asOfLiteral(params);
@@ -222,12 +234,7 @@ function sql(params: FeatureParams): string {
   const quarters = dueQuarters(params, windowQuarterCount(params)).map((q) => quoteLiteral(q.taxPeriod));
   const traceable = traceableCodeSql(params.traceableCodes);
   const minImporters = params.peerMinImporters;
-  return `WITH f AS (
-    SELECT *, imported_qty > 0 AND received > 0 AS measurable,
-      customs_value / nullif(imported_qty, 0) AS unit_cv,
-      greatest(0, sent - received) AS excess
-    FROM ${T.flows} WHERE last_out >= ${windowStart}
-  ), excess AS (
+  return `WITH f AS (${movedFlowsSql(params)}), excess AS (
     SELECT firm AS inn, count(*) AS batches,
       ${exactDoubleSum('excess * unit_cv', 'measurable')} / nullif(${exactDoubleSum('received * unit_cv', 'measurable')}, 0) AS excess_share,
       coalesce(${exactDoubleSum('excess * payments / imported_qty', 'measurable')}, 0) AS excess_payments,
@@ -304,13 +311,11 @@ export function traceEvidenceSql(params: FeatureParams, inns: readonly string[],
   const list = `[${inns.map(quoteLiteral).join(', ')}]`;
   const quantity = (q: string): string => `CASE WHEN ${q} = trunc(${q}) AND abs(${q}) < 1e15 THEN CAST(CAST(${q} AS BIGINT) AS VARCHAR) ELSE CAST(${q} AS VARCHAR) END`;
   return `WITH f AS (
-      SELECT firm AS inn, rnpt, decl_id, item_no, release_date, hs_code, imported_qty, received, sent, first_out, last_out, invoice_qty, invoice_value,
-        is_importer, landed, greatest(0, sent - received) * (customs_value / nullif(imported_qty, 0)) AS excess_value,
-        is_importer AND first_out < release_date AS before_release
-      FROM ${T.flows} WHERE list_contains(${list}, firm) AND last_out >= ${windowStartSql(params, params.windowMonths)}
+      SELECT firm AS inn, *, excess * unit_cv AS excess_value, is_importer AND first_out < release_date AS before_release
+      FROM (${movedFlowsSql(params, `list_contains(${list}, firm)`)})
     ), chosen AS (
-      SELECT * FROM f
-      QUALIFY row_number() OVER (PARTITION BY inn ORDER BY coalesce(excess_value, 0) DESC, before_release DESC, invoice_value DESC NULLS LAST, rnpt) <= ${perParticipant}
+      SELECT *, row_number() OVER (PARTITION BY inn ORDER BY coalesce(excess_value, 0) DESC, before_release DESC, invoice_value DESC NULLS LAST, rnpt) AS n
+      FROM f QUALIFY n <= ${perParticipant}
     ), out AS (
       SELECT m.seller_inn AS inn, m.rnpt, m.doc_type, m.doc_no, m.doc_date, m.quantity,
         row_number() OVER (PARTITION BY m.seller_inn, m.rnpt ORDER BY m.doc_date, m.doc_no, m.doc_type) AS k
@@ -322,13 +327,13 @@ export function traceEvidenceSql(params: FeatureParams, inns: readonly string[],
       FROM out GROUP BY inn, rnpt
     )
     SELECT c.inn, c.rnpt, c.decl_id, c.item_no, c.release_date, c.hs_code, c.imported_qty, c.received AS received_qty, c.sent AS sent_qty,
-      greatest(0, c.sent - c.received) AS excess_qty, round(coalesce(c.excess_value, 0), 2) AS excess_customs_value_rub,
+      c.excess AS excess_qty, round(coalesce(c.excess_value, 0), 2) AS excess_customs_value_rub,
       c.before_release AS moved_before_release, c.first_out, c.last_out, c.invoice_qty, round(c.invoice_value, 2) AS invoice_value_rub,
       CASE WHEN c.is_importer AND c.invoice_qty > 0 AND c.imported_qty > 0 AND c.landed > 0
         THEN round((c.invoice_value / c.invoice_qty) / (c.landed / c.imported_qty), 4) END AS markup,
       CAST(coalesce(d.documents_out, 0) AS INTEGER) AS documents_out, d.documents
     FROM chosen c LEFT JOIN docs d USING (inn, rnpt)
-    ORDER BY c.inn, coalesce(c.excess_value, 0) DESC, c.before_release DESC, c.invoice_value DESC NULLS LAST, c.rnpt`;
+    ORDER BY c.inn, c.n`;
 }
 
 /** Family 8: traceable goods after the border: quantities beyond imports, sales before release, resale markups, unmoved batches, weak buyers. */

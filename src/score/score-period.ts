@@ -8,7 +8,7 @@ import { unpricedItemsSql } from '../features/item-signals.js';
 import { TRACE_FLOWS_TABLE, traceEvidenceSql } from '../features/traceability.js';
 import type { FeatureDef, FeatureParams } from '../features/types.js';
 import type { Db, Row } from '../io/db.js';
-import { quoteIdent, quoteLiteralList } from '../io/sql.js';
+import { quoteIdent, quoteLiteral, quoteLiteralList } from '../io/sql.js';
 import type { Workspace } from '../io/workspace.js';
 import { checkProfileFeatures, disabledIndicators, loadRiskProfile, type RiskProfile } from '../rules/index.js';
 import { declarationMonths } from '../store/months.js';
@@ -95,26 +95,26 @@ function numberOrNull(value: unknown): number | null {
 async function readEvidence(db: Db, itemTable: string, ranked: readonly RankedParticipant[], top: number, perParticipant: number): Promise<Row[]> {
   const chosen = ranked.slice(0, top);
   if (chosen.length === 0) return [];
-  const rankOf = new Map(chosen.map((p) => [p.inn, p.rank]));
   // list_contains, not IN: DuckDB turns a long IN list into a join after the scan, which then reads every column
   // of every window item; the function is a filter inside the scan (benchmark store: 2.2-3.1 s -> 1.4-1.6 s).
   const rows = await db.all(`SELECT * FROM ${quoteIdent(itemTable)} WHERE inspectable AND list_contains([${quoteLiteralList(chosen.map((p) => p.inn))}], inn)
     QUALIFY row_number() OVER (PARTITION BY inn ORDER BY item_at_stake_rub DESC NULLS LAST, unit_value_log_dev ASC NULLS LAST,
       customs_value_rub DESC, decl_id, item_no) <= ${perParticipant}
     ORDER BY inn, item_at_stake_rub DESC NULLS LAST, unit_value_log_dev ASC NULLS LAST, customs_value_rub DESC, decl_id, item_no`);
-  return rows
-    .map((row) => ({ ...roundDoubles(row), rank: rankOf.get(String(row['inn'])) ?? 0 }))
-    .sort((a, b) => (a.rank as number) - (b.rank as number));
+  return inRankOrder(rows, chosen);
 }
 
 /** Traceability evidence of the top participants (src/features/traceability.ts, traceEvidenceSql), in rank order; none when the batch computed no traceability features. */
 async function readTraceEvidence(db: Db, params: FeatureParams, ranked: readonly RankedParticipant[], top: number, perParticipant: number): Promise<Row[]> {
   const chosen = ranked.slice(0, top);
-  const kept = await db.all(`SELECT 1 FROM duckdb_tables() WHERE temporary AND table_name = ${quoteLiteralList([TRACE_FLOWS_TABLE])}`);
+  const kept = await db.all(`SELECT 1 FROM duckdb_tables() WHERE temporary AND table_name = ${quoteLiteral(TRACE_FLOWS_TABLE)}`);
   if (chosen.length === 0 || kept.length === 0) return [];
+  return inRankOrder(await db.all(traceEvidenceSql(params, chosen.map((p) => p.inn), perParticipant)), chosen);
+}
+
+/** Evidence rows with their participant's rank, doubles rounded, in rank order (stable: a participant's rows keep their order). */
+function inRankOrder(rows: readonly Row[], chosen: readonly RankedParticipant[]): Row[] {
   const rankOf = new Map(chosen.map((p) => [p.inn, p.rank]));
-  const rows = await db.all(traceEvidenceSql(params, chosen.map((p) => p.inn), perParticipant));
-  // Stable: within a participant the rows keep the SQL's order.
   return rows.map((row) => ({ ...roundDoubles(row), rank: rankOf.get(String(row['inn'])) ?? 0 })).sort((a, b) => (a.rank as number) - (b.rank as number));
 }
 
