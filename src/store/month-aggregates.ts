@@ -152,6 +152,8 @@ export async function refreshMonthAggregates(db: Db, months: readonly string[] |
     months === 'all'
       ? (await db.all(`SELECT DISTINCT strftime(date_trunc('month', release_date), '%Y-%m-%d') AS m FROM declarations ORDER BY m`)).map((r) => String(r['m']))
       : [...new Set(months)].sort();
+  // Every month: also those no item is left in (the rows of a killed ingest, removed).
+  if (months === 'all') for (const table of MONTH_AGGREGATE_TABLES) await db.run(`DELETE FROM ${table}`);
   const chunk = 24;
   for (let i = 0; i < list.length; i += chunk) {
     const part = list.slice(i, i + chunk);

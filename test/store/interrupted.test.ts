@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { openStoreReadOnly } from '../../src/app/store.js';
 import { openDuckDb, type Db } from '../../src/io/db.js';
 import { interruptedRows } from '../../src/store/interrupted.js';
+import { MONTH_AGGREGATE_TABLES, refreshMonthAggregates } from '../../src/store/month-aggregates.js';
 import { memoryLogger } from '../../src/util/logger.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { ingestFiles } from '../../src/store/ingest.js';
@@ -52,6 +53,37 @@ describe('rows of an ingest that never committed', () => {
     expect(logger.lines.join('\n')).toContain('removed 2 participants rows, 1 rejects rows of an ingest that was interrupted before it committed');
     db = await openStoreReadOnly(store);
     expect(await content(db)).toBe(old);
+    db.close();
+  });
+
+  it('of declarations leave the months\' aggregates as they were once removed', async () => {
+    const dir = await tempDir();
+    const store = join(dir, 'store.duckdb');
+    const file = await fixtureFile('declarations.csv', extractCsv('declarations', [{ release_date: '2026-05-12' }]));
+    const inputs = [{ extract: 'declarations' as const, file }];
+    const ingest = async (logger = memoryLogger()): Promise<void> => {
+      const db = await openDuckDb(store);
+      try {
+        await ingestFiles(db, { inputs, mapping: defaultMapping(), dryRun: false, maxRejectShare: null }, fixedClock('2026-06-30'), logger);
+      } finally {
+        db.close();
+      }
+    };
+    const aggregates = async (db: Db): Promise<string> =>
+      JSON.stringify(await Promise.all(MONTH_AGGREGATE_TABLES.map((t) => db.all(`SELECT * FROM ${t} ORDER BY ALL`))));
+    await ingest();
+    let db = await openDuckDb(store);
+    const old = await aggregates(db);
+    expect(old).toContain('2026-05-01');
+    // An item of ingest 2 without lineage, released in a month of its own and already counted in its aggregates.
+    await db.run(`INSERT INTO declarations SELECT * REPLACE (2 AS ingest_id, decl_id || 'K' AS decl_id, DATE '2026-03-02' AS release_date) FROM declarations`);
+    await refreshMonthAggregates(db, 'all');
+    expect(await aggregates(db)).toContain('2026-03-01');
+    db.close();
+
+    await ingest();
+    db = await openStoreReadOnly(store);
+    expect(await aggregates(db)).toBe(old);
     db.close();
   });
 });
