@@ -2,6 +2,7 @@ import type { ExtractId } from '../contract/extracts.js';
 import type { Db } from '../io/db.js';
 import { quoteLiteralList } from '../io/sql.js';
 import { anyMovementAsOfSql, asOfSql, EXPORT_ITEMS_SQL, IMPORT_ITEMS_SQL } from '../store/as-of.js';
+import { datedInMonthsSql } from '../store/movement-months.js';
 import { dueQuarters, dueQuartersSql, windowQuarterCount, windowStartSql } from './params.js';
 import type { FeatureParams } from './types.js';
 
@@ -13,7 +14,7 @@ export const AS_OF_TABLES = {
   participants: 'ccrg_asof_participants',
   outcomes: 'ccrg_asof_outcomes',
   tax_signals: 'ccrg_asof_tax_signals',
-  /** Movements of traceable goods with a scored participant (`universe`) as seller or buyer, the highest correction of each document line made by the date: rnpt, doc_type, doc_date, seller_inn, buyer_inn, quantity, unit, value_rub (DOUBLE). */
+  /** Movements of traceable goods with a scored participant (`universe`) as seller or buyer, the highest correction of each document line made by the date, of the document months the store's per-month aggregates do not serve (PrepareContext.movementMonths): rnpt, doc_type, doc_date, seller_inn, buyer_inn, quantity, unit, value_rub (DOUBLE). */
   traceability: 'ccrg_asof_traceability',
   /** Applications on EAEU imports, the highest correction of each line filed by the date: inn (the applicant), goods_date (accepted_date, else application_date), vat_rub, hs_code, quantity, unit, value_rub (DOUBLE amounts). */
   eaeu_imports: 'ccrg_asof_eaeu_imports',
@@ -115,12 +116,14 @@ function asOfTableStatements(params: FeatureParams): string[] {
 }
 
 /**
- * Statement that creates the as-of movements (AS_OF_TABLES.traceability), after the universe. Not one of
- * the tables {@link createAsOfTables} makes: the largest as-of table (1.4 GB for the scored participants'
- * 11M movements of three national months) is created just before the first family that reads it and
- * dropped after the last (`readsMovements`), so that the families before run with that memory.
+ * Statement that creates the as-of movements (AS_OF_TABLES.traceability), after the universe: those of
+ * the document months the store's per-month aggregates do not serve (`servedMonths`, YYYY-MM-01; see
+ * src/store/movement-months.ts), which families read beside the aggregates of the others. Not one of
+ * the tables {@link createAsOfTables} makes: as the largest as-of table (1.4 GB for the scored
+ * participants' 11M movements of three national months, when no aggregate served them), it is created
+ * just before the first family that reads it and dropped after the last (`readsMovements`).
  */
-export function asOfMovementsSql(params: FeatureParams): string {
+export function asOfMovementsSql(params: FeatureParams, servedMonths: ReadonlySet<string>): string {
   const t = AS_OF_TABLES;
   // Movements are the largest extract: only the columns the families read, and only the movements of
   // the scored participants, as seller or as buyer (every reader starts from them; domestic resellers'
@@ -129,7 +132,8 @@ export function asOfMovementsSql(params: FeatureParams): string {
   return `CREATE OR REPLACE TEMP TABLE ${t.traceability} AS
      SELECT rnpt, doc_type, doc_date, seller_inn, buyer_inn, quantity, unit, CAST(value_rub AS DOUBLE) AS value_rub
      FROM (${asOfSql('traceability', params.asOf)})
-     WHERE seller_inn IN (SELECT inn FROM ${t.universe}) OR buyer_inn IN (SELECT inn FROM ${t.universe})`;
+     WHERE NOT (${datedInMonthsSql([...servedMonths].sort())})
+       AND (seller_inn IN (SELECT inn FROM ${t.universe}) OR buyer_inn IN (SELECT inn FROM ${t.universe}))`;
 }
 
 /** Creates the as-of TEMP tables and returns the as-of row counts of the extracts. */

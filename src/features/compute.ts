@@ -3,10 +3,11 @@ import { QueryError, type Db } from '../io/db.js';
 import { quoteIdent } from '../io/sql.js';
 import { Workspace } from '../io/workspace.js';
 import { cleanMonths } from '../store/month-aggregates.js';
+import { servedMovementMonths } from '../store/movement-months.js';
 import { AS_OF_TABLES, asOfMovementsSql, createAsOfDeclarations, createAsOfTables, type AsOfCounts } from './as-of-tables.js';
 import { FAMILIES, FAMILY_IDS, type FamilyId } from './families.js';
 import { ITEM_TABLES, ITEM_VIEWS, itemSignalStatements } from './item-signals.js';
-import { checkFeatureParams } from './params.js';
+import { checkFeatureParams, windowStartSql } from './params.js';
 import type { FeatureDef, FeatureParams } from './types.js';
 
 /** What computeFeatures leaves behind: TEMP relations owned by its workspace, and what the data could not provide. */
@@ -147,11 +148,14 @@ async function computeFeaturesInOrderFree(db: Db, params: FeatureParams): Promis
     // A family none of whose features the data can provide is not computed: its columns are NULL.
     const computed = FAMILY_IDS.filter((id) => FAMILIES[id].features.some((f) => !nullFeatures.has(f.id)));
 
-    const context = { cleanMonths: await cleanMonths(db, params.asOf) };
+    const context = {
+      cleanMonths: await cleanMonths(db, params.asOf),
+      movementMonths: await servedMovementMonths(db, params.asOf, windowStartSql(params, params.windowMonths)),
+    };
     const movementReaders = computed.filter((id) => FAMILIES[id].readsMovements === true);
     for (const id of computed) {
       await inStep(params, `feature family ${id}`, async () => {
-        if (id === movementReaders[0]) await db.run(asOfMovementsSql(params));
+        if (id === movementReaders[0]) await db.run(asOfMovementsSql(params, context.movementMonths));
         for (const sql of FAMILIES[id].prepare?.(params, context) ?? []) await db.run(sql);
         // One statement per family, joined below: one statement for all of them took 10% longer on the
         // benchmark store (their pipelines competing for memory), and an error names its family.

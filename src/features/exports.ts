@@ -1,8 +1,9 @@
+import { monthListSql, MOVEMENT_RETIRED_EXPORTS } from '../store/movement-months.js';
 import { AS_OF_TABLES } from './as-of-tables.js';
 import { exactDoubleSum } from './item-signals.js';
 import { asOfLiteral, windowStartSql } from './params.js';
 import { rnptItemSql } from './traceability.js';
-import type { FeatureDef, FeatureFamily, FeatureParams } from './types.js';
+import type { FeatureDef, FeatureFamily, FeatureParams, PrepareContext } from './types.js';
 
 const family = 'exports';
 
@@ -153,6 +154,23 @@ const FEATURES: readonly FeatureDef[] = [
   },
 ];
 
+/** TEMP table of the scored participants' retirements by export dated in the window up to RETIREMENT_MATCH_DAYS before the as-of date, per seller, RNPT and date. */
+const RETIRED = 'ccrg_export_retired';
+
+function prepare(params: FeatureParams, context: PrepareContext): string[] {
+  const t = AS_OF_TABLES;
+  const r = MOVEMENT_RETIRED_EXPORTS;
+  const dated = `doc_date >= ${windowStartSql(params, params.windowMonths)} AND doc_date <= ${asOfLiteral(params)} - INTERVAL ${RETIREMENT_MATCH_DAYS} DAY
+    AND seller_inn IN (SELECT inn FROM ${t.universe})`;
+  // The months the store's retirement sums serve (src/store/movement-months.ts), and the others from the as-of movements.
+  return [
+    `CREATE OR REPLACE TEMP TABLE ${RETIRED} AS
+     SELECT seller_inn, rnpt, doc_date, value FROM ${r.table} WHERE doc_month IN (${monthListSql(context.movementMonths)}) AND ${dated}
+     UNION ALL
+     SELECT seller_inn, rnpt, doc_date, value FROM (${r.select(`SELECT * FROM ${t.traceability}`)}) WHERE ${dated}`,
+  ];
+}
+
 function sql(params: FeatureParams): string {
   const t = AS_OF_TABLES;
   const asOf = asOfLiteral(params);
@@ -226,10 +244,8 @@ function sql(params: FeatureParams): string {
     FROM priced GROUP BY inn
   ),
   retired AS (
-    SELECT m.seller_inn AS inn, m.doc_date, m.value_rub, ${item.declId} AS decl_id, ${item.itemNo} AS item_no
-    FROM ${t.traceability} m
-    WHERE m.doc_type = 'retired_export' AND m.doc_date >= ${windowStart} AND m.doc_date <= ${asOf} - INTERVAL ${RETIREMENT_MATCH_DAYS} DAY
-      AND m.seller_inn IN (SELECT inn FROM ${t.universe})
+    SELECT m.seller_inn AS inn, m.doc_date, m.value AS value_rub, ${item.declId} AS decl_id, ${item.itemNo} AS item_no
+    FROM ${RETIRED} m
   ),
   retired_code AS (
     SELECT r.*, left(d.hs_code, 4) AS hs4
@@ -267,5 +283,7 @@ export const exportsFamily: FeatureFamily = {
   needs: ['declarations'],
   features: FEATURES,
   sql,
+  prepare,
+  preparedTables: [RETIRED],
   readsMovements: true,
 };

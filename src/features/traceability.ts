@@ -7,10 +7,11 @@
  */
 import { quoteLiteral } from '../io/sql.js';
 import { asOfSql } from '../store/as-of.js';
+import { monthListSql, MOVEMENT_BALANCES, MOVEMENT_INVOICES } from '../store/movement-months.js';
 import { AS_OF_TABLES } from './as-of-tables.js';
 import { exactDoubleSum, inspectableSql } from './item-signals.js';
 import { asOfLiteral, dueQuarters, windowQuarterCount, windowStartSql } from './params.js';
-import type { FeatureDef, FeatureFamily, FeatureParams } from './types.js';
+import type { FeatureDef, FeatureFamily, FeatureParams, PrepareContext } from './types.js';
 
 const family = 'traceability';
 
@@ -20,6 +21,10 @@ const T = {
   batches: 'ccrg_trace_batches',
   /** Per scored participant and RNPT of a batch: quantity received and sent, first and last outgoing movement, the firm's invoices, the batch's item. */
   flows: 'ccrg_trace_flows',
+  /** Per scored participant and RNPT it moved or received: lines out and in, quantities sent and bought, first and last date out, invoices. */
+  balances: 'ccrg_trace_balances',
+  /** Per scored participant (seller) and buyer: the value of its invoices dated in the activity window. */
+  invoices: 'ccrg_trace_invoices',
 } as const;
 
 /** A markup above this multiple of the peers' counts towards the amount at stake. */
@@ -169,20 +174,33 @@ export function traceableCodeSql(prefixes: readonly string[]): string {
   return prefixes.map((c) => `starts_with(hs_code, ${quoteLiteral(c)})`).join(' OR ') || 'false';
 }
 
-function prepare(params: FeatureParams): string[] {
+function prepare(params: FeatureParams, context: PrepareContext): string[] {
   const a = AS_OF_TABLES;
+  const served = monthListSql(context.movementMonths);
+  const scored = `IN (SELECT inn FROM ${a.universe})`;
   // The item number follows the last '/': parsed once per batch number, not per movement.
   const item = rnptItemSql('rnpt');
+  const b = MOVEMENT_BALANCES;
   return [
+    // Per scored participant and RNPT, what it received and sent as of the date: the months the store's
+    // balances serve (src/store/movement-months.ts), summed, and the others from the as-of movements.
+    // Exact sums (DECIMAL), cast to DOUBLE once summed: a national month gives a firm thousands of lines, and
+    // a double sum's last bits changed with the order of parallel aggregation, a rounded amount by a cent between runs.
+    `CREATE OR REPLACE TEMP TABLE ${T.balances} AS
+     SELECT firm, rnpt, min(unit) AS unit, sum(lines_out) AS lines_out, CAST(sum(sent) AS DOUBLE) AS sent,
+       min(first_out) AS first_out, max(last_out) AS last_out,
+       CAST(sum(invoice_qty) AS DOUBLE) AS invoice_qty, CAST(sum(invoice_value) AS DOUBLE) AS invoice_value, CAST(sum(bought) AS DOUBLE) AS bought
+     FROM (
+       SELECT * EXCLUDE (doc_month) FROM ${b.table} WHERE doc_month IN (${served}) AND firm ${scored}
+       UNION ALL
+       SELECT * EXCLUDE (doc_month) FROM (${b.select(`SELECT * FROM ${a.traceability}`)}) WHERE firm ${scored}
+     )
+     GROUP BY firm, rnpt`,
     `CREATE OR REPLACE TEMP TABLE ${T.batches} AS
      WITH keys AS (
+       -- The batches a scored participant moved or received: the other firms' balances are never read.
        SELECT rnpt, unit, ${item.declId} AS decl_id, ${item.itemNo} AS item_no
-       FROM (
-         -- The batches a scored participant moved or received: the other firms' balances are never read.
-         SELECT rnpt, min(unit) AS unit FROM ${a.traceability}
-         WHERE doc_type <> 'adjustment' AND (seller_inn IN (SELECT inn FROM ${a.universe}) OR buyer_inn IN (SELECT inn FROM ${a.universe}))
-         GROUP BY rnpt
-       )
+       FROM (SELECT rnpt, min(unit) AS unit FROM ${T.balances} GROUP BY rnpt)
        WHERE decl_id IS NOT NULL
      )
      SELECT k.rnpt, k.decl_id, k.item_no, d.inn AS importer, d.hs_code, d.release_date,
@@ -192,26 +210,24 @@ function prepare(params: FeatureParams): string[] {
        coalesce(CAST(d.duty_rub AS DOUBLE), 0) + coalesce(CAST(d.import_vat_rub AS DOUBLE), 0) + coalesce(CAST(d.excise_rub AS DOUBLE), 0) AS payments,
        ${inspectableSql('d.release_date', params)} AS inspectable
      FROM keys k JOIN ${a.declarations} d ON d.decl_id = k.decl_id AND d.item_no = k.item_no`,
+    // The firms whose balances a feature reads are the scored participants: domestic resellers and
+    // retailers, most of the movements, are not needed.
     `CREATE OR REPLACE TEMP TABLE ${T.flows} AS
-     WITH firms AS (
-       -- The firms whose balances a feature reads: the scored participants. Domestic resellers and retailers,
-       -- most of the movements, are not needed.
-       SELECT inn FROM ${a.universe}
-     ), sent AS (
-       -- Exact sums (here and in the features): a national month gives a firm thousands of lines, and a double
-       -- sum's last bits changed with the order of parallel aggregation, a rounded amount by a cent between runs.
-       SELECT seller_inn AS firm, rnpt, ${exactDoubleSum('quantity')} AS sent, min(doc_date) AS first_out, max(doc_date) AS last_out,
-         ${exactDoubleSum('quantity', "doc_type = 'invoice'")} AS invoice_qty, ${exactDoubleSum('value_rub', "doc_type = 'invoice'")} AS invoice_value
-       FROM ${a.traceability} WHERE doc_type <> 'adjustment' AND seller_inn IN (SELECT inn FROM firms) GROUP BY seller_inn, rnpt
-     ), bought AS (
-       SELECT buyer_inn AS firm, rnpt, ${exactDoubleSum('quantity')} AS bought
-       FROM ${a.traceability} WHERE buyer_inn IN (SELECT inn FROM firms) AND doc_type IN ('invoice', 'transfer_report') GROUP BY buyer_inn, rnpt
-     )
      SELECT s.firm, s.rnpt, s.sent, s.first_out, s.last_out, s.invoice_qty, s.invoice_value,
        s.firm = b.importer AS is_importer,
-       coalesce(bo.bought, 0) + CASE WHEN s.firm = b.importer THEN b.imported_qty ELSE 0 END AS received,
+       coalesce(s.bought, 0) + CASE WHEN s.firm = b.importer THEN b.imported_qty ELSE 0 END AS received,
        b.decl_id, b.item_no, b.imported_qty, b.hs_code, b.release_date, b.customs_value, b.landed, b.payments, b.inspectable
-     FROM sent s JOIN ${T.batches} b USING (rnpt) LEFT JOIN bought bo ON bo.firm = s.firm AND bo.rnpt = s.rnpt`,
+     FROM ${T.balances} s JOIN ${T.batches} b USING (rnpt)
+     WHERE s.lines_out > 0`,
+    // The scored participants' invoices dated in the window, per buyer: the months the store's invoice
+    // sums serve (each wholly inside the window or before it), and the others from the as-of movements.
+    `CREATE OR REPLACE TEMP TABLE ${T.invoices} AS
+     SELECT seller_inn, buyer_inn, value FROM ${MOVEMENT_INVOICES.table}
+     WHERE doc_month IN (${served}) AND doc_month >= ${windowStartSql(params, params.windowMonths)} AND seller_inn ${scored}
+     UNION ALL
+     SELECT seller_inn, buyer_inn, value
+     FROM (${MOVEMENT_INVOICES.select(`SELECT * FROM ${a.traceability} WHERE doc_date >= ${windowStartSql(params, params.windowMonths)}`)})
+     WHERE seller_inn ${scored}`,
   ];
 }
 
@@ -230,7 +246,6 @@ function movedFlowsSql(params: FeatureParams, where = 'true'): string {
 function sql(params: FeatureParams): string {
   const a = AS_OF_TABLES;
   const asOf = asOfLiteral(params);
-  const windowStart = windowStartSql(params, params.windowMonths);
   const quarters = dueQuarters(params, windowQuarterCount(params)).map((q) => quoteLiteral(q.taxPeriod));
   const traceable = traceableCodeSql(params.traceableCodes);
   const minImporters = params.peerMinImporters;
@@ -272,11 +287,10 @@ function sql(params: FeatureParams): string {
     SELECT DISTINCT inn FROM ${a.tax_returns} WHERE tax_period IN (${quarters.join(', ') || "''"})
   ), weak AS (
     SELECT l.seller_inn AS inn,
-      coalesce(${exactDoubleSum('l.value_rub', "p.headcount = 0 OR (p.tax_regime = 'general' AND fi.inn IS NULL)")}, 0) / nullif(${exactDoubleSum('l.value_rub')}, 0) AS share
-    FROM ${a.traceability} l
+      coalesce(${exactDoubleSum('l.value', "p.headcount = 0 OR (p.tax_regime = 'general' AND fi.inn IS NULL)")}, 0) / nullif(${exactDoubleSum('l.value')}, 0) AS share
+    FROM ${T.invoices} l
     LEFT JOIN ${a.participants} p ON p.inn = l.buyer_inn
     LEFT JOIN filed fi ON fi.inn = l.buyer_inn
-    WHERE l.doc_type = 'invoice' AND l.doc_date >= ${windowStart}
     GROUP BY l.seller_inn
   )
   SELECT u.inn,
@@ -345,7 +359,7 @@ export const traceability: FeatureFamily = {
   features: FEATURES,
   sql,
   prepare,
-  preparedTables: [T.batches],
+  preparedTables: [T.balances, T.batches, T.invoices],
   // The flows stay until the features' workspace is dropped: the batch's evidence reads them (traceEvidenceSql).
   keptTables: [T.flows],
   readsMovements: true,

@@ -56,6 +56,13 @@ export interface PrepareContext {
    * from the items.
    */
   cleanMonths: ReadonlySet<string>;
+  /**
+   * Document months (YYYY-MM-01) whose movements' aggregates are the store
+   * as of the date, each wholly inside the activity window or before it
+   * (src/store/movement-months.ts); the as-of movements
+   * (AS_OF_TABLES.traceability) hold the other months' only.
+   */
+  movementMonths: ReadonlySet<string>;
 }
 
 /** A family of features computed by one SQL query. */

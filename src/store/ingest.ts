@@ -17,6 +17,7 @@ import { describeEntityPairs, sameEntityPairs, writeEntityPairs } from './entity
 import { describeInterrupted, removeInterruptedRows } from './interrupted.js';
 import { ensureStoreSchema, LINEAGE_COLUMN_NAMES, storedColumns } from './schema.js';
 import { MONTH_AGGREGATE_KEY_COLUMNS, refreshAggregatesAfterIngest, refreshMonthAggregates } from './month-aggregates.js';
+import { refreshMovementMonths, refreshMovementMonthsAfterIngest } from './movement-months.js';
 import { refreshSupersession } from './supersession.js';
 import { planStaging, type StagingPlan } from './staging.js';
 
@@ -153,6 +154,8 @@ export async function ingestFiles(db: Db, options: IngestOptions, clock: Clock, 
           await (await refreshSupersession(db, 'all')).drop();
           await refreshMonthAggregates(db, 'all');
         }
+        // The removed movements were counted in their months' balances.
+        if ((found['traceability'] ?? 0) > 0) await refreshMovementMonths(db, 'all');
         return found;
       });
       if (Object.keys(removed).length > 0) logger.warn(`removed ${describeInterrupted(removed)} of an ingest that was interrupted before it committed`);
@@ -374,6 +377,7 @@ async function storeOne(db: Db, v: Validated, ingestId: number, mappingSha: stri
       await versioned.drop();
     }
   }
+  if (def.id === 'traceability' && inserted > 0) await refreshMovementMonthsAfterIngest(db, ingestId);
   // The release month of a rejected declaration row: read before staging was dropped, or from the typed row (a duplicate key).
   await db.run(
     `INSERT INTO rejects (ingest_id, file, line, "column", value, code, message, period)

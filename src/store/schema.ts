@@ -3,6 +3,7 @@ import type { Db } from '../io/db.js';
 import { quoteIdent, quoteLiteral } from '../io/sql.js';
 import { sqlTypeOf } from '../validation/column-checks.js';
 import { MONTH_AGGREGATE_TABLES, monthAggregateDdl, refreshMonthAggregates } from './month-aggregates.js';
+import { MOVEMENT_AGGREGATE_TABLES, movementAggregateDdl, refreshMovementMonths } from './movement-months.js';
 import { refreshSupersession } from './supersession.js';
 
 /**
@@ -105,7 +106,7 @@ export async function missingSchema(db: Db): Promise<string[]> {
   const rows = await db.all(`SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'`);
   const have = new Set(rows.map((r) => `${String(r['table_name'])}.${String(r['column_name'])}`));
   const tables = new Set(rows.map((r) => String(r['table_name'])));
-  const missing: string[] = MONTH_AGGREGATE_TABLES.filter((t) => !tables.has(t));
+  const missing: string[] = [...MONTH_AGGREGATE_TABLES, ...MOVEMENT_AGGREGATE_TABLES].filter((t) => !tables.has(t));
   for (const id of EXTRACT_IDS) {
     if (!tables.has(id)) {
       missing.push(id);
@@ -159,6 +160,10 @@ export async function ensureStoreSchema(db: Db): Promise<void> {
   for (const sql of monthAggregateDdl()) await db.run(sql);
   // A store made before the aggregates (or one of them) gets every month's once.
   if (lacksAggregates) await refreshMonthAggregates(db, 'all');
+  const lacksMovementMonths = (await existingTables(db, MOVEMENT_AGGREGATE_TABLES)).length < MOVEMENT_AGGREGATE_TABLES.length;
+  for (const sql of movementAggregateDdl()) await db.run(sql);
+  // A store made before the movements' aggregates (or one of them) gets every month's once.
+  if (lacksMovementMonths) await refreshMovementMonths(db, 'all');
   if (found === undefined) {
     await db.run(`INSERT INTO meta VALUES ('schema_version', ${quoteLiteral(String(SCHEMA_VERSION))})`);
   }

@@ -14,7 +14,7 @@ async function computed(db: Db, asOf: string, paymentProcedures = SCORE_DEFAULTS
   const params = { ...SCORE_DEFAULTS, asOf, paymentProcedures };
   const result = await computeFeatures(db, params);
   const features = JSON.stringify(await db.all(`SELECT * FROM ${result.table} ORDER BY inn`));
-  const [ownMonths] = FAMILIES.unit_value.prepare?.(params, { cleanMonths: await cleanMonths(db, asOf) }) ?? [];
+  const [ownMonths] = FAMILIES.unit_value.prepare?.(params, { cleanMonths: await cleanMonths(db, asOf), movementMonths: new Set() }) ?? [];
   await db.run(ownMonths as string);
   const own = JSON.stringify(await db.all(`SELECT * FROM ccrg_own_month ORDER BY inn, hs_code, origin_country NULLS FIRST, mb`));
   await db.run('DROP TABLE ccrg_own_month');

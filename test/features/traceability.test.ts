@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { innFromBody } from '../../src/validation/inn.js';
 import { SCORE_DEFAULTS } from '../../src/config/defaults.js';
 import { AS_OF_TABLES } from '../../src/features/as-of-tables.js';
-import { traceEvidenceSql } from '../../src/features/traceability.js';
+import { TRACE_FLOWS_TABLE, traceEvidenceSql } from '../../src/features/traceability.js';
+import { windowStartSql } from '../../src/features/params.js';
+import { MOVEMENT_MONTHS, servedMovementMonths } from '../../src/store/movement-months.js';
 import { INNS, featuresAsOf, item, rowOf, sharedFeatures, storeWith } from './helpers.js';
 
 // Importers: A sells beyond its import (and before the release), B consigns to C, D sells old stock,
@@ -178,6 +180,33 @@ describe('traceability features', () => {
     // Before the correction, L had bought the 10 it retired.
     const before = await featuresAsOf(db, '2024-04-30');
     expect(rowOf(before.byInn, L)).toMatchObject({ trace_batches: 1, trace_excess_share: 0 });
+  });
+
+  it('gives the same features and balances, bit for bit, from the store\'s monthly balances as from the movements', async () => {
+    const db = await world();
+    const snapshot = async (asOf: string): Promise<{ served: number; features: string; flows: string }> => {
+      const params = { ...SCORE_DEFAULTS, asOf };
+      const served = (await servedMovementMonths(db, asOf, windowStartSql(params, params.windowMonths))).size;
+      const { result } = await featuresAsOf(db, asOf);
+      const features = JSON.stringify(await db.all(`SELECT * FROM ${result.table} ORDER BY inn`));
+      const flows = JSON.stringify(await db.all(`SELECT * FROM ${TRACE_FLOWS_TABLE} ORDER BY firm, rnpt`));
+      await result.workspace.drop();
+      return { served, features, flows };
+    };
+    // Month ends before and after R's late correction (2024-07-10: March is served only after it, with July), and a
+    // mid-month date (May, not over, comes from the movements).
+    const dates = ['2024-06-30', '2024-07-31', '2024-05-15'];
+    const fromBalances = [];
+    for (const asOf of dates) fromBalances.push(await snapshot(asOf));
+    expect(fromBalances.map((s) => s.served)).toEqual([3, 5, 2]);
+    await db.run(`DELETE FROM ${MOVEMENT_MONTHS}`);
+    for (const [i, asOf] of dates.entries()) {
+      const fromMovements = await snapshot(asOf);
+      expect(fromMovements.served).toBe(0);
+      expect(fromMovements.flows, asOf).toBe(fromBalances[i]?.flows);
+      expect(fromMovements.features, asOf).toBe(fromBalances[i]?.features);
+    }
+    expect(fromBalances[0]?.flows).toContain(A);
   });
 
   it('reports the traceability features unavailable when the store has no movements', async () => {

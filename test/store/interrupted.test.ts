@@ -4,6 +4,7 @@ import { openStoreReadOnly } from '../../src/app/store.js';
 import { openDuckDb, type Db } from '../../src/io/db.js';
 import { interruptedRows } from '../../src/store/interrupted.js';
 import { MONTH_AGGREGATE_TABLES, refreshMonthAggregates } from '../../src/store/month-aggregates.js';
+import { MOVEMENT_AGGREGATE_TABLES, refreshMovementMonths } from '../../src/store/movement-months.js';
 import { memoryLogger } from '../../src/util/logger.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { ingestFiles } from '../../src/store/ingest.js';
@@ -53,6 +54,41 @@ describe('rows of an ingest that never committed', () => {
     expect(logger.lines.join('\n')).toContain('removed 2 participants rows, 1 rejects rows of an ingest that was interrupted before it committed');
     db = await openStoreReadOnly(store);
     expect(await content(db)).toBe(old);
+    db.close();
+  });
+
+  it('of movements leave the months\' balances as they were once removed', async () => {
+    const dir = await tempDir();
+    const store = join(dir, 'store.duckdb');
+    const line = { seller_inn: '7707083893', buyer_inn: '7736207543', doc_date: '2026-05-12', quantity: '4' };
+    const file = await fixtureFile('traceability.csv', extractCsv('traceability', [line, { ...line, doc_no: 'N-2', doc_date: '2026-06-03', quantity: '2' }]));
+    const inputs = [{ extract: 'traceability' as const, file }];
+    const ingest = async (logger = memoryLogger()): Promise<void> => {
+      const db = await openDuckDb(store);
+      try {
+        await ingestFiles(db, { inputs, mapping: defaultMapping(), dryRun: false, maxRejectShare: null }, fixedClock('2026-06-30'), logger);
+      } finally {
+        db.close();
+      }
+    };
+    const balances = async (db: Db): Promise<string> =>
+      JSON.stringify(await Promise.all(MOVEMENT_AGGREGATE_TABLES.map((t) => db.all(`SELECT * FROM ${t} ORDER BY ALL`))));
+    await ingest();
+    let db = await openDuckDb(store);
+    const old = await balances(db);
+    expect(old).toContain('"doc_month":"2026-06-01"');
+    // Rows of an ingest 2 without lineage, already counted in the balances of May and of a month of their own.
+    await db.run(`INSERT INTO traceability SELECT * REPLACE (2 AS ingest_id, doc_no || '-K' AS doc_no) FROM traceability`);
+    await db.run(`INSERT INTO traceability SELECT * REPLACE (2 AS ingest_id, 'K-3' AS doc_no, DATE '2026-04-20' AS doc_date, DATE '2026-04-20' AS correction_date) FROM traceability LIMIT 1`);
+    await refreshMovementMonths(db, 'all');
+    expect(await balances(db)).not.toBe(old);
+    db.close();
+
+    const logger = memoryLogger();
+    await ingest(logger);
+    expect(logger.lines.join('\n')).toContain('removed 3 traceability rows of an ingest that was interrupted before it committed');
+    db = await openStoreReadOnly(store);
+    expect(await balances(db)).toBe(old);
     db.close();
   });
 

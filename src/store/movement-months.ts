@@ -1,0 +1,199 @@
+/**
+ * Per-month balances of the traceability movements, kept up to date at
+ * ingest (issue 20: "keep per-RNPT balances up to date at ingest"), so that
+ * a batch sums the months of its history instead of reconstructing every
+ * movement of them as of its date. Movements are the largest extract (of
+ * the order of 10 million lines a month nationally); most of them are
+ * retail sales that a firm's month of a batch (RNPT) gathers into one row.
+ *
+ * Each aggregate groups the latest correction of every document line by the
+ * month of its document date (a line's key holds its date, so a correction
+ * never moves a line to another month), with exact sums (DECIMAL and
+ * counts): summing the months gives, bit for bit, what one pass over the
+ * lines would. An ingest rebuilds the months of its rows; a repair of an
+ * interrupted ingest, or a store made before the aggregates, every month.
+ *
+ * `movement_months` records, per month, the latest date a row of it was made
+ * (`correction_date`). A month's aggregates are the movements as of a date D
+ * exactly when the month has ended by D and every row of it was made by D:
+ * then the latest correction of each line is its correction as of D. A
+ * batch reads the aggregates of those months (see {@link servedMovementMonthsSql})
+ * and the movements of the others (a late correction, a month not over).
+ */
+import type { Db } from '../io/db.js';
+import { sqlDate } from '../io/sql.js';
+
+/** Per document month: its rows (every correction) and the latest date one of them was made. */
+export const MOVEMENT_MONTHS = 'movement_months';
+
+/** One aggregate of the movements: its table, columns and the SELECT that fills it from movement rows. */
+export interface MovementAggregate {
+  table: string;
+  /** Column names and DuckDB types, `doc_month` first. */
+  columns: readonly (readonly [string, string])[];
+  /**
+   * `SELECT doc_month, ...` over `source`, a SELECT of movement rows with
+   * the store's columns (`value_rub` DECIMAL or DOUBLE, read as DOUBLE, as
+   * the features read it).
+   */
+  select(source: string): string;
+}
+
+/** SQL of an exact sum: each term cast to DECIMAL(38,6), as the features' `exactSum` does, so that sums of sums are the same bits. */
+const exact = (expr: string): string => `sum(CAST((${expr}) AS DECIMAL(38,6)))`;
+const docMonth = `CAST(date_trunc('month', doc_date) AS DATE) AS doc_month`;
+
+/**
+ * Per document month, firm and RNPT, the firm's movements of the batch
+ * other than adjustments (which change values, not quantities): as the
+ * seller (`lines_out`; `sent`, the quantity of every such line; the first and
+ * last date out; `invoice_qty`, `invoice_value`: its invoices) and as the
+ * buyer (`lines_in`; `bought`: invoices and transfer reports); `unit`, the
+ * least unit of those lines.
+ */
+export const MOVEMENT_BALANCES: MovementAggregate = {
+  table: 'movement_balances',
+  columns: [
+    ['doc_month', 'DATE'],
+    ['firm', 'VARCHAR'],
+    ['rnpt', 'VARCHAR'],
+    ['unit', 'VARCHAR'],
+    ['lines_out', 'BIGINT'],
+    ['sent', 'DECIMAL(38,6)'],
+    ['first_out', 'DATE'],
+    ['last_out', 'DATE'],
+    ['invoice_qty', 'DECIMAL(38,6)'],
+    ['invoice_value', 'DECIMAL(38,6)'],
+    ['lines_in', 'BIGINT'],
+    ['bought', 'DECIMAL(38,6)'],
+  ],
+  select: (source) => `SELECT doc_month, firm, rnpt, min(unit) AS unit,
+       count(*) FILTER (WHERE out) AS lines_out,
+       ${exact('CASE WHEN out THEN quantity END')} AS sent,
+       min(doc_date) FILTER (WHERE out) AS first_out, max(doc_date) FILTER (WHERE out) AS last_out,
+       ${exact("CASE WHEN out AND doc_type = 'invoice' THEN quantity END")} AS invoice_qty,
+       ${exact("CASE WHEN out AND doc_type = 'invoice' THEN value END")} AS invoice_value,
+       count(*) FILTER (WHERE NOT out) AS lines_in,
+       ${exact("CASE WHEN NOT out AND doc_type IN ('invoice', 'transfer_report') THEN quantity END")} AS bought
+     FROM (
+       SELECT ${docMonth}, seller_inn AS firm, true AS out, rnpt, doc_type, doc_date, quantity, unit, CAST(value_rub AS DOUBLE) AS value
+       FROM (${source}) WHERE doc_type <> 'adjustment'
+       UNION ALL
+       SELECT ${docMonth}, buyer_inn AS firm, false AS out, rnpt, doc_type, doc_date, quantity, unit, CAST(value_rub AS DOUBLE) AS value
+       FROM (${source}) WHERE doc_type <> 'adjustment' AND buyer_inn IS NOT NULL
+     )
+     GROUP BY doc_month, firm, rnpt`,
+};
+
+/** Per document month, seller and buyer: the value of the invoices (what the weak-buyer share reads). */
+export const MOVEMENT_INVOICES: MovementAggregate = {
+  table: 'movement_invoices',
+  columns: [
+    ['doc_month', 'DATE'],
+    ['seller_inn', 'VARCHAR'],
+    ['buyer_inn', 'VARCHAR'],
+    ['value', 'DECIMAL(38,6)'],
+  ],
+  select: (source) => `SELECT ${docMonth}, seller_inn, buyer_inn, ${exact('CAST(value_rub AS DOUBLE)')} AS value
+     FROM (${source}) WHERE doc_type = 'invoice' GROUP BY ALL`,
+};
+
+/** Per document date, seller and RNPT: the value of the retirements by export (what the exports family matches with export declarations). */
+export const MOVEMENT_RETIRED_EXPORTS: MovementAggregate = {
+  table: 'movement_retired_exports',
+  columns: [
+    ['doc_month', 'DATE'],
+    ['seller_inn', 'VARCHAR'],
+    ['rnpt', 'VARCHAR'],
+    ['doc_date', 'DATE'],
+    ['value', 'DECIMAL(38,6)'],
+  ],
+  select: (source) => `SELECT ${docMonth}, seller_inn, rnpt, doc_date, ${exact('CAST(value_rub AS DOUBLE)')} AS value
+     FROM (${source}) WHERE doc_type = 'retired_export' GROUP BY ALL`,
+};
+
+/** Every aggregate of the movements the store keeps. */
+export const MOVEMENT_AGGREGATES: readonly MovementAggregate[] = [MOVEMENT_BALANCES, MOVEMENT_INVOICES, MOVEMENT_RETIRED_EXPORTS];
+
+/** The store's tables for the movements' aggregates, in order. */
+export const MOVEMENT_AGGREGATE_TABLES: readonly string[] = [MOVEMENT_MONTHS, ...MOVEMENT_AGGREGATES.map((a) => a.table)];
+
+/** Tables of the aggregates, for the store's schema. */
+export function movementAggregateDdl(): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${MOVEMENT_MONTHS} (doc_month DATE PRIMARY KEY, lines BIGINT NOT NULL, last_made DATE NOT NULL)`,
+    ...MOVEMENT_AGGREGATES.map((a) => `CREATE TABLE IF NOT EXISTS ${a.table} (${a.columns.map(([n, t]) => `${n} ${t}`).join(', ')})`),
+  ];
+}
+
+/** A predicate on movement rows: dated in one of `months` (YYYY-MM-01), as date ranges a scan can skip row groups by. */
+export function datedInMonthsSql(months: readonly string[]): string {
+  return months.length === 0 ? 'false' : months.map((m) => `(doc_date >= ${sqlDate(m)} AND doc_date < ${sqlDate(m)} + INTERVAL 1 MONTH)`).join(' OR ');
+}
+
+/** SQL list of the months (YYYY-MM-01) `months` for `doc_month IN (...)`: a list that matches nothing when empty. */
+export function monthListSql(months: ReadonlySet<string>): string {
+  return months.size === 0 ? 'NULL' : [...months].sort().map(sqlDate).join(', ');
+}
+
+/** The latest correction of every document line dated in `months`: what the aggregates sum. */
+function latestRowsSql(months: readonly string[]): string {
+  const dated = datedInMonthsSql(months);
+  // As the movements as of a date (src/store/as-of.ts), with every correction made.
+  return `SELECT t.* FROM traceability t
+    LEFT JOIN (SELECT seller_inn, doc_type, doc_no, doc_date, rnpt, max(correction_no) AS top_no FROM traceability
+      WHERE (${dated}) AND correction_no > 0 GROUP BY ALL) top
+    USING (seller_inn, doc_type, doc_no, doc_date, rnpt)
+    WHERE (${dated}) AND t.correction_no = coalesce(top.top_no, 0)`;
+}
+
+/**
+ * Rebuilds every aggregate of the document months `months` (YYYY-MM-01), or
+ * of every month with a movement (`'all'`), from the store's rows; runs in
+ * the caller's transaction, if any.
+ */
+export async function refreshMovementMonths(db: Db, months: readonly string[] | 'all'): Promise<void> {
+  const list =
+    months === 'all'
+      ? (await db.all(`SELECT DISTINCT strftime(date_trunc('month', doc_date), '%Y-%m-%d') AS m FROM traceability ORDER BY m`)).map((r) => String(r['m']))
+      : [...new Set(months)].sort();
+  const all = [MOVEMENT_MONTHS, ...MOVEMENT_AGGREGATES.map((a) => a.table)];
+  // Every month: also those no movement is left in (the rows of a killed ingest, removed).
+  if (months === 'all') for (const table of all) await db.run(`DELETE FROM ${table}`);
+  // A month at a time: a national month is 10 million lines, and its groups are what one rebuild holds in memory.
+  for (const month of list) {
+    for (const table of all) await db.run(`DELETE FROM ${table} WHERE doc_month = ${sqlDate(month)}`);
+    await db.run(`INSERT INTO ${MOVEMENT_MONTHS}
+      SELECT CAST(date_trunc('month', doc_date) AS DATE), count(*), max(correction_date) FROM traceability WHERE ${datedInMonthsSql([month])} GROUP BY ALL`);
+    for (const aggregate of MOVEMENT_AGGREGATES) {
+      await db.run(`INSERT INTO ${aggregate.table} ${aggregate.select(latestRowsSql([month]))}`);
+    }
+  }
+}
+
+/** Brings the aggregates up to date after ingest `ingestId` stored movements: the months of its rows are rebuilt. */
+export async function refreshMovementMonthsAfterIngest(db: Db, ingestId: number): Promise<void> {
+  const rows = await db.all(
+    `SELECT DISTINCT strftime(date_trunc('month', doc_date), '%Y-%m-%d') AS m FROM traceability WHERE ingest_id = ${Math.trunc(ingestId)} ORDER BY m`,
+  );
+  await refreshMovementMonths(db, rows.map((r) => String(r['m'])));
+}
+
+/**
+ * SQL of the document months whose aggregates a batch as of `asOf` reads
+ * (column `doc_month`): ended by then, every row made by then, and not
+ * holding the first day of the window (`windowStart`, SQL of a date): a
+ * month the window starts inside is read from the movements, so that a
+ * month of the aggregates is wholly inside the window or wholly before it.
+ */
+export function servedMovementMonthsSql(asOf: string, windowStart: string): string {
+  const d = sqlDate(asOf);
+  return `SELECT doc_month FROM ${MOVEMENT_MONTHS}
+    WHERE last_made <= ${d} AND last_day(doc_month) <= ${d} AND NOT (doc_month < ${windowStart} AND last_day(doc_month) >= ${windowStart})`;
+}
+
+/** The document months (YYYY-MM-01) whose aggregates a batch as of `asOf` reads ({@link servedMovementMonthsSql}). */
+export async function servedMovementMonths(db: Db, asOf: string, windowStart: string): Promise<Set<string>> {
+  const rows = await db.all(`SELECT strftime(doc_month, '%Y-%m-%d') AS m FROM (${servedMovementMonthsSql(asOf, windowStart)})`);
+  return new Set(rows.map((r) => String(r['m'])));
+}
