@@ -2,7 +2,7 @@ import type { ExtractId } from '../contract/extracts.js';
 import type { Db } from '../io/db.js';
 import { quoteLiteralList } from '../io/sql.js';
 import { anyMovementAsOfSql, asOfSql, EXPORT_ITEMS_SQL, IMPORT_ITEMS_SQL } from '../store/as-of.js';
-import { datedInMonthsSql } from '../store/movement-months.js';
+import { datedOutsideMonthsSql } from '../store/movement-months.js';
 import { dueQuarters, dueQuartersSql, windowQuarterCount, windowStartSql } from './params.js';
 import type { FeatureParams } from './types.js';
 
@@ -14,7 +14,7 @@ export const AS_OF_TABLES = {
   participants: 'ccrg_asof_participants',
   outcomes: 'ccrg_asof_outcomes',
   tax_signals: 'ccrg_asof_tax_signals',
-  /** Movements of traceable goods with a scored participant (`universe`) as seller or buyer, the highest correction of each document line made by the date, of the document months the store's per-month aggregates do not serve (PrepareContext.movementMonths): rnpt, doc_type, doc_date, seller_inn, buyer_inn, quantity, unit, value_rub (DOUBLE). */
+  /** Movements of traceable goods with a scored participant (`universe`) as seller or buyer, the highest correction of each document line made by the date, of the document months the store's per-month aggregates do not serve (PrepareContext.movementMonths): rnpt, doc_type, doc_no, doc_date, seller_inn, buyer_inn, quantity, unit, value_rub (DOUBLE). */
   traceability: 'ccrg_asof_traceability',
   /** Applications on EAEU imports, the highest correction of each line filed by the date: inn (the applicant), goods_date (accepted_date, else application_date), vat_rub, hs_code, quantity, unit, value_rub (DOUBLE amounts). */
   eaeu_imports: 'ccrg_asof_eaeu_imports',
@@ -130,10 +130,9 @@ export function asOfMovementsSql(params: FeatureParams, servedMonths: ReadonlySe
   // and retailers' movements among themselves, most of a national month, are never read). The filter
   // applies to the movements as of the date: the highest correction of a line is found among all its rows.
   return `CREATE OR REPLACE TEMP TABLE ${t.traceability} AS
-     SELECT rnpt, doc_type, doc_date, seller_inn, buyer_inn, quantity, unit, CAST(value_rub AS DOUBLE) AS value_rub
-     FROM (${asOfSql('traceability', params.asOf)})
-     WHERE NOT (${datedInMonthsSql([...servedMonths].sort())})
-       AND (seller_inn IN (SELECT inn FROM ${t.universe}) OR buyer_inn IN (SELECT inn FROM ${t.universe}))`;
+     SELECT rnpt, doc_type, doc_no, doc_date, seller_inn, buyer_inn, quantity, unit, CAST(value_rub AS DOUBLE) AS value_rub
+     FROM (${asOfSql('traceability', params.asOf, datedOutsideMonthsSql(servedMonths))})
+     WHERE seller_inn IN (SELECT inn FROM ${t.universe}) OR buyer_inn IN (SELECT inn FROM ${t.universe})`;
 }
 
 /** Creates the as-of TEMP tables and returns the as-of row counts of the extracts. */

@@ -20,6 +20,8 @@ export interface FeatureResult {
   itemTable: string;
   /** Features that the data cannot provide (e.g. no tax returns or no register in the store), by family, with the reason. Their columns are NULL. */
   unavailable: { family: string; features: string[]; reason: string }[];
+  /** Document months (YYYY-MM-01) the families read from the store's monthly balances of the movements (src/store/movement-months.ts), the others from the movements. */
+  movementMonths: ReadonlySet<string>;
 }
 
 /**
@@ -181,7 +183,7 @@ async function computeFeaturesInOrderFree(db: Db, params: FeatureParams): Promis
       ${joins.join('\n      ')}
       ORDER BY u.inn`));
     for (const id of computed) await workspace.release(familyTable(id));
-    return { workspace, table: FEATURES_TABLE, itemTable: ITEM_TABLES.items, unavailable };
+    return { workspace, table: FEATURES_TABLE, itemTable: ITEM_TABLES.items, unavailable, movementMonths: context.movementMonths };
   } catch (error) {
     await workspace.drop().catch(() => undefined);
     throw error;

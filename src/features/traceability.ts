@@ -7,7 +7,7 @@
  */
 import { quoteLiteral } from '../io/sql.js';
 import { asOfSql } from '../store/as-of.js';
-import { monthListSql, MOVEMENT_BALANCES, MOVEMENT_INVOICES } from '../store/movement-months.js';
+import { datedOutsideMonthsSql, FIRST_DOCUMENTS, monthListSql, MOVEMENT_BALANCES, MOVEMENT_INVOICES } from '../store/movement-months.js';
 import { AS_OF_TABLES } from './as-of-tables.js';
 import { exactDoubleSum, inspectableSql } from './item-signals.js';
 import { asOfLiteral, dueQuarters, windowQuarterCount, windowStartSql } from './params.js';
@@ -19,9 +19,9 @@ const family = 'traceability';
 const T = {
   /** Per RNPT a scored participant moved or received, naming an as-of declaration item (`<declaration number>/<item number>`): importer, code, release, imported quantity in the movements' unit, values. */
   batches: 'ccrg_trace_batches',
-  /** Per scored participant and RNPT of a batch: quantity received and sent, first and last outgoing movement, the firm's invoices, the batch's item. */
+  /** Per scored participant and RNPT of a batch: quantity received and sent, first and last outgoing movement, lines out and the first of them, the firm's invoices, the batch's item. */
   flows: 'ccrg_trace_flows',
-  /** Per scored participant and RNPT it moved or received: lines out and in, quantities sent and bought, first and last date out, invoices. */
+  /** Per scored participant and RNPT it moved or received: lines out and in, quantities sent and bought, first and last date out, invoices, the first documents out. */
   balances: 'ccrg_trace_balances',
   /** Per scored participant (seller) and buyer: the value of its invoices dated in the activity window. */
   invoices: 'ccrg_trace_invoices',
@@ -191,9 +191,9 @@ function prepare(params: FeatureParams, context: PrepareContext): string[] {
        min(first_out) AS first_out, max(last_out) AS last_out,
        CAST(sum(invoice_qty) AS DOUBLE) AS invoice_qty, CAST(sum(invoice_value) AS DOUBLE) AS invoice_value, CAST(sum(bought) AS DOUBLE) AS bought
      FROM (
-       SELECT * EXCLUDE (doc_month) FROM ${b.table} WHERE doc_month IN (${served}) AND firm ${scored}
+       SELECT * EXCLUDE (doc_month, first_docs) FROM ${b.table} WHERE doc_month IN (${served}) AND firm ${scored}
        UNION ALL
-       SELECT * EXCLUDE (doc_month) FROM (${b.select(`SELECT * FROM ${a.traceability}`)}) WHERE firm ${scored}
+       SELECT * EXCLUDE (doc_month, first_docs) FROM (${b.select(`SELECT * FROM ${a.traceability}`)}) WHERE firm ${scored}
      )
      GROUP BY firm, rnpt`,
     `CREATE OR REPLACE TEMP TABLE ${T.batches} AS
@@ -213,7 +213,7 @@ function prepare(params: FeatureParams, context: PrepareContext): string[] {
     // The firms whose balances a feature reads are the scored participants: domestic resellers and
     // retailers, most of the movements, are not needed.
     `CREATE OR REPLACE TEMP TABLE ${T.flows} AS
-     SELECT s.firm, s.rnpt, s.sent, s.first_out, s.last_out, s.invoice_qty, s.invoice_value,
+     SELECT s.firm, s.rnpt, s.sent, s.first_out, s.last_out, s.invoice_qty, s.invoice_value, s.lines_out,
        s.firm = b.importer AS is_importer,
        coalesce(s.bought, 0) + CASE WHEN s.firm = b.importer THEN b.imported_qty ELSE 0 END AS received,
        b.decl_id, b.item_no, b.imported_qty, b.hs_code, b.release_date, b.customs_value, b.landed, b.payments, b.inspectable
@@ -307,9 +307,6 @@ function sql(params: FeatureParams): string {
   LEFT JOIN excess e USING (inn) LEFT JOIN markup m USING (inn) LEFT JOIN unmoved um USING (inn) LEFT JOIN weak w USING (inn)`;
 }
 
-/** Outgoing documents of a batch listed in the evidence (the earliest first); the count covers them all. */
-const EVIDENCE_DOCUMENTS = 5;
-
 /** TEMP table the traceability evidence reads, kept after the features while their workspace lives (undefined otherwise). */
 export const TRACE_FLOWS_TABLE = T.flows;
 
@@ -318,11 +315,14 @@ export const TRACE_FLOWS_TABLE = T.flows;
  * per participant, up to `perParticipant` of the batches the features read (RNPTs it moved out in the
  * activity window), the most customs value moved beyond what was received first, then those moved
  * before their release, then the largest invoiced value; each with its balance and its first outgoing
- * documents as of the date (document type, number, date and quantity). Reads {@link TRACE_FLOWS_TABLE}
- * and the store's movements of those participants.
+ * documents as of the date (document type, number, date and quantity; FIRST_DOCUMENTS of them, and
+ * the count of all). Reads {@link TRACE_FLOWS_TABLE}, and the documents from the store's monthly balances
+ * of the months `servedMonths` (the features' {@link FeatureResult.movementMonths}) and from the movements
+ * of the other months.
  */
-export function traceEvidenceSql(params: FeatureParams, inns: readonly string[], perParticipant: number): string {
-  const list = `[${inns.map(quoteLiteral).join(', ')}]`;
+export function traceEvidenceSql(params: FeatureParams, inns: readonly string[], perParticipant: number, servedMonths: ReadonlySet<string>): string {
+  const inList = inns.map(quoteLiteral).join(', ');
+  const list = `[${inList}]`;
   const quantity = (q: string): string => `CASE WHEN ${q} = trunc(${q}) AND abs(${q}) < 1e15 THEN CAST(CAST(${q} AS BIGINT) AS VARCHAR) ELSE CAST(${q} AS VARCHAR) END`;
   return `WITH f AS (
       SELECT firm AS inn, *, excess * unit_cv AS excess_value, is_importer AND first_out < release_date AS before_release
@@ -330,22 +330,26 @@ export function traceEvidenceSql(params: FeatureParams, inns: readonly string[],
     ), chosen AS (
       SELECT *, row_number() OVER (PARTITION BY inn ORDER BY coalesce(excess_value, 0) DESC, before_release DESC, invoice_value DESC NULLS LAST, rnpt) AS n
       FROM f QUALIFY n <= ${perParticipant}
-    ), out AS (
-      SELECT m.seller_inn AS inn, m.rnpt, m.doc_type, m.doc_no, m.doc_date, m.quantity,
-        row_number() OVER (PARTITION BY m.seller_inn, m.rnpt ORDER BY m.doc_date, m.doc_no, m.doc_type) AS k
-      FROM (${asOfSql('traceability', params.asOf)}) m SEMI JOIN chosen c ON c.inn = m.seller_inn AND c.rnpt = m.rnpt
-      WHERE m.doc_type <> 'adjustment'
     ), docs AS (
-      SELECT inn, rnpt, count(*) AS documents_out,
-        string_agg(doc_type || ' ' || doc_no || ' of ' || strftime(doc_date, '%Y-%m-%d') || ': ' || ${quantity('quantity')}, '; ' ORDER BY k) FILTER (WHERE k <= ${EVIDENCE_DOCUMENTS}) AS documents
-      FROM out GROUP BY inn, rnpt
+      -- The earliest outgoing documents of each chosen batch: those the store's monthly balances keep, of the
+      -- months the features read from them, and those of the other months from the movements as of the date.
+      SELECT firm AS inn, rnpt, list_sort(flatten(list(first_docs)))[1:${FIRST_DOCUMENTS}] AS first_docs
+      FROM (
+        SELECT firm, rnpt, first_docs FROM ${MOVEMENT_BALANCES.table}
+        WHERE firm IN (${inList}) AND doc_month IN (${monthListSql(servedMonths)}) AND lines_out > 0
+        UNION ALL
+        SELECT firm, rnpt, first_docs FROM (${MOVEMENT_BALANCES.select(asOfSql('traceability', params.asOf, `seller_inn IN (${inList}) AND (${datedOutsideMonthsSql(servedMonths)})`))})
+        WHERE lines_out > 0
+      ) b SEMI JOIN chosen c ON c.inn = b.firm AND c.rnpt = b.rnpt
+      GROUP BY firm, rnpt
     )
     SELECT c.inn, c.rnpt, c.decl_id, c.item_no, c.release_date, c.hs_code, c.imported_qty, c.received AS received_qty, c.sent AS sent_qty,
       c.excess AS excess_qty, round(coalesce(c.excess_value, 0), 2) AS excess_customs_value_rub,
       c.before_release AS moved_before_release, c.first_out, c.last_out, c.invoice_qty, round(c.invoice_value, 2) AS invoice_value_rub,
       CASE WHEN c.is_importer AND c.invoice_qty > 0 AND c.imported_qty > 0 AND c.landed > 0
         THEN round((c.invoice_value / c.invoice_qty) / (c.landed / c.imported_qty), 4) END AS markup,
-      CAST(coalesce(d.documents_out, 0) AS INTEGER) AS documents_out, d.documents
+      CAST(c.lines_out AS INTEGER) AS documents_out,
+      array_to_string(list_transform(d.first_docs, d -> d.doc_type || ' ' || d.doc_no || ' of ' || strftime(d.doc_date, '%Y-%m-%d') || ': ' || ${quantity('d.quantity')}), '; ') AS documents
     FROM chosen c LEFT JOIN docs d USING (inn, rnpt)
     ORDER BY c.inn, c.n`;
 }

@@ -105,11 +105,18 @@ async function readEvidence(db: Db, itemTable: string, ranked: readonly RankedPa
 }
 
 /** Traceability evidence of the top participants (src/features/traceability.ts, traceEvidenceSql), in rank order; none when the batch computed no traceability features. */
-async function readTraceEvidence(db: Db, params: FeatureParams, ranked: readonly RankedParticipant[], top: number, perParticipant: number): Promise<Row[]> {
+async function readTraceEvidence(
+  db: Db,
+  params: FeatureParams,
+  movementMonths: ReadonlySet<string>,
+  ranked: readonly RankedParticipant[],
+  top: number,
+  perParticipant: number,
+): Promise<Row[]> {
   const chosen = ranked.slice(0, top);
   const kept = await db.all(`SELECT 1 FROM duckdb_tables() WHERE temporary AND table_name = ${quoteLiteral(TRACE_FLOWS_TABLE)}`);
   if (chosen.length === 0 || kept.length === 0) return [];
-  return inRankOrder(await db.all(traceEvidenceSql(params, chosen.map((p) => p.inn), perParticipant)), chosen);
+  return inRankOrder(await db.all(traceEvidenceSql(params, chosen.map((p) => p.inn), perParticipant, movementMonths)), chosen);
 }
 
 /** Evidence rows with their participant's rank, doubles rounded, in rank order (stable: a participant's rows keep their order). */
@@ -243,6 +250,8 @@ export interface Scored {
   itemTable: string;
   unavailable: { family: string; features: string[]; reason: string }[];
   disabled: { id: string; features: string[]; warning: string }[];
+  /** Document months the features read from the store's monthly balances of the movements (FeatureResult.movementMonths). */
+  movementMonths: ReadonlySet<string>;
 }
 
 /**
@@ -262,7 +271,15 @@ export async function checkPeriodHasData(db: Db, period: string): Promise<string
 export async function scoreStore(db: Db, config: Pick<ScoreParams, 'period' | 'lang' | 'features'>, profile: RiskProfile, logger: Logger): Promise<Scored> {
   const { computed, rows } = await featureRowsOf(db, config, logger);
   const { ranked, disabled } = rankByProfile(rows, computed.unavailable, profile, config.lang, logger);
-  return { ranked, workspace: computed.workspace, featureTable: computed.table, itemTable: computed.itemTable, unavailable: computed.unavailable, disabled };
+  return {
+    ranked,
+    workspace: computed.workspace,
+    featureTable: computed.table,
+    itemTable: computed.itemTable,
+    unavailable: computed.unavailable,
+    disabled,
+    movementMonths: computed.movementMonths,
+  };
 }
 
 /**
@@ -369,7 +386,7 @@ export async function scorePeriod(
   // DuckDB reads on its threads while the isolation forest scores in JavaScript (about 1 s of each on the benchmark store).
   const reads = (async () => {
     const evidence = await readEvidence(db, scored.itemTable, rankedBy, params.top, params.evidenceItems);
-    const traceEvidence = await readTraceEvidence(db, params.features, rankedBy, params.top, params.evidenceItems);
+    const traceEvidence = await readTraceEvidence(db, params.features, scored.movementMonths, rankedBy, params.top, params.evidenceItems);
     return { evidence, traceEvidence, inputs: await storeInputs(db), unpriced: await db.all(unpricedItemsSql()) };
   })();
   // Awaited below; should the anomaly score throw first, its error is the one reported, not an unhandled rejection.

@@ -27,13 +27,17 @@ export const EXPORT_ITEMS_SQL = `procedure = ${quoteLiteral(EXPORT_PROCEDURE)}`;
 /** Result columns added to the outcomes contract later: like the violation, unknown until the inspection is completed. */
 const OUTCOME_RESULTS_ADDED = ['violation_category', 'duty_rub', 'import_vat_rub', 'excise_rub', 'penalties_rub'] as const;
 
-export function asOfSql(extract: ExtractId, asOf: string, declarationsWhere = 'true'): string {
+/**
+ * `where`: a predicate on the rows kept: for the declarations, on any of their columns; for the movements,
+ * on the key of a document line (seller_inn, doc_type, doc_no, doc_date, rnpt), which its corrections share.
+ */
+export function asOfSql(extract: ExtractId, asOf: string, where = 'true'): string {
   const d = `${sqlDate(asOf)}`;
   switch (extract) {
     case 'declarations':
       // `superseded_on` (src/store/supersession.ts) makes the version made by then a filter.
       return `SELECT * EXCLUDE (superseded_on) FROM declarations
-        WHERE release_date <= ${d} AND version_date <= ${d} AND (superseded_on IS NULL OR superseded_on > ${d}) AND (${declarationsWhere})`;
+        WHERE release_date <= ${d} AND version_date <= ${d} AND (superseded_on IS NULL OR superseded_on > ${d}) AND (${where})`;
     case 'tax_returns':
       return `SELECT * FROM tax_returns WHERE filed_date <= ${d}
         QUALIFY row_number() OVER (PARTITION BY inn, tax_period ORDER BY correction_no DESC, filed_date DESC, ingest_id DESC) = 1`;
@@ -63,11 +67,12 @@ export function asOfSql(extract: ExtractId, asOf: string, declarationsWhere = 't
       // highest correction made by then is the row whose correction_no is the highest of its document line:
       // a join with the few corrected lines instead of a window over every movement.
       // No CTE: DuckDB would materialise every movement to read it twice (4x slower on 13M movements).
+      // `where` (on the lines' own columns: every row of a line shares them) applies to both reads.
       return `SELECT t.* FROM traceability t
         LEFT JOIN (SELECT seller_inn, doc_type, doc_no, doc_date, rnpt, max(correction_no) AS top_no FROM traceability
-          WHERE doc_date <= ${d} AND correction_date <= ${d} AND correction_no > 0 GROUP BY ALL) top
+          WHERE doc_date <= ${d} AND correction_date <= ${d} AND correction_no > 0 AND (${where}) GROUP BY ALL) top
         USING (seller_inn, doc_type, doc_no, doc_date, rnpt)
-        WHERE t.doc_date <= ${d} AND t.correction_date <= ${d} AND t.correction_no = coalesce(top.top_no, 0)`;
+        WHERE t.doc_date <= ${d} AND t.correction_date <= ${d} AND t.correction_no = coalesce(top.top_no, 0) AND (${where})`;
     case 'eaeu_imports':
       // As the movements: keys are unique with correction_no, so the highest correction filed by then is a join.
       return `SELECT e.* FROM eaeu_imports e

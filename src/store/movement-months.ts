@@ -43,13 +43,20 @@ export interface MovementAggregate {
 const exact = (expr: string): string => `sum(CAST((${expr}) AS DECIMAL(38,6)))`;
 const docMonth = `CAST(date_trunc('month', doc_date) AS DATE) AS doc_month`;
 
+/** Outgoing documents kept per balance, the earliest first: what the batch's evidence lists (trace-evidence.csv). */
+export const FIRST_DOCUMENTS = 5;
+
+/** Type of a kept outgoing document; structs compare field by field, so the least are the earliest (date, then number, then type). */
+const OUT_DOCUMENT = 'STRUCT(doc_date DATE, doc_no VARCHAR, doc_type VARCHAR, quantity DOUBLE)';
+
 /**
  * Per document month, firm and RNPT, the firm's movements of the batch
  * other than adjustments (which change values, not quantities): as the
  * seller (`lines_out`; `sent`, the quantity of every such line; the first and
- * last date out; `invoice_qty`, `invoice_value`: its invoices) and as the
- * buyer (`lines_in`; `bought`: invoices and transfer reports); `unit`, the
- * least unit of those lines.
+ * last date out; `invoice_qty`, `invoice_value`: its invoices;
+ * `first_docs`: its earliest FIRST_DOCUMENTS lines out) and as the buyer
+ * (`lines_in`; `bought`: invoices and transfer reports); `unit`, the least
+ * unit of those lines.
  */
 export const MOVEMENT_BALANCES: MovementAggregate = {
   table: 'movement_balances',
@@ -66,6 +73,7 @@ export const MOVEMENT_BALANCES: MovementAggregate = {
     ['invoice_value', 'DECIMAL(38,6)'],
     ['lines_in', 'BIGINT'],
     ['bought', 'DECIMAL(38,6)'],
+    ['first_docs', `${OUT_DOCUMENT}[]`],
   ],
   select: (source) => `SELECT doc_month, firm, rnpt, min(unit) AS unit,
        count(*) FILTER (WHERE out) AS lines_out,
@@ -74,12 +82,13 @@ export const MOVEMENT_BALANCES: MovementAggregate = {
        ${exact("CASE WHEN out AND doc_type = 'invoice' THEN quantity END")} AS invoice_qty,
        ${exact("CASE WHEN out AND doc_type = 'invoice' THEN value END")} AS invoice_value,
        count(*) FILTER (WHERE NOT out) AS lines_in,
-       ${exact("CASE WHEN NOT out AND doc_type IN ('invoice', 'transfer_report') THEN quantity END")} AS bought
+       ${exact("CASE WHEN NOT out AND doc_type IN ('invoice', 'transfer_report') THEN quantity END")} AS bought,
+       min({'doc_date': doc_date, 'doc_no': doc_no, 'doc_type': doc_type, 'quantity': quantity}, ${FIRST_DOCUMENTS}) FILTER (WHERE out) AS first_docs
      FROM (
-       SELECT ${docMonth}, seller_inn AS firm, true AS out, rnpt, doc_type, doc_date, quantity, unit, CAST(value_rub AS DOUBLE) AS value
+       SELECT ${docMonth}, seller_inn AS firm, true AS out, rnpt, doc_type, doc_no, doc_date, quantity, unit, CAST(value_rub AS DOUBLE) AS value
        FROM (${source}) WHERE doc_type <> 'adjustment'
        UNION ALL
-       SELECT ${docMonth}, buyer_inn AS firm, false AS out, rnpt, doc_type, doc_date, quantity, unit, CAST(value_rub AS DOUBLE) AS value
+       SELECT ${docMonth}, buyer_inn AS firm, false AS out, rnpt, doc_type, doc_no, doc_date, quantity, unit, CAST(value_rub AS DOUBLE) AS value
        FROM (${source}) WHERE doc_type <> 'adjustment' AND buyer_inn IS NOT NULL
      )
      GROUP BY doc_month, firm, rnpt`,
@@ -118,6 +127,12 @@ export const MOVEMENT_AGGREGATES: readonly MovementAggregate[] = [MOVEMENT_BALAN
 /** The store's tables for the movements' aggregates, in order. */
 export const MOVEMENT_AGGREGATE_TABLES: readonly string[] = [MOVEMENT_MONTHS, ...MOVEMENT_AGGREGATES.map((a) => a.table)];
 
+/** `table.column` of every column of the aggregates: a store whose tables lack one was made by an earlier ccrg, and gets them again. */
+export const MOVEMENT_AGGREGATE_COLUMNS: readonly string[] = [
+  ...['doc_month', 'lines', 'last_made'].map((c) => `${MOVEMENT_MONTHS}.${c}`),
+  ...MOVEMENT_AGGREGATES.flatMap((a) => a.columns.map(([c]) => `${a.table}.${c}`)),
+];
+
 /** Tables of the aggregates, for the store's schema. */
 export function movementAggregateDdl(): string[] {
   return [
@@ -127,8 +142,28 @@ export function movementAggregateDdl(): string[] {
 }
 
 /** A predicate on movement rows: dated in one of `months` (YYYY-MM-01), as date ranges a scan can skip row groups by. */
-export function datedInMonthsSql(months: readonly string[]): string {
+function datedInMonthsSql(months: readonly string[]): string {
   return months.length === 0 ? 'false' : months.map((m) => `(doc_date >= ${sqlDate(m)} AND doc_date < ${sqlDate(m)} + INTERVAL 1 MONTH)`).join(' OR ');
+}
+
+/**
+ * A predicate on movement rows: dated outside every month of `months` (YYYY-MM-01), as the date ranges
+ * between them (adjacent months merged), so that a scan skips the row groups of the months served.
+ */
+export function datedOutsideMonthsSql(months: ReadonlySet<string>): string {
+  const spans: [string, string][] = [];
+  for (const m of [...months].sort()) {
+    const [y, mo] = m.split('-').map(Number) as [number, number];
+    const next = new Date(Date.UTC(y, mo, 1)).toISOString().slice(0, 10);
+    const last = spans.at(-1);
+    if (last !== undefined && last[1] === m) last[1] = next;
+    else spans.push([m, next]);
+  }
+  if (spans.length === 0) return 'true';
+  const gaps = [`doc_date < ${sqlDate(spans[0]![0])}`];
+  for (let i = 1; i < spans.length; i++) gaps.push(`(doc_date >= ${sqlDate(spans[i - 1]![1])} AND doc_date < ${sqlDate(spans[i]![0])})`);
+  gaps.push(`doc_date >= ${sqlDate(spans.at(-1)![1])}`);
+  return gaps.join(' OR ');
 }
 
 /** SQL list of the months (YYYY-MM-01) `months` for `doc_month IN (...)`: a list that matches nothing when empty. */

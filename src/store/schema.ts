@@ -3,7 +3,7 @@ import type { Db } from '../io/db.js';
 import { quoteIdent, quoteLiteral } from '../io/sql.js';
 import { sqlTypeOf } from '../validation/column-checks.js';
 import { MONTH_AGGREGATE_TABLES, monthAggregateDdl, refreshMonthAggregates } from './month-aggregates.js';
-import { MOVEMENT_AGGREGATE_TABLES, movementAggregateDdl, refreshMovementMonths } from './movement-months.js';
+import { MOVEMENT_AGGREGATE_COLUMNS, MOVEMENT_AGGREGATE_TABLES, movementAggregateDdl, refreshMovementMonths } from './movement-months.js';
 import { refreshSupersession } from './supersession.js';
 
 /**
@@ -106,7 +106,10 @@ export async function missingSchema(db: Db): Promise<string[]> {
   const rows = await db.all(`SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'`);
   const have = new Set(rows.map((r) => `${String(r['table_name'])}.${String(r['column_name'])}`));
   const tables = new Set(rows.map((r) => String(r['table_name'])));
-  const missing: string[] = [...MONTH_AGGREGATE_TABLES, ...MOVEMENT_AGGREGATE_TABLES].filter((t) => !tables.has(t));
+  const missing: string[] = [
+    ...MONTH_AGGREGATE_TABLES.filter((t) => !tables.has(t)),
+    ...MOVEMENT_AGGREGATE_COLUMNS.filter((c) => !have.has(c)),
+  ];
   for (const id of EXTRACT_IDS) {
     if (!tables.has(id)) {
       missing.push(id);
@@ -115,6 +118,13 @@ export async function missingSchema(db: Db): Promise<string[]> {
     for (const [name] of storedColumns(EXTRACTS[id])) if (!have.has(`${id}.${name}`)) missing.push(`${id}.${name}`);
   }
   return missing;
+}
+
+/** Which of `columns` (`table.column`) the store lacks. */
+async function missingColumns(db: Db, columns: readonly string[]): Promise<string[]> {
+  const rows = await db.all(`SELECT table_name, column_name FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = 'main'`);
+  const have = new Set(rows.map((r) => `${String(r['table_name'])}.${String(r['column_name'])}`));
+  return columns.filter((c) => !have.has(c));
 }
 
 /** Which of `tables` the store holds. */
@@ -160,7 +170,9 @@ export async function ensureStoreSchema(db: Db): Promise<void> {
   for (const sql of monthAggregateDdl()) await db.run(sql);
   // A store made before the aggregates (or one of them) gets every month's once.
   if (lacksAggregates) await refreshMonthAggregates(db, 'all');
-  const lacksMovementMonths = (await existingTables(db, MOVEMENT_AGGREGATE_TABLES)).length < MOVEMENT_AGGREGATE_TABLES.length;
+  const lacksMovementMonths = (await missingColumns(db, MOVEMENT_AGGREGATE_COLUMNS)).length > 0;
+  // Tables made by an earlier ccrg with fewer columns are made again: they are derived, every month is rebuilt below.
+  if (lacksMovementMonths) for (const table of MOVEMENT_AGGREGATE_TABLES) await db.run(`DROP TABLE IF EXISTS ${table}`);
   for (const sql of movementAggregateDdl()) await db.run(sql);
   // A store made before the movements' aggregates (or one of them) gets every month's once.
   if (lacksMovementMonths) await refreshMovementMonths(db, 'all');

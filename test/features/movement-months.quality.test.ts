@@ -4,21 +4,24 @@ import { describe, expect, it } from 'vitest';
 import { SCORE_DEFAULTS } from '../../src/config/defaults.js';
 import { computeFeatures } from '../../src/features/compute.js';
 import { windowStartSql } from '../../src/features/params.js';
-import { TRACE_FLOWS_TABLE } from '../../src/features/traceability.js';
+import { TRACE_FLOWS_TABLE, traceEvidenceSql } from '../../src/features/traceability.js';
 import { openDuckDb, type Db } from '../../src/io/db.js';
 import { MOVEMENT_AGGREGATES, MOVEMENT_BALANCES, MOVEMENT_MONTHS, refreshMovementMonths, servedMovementMonths } from '../../src/store/movement-months.js';
 import { extractCsv, fixtureFile, ingestInto, tempDir } from '../util/fixtures.js';
 import { buildWorld } from '../scenario/worlds.js';
 
 /** The features table and the traceability flows as of a date, as text, and how many months the balances served. */
-async function computed(db: Db, asOf: string): Promise<{ served: number; features: string; flows: string }> {
+async function computed(db: Db, asOf: string): Promise<{ served: number; features: string; flows: string; evidence: string }> {
   const params = { ...SCORE_DEFAULTS, asOf };
   const served = (await servedMovementMonths(db, asOf, windowStartSql(params, params.windowMonths))).size;
   const result = await computeFeatures(db, params);
   const features = JSON.stringify(await db.all(`SELECT * FROM ${result.table} ORDER BY inn`));
   const flows = JSON.stringify(await db.all(`SELECT * FROM ${TRACE_FLOWS_TABLE} ORDER BY firm, rnpt`));
+  // The evidence of the 100 participants with the most batches moved (their first documents read from both sources).
+  const inns = (await db.all(`SELECT firm FROM ${TRACE_FLOWS_TABLE} GROUP BY firm ORDER BY count(*) DESC, firm LIMIT 100`)).map((r) => String(r['firm']));
+  const evidence = JSON.stringify(await db.all(traceEvidenceSql(params, inns, 10, result.movementMonths)));
   await result.workspace.drop();
-  return { served, features, flows };
+  return { served, features, flows, evidence };
 }
 
 const count = async (db: Db, sql: string): Promise<number> => Number((await db.all(`SELECT count(*)::INTEGER AS n FROM (${sql})`))[0]?.['n']);
@@ -32,7 +35,7 @@ async function movementOf(db: Db, month: string, docType: string): Promise<Recor
 }
 
 describe('per-month balances of the movements', () => {
-  it('give, bit for bit, the features and flows the movements give, on month ends, mid-month and before late corrections', async () => {
+  it('give, bit for bit, the features, flows and evidence the movements give, on month ends, mid-month and before late corrections', async () => {
     const world = await buildWorld('small');
     const dir = await tempDir();
     const withBalances = join(dir, 'balances.duckdb');
@@ -66,6 +69,8 @@ describe('per-month balances of the movements', () => {
         expect(fromBalances.flows.length, asOf).toBeGreaterThan(1000);
         expect(fromBalances.flows, asOf).toBe(fromMovements.flows);
         expect(fromBalances.features, asOf).toBe(fromMovements.features);
+        expect(fromBalances.evidence, asOf).toBe(fromMovements.evidence);
+        expect(fromBalances.evidence.length, asOf).toBeGreaterThan(10_000);
       }
     } finally {
       a.close();

@@ -182,16 +182,18 @@ describe('traceability features', () => {
     expect(rowOf(before.byInn, L)).toMatchObject({ trace_batches: 1, trace_excess_share: 0 });
   });
 
-  it('gives the same features and balances, bit for bit, from the store\'s monthly balances as from the movements', async () => {
+  it('gives the same features, balances and evidence, bit for bit, from the store\'s monthly balances as from the movements', async () => {
     const db = await world();
-    const snapshot = async (asOf: string): Promise<{ served: number; features: string; flows: string }> => {
+    const snapshot = async (asOf: string): Promise<{ served: number; features: string; flows: string; evidence: string }> => {
       const params = { ...SCORE_DEFAULTS, asOf };
       const served = (await servedMovementMonths(db, asOf, windowStartSql(params, params.windowMonths))).size;
       const { result } = await featuresAsOf(db, asOf);
+      expect(result.movementMonths.size).toBe(served);
       const features = JSON.stringify(await db.all(`SELECT * FROM ${result.table} ORDER BY inn`));
       const flows = JSON.stringify(await db.all(`SELECT * FROM ${TRACE_FLOWS_TABLE} ORDER BY firm, rnpt`));
+      const evidence = JSON.stringify(await db.all(traceEvidenceSql(params, [A, B, C, D, R, G], 10, result.movementMonths)));
       await result.workspace.drop();
-      return { served, features, flows };
+      return { served, features, flows, evidence };
     };
     // Month ends before and after R's late correction (2024-07-10: March is served only after it, with July), and a
     // mid-month date (May, not over, comes from the movements).
@@ -205,7 +207,9 @@ describe('traceability features', () => {
       expect(fromMovements.served).toBe(0);
       expect(fromMovements.flows, asOf).toBe(fromBalances[i]?.flows);
       expect(fromMovements.features, asOf).toBe(fromBalances[i]?.features);
+      expect(fromMovements.evidence, asOf).toBe(fromBalances[i]?.evidence);
     }
+    expect(fromBalances[0]?.evidence).toContain('DOC-');
     expect(fromBalances[0]?.flows).toContain(A);
   });
 
@@ -220,7 +224,7 @@ describe('traceability features', () => {
     const db = await world();
     const params = { ...SCORE_DEFAULTS, asOf: '2024-06-30' };
     const { result } = await featuresAsOf(db, params.asOf);
-    const rows = await db.all(traceEvidenceSql(params, [A, R, G], 10));
+    const rows = await db.all(traceEvidenceSql(params, [A, R, G], 10, result.movementMonths));
     await result.workspace.drop();
     const a = rows.filter((r) => r['inn'] === A);
     // A: 15 sent out of 10 imported, 5 × 10,000 of customs value beyond, first moved before the release.
