@@ -19,9 +19,9 @@ const family = 'traceability';
 const T = {
   /** Per RNPT a scored participant moved or received, naming an as-of declaration item (`<declaration number>/<item number>`): importer, code, release, imported quantity in the movements' unit, values. */
   batches: 'ccrg_trace_batches',
-  /** Per scored participant and RNPT of a batch: quantity received and sent, first and last outgoing movement, lines out and the first of them, the firm's invoices, the batch's item. */
+  /** Per scored participant and RNPT of a batch: quantity received and sent, first and last outgoing movement, lines out, the firm's invoices, the batch's item. */
   flows: 'ccrg_trace_flows',
-  /** Per scored participant and RNPT it moved or received: lines out and in, quantities sent and bought, first and last date out, invoices, the first documents out. */
+  /** Per scored participant and RNPT it moved or received: lines out and in, quantities sent and bought, first and last date out, invoices. */
   balances: 'ccrg_trace_balances',
   /** Per scored participant (seller) and buyer: the value of its invoices dated in the activity window. */
   invoices: 'ccrg_trace_invoices',

@@ -1,12 +1,11 @@
-import { copyFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCORE_DEFAULTS } from '../../src/config/defaults.js';
 import { computeFeatures } from '../../src/features/compute.js';
 import { FAMILIES } from '../../src/features/families.js';
-import { openDuckDb, type Db } from '../../src/io/db.js';
-import { cleanMonths, cleanMonthsSql, CODE_RATES, DECLARATION_MONTHS, MONTH_AGGREGATES, OWN_MONTHS, refreshMonthAggregates } from '../../src/store/month-aggregates.js';
-import { extractCsv, fixtureFile, ingestInto, tempDir } from '../util/fixtures.js';
+import type { Db } from '../../src/io/db.js';
+import { cleanMonths, cleanMonthsSql, CODE_RATES, DECLARATION_MONTHS, MONTH_AGGREGATE_TABLES, OWN_MONTHS, refreshMonthAggregates } from '../../src/store/month-aggregates.js';
+import { aggregateTwins, rebuilds } from '../util/aggregate-stores.js';
+import { extractCsv, fixtureFile, ingestInto } from '../util/fixtures.js';
 import { buildWorld } from '../scenario/worlds.js';
 
 /** The features table and the own-history months (the unit-value family's aggregate table) as of a date, as text. */
@@ -27,29 +26,15 @@ const count = async (db: Db, sql: string): Promise<number> => Number((await db.a
 describe('per-month aggregates', () => {
   it('give, bit for bit, the features the items give, on month ends, mid-month and before late corrections', async () => {
     const world = await buildWorld('small');
-    const dir = await tempDir();
-    const withAggregates = join(dir, 'aggregates.duckdb');
-    const itemsOnly = join(dir, 'items.duckdb');
-    await copyFile(world.store, withAggregates);
     // A late correction of an old month, so that the month falls back to its items before the correction's date.
-    let db = await openDuckDb(withAggregates);
-    try {
+    const { withAggregates: a, rowsOnly: b } = await aggregateTwins(world.store, DECLARATION_MONTHS, async (db) => {
       const old = (await db.all(`SELECT * EXCLUDE (superseded_on, extra_cat, extra_num, label_violation, label_charges_rub, label_known_date, ingest_id, source_line, row_hash, key_hash)
         FROM declarations WHERE release_date BETWEEN DATE '2025-09-01' AND DATE '2025-09-30' AND procedure = '40' ORDER BY decl_id, item_no LIMIT 1`))[0] ?? {};
       const row = Object.fromEntries(Object.entries(old).map(([k, v]) => [k, v === null ? '' : String(v)]));
       const file = await fixtureFile('late.csv', extractCsv('declarations', [{ ...row, version: '7', version_date: '2026-05-10', customs_value_rub: '1.00' }]));
       expect((await ingestInto(db, [{ extract: 'declarations', file }])).files[0]?.inserted).toBe(1);
       expect(await count(db, `SELECT * FROM ${DECLARATION_MONTHS} WHERE release_month = DATE '2025-09-01' AND last_version_date = DATE '2026-05-10'`)).toBe(1);
-    } finally {
-      db.close();
-    }
-    await copyFile(withAggregates, itemsOnly);
-    db = await openDuckDb(itemsOnly);
-    await db.run(`DELETE FROM ${DECLARATION_MONTHS}`);
-    db.close();
-
-    const a = await openDuckDb(withAggregates, { readOnly: true });
-    const b = await openDuckDb(itemsOnly, { readOnly: true });
+    });
     try {
       for (const asOf of ['2026-06-30', '2026-04-30', '2026-03-15', '2025-12-31']) {
         // The aggregates serve most months of the range (all but the corrected one before its date).
@@ -75,30 +60,17 @@ describe('per-month aggregates', () => {
 
   it('are rebuilt for the months an ingest touches, to what a full rebuild gives', async () => {
     const world = await buildWorld('small');
-    const path = join(await tempDir(), 'store.duckdb');
-    await copyFile(world.store, path);
-    const db = await openDuckDb(path);
-    try {
-      const snapshot = async (): Promise<string> =>
-        JSON.stringify([
-          await db.all(`SELECT * FROM ${DECLARATION_MONTHS} ORDER BY release_month`),
-          ...(await Promise.all(MONTH_AGGREGATES.map((a) => db.all(`SELECT * FROM ${a.table} ORDER BY ALL`)))),
-        ]);
+    const { before, incremental, full } = await rebuilds(world.store, MONTH_AGGREGATE_TABLES, async (db) => {
       // A correction that moves an item to another release month changes the aggregates of both months.
       const old = (await db.all(`SELECT * EXCLUDE (superseded_on, extra_cat, extra_num, label_violation, label_charges_rub, label_known_date, ingest_id, source_line, row_hash, key_hash)
         FROM declarations WHERE release_date BETWEEN DATE '2025-08-01' AND DATE '2025-08-31' AND procedure = '40' ORDER BY decl_id, item_no LIMIT 1`))[0] ?? {};
       const row = Object.fromEntries(Object.entries(old).map(([k, v]) => [k, v === null ? '' : String(v)]));
-      const before = await snapshot();
       const file = await fixtureFile('moved.csv', extractCsv('declarations', [{ ...row, version: '8', version_date: '2026-02-01', release_date: '2025-10-14' }]));
       expect((await ingestInto(db, [{ extract: 'declarations', file }])).files[0]?.inserted).toBe(1);
-      const incremental = await snapshot();
-      expect(incremental).not.toBe(before);
-      await refreshMonthAggregates(db, 'all');
-      expect(await snapshot()).toBe(incremental);
       expect(await count(db, `SELECT * FROM ${OWN_MONTHS.table}`)).toBeGreaterThan(1000);
       expect(await count(db, `SELECT * FROM ${CODE_RATES.table}`)).toBeGreaterThan(100);
-    } finally {
-      db.close();
-    }
+    }, (db) => refreshMonthAggregates(db, 'all'));
+    expect(incremental).not.toBe(before);
+    expect(full).toBe(incremental);
   });
 });

@@ -1,13 +1,12 @@
-import { copyFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCORE_DEFAULTS } from '../../src/config/defaults.js';
 import { computeFeatures } from '../../src/features/compute.js';
 import { windowStartSql } from '../../src/features/params.js';
 import { TRACE_FLOWS_TABLE, traceEvidenceSql } from '../../src/features/traceability.js';
-import { openDuckDb, type Db } from '../../src/io/db.js';
-import { MOVEMENT_AGGREGATES, MOVEMENT_BALANCES, MOVEMENT_MONTHS, refreshMovementMonths, servedMovementMonths } from '../../src/store/movement-months.js';
-import { extractCsv, fixtureFile, ingestInto, tempDir } from '../util/fixtures.js';
+import type { Db } from '../../src/io/db.js';
+import { MOVEMENT_AGGREGATE_TABLES, MOVEMENT_BALANCES, MOVEMENT_MONTHS, refreshMovementMonths, servedMovementMonths } from '../../src/store/movement-months.js';
+import { aggregateTwins, rebuilds } from '../util/aggregate-stores.js';
+import { extractCsv, fixtureFile, ingestInto } from '../util/fixtures.js';
 import { buildWorld } from '../scenario/worlds.js';
 
 /** The features table and the traceability flows as of a date, as text, and how many months the balances served. */
@@ -37,29 +36,15 @@ async function movementOf(db: Db, month: string, docType: string): Promise<Recor
 describe('per-month balances of the movements', () => {
   it('give, bit for bit, the features, flows and evidence the movements give, on month ends, mid-month and before late corrections', async () => {
     const world = await buildWorld('small');
-    const dir = await tempDir();
-    const withBalances = join(dir, 'balances.duckdb');
-    const movementsOnly = join(dir, 'movements.duckdb');
-    await copyFile(world.store, withBalances);
     // A late correction of an old month's invoice, so that the month falls back to its movements before the correction's date.
-    let db = await openDuckDb(withBalances);
-    try {
+    const { withAggregates: a, rowsOnly: b } = await aggregateTwins(world.store, MOVEMENT_MONTHS, async (db) => {
       expect(await count(db, `SELECT * FROM ${MOVEMENT_BALANCES.table}`)).toBeGreaterThan(1000);
       const old = await movementOf(db, '2025-09', 'invoice');
       const correction = { ...old, correction_no: String(Number(old['correction_no']) + 1), correction_date: '2026-05-10', quantity: String(Number(old['quantity']) * 3), value_rub: '1.00' };
       const file = await fixtureFile('late.csv', extractCsv('traceability', [correction]));
       expect((await ingestInto(db, [{ extract: 'traceability', file }])).files[0]?.inserted).toBe(1);
       expect(await count(db, `SELECT * FROM ${MOVEMENT_MONTHS} WHERE doc_month = DATE '2025-09-01' AND last_made = DATE '2026-05-10'`)).toBe(1);
-    } finally {
-      db.close();
-    }
-    await copyFile(withBalances, movementsOnly);
-    db = await openDuckDb(movementsOnly);
-    await db.run(`DELETE FROM ${MOVEMENT_MONTHS}`);
-    db.close();
-
-    const a = await openDuckDb(withBalances, { readOnly: true });
-    const b = await openDuckDb(movementsOnly, { readOnly: true });
+    });
     try {
       for (const asOf of ['2026-06-30', '2026-04-30', '2026-03-15', '2025-12-31']) {
         const [fromBalances, fromMovements] = [await computed(a, asOf), await computed(b, asOf)];
@@ -80,13 +65,7 @@ describe('per-month balances of the movements', () => {
 
   it('are rebuilt for the months an ingest touches, to what a full rebuild gives', async () => {
     const world = await buildWorld('small');
-    const path = join(await tempDir(), 'store.duckdb');
-    await copyFile(world.store, path);
-    const db = await openDuckDb(path);
-    try {
-      const snapshot = async (): Promise<string> =>
-        JSON.stringify(await Promise.all([MOVEMENT_MONTHS, ...MOVEMENT_AGGREGATES.map((a) => a.table)].map((t) => db.all(`SELECT * FROM ${t} ORDER BY ALL`))));
-      const before = await snapshot();
+    const { before, incremental, full } = await rebuilds(world.store, MOVEMENT_AGGREGATE_TABLES, async (db) => {
       // A correction of an old month's retirement and a new invoice of another month, in one delivery.
       const retired = await movementOf(db, '2025-10', 'retired_sale');
       const invoice = await movementOf(db, '2026-01', 'invoice');
@@ -95,12 +74,8 @@ describe('per-month balances of the movements', () => {
         { ...invoice, doc_no: `${invoice['doc_no']}-N`, correction_no: '0', correction_date: '' },
       ]));
       expect((await ingestInto(db, [{ extract: 'traceability', file }])).files[0]?.inserted).toBe(2);
-      const incremental = await snapshot();
-      expect(incremental).not.toBe(before);
-      await refreshMovementMonths(db, 'all');
-      expect(await snapshot()).toBe(incremental);
-    } finally {
-      db.close();
-    }
+    }, (db) => refreshMovementMonths(db, 'all'));
+    expect(incremental).not.toBe(before);
+    expect(full).toBe(incremental);
   });
 });

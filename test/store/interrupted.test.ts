@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { ExtractId } from '../../src/contract/extracts.js';
 import { describe, expect, it } from 'vitest';
 import { openStoreReadOnly } from '../../src/app/store.js';
 import { openDuckDb, type Db } from '../../src/io/db.js';
@@ -9,6 +10,7 @@ import { memoryLogger } from '../../src/util/logger.js';
 import { fixedClock } from '../../src/util/clock.js';
 import { ingestFiles } from '../../src/store/ingest.js';
 import { defaultMapping } from '../../src/config/mapping.js';
+import { rowsOf } from '../util/aggregate-stores.js';
 import { extractCsv, fixtureFile, tempDir } from '../util/fixtures.js';
 
 /** Every table's row count, as the kill test compares stores. */
@@ -19,20 +21,25 @@ async function content(db: Db): Promise<string> {
   return counts.join(' ');
 }
 
+/** An ingest of `inputs` into the store file `store`, as `ccrg ingest` runs it. */
+function ingester(store: string, inputs: { extract: ExtractId; file: string }[]): (logger?: ReturnType<typeof memoryLogger>) => Promise<void> {
+  return async (logger = memoryLogger()) => {
+    const db = await openDuckDb(store);
+    try {
+      await ingestFiles(db, { inputs, mapping: defaultMapping(), dryRun: false, maxRejectShare: null }, fixedClock('2026-06-30'), logger);
+    } finally {
+      db.close();
+    }
+  };
+}
+
 describe('rows of an ingest that never committed', () => {
   it('are refused by reading commands and removed by the next ingest, which leaves the old state', async () => {
     const dir = await tempDir();
     const store = join(dir, 'store.duckdb');
     const file = await fixtureFile('participants.csv', extractCsv('participants', [{}, { inn: '7736207543' }, { inn: 'bad' }]));
     const inputs = [{ extract: 'participants' as const, file }];
-    const ingest = async (logger = memoryLogger()): Promise<void> => {
-      const db = await openDuckDb(store);
-      try {
-        await ingestFiles(db, { inputs, mapping: defaultMapping(), dryRun: false, maxRejectShare: null }, fixedClock('2026-06-30'), logger);
-      } finally {
-        db.close();
-      }
-    };
+    const ingest = ingester(store, inputs);
     await ingest();
     let db = await openDuckDb(store);
     const old = await content(db);
@@ -63,16 +70,8 @@ describe('rows of an ingest that never committed', () => {
     const line = { seller_inn: '7707083893', buyer_inn: '7736207543', doc_date: '2026-05-12', quantity: '4' };
     const file = await fixtureFile('traceability.csv', extractCsv('traceability', [line, { ...line, doc_no: 'N-2', doc_date: '2026-06-03', quantity: '2' }]));
     const inputs = [{ extract: 'traceability' as const, file }];
-    const ingest = async (logger = memoryLogger()): Promise<void> => {
-      const db = await openDuckDb(store);
-      try {
-        await ingestFiles(db, { inputs, mapping: defaultMapping(), dryRun: false, maxRejectShare: null }, fixedClock('2026-06-30'), logger);
-      } finally {
-        db.close();
-      }
-    };
-    const balances = async (db: Db): Promise<string> =>
-      JSON.stringify(await Promise.all(MOVEMENT_AGGREGATE_TABLES.map((t) => db.all(`SELECT * FROM ${t} ORDER BY ALL`))));
+    const ingest = ingester(store, inputs);
+    const balances = (db: Db): Promise<string> => rowsOf(db, MOVEMENT_AGGREGATE_TABLES);
     await ingest();
     let db = await openDuckDb(store);
     const old = await balances(db);
@@ -97,16 +96,8 @@ describe('rows of an ingest that never committed', () => {
     const store = join(dir, 'store.duckdb');
     const file = await fixtureFile('declarations.csv', extractCsv('declarations', [{ release_date: '2026-05-12' }]));
     const inputs = [{ extract: 'declarations' as const, file }];
-    const ingest = async (logger = memoryLogger()): Promise<void> => {
-      const db = await openDuckDb(store);
-      try {
-        await ingestFiles(db, { inputs, mapping: defaultMapping(), dryRun: false, maxRejectShare: null }, fixedClock('2026-06-30'), logger);
-      } finally {
-        db.close();
-      }
-    };
-    const aggregates = async (db: Db): Promise<string> =>
-      JSON.stringify(await Promise.all(MONTH_AGGREGATE_TABLES.map((t) => db.all(`SELECT * FROM ${t} ORDER BY ALL`))));
+    const ingest = ingester(store, inputs);
+    const aggregates = (db: Db): Promise<string> => rowsOf(db, MONTH_AGGREGATE_TABLES);
     await ingest();
     let db = await openDuckDb(store);
     const old = await aggregates(db);
