@@ -1,6 +1,6 @@
 import { AS_OF_TABLES } from './as-of-tables.js';
-import { ITEM_TABLES, exactSum, inspectableSql } from './item-signals.js';
-import { quoteLiteralList, sqlDate } from '../io/sql.js';
+import { ITEM_TABLES, inspectableSql } from './item-signals.js';
+import { exactSum, quoteLiteralList, sqlDate } from '../io/sql.js';
 import { CODE_RATES } from '../store/month-aggregates.js';
 import type { FeatureDef, FeatureFamily, FeatureParams, PrepareContext } from './types.js';
 

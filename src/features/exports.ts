@@ -1,4 +1,4 @@
-import { monthListSql, MOVEMENT_RETIRED_EXPORTS } from '../store/movement-months.js';
+import { MOVEMENT_RETIRED_EXPORTS, servedAndMovedSql } from '../store/movement-months.js';
 import { AS_OF_TABLES } from './as-of-tables.js';
 import { exactDoubleSum } from './item-signals.js';
 import { asOfLiteral, windowStartSql } from './params.js';
@@ -159,15 +159,13 @@ const RETIRED = 'ccrg_export_retired';
 
 function prepare(params: FeatureParams, context: PrepareContext): string[] {
   const t = AS_OF_TABLES;
-  const r = MOVEMENT_RETIRED_EXPORTS;
-  const dated = `doc_date >= ${windowStartSql(params, params.windowMonths)} AND doc_date <= ${asOfLiteral(params)} - INTERVAL ${RETIREMENT_MATCH_DAYS} DAY
-    AND seller_inn IN (SELECT inn FROM ${t.universe})`;
   // The months the store's retirement sums serve (src/store/movement-months.ts), and the others from the as-of movements.
   return [
     `CREATE OR REPLACE TEMP TABLE ${RETIRED} AS
-     SELECT seller_inn, rnpt, doc_date, value FROM ${r.table} WHERE doc_month IN (${monthListSql(context.movementMonths)}) AND ${dated}
-     UNION ALL
-     SELECT seller_inn, rnpt, doc_date, value FROM (${r.select(`SELECT * FROM ${t.traceability}`)}) WHERE ${dated}`,
+     SELECT seller_inn, rnpt, doc_date, value
+     FROM (${servedAndMovedSql(MOVEMENT_RETIRED_EXPORTS, context.movementMonths, `SELECT * FROM ${t.traceability}`)})
+     WHERE doc_date >= ${windowStartSql(params, params.windowMonths)} AND doc_date <= ${asOfLiteral(params)} - INTERVAL ${RETIREMENT_MATCH_DAYS} DAY
+       AND seller_inn IN (SELECT inn FROM ${t.universe})`,
   ];
 }
 

@@ -1,5 +1,6 @@
 import { AS_OF_TABLES } from './as-of-tables.js';
-import { exactDoubleSum, exactSum } from './item-signals.js';
+import { exactSum } from '../io/sql.js';
+import { exactDoubleSum } from './item-signals.js';
 import { asOfLiteral } from './params.js';
 import type { FeatureDef, FeatureFamily, FeatureParams } from './types.js';
 

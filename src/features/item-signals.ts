@@ -1,4 +1,4 @@
-import { sqlDate } from '../io/sql.js';
+import { exactSum, sqlDate } from '../io/sql.js';
 import { AS_OF_TABLES } from './as-of-tables.js';
 import type { FeatureParams } from './types.js';
 import { isoDate } from '../util/period.js';
@@ -40,13 +40,6 @@ const OWN_SHARE_EXACT = 0.05;
 /** Peer levels, finest first; `none` when even the coarsest group is too small. */
 export const PEER_LEVELS = ['hs10+origin', 'hs6', 'hs4'] as const;
 
-/**
- * Sum of a DOUBLE expression made exact (DECIMAL, each term rounded to `scale` decimals: 6 for amounts, more for
- * shares and rates), so parallel aggregation cannot change its last bits.
- */
-export function exactSum(expr: string, scale = 6): string {
-  return `sum(CAST((${expr}) AS DECIMAL(38,${scale})))`;
-}
 
 /**
  * {@link exactSum} over the rows where `when` holds, as DOUBLE (NULL when none does, as a FILTER gives).

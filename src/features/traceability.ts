@@ -7,7 +7,7 @@
  */
 import { quoteLiteral } from '../io/sql.js';
 import { asOfSql } from '../store/as-of.js';
-import { datedOutsideMonthsSql, FIRST_DOCUMENTS, monthListSql, MOVEMENT_BALANCES, MOVEMENT_INVOICES } from '../store/movement-months.js';
+import { datedOutsideMonthsSql, FIRST_DOCUMENTS, MOVEMENT_BALANCES, MOVEMENT_INVOICES, servedAndMovedSql } from '../store/movement-months.js';
 import { AS_OF_TABLES } from './as-of-tables.js';
 import { exactDoubleSum, inspectableSql } from './item-signals.js';
 import { asOfLiteral, dueQuarters, windowQuarterCount, windowStartSql } from './params.js';
@@ -176,11 +176,11 @@ export function traceableCodeSql(prefixes: readonly string[]): string {
 
 function prepare(params: FeatureParams, context: PrepareContext): string[] {
   const a = AS_OF_TABLES;
-  const served = monthListSql(context.movementMonths);
   const scored = `IN (SELECT inn FROM ${a.universe})`;
   // The item number follows the last '/': parsed once per batch number, not per movement.
   const item = rnptItemSql('rnpt');
-  const b = MOVEMENT_BALANCES;
+  const windowStart = windowStartSql(params, params.windowMonths);
+  const moved = (where = 'true'): string => `SELECT * FROM ${a.traceability} WHERE ${where}`;
   return [
     // Per scored participant and RNPT, what it received and sent as of the date: the months the store's
     // balances serve (src/store/movement-months.ts), summed, and the others from the as-of movements.
@@ -190,11 +190,8 @@ function prepare(params: FeatureParams, context: PrepareContext): string[] {
      SELECT firm, rnpt, min(unit) AS unit, sum(lines_out) AS lines_out, CAST(sum(sent) AS DOUBLE) AS sent,
        min(first_out) AS first_out, max(last_out) AS last_out,
        CAST(sum(invoice_qty) AS DOUBLE) AS invoice_qty, CAST(sum(invoice_value) AS DOUBLE) AS invoice_value, CAST(sum(bought) AS DOUBLE) AS bought
-     FROM (
-       SELECT * EXCLUDE (doc_month, first_docs) FROM ${b.table} WHERE doc_month IN (${served}) AND firm ${scored}
-       UNION ALL
-       SELECT * EXCLUDE (doc_month, first_docs) FROM (${b.select(`SELECT * FROM ${a.traceability}`)}) WHERE firm ${scored}
-     )
+     FROM (${servedAndMovedSql(MOVEMENT_BALANCES, context.movementMonths, moved())})
+     WHERE firm ${scored}
      GROUP BY firm, rnpt`,
     `CREATE OR REPLACE TEMP TABLE ${T.batches} AS
      WITH keys AS (
@@ -219,15 +216,13 @@ function prepare(params: FeatureParams, context: PrepareContext): string[] {
        b.decl_id, b.item_no, b.imported_qty, b.hs_code, b.release_date, b.customs_value, b.landed, b.payments, b.inspectable
      FROM ${T.balances} s JOIN ${T.batches} b USING (rnpt)
      WHERE s.lines_out > 0`,
-    // The scored participants' invoices dated in the window, per buyer: the months the store's invoice
-    // sums serve (each wholly inside the window or before it), and the others from the as-of movements.
+    // The scored participants' invoices dated in the window, per buyer. A month the store's invoice sums
+    // serve is wholly inside the window or before it; the window's first month, when the window starts
+    // inside it, comes from the movements, kept from the window's first day.
     `CREATE OR REPLACE TEMP TABLE ${T.invoices} AS
-     SELECT seller_inn, buyer_inn, value FROM ${MOVEMENT_INVOICES.table}
-     WHERE doc_month IN (${served}) AND doc_month >= ${windowStartSql(params, params.windowMonths)} AND seller_inn ${scored}
-     UNION ALL
      SELECT seller_inn, buyer_inn, value
-     FROM (${MOVEMENT_INVOICES.select(`SELECT * FROM ${a.traceability} WHERE doc_date >= ${windowStartSql(params, params.windowMonths)}`)})
-     WHERE seller_inn ${scored}`,
+     FROM (${servedAndMovedSql(MOVEMENT_INVOICES, context.movementMonths, moved(`doc_date >= ${windowStart}`))})
+     WHERE doc_month >= date_trunc('month', ${windowStart}) AND seller_inn ${scored}`,
   ];
 }
 
@@ -334,13 +329,9 @@ export function traceEvidenceSql(params: FeatureParams, inns: readonly string[],
       -- The earliest outgoing documents of each chosen batch: those the store's monthly balances keep, of the
       -- months the features read from them, and those of the other months from the movements as of the date.
       SELECT firm AS inn, rnpt, list_sort(flatten(list(first_docs)))[1:${FIRST_DOCUMENTS}] AS first_docs
-      FROM (
-        SELECT firm, rnpt, first_docs FROM ${MOVEMENT_BALANCES.table}
-        WHERE firm IN (${inList}) AND doc_month IN (${monthListSql(servedMonths)}) AND lines_out > 0
-        UNION ALL
-        SELECT firm, rnpt, first_docs FROM (${MOVEMENT_BALANCES.select(asOfSql('traceability', params.asOf, `seller_inn IN (${inList}) AND (${datedOutsideMonthsSql(servedMonths)})`))})
-        WHERE lines_out > 0
-      ) b SEMI JOIN chosen c ON c.inn = b.firm AND c.rnpt = b.rnpt
+      FROM (${servedAndMovedSql(MOVEMENT_BALANCES, servedMonths, asOfSql('traceability', params.asOf, `seller_inn IN (${inList}) AND (${datedOutsideMonthsSql(servedMonths)})`))}) b
+      SEMI JOIN chosen c ON c.inn = b.firm AND c.rnpt = b.rnpt
+      WHERE b.firm IN (${inList}) AND b.lines_out > 0
       GROUP BY firm, rnpt
     )
     SELECT c.inn, c.rnpt, c.decl_id, c.item_no, c.release_date, c.hs_code, c.imported_qty, c.received AS received_qty, c.sent AS sent_qty,

@@ -1,6 +1,6 @@
-import { quoteLiteralList, sqlDate } from '../io/sql.js';
+import { exactSum, quoteLiteralList, sqlDate } from '../io/sql.js';
 import { OWN_MONTHS, releasedInMonthsSql } from '../store/month-aggregates.js';
-import { ITEM_TABLES, PEER_LEVELS, exactDoubleSum, exactSum, firstInspectableDay, inspectableSql } from './item-signals.js';
+import { ITEM_TABLES, PEER_LEVELS, exactDoubleSum, firstInspectableDay, inspectableSql } from './item-signals.js';
 import { AS_OF_TABLES } from './as-of-tables.js';
 import { asOfFromPeriod, periodsBetween, windowStartDay } from '../util/period.js';
 import type { FeatureDef, FeatureFamily, FeatureParams, PrepareContext } from './types.js';

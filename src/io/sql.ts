@@ -30,3 +30,12 @@ export function sqlDate(iso: string): string {
   if (!isCalendarDate(iso)) throw new Error(`A SQL date must be a real date YYYY-MM-DD, got ${JSON.stringify(iso)}`);
   return `DATE '${iso}'`;
 }
+
+/**
+ * Sum of a DOUBLE expression made exact (DECIMAL, each term rounded to `scale` decimals: 6 for amounts, more for
+ * shares and rates), so parallel aggregation cannot change its last bits, and sums of such sums (the store's
+ * per-month aggregates) are the same bits as one sum.
+ */
+export function exactSum(expr: string, scale = 6): string {
+  return `sum(CAST((${expr}) AS DECIMAL(38,${scale})))`;
+}

@@ -21,10 +21,16 @@
  * and the movements of the others (a late correction, a month not over).
  */
 import type { Db } from '../io/db.js';
-import { sqlDate } from '../io/sql.js';
+import { exactSum, sqlDate } from '../io/sql.js';
+import { nextPeriod } from '../util/period.js';
 
 /** Per document month: its rows (every correction) and the latest date one of them was made. */
 export const MOVEMENT_MONTHS = 'movement_months';
+const MONTHS_COLUMNS = [
+  ['doc_month', 'DATE PRIMARY KEY'],
+  ['lines', 'BIGINT NOT NULL'],
+  ['last_made', 'DATE NOT NULL'],
+] as const;
 
 /** One aggregate of the movements: its table, columns and the SELECT that fills it from movement rows. */
 export interface MovementAggregate {
@@ -39,8 +45,7 @@ export interface MovementAggregate {
   select(source: string): string;
 }
 
-/** SQL of an exact sum: each term cast to DECIMAL(38,6), as the features' `exactSum` does, so that sums of sums are the same bits. */
-const exact = (expr: string): string => `sum(CAST((${expr}) AS DECIMAL(38,6)))`;
+// Sums are exact (`exactSum`, 6 decimals, as the features' sums): a month's sums summed are the bits of one sum.
 const docMonth = `CAST(date_trunc('month', doc_date) AS DATE) AS doc_month`;
 
 /** Outgoing documents kept per balance, the earliest first: what the batch's evidence lists (trace-evidence.csv). */
@@ -77,12 +82,12 @@ export const MOVEMENT_BALANCES: MovementAggregate = {
   ],
   select: (source) => `SELECT doc_month, firm, rnpt, min(unit) AS unit,
        count(*) FILTER (WHERE out) AS lines_out,
-       ${exact('CASE WHEN out THEN quantity END')} AS sent,
+       ${exactSum('CASE WHEN out THEN quantity END')} AS sent,
        min(doc_date) FILTER (WHERE out) AS first_out, max(doc_date) FILTER (WHERE out) AS last_out,
-       ${exact("CASE WHEN out AND doc_type = 'invoice' THEN quantity END")} AS invoice_qty,
-       ${exact("CASE WHEN out AND doc_type = 'invoice' THEN value END")} AS invoice_value,
+       ${exactSum("CASE WHEN out AND doc_type = 'invoice' THEN quantity END")} AS invoice_qty,
+       ${exactSum("CASE WHEN out AND doc_type = 'invoice' THEN value END")} AS invoice_value,
        count(*) FILTER (WHERE NOT out) AS lines_in,
-       ${exact("CASE WHEN NOT out AND doc_type IN ('invoice', 'transfer_report') THEN quantity END")} AS bought,
+       ${exactSum("CASE WHEN NOT out AND doc_type IN ('invoice', 'transfer_report') THEN quantity END")} AS bought,
        min({'doc_date': doc_date, 'doc_no': doc_no, 'doc_type': doc_type, 'quantity': quantity}, ${FIRST_DOCUMENTS}) FILTER (WHERE out) AS first_docs
      FROM (
        SELECT ${docMonth}, seller_inn AS firm, true AS out, rnpt, doc_type, doc_no, doc_date, quantity, unit, CAST(value_rub AS DOUBLE) AS value
@@ -103,7 +108,7 @@ export const MOVEMENT_INVOICES: MovementAggregate = {
     ['buyer_inn', 'VARCHAR'],
     ['value', 'DECIMAL(38,6)'],
   ],
-  select: (source) => `SELECT ${docMonth}, seller_inn, buyer_inn, ${exact('CAST(value_rub AS DOUBLE)')} AS value
+  select: (source) => `SELECT ${docMonth}, seller_inn, buyer_inn, ${exactSum('CAST(value_rub AS DOUBLE)')} AS value
      FROM (${source}) WHERE doc_type = 'invoice' GROUP BY ALL`,
 };
 
@@ -117,7 +122,7 @@ export const MOVEMENT_RETIRED_EXPORTS: MovementAggregate = {
     ['doc_date', 'DATE'],
     ['value', 'DECIMAL(38,6)'],
   ],
-  select: (source) => `SELECT ${docMonth}, seller_inn, rnpt, doc_date, ${exact('CAST(value_rub AS DOUBLE)')} AS value
+  select: (source) => `SELECT ${docMonth}, seller_inn, rnpt, doc_date, ${exactSum('CAST(value_rub AS DOUBLE)')} AS value
      FROM (${source}) WHERE doc_type = 'retired_export' GROUP BY ALL`,
 };
 
@@ -129,14 +134,14 @@ export const MOVEMENT_AGGREGATE_TABLES: readonly string[] = [MOVEMENT_MONTHS, ..
 
 /** `table.column` of every column of the aggregates: a store whose tables lack one was made by an earlier ccrg, and gets them again. */
 export const MOVEMENT_AGGREGATE_COLUMNS: readonly string[] = [
-  ...['doc_month', 'lines', 'last_made'].map((c) => `${MOVEMENT_MONTHS}.${c}`),
+  ...MONTHS_COLUMNS.map(([c]) => `${MOVEMENT_MONTHS}.${c}`),
   ...MOVEMENT_AGGREGATES.flatMap((a) => a.columns.map(([c]) => `${a.table}.${c}`)),
 ];
 
 /** Tables of the aggregates, for the store's schema. */
 export function movementAggregateDdl(): string[] {
   return [
-    `CREATE TABLE IF NOT EXISTS ${MOVEMENT_MONTHS} (doc_month DATE PRIMARY KEY, lines BIGINT NOT NULL, last_made DATE NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${MOVEMENT_MONTHS} (${MONTHS_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`,
     ...MOVEMENT_AGGREGATES.map((a) => `CREATE TABLE IF NOT EXISTS ${a.table} (${a.columns.map(([n, t]) => `${n} ${t}`).join(', ')})`),
   ];
 }
@@ -153,8 +158,7 @@ function datedInMonthsSql(months: readonly string[]): string {
 export function datedOutsideMonthsSql(months: ReadonlySet<string>): string {
   const spans: [string, string][] = [];
   for (const m of [...months].sort()) {
-    const [y, mo] = m.split('-').map(Number) as [number, number];
-    const next = new Date(Date.UTC(y, mo, 1)).toISOString().slice(0, 10);
+    const next = `${nextPeriod(m.slice(0, 7))}-01`;
     const last = spans.at(-1);
     if (last !== undefined && last[1] === m) last[1] = next;
     else spans.push([m, next]);
@@ -167,8 +171,19 @@ export function datedOutsideMonthsSql(months: ReadonlySet<string>): string {
 }
 
 /** SQL list of the months (YYYY-MM-01) `months` for `doc_month IN (...)`: a list that matches nothing when empty. */
-export function monthListSql(months: ReadonlySet<string>): string {
+function monthListSql(months: ReadonlySet<string>): string {
   return months.size === 0 ? 'NULL' : [...months].sort().map(sqlDate).join(', ');
+}
+
+/**
+ * SELECT of an aggregate's rows as of a date: its stored rows of the months `servedMonths` (see
+ * {@link servedMovementMonthsSql}), and its rows grouped from `movements`, a SELECT of the movements as of
+ * the date of the other months. Readers filter it; the filters reach both parts.
+ */
+export function servedAndMovedSql(aggregate: MovementAggregate, servedMonths: ReadonlySet<string>, movements: string): string {
+  return `SELECT * FROM ${aggregate.table} WHERE doc_month IN (${monthListSql(servedMonths)})
+    UNION ALL BY NAME
+    ${aggregate.select(movements)}`;
 }
 
 /** The latest correction of every document line dated in `months`: what the aggregates sum. */

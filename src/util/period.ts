@@ -64,6 +64,12 @@ export function previousPeriod(period: string): string {
   return month === 1 ? periodOf(year - 1, 12) : periodOf(year, month - 1);
 }
 
+/** The month after a period. */
+export function nextPeriod(period: string): string {
+  const [year, month] = yearMonth(period);
+  return month === 12 ? periodOf(year + 1, 1) : periodOf(year, month + 1);
+}
+
 /** Every period from `from` to `to`, both included, in order (none when `from` is after `to`). */
 export function periodsBetween(from: string, to: string): string[] {
   let [year, month] = yearMonth(from);
