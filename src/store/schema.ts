@@ -103,9 +103,8 @@ const META_DDL = `CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, valu
  * its next write ({@link ensureStoreSchema}).
  */
 export async function missingSchema(db: Db): Promise<string[]> {
-  const rows = await db.all(`SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'`);
-  const have = new Set(rows.map((r) => `${String(r['table_name'])}.${String(r['column_name'])}`));
-  const tables = new Set(rows.map((r) => String(r['table_name'])));
+  const have = await storeColumns(db);
+  const tables = new Set([...have].map((c) => c.slice(0, c.indexOf('.'))));
   const missing: string[] = [
     ...MONTH_AGGREGATE_TABLES.filter((t) => !tables.has(t)),
     ...MOVEMENT_AGGREGATE_COLUMNS.filter((c) => !have.has(c)),
@@ -120,11 +119,10 @@ export async function missingSchema(db: Db): Promise<string[]> {
   return missing;
 }
 
-/** Which of `columns` (`table.column`) the store lacks. */
-async function missingColumns(db: Db, columns: readonly string[]): Promise<string[]> {
+/** The store's columns, as `table.column`. */
+async function storeColumns(db: Db): Promise<Set<string>> {
   const rows = await db.all(`SELECT table_name, column_name FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = 'main'`);
-  const have = new Set(rows.map((r) => `${String(r['table_name'])}.${String(r['column_name'])}`));
-  return columns.filter((c) => !have.has(c));
+  return new Set(rows.map((r) => `${String(r['table_name'])}.${String(r['column_name'])}`));
 }
 
 /** Which of `tables` the store holds. */
@@ -170,7 +168,8 @@ export async function ensureStoreSchema(db: Db): Promise<void> {
   for (const sql of monthAggregateDdl()) await db.run(sql);
   // A store made before the aggregates (or one of them) gets every month's once.
   if (lacksAggregates) await refreshMonthAggregates(db, 'all');
-  const lacksMovementMonths = (await missingColumns(db, MOVEMENT_AGGREGATE_COLUMNS)).length > 0;
+  const columns = await storeColumns(db);
+  const lacksMovementMonths = MOVEMENT_AGGREGATE_COLUMNS.some((c) => !columns.has(c));
   // Tables made by an earlier ccrg with fewer columns are made again: they are derived, every month is rebuilt below.
   if (lacksMovementMonths) for (const table of MOVEMENT_AGGREGATE_TABLES) await db.run(`DROP TABLE IF EXISTS ${table}`);
   for (const sql of movementAggregateDdl()) await db.run(sql);
