@@ -184,13 +184,14 @@ function prepare(params: FeatureParams, context: PrepareContext): string[] {
   return [
     // Per scored participant and RNPT, what it received and sent as of the date: the months the store's
     // balances serve (src/store/movement-months.ts), summed, and the others from the as-of movements.
+    // The scored participants are importers: of the stored balances, only the importers' (declarant) are read.
     // Exact sums (DECIMAL), cast to DOUBLE once summed: a national month gives a firm thousands of lines, and
     // a double sum's last bits changed with the order of parallel aggregation, a rounded amount by a cent between runs.
     `CREATE OR REPLACE TEMP TABLE ${T.balances} AS
      SELECT firm, rnpt, min(unit) AS unit, sum(lines_out) AS lines_out, CAST(sum(sent) AS DOUBLE) AS sent,
        min(first_out) AS first_out, max(last_out) AS last_out,
        CAST(sum(invoice_qty) AS DOUBLE) AS invoice_qty, CAST(sum(invoice_value) AS DOUBLE) AS invoice_value, CAST(sum(bought) AS DOUBLE) AS bought
-     FROM (${servedAndMovedSql(MOVEMENT_BALANCES, context.movementMonths, moved())})
+     FROM (${servedAndMovedSql(MOVEMENT_BALANCES, context.movementMonths, moved(), 'declarant')})
      WHERE firm ${scored}
      GROUP BY firm, rnpt`,
     `CREATE OR REPLACE TEMP TABLE ${T.batches} AS
@@ -328,8 +329,9 @@ export function traceEvidenceSql(params: FeatureParams, inns: readonly string[],
     ), docs AS (
       -- The earliest outgoing documents of each chosen batch: those the store's monthly balances keep, of the
       -- months the features read from them, and those of the other months from the movements as of the date.
+      -- The participants are scored ones, importers: of the stored balances, only the importers' are read.
       SELECT firm AS inn, rnpt, list_sort(flatten(list(first_docs)))[1:${FIRST_DOCUMENTS}] AS first_docs
-      FROM (${servedAndMovedSql(MOVEMENT_BALANCES, servedMonths, asOfSql('traceability', params.asOf, `seller_inn IN (${inList}) AND (${datedOutsideMonthsSql(servedMonths)})`))}) b
+      FROM (${servedAndMovedSql(MOVEMENT_BALANCES, servedMonths, asOfSql('traceability', params.asOf, `seller_inn IN (${inList}) AND (${datedOutsideMonthsSql(servedMonths)})`), 'declarant')}) b
       SEMI JOIN chosen c ON c.inn = b.firm AND c.rnpt = b.rnpt
       WHERE b.firm IN (${inList}) AND b.lines_out > 0
       GROUP BY firm, rnpt

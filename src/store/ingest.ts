@@ -17,7 +17,7 @@ import { describeEntityPairs, sameEntityPairs, writeEntityPairs } from './entity
 import { describeInterrupted, removeInterruptedRows } from './interrupted.js';
 import { ensureStoreSchema, LINEAGE_COLUMN_NAMES, storedColumns } from './schema.js';
 import { MONTH_AGGREGATE_KEY_COLUMNS, refreshAggregatesAfterIngest, refreshMonthAggregates } from './month-aggregates.js';
-import { refreshMovementMonths, refreshMovementMonthsAfterIngest } from './movement-months.js';
+import { markDeclarants, refreshMovementMonths, refreshMovementMonthsAfterIngest } from './movement-months.js';
 import { refreshSupersession } from './supersession.js';
 import { planStaging, type StagingPlan } from './staging.js';
 
@@ -376,6 +376,8 @@ async function storeOne(db: Db, v: Validated, ingestId: number, mappingSha: stri
     } finally {
       await versioned.drop();
     }
+    // Firms whose movements came first: the balances of the scored participants are the importers' (declarant).
+    await markDeclarants(db, ingestId);
   }
   if (def.id === 'traceability' && inserted > 0) await refreshMovementMonthsAfterIngest(db, ingestId);
   // The release month of a rejected declaration row: read before staging was dropped, or from the typed row (a duplicate key).

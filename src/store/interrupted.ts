@@ -25,13 +25,31 @@ async function existingTables(db: Db): Promise<string[]> {
   return names.has('lineage') ? INGESTED_TABLES.filter((t) => names.has(t)) : [];
 }
 
-const orphan = (table: string): string => `SELECT ingest_id FROM ${quoteIdent(table)} WHERE ingest_id NOT IN (SELECT ingest_id FROM lineage)`;
+/**
+ * Predicate on `ingest_id`: no lineage row has it. Written as the ranges between the lineage's runs of
+ * ids, not `NOT IN (SELECT ...)`: rows are appended in ingest order, so a scan skips every row group of
+ * committed ingests by its bounds (a year of national movements: 0.6 s to read every `ingest_id`).
+ */
+async function uncommittedSql(db: Db): Promise<string> {
+  const runs = await db.all(`SELECT min(ingest_id) AS lo, max(ingest_id) AS hi
+    FROM (SELECT ingest_id, ingest_id - row_number() OVER (ORDER BY ingest_id) AS run FROM (SELECT DISTINCT ingest_id FROM lineage))
+    GROUP BY run ORDER BY lo`);
+  if (runs.length === 0) return 'true';
+  const bounds = runs.map((r) => [Number(r['lo']), Number(r['hi'])] as const);
+  const gaps = [`ingest_id < ${bounds[0]![0]}`];
+  for (let i = 1; i < bounds.length; i++) gaps.push(`(ingest_id > ${bounds[i - 1]![1]} AND ingest_id < ${bounds[i]![0]})`);
+  gaps.push(`ingest_id > ${bounds.at(-1)![1]}`);
+  return gaps.join(' OR ');
+}
 
 /** Rows of ingests that never committed, per table (only tables that hold some). */
 export async function interruptedRows(db: Db): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const table of await existingTables(db)) {
-    const n = Number((await db.all(`SELECT count(*)::BIGINT AS n FROM (${orphan(table)})`))[0]?.['n'] ?? 0);
+  const tables = await existingTables(db);
+  if (tables.length === 0) return out;
+  const uncommitted = await uncommittedSql(db);
+  for (const table of tables) {
+    const n = Number((await db.all(`SELECT count(*)::BIGINT AS n FROM ${quoteIdent(table)} WHERE ${uncommitted}`))[0]?.['n'] ?? 0);
     if (n > 0) out[table] = n;
   }
   return out;
@@ -47,8 +65,8 @@ export function describeInterrupted(rows: Record<string, number>): string {
 /** Deletes the rows of ingests that never committed (in the caller's transaction, if any); returns what was there. */
 export async function removeInterruptedRows(db: Db): Promise<Record<string, number>> {
   const found = await interruptedRows(db);
-  for (const table of Object.keys(found)) {
-    await db.run(`DELETE FROM ${quoteIdent(table)} WHERE ingest_id NOT IN (SELECT ingest_id FROM lineage)`);
-  }
+  if (Object.keys(found).length === 0) return found;
+  const uncommitted = await uncommittedSql(db);
+  for (const table of Object.keys(found)) await db.run(`DELETE FROM ${quoteIdent(table)} WHERE ${uncommitted}`);
   return found;
 }

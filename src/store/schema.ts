@@ -136,8 +136,15 @@ async function existingTables(db: Db, tables: readonly string[]): Promise<string
 /**
  * Creates the store tables when absent and checks the schema version of an
  * existing store. Throws when the store was written by another schema version.
+ * One transaction: an upgrade that fails or is killed while it rebuilds
+ * derived tables (every month of a year of movements: minutes) leaves the
+ * store as it was, never with some months rebuilt and others gone.
  */
 export async function ensureStoreSchema(db: Db): Promise<void> {
+  await db.transaction(() => upgradeSchema(db));
+}
+
+async function upgradeSchema(db: Db): Promise<void> {
   await db.run(META_DDL);
   const lacksSupersession = (await existingTables(db, ['declarations'])).length > 0
     && (await db.all(`SELECT 1 FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = 'declarations' AND column_name = 'superseded_on'`)).length === 0;

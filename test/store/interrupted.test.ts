@@ -3,7 +3,7 @@ import type { ExtractId } from '../../src/contract/extracts.js';
 import { describe, expect, it } from 'vitest';
 import { openStoreReadOnly } from '../../src/app/store.js';
 import { openDuckDb, type Db } from '../../src/io/db.js';
-import { interruptedRows } from '../../src/store/interrupted.js';
+import { interruptedRows, removeInterruptedRows } from '../../src/store/interrupted.js';
 import { MONTH_AGGREGATE_TABLES, refreshMonthAggregates } from '../../src/store/month-aggregates.js';
 import { MOVEMENT_AGGREGATE_TABLES, refreshMovementMonths } from '../../src/store/movement-months.js';
 import { memoryLogger } from '../../src/util/logger.js';
@@ -11,7 +11,7 @@ import { fixedClock } from '../../src/util/clock.js';
 import { ingestFiles } from '../../src/store/ingest.js';
 import { defaultMapping } from '../../src/config/mapping.js';
 import { rowsOf } from '../util/aggregate-stores.js';
-import { extractCsv, fixtureFile, tempDir } from '../util/fixtures.js';
+import { extractCsv, fixtureFile, ingestInto, memoryStore, tempDir } from '../util/fixtures.js';
 
 /** Every table's row count, as the kill test compares stores. */
 async function content(db: Db): Promise<string> {
@@ -61,6 +61,20 @@ describe('rows of an ingest that never committed', () => {
     expect(logger.lines.join('\n')).toContain('removed 2 participants rows, 1 rejects rows of an ingest that was interrupted before it committed');
     db = await openStoreReadOnly(store);
     expect(await content(db)).toBe(old);
+    db.close();
+  });
+
+  it('are found whatever their ingest id, below, between or above the committed ones', async () => {
+    const db = await memoryStore();
+    for (const inn of ['7736207543', '7707083893']) {
+      await ingestInto(db, [{ extract: 'participants', file: await fixtureFile(`participants-${inn}.csv`, extractCsv('participants', [{ inn }])) }]);
+    }
+    // Committed: ingests 1, 2 and 4; rows of 0, 3 and 5 never committed.
+    await db.run(`INSERT INTO lineage SELECT * REPLACE (4 AS ingest_id) FROM lineage WHERE ingest_id = 2`);
+    for (const id of [0, 3, 4, 5]) await db.run(`INSERT INTO participants SELECT * REPLACE (${id} AS ingest_id) FROM participants WHERE ingest_id = 1`);
+    expect(await interruptedRows(db)).toEqual({ participants: 3 });
+    expect(await removeInterruptedRows(db)).toEqual({ participants: 3 });
+    expect(await db.all(`SELECT ingest_id FROM participants ORDER BY ingest_id`)).toEqual([1, 2, 4].map((ingest_id) => ({ ingest_id })));
     db.close();
   });
 
