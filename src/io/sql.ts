@@ -39,3 +39,16 @@ export function sqlDate(iso: string): string {
 export function exactSum(expr: string, scale = 6): string {
   return `sum(CAST((${expr}) AS DECIMAL(38,${scale})))`;
 }
+
+/**
+ * SQL predicate: `column` lies outside every span of `spans` (`[from, to)`, SQL literals, in order and
+ * apart), written as the ranges between them rather than the negation of the spans, so that a scan skips
+ * the row groups whose bounds lie inside a span.
+ */
+export function outsideSpansSql(column: string, spans: readonly (readonly [string, string])[]): string {
+  if (spans.length === 0) return 'true';
+  const gaps = [`${column} < ${spans[0]![0]}`];
+  for (let i = 1; i < spans.length; i++) gaps.push(`(${column} >= ${spans[i - 1]![1]} AND ${column} < ${spans[i]![0]})`);
+  gaps.push(`${column} >= ${spans.at(-1)![1]}`);
+  return gaps.join(' OR ');
+}

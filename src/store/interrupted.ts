@@ -13,7 +13,7 @@
  */
 import { EXTRACT_IDS } from '../contract/extracts.js';
 import type { Db } from '../io/db.js';
-import { quoteIdent } from '../io/sql.js';
+import { outsideSpansSql, quoteIdent } from '../io/sql.js';
 
 /** Tables whose rows carry the ingest that wrote them. */
 const INGESTED_TABLES = [...EXTRACT_IDS, 'rejects'] as const;
@@ -31,28 +31,28 @@ async function existingTables(db: Db): Promise<string[]> {
  * committed ingests by its bounds (a year of national movements: 0.6 s to read every `ingest_id`).
  */
 async function uncommittedSql(db: Db): Promise<string> {
-  const runs = await db.all(`SELECT min(ingest_id) AS lo, max(ingest_id) AS hi
+  const runs = await db.all(`SELECT min(ingest_id) AS first, max(ingest_id) + 1 AS past
     FROM (SELECT ingest_id, ingest_id - row_number() OVER (ORDER BY ingest_id) AS run FROM (SELECT DISTINCT ingest_id FROM lineage))
-    GROUP BY run ORDER BY lo`);
-  if (runs.length === 0) return 'true';
-  const bounds = runs.map((r) => [Number(r['lo']), Number(r['hi'])] as const);
-  const gaps = [`ingest_id < ${bounds[0]![0]}`];
-  for (let i = 1; i < bounds.length; i++) gaps.push(`(ingest_id > ${bounds[i - 1]![1]} AND ingest_id < ${bounds[i]![0]})`);
-  gaps.push(`ingest_id > ${bounds.at(-1)![1]}`);
-  return gaps.join(' OR ');
+    GROUP BY run ORDER BY first`);
+  return outsideSpansSql('ingest_id', runs.map((r) => [String(r['first']), String(r['past'])] as const));
+}
+
+/** Rows of ingests that never committed, per table (only tables that hold some), and the predicate that found them. */
+async function uncommittedRows(db: Db): Promise<{ found: Record<string, number>; uncommitted: string }> {
+  const found: Record<string, number> = {};
+  const tables = await existingTables(db);
+  if (tables.length === 0) return { found, uncommitted: 'false' };
+  const uncommitted = await uncommittedSql(db);
+  for (const table of tables) {
+    const n = Number((await db.all(`SELECT count(*)::BIGINT AS n FROM ${quoteIdent(table)} WHERE ${uncommitted}`))[0]?.['n'] ?? 0);
+    if (n > 0) found[table] = n;
+  }
+  return { found, uncommitted };
 }
 
 /** Rows of ingests that never committed, per table (only tables that hold some). */
 export async function interruptedRows(db: Db): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  const tables = await existingTables(db);
-  if (tables.length === 0) return out;
-  const uncommitted = await uncommittedSql(db);
-  for (const table of tables) {
-    const n = Number((await db.all(`SELECT count(*)::BIGINT AS n FROM ${quoteIdent(table)} WHERE ${uncommitted}`))[0]?.['n'] ?? 0);
-    if (n > 0) out[table] = n;
-  }
-  return out;
+  return (await uncommittedRows(db)).found;
 }
 
 /** The words for a non-empty result of {@link interruptedRows}: `268221 declarations rows, 12 rejects rows`. */
@@ -64,9 +64,7 @@ export function describeInterrupted(rows: Record<string, number>): string {
 
 /** Deletes the rows of ingests that never committed (in the caller's transaction, if any); returns what was there. */
 export async function removeInterruptedRows(db: Db): Promise<Record<string, number>> {
-  const found = await interruptedRows(db);
-  if (Object.keys(found).length === 0) return found;
-  const uncommitted = await uncommittedSql(db);
+  const { found, uncommitted } = await uncommittedRows(db);
   for (const table of Object.keys(found)) await db.run(`DELETE FROM ${quoteIdent(table)} WHERE ${uncommitted}`);
   return found;
 }

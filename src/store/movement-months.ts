@@ -21,7 +21,7 @@
  * and the movements of the others (a late correction, a month not over).
  */
 import type { Db } from '../io/db.js';
-import { exactSum, sqlDate } from '../io/sql.js';
+import { exactSum, outsideSpansSql, sqlDate } from '../io/sql.js';
 import { nextPeriod } from '../util/period.js';
 
 /** Per document month: its rows (every correction) and the latest date one of them was made. */
@@ -180,11 +180,7 @@ export function datedOutsideMonthsSql(months: ReadonlySet<string>): string {
     if (last !== undefined && last[1] === m) last[1] = next;
     else spans.push([m, next]);
   }
-  if (spans.length === 0) return 'true';
-  const gaps = [`doc_date < ${sqlDate(spans[0]![0])}`];
-  for (let i = 1; i < spans.length; i++) gaps.push(`(doc_date >= ${sqlDate(spans[i - 1]![1])} AND doc_date < ${sqlDate(spans[i]![0])})`);
-  gaps.push(`doc_date >= ${sqlDate(spans.at(-1)![1])}`);
-  return gaps.join(' OR ');
+  return outsideSpansSql('doc_date', spans.map(([from, to]) => [sqlDate(from), sqlDate(to)] as const));
 }
 
 /** SQL list of the months (YYYY-MM-01) `months` for `doc_month IN (...)`: a list that matches nothing when empty. */

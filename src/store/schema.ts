@@ -104,7 +104,7 @@ const META_DDL = `CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, valu
  */
 export async function missingSchema(db: Db): Promise<string[]> {
   const have = await storeColumns(db);
-  const tables = new Set([...have].map((c) => c.slice(0, c.indexOf('.'))));
+  const tables = tablesOf(have);
   const missing: string[] = [
     ...MONTH_AGGREGATE_TABLES.filter((t) => !tables.has(t)),
     ...MOVEMENT_AGGREGATE_COLUMNS.filter((c) => !have.has(c)),
@@ -125,12 +125,9 @@ async function storeColumns(db: Db): Promise<Set<string>> {
   return new Set(rows.map((r) => `${String(r['table_name'])}.${String(r['column_name'])}`));
 }
 
-/** Which of `tables` the store holds. */
-async function existingTables(db: Db, tables: readonly string[]): Promise<string[]> {
-  const rows = await db.all(
-    `SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name IN (${tables.map(quoteLiteral).join(', ')})`,
-  );
-  return rows.map((r) => String(r['table_name']));
+/** The tables of columns given as `table.column`. */
+function tablesOf(columns: ReadonlySet<string>): Set<string> {
+  return new Set([...columns].map((c) => c.slice(0, c.indexOf('.'))));
 }
 
 /**
@@ -146,8 +143,10 @@ export async function ensureStoreSchema(db: Db): Promise<void> {
 
 async function upgradeSchema(db: Db): Promise<void> {
   await db.run(META_DDL);
-  const lacksSupersession = (await existingTables(db, ['declarations'])).length > 0
-    && (await db.all(`SELECT 1 FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = 'declarations' AND column_name = 'superseded_on'`)).length === 0;
+  // The store as it was: what an earlier ccrg did not make is made below.
+  const columns = await storeColumns(db);
+  const tables = tablesOf(columns);
+  const lacksSupersession = tables.has('declarations') && !columns.has('declarations.superseded_on');
   const rows = await db.all(`SELECT value FROM meta WHERE key = 'schema_version'`);
   const found = rows[0]?.['value'];
   if (found !== undefined && found !== String(SCHEMA_VERSION)) {
@@ -171,11 +170,10 @@ async function upgradeSchema(db: Db): Promise<void> {
     await db.run(`ALTER TABLE declarations ADD COLUMN superseded_on DATE`);
     await (await refreshSupersession(db, 'all')).drop();
   }
-  const lacksAggregates = (await existingTables(db, MONTH_AGGREGATE_TABLES)).length < MONTH_AGGREGATE_TABLES.length;
+  const lacksAggregates = MONTH_AGGREGATE_TABLES.some((t) => !tables.has(t));
   for (const sql of monthAggregateDdl()) await db.run(sql);
   // A store made before the aggregates (or one of them) gets every month's once.
   if (lacksAggregates) await refreshMonthAggregates(db, 'all');
-  const columns = await storeColumns(db);
   const lacksMovementMonths = MOVEMENT_AGGREGATE_COLUMNS.some((c) => !columns.has(c));
   // Tables made by an earlier ccrg with fewer columns are made again: they are derived, every month is rebuilt below.
   if (lacksMovementMonths) for (const table of MOVEMENT_AGGREGATE_TABLES) await db.run(`DROP TABLE IF EXISTS ${table}`);

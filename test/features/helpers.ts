@@ -19,13 +19,18 @@ export function item(values: Record<string, string>): Record<string, string> {
 /** A fresh in-memory store holding the given rows (overrides of VALID_ROWS), per extract. */
 export async function storeWith(rows: Partial<Record<ExtractId, Record<string, string>[]>>): Promise<Db> {
   const db = await memoryStore();
+  await ingestRows(db, rows);
+  return db;
+}
+
+/** Ingests the given rows (overrides of VALID_ROWS), per extract, into `db` in one ingest; throws when one is rejected. */
+export async function ingestRows(db: Db, rows: Partial<Record<ExtractId, Record<string, string>[]>>): Promise<void> {
   const inputs: { extract: ExtractId; file: string }[] = [];
   for (const [extract, list] of Object.entries(rows) as [ExtractId, Record<string, string>[]][]) {
     inputs.push({ extract, file: await fixtureFile(`${extract}.csv`, extractCsv(extract, list)) });
   }
   const result = await ingestInto(db, inputs);
   if (result.rejects.length > 0) throw new Error(`fixture rows rejected: ${JSON.stringify(result.rejects.slice(0, 3))}`);
-  return db;
 }
 
 /** Computes features as of a date; returns the result and the feature rows by inn. */

@@ -5,9 +5,7 @@ import { AS_OF_TABLES } from '../../src/features/as-of-tables.js';
 import { TRACE_FLOWS_TABLE, traceEvidenceSql } from '../../src/features/traceability.js';
 import { windowStartSql } from '../../src/features/params.js';
 import { MOVEMENT_BALANCES, MOVEMENT_MONTHS, servedMovementMonths } from '../../src/store/movement-months.js';
-import { INNS, featuresAsOf, item, rowOf, sharedFeatures, storeWith } from './helpers.js';
-import { extractCsv, fixtureFile, ingestInto } from '../util/fixtures.js';
-import type { ExtractId } from '../../src/contract/extracts.js';
+import { INNS, featuresAsOf, ingestRows, item, rowOf, sharedFeatures, storeWith } from './helpers.js';
 
 // Importers: A sells beyond its import (and before the release), B consigns to C, D sells old stock,
 // R resells far above the peers P1..P5, E moves in a unit its declaration does not have, F leaves an
@@ -90,8 +88,7 @@ async function world(movementsFirst = false) {
   };
   if (!movementsFirst) return storeWith({ ...rest, traceability });
   const db = await storeWith({ traceability });
-  const inputs = await Promise.all(Object.entries(rest).map(async ([extract, list]) => ({ extract: extract as ExtractId, file: await fixtureFile(`${extract}.csv`, extractCsv(extract as ExtractId, list)) })));
-  expect((await ingestInto(db, inputs)).rejects).toEqual([]);
+  await ingestRows(db, rest);
   return db;
 }
 

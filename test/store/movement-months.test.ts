@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ensureStoreSchema, missingSchema } from '../../src/store/schema.js';
 import { datedOutsideMonthsSql, MOVEMENT_AGGREGATE_TABLES, MOVEMENT_BALANCES, MOVEMENT_MONTHS } from '../../src/store/movement-months.js';
 import { extractCsv, fixtureFile, ingestInto, memoryStore } from '../util/fixtures.js';
+import { rowsOf } from '../util/aggregate-stores.js';
 import type { Db } from '../../src/io/db.js';
 
-const content = async (db: Db): Promise<string> =>
-  JSON.stringify(await Promise.all(MOVEMENT_AGGREGATE_TABLES.map((t) => db.all(`SELECT * FROM ${t} ORDER BY ALL`))));
+const content = (db: Db): Promise<string> => rowsOf(db, MOVEMENT_AGGREGATE_TABLES);
 
 describe('the movements\' monthly balances', () => {
   it('leave to the as-of movements the dates outside the months they serve, as ranges a scan can skip by', () => {
